@@ -1,0 +1,179 @@
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import { type Database, openDatabase } from './db/client.js';
+import type { Ctx } from './core/context.js';
+import { Dispatcher } from './core/events/dispatcher.js';
+import { outboundProcessor } from './core/events/processors/outbound.js';
+import { realtimeProcessor } from './core/events/processors/realtime.js';
+import { authenticate } from './core/http/authenticate.js';
+import { installErrorHandler } from './core/http/error-handler.js';
+import { loadInstanceSecret } from './core/instance-secret.js';
+import { Jobs } from './core/jobs/queue.js';
+import { apiChannelRoutes } from './channels/api/routes.js';
+import { deliverMessageJob } from './channels/deliver-message.js';
+import { auditRoutes } from './domains/audit/routes.js';
+import { authRoutes } from './domains/auth/routes.js';
+import { contactRoutes } from './domains/contacts/routes.js';
+import { conversationRoutes } from './domains/conversations/routes.js';
+import { inboxRoutes } from './domains/inboxes/routes.js';
+import { memberRoutes } from './domains/members/routes.js';
+import { teamRoutes } from './domains/teams/routes.js';
+import { tokenRoutes } from './domains/tokens/routes.js';
+import { type AgentRealtime, startAgentRealtime } from './realtime/agent-socket.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ctx: Ctx;
+  }
+}
+
+export type Role = 'web' | 'worker';
+
+export interface HeardOptions {
+  config: Config;
+  /** Which parts run on this node; all of them by default. */
+  roles?: Role[];
+  /** An already open database (tests share one between the app and their factories). */
+  database?: Database;
+  /** Test knobs: faster polling and retries. */
+  pollMs?: number;
+  jobPollingSeconds?: number;
+  retryBaseMs?: number;
+}
+
+export interface Heard {
+  app: FastifyInstance;
+  ctx: Ctx;
+  jobs: Jobs;
+  dispatcher: Dispatcher;
+  realtime: AgentRealtime | undefined;
+  /** Starts the background parts (dispatcher, jobs); the caller then listens. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds Heard: the table of contents of the server. External plugins first, then
+ * Heard's own (authentication, realtime), then the routes.
+ */
+export async function buildHeard(opts: HeardOptions): Promise<Heard> {
+  const { config } = opts;
+  const roles = opts.roles ?? ['web', 'worker'];
+  const database =
+    opts.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATABASE_URL ? undefined : `${config.dataDir}/db` }));
+  await database.migrate();
+
+  const app = Fastify({
+    logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL },
+    trustProxy: config.HEARD_TRUST_PROXY,
+    bodyLimit: 2 * 1024 * 1024,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  let dispatcher: Dispatcher | undefined;
+  const ctx: Ctx = {
+    config,
+    database,
+    db: database.db,
+    secret: await loadInstanceSecret(database.db),
+    kick: () => dispatcher?.kick(),
+    retryBaseMs: opts.retryBaseMs ?? 30_000,
+  };
+  app.decorate('ctx', ctx);
+
+  // External plugins.
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+  await app.register(cookie);
+  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
+  await app.register(rateLimit, {
+    max: config.HEARD_API_RATE_LIMIT,
+    timeWindow: '1 minute',
+    // Shared across nodes when Redis is there; otherwise each node counts alone.
+    redis,
+    nameSpace: 'heard-rl:',
+    skipOnError: true,
+    keyGenerator: (req) => (req.headers.authorization ? `t:${req.headers.authorization.slice(-24)}` : `ip:${req.ip}`),
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Heard API', version: '1', description: 'Customer service platform API. Authenticate with a session cookie (plus X-CSRF-Token on writes) or `Authorization: Bearer <token>`.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'heard_session' } } },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  // Heard's own plugins.
+  await app.register(authenticate);
+
+  // Routes.
+  app.get('/healthz', { config: { public: true } }, async () => ({ ok: true }));
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes);
+      await api.register(memberRoutes);
+      await api.register(teamRoutes);
+      await api.register(tokenRoutes);
+      await api.register(inboxRoutes);
+      await api.register(apiChannelRoutes);
+      await api.register(contactRoutes);
+      await api.register(conversationRoutes);
+      await api.register(auditRoutes);
+    },
+    { prefix: '/api/v1' },
+  );
+  app.get('/', async (_req, reply) => reply.redirect('/api/docs'));
+
+  await app.ready();
+
+  const realtime = roles.includes('web') ? startAgentRealtime(app, config.REDIS_URL) : undefined;
+  const jobs = new Jobs(database, [deliverMessageJob], app.log);
+  const processors = [outboundProcessor(jobs), ...(realtime ? [realtimeProcessor(realtime)] : [])];
+  dispatcher = new Dispatcher(database, processors, app.log, opts.pollMs ?? 1000);
+  const d = dispatcher;
+
+  return {
+    app,
+    ctx,
+    jobs,
+    dispatcher: d,
+    realtime,
+    async start() {
+      await jobs.start(ctx, { work: roles.includes('worker'), pollingIntervalSeconds: opts.jobPollingSeconds });
+      // The dispatcher runs where agents' sockets are: it feeds them, and hands
+      // deliveries to the job queue, which any worker node then runs.
+      if (roles.includes('web')) d.start();
+    },
+    async close() {
+      await d.stop();
+      await jobs.stop();
+      await realtime?.close();
+      await app.close();
+      redis?.disconnect();
+      if (!opts.database) await database.close();
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifySignature } from '../../core/webhooks/signature.js';
+import { buildApiInbox, buildMember, sendInbound, type Client } from '../../../../test/factories.js';
+import { json, startTestHeard, type TestHeard } from '../../../../test/helpers/heard.js';
+
+interface Received {
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** A real HTTP receiver standing in for the social network behind the API channel. */
+function startReceiver(answer: (n: number) => number) {
+  const received: Received[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.writeHead(answer(received.length)).end();
+    });
+  });
+  return new Promise<{ url: string; received: Received[]; close: () => Promise<void> }>((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({ url: `http://127.0.0.1:${port}/hook`, received, close: () => new Promise((r) => server.close(() => r())) });
+    });
+  });
+}
+
+async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('API channel', () => {
+  let h: TestHeard;
+  let owner: Client;
+  beforeAll(async () => {
+    h = await startTestHeard();
+    owner = await buildMember(h.ctx);
+  });
+  afterAll(() => h.stop());
+
+  it('opens a conversation from an inbound message and threads the next one into it', async () => {
+    const inbox = await buildApiInbox(h.app, owner);
+    const first = await sendInbound(h.app, owner, inbox.id, { contact: { externalId: 'tw-100', name: 'Ann Lee' }, text: 'My order is late', clientMessageId: 'a1' });
+    const second = await sendInbound(h.app, owner, inbox.id, { contact: { externalId: 'tw-100' }, text: 'Any news?', clientMessageId: 'a2' });
+    expect(second.conversationId).toBe(first.conversationId);
+    expect(second.contactId).toBe(first.contactId);
+    const timeline = json(await h.app.inject({ url: `/api/v1/conversations/${first.conversationId}/timeline`, headers: owner.headers }));
+    const texts = timeline.items.filter((i: any) => i.type === 'message').map((i: any) => i.message.text);
+    expect(texts).toEqual(['My order is late', 'Any news?']);
+    expect(timeline.conversation.subject).toBe('My order is late');
+  });
+
+  it('stores a repeated clientMessageId once and answers with the same ids', async () => {
+    const inbox = await buildApiInbox(h.app, owner);
+    const a = await sendInbound(h.app, owner, inbox.id, { clientMessageId: 'dup-1' });
+    const b = await sendInbound(h.app, owner, inbox.id, { clientMessageId: 'dup-1' });
+    expect(b).toMatchObject({ conversationId: a.conversationId, messageId: a.messageId, duplicate: true });
+    const timeline = json(await h.app.inject({ url: `/api/v1/conversations/${a.conversationId}/timeline`, headers: owner.headers }));
+    expect(timeline.items.filter((i: any) => i.type === 'message')).toHaveLength(1);
+  });
+
+  it('posts a reply to the callback URL, signed, and marks it sent', async () => {
+    const receiver = await startReceiver(() => 200);
+    try {
+      const inbox = await buildApiInbox(h.app, owner, receiver.url);
+      const inbound = await sendInbound(h.app, owner, inbox.id, { contact: { externalId: 'fb-7', name: 'Bo' } });
+      const res = await h.app.inject({
+        method: 'POST',
+        url: `/api/v1/conversations/${inbound.conversationId}/messages`,
+        headers: owner.headers,
+        payload: { text: 'Hi Bo, it ships today.' },
+      });
+      expect(res.statusCode).toBe(201);
+      const reply = json(res);
+      expect(reply.deliveryStatus).toBe('queued');
+      const got = await waitFor(() => receiver.received[0]);
+      const body = JSON.parse(got.body);
+      expect(body).toMatchObject({ id: reply.id, type: 'message.created', message: { text: 'Hi Bo, it ships today.' }, contact: { externalId: 'fb-7' } });
+      expect(got.headers['heard-event-id']).toBe(reply.id);
+      const ok = verifySignature(inbox.signingSecret, got.body, got.headers['heard-timestamp'] as string, got.headers['heard-signature'] as string);
+      expect(ok).toEqual({ ok: true });
+      expect(verifySignature('whsec_wrong', got.body, got.headers['heard-timestamp'] as string, got.headers['heard-signature'] as string).ok).toBe(false);
+      const status = await waitFor(async () => {
+        const t = json(await h.app.inject({ url: `/api/v1/conversations/${inbound.conversationId}/timeline`, headers: owner.headers }));
+        const m = t.items.find((i: any) => i.type === 'message' && i.message.id === reply.id)?.message;
+        return m?.deliveryStatus === 'sent' ? m : undefined;
+      });
+      expect(status.deliveredAt).toBeTruthy();
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('retries a failing callback with back-off, keeping the same event id', async () => {
+    const receiver = await startReceiver((n) => (n < 3 ? 503 : 200));
+    try {
+      const inbox = await buildApiInbox(h.app, owner, receiver.url);
+      const inbound = await sendInbound(h.app, owner, inbox.id);
+      const reply = json(
+        await h.app.inject({ method: 'POST', url: `/api/v1/conversations/${inbound.conversationId}/messages`, headers: owner.headers, payload: { text: 'Retry me' } }),
+      );
+      await waitFor(() => receiver.received.length >= 3 || undefined, 25_000);
+      expect(new Set(receiver.received.map((r) => r.headers['heard-event-id']))).toEqual(new Set([reply.id]));
+      await waitFor(async () => {
+        const c = json(await h.app.inject({ url: `/api/v1/conversations/${inbound.conversationId}/timeline`, headers: owner.headers }));
+        return c.items.some((i: any) => i.message?.id === reply.id && i.message.deliveryStatus === 'sent') || undefined;
+      });
+    } finally {
+      await receiver.close();
+    }
+  });
+});

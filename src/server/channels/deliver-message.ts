@@ -1,0 +1,67 @@
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { inboxes, messages } from '../db/schema/index.js';
+import type { Ctx } from '../core/context.js';
+import { inTransaction } from '../core/context.js';
+import { recordEvent } from '../core/events/record-event.js';
+import { defineJob, type Jobs } from '../core/jobs/queue.js';
+import { deliverToCallback, type DeliveryOutcome } from './api/deliver.js';
+
+export const DeliverMessagePayload = z.object({ messageId: z.uuid(), attempt: z.number().int().min(0).default(0) });
+
+/** Sends one queued reply through its inbox's channel, retrying with back-off until it is delivered or too old. */
+export const deliverMessageJob = defineJob({
+  name: 'deliver-message',
+  schema: DeliverMessagePayload,
+  handler: async () => deliverMessage,
+});
+
+const MAX_DELAY_MS = 60 * 60 * 1000;
+
+/** Exponential back-off with jitter: base·2^attempt, capped at an hour, then scaled by a random 50–100 %. */
+export function retryDelayMs(baseMs: number, attempt: number, random = Math.random()): number {
+  const exp = Math.min(baseMs * 2 ** attempt, MAX_DELAY_MS);
+  return Math.round(exp * (0.5 + random * 0.5));
+}
+
+async function deliverMessage(ctx: Ctx, payload: z.infer<typeof DeliverMessagePayload>, jobs: Jobs) {
+  const [row] = await ctx.db
+    .select({ m: messages, inbox: inboxes })
+    .from(messages)
+    .innerJoin(inboxes, eq(inboxes.id, messages.inboxId))
+    .where(eq(messages.id, payload.messageId));
+  // Already delivered, failed for good, or deleted: a repeated job does nothing.
+  if (!row || row.m.deliveryStatus !== 'queued') return;
+  const { m, inbox } = row;
+
+  let outcome: DeliveryOutcome;
+  if (inbox.channel === 'api') outcome = await deliverToCallback(ctx, inbox, m);
+  else outcome = { ok: true }; // Channels without an outbound adapter yet keep the reply in Heard only.
+
+  const maxAgeMs = ctx.config.HEARD_WEBHOOK_MAX_AGE_HOURS * 3_600_000;
+  const nextDelay = retryDelayMs(ctx.retryBaseMs, payload.attempt);
+  const giveUp = !outcome.ok && Date.now() + nextDelay - m.createdAt.getTime() > maxAgeMs;
+  const status = outcome.ok ? 'sent' : giveUp ? 'failed' : 'queued';
+  const error = outcome.ok ? null : giveUp ? `gave up after ${payload.attempt + 1} attempts: ${outcome.reason}` : `attempt ${payload.attempt + 1}: ${outcome.reason}`;
+
+  // The next attempt is scheduled before this one is recorded: a crash in between means
+  // one extra attempt (receivers de-duplicate on the id), never a reply left stranded.
+  if (status === 'queued') {
+    await jobs.send(deliverMessageJob, { messageId: m.id, attempt: payload.attempt + 1 }, { startAfter: new Date(Date.now() + nextDelay) });
+  }
+  await inTransaction(ctx, async (tx) => {
+    const updated = await tx
+      .update(messages)
+      .set({ deliveryStatus: status, deliveryError: error, deliveredAt: outcome.ok ? new Date() : null })
+      .where(and(eq(messages.id, m.id), eq(messages.deliveryStatus, 'queued')))
+      .returning({ id: messages.id });
+    if (updated.length && status !== 'queued') {
+      await recordEvent(tx, {
+        workspaceId: m.workspaceId,
+        conversationId: m.conversationId,
+        type: 'message.delivery',
+        data: { messageId: m.id, deliveryStatus: status, deliveryError: error },
+      });
+    }
+  });
+}

@@ -1,0 +1,87 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const flag = z
+  .enum(['0', '1', 'true', 'false', ''])
+  .transform((v) => v === '1' || v === 'true');
+
+/**
+ * Every setting Heard reads from the environment. Each entry's description is
+ * the documentation: `npm run docs:config` writes docs/configuration.md from it.
+ */
+export const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('TCP port of the web server (API, apps, realtime).'),
+  HOST: z.string().min(1).default('0.0.0.0').describe('Address the web server binds to.'),
+  HEARD_PUBLIC_URL: z
+    .url()
+    .optional()
+    .describe('The URL people reach Heard at, used in links and cookies. Defaults to http://localhost:PORT. An https URL makes session cookies Secure.'),
+  HEARD_DATA_DIR: z
+    .string()
+    .min(1)
+    .default('./data')
+    .describe('Where the embedded database (PGlite) and stored files live.'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional()
+    .describe('A PostgreSQL 15+ server to use instead of the embedded database. Required for more than one node.'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional()
+    .describe('Redis, for realtime fan-out and shared rate limits across nodes.'),
+  HEARD_ALLOW_PRIVATE_WEBHOOKS: flag
+    .default(false)
+    .describe('Set to 1 to let outbound callbacks reach private and loopback addresses (tests, local set-ups). Off by default to stop server-side request forgery.'),
+  HEARD_TRUST_PROXY: flag.default(false).describe('Set to 1 when Heard runs behind a reverse proxy that sets X-Forwarded-For.'),
+  HEARD_LOGIN_RATE_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(10)
+    .describe('Sign-in attempts allowed per minute from one address.'),
+  HEARD_API_RATE_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(1200)
+    .describe('API requests allowed per minute per address or token.'),
+  HEARD_WEBHOOK_MAX_AGE_HOURS: z.coerce
+    .number()
+    .min(0.001)
+    .default(72)
+    .describe('How long Heard keeps retrying an outbound callback before it gives up and marks the message failed.'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('Log verbosity.'),
+});
+
+export type Config = z.infer<typeof ConfigSchema> & {
+  publicUrl: string;
+  dataDir: string;
+  secureCookies: boolean;
+};
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the settings; a bad value stops the start with the variable's name and the reason. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw = Object.fromEntries(
+    Object.keys(ConfigSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
+  );
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  const publicUrl = (c.HEARD_PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, '');
+  return {
+    ...c,
+    publicUrl,
+    dataDir: path.resolve(c.HEARD_DATA_DIR),
+    secureCookies: publicUrl.startsWith('https:'),
+  };
+}

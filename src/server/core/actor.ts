@@ -1,0 +1,21 @@
+/** Roles, from most to least powerful. A light member (e.g. an executive) answers what is assigned to them. */
+export const ROLES = ['owner', 'admin', 'agent', 'light'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** What an API token may do; a token never exceeds its member's role. */
+export const SCOPES = ['read', 'write', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** Who is acting: a signed-in member, or an API token acting as one. Every service takes one. */
+export interface Actor {
+  workspaceId: string;
+  memberId: string;
+  userId: string;
+  role: Role;
+  via: 'session' | 'token';
+  /** Token scopes; a session has all of them. */
+  scopes: readonly Scope[];
+}
+
+export const isAdmin = (a: Pick<Actor, 'role'>): boolean => a.role === 'owner' || a.role === 'admin';
+export const hasScope = (a: Pick<Actor, 'scopes'>, s: Scope): boolean => a.scopes.includes(s);

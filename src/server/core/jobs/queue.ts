@@ -1,0 +1,85 @@
+import type { FastifyBaseLogger } from 'fastify';
+import PgBoss from 'pg-boss';
+import type { z } from 'zod';
+import type { Database } from '../../db/client.js';
+import type { Ctx } from '../context.js';
+
+/**
+ * A declared job: a name, the schema its payload must satisfy, and a lazily loaded
+ * handler. Retries are decided by the handler (see deliver-message), so each kind of
+ * job keeps its own back-off rules beside its work.
+ */
+export interface JobDefinition<S extends z.ZodType> {
+  name: string;
+  schema: S;
+  handler: () => Promise<(ctx: Ctx, payload: z.infer<S>, jobs: Jobs) => Promise<void>>;
+}
+
+export function defineJob<S extends z.ZodType>(def: JobDefinition<S>): JobDefinition<S> {
+  return def;
+}
+
+export interface SendOptions {
+  startAfter?: Date;
+  /** A job with the same key that is still waiting is not added twice. */
+  singletonKey?: string;
+}
+
+/** The job queue: pg-boss on the same database as everything else, PGlite included. */
+export class Jobs {
+  private boss: PgBoss;
+  private started = false;
+
+  constructor(
+    database: Database,
+    private readonly definitions: JobDefinition<z.ZodType>[],
+    private readonly log: FastifyBaseLogger,
+  ) {
+    this.boss = new PgBoss({
+      db: { executeSql: (text: string, values?: unknown[]) => database.raw.query(text, values) },
+      schema: 'pgboss',
+    });
+    this.boss.on('error', (err) => this.log.error({ err }, 'job queue error'));
+  }
+
+  /** Creates the queue tables and queues; with `work`, this node also runs the handlers. */
+  async start(ctx: Ctx, opts: { work: boolean; pollingIntervalSeconds?: number }) {
+    await this.boss.start();
+    this.started = true;
+    for (const def of this.definitions) {
+      await this.boss.createQueue(def.name);
+    }
+    if (!opts.work) return;
+    for (const def of this.definitions) {
+      await this.boss.work(
+        def.name,
+        { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2, batchSize: 1 },
+        async (batch) => {
+          for (const job of batch) {
+            const payload = def.schema.parse(job.data);
+            const handle = await def.handler();
+            await handle(ctx, payload, this);
+          }
+        },
+      );
+    }
+  }
+
+  async send<S extends z.ZodType>(def: JobDefinition<S>, payload: z.infer<S>, opts: SendOptions = {}) {
+    def.schema.parse(payload);
+    return this.boss.send(def.name, payload as object, {
+      startAfter: opts.startAfter,
+      singletonKey: opts.singletonKey,
+      // Handlers reschedule themselves with their own back-off; pg-boss retries only crashes.
+      retryLimit: 5,
+      retryDelay: 5,
+      retryBackoff: true,
+    });
+  }
+
+  async stop() {
+    if (!this.started) return;
+    this.started = false;
+    await this.boss.stop({ graceful: true, close: false, wait: true, timeout: 5000 });
+  }
+}

@@ -1,0 +1,118 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { bigserial, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, id, tsvector, updatedAt, workspaceId } from './columns.js';
+import { contacts } from './contacts.js';
+import { channelKind, inboxes } from './inboxes.js';
+import { members, teams } from './workspaces.js';
+
+export const conversationStatus = pgEnum('conversation_status', ['open', 'pending', 'on_hold', 'solved', 'closed']);
+export const conversationPriority = pgEnum('conversation_priority', ['low', 'normal', 'high', 'urgent']);
+
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: id(),
+    workspaceId: workspaceId(),
+    number: integer('number').notNull(),
+    inboxId: uuid('inbox_id').notNull().references(() => inboxes.id),
+    contactId: uuid('contact_id').notNull().references(() => contacts.id),
+    subject: text('subject').notNull().default(''),
+    status: conversationStatus('status').notNull().default('open'),
+    priority: conversationPriority('priority').notNull().default('normal'),
+    assigneeId: uuid('assignee_id').references(() => members.id, { onDelete: 'set null' }),
+    teamId: uuid('team_id').references(() => teams.id, { onDelete: 'set null' }),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    topic: text('topic'),
+    customFields: jsonb('custom_fields').$type<Record<string, unknown>>().notNull().default({}),
+    lastMessageAt: timestamp('last_message_at', { withTimezone: true }).notNull().defaultNow(),
+    /** When the customer started waiting for us; null while the ball is in their court. */
+    waitingSince: timestamp('waiting_since', { withTimezone: true }),
+    firstResponseAt: timestamp('first_response_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    search: tsvector('search').generatedAlwaysAs((): SQL => sql`to_tsvector('simple', coalesce(${conversations.subject}, ''))`),
+  },
+  (t) => [
+    uniqueIndex('conversations_number_key').on(t.workspaceId, t.number),
+    index('conversations_list_idx').on(t.workspaceId, t.lastMessageAt, t.id),
+    index('conversations_status_idx').on(t.workspaceId, t.status, t.lastMessageAt),
+    index('conversations_assignee_idx').on(t.workspaceId, t.assigneeId),
+    index('conversations_contact_idx').on(t.contactId),
+    index('conversations_tags_idx').using('gin', t.tags),
+    index('conversations_search_idx').using('gin', t.search),
+  ],
+);
+
+export const messageDirection = pgEnum('message_direction', ['in', 'out', 'note']);
+export const deliveryStatus = pgEnum('delivery_status', ['received', 'queued', 'sent', 'failed']);
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: id(),
+    workspaceId: workspaceId(),
+    conversationId: uuid('conversation_id').notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+    inboxId: uuid('inbox_id').notNull().references(() => inboxes.id),
+    direction: messageDirection('direction').notNull(),
+    channel: channelKind('channel').notNull(),
+    authorMemberId: uuid('author_member_id').references(() => members.id, { onDelete: 'set null' }),
+    contactId: uuid('contact_id').references(() => contacts.id),
+    text: text('text').notNull().default(''),
+    /** Sanitised on the way in; never the raw HTML a sender wrote. */
+    html: text('html'),
+    /** The sender's own id for this message (API clientMessageId, e-mail Message-ID): the de-duplication key per inbox. */
+    externalId: text('external_id'),
+    deliveryStatus: deliveryStatus('delivery_status').notNull(),
+    deliveryError: text('delivery_error'),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    search: tsvector('search').generatedAlwaysAs((): SQL => sql`to_tsvector('simple', coalesce(${messages.text}, ''))`),
+  },
+  (t) => [
+    uniqueIndex('messages_external_id_key').on(t.inboxId, t.externalId),
+    index('messages_conversation_idx').on(t.conversationId, t.createdAt),
+    index('messages_search_idx').using('gin', t.search),
+  ],
+);
+
+export const attachments = pgTable(
+  'attachments',
+  {
+    id: id(),
+    workspaceId: workspaceId(),
+    messageId: uuid('message_id').notNull().references(() => messages.id, { onDelete: 'cascade' }),
+    filename: text('filename').notNull(),
+    contentType: text('content_type').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('attachments_message_idx').on(t.messageId)],
+);
+
+/**
+ * The timeline of everything that happens (DESIGN §4), and the transactional outbox:
+ * rows are written in the same transaction as the change and dispatched after commit.
+ */
+export const events = pgTable(
+  'events',
+  {
+    id: id(),
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    workspaceId: workspaceId(),
+    conversationId: uuid('conversation_id'),
+    type: text('type').notNull(),
+    actorMemberId: uuid('actor_member_id'),
+    actorContactId: uuid('actor_contact_id'),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+    /** Set by the dispatcher that took the event; a claim older than a minute is taken over (that node died). */
+    claimedAt: timestamp('claimed_at', { withTimezone: true }),
+    dispatchedAt: timestamp('dispatched_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('events_seq_key').on(t.seq),
+    index('events_conversation_idx').on(t.conversationId, t.seq),
+    index('events_undispatched_idx').on(t.seq).where(sql`${t.dispatchedAt} is null`),
+  ],
+);

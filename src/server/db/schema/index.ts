@@ -1,0 +1,4 @@
+export * from './workspaces.js';
+export * from './inboxes.js';
+export * from './contacts.js';
+export * from './conversations.js';

@@ -1,0 +1,52 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { SESSION_COOKIE } from '../../core/http/authenticate.js';
+import { login, logout, SESSION_DAYS, whoAmI } from './service.js';
+
+export const authRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.post(
+    '/auth/login',
+    {
+      schema: {
+        tags: ['Auth'],
+        summary: 'Sign in; sets the session cookie and returns the CSRF token for writes',
+        body: z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1000), workspaceId: z.uuid().optional() }),
+      },
+      config: { public: true, rateLimit: { max: app.ctx.config.HEARD_LOGIN_RATE_LIMIT, timeWindow: '1 minute' } },
+    },
+    async (req, reply) => {
+      const s = await login(app.ctx.db, req.body);
+      reply.setCookie(SESSION_COOKIE, s.token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: app.ctx.config.secureCookies,
+        maxAge: SESSION_DAYS * 86_400,
+      });
+      return { memberId: s.memberId, workspaceId: s.workspaceId, csrfToken: s.csrfToken };
+    },
+  );
+
+  app.post(
+    '/auth/logout',
+    { schema: { tags: ['Auth'], summary: 'Sign out: ends the session on the server' }, config: { allow: () => true } },
+    async (req, reply) => {
+      const token = req.cookies[SESSION_COOKIE];
+      if (token) await logout(app.ctx.db, token);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.code(204).send();
+    },
+  );
+
+  app.get('/me', { schema: { tags: ['Auth'], summary: 'The signed-in member, their workspace and role' }, config: { allow: () => true } }, async (req) => {
+    const actor = req.actor!;
+    const r = await whoAmI(app.ctx.db, actor);
+    return {
+      user: { id: r.u.id, email: r.u.email, name: r.u.name },
+      member: { id: r.m.id, role: r.m.role, signature: r.m.signature },
+      workspace: { id: r.w.id, name: r.w.name },
+      via: actor.via,
+      scopes: actor.scopes,
+    };
+  });
+};

@@ -1,0 +1,211 @@
+import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client.js';
+import { companies, contactIdentities, contacts, conversations, messages } from '../../db/schema/index.js';
+import type { Actor } from '../../core/actor.js';
+import { Conflict, Invalid, NotFound } from '../../core/errors.js';
+import { recordEvent } from '../../core/events/record-event.js';
+import { recordAudit } from '../audit/service.js';
+import type { ContactRef, ContactUpdate } from './schema.js';
+
+type IdentityKind = (typeof contactIdentities.$inferSelect)['kind'];
+export type Contact = typeof contacts.$inferSelect;
+export type Identity = typeof contactIdentities.$inferSelect;
+
+/** Identity values are compared normalised, so "Ann@X.com" and "ann@x.com" are one person. */
+export function normalizeIdentity(kind: IdentityKind, value: string): string {
+  const v = value.trim();
+  if (kind === 'email') return v.toLowerCase();
+  if (kind === 'phone') return (v.startsWith('+') ? '+' : '') + v.replace(/\D/g, '');
+  return v;
+}
+
+function refIdentities(ref: ContactRef): { kind: IdentityKind; value: string }[] {
+  const list: { kind: IdentityKind; value: string }[] = [];
+  if (ref.externalId) list.push({ kind: 'external', value: ref.externalId });
+  if (ref.email) list.push({ kind: 'email', value: ref.email });
+  if (ref.phone) list.push({ kind: 'phone', value: ref.phone });
+  if (ref.handle) list.push({ kind: 'handle', value: ref.handle });
+  return list.map((i) => ({ kind: i.kind, value: normalizeIdentity(i.kind, i.value) }));
+}
+
+async function findByIdentity(tx: Executor, workspaceId: string, kind: IdentityKind, value: string) {
+  const [row] = await tx
+    .select({ contactId: contactIdentities.contactId })
+    .from(contactIdentities)
+    .where(and(eq(contactIdentities.workspaceId, workspaceId), eq(contactIdentities.kind, kind), eq(contactIdentities.value, value)));
+  return row?.contactId;
+}
+
+/**
+ * Finds the contact a channel names (external id first, then e-mail, phone, handle), or
+ * creates one. Identities the contact did not have yet are added, unless another
+ * contact owns them. Safe under concurrency: the unique index on identities decides
+ * who created a new person, and the loser adopts the winner's contact.
+ */
+export async function identifyContact(tx: Executor, workspaceId: string, ref: ContactRef): Promise<{ contact: Contact; created: boolean }> {
+  const ids = refIdentities(ref);
+  if (!ids.length) throw new Invalid('contact', 'needs at least one of externalId, email, phone or handle');
+  let contactId: string | undefined;
+  for (const i of ids) {
+    contactId = await findByIdentity(tx, workspaceId, i.kind, i.value);
+    if (contactId) break;
+  }
+  let created = false;
+  if (!contactId) {
+    const [c] = await tx.insert(contacts).values({ workspaceId, name: ref.name ?? '' }).returning();
+    const [first] = ids;
+    const won = await tx
+      .insert(contactIdentities)
+      .values({ workspaceId, contactId: c.id, kind: first.kind, value: first.value })
+      .onConflictDoNothing()
+      .returning();
+    if (won.length) {
+      contactId = c.id;
+      created = true;
+    } else {
+      await tx.delete(contacts).where(eq(contacts.id, c.id));
+      contactId = await findByIdentity(tx, workspaceId, first.kind, first.value);
+      if (!contactId) throw new Conflict('contact identity changed during the request; retry');
+    }
+  }
+  for (const i of ids) {
+    await tx.insert(contactIdentities).values({ workspaceId, contactId, kind: i.kind, value: i.value }).onConflictDoNothing();
+  }
+  let [contact] = await tx.select().from(contacts).where(eq(contacts.id, contactId));
+  if (contact.mergedIntoId) [contact] = await tx.select().from(contacts).where(eq(contacts.id, contact.mergedIntoId));
+  if (!contact.name && ref.name) [contact] = await tx.update(contacts).set({ name: ref.name }).where(eq(contacts.id, contact.id)).returning();
+  return { contact, created };
+}
+
+export async function getContactRow(db: Executor, actor: Pick<Actor, 'workspaceId'>, id: string) {
+  const [c] = await db.select().from(contacts).where(and(eq(contacts.id, id), eq(contacts.workspaceId, actor.workspaceId)));
+  if (!c) throw new NotFound('Contact');
+  return c;
+}
+
+export function presentContact(c: Contact, identities: Identity[], company: { id: string; name: string } | null) {
+  return {
+    id: c.id,
+    name: c.name,
+    company,
+    attributes: c.attributes,
+    identities: identities.map((i) => ({ id: i.id, kind: i.kind, value: i.value })),
+    mergedIntoId: c.mergedIntoId,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  };
+}
+
+async function hydrate(db: Executor, rows: Contact[]) {
+  if (!rows.length) return [];
+  const ids = await db.select().from(contactIdentities).where(inArray(contactIdentities.contactId, rows.map((r) => r.id))).orderBy(asc(contactIdentities.createdAt));
+  const companyIds = [...new Set(rows.map((r) => r.companyId).filter((x): x is string => !!x))];
+  const comps = companyIds.length ? await db.select().from(companies).where(inArray(companies.id, companyIds)) : [];
+  return rows.map((c) => {
+    const comp = comps.find((x) => x.id === c.companyId);
+    return presentContact(c, ids.filter((i) => i.contactId === c.id), comp ? { id: comp.id, name: comp.name } : null);
+  });
+}
+
+/** Lists contacts, newest first, or those matching `q` in name or any identity (trigram similarity, so typos still match). */
+export async function listContacts(db: Executor, actor: Actor, opts: { q?: string; limit: number; offset: number }) {
+  const q = opts.q?.trim();
+  const where = and(
+    eq(contacts.workspaceId, actor.workspaceId),
+    isNull(contacts.mergedIntoId),
+    q
+      ? or(
+          sql`${contacts.name} ilike ${'%' + q.replace(/[%_\\]/g, '\\$&') + '%'}`,
+          sql`${contacts.name} % ${q}`,
+          sql`exists (select 1 from ${contactIdentities} ci where ci.contact_id = ${contacts.id}
+                and (ci.value ilike ${'%' + q.replace(/[%_\\]/g, '\\$&') + '%'} or ci.value % ${q}))`,
+        )
+      : undefined,
+  );
+  const rows = await db
+    .select()
+    .from(contacts)
+    .where(where)
+    .orderBy(q ? sql`similarity(${contacts.name}, ${q}) desc` : desc(contacts.createdAt), desc(contacts.id))
+    .limit(opts.limit)
+    .offset(opts.offset);
+  return hydrate(db, rows);
+}
+
+/** A contact with every conversation they had, on every channel, newest first. */
+export async function getContact(db: Executor, actor: Actor, id: string) {
+  const c = await getContactRow(db, actor, id);
+  const [view] = await hydrate(db, [c]);
+  const convs = await db
+    .select({
+      id: conversations.id,
+      number: conversations.number,
+      subject: conversations.subject,
+      status: conversations.status,
+      inboxId: conversations.inboxId,
+      lastMessageAt: conversations.lastMessageAt,
+    })
+    .from(conversations)
+    .where(and(eq(conversations.workspaceId, actor.workspaceId), eq(conversations.contactId, c.id)))
+    .orderBy(desc(conversations.lastMessageAt));
+  return { ...view, conversations: convs };
+}
+
+export async function updateContact(tx: Executor, actor: Actor, id: string, input: ContactUpdate) {
+  const c = await getContactRow(tx, actor, id);
+  const patch: Partial<typeof contacts.$inferInsert> = { updatedAt: new Date() };
+  if (input.name !== undefined) patch.name = input.name;
+  if (input.attributes !== undefined) patch.attributes = input.attributes;
+  if (input.company !== undefined) {
+    if (input.company === null || input.company === '') patch.companyId = null;
+    else {
+      await tx.insert(companies).values({ workspaceId: actor.workspaceId, name: input.company }).onConflictDoNothing();
+      const [comp] = await tx
+        .select()
+        .from(companies)
+        .where(and(eq(companies.workspaceId, actor.workspaceId), sql`lower(${companies.name}) = lower(${input.company})`));
+      patch.companyId = comp.id;
+    }
+  }
+  await tx.update(contacts).set(patch).where(eq(contacts.id, c.id));
+  for (const [n, i] of (input.addIdentities ?? []).entries()) {
+    const value = normalizeIdentity(i.kind, i.value);
+    const owner = await findByIdentity(tx, actor.workspaceId, i.kind, value);
+    if (owner && owner !== c.id) throw new Invalid(`addIdentities.${n}`, `${i.kind} ${value} belongs to another contact; merge the two instead`);
+    if (!owner) await tx.insert(contactIdentities).values({ workspaceId: actor.workspaceId, contactId: c.id, kind: i.kind, value });
+  }
+  if (input.removeIdentities?.length) {
+    await tx.delete(contactIdentities).where(and(eq(contactIdentities.contactId, c.id), inArray(contactIdentities.id, input.removeIdentities)));
+  }
+  await recordEvent(tx, { workspaceId: actor.workspaceId, type: 'contact.updated', actorMemberId: actor.memberId, data: { contactId: c.id } });
+  return getContact(tx, actor, c.id);
+}
+
+/**
+ * Merges `sourceId` into `targetId`: identities, conversations and messages move to the
+ * target; the source is kept as a pointer so old links still resolve.
+ */
+export async function mergeContacts(tx: Executor, actor: Actor, targetId: string, sourceId: string) {
+  if (targetId === sourceId) throw new Invalid('sourceId', 'cannot merge a contact into itself');
+  const target = await getContactRow(tx, actor, targetId);
+  const source = await getContactRow(tx, actor, sourceId);
+  if (source.mergedIntoId) throw new Invalid('sourceId', 'was already merged');
+  if (target.mergedIntoId) throw new Invalid('targetId', 'was merged into another contact');
+  await tx.update(contactIdentities).set({ contactId: target.id }).where(eq(contactIdentities.contactId, source.id));
+  await tx.update(conversations).set({ contactId: target.id }).where(eq(conversations.contactId, source.id));
+  await tx.update(messages).set({ contactId: target.id }).where(eq(messages.contactId, source.id));
+  await tx
+    .update(contacts)
+    .set({
+      mergedIntoId: target.id,
+      updatedAt: new Date(),
+    })
+    .where(eq(contacts.id, source.id));
+  const patch: Partial<typeof contacts.$inferInsert> = { updatedAt: new Date(), attributes: { ...source.attributes, ...target.attributes } };
+  if (!target.name && source.name) patch.name = source.name;
+  if (!target.companyId && source.companyId) patch.companyId = source.companyId;
+  await tx.update(contacts).set(patch).where(eq(contacts.id, target.id));
+  await recordEvent(tx, { workspaceId: actor.workspaceId, type: 'contact.merged', actorMemberId: actor.memberId, data: { targetId, sourceId } });
+  await recordAudit(tx, actor, { action: 'contact.merge', targetType: 'contact', targetId, data: { sourceId } });
+  return getContact(tx, actor, target.id);
+}

@@ -1,0 +1,182 @@
+import { and, desc, eq, ne, sql } from 'drizzle-orm';
+import type { Tx } from '../../db/client.js';
+import { conversations, inboxes, messages, workspaces } from '../../db/schema/index.js';
+import { type Ctx, inTransaction } from '../../core/context.js';
+import { Invalid, NotFound } from '../../core/errors.js';
+import { recordEvent } from '../../core/events/record-event.js';
+import { htmlToText, sanitizeHtml } from '../../core/html.js';
+import { identifyContact } from '../contacts/service.js';
+import type { ContactRef } from '../contacts/schema.js';
+
+/** What every channel adapter turns an arriving message into (DESIGN §4). */
+export interface InboundMessage {
+  workspaceId: string;
+  inboxId: string;
+  contact: ContactRef;
+  text?: string;
+  html?: string;
+  subject?: string;
+  /** The sender's id for this message (API clientMessageId, e-mail Message-ID); the same id twice is stored once. */
+  externalId: string;
+  /** A conversation the channel already resolved (e-mail threading); otherwise Heard threads by contact. */
+  conversationId?: string;
+}
+
+export interface IngestResult {
+  conversationId: string;
+  conversationNumber: number;
+  messageId: string;
+  contactId: string;
+  duplicate: boolean;
+  createdConversation: boolean;
+}
+
+/** Thrown inside the transaction when a concurrent ingest stored the same message first. */
+class DuplicateRace extends Error {}
+
+/**
+ * The one path in. In a single transaction: de-duplicate, identify or create the
+ * contact, thread into a conversation (or open one), store the message and its events.
+ * The channel acknowledges only after this returns, so a crash at any point loses
+ * nothing and duplicates nothing.
+ */
+export async function ingest(ctx: Ctx, msg: InboundMessage): Promise<IngestResult> {
+  if (!msg.externalId) throw new Invalid('externalId', 'is required to de-duplicate');
+  try {
+    return await inTransaction(ctx, (tx) => ingestIn(tx, msg));
+  } catch (err) {
+    // Another request stored this message between our check and our insert: the
+    // retry finds it in the de-duplication step and returns its ids.
+    if (err instanceof DuplicateRace || isUniqueViolation(err)) return inTransaction(ctx, (tx) => ingestIn(tx, msg));
+    throw err;
+  }
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: string; cause?: { code?: string } }).code ?? (err as { cause?: { code?: string } }).cause?.code;
+  return code === '23505';
+}
+
+async function ingestIn(tx: Tx, msg: InboundMessage): Promise<IngestResult> {
+  const [inbox] = await tx.select().from(inboxes).where(and(eq(inboxes.id, msg.inboxId), eq(inboxes.workspaceId, msg.workspaceId)));
+  if (!inbox) throw new NotFound('Inbox');
+
+  const [dupe] = await tx
+    .select({ m: messages, number: conversations.number })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .where(and(eq(messages.inboxId, inbox.id), eq(messages.externalId, msg.externalId)));
+  if (dupe) {
+    return {
+      conversationId: dupe.m.conversationId,
+      conversationNumber: dupe.number,
+      messageId: dupe.m.id,
+      contactId: dupe.m.contactId ?? '',
+      duplicate: true,
+      createdConversation: false,
+    };
+  }
+
+  const html = msg.html ? sanitizeHtml(msg.html) : null;
+  const text = (msg.text ?? (html ? htmlToText(html) : '')).trim();
+  if (!text && !html) throw new Invalid('text', 'must not be empty');
+
+  const { contact } = await identifyContact(tx, msg.workspaceId, msg.contact);
+  const now = new Date();
+
+  let conv = msg.conversationId
+    ? (await tx.select().from(conversations).where(and(eq(conversations.id, msg.conversationId), eq(conversations.workspaceId, msg.workspaceId))))[0]
+    : (
+        await tx
+          .select()
+          .from(conversations)
+          .where(and(eq(conversations.inboxId, inbox.id), eq(conversations.contactId, contact.id), ne(conversations.status, 'closed')))
+          .orderBy(desc(conversations.lastMessageAt))
+          .limit(1)
+      )[0];
+
+  let createdConversation = false;
+  if (!conv) {
+    // The row lock on the workspace hands out numbers without gaps or duplicates across nodes.
+    const [ws] = await tx
+      .update(workspaces)
+      .set({ lastConversationNumber: sql`${workspaces.lastConversationNumber} + 1` })
+      .where(eq(workspaces.id, msg.workspaceId))
+      .returning({ n: workspaces.lastConversationNumber });
+    [conv] = await tx
+      .insert(conversations)
+      .values({
+        workspaceId: msg.workspaceId,
+        number: ws.n,
+        inboxId: inbox.id,
+        contactId: contact.id,
+        subject: (msg.subject ?? text.split('\n')[0]).slice(0, 200),
+        teamId: inbox.teamId,
+        lastMessageAt: now,
+        waitingSince: now,
+      })
+      .returning();
+    createdConversation = true;
+    await recordEvent(tx, {
+      workspaceId: msg.workspaceId,
+      conversationId: conv.id,
+      type: 'conversation.created',
+      actorContactId: contact.id,
+      data: { number: conv.number, inboxId: inbox.id, channel: inbox.channel },
+    });
+  }
+
+  const inserted = await tx
+    .insert(messages)
+    .values({
+      workspaceId: msg.workspaceId,
+      conversationId: conv.id,
+      inboxId: inbox.id,
+      direction: 'in',
+      channel: inbox.channel,
+      contactId: contact.id,
+      text,
+      html,
+      externalId: msg.externalId,
+      deliveryStatus: 'received',
+    })
+    .onConflictDoNothing()
+    .returning();
+  if (!inserted.length) throw new DuplicateRace();
+  const [m] = inserted;
+
+  const reopen = !createdConversation && (conv.status === 'pending' || conv.status === 'solved');
+  await tx
+    .update(conversations)
+    .set({
+      lastMessageAt: now,
+      updatedAt: now,
+      waitingSince: conv.waitingSince ?? now,
+      ...(reopen ? { status: 'open' as const } : {}),
+    })
+    .where(eq(conversations.id, conv.id));
+  await recordEvent(tx, {
+    workspaceId: msg.workspaceId,
+    conversationId: conv.id,
+    type: 'message.created',
+    actorContactId: contact.id,
+    data: { messageId: m.id, direction: 'in' },
+  });
+  if (reopen) {
+    await recordEvent(tx, {
+      workspaceId: msg.workspaceId,
+      conversationId: conv.id,
+      type: 'conversation.updated',
+      actorContactId: contact.id,
+      data: { changes: { status: { from: conv.status, to: 'open' } } },
+    });
+  }
+  return {
+    conversationId: conv.id,
+    conversationNumber: conv.number,
+    messageId: m.id,
+    contactId: contact.id,
+    duplicate: false,
+    createdConversation,
+  };
+}

@@ -1,0 +1,32 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { hasScope, isAdmin } from '../../core/actor.js';
+import { inTransaction } from '../../core/context.js';
+import { InboxCreateSchema, InboxUpdateSchema } from './schema.js';
+import { createInbox, getInbox, listInboxes, presentInbox, rotateInboxSecret, updateInbox } from './service.js';
+
+export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
+  const tags = ['Inboxes'];
+  const admin = { allow: (a: Parameters<typeof isAdmin>[0] & Parameters<typeof hasScope>[0]) => isAdmin(a) && hasScope(a, 'admin') };
+  const params = z.object({ id: z.uuid() });
+  app.get('/inboxes', { schema: { tags }, config: { allow: (a) => hasScope(a, 'read') } }, async (req) => ({
+    items: (await listInboxes(app.ctx.db, req.actor!)).map((i) => presentInbox(i, req.actor!)),
+  }));
+  app.get('/inboxes/:id', { schema: { tags, params }, config: { allow: (a) => hasScope(a, 'read') } }, async (req) =>
+    presentInbox(await getInbox(app.ctx.db, req.actor!, req.params.id), req.actor!),
+  );
+  app.post(
+    '/inboxes',
+    { schema: { tags, summary: 'Create an inbox (admins). An API channel returns its signing secret.', body: InboxCreateSchema }, config: admin },
+    async (req, reply) => {
+      reply.code(201);
+      return presentInbox(await inTransaction(app.ctx, (tx) => createInbox(tx, req.actor!, req.body)), req.actor!);
+    },
+  );
+  app.patch('/inboxes/:id', { schema: { tags, params, body: InboxUpdateSchema }, config: admin }, async (req) =>
+    presentInbox(await inTransaction(app.ctx, (tx) => updateInbox(tx, req.actor!, req.params.id, req.body)), req.actor!),
+  );
+  app.post('/inboxes/:id/rotate-secret', { schema: { tags, summary: 'Replace the callback signing secret', params }, config: admin }, async (req) =>
+    presentInbox(await inTransaction(app.ctx, (tx) => rotateInboxSecret(tx, req.actor!, req.params.id)), req.actor!),
+  );
+};

@@ -1,0 +1,81 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { Executor } from '../../db/client.js';
+import { inboxes, teams } from '../../db/schema/index.js';
+import { type Actor, isAdmin } from '../../core/actor.js';
+import { Invalid, NotFound } from '../../core/errors.js';
+import { randomToken } from '../../core/ids.js';
+import { recordAudit } from '../audit/service.js';
+import type { InboxCreate, InboxUpdate } from './schema.js';
+
+export type Inbox = typeof inboxes.$inferSelect;
+
+/** What leaves the server: secrets only for admins. */
+export function presentInbox(i: Inbox, actor: Pick<Actor, 'role'>) {
+  return {
+    id: i.id,
+    name: i.name,
+    channel: i.channel,
+    teamId: i.teamId,
+    callbackUrl: i.config.callbackUrl,
+    address: typeof i.config.address === 'string' ? i.config.address : undefined,
+    signingSecret: isAdmin(actor) ? i.config.signingSecret : undefined,
+    archived: i.archivedAt !== null,
+    createdAt: i.createdAt,
+  };
+}
+
+async function checkTeam(db: Executor, workspaceId: string, teamId: string | null | undefined) {
+  if (!teamId) return;
+  const [t] = await db.select().from(teams).where(and(eq(teams.id, teamId), eq(teams.workspaceId, workspaceId)));
+  if (!t) throw new Invalid('teamId', 'no such team');
+}
+
+export async function createInbox(tx: Executor, actor: Actor, input: InboxCreate) {
+  await checkTeam(tx, actor.workspaceId, input.teamId);
+  const config: Inbox['config'] = {};
+  if (input.channel === 'api') Object.assign(config, { callbackUrl: input.callbackUrl, signingSecret: randomToken('whsec_', 24) });
+  if (input.channel === 'email') Object.assign(config, { address: input.address.toLowerCase() });
+  const [row] = await tx
+    .insert(inboxes)
+    .values({ workspaceId: actor.workspaceId, name: input.name, channel: input.channel, teamId: input.teamId ?? null, config })
+    .returning();
+  await recordAudit(tx, actor, { action: 'inbox.create', targetType: 'inbox', targetId: row.id, data: { name: row.name, channel: row.channel } });
+  return row;
+}
+
+export async function listInboxes(db: Executor, actor: Pick<Actor, 'workspaceId'>) {
+  return db.select().from(inboxes).where(eq(inboxes.workspaceId, actor.workspaceId)).orderBy(asc(inboxes.name));
+}
+
+export async function getInbox(db: Executor, actor: Pick<Actor, 'workspaceId'>, id: string) {
+  const [row] = await db.select().from(inboxes).where(and(eq(inboxes.id, id), eq(inboxes.workspaceId, actor.workspaceId)));
+  if (!row) throw new NotFound('Inbox');
+  return row;
+}
+
+export async function updateInbox(tx: Executor, actor: Actor, id: string, input: InboxUpdate) {
+  const inbox = await getInbox(tx, actor, id);
+  await checkTeam(tx, actor.workspaceId, input.teamId);
+  if (input.callbackUrl !== undefined && inbox.channel !== 'api') throw new Invalid('callbackUrl', 'only API channel inboxes have a callback URL');
+  const patch: Partial<typeof inboxes.$inferInsert> = {};
+  if (input.name !== undefined) patch.name = input.name;
+  if (input.teamId !== undefined) patch.teamId = input.teamId;
+  if (input.archived !== undefined) patch.archivedAt = input.archived ? new Date() : null;
+  if (input.callbackUrl !== undefined) patch.config = { ...inbox.config, callbackUrl: input.callbackUrl };
+  const [row] = await tx.update(inboxes).set(patch).where(eq(inboxes.id, id)).returning();
+  await recordAudit(tx, actor, { action: 'inbox.update', targetType: 'inbox', targetId: id, data: input });
+  return row;
+}
+
+/** Replaces the callback signing secret; the old one stops working at once. */
+export async function rotateInboxSecret(tx: Executor, actor: Actor, id: string) {
+  const inbox = await getInbox(tx, actor, id);
+  if (inbox.channel !== 'api') throw new Invalid('channel', 'only API channel inboxes have a signing secret');
+  const [row] = await tx
+    .update(inboxes)
+    .set({ config: { ...inbox.config, signingSecret: randomToken('whsec_', 24) } })
+    .where(eq(inboxes.id, id))
+    .returning();
+  await recordAudit(tx, actor, { action: 'inbox.rotate_secret', targetType: 'inbox', targetId: id });
+  return row;
+}

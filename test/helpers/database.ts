@@ -1,0 +1,47 @@
+import crypto from 'node:crypto';
+import pg from 'pg';
+import { type Database, openDatabase } from '../../src/server/db/client.js';
+
+/** Which engine this test run uses: set per Vitest project (vitest.config.ts). */
+export const engine = (process.env.HEARD_TEST_ENGINE ?? 'pglite') as 'pglite' | 'postgres';
+
+export interface TestDatabase {
+  database: Database;
+  url?: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * A fresh, migrated database for one test file: PGlite in memory, or a new database on
+ * the PostgreSQL server named by DATABASE_URL (dropped afterwards). Tests never share rows.
+ */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  if (engine === 'pglite') {
+    const database = await openDatabase({ dataDir: 'memory://' });
+    await database.migrate();
+    return { database, drop: () => database.close() };
+  }
+  const base = process.env.DATABASE_URL;
+  if (!base) throw new Error('HEARD_TEST_ENGINE=postgres needs DATABASE_URL');
+  const name = `heard_test_${crypto.randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const u = new URL(base);
+  u.pathname = `/${name}`;
+  const url = u.toString();
+  const database = await openDatabase({ databaseUrl: url, poolSize: 5 });
+  await database.migrate();
+  return {
+    database,
+    url,
+    async drop() {
+      await database.close();
+      const c = new pg.Client({ connectionString: base });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}

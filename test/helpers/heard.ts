@@ -1,0 +1,34 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { loadConfig } from '../../src/server/config.js';
+import { buildHeard, type Heard, type HeardOptions } from '../../src/server/app.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+
+export interface TestHeard extends Heard {
+  testDb: TestDatabase;
+  stop(): Promise<void>;
+}
+
+/** A whole Heard on a fresh database, with fast polling and retries, driven through app.inject(). */
+export async function startTestHeard(env: Record<string, string> = {}, opts: Partial<HeardOptions> = {}): Promise<TestHeard> {
+  const testDb = await createTestDatabase();
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    HEARD_ALLOW_PRIVATE_WEBHOOKS: '1',
+    HEARD_LOGIN_RATE_LIMIT: '1000',
+    HEARD_API_RATE_LIMIT: '100000',
+    ...env,
+  });
+  const heard = await buildHeard({ config, database: testDb.database, pollMs: 100, jobPollingSeconds: 0.5, retryBaseMs: 200, ...opts });
+  await heard.start();
+  return {
+    ...heard,
+    testDb,
+    async stop() {
+      await heard.close();
+      await testDb.drop();
+    },
+  };
+}
+
+/** Parses a light-my-request response as JSON (problem+json included). */
+export const json = <T = Record<string, any>>(res: LightMyRequestResponse): T => JSON.parse(res.body) as T;
