@@ -22,7 +22,8 @@ export class Dispatcher {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
-  private stopped = false;
+  // Until start(), kicks are ignored: the job queue may not exist yet (demo loading at boot).
+  private stopped = true;
 
   constructor(
     private readonly database: Database,

@@ -1,0 +1,170 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { and, eq } from 'drizzle-orm';
+import { buildHeard, type Role as NodeRole } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { SCOPES, type Scope } from './core/actor.js';
+import { inTransaction, type Ctx } from './core/context.js';
+import { loadInstanceSecret } from './core/instance-secret.js';
+import { DatabaseLockedError, openDatabase, type Database } from './db/client.js';
+import { members } from './db/schema/index.js';
+import { loadDemo } from './demo/load-demo.js';
+import { createToken } from './domains/tokens/service.js';
+import { ensureMember, findUserByEmail, findWorkspaceByName } from './domains/workspaces/service.js';
+import { HeardError } from './core/errors.js';
+
+const NODE_ROLES: NodeRole[] = ['web', 'worker'];
+
+function parseRoles(value: string): NodeRole[] {
+  const roles = value.split(',').map((r) => r.trim()).filter(Boolean);
+  const bad = roles.filter((r) => !(NODE_ROLES as string[]).includes(r));
+  if (bad.length || !roles.length) throw new InvalidArgumentError(`roles must be a comma-separated list of ${NODE_ROLES.join(', ')}`);
+  return roles as NodeRole[];
+}
+
+function parseScopes(value: string): Scope[] {
+  const scopes = value.split(',').map((s) => s.trim());
+  const bad = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
+  if (bad.length) throw new InvalidArgumentError(`scopes must be a comma-separated list of ${SCOPES.join(', ')}`);
+  return scopes as Scope[];
+}
+
+/** Opens and migrates the configured database for a one-off command, and a minimal context for services. */
+async function withDatabase<T>(fn: (ctx: Ctx, database: Database) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATABASE_URL ? undefined : `${config.dataDir}/db` });
+  try {
+    await database.migrate();
+    // Events written here are dispatched by the running server's dispatcher.
+    const ctx: Ctx = { config, database, db: database.db, secret: await loadInstanceSecret(database.db), kick: () => undefined, retryBaseMs: 30_000 };
+    return await fn(ctx, database);
+  } finally {
+    await database.close();
+  }
+}
+
+function printDemoSignIn(r: { email: string; password?: string }, url: string) {
+  console.log(
+    [
+      '',
+      '  Demo workspace "Acme Outfitters" is ready.',
+      `  Sign in at ${url} as ${r.email}`,
+      `  Password: ${r.password}   (shown once; set another with: heard admin create --email ${r.email} --password …)`,
+      '',
+    ].join('\n'),
+  );
+}
+
+const program = new Command()
+  .name('heard')
+  .description('Heard: customer service that people love')
+  .showHelpAfterError();
+
+program
+  .command('start')
+  .description('Start the server (API, realtime, jobs) on HOST:PORT')
+  .option('--roles <roles>', 'parts to run on this node: web, worker', parseRoles, NODE_ROLES)
+  .option('--demo', 'load the demo workspace on first start (when the database has no workspace yet)')
+  .action(async (opts: { roles: NodeRole[]; demo?: boolean }) => {
+    const config = loadConfig();
+    const heard = await buildHeard({ config, roles: opts.roles });
+    if (opts.demo) {
+      const [anyMember] = await heard.ctx.db.select({ id: members.id }).from(members).limit(1);
+      if (!anyMember) printDemoSignIn(await loadDemo(heard.ctx), config.publicUrl);
+    }
+    await heard.start();
+    if (opts.roles.includes('web')) {
+      try {
+        await heard.app.listen({ port: config.PORT, host: config.HOST });
+      } catch (err) {
+        await heard.close();
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EADDRINUSE') throw new ConfigError(`port ${config.PORT} on ${config.HOST} is in use; set PORT to another port`);
+        throw err;
+      }
+    }
+    heard.app.log.info(`Heard is running (${opts.roles.join(', ')}) at ${config.publicUrl}`);
+    let closing = false;
+    const shutdown = async (signal: string) => {
+      if (closing) return;
+      closing = true;
+      heard.app.log.info(`${signal}: shutting down`);
+      await heard.close();
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void shutdown('SIGINT'));
+    process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  });
+
+program
+  .command('migrate')
+  .description('Apply database migrations and exit')
+  .action(async () => {
+    await withDatabase(async (_ctx, database) => console.log(`Migrations applied (${database.engine}).`));
+  });
+
+const admin = program.command('admin').description('Manage administrators');
+admin
+  .command('create')
+  .description('Create an owner (and the workspace, when it does not exist); for an existing user, sets the password')
+  .requiredOption('--email <email>', 'sign-in e-mail')
+  .requiredOption('--password <password>', 'at least 8 characters')
+  .option('--workspace <name>', 'workspace name', 'My workspace')
+  .option('--name <name>', 'display name')
+  .action(async (opts: { email: string; password: string; workspace: string; name?: string }) => {
+    await withDatabase(async (ctx) => {
+      const { workspace, member } = await inTransaction(ctx, (tx) =>
+        ensureMember(tx, { workspaceName: opts.workspace, email: opts.email, password: opts.password, name: opts.name, role: 'owner' }),
+      );
+      console.log(`Owner ${opts.email} in workspace "${workspace.name}" (${workspace.id}), member ${member.id}.`);
+    });
+  });
+
+const token = program.command('token').description('Manage API tokens');
+token
+  .command('create')
+  .description('Print a new API token acting as a member (shown once)')
+  .requiredOption('--email <email>', "the member's e-mail")
+  .option('--name <name>', 'a label for the token', 'CLI token')
+  .option('--scopes <scopes>', `comma-separated: ${SCOPES.join(', ')}`, parseScopes)
+  .option('--workspace <name>', 'when the member belongs to several workspaces')
+  .action(async (opts: { email: string; name: string; scopes?: Scope[]; workspace?: string }) => {
+    await withDatabase(async (ctx) => {
+      const user = await findUserByEmail(ctx.db, opts.email);
+      if (!user) throw new HeardError(404, 'Not Found', `No user with e-mail ${opts.email}`);
+      const ws = opts.workspace ? await findWorkspaceByName(ctx.db, opts.workspace) : undefined;
+      if (opts.workspace && !ws) throw new HeardError(404, 'Not Found', `No workspace named ${opts.workspace}`);
+      const [m] = await ctx.db
+        .select()
+        .from(members)
+        .where(and(eq(members.userId, user.id), eq(members.active, true), ws ? eq(members.workspaceId, ws.id) : undefined))
+        .orderBy(members.createdAt)
+        .limit(1);
+      if (!m) throw new HeardError(404, 'Not Found', `${opts.email} has no active membership${ws ? ` in ${ws.name}` : ''}`);
+      const actor = { workspaceId: m.workspaceId, memberId: m.id, userId: user.id, role: m.role, via: 'session' as const, scopes: SCOPES };
+      const isAdminRole = m.role === 'owner' || m.role === 'admin';
+      const scopes = opts.scopes ?? (isAdminRole ? ['read', 'write', 'admin'] : ['read', 'write']);
+      const { token: secret } = await inTransaction(ctx, (tx) => createToken(tx, actor, { name: opts.name, scopes }));
+      console.log(secret);
+    });
+  });
+
+program
+  .command('demo')
+  .description('Load the demo workspace (does nothing when it exists)')
+  .action(async () => {
+    await withDatabase(async (ctx) => {
+      const r = await loadDemo(ctx);
+      if (r.created) printDemoSignIn(r, ctx.config.publicUrl);
+      else console.log(`The demo workspace exists already; sign in as ${r.email}.`);
+    });
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof ConfigError || err instanceof HeardError || err instanceof DatabaseLockedError) {
+    console.error(`heard: ${err.message}`);
+    process.exit(1);
+  }
+  throw err;
+}
