@@ -92,8 +92,11 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
 
   // External plugins.
   await app.register(helmet, {
+    // Over plain HTTP (a LAN install), HSTS and upgrade-insecure-requests would break the site.
+    hsts: config.secureCookies,
     contentSecurityPolicy: {
       directives: {
+        upgradeInsecureRequests: config.secureCookies ? [] : null,
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
@@ -112,7 +115,6 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
     redis,
     nameSpace: 'heard-rl:',
     skipOnError: true,
-    keyGenerator: (req) => (req.headers.authorization ? `t:${req.headers.authorization.slice(-24)}` : `ip:${req.ip}`),
   });
   await app.register(swagger, {
     openapi: {

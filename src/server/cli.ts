@@ -63,7 +63,7 @@ program
   .command('start')
   .description('Start the server (API, realtime, jobs) on HOST:PORT')
   .option('--roles <roles>', 'parts to run on this node: web, worker', parseRoles, NODE_ROLES)
-  .option('--demo', 'load the demo workspace on first start (when the database has no workspace yet)')
+  .option('--demo', 'load the demo workspace on first start (when no one has an account yet)')
   .action(async (opts: { roles: NodeRole[]; demo?: boolean }) => {
     const config = loadConfig();
     const heard = await buildHeard({ config, roles: opts.roles });

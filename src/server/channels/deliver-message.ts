@@ -34,15 +34,23 @@ async function deliverMessage(ctx: Ctx, payload: z.infer<typeof DeliverMessagePa
   if (!row || row.m.deliveryStatus !== 'queued') return;
   const { m, inbox } = row;
 
-  let outcome: DeliveryOutcome;
-  if (inbox.channel === 'api') outcome = await deliverToCallback(ctx, inbox, m);
-  else outcome = { ok: true }; // Channels without an outbound adapter yet keep the reply in Heard only.
+  const outcome: DeliveryOutcome =
+    inbox.channel === 'api'
+      ? await deliverToCallback(ctx, inbox, m)
+      : // Said plainly rather than pretending it was sent.
+        { ok: false, reason: `replies cannot be sent through a ${inbox.channel} inbox yet`, permanent: true };
 
   const maxAgeMs = ctx.config.HEARD_WEBHOOK_MAX_AGE_HOURS * 3_600_000;
   const nextDelay = retryDelayMs(ctx.retryBaseMs, payload.attempt);
-  const giveUp = !outcome.ok && Date.now() + nextDelay - m.createdAt.getTime() > maxAgeMs;
+  const giveUp = !outcome.ok && (outcome.permanent || Date.now() + nextDelay - m.createdAt.getTime() > maxAgeMs);
   const status = outcome.ok ? 'sent' : giveUp ? 'failed' : 'queued';
-  const error = outcome.ok ? null : giveUp ? `gave up after ${payload.attempt + 1} attempts: ${outcome.reason}` : `attempt ${payload.attempt + 1}: ${outcome.reason}`;
+  const error = outcome.ok
+    ? null
+    : outcome.permanent
+      ? outcome.reason
+      : giveUp
+        ? `gave up after ${payload.attempt + 1} attempts: ${outcome.reason}`
+        : `attempt ${payload.attempt + 1}: ${outcome.reason}`;
 
   // The next attempt is scheduled before this one is recorded: a crash in between means
   // one extra attempt (receivers de-duplicate on the id), never a reply left stranded.

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Actor, Role } from '../core/actor.js';
 import { type Ctx, inTransaction } from '../core/context.js';
 import { randomToken } from '../core/ids.js';
-import { conversations, events, inboxes, messages } from '../db/schema/index.js';
+import { conversations, events, messages } from '../db/schema/index.js';
 import { addAgentMessage, updateConversation } from '../domains/conversations/service.js';
 import { ingest } from '../domains/conversations/ingest.js';
 import { createInbox } from '../domains/inboxes/service.js';
@@ -241,7 +241,6 @@ async function settleConversation(ctx: Ctx, conversationId: string) {
   const firstIn = visible.find((m) => m.direction === 'in');
   const firstOut = visible.find((m) => m.direction === 'out');
   const last = visible.at(-1)!;
-  const [inbox] = await ctx.db.select({ channel: inboxes.channel }).from(inboxes).innerJoin(conversations, eq(conversations.inboxId, inboxes.id)).where(eq(conversations.id, conversationId));
   await ctx.db
     .update(conversations)
     .set({
@@ -251,6 +250,9 @@ async function settleConversation(ctx: Ctx, conversationId: string) {
       waitingSince: last.direction === 'in' ? last.createdAt : null,
     })
     .where(eq(conversations.id, conversationId));
-  // Demo replies on the social channel would otherwise try to reach a made-up callback.
-  if (inbox.channel === 'api') await ctx.db.update(messages).set({ deliveryStatus: 'sent' }).where(and(eq(messages.conversationId, conversationId), eq(messages.direction, 'out')));
+  // Demo replies are history: they were delivered long ago, not waiting for a channel now.
+  await ctx.db
+    .update(messages)
+    .set({ deliveryStatus: 'sent', deliveredAt: sql`${messages.createdAt}` })
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.direction, 'out')));
 }

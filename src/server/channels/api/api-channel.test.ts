@@ -1,7 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inTransaction } from '../../core/context.js';
 import { verifySignature } from '../../core/webhooks/signature.js';
+import { createInbox } from '../../domains/inboxes/service.js';
 import { buildApiInbox, buildMember, sendInbound, type Client } from '../../../../test/factories.js';
 import { json, startTestHeard, type TestHeard } from '../../../../test/helpers/heard.js';
 
@@ -115,6 +117,69 @@ describe('API channel', () => {
         const c = json(await h.app.inject({ url: `/api/v1/conversations/${inbound.conversationId}/timeline`, headers: owner.headers }));
         return c.items.some((i: any) => i.message?.id === reply.id && i.message.deliveryStatus === 'sent') || undefined;
       });
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
+const owners = (c: Client) => ({ workspaceId: c.workspaceId, memberId: c.memberId, userId: '', role: 'owner' as const, via: 'token' as const, scopes: ['read', 'write', 'admin'] as const });
+
+async function replyAndWaitForFailure(h: TestHeard, owner: Client, inboxId: string) {
+  const inbound = await sendInbound(h.app, owner, inboxId);
+  const reply = json(
+    await h.app.inject({ method: 'POST', url: `/api/v1/conversations/${inbound.conversationId}/messages`, headers: owner.headers, payload: { text: 'Hello?' } }),
+  );
+  return waitFor(async () => {
+    const t = json(await h.app.inject({ url: `/api/v1/conversations/${inbound.conversationId}/timeline`, headers: owner.headers }));
+    const m = t.items.find((i: any) => i.message?.id === reply.id)?.message;
+    return m?.deliveryStatus === 'failed' ? { message: m, timeline: t } : undefined;
+  }, 20_000);
+}
+
+describe('API channel callbacks to private addresses', () => {
+  let h: TestHeard;
+  let owner: Client;
+  beforeAll(async () => {
+    h = await startTestHeard({ HEARD_ALLOW_PRIVATE_WEBHOOKS: '0' });
+    owner = await buildMember(h.ctx);
+  });
+  afterAll(() => h.stop());
+
+  it('refuses a callback URL on a private address when the inbox is saved', async () => {
+    for (const callbackUrl of ['http://10.0.0.5/hook', 'http://localhost:8080/hook', 'http://[::1]/hook', 'http://169.254.169.254/latest']) {
+      const res = await h.app.inject({ method: 'POST', url: '/api/v1/inboxes', headers: owner.headers, payload: { name: 'Internal', channel: 'api', callbackUrl } });
+      expect(res.statusCode, callbackUrl).toBe(422);
+      expect(json(res).errors[0].field).toBe('callbackUrl');
+    }
+  });
+
+  it('fails at once, without retrying, a callback whose name resolves to a private address, and says why', async () => {
+    // Saved past the check (as if DNS changed after it was saved): the guard at delivery time must still refuse.
+    const inbox = await inTransaction(h.ctx, (tx) => createInbox(tx, owners(owner), { name: 'Rebound', channel: 'api', callbackUrl: 'http://localhost:9/hook' }, true));
+    const { message, timeline } = await replyAndWaitForFailure(h, owner, inbox.id);
+    expect(message.deliveryError).toMatch(/resolves to a private address/);
+    expect(timeline.items.some((i: any) => i.event?.type === 'message.delivery' && i.event.data.deliveryStatus === 'failed')).toBe(true);
+  });
+});
+
+describe('API channel callbacks that keep failing', () => {
+  let h: TestHeard;
+  let owner: Client;
+  beforeAll(async () => {
+    // A retry window of 3.6 s instead of 72 h.
+    h = await startTestHeard({ HEARD_WEBHOOK_MAX_AGE_HOURS: '0.001' });
+    owner = await buildMember(h.ctx);
+  });
+  afterAll(() => h.stop());
+
+  it('marks the reply failed with the last reason once the retry window has passed', async () => {
+    const receiver = await startReceiver(() => 500);
+    try {
+      const inbox = await buildApiInbox(h.app, owner, receiver.url);
+      const { message } = await replyAndWaitForFailure(h, owner, inbox.id);
+      expect(message.deliveryError).toMatch(/^gave up after \d+ attempts: callback answered HTTP 500/);
+      expect(receiver.received.length).toBeGreaterThanOrEqual(2);
     } finally {
       await receiver.close();
     }

@@ -1,12 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { contactIdentities, contacts, conversations, members, users } from '../../db/schema/index.js';
 import type { Ctx } from '../../core/context.js';
-import { postJson } from '../../core/webhooks/safe-fetch.js';
+import { BlockedAddressError, postJson } from '../../core/webhooks/safe-fetch.js';
 import { signPayload } from '../../core/webhooks/signature.js';
 import type { Inbox } from '../../domains/inboxes/service.js';
 import type { Message } from '../../domains/conversations/service.js';
 
-export type DeliveryOutcome = { ok: true } | { ok: false; reason: string };
+/** `permanent` failures are not retried: nothing would change on the next attempt. */
+export type DeliveryOutcome = { ok: true } | { ok: false; reason: string; permanent?: boolean };
 
 /**
  * Hands an agent's reply to the system behind an API channel: a signed JSON POST to the
@@ -15,7 +16,7 @@ export type DeliveryOutcome = { ok: true } | { ok: false; reason: string };
  */
 export async function deliverToCallback(ctx: Ctx, inbox: Inbox, message: Message): Promise<DeliveryOutcome> {
   const { callbackUrl, signingSecret } = inbox.config;
-  if (!callbackUrl || !signingSecret) return { ok: false, reason: 'inbox has no callback URL' };
+  if (!callbackUrl || !signingSecret) return { ok: false, reason: 'inbox has no callback URL', permanent: true };
   const [conv] = await ctx.db.select().from(conversations).where(eq(conversations.id, message.conversationId));
   const [contact] = await ctx.db.select().from(contacts).where(eq(contacts.id, conv.contactId));
   const identities = await ctx.db.select().from(contactIdentities).where(eq(contactIdentities.contactId, contact.id));
@@ -43,7 +44,8 @@ export async function deliverToCallback(ctx: Ctx, inbox: Inbox, message: Message
     if (res.status >= 200 && res.status < 300) return { ok: true };
     return { ok: false, reason: `callback answered HTTP ${res.status}${res.body ? `: ${res.body.slice(0, 200)}` : ''}` };
   } catch (err) {
-    const e = err as Error & { code?: string; cause?: { message?: string } };
-    return { ok: false, reason: `callback request failed: ${e.cause?.message ?? e.message}` };
+    const e = err as Error & { code?: string; cause?: Error };
+    const blocked = err instanceof BlockedAddressError || e.cause instanceof BlockedAddressError;
+    return { ok: false, reason: `callback request failed: ${e.cause?.message ?? e.message}`, permanent: blocked };
   }
 }

@@ -30,6 +30,7 @@ export class Dispatcher {
     private readonly processors: Processor[],
     private readonly log: FastifyBaseLogger,
     private readonly pollMs = 1000,
+    private readonly claimTimeoutS = CLAIM_TIMEOUT_S,
   ) {}
 
   start() {
@@ -61,12 +62,11 @@ export class Dispatcher {
       });
   }
 
-  /** Waits until the outbox is empty (tests and shutdown). */
+  /** Runs passes until the outbox is empty (tests and shutdown). */
   async flush() {
-    do {
-      this.kick();
-      await this.running;
-    } while (this.again || this.running);
+    while (this.running) await this.running;
+    this.kick();
+    while (this.running) await this.running;
   }
 
   async stop() {
@@ -91,26 +91,31 @@ export class Dispatcher {
       `update events set claimed_at = now()
         where id in (select id from events
                       where dispatched_at is null
-                        and (claimed_at is null or claimed_at < now() - interval '${CLAIM_TIMEOUT_S} seconds')
+                        and (claimed_at is null or claimed_at < now() - make_interval(secs => $2))
                       order by seq limit $1 for update skip locked)
         returning id, seq, workspace_id, conversation_id, type, actor_member_id, actor_contact_id, data, created_at`,
-      [BATCH],
+      [BATCH, this.claimTimeoutS],
     );
     const claimed = rows.map(toEventRow).sort((a, b) => a.seq - b.seq);
+    const done: string[] = [];
     for (const e of claimed) {
+      let ok = true;
       for (const p of this.processors) {
         if (!p.handles(e)) continue;
         try {
           await p.process(e);
         } catch (err) {
-          // One processor's failure must not hold up the others; work that must not be
-          // lost is handed by its processor to a retried job rather than done here.
-          this.log.error({ err, processor: p.name, event: e.id }, 'event processor failed');
+          // One processor's failure must not hold up the others. The event stays claimed
+          // but undispatched, so it is offered again once the claim times out: processors
+          // are idempotent, and a reply whose job could not be queued is not stranded.
+          ok = false;
+          this.log.error({ err, processor: p.name, event: e.id }, 'event processor failed; will retry');
         }
       }
+      if (ok) done.push(e.id);
     }
-    if (claimed.length) {
-      await raw.query('update events set dispatched_at = now() where id = any($1::uuid[])', [claimed.map((e) => e.id)]);
+    if (done.length) {
+      await raw.query('update events set dispatched_at = now() where id = any($1::uuid[])', [done]);
     }
     return claimed.length;
   }

@@ -16,12 +16,15 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     actor: Actor | null;
+    /** The session's CSRF token, for cookie-authenticated requests (returned by GET /me so a reloaded page can write). */
+    csrfToken: string | null;
   }
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 async function resolveActor(app: FastifyInstance, req: FastifyRequest): Promise<Actor | null> {
+  req.csrfToken = null;
   const auth = req.headers.authorization;
   if (auth) {
     const m = /^Bearer\s+(\S+)$/i.exec(auth);
@@ -40,7 +43,8 @@ async function resolveActor(app: FastifyInstance, req: FastifyRequest): Promise<
     const header = req.headers['x-csrf-token'];
     if (typeof header !== 'string' || !safeEqual(header, actor.csrfToken)) throw new Forbidden('Missing or wrong X-CSRF-Token header');
   }
-  const { csrfToken: _csrf, ...rest } = actor;
+  const { csrfToken, ...rest } = actor;
+  req.csrfToken = csrfToken;
   return rest;
 }
 
@@ -51,12 +55,15 @@ async function resolveActor(app: FastifyInstance, req: FastifyRequest): Promise<
  */
 export const authenticate = fp(async (app: FastifyInstance) => {
   app.decorateRequest('actor', null);
+  app.decorateRequest('csrfToken', null);
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api/v1')) return;
     const cfg = route.config as { allow?: unknown; public?: unknown } | undefined;
     if (!cfg?.allow && !cfg?.public) throw new Error(`Route ${String(route.method)} ${route.url} has no policy (config.allow or config.public)`);
   });
-  app.addHook('preHandler', async (req) => {
+  // preValidation, not preHandler: who is calling is settled before their input is
+  // looked at, so an anonymous or refused caller learns nothing from validation errors.
+  app.addHook('preValidation', async (req) => {
     const cfg = req.routeOptions.config;
     if (!cfg.allow) return;
     const actor = await resolveActor(app, req);

@@ -47,6 +47,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       workspace: { id: r.w.id, name: r.w.name },
       via: actor.via,
       scopes: actor.scopes,
+      csrfToken: req.csrfToken ?? undefined,
     };
   });
 };

@@ -1,6 +1,6 @@
 import { and, desc, eq, ne, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import { conversations, inboxes, messages, workspaces } from '../../db/schema/index.js';
+import { contacts, conversations, inboxes, messages, workspaces } from '../../db/schema/index.js';
 import { type Ctx, inTransaction } from '../../core/context.js';
 import { Invalid, NotFound } from '../../core/errors.js';
 import { recordEvent } from '../../core/events/record-event.js';
@@ -71,7 +71,7 @@ async function ingestIn(tx: Tx, msg: InboundMessage): Promise<IngestResult> {
       conversationId: dupe.m.conversationId,
       conversationNumber: dupe.number,
       messageId: dupe.m.id,
-      contactId: dupe.m.contactId ?? '',
+      contactId: dupe.m.contactId!,
       duplicate: true,
       createdConversation: false,
     };
@@ -82,6 +82,9 @@ async function ingestIn(tx: Tx, msg: InboundMessage): Promise<IngestResult> {
   if (!text && !html) throw new Invalid('text', 'must not be empty');
 
   const { contact } = await identifyContact(tx, msg.workspaceId, msg.contact);
+  // One contact's messages thread one at a time: two arriving together must not each
+  // open a conversation of their own.
+  await tx.select({ id: contacts.id }).from(contacts).where(eq(contacts.id, contact.id)).for('update');
   const now = new Date();
 
   let conv = msg.conversationId
@@ -110,7 +113,7 @@ async function ingestIn(tx: Tx, msg: InboundMessage): Promise<IngestResult> {
         number: ws.n,
         inboxId: inbox.id,
         contactId: contact.id,
-        subject: (msg.subject ?? text.split('\n')[0]).slice(0, 200),
+        subject: (msg.subject ?? text.split('\n')[0]).slice(0, 500),
         teamId: inbox.teamId,
         lastMessageAt: now,
         waitingSince: now,

@@ -20,11 +20,11 @@ export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
     { schema: { tags, summary: 'Create an inbox (admins). An API channel returns its signing secret.', body: InboxCreateSchema }, config: admin },
     async (req, reply) => {
       reply.code(201);
-      return presentInbox(await inTransaction(app.ctx, (tx) => createInbox(tx, req.actor!, req.body)), req.actor!);
+      return presentInbox(await inTransaction(app.ctx, (tx) => createInbox(tx, req.actor!, req.body, app.ctx.config.HEARD_ALLOW_PRIVATE_WEBHOOKS)), req.actor!);
     },
   );
   app.patch('/inboxes/:id', { schema: { tags, params, body: InboxUpdateSchema }, config: admin }, async (req) =>
-    presentInbox(await inTransaction(app.ctx, (tx) => updateInbox(tx, req.actor!, req.params.id, req.body)), req.actor!),
+    presentInbox(await inTransaction(app.ctx, (tx) => updateInbox(tx, req.actor!, req.params.id, req.body, app.ctx.config.HEARD_ALLOW_PRIVATE_WEBHOOKS)), req.actor!),
   );
   app.post('/inboxes/:id/rotate-secret', { schema: { tags, summary: 'Replace the callback signing secret', params }, config: admin }, async (req) =>
     presentInbox(await inTransaction(app.ctx, (tx) => rotateInboxSecret(tx, req.actor!, req.params.id)), req.actor!),

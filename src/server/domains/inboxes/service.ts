@@ -1,16 +1,18 @@
+import net from 'node:net';
 import { and, asc, eq } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { inboxes, teams } from '../../db/schema/index.js';
-import { type Actor, isAdmin } from '../../core/actor.js';
+import { type Actor, hasScope, isAdmin } from '../../core/actor.js';
 import { Invalid, NotFound } from '../../core/errors.js';
 import { randomToken } from '../../core/ids.js';
+import { isPrivateAddress } from '../../core/webhooks/safe-fetch.js';
 import { recordAudit } from '../audit/service.js';
 import type { InboxCreate, InboxUpdate } from './schema.js';
 
 export type Inbox = typeof inboxes.$inferSelect;
 
-/** What leaves the server: secrets only for admins. */
-export function presentInbox(i: Inbox, actor: Pick<Actor, 'role'>) {
+/** What leaves the server: secrets only for admins acting with the admin scope (not through a read-only token). */
+export function presentInbox(i: Inbox, actor: Pick<Actor, 'role' | 'scopes'>) {
   return {
     id: i.id,
     name: i.name,
@@ -18,7 +20,7 @@ export function presentInbox(i: Inbox, actor: Pick<Actor, 'role'>) {
     teamId: i.teamId,
     callbackUrl: i.config.callbackUrl,
     address: typeof i.config.address === 'string' ? i.config.address : undefined,
-    signingSecret: isAdmin(actor) ? i.config.signingSecret : undefined,
+    signingSecret: isAdmin(actor) && hasScope(actor, 'admin') ? i.config.signingSecret : undefined,
     archived: i.archivedAt !== null,
     createdAt: i.createdAt,
   };
@@ -30,8 +32,22 @@ async function checkTeam(db: Executor, workspaceId: string, teamId: string | nul
   if (!t) throw new Invalid('teamId', 'no such team');
 }
 
-export async function createInbox(tx: Executor, actor: Actor, input: InboxCreate) {
+/**
+ * A callback that plainly points inside the network is refused when the inbox is saved,
+ * not days later after every retry failed. (Names are checked again at each delivery,
+ * after DNS, by the outbound guard.)
+ */
+function checkCallbackUrl(url: string | undefined, allowPrivate: boolean) {
+  if (!url || allowPrivate) return;
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost') || (net.isIP(host) && isPrivateAddress(host))) {
+    throw new Invalid('callbackUrl', 'points to a private or loopback address; Heard only calls public addresses (HEARD_ALLOW_PRIVATE_WEBHOOKS=1 lifts this)');
+  }
+}
+
+export async function createInbox(tx: Executor, actor: Actor, input: InboxCreate, allowPrivate = false) {
   await checkTeam(tx, actor.workspaceId, input.teamId);
+  if (input.channel === 'api') checkCallbackUrl(input.callbackUrl, allowPrivate);
   const config: Inbox['config'] = {};
   if (input.channel === 'api') Object.assign(config, { callbackUrl: input.callbackUrl, signingSecret: randomToken('whsec_', 24) });
   if (input.channel === 'email') Object.assign(config, { address: input.address.toLowerCase() });
@@ -53,8 +69,9 @@ export async function getInbox(db: Executor, actor: Pick<Actor, 'workspaceId'>, 
   return row;
 }
 
-export async function updateInbox(tx: Executor, actor: Actor, id: string, input: InboxUpdate) {
+export async function updateInbox(tx: Executor, actor: Actor, id: string, input: InboxUpdate, allowPrivate = false) {
   const inbox = await getInbox(tx, actor, id);
+  checkCallbackUrl(input.callbackUrl, allowPrivate);
   await checkTeam(tx, actor.workspaceId, input.teamId);
   if (input.callbackUrl !== undefined && inbox.channel !== 'api') throw new Invalid('callbackUrl', 'only API channel inboxes have a callback URL');
   const patch: Partial<typeof inboxes.$inferInsert> = {};
