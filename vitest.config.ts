@@ -1,8 +1,12 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // Every suite runs on the embedded PGlite; with DATABASE_URL set, again on PostgreSQL
-// (and with REDIS_URL, the realtime suites use Redis).
+// (and with REDIS_URL, the realtime suites use Redis there). The multi-node suite starts
+// real `heard` processes that share one PostgreSQL and one Redis, so it runs only in the
+// PostgreSQL project, and only when REDIS_URL is set.
+const redisUrl = process.env.REDIS_URL;
 const engines = ['pglite', ...(process.env.DATABASE_URL ? ['postgres'] : [])];
+const multiNode = 'test/multi-node/**';
 
 export default defineConfig({
   test: {
@@ -10,7 +14,8 @@ export default defineConfig({
       test: {
         name: engine,
         include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-        env: { HEARD_TEST_ENGINE: engine },
+        exclude: [...configDefaults.exclude, ...(engine === 'postgres' && redisUrl ? [] : [multiNode])],
+        env: { HEARD_TEST_ENGINE: engine, ...(engine === 'postgres' && redisUrl ? { REDIS_URL: redisUrl } : {}) },
         testTimeout: 30_000,
         hookTimeout: 60_000,
         pool: 'forks',

@@ -51,8 +51,13 @@ export async function signIn(app: FastifyInstance, email: string, password = 'co
   const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } });
   if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
   const cookie = res.cookies.find((c) => c.name === 'heard_session');
-  const { csrfToken } = JSON.parse(res.body) as { csrfToken: string };
-  return { cookie: `heard_session=${cookie!.value}`, csrf: csrfToken, headers: { cookie: `heard_session=${cookie!.value}`, 'x-csrf-token': csrfToken } };
+  const { csrfToken, memberId } = JSON.parse(res.body) as { csrfToken: string; memberId: string };
+  return {
+    memberId,
+    cookie: `heard_session=${cookie!.value}`,
+    csrf: csrfToken,
+    headers: { cookie: `heard_session=${cookie!.value}`, 'x-csrf-token': csrfToken },
+  };
 }
 
 /** An API channel inbox whose replies go to `callbackUrl`. */
@@ -72,4 +77,24 @@ export async function sendInbound(app: FastifyInstance, owner: Client, inboxId: 
   });
   if (res.statusCode !== 201 && res.statusCode !== 200) throw new Error(`inbound: ${res.statusCode} ${res.body}`);
   return JSON.parse(res.body) as { conversationId: string; messageId: string; contactId: string; conversationNumber: number; duplicate: boolean };
+}
+
+/** An API token created through the API by `by` (an admin may make one for another member with `memberId`). */
+export async function buildToken(app: FastifyInstance, by: Pick<Client, 'headers'>, opts: { scopes?: Scope[]; memberId?: string; name?: string } = {}) {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/tokens',
+    headers: by.headers,
+    payload: { name: opts.name ?? `token ${unique()}`, scopes: opts.scopes ?? ['read', 'write'], memberId: opts.memberId },
+  });
+  if (res.statusCode !== 201) throw new Error(`token: ${res.statusCode} ${res.body}`);
+  const body = JSON.parse(res.body) as { id: string; token: string; memberId: string };
+  return { id: body.id, token: body.token, memberId: body.memberId, headers: { authorization: `Bearer ${body.token}` } };
+}
+
+/** A team, created through the API by an admin. */
+export async function buildTeam(app: FastifyInstance, admin: Pick<Client, 'headers'>, opts: { name?: string; memberIds?: string[] } = {}) {
+  const res = await app.inject({ method: 'POST', url: '/api/v1/teams', headers: admin.headers, payload: { name: opts.name ?? `Team ${unique()}`, memberIds: opts.memberIds } });
+  if (res.statusCode !== 201) throw new Error(`team: ${res.statusCode} ${res.body}`);
+  return JSON.parse(res.body) as { id: string; name: string; memberIds: string[] };
 }

@@ -14,6 +14,7 @@ import { outboundProcessor } from './core/events/processors/outbound.js';
 import { realtimeProcessor } from './core/events/processors/realtime.js';
 import { authenticate } from './core/http/authenticate.js';
 import { installErrorHandler } from './core/http/error-handler.js';
+import { sha256 } from './core/ids.js';
 import { loadInstanceSecret } from './core/instance-secret.js';
 import { Jobs } from './core/jobs/queue.js';
 import { apiChannelRoutes } from './channels/api/routes.js';
@@ -31,6 +32,8 @@ import { type AgentRealtime, startAgentRealtime } from './realtime/agent-socket.
 declare module 'fastify' {
   interface FastifyInstance {
     ctx: Ctx;
+    /** The agent sockets of this node; undefined on nodes without the web role. */
+    realtime: AgentRealtime | undefined;
   }
 }
 
@@ -89,6 +92,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
     retryBaseMs: opts.retryBaseMs ?? 30_000,
   };
   app.decorate('ctx', ctx);
+  app.decorate('realtime', undefined as AgentRealtime | undefined);
 
   // External plugins.
   await app.register(helmet, {
@@ -107,13 +111,17 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
     },
   });
   await app.register(cookie);
+  // What a deployment keeps in Redis lives under a prefix of its own, derived from the
+  // instance secret that all its nodes share: deployments sharing one Redis (staging beside
+  // production, test servers) never count sign-ins or broadcast events for each other.
+  const redisPrefix = `heard:${sha256(`redis-prefix:${ctx.secret}`).slice(0, 16)}:`;
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
   await app.register(rateLimit, {
     max: config.HEARD_API_RATE_LIMIT,
     timeWindow: '1 minute',
     // Shared across nodes when Redis is there; otherwise each node counts alone.
     redis,
-    nameSpace: 'heard-rl:',
+    nameSpace: `${redisPrefix}rl:`,
     skipOnError: true,
   });
   await app.register(swagger, {
@@ -151,7 +159,8 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
 
   await app.ready();
 
-  const realtime = roles.includes('web') ? startAgentRealtime(app, config.REDIS_URL) : undefined;
+  const realtime = roles.includes('web') ? startAgentRealtime(app, config.REDIS_URL, redisPrefix) : undefined;
+  app.realtime = realtime;
   const jobs = new Jobs(database, [deliverMessageJob], app.log);
   const processors = [outboundProcessor(jobs), ...(realtime ? [realtimeProcessor(realtime)] : [])];
   dispatcher = new Dispatcher(database, processors, app.log, opts.pollMs ?? 1000);

@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
+import { count } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import pg from 'pg';
-import { type Database, openDatabase } from '../../src/server/db/client.js';
+import { type Database, type Executor, openDatabase } from '../../src/server/db/client.js';
 
 /** Which engine this test run uses: set per Vitest project (vitest.config.ts). */
 export const engine = (process.env.HEARD_TEST_ENGINE ?? 'pglite') as 'pglite' | 'postgres';
@@ -44,4 +46,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await c.end();
     },
   };
+}
+
+/** How many rows a table holds: tests compare it before and after a rejected request to prove nothing was half-written. */
+export async function countRows(db: Executor, table: PgTable): Promise<number> {
+  const [{ n }] = await db.select({ n: count() }).from(table);
+  return n;
 }

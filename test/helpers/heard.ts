@@ -1,7 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { loadConfig } from '../../src/server/config.js';
 import { buildHeard, type Heard, type HeardOptions } from '../../src/server/app.js';
-import { createTestDatabase, type TestDatabase } from './database.js';
+import { createTestDatabase, engine, type TestDatabase } from './database.js';
 
 export interface TestHeard extends Heard {
   testDb: TestDatabase;
@@ -16,6 +16,8 @@ export async function startTestHeard(env: Record<string, string> = {}, opts: Par
     HEARD_ALLOW_PRIVATE_WEBHOOKS: '1',
     HEARD_LOGIN_RATE_LIMIT: '1000',
     HEARD_API_RATE_LIMIT: '100000',
+    // On PostgreSQL with Redis at hand (vitest.config.ts), realtime fans out through Redis as on a cluster.
+    ...(engine === 'postgres' && process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...env,
   });
   const heard = await buildHeard({ config, database: testDb.database, pollMs: 100, jobPollingSeconds: 0.5, retryBaseMs: 200, ...opts });

@@ -6,11 +6,34 @@ import type { Actor } from '../core/actor.js';
 import { SESSION_COOKIE } from '../core/http/authenticate.js';
 import type { RealtimeSink } from '../core/events/processors/realtime.js';
 import type { EventRow } from '../core/events/record-event.js';
+import { sha256 } from '../core/ids.js';
 import { actorFromSession } from '../domains/auth/service.js';
+import { conversationPolicy } from '../domains/conversations/policy.js';
 
 export interface AgentRealtime extends RealtimeSink {
   io: Server;
+  /** Closes the sockets of one signed-out session, on every node. */
+  disconnectSession(tokenHash: string): Promise<void>;
   close(): Promise<void>;
+}
+
+interface SocketData {
+  actor: Actor;
+  sessionHash: string;
+}
+
+/**
+ * A browser sends Origin on every WebSocket and polling request; a page of another site
+ * must not open a socket that rides on the member's cookie.
+ */
+function originAllowed(origin: string | undefined, host: string | undefined, publicUrl: string): boolean {
+  if (!origin) return true; // not a browser: a cookie-less client cannot authenticate anyway
+  try {
+    const o = new URL(origin);
+    return o.origin === new URL(publicUrl).origin || (host !== undefined && o.host === host);
+  } catch {
+    return false;
+  }
 }
 
 const workspaceRoom = (id: string) => `workspace:${id}`;
@@ -38,27 +61,33 @@ async function onlineMembers(nsp: Namespace, workspaceId: string) {
 /**
  * Socket.IO namespace `/agent`: authenticated by the session cookie, a member joins their
  * workspace's room and receives its committed events. With REDIS_URL the Redis adapter
- * carries emits and presence queries between nodes.
+ * carries emits and presence queries between the nodes of this deployment (its channels
+ * are under `redisPrefix`).
  */
-export function startAgentRealtime(app: FastifyInstance, redisUrl: string | undefined): AgentRealtime {
+export function startAgentRealtime(app: FastifyInstance, redisUrl: string | undefined, redisPrefix = 'heard:'): AgentRealtime {
   const io = new Server(app.server, { path: '/socket.io', serveClient: false, cors: { origin: false } });
   let pub: Redis | undefined;
   let sub: Redis | undefined;
   if (redisUrl) {
     pub = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
     sub = pub.duplicate();
-    io.adapter(createAdapter(pub, sub));
+    io.adapter(createAdapter(pub, sub, { key: `${redisPrefix}socket.io` }));
   }
   const nsp = io.of('/agent');
 
   nsp.use(async (socket, next) => {
     try {
-      const cookies = app.parseCookie(socket.handshake.headers.cookie ?? '');
+      const { headers } = socket.handshake;
+      if (!originAllowed(headers.origin, headers.host, app.ctx.config.publicUrl)) return next(new Error('forbidden origin'));
+      const cookies = app.parseCookie(headers.cookie ?? '');
       const token = cookies[SESSION_COOKIE];
       const actor = token ? await actorFromSession(app.ctx.db, token) : null;
       if (!actor) return next(new Error('unauthorized'));
       const { csrfToken: _csrf, ...rest } = actor;
-      socket.data.actor = rest;
+      // The same policy that guards GET /conversations guards the workspace's event stream.
+      if (!conversationPolicy.read(rest)) return next(new Error('forbidden'));
+      const data: SocketData = { actor: rest, sessionHash: sha256(token!) };
+      socket.data = data;
       next();
     } catch (err) {
       app.log.error({ err }, 'socket authentication failed');
@@ -66,16 +95,31 @@ export function startAgentRealtime(app: FastifyInstance, redisUrl: string | unde
     }
   });
 
-  nsp.on('connection', async (socket) => {
+  // Presence work in flight (it may go through Redis); close() lets it finish before Redis goes.
+  const pending = new Set<Promise<void>>();
+  const track = (work: () => Promise<void>) => {
+    const p = work()
+      .catch((err) => app.log.warn({ err }, 'realtime presence failed'))
+      .finally(() => pending.delete(p));
+    pending.add(p);
+  };
+
+  nsp.on('connection', (socket) => {
     const actor = socket.data.actor as Actor;
-    await socket.join([workspaceRoom(actor.workspaceId), memberRoom(actor.memberId)]);
-    nsp.to(workspaceRoom(actor.workspaceId)).emit('presence', { memberId: actor.memberId, online: true });
-    socket.on('presence:list', async (ack: unknown) => {
-      if (typeof ack === 'function') ack(await onlineMembers(nsp, actor.workspaceId));
+    // Handlers first: a client may ask, or leave, before the joins below have finished.
+    socket.on('presence:list', (ack: unknown) => {
+      if (typeof ack !== 'function') return;
+      track(async () => ack(await onlineMembers(nsp, actor.workspaceId)));
     });
-    socket.on('disconnect', async () => {
-      const still = await nsp.in(memberRoom(actor.memberId)).fetchSockets().catch(() => []);
-      if (!still.length) nsp.to(workspaceRoom(actor.workspaceId)).emit('presence', { memberId: actor.memberId, online: false });
+    socket.on('disconnect', () =>
+      track(async () => {
+        const still = await nsp.in(memberRoom(actor.memberId)).fetchSockets();
+        if (!still.length) nsp.to(workspaceRoom(actor.workspaceId)).emit('presence', { memberId: actor.memberId, online: false });
+      }),
+    );
+    track(async () => {
+      await socket.join([workspaceRoom(actor.workspaceId), memberRoom(actor.memberId)]);
+      nsp.to(workspaceRoom(actor.workspaceId)).emit('presence', { memberId: actor.memberId, online: true });
     });
   });
 
@@ -84,13 +128,29 @@ export function startAgentRealtime(app: FastifyInstance, redisUrl: string | unde
     publish(workspaceId, e) {
       nsp.to(workspaceRoom(workspaceId)).emit('event', presentEvent(e));
     },
+    async disconnectMember(memberId) {
+      nsp.in(memberRoom(memberId)).disconnectSockets(true);
+    },
+    async disconnectSession(tokenHash) {
+      const sockets = await nsp.fetchSockets();
+      for (const s of sockets) if ((s.data as SocketData).sessionHash === tokenHash) s.disconnect(true);
+    },
     async close() {
       // Not io.close(): that would also close the HTTP server, which Fastify owns.
       io.local.disconnectSockets(true);
       io.engine.close();
+      // The members who were here are announced offline to the other nodes before the
+      // adapter stops; QUIT then lets the commands in flight complete instead of failing them.
+      await Promise.all(pending);
       for (const n of io._nsps.values()) await n.adapter.close();
-      pub?.disconnect();
-      sub?.disconnect();
+      if (sub) await quit(sub);
+      if (pub) await quit(pub);
     },
   };
+}
+
+/** Closes a Redis connection after its pending replies; one that cannot reach Redis is dropped after a moment. */
+async function quit(redis: Redis) {
+  await Promise.race([redis.quit().catch(() => undefined), new Promise((r) => setTimeout(r, 2_000).unref())]);
+  redis.disconnect();
 }

@@ -47,7 +47,7 @@ export class Jobs {
     await this.boss.start();
     this.started = true;
     for (const def of this.definitions) {
-      await this.boss.createQueue(def.name);
+      await this.createQueue(def.name);
     }
     if (!opts.work) return;
     for (const def of this.definitions) {
@@ -75,6 +75,22 @@ export class Jobs {
       retryDelay: 5,
       retryBackoff: true,
     });
+  }
+
+  /**
+   * Nodes starting together on a fresh database can deadlock in pg-boss's create_queue
+   * (one inserts the queue row and attaches its partition while the other waits on that
+   * row). PostgreSQL aborts one of them; creating the queue again is then a no-op.
+   */
+  private async createQueue(name: string) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.boss.createQueue(name);
+      } catch (err) {
+        if ((err as { code?: string }).code !== '40P01' || attempt >= 5) throw err;
+        await new Promise((r) => setTimeout(r, 50 * attempt));
+      }
+    }
   }
 
   async stop() {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SESSION_COOKIE } from '../../core/http/authenticate.js';
+import { sha256 } from '../../core/ids.js';
 import { login, logout, SESSION_DAYS, whoAmI } from './service.js';
 
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -32,7 +33,10 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     { schema: { tags: ['Auth'], summary: 'Sign out: ends the session on the server' }, config: { allow: () => true } },
     async (req, reply) => {
       const token = req.cookies[SESSION_COOKIE];
-      if (token) await logout(app.ctx.db, token);
+      if (token) {
+        await logout(app.ctx.db, token);
+        await app.realtime?.disconnectSession(sha256(token));
+      }
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.code(204).send();
     },

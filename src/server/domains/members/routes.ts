@@ -55,10 +55,6 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       config: { allow: (a) => hasScope(a, 'write') },
     },
-    async (req) => {
-      const needsAdmin = req.body.role !== undefined || req.body.active !== undefined;
-      if (needsAdmin && !hasScope(req.actor!, 'admin')) req.actor = { ...req.actor!, role: 'agent' };
-      return inTransaction(app.ctx, (tx) => updateMember(tx, req.actor!, req.params.id, req.body));
-    },
+    async (req) => inTransaction(app.ctx, (tx) => updateMember(tx, req.actor!, req.params.id, req.body)),
   );
 };

@@ -1,9 +1,10 @@
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { members, teamMembers, users } from '../../db/schema/index.js';
-import { type Actor, isAdmin, type Role } from '../../core/actor.js';
+import { type Actor, hasScope, isAdmin, type Role } from '../../core/actor.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import { hashPassword } from '../../core/passwords.js';
+import { recordEvent } from '../../core/events/record-event.js';
 import { recordAudit } from '../audit/service.js';
 import { findUserByEmail, normalizeEmail } from '../workspaces/service.js';
 
@@ -73,12 +74,14 @@ export async function updateMember(
   const self = id === actor.memberId;
   const adminFields = input.role !== undefined || input.active !== undefined;
   if (!self && !isAdmin(actor)) throw new Forbidden('You can only change your own profile');
-  if (adminFields && !isAdmin(actor)) throw new Forbidden('Only admins change roles or deactivate members');
+  if (adminFields && !(isAdmin(actor) && hasScope(actor, 'admin'))) throw new Forbidden('Only admins (with an admin-scoped token) change roles or deactivate members');
   const [m] = await tx.select().from(members).where(and(eq(members.id, id), eq(members.workspaceId, actor.workspaceId)));
   if (!m) throw new NotFound('Member');
   if ((input.role === 'owner' || m.role === 'owner') && input.role !== undefined && input.role !== m.role && actor.role !== 'owner') {
     throw new Forbidden('Only an owner can grant or remove the owner role');
   }
+  // Deactivating an owner takes their powers as surely as demoting them: owners only.
+  if (m.role === 'owner' && input.active === false && actor.role !== 'owner') throw new Forbidden('Only an owner can deactivate an owner');
   const losesOwner = m.role === 'owner' && ((input.role && input.role !== 'owner') || input.active === false);
   if (losesOwner) {
     const [{ n }] = await tx
@@ -94,6 +97,8 @@ export async function updateMember(
   if (Object.keys(patch).length) await tx.update(members).set(patch).where(eq(members.id, id));
   if (input.name !== undefined) await tx.update(users).set({ name: input.name }).where(eq(users.id, m.userId));
   if (adminFields) {
+    // Also ends the member's open sockets when they were deactivated (realtime processor).
+    await recordEvent(tx, { workspaceId: actor.workspaceId, type: 'member.updated', actorMemberId: actor.memberId, data: { memberId: id, role: input.role, active: input.active } });
     await recordAudit(tx, actor, { action: 'member.update', targetType: 'member', targetId: id, data: { role: input.role, active: input.active } });
   }
   return getMember(tx, actor, id);
