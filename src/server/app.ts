@@ -39,6 +39,12 @@ declare module 'fastify' {
 
 export type Role = 'web' | 'worker';
 
+const HEARD_LOGO = Buffer.from(
+  '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="32" viewBox="0 0 120 32">' +
+    '<circle cx="16" cy="16" r="13" fill="#f59e0b"/><path d="M10 12h12M10 17h8" stroke="#1f2937" stroke-width="2.5" stroke-linecap="round"/>' +
+    '<text x="36" y="23" font-family="system-ui, sans-serif" font-size="20" font-weight="700" fill="#ffffff">Heard</text></svg>',
+);
+
 export interface HeardOptions {
   config: Config;
   /** Which parts run on this node; all of them by default. */
@@ -133,13 +139,17 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    logo: { type: 'image/svg+xml', content: HEARD_LOGO },
+    theme: { title: 'Heard API' },
+  });
 
   // Heard's own plugins.
   await app.register(authenticate);
 
   // Routes.
-  app.get('/healthz', { config: { public: true } }, async () => ({ ok: true }));
+  app.get('/healthz', { schema: { tags: ['Health'], summary: 'Liveness: 200 while the process serves' }, config: { public: true } }, async () => ({ ok: true }));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(
     async (api) => {
@@ -155,7 +165,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
     },
     { prefix: '/api/v1' },
   );
-  app.get('/', async (_req, reply) => reply.redirect('/api/docs'));
+  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/api/docs'));
 
   await app.ready();
 
