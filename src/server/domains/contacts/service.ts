@@ -46,11 +46,16 @@ export async function identifyContact(tx: Executor, workspaceId: string, ref: Co
   const ids = refIdentities(ref);
   if (!ids.length) throw new Invalid('contact', 'needs at least one of externalId, email, phone or handle');
   let contactId: string | undefined;
+  // The identity already stored for contactId (found or just inserted): not inserted again below.
+  let stored: (typeof ids)[number] | undefined;
   for (const i of ids) {
     contactId = await findByIdentity(tx, workspaceId, i.kind, i.value);
-    if (contactId) break;
+    if (contactId) {
+      stored = i;
+      break;
+    }
   }
-  let created = false;
+  let created: Contact | undefined;
   if (!contactId) {
     const [c] = await tx.insert(contacts).values({ workspaceId, name: ref.name ?? '' }).returning();
     const [first] = ids;
@@ -59,9 +64,10 @@ export async function identifyContact(tx: Executor, workspaceId: string, ref: Co
       .values({ workspaceId, contactId: c.id, kind: first.kind, value: first.value })
       .onConflictDoNothing()
       .returning();
+    stored = first;
     if (won.length) {
       contactId = c.id;
-      created = true;
+      created = c;
     } else {
       await tx.delete(contacts).where(eq(contacts.id, c.id));
       contactId = await findByIdentity(tx, workspaceId, first.kind, first.value);
@@ -69,12 +75,15 @@ export async function identifyContact(tx: Executor, workspaceId: string, ref: Co
     }
   }
   for (const i of ids) {
+    if (i === stored) continue;
     await tx.insert(contactIdentities).values({ workspaceId, contactId, kind: i.kind, value: i.value }).onConflictDoNothing();
   }
+  // A contact created just now is the row the insert returned: named, not merged.
+  if (created) return { contact: created, created: true };
   let [contact] = await tx.select().from(contacts).where(eq(contacts.id, contactId));
   if (contact.mergedIntoId) [contact] = await tx.select().from(contacts).where(eq(contacts.id, contact.mergedIntoId));
   if (!contact.name && ref.name) [contact] = await tx.update(contacts).set({ name: ref.name }).where(eq(contacts.id, contact.id)).returning();
-  return { contact, created };
+  return { contact, created: false };
 }
 
 export async function getContactRow(db: Executor, actor: Pick<Actor, 'workspaceId'>, id: string) {
@@ -122,11 +131,14 @@ export async function listContacts(db: Executor, actor: Actor, opts: { q?: strin
         )
       : undefined,
   );
+  // Best match first, whether the name or an identity (an exact e-mail address) is what matched.
+  const rank = sql`greatest(similarity(${contacts.name}, ${q}),
+    coalesce((select max(similarity(ci.value, ${q})) from ${contactIdentities} ci where ci.contact_id = ${contacts.id}), 0))`;
   const rows = await db
     .select()
     .from(contacts)
     .where(where)
-    .orderBy(q ? sql`similarity(${contacts.name}, ${q}) desc` : desc(contacts.createdAt), desc(contacts.id))
+    .orderBy(q ? sql`${rank} desc` : desc(contacts.createdAt), desc(contacts.id))
     .limit(opts.limit)
     .offset(opts.offset);
   return hydrate(db, rows);

@@ -81,22 +81,25 @@ async function ingestIn(tx: Tx, msg: InboundMessage): Promise<IngestResult> {
   const text = (msg.text ?? (html ? htmlToText(html) : '')).trim();
   if (!text && !html) throw new Invalid('text', 'must not be empty');
 
-  const { contact } = await identifyContact(tx, msg.workspaceId, msg.contact);
+  const { contact, created: newContact } = await identifyContact(tx, msg.workspaceId, msg.contact);
   // One contact's messages thread one at a time: two arriving together must not each
-  // open a conversation of their own.
-  await tx.select({ id: contacts.id }).from(contacts).where(eq(contacts.id, contact.id)).for('update');
+  // open a conversation of their own. A contact created by this transaction is
+  // invisible to the others until it commits, so it needs no lock and has no conversation.
+  if (!newContact) await tx.select({ id: contacts.id }).from(contacts).where(eq(contacts.id, contact.id)).for('update');
   const now = new Date();
 
   let conv = msg.conversationId
     ? (await tx.select().from(conversations).where(and(eq(conversations.id, msg.conversationId), eq(conversations.workspaceId, msg.workspaceId))))[0]
-    : (
-        await tx
-          .select()
-          .from(conversations)
-          .where(and(eq(conversations.inboxId, inbox.id), eq(conversations.contactId, contact.id), ne(conversations.status, 'closed')))
-          .orderBy(desc(conversations.lastMessageAt))
-          .limit(1)
-      )[0];
+    : newContact
+      ? undefined
+      : (
+          await tx
+            .select()
+            .from(conversations)
+            .where(and(eq(conversations.inboxId, inbox.id), eq(conversations.contactId, contact.id), ne(conversations.status, 'closed')))
+            .orderBy(desc(conversations.lastMessageAt))
+            .limit(1)
+        )[0];
 
   let createdConversation = false;
   if (!conv) {
@@ -149,15 +152,18 @@ async function ingestIn(tx: Tx, msg: InboundMessage): Promise<IngestResult> {
   const [m] = inserted;
 
   const reopen = !createdConversation && (conv.status === 'pending' || conv.status === 'solved');
-  await tx
-    .update(conversations)
-    .set({
-      lastMessageAt: now,
-      updatedAt: now,
-      waitingSince: conv.waitingSince ?? now,
-      ...(reopen ? { status: 'open' as const } : {}),
-    })
-    .where(eq(conversations.id, conv.id));
+  // A conversation opened just now already carries these times.
+  if (!createdConversation) {
+    await tx
+      .update(conversations)
+      .set({
+        lastMessageAt: now,
+        updatedAt: now,
+        waitingSince: conv.waitingSince ?? now,
+        ...(reopen ? { status: 'open' as const } : {}),
+      })
+      .where(eq(conversations.id, conv.id));
+  }
   await recordEvent(tx, {
     workspaceId: msg.workspaceId,
     conversationId: conv.id,

@@ -64,7 +64,7 @@ function decodeCursor(s: string): [Date, string] {
     if (Number.isNaN(d.getTime()) || typeof id !== 'string') throw new Error('bad');
     return [d, id];
   } catch {
-    throw new Invalid('cursor', 'is not a cursor this API gave out');
+    throw new Invalid('querystring.cursor', 'is not a cursor this API gave out');
   }
 }
 
@@ -211,6 +211,10 @@ export async function addAgentMessage(tx: Executor, actor: Actor, id: string, in
   const c = await getConversationRow(tx, actor, id);
   const allowed = input.kind === 'note' ? conversationPolicy.note(actor) : conversationPolicy.reply(actor, c);
   if (!allowed) throw new Forbidden(input.kind === 'note' ? 'Your token cannot write' : 'You can reply only to conversations assigned to you');
+  // A status set along with the message is a change like PATCH, under the same rule.
+  if (input.status && input.status !== c.status && !conversationPolicy.update(actor, c)) {
+    throw new Forbidden('You can change only conversations assigned to you');
+  }
   const [inbox] = await tx.select().from(inboxes).where(eq(inboxes.id, c.inboxId));
   const now = new Date();
   const [m] = await tx

@@ -1,0 +1,252 @@
+import type { InjectOptions } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApiInbox, buildMember, buildTeam, buildToken, sendInbound, signIn, type Client } from '../../../../test/factories.js';
+import { json, startTestHeard, type TestHeard } from '../../../../test/helpers/heard.js';
+
+/**
+ * Who may call what: every /api/v1 route, for every kind of caller. The table below must
+ * list exactly the routes the server has, so a new route without a row fails this test.
+ */
+
+const CALLERS = ['owner', 'admin', 'agent', 'light', 'readToken', 'agentToken', 'anonymous'] as const;
+type Who = (typeof CALLERS)[number];
+
+interface Caller {
+  who: Who;
+  memberId: string;
+  headers: Record<string, string>;
+  /** Credentials of a new session (or the same token): for requests that end a session. */
+  fresh(): Promise<Record<string, string>>;
+}
+
+interface Row {
+  /** "METHOD /api/v1/path" as Fastify registered it. */
+  route: string;
+  /** Which situation, when a route's answer depends on it (own or another's, assigned or not). */
+  when?: string;
+  /** Callers that may do it; everyone else gets 403 (or 401 when anonymous). */
+  allowed: readonly Who[];
+  request(caller: Caller): Promise<InjectOptions> | InjectOptions;
+}
+
+const EVERYONE: readonly Who[] = ['owner', 'admin', 'agent', 'light', 'readToken', 'agentToken'];
+const ADMINS: readonly Who[] = ['owner', 'admin'];
+const SESSIONS: readonly Who[] = ['owner', 'admin', 'agent', 'light'];
+const WRITERS: readonly Who[] = ['owner', 'admin', 'agent', 'agentToken'];
+const PASSWORD = 'correct horse battery';
+
+/** The /api/v1 routes the running server has, read from Fastify's route tree (HEAD mirrors GET and is left out). */
+function registeredRoutes(tree: string): string[] {
+  const found: string[] = [];
+  const stack: string[] = [];
+  for (const line of tree.split('\n')) {
+    const m = /^([│ ]*)[├└]── (.*?) \(([^)]*)\)$/.exec(line) ?? /^([│ ]*)[├└]── (.*)$/.exec(line);
+    if (!m) continue;
+    const depth = m[1].length / 4;
+    const path = (stack[depth - 1] ?? '') + m[2];
+    stack[depth] = path;
+    stack.length = depth + 1;
+    for (const method of (m[3] ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+      if (method !== 'HEAD' && path.startsWith('/api/v1/')) found.push(`${method} ${path}`);
+    }
+  }
+  return [...new Set(found)].sort();
+}
+
+describe('authorization matrix', () => {
+  let h: TestHeard;
+  let setup: Client;
+  const callers = {} as Record<Who, Caller>;
+  let n = 0;
+  const unique = () => `${Date.now().toString(36)}-${n++}`;
+
+  // Resources of the callers' workspace that the requests act on.
+  let inbox: { id: string };
+  let conversationId: string;
+  let contactId: string;
+  let team: { id: string };
+  let spare: Client;
+
+  beforeAll(async () => {
+    h = await startTestHeard();
+    setup = await buildMember(h.ctx, { workspace: 'Matrix Co', role: 'owner' });
+    const members: Record<'owner' | 'admin' | 'agent' | 'light', Client> = {
+      owner: await buildMember(h.ctx, { workspace: 'Matrix Co', role: 'owner' }),
+      admin: await buildMember(h.ctx, { workspace: 'Matrix Co', role: 'admin' }),
+      agent: await buildMember(h.ctx, { workspace: 'Matrix Co', role: 'agent' }),
+      light: await buildMember(h.ctx, { workspace: 'Matrix Co', role: 'light' }),
+    };
+    for (const who of ['owner', 'admin', 'agent', 'light'] as const) {
+      const m = members[who];
+      const session = await signIn(h.app, m.email);
+      callers[who] = { who, memberId: m.memberId, headers: session.headers, fresh: async () => (await signIn(h.app, m.email)).headers };
+    }
+    const readToken = await buildToken(h.app, members.owner, { scopes: ['read'] });
+    callers.readToken = { who: 'readToken', memberId: members.owner.memberId, headers: readToken.headers, fresh: async () => readToken.headers };
+    // buildMember's token for an agent has the read and write scopes.
+    callers.agentToken = { who: 'agentToken', memberId: members.agent.memberId, headers: members.agent.headers, fresh: async () => members.agent.headers };
+    callers.anonymous = { who: 'anonymous', memberId: members.light.memberId, headers: {}, fresh: async () => ({}) };
+
+    spare = await buildMember(h.ctx, { workspace: 'Matrix Co', role: 'agent' });
+    inbox = await buildApiInbox(h.app, setup);
+    const inbound = await sendInbound(h.app, setup, inbox.id);
+    conversationId = inbound.conversationId;
+    contactId = inbound.contactId;
+    team = await buildTeam(h.app, setup);
+  });
+  afterAll(() => h.stop());
+
+  /** A new conversation, optionally assigned to someone, for requests that change one. */
+  const freshConversation = async (assigneeId?: string) => {
+    const c = await sendInbound(h.app, setup, inbox.id);
+    if (assigneeId) {
+      const res = await h.app.inject({ method: 'PATCH', url: `/api/v1/conversations/${c.conversationId}`, headers: setup.headers, payload: { assigneeId } });
+      if (res.statusCode !== 200) throw new Error(res.body);
+    }
+    return c.conversationId;
+  };
+
+  const rows: Row[] = [
+    // Auth
+    { route: 'POST /api/v1/auth/login', allowed: [...EVERYONE, 'anonymous'], request: () => ({ method: 'POST', url: '/api/v1/auth/login', payload: { email: setup.email, password: PASSWORD } }) },
+    { route: 'POST /api/v1/auth/logout', allowed: EVERYONE, request: async (c) => ({ method: 'POST', url: '/api/v1/auth/logout', headers: await c.fresh() }) },
+    { route: 'GET /api/v1/me', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/me' }) },
+    { route: 'GET /api/v1/audit-log', allowed: ADMINS, request: () => ({ method: 'GET', url: '/api/v1/audit-log' }) },
+    // Members
+    { route: 'GET /api/v1/members', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/members' }) },
+    { route: 'GET /api/v1/members/:id', allowed: EVERYONE, request: () => ({ method: 'GET', url: `/api/v1/members/${spare.memberId}` }) },
+    {
+      route: 'POST /api/v1/members',
+      allowed: ADMINS,
+      request: () => ({ method: 'POST', url: '/api/v1/members', payload: { email: `new-${unique()}@example.test`, name: 'New', role: 'agent' } }),
+    },
+    {
+      route: 'PATCH /api/v1/members/:id',
+      when: "another member's name",
+      allowed: ADMINS,
+      request: () => ({ method: 'PATCH', url: `/api/v1/members/${spare.memberId}`, payload: { name: `Spare ${unique()}` } }),
+    },
+    {
+      route: 'PATCH /api/v1/members/:id',
+      when: 'own signature',
+      allowed: WRITERS.concat('light'),
+      request: (c) => ({ method: 'PATCH', url: `/api/v1/members/${c.memberId}`, payload: { signature: `sig ${unique()}` } }),
+    },
+    {
+      route: 'PATCH /api/v1/members/:id',
+      when: "another member's role",
+      allowed: ADMINS,
+      request: () => ({ method: 'PATCH', url: `/api/v1/members/${spare.memberId}`, payload: { role: 'agent' } }),
+    },
+    // Teams
+    { route: 'GET /api/v1/teams', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/teams' }) },
+    { route: 'GET /api/v1/teams/:id', allowed: EVERYONE, request: () => ({ method: 'GET', url: `/api/v1/teams/${team.id}` }) },
+    { route: 'POST /api/v1/teams', allowed: ADMINS, request: () => ({ method: 'POST', url: '/api/v1/teams', payload: { name: `Team ${unique()}` } }) },
+    { route: 'PATCH /api/v1/teams/:id', allowed: ADMINS, request: () => ({ method: 'PATCH', url: `/api/v1/teams/${team.id}`, payload: { name: `Team ${unique()}` } }) },
+    {
+      route: 'DELETE /api/v1/teams/:id',
+      allowed: ADMINS,
+      request: async () => ({ method: 'DELETE', url: `/api/v1/teams/${(await buildTeam(h.app, setup)).id}` }),
+    },
+    // Tokens: managed from a session, or with the admin scope
+    { route: 'GET /api/v1/tokens', allowed: SESSIONS, request: () => ({ method: 'GET', url: '/api/v1/tokens' }) },
+    { route: 'POST /api/v1/tokens', allowed: SESSIONS, request: () => ({ method: 'POST', url: '/api/v1/tokens', payload: { name: `t ${unique()}`, scopes: ['read'] } }) },
+    {
+      route: 'DELETE /api/v1/tokens/:id',
+      when: 'own token',
+      allowed: SESSIONS,
+      request: async (c) => ({ method: 'DELETE', url: `/api/v1/tokens/${(await buildToken(h.app, setup, { memberId: c.memberId, scopes: ['read'] })).id}` }),
+    },
+    // Inboxes
+    { route: 'GET /api/v1/inboxes', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/inboxes' }) },
+    { route: 'GET /api/v1/inboxes/:id', allowed: EVERYONE, request: () => ({ method: 'GET', url: `/api/v1/inboxes/${inbox.id}` }) },
+    { route: 'POST /api/v1/inboxes', allowed: ADMINS, request: () => ({ method: 'POST', url: '/api/v1/inboxes', payload: { name: `Widget ${unique()}`, channel: 'widget' } }) },
+    { route: 'PATCH /api/v1/inboxes/:id', allowed: ADMINS, request: () => ({ method: 'PATCH', url: `/api/v1/inboxes/${inbox.id}`, payload: { name: `API ${unique()}` } }) },
+    { route: 'POST /api/v1/inboxes/:id/rotate-secret', allowed: ADMINS, request: () => ({ method: 'POST', url: `/api/v1/inboxes/${inbox.id}/rotate-secret` }) },
+    {
+      route: 'POST /api/v1/inboxes/:id/messages',
+      allowed: WRITERS,
+      request: () => ({
+        method: 'POST',
+        url: `/api/v1/inboxes/${inbox.id}/messages`,
+        payload: { contact: { externalId: `m-${unique()}` }, text: 'Hello', clientMessageId: `m-${unique()}` },
+      }),
+    },
+    // Contacts
+    { route: 'GET /api/v1/contacts', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/contacts?q=a' }) },
+    { route: 'GET /api/v1/contacts/:id', allowed: EVERYONE, request: () => ({ method: 'GET', url: `/api/v1/contacts/${contactId}` }) },
+    { route: 'PATCH /api/v1/contacts/:id', allowed: WRITERS, request: () => ({ method: 'PATCH', url: `/api/v1/contacts/${contactId}`, payload: { name: `C ${unique()}` } }) },
+    {
+      route: 'POST /api/v1/contacts/:id/merge',
+      allowed: WRITERS,
+      request: async () => ({ method: 'POST', url: `/api/v1/contacts/${contactId}/merge`, payload: { sourceId: (await sendInbound(h.app, setup, inbox.id)).contactId } }),
+    },
+    // Conversations
+    { route: 'GET /api/v1/conversations', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/conversations?status=open,pending' }) },
+    { route: 'GET /api/v1/conversations/:id', allowed: EVERYONE, request: () => ({ method: 'GET', url: `/api/v1/conversations/${conversationId}` }) },
+    { route: 'GET /api/v1/conversations/:id/timeline', allowed: EVERYONE, request: () => ({ method: 'GET', url: `/api/v1/conversations/${conversationId}/timeline` }) },
+    {
+      route: 'PATCH /api/v1/conversations/:id',
+      when: 'not assigned to the caller',
+      allowed: WRITERS,
+      request: async () => ({ method: 'PATCH', url: `/api/v1/conversations/${await freshConversation()}`, payload: { status: 'pending', priority: 'high' } }),
+    },
+    {
+      route: 'PATCH /api/v1/conversations/:id',
+      when: 'assigned to the caller',
+      allowed: WRITERS.concat('light'),
+      request: async (c) => ({ method: 'PATCH', url: `/api/v1/conversations/${await freshConversation(c.memberId)}`, payload: { status: 'pending' } }),
+    },
+    {
+      route: 'POST /api/v1/conversations/:id/messages',
+      when: 'a reply, not assigned to the caller',
+      allowed: WRITERS,
+      request: async () => ({ method: 'POST', url: `/api/v1/conversations/${await freshConversation()}/messages`, payload: { text: 'Reply' } }),
+    },
+    {
+      route: 'POST /api/v1/conversations/:id/messages',
+      when: 'a reply, assigned to the caller',
+      allowed: WRITERS.concat('light'),
+      request: async (c) => ({ method: 'POST', url: `/api/v1/conversations/${await freshConversation(c.memberId)}/messages`, payload: { text: 'Reply' } }),
+    },
+    {
+      route: 'POST /api/v1/conversations/:id/messages',
+      when: 'an internal note',
+      allowed: WRITERS.concat('light'),
+      request: () => ({ method: 'POST', url: `/api/v1/conversations/${conversationId}/messages`, payload: { text: 'Note', kind: 'note' } }),
+    },
+  ];
+
+  it('has a row for every /api/v1 route the server has, and none for a route it does not have', () => {
+    const found = registeredRoutes(h.app.printRoutes({ commonPrefix: false }));
+    expect(found.length).toBeGreaterThan(30);
+    expect([...new Set(rows.map((r) => r.route))].sort()).toEqual(found);
+  });
+
+  it.each(rows.map((r) => [`${r.route}${r.when ? ` (${r.when})` : ''}`, r] as const))('%s', async (_name, row) => {
+    const expected: Record<string, string> = {};
+    const actual: Record<string, string> = {};
+    for (const who of CALLERS) {
+      const caller = callers[who];
+      const opts = await row.request(caller);
+      const res = await h.app.inject({ ...opts, headers: opts.headers ?? caller.headers });
+      actual[who] =
+        res.statusCode === 401 ? 'unauthenticated' : res.statusCode === 403 ? 'refused' : res.statusCode < 300 ? 'allowed' : `unexpected ${res.statusCode}: ${res.body}`;
+      expected[who] = row.allowed.includes(who) ? 'allowed' : who === 'anonymous' ? 'unauthenticated' : 'refused';
+      if (res.statusCode === 401 || res.statusCode === 403) expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+    expect(actual).toEqual(expected);
+  });
+
+  it('answers a refused caller the same whether or not the resource exists', async () => {
+    const missing = '0190a0a0-0000-7000-8000-000000000000';
+    for (const url of [`/api/v1/inboxes/${inbox.id}`, `/api/v1/inboxes/${missing}`]) {
+      const res = await h.app.inject({ method: 'PATCH', url, headers: callers.agent.headers, payload: { name: 'x' } });
+      expect(res.statusCode, url).toBe(403);
+    }
+    for (const url of [`/api/v1/conversations/${conversationId}`, `/api/v1/conversations/${missing}`]) {
+      expect((await h.app.inject({ url })).statusCode, url).toBe(401);
+    }
+    expect(json(await h.app.inject({ url: `/api/v1/conversations/${conversationId}` })).detail).not.toMatch(/not found/i);
+  });
+});

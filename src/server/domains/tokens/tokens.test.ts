@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiTokens } from '../../db/schema/index.js';
+import { buildApiInbox, buildMember, buildToken, sendInbound, signIn, type Client } from '../../../../test/factories.js';
+import { countRows } from '../../../../test/helpers/database.js';
+import { json, startTestHeard, type TestHeard } from '../../../../test/helpers/heard.js';
+
+describe('API tokens', () => {
+  let h: TestHeard;
+  let owner: Client;
+  let agent: Client;
+  let agentSession: Awaited<ReturnType<typeof signIn>>;
+
+  beforeAll(async () => {
+    h = await startTestHeard();
+    owner = await buildMember(h.ctx, { workspace: 'Tokens Co' });
+    agent = await buildMember(h.ctx, { workspace: 'Tokens Co', role: 'agent' });
+    agentSession = await signIn(h.app, agent.email);
+  });
+  afterAll(() => h.stop());
+
+  const me = (headers: Record<string, string>) => h.app.inject({ url: '/api/v1/me', headers });
+
+  it('shows a new token once, at creation; listing never contains it', async () => {
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: owner.headers, payload: { name: 'Reporting', scopes: ['read'] } });
+    expect(res.statusCode).toBe(201);
+    const created = json(res);
+    expect(created).toMatchObject({ id: expect.any(String), name: 'Reporting', scopes: ['read'], memberId: owner.memberId, token: expect.stringMatching(/^heard_pat_/) });
+    expect(created.token.startsWith(created.prefix)).toBe(true);
+    expect(created.prefix.length).toBeLessThan(created.token.length / 2);
+
+    const list = await h.app.inject({ url: '/api/v1/tokens', headers: owner.headers });
+    expect(list.statusCode).toBe(200);
+    const listed = json(list).items.find((t: any) => t.id === created.id);
+    expect(listed).toMatchObject({ name: 'Reporting', prefix: created.prefix, scopes: ['read'] });
+    expect(listed).not.toHaveProperty('token');
+    expect(list.body).not.toContain(created.token);
+    expect(list.body).not.toMatch(/hash/i);
+
+    const works = await me({ authorization: `Bearer ${created.token}` });
+    expect(json(works)).toMatchObject({ via: 'token', scopes: ['read'] });
+  });
+
+  it('lets a read-only token read but not write (403)', async () => {
+    const inbox = await buildApiInbox(h.app, owner);
+    const inbound = await sendInbound(h.app, owner, inbox.id);
+    const ro = await buildToken(h.app, owner, { scopes: ['read'] });
+
+    expect((await h.app.inject({ url: '/api/v1/conversations', headers: ro.headers })).statusCode).toBe(200);
+    expect((await h.app.inject({ url: `/api/v1/conversations/${inbound.conversationId}/timeline`, headers: ro.headers })).statusCode).toBe(200);
+
+    const writes = [
+      { method: 'PATCH' as const, url: `/api/v1/conversations/${inbound.conversationId}`, payload: { status: 'solved' } },
+      { method: 'POST' as const, url: `/api/v1/conversations/${inbound.conversationId}/messages`, payload: { text: 'hi', kind: 'note' } },
+      { method: 'POST' as const, url: `/api/v1/inboxes/${inbox.id}/messages`, payload: { contact: { externalId: 'ro-1' }, text: 'x', clientMessageId: 'ro-1' } },
+      { method: 'PATCH' as const, url: `/api/v1/contacts/${inbound.contactId}`, payload: { name: 'Renamed' } },
+      { method: 'POST' as const, url: '/api/v1/inboxes', payload: { name: 'New', channel: 'widget' } },
+      { method: 'POST' as const, url: '/api/v1/tokens', payload: { name: 'escalate', scopes: ['read', 'write', 'admin'] } },
+    ];
+    for (const w of writes) {
+      const res = await h.app.inject({ ...w, headers: ro.headers });
+      expect(res.statusCode, `${w.method} ${w.url}`).toBe(403);
+    }
+    const conv = json(await h.app.inject({ url: `/api/v1/conversations/${inbound.conversationId}/timeline`, headers: owner.headers }));
+    expect(conv.conversation.status).toBe('open');
+    expect(conv.items).toHaveLength(2); // the customer's message and the conversation.created event
+  });
+
+  it('makes a revoked token 401 immediately, and drops it from the list', async () => {
+    const t = await buildToken(h.app, owner, { scopes: ['read', 'write'] });
+    expect((await me(t.headers)).statusCode).toBe(200);
+    const del = await h.app.inject({ method: 'DELETE', url: `/api/v1/tokens/${t.id}`, headers: owner.headers });
+    expect(del.statusCode).toBe(204);
+    const after = await me(t.headers);
+    expect(after.statusCode).toBe(401);
+    expect(after.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(json(await h.app.inject({ url: '/api/v1/tokens', headers: owner.headers })).items.map((x: any) => x.id)).not.toContain(t.id);
+    expect((await h.app.inject({ method: 'DELETE', url: `/api/v1/tokens/${t.id}`, headers: t.headers })).statusCode).toBe(401);
+  });
+
+  it('lets a token with the admin scope revoke itself', async () => {
+    const t = await buildToken(h.app, owner, { scopes: ['read', 'admin'] });
+    expect((await h.app.inject({ method: 'DELETE', url: `/api/v1/tokens/${t.id}`, headers: t.headers })).statusCode).toBe(204);
+    expect((await me(t.headers)).statusCode).toBe(401);
+  });
+
+  it('does not let an agent create an admin-scope token, nor a token for someone else', async () => {
+    const before = await countRows(h.ctx.db, apiTokens);
+    const admin = await h.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: agentSession.headers, payload: { name: 'mine', scopes: ['read', 'admin'] } });
+    expect(admin.statusCode).toBe(422);
+    expect(admin.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(json(admin).errors).toEqual([{ field: 'scopes', reason: expect.any(String) }]);
+    const forOwner = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: agentSession.headers,
+      payload: { name: 'theirs', scopes: ['read'], memberId: owner.memberId },
+    });
+    expect(forOwner.statusCode).toBe(403);
+    expect(await countRows(h.ctx.db, apiTokens)).toBe(before);
+
+    // A read/write token for themselves is fine, and acts with the agent's role.
+    const own = await h.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: agentSession.headers, payload: { name: 'mine' } });
+    expect(own.statusCode).toBe(201);
+    expect(json(own).scopes).toEqual(['read', 'write']);
+    const asAgent = await me({ authorization: `Bearer ${json(own).token}` });
+    expect(json(asAgent).member).toMatchObject({ id: agent.memberId, role: 'agent' });
+  });
+
+  it('manages tokens from a session or with the admin scope only', async () => {
+    // The agent's own read/write token cannot mint more tokens.
+    expect((await h.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: agent.headers, payload: { name: 'more' } })).statusCode).toBe(403);
+    expect((await h.app.inject({ url: '/api/v1/tokens', headers: agent.headers })).statusCode).toBe(403);
+    // The owner's admin-scope token can.
+    expect((await h.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: owner.headers, payload: { name: 'more' } })).statusCode).toBe(201);
+  });
+
+  it("shows an agent only their own tokens and never lets them revoke someone else's", async () => {
+    const ownersToken = await buildToken(h.app, owner);
+    const list = json(await h.app.inject({ url: '/api/v1/tokens', headers: agentSession.headers })).items;
+    expect(list.length).toBeGreaterThan(0);
+    expect(list.every((t: any) => t.memberId === agent.memberId)).toBe(true);
+    const del = await h.app.inject({ method: 'DELETE', url: `/api/v1/tokens/${ownersToken.id}`, headers: agentSession.headers });
+    expect(del.statusCode).toBe(404);
+    expect((await me(ownersToken.headers)).statusCode).toBe(200);
+
+    // An admin sees everyone's, and may make one for another member (without the admin scope for an agent).
+    const all = json(await h.app.inject({ url: '/api/v1/tokens', headers: owner.headers })).items;
+    expect(all.some((t: any) => t.memberId === agent.memberId)).toBe(true);
+    const forAgent = await buildToken(h.app, owner, { memberId: agent.memberId, scopes: ['read'] });
+    expect(json(await me(forAgent.headers)).member.id).toBe(agent.memberId);
+    const adminForAgent = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: owner.headers,
+      payload: { name: 'x', scopes: ['admin'], memberId: agent.memberId },
+    });
+    expect(adminForAgent.statusCode).toBe(422);
+  });
+
+  it('validates the request: name, scopes and ids', async () => {
+    const before = await countRows(h.ctx.db, apiTokens);
+    const cases: [Record<string, unknown>, string][] = [
+      [{ scopes: ['read'] }, 'name'],
+      [{ name: 'x', scopes: ['root'] }, 'scopes.0'],
+      [{ name: 'x', scopes: [] }, 'scopes'],
+      [{ name: 'x', memberId: 'not-a-uuid' }, 'memberId'],
+    ];
+    for (const [payload, field] of cases) {
+      const res = await h.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: owner.headers, payload });
+      expect(res.statusCode, JSON.stringify(payload)).toBe(422);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(json(res).errors.map((e: any) => e.field)).toContain(field);
+    }
+    expect((await h.app.inject({ method: 'DELETE', url: '/api/v1/tokens/123', headers: owner.headers })).statusCode).toBe(422);
+    expect(await countRows(h.ctx.db, apiTokens)).toBe(before);
+  });
+
+  it("keeps workspaces apart: another workspace's member cannot revoke a token (404)", async () => {
+    const victim = await buildToken(h.app, owner);
+    const stranger = await buildMember(h.ctx, { workspace: 'Other Tokens Co' });
+    const res = await h.app.inject({ method: 'DELETE', url: `/api/v1/tokens/${victim.id}`, headers: stranger.headers });
+    expect(res.statusCode).toBe(404);
+    expect((await me(victim.headers)).statusCode).toBe(200);
+    const theirs = json(await h.app.inject({ url: '/api/v1/tokens', headers: stranger.headers })).items;
+    expect(theirs.map((t: any) => t.memberId)).toEqual([stranger.memberId]);
+  });
+});
