@@ -24,6 +24,7 @@ import { authRoutes } from './domains/auth/routes.js';
 import { contactRoutes } from './domains/contacts/routes.js';
 import { conversationRoutes } from './domains/conversations/routes.js';
 import { inboxRoutes } from './domains/inboxes/routes.js';
+import { cannedResponseRoutes } from './domains/canned-responses/routes.js';
 import { memberRoutes } from './domains/members/routes.js';
 import { teamRoutes } from './domains/teams/routes.js';
 import { tokenRoutes } from './domains/tokens/routes.js';
@@ -165,6 +166,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
     },
     { prefix: '/api/v1' },
   );
+      await api.register(cannedResponseRoutes);
   app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/api/docs'));
 
   await app.ready();

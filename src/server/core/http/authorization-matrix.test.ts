@@ -106,6 +106,13 @@ describe('authorization matrix', () => {
     return c.conversationId;
   };
 
+  /** A new shared canned response, made by an owner. */
+  const sharedCannedResponse = async () => {
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/canned-responses', headers: setup.headers, payload: { title: `Shared ${unique()}`, body: 'Hello {{contact.name}}', shared: true } });
+    if (res.statusCode !== 201) throw new Error(res.body);
+    return json(res) as { id: string };
+  };
+
   const rows: Row[] = [
     // Auth
     { route: 'POST /api/v1/auth/login', allowed: [...EVERYONE, 'anonymous'], request: () => ({ method: 'POST', url: '/api/v1/auth/login', payload: { email: setup.email, password: PASSWORD } }) },
@@ -214,6 +221,38 @@ describe('authorization matrix', () => {
       when: 'an internal note',
       allowed: WRITERS.concat('light'),
       request: () => ({ method: 'POST', url: `/api/v1/conversations/${conversationId}/messages`, payload: { text: 'Note', kind: 'note' } }),
+    },
+    // Canned responses: personal ones for everyone who writes, shared ones for admins
+    { route: 'GET /api/v1/canned-responses', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/canned-responses' }) },
+    { route: 'GET /api/v1/canned-responses/:id', allowed: EVERYONE, request: async () => ({ method: 'GET', url: `/api/v1/canned-responses/${(await sharedCannedResponse()).id}` }) },
+    {
+      route: 'POST /api/v1/canned-responses',
+      when: 'personal',
+      allowed: WRITERS.concat('light'),
+      request: () => ({ method: 'POST', url: '/api/v1/canned-responses', payload: { title: `Mine ${unique()}`, body: 'Hi' } }),
+    },
+    {
+      route: 'POST /api/v1/canned-responses',
+      when: 'shared',
+      allowed: ADMINS,
+      request: () => ({ method: 'POST', url: '/api/v1/canned-responses', payload: { title: `Shared ${unique()}`, body: 'Hi', shared: true } }),
+    },
+    {
+      route: 'PATCH /api/v1/canned-responses/:id',
+      when: 'shared',
+      allowed: ADMINS,
+      request: async () => ({ method: 'PATCH', url: `/api/v1/canned-responses/${(await sharedCannedResponse()).id}`, payload: { body: `Hi ${unique()}` } }),
+    },
+    {
+      route: 'DELETE /api/v1/canned-responses/:id',
+      when: 'shared',
+      allowed: ADMINS,
+      request: async () => ({ method: 'DELETE', url: `/api/v1/canned-responses/${(await sharedCannedResponse()).id}` }),
+    },
+    {
+      route: 'POST /api/v1/canned-responses/:id/render',
+      allowed: EVERYONE,
+      request: async () => ({ method: 'POST', url: `/api/v1/canned-responses/${(await sharedCannedResponse()).id}/render`, payload: { conversationId } }),
     },
   ];
 

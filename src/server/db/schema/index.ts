@@ -2,3 +2,4 @@ export * from './workspaces.js';
 export * from './inboxes.js';
 export * from './contacts.js';
 export * from './conversations.js';
+export * from './canned-responses.js';
