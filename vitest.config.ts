@@ -7,6 +7,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 const redisUrl = process.env.REDIS_URL;
 const engines = ['pglite', ...(process.env.DATABASE_URL ? ['postgres'] : [])];
 const multiNode = 'test/multi-node/**';
+// The browser suites run apart: `npm run test:e2e` (vitest.e2e.config.ts).
+const e2e = 'test/e2e/**';
 
 export default defineConfig({
   test: {
@@ -14,7 +16,7 @@ export default defineConfig({
       test: {
         name: engine,
         include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-        exclude: [...configDefaults.exclude, ...(engine === 'postgres' && redisUrl ? [] : [multiNode])],
+        exclude: [...configDefaults.exclude, e2e, ...(engine === 'postgres' && redisUrl ? [] : [multiNode])],
         env: { HEARD_TEST_ENGINE: engine, ...(engine === 'postgres' && redisUrl ? { REDIS_URL: redisUrl } : {}) },
         testTimeout: 30_000,
         hookTimeout: 60_000,

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// End-to-end tests (`npm run test:e2e`): a real `heard start` and Debian's Chromium through
+// playwright-core (test/e2e/harness.ts). On PostgreSQL when DATABASE_URL is set, else PGlite.
+// Files run one after another: each starts its own Heard and browser.
+export default defineConfig({
+  test: {
+    name: 'e2e',
+    include: ['test/e2e/**/*.e2e.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    pool: 'forks',
+    fileParallelism: false,
+  },
+});
