@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { bigserial, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, bigserial, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, tsvector, updatedAt, workspaceId } from './columns.js';
 import { contacts } from './contacts.js';
 import { channelKind, inboxes } from './inboxes.js';
@@ -28,6 +28,12 @@ export const conversations = pgTable(
     /** When the customer started waiting for us; null while the ball is in their court. */
     waitingSince: timestamp('waiting_since', { withTimezone: true }),
     firstResponseAt: timestamp('first_response_at', { withTimezone: true }),
+    /** The customer's last message: newer than a member's last read means unread for them. */
+    lastInboundAt: timestamp('last_inbound_at', { withTimezone: true }),
+    /** Hidden from open views until then; a job or the customer's next message wakes it. */
+    snoozedUntil: timestamp('snoozed_until', { withTimezone: true }),
+    /** Set on a conversation merged into another: where its messages went. */
+    mergedIntoId: uuid('merged_into_id').references((): AnyPgColumn => conversations.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     search: tsvector('search').generatedAlwaysAs((): SQL => sql`to_tsvector('simple', coalesce(${conversations.subject}, ''))`),
@@ -37,6 +43,9 @@ export const conversations = pgTable(
     index('conversations_list_idx').on(t.workspaceId, t.lastMessageAt, t.id),
     index('conversations_status_idx').on(t.workspaceId, t.status, t.lastMessageAt),
     index('conversations_assignee_idx').on(t.workspaceId, t.assigneeId),
+    index('conversations_waiting_idx').on(t.workspaceId, t.waitingSince, t.id),
+    index('conversations_priority_idx').on(t.workspaceId, t.priority, t.lastMessageAt, t.id),
+    index('conversations_snoozed_idx').on(t.workspaceId, t.snoozedUntil).where(sql`${t.snoozedUntil} is not null`),
     index('conversations_contact_idx').on(t.contactId),
     index('conversations_tags_idx').using('gin', t.tags),
     index('conversations_search_idx').using('gin', t.search),
@@ -44,7 +53,16 @@ export const conversations = pgTable(
 );
 
 export const messageDirection = pgEnum('message_direction', ['in', 'out', 'note']);
-export const deliveryStatus = pgEnum('delivery_status', ['received', 'queued', 'sent', 'failed']);
+/** `scheduled`: a reply to send later (sendAt); `cancelled`: a scheduled reply that will not be sent. */
+export const deliveryStatus = pgEnum('delivery_status', ['received', 'queued', 'sent', 'failed', 'scheduled', 'cancelled']);
+
+/** What a logged phone call records, beside its notes in the message text. */
+export interface CallData {
+  number: string;
+  durationSeconds: number;
+  outcome: 'answered' | 'no_answer' | 'voicemail' | 'busy' | 'failed';
+  notes?: string;
+}
 
 export const messages = pgTable(
   'messages',
@@ -65,6 +83,10 @@ export const messages = pgTable(
     deliveryStatus: deliveryStatus('delivery_status').notNull(),
     deliveryError: text('delivery_error'),
     deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    /** A scheduled reply's send time. */
+    sendAt: timestamp('send_at', { withTimezone: true }),
+    /** A logged phone call (channel phone). */
+    call: jsonb('call').$type<CallData>(),
     createdAt: createdAt(),
     search: tsvector('search').generatedAlwaysAs((): SQL => sql`to_tsvector('simple', coalesce(${messages.text}, ''))`),
   },
@@ -115,4 +137,53 @@ export const events = pgTable(
     index('events_conversation_idx').on(t.conversationId, t.seq),
     index('events_undispatched_idx').on(t.seq).where(sql`${t.dispatchedAt} is null`),
   ],
+);
+
+/** Per member, when they last read each conversation: a customer message after that is unread for them. */
+export const conversationReads = pgTable(
+  'conversation_reads',
+  {
+    memberId: uuid('member_id')
+      .notNull()
+      .references(() => members.id, { onDelete: 'cascade' }),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    lastReadAt: timestamp('last_read_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.memberId, t.conversationId] }), index('conversation_reads_conversation_idx').on(t.conversationId)],
+);
+
+/** Further customers on a conversation (cc), beside its contact. */
+export const conversationParticipants = pgTable(
+  'conversation_participants',
+  {
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    role: text('role').$type<'cc'>().notNull().default('cc'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.conversationId, t.contactId] }), index('conversation_participants_contact_idx').on(t.contactId)],
+);
+
+/** Members @mentioned in a note: the Mentions view counts those newer than the member's last read. */
+export const noteMentions = pgTable(
+  'note_mentions',
+  {
+    messageId: uuid('message_id')
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    memberId: uuid('member_id')
+      .notNull()
+      .references(() => members.id, { onDelete: 'cascade' }),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.messageId, t.memberId] }), index('note_mentions_member_idx').on(t.memberId, t.conversationId, t.createdAt)],
 );
