@@ -1,9 +1,13 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Redis } from 'ioredis';
 import type { Config } from './config.js';
@@ -56,6 +60,8 @@ export interface HeardOptions {
   pollMs?: number;
   jobPollingSeconds?: number;
   retryBaseMs?: number;
+  /** Where the built agent app is; dist/web by default. */
+  webDir?: string;
 }
 
 export interface Heard {
@@ -167,7 +173,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
     { prefix: '/api/v1' },
   );
       await api.register(cannedResponseRoutes);
-  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/api/docs'));
+  await serveAgentApp(app, opts.webDir ?? WEB_DIR);
 
   await app.ready();
 
@@ -199,4 +205,38 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       if (!opts.database) await database.close();
     },
   };
+}
+
+/** Where `npm run build` puts the agent app (vite.config.ts). */
+const WEB_DIR = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+
+/**
+ * Serves the agent app at /app: its built files, and index.html for every other /app path
+ * (the app routes in the browser). Without a build, /app says how to make one.
+ */
+async function serveAgentApp(app: FastifyInstance, webDir: string) {
+  app.get('/', { schema: { hide: true }, config: { public: true } }, async (_req, reply) => reply.redirect('/app/'));
+  if (!existsSync(join(webDir, 'index.html'))) {
+    const missing = async (_req: FastifyRequest, reply: FastifyReply) =>
+      reply.code(503).type('text/plain; charset=utf-8').send('The agent app is not built: run `npm run build` (npm start does it for you), then reload.\n');
+    app.get('/app', { schema: { hide: true }, config: { public: true } }, missing);
+    app.get('/app/*', { schema: { hide: true }, config: { public: true } }, missing);
+    return;
+  }
+  await app.register(fastifyStatic, {
+    root: webDir,
+    prefix: '/app/',
+    wildcard: false,
+    index: false,
+    // Built assets carry a content hash in their names: cache them for good; the rest is revalidated.
+    cacheControl: false,
+    setHeaders: (res, path) => res.setHeader('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
+  });
+  const index = async (req: FastifyRequest, reply: FastifyReply) => {
+    // A missing asset is a 404, not the page: a stale tab then fails clearly instead of parsing HTML as script.
+    if (req.url.startsWith('/app/assets/')) return reply.callNotFound();
+    return reply.sendFile('index.html');
+  };
+  app.get('/app', { schema: { hide: true }, config: { public: true } }, index);
+  app.get('/app/*', { schema: { hide: true }, config: { public: true } }, index);
 }

@@ -1,0 +1,69 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { lazy, Suspense, useEffect } from 'react';
+import { createBrowserRouter, Navigate, Outlet, RouterProvider, useLocation } from 'react-router';
+import { t } from './i18n';
+import { connectRealtime } from './lib/realtime';
+import { SessionProvider, useSessionState } from './lib/session';
+import { ContactPage } from './screens/ContactPage';
+import { InboxPage } from './screens/InboxPage';
+import { Login } from './screens/Login';
+import { Shell } from './screens/Shell';
+
+// W3's settings pages: src/web/settings/SettingsRoutes.tsx, loaded only when opened.
+const SettingsRoutes = lazy(() => import('./settings/SettingsRoutes'));
+
+function Loading() {
+  return (
+    <div className="flex h-full items-center justify-center text-ink-3" role="status">
+      {t('app.loading')}
+    </div>
+  );
+}
+
+/** Everything behind sign-in: the session, the realtime connection, the shell. */
+function Authenticated() {
+  const { me, signedOut, error } = useSessionState();
+  const qc = useQueryClient();
+  const location = useLocation();
+  const memberId = me?.member.id;
+  useEffect(() => (memberId ? connectRealtime(qc) : undefined), [memberId, qc]);
+  if (signedOut) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  if (error) return <div className="p-8 text-danger">{t('app.error', { detail: (error as Error).message })}</div>;
+  if (!me) return <Loading />;
+  return (
+    <SessionProvider me={me}>
+      <Shell>
+        <Outlet />
+      </Shell>
+    </SessionProvider>
+  );
+}
+
+const router = createBrowserRouter(
+  [
+    { path: '/login', element: <Login /> },
+    {
+      element: <Authenticated />,
+      children: [
+        { index: true, element: <Navigate to="/inbox/mine" replace /> },
+        { path: 'inbox/:view', element: <InboxPage /> },
+        { path: 'inbox/:view/:number', element: <InboxPage /> },
+        { path: 'contacts/:id', element: <ContactPage /> },
+        {
+          path: 'settings/*',
+          element: (
+            <Suspense fallback={<Loading />}>
+              <SettingsRoutes />
+            </Suspense>
+          ),
+        },
+        { path: '*', element: <Navigate to="/inbox/mine" replace /> },
+      ],
+    },
+  ],
+  { basename: '/app' },
+);
+
+export function App() {
+  return <RouterProvider router={router} />;
+}

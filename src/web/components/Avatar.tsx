@@ -1,0 +1,31 @@
+const palette = ['#2f6bd8', '#1f8a55', '#b7791f', '#8e44ad', '#c4352b', '#0f7c8c', '#5b6b7f', '#b4436c'];
+
+function hash(s: string) {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0;
+  return Math.abs(h);
+}
+
+export function initials(name: string) {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  if (!parts.length) return '?';
+  return ((parts[0][0] ?? '') + (parts.length > 1 ? parts[parts.length - 1][0] : '')).toUpperCase();
+}
+
+/** A round badge with someone's initials; a green dot when they are online. */
+export function Avatar({ name, size = 24, online, title }: { name: string; size?: number; online?: boolean; title?: string }) {
+  return (
+    <span className="relative inline-flex shrink-0" title={title ?? name}>
+      <span
+        className="inline-flex items-center justify-center rounded-full font-semibold text-white select-none"
+        style={{ width: size, height: size, fontSize: Math.max(9, size * 0.4), background: palette[hash(name) % palette.length] }}
+        aria-hidden="true"
+      >
+        {initials(name)}
+      </span>
+      {online !== undefined && (
+        <span className={`absolute -right-0.5 -bottom-0.5 h-2.5 w-2.5 rounded-full border-2 border-surface ${online ? 'bg-ok' : 'bg-ink-3'}`} aria-hidden="true" />
+      )}
+    </span>
+  );
+}

@@ -1,0 +1,46 @@
+import type { SVGProps } from 'react';
+
+const paths = {
+  inbox: 'M3 13h4l2 3h6l2-3h4M5 5h14l2 8v6H3v-6z',
+  user: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-7 9a7 7 0 0 1 14 0',
+  userOff: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-7 9a7 7 0 0 1 14 0M3 3l18 18',
+  stack: 'M4 7l8-4 8 4-8 4zm0 5l8 4 8-4M4 17l8 4 8-4',
+  at: 'M16 12a4 4 0 1 1-8 0 4 4 0 0 1 8 0zm0 0v1.5a2.5 2.5 0 0 0 5 0V12a9 9 0 1 0-4 7.5',
+  clock: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zm0-13v4l3 2',
+  check: 'M4 12l5 5L20 6',
+  users: 'M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zm-6 9a6 6 0 0 1 12 0m2-9a3 3 0 1 0-1-5.8M21 20a5.5 5.5 0 0 0-4-5.3',
+  search: 'M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14zm9 3l-4.3-4.3',
+  gear: 'M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zm7.4-3a7.4 7.4 0 0 0-.1-1.2l2-1.6-2-3.4-2.4 1a7.5 7.5 0 0 0-2-1.2L14.5 3h-5l-.4 2.6a7.5 7.5 0 0 0-2 1.2l-2.4-1-2 3.4 2 1.6a7.4 7.4 0 0 0 0 2.4l-2 1.6 2 3.4 2.4-1a7.5 7.5 0 0 0 2 1.2l.4 2.6h5l.4-2.6a7.5 7.5 0 0 0 2-1.2l2.4 1 2-3.4-2-1.6c.1-.4.1-.8.1-1.2z',
+  sun: 'M12 17a5 5 0 1 0 0-10 5 5 0 0 0 0 10zm0-15v2m0 16v2M4.2 4.2l1.4 1.4m12.8 12.8l1.4 1.4M2 12h2m16 0h2M4.2 19.8l1.4-1.4M18.4 5.6l1.4-1.4',
+  moon: 'M21 12.8A9 9 0 1 1 11.2 3a7 7 0 0 0 9.8 9.8z',
+  mail: 'M3 6h18v12H3zm0 0l9 7 9-7',
+  chat: 'M4 5h16v11H8l-4 4z',
+  code: 'M8 8l-4 4 4 4m8-8l4 4-4 4',
+  globe: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zm-9-9h18M12 3a14 14 0 0 1 0 18 14 14 0 0 1 0-18z',
+  phone: 'M5 4h4l2 5-2.5 1.5a11 11 0 0 0 5 5L15 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 6a2 2 0 0 1 2-2z',
+  back: 'M15 18l-6-6 6-6',
+  x: 'M6 6l12 12M18 6L6 18',
+  paperclip: 'M21 11l-8.5 8.5a5 5 0 0 1-7-7L14 4a3.5 3.5 0 0 1 5 5l-8.5 8.5a2 2 0 0 1-3-3L15 7',
+  note: 'M5 3h10l4 4v14H5zm9 0v5h5M8 12h8M8 16h6',
+  reply: 'M9 14L4 9l5-5M4 9h10a6 6 0 0 1 6 6v4',
+  sidebar: 'M3 4h18v16H3zm12 0v16',
+  tag: 'M3 12V3h9l9 9-9 9zM7.5 7.5h.01',
+  file: 'M6 2h9l5 5v15H6zm8 0v6h6',
+  keyboard: 'M3 6h18v12H3zm4 4h.01M11 10h.01M15 10h.01M7 14h10',
+  bolt: 'M13 2L4 14h7l-1 8 9-12h-7z',
+  chevron: 'M6 9l6 6 6-6',
+  logout: 'M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10',
+  snooze: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM9 9h6l-6 6h6',
+} as const;
+
+export type IconName = keyof typeof paths;
+
+export function Icon({ name, size = 16, ...rest }: { name: IconName; size?: number } & SVGProps<SVGSVGElement>) {
+  return (
+    <svg width={size} height={size} viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={1.8} strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" focusable="false" {...rest}>
+      <path d={paths[name]} />
+    </svg>
+  );
+}
+
+export const channelIcon: Record<string, IconName> = { email: 'mail', widget: 'chat', api: 'code', portal: 'globe', phone: 'phone' };

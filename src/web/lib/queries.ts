@@ -1,0 +1,145 @@
+import { type InfiniteData, type QueryClient, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, ApiError } from './api';
+import type { CannedResponse, Contact, Conversation, Inbox, Me, Member, Page, Team, Timeline } from './types';
+import type { ListQuery } from './views';
+
+export const qk = {
+  me: ['me'] as const,
+  members: ['members'] as const,
+  teams: ['teams'] as const,
+  inboxes: ['inboxes'] as const,
+  views: ['views'] as const,
+  lists: ['conversations'] as const,
+  list: (q: ListQuery) => ['conversations', q] as const,
+  timeline: (ref: string) => ['timeline', ref] as const,
+  contact: (id: string) => ['contact', id] as const,
+  canned: ['canned'] as const,
+};
+
+export function useMe() {
+  return useQuery({ queryKey: qk.me, queryFn: () => api<Me>('/me'), retry: false, staleTime: Infinity });
+}
+
+export function useMembers() {
+  return useQuery({ queryKey: qk.members, queryFn: () => api<{ items: Member[] }>('/members').then((r) => r.items), staleTime: 60_000 });
+}
+
+export function useTeams() {
+  return useQuery({ queryKey: qk.teams, queryFn: () => api<{ items: Team[] }>('/teams').then((r) => r.items), staleTime: 60_000 });
+}
+
+export function useInboxes() {
+  return useQuery({ queryKey: qk.inboxes, queryFn: () => api<{ items: Inbox[] }>('/inboxes').then((r) => r.items), staleTime: 60_000 });
+}
+
+export type ViewCounts = Record<string, number>;
+
+/** Counts per view from GET /views; older servers without it get no counts (the rail then shows none). */
+export function useViewCounts() {
+  return useQuery({
+    queryKey: qk.views,
+    queryFn: async (): Promise<ViewCounts | null> => {
+      try {
+        const r = await api<Record<string, unknown>>('/views');
+        return flattenCounts(r);
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 404) return null;
+        throw e;
+      }
+    },
+    staleTime: 15_000,
+    refetchInterval: 60_000,
+  });
+}
+
+/** Accepts {mine: 3, teams: {id: 2}} or {items: [{id, count}]} or {views: {...}} and returns {"mine": 3, "team:id": 2}. */
+export function flattenCounts(r: Record<string, unknown>): ViewCounts {
+  const out: ViewCounts = {};
+  const src = (r.views ?? r.counts ?? r) as Record<string, unknown>;
+  if (Array.isArray(r.items)) {
+    for (const it of r.items as { id?: string; view?: string; count?: number }[]) if ((it.id ?? it.view) && typeof it.count === 'number') out[(it.id ?? it.view)!] = it.count;
+    return out;
+  }
+  for (const [k, v] of Object.entries(src)) {
+    if (typeof v === 'number') out[k === 'allOpen' || k === 'all_open' ? 'open' : k] = v;
+    else if (Array.isArray(v)) {
+      const kind = k.startsWith('team') ? 'team' : k.startsWith('inbox') ? 'inbox' : k;
+      for (const it of v as { id: string; count: number }[]) out[`${kind}:${it.id}`] = it.count;
+    } else if (v && typeof v === 'object') {
+      const kind = k.startsWith('team') ? 'team' : k.startsWith('inbox') ? 'inbox' : k;
+      for (const [id, n] of Object.entries(v as Record<string, unknown>)) if (typeof n === 'number') out[`${kind}:${id}`] = n;
+    }
+  }
+  return out;
+}
+
+export function useConversationList(q: ListQuery) {
+  return useInfiniteQuery({
+    queryKey: qk.list(q),
+    queryFn: ({ pageParam, signal }) => api<Page<Conversation>>('/conversations', { query: { ...q, limit: 50, cursor: pageParam }, signal }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    staleTime: 10_000,
+  });
+}
+
+export function useTimeline(ref: string | undefined) {
+  return useQuery({ queryKey: qk.timeline(ref ?? ''), queryFn: () => api<Timeline>(`/conversations/${ref}/timeline`), enabled: !!ref, retry: (n, e) => !(e instanceof ApiError && e.status === 404) && n < 2 });
+}
+
+export function useContact(id: string | undefined) {
+  return useQuery({ queryKey: qk.contact(id ?? ''), queryFn: () => api<Contact>(`/contacts/${id}`), enabled: !!id });
+}
+
+export function useCanned(enabled: boolean) {
+  return useQuery({
+    queryKey: qk.canned,
+    queryFn: async () => {
+      try {
+        return (await api<{ items: CannedResponse[] }>('/canned-responses')).items;
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 404) return [];
+        throw e;
+      }
+    },
+    enabled,
+    staleTime: 60_000,
+  });
+}
+
+/** Replaces a conversation wherever the lists and the timeline hold it. */
+export function patchConversationInCaches(qc: QueryClient, c: Partial<Conversation> & { id: string }) {
+  qc.setQueriesData<InfiniteData<Page<Conversation>>>({ queryKey: qk.lists }, (data) =>
+    data ? { ...data, pages: data.pages.map((p) => ({ ...p, items: p.items.map((x) => (x.id === c.id ? { ...x, ...c } : x)) })) } : data,
+  );
+  qc.setQueriesData<Timeline>({ queryKey: ['timeline'] }, (data) => (data && data.conversation.id === c.id ? { ...data, conversation: { ...data.conversation, ...c } } : data));
+}
+
+export type ConversationPatch = Partial<{
+  status: string;
+  priority: string;
+  assigneeId: string | null;
+  teamId: string | null;
+  tags: string[];
+  addTags: string[];
+  removeTags: string[];
+  snoozedUntil: string | null;
+}>;
+
+export function useUpdateConversation() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, patch }: { id: string; patch: ConversationPatch }) => api<Conversation>(`/conversations/${id}`, { method: 'PATCH', body: patch }),
+    onMutate: ({ id, patch }) => {
+      const optimistic: Partial<Conversation> & { id: string } = { id };
+      for (const k of ['status', 'priority', 'assigneeId', 'teamId', 'tags', 'snoozedUntil'] as const) if (k in patch) (optimistic as Record<string, unknown>)[k] = patch[k];
+      patchConversationInCaches(qc, optimistic);
+    },
+    onSuccess: (c) => patchConversationInCaches(qc, c),
+    onSettled: (_c, _e, { id }) => {
+      void qc.invalidateQueries({ queryKey: qk.lists });
+      void qc.invalidateQueries({ queryKey: qk.views });
+      void qc.invalidateQueries({ queryKey: ['timeline'], predicate: (q) => (q.state.data as Timeline | undefined)?.conversation.id === id });
+    },
+  });
+}

@@ -1,0 +1,94 @@
+import type { QueryClient } from '@tanstack/react-query';
+import { useSyncExternalStore } from 'react';
+import { io, type Socket } from 'socket.io-client';
+import { qk } from './queries';
+import type { RealtimeEvent, Timeline } from './types';
+
+/** Who else is looking at (or typing in) a conversation, as the server last said. */
+export interface Viewer {
+  memberId: string;
+  typing?: boolean;
+}
+
+interface State {
+  connected: boolean;
+  online: Set<string>;
+  viewers: Map<string, Viewer[]>;
+}
+
+let state: State = { connected: true, online: new Set(), viewers: new Map() };
+const listeners = new Set<() => void>();
+let socket: Socket | null = null;
+
+function set(next: Partial<State>) {
+  state = { ...state, ...next };
+  for (const l of listeners) l();
+}
+
+function subscribe(l: () => void) {
+  listeners.add(l);
+  return () => listeners.delete(l);
+}
+
+export function useRealtime(): State {
+  return useSyncExternalStore(subscribe, () => state);
+}
+
+/** Connects to /agent and keeps the query caches current; returns the disconnect. */
+export function connectRealtime(qc: QueryClient): () => void {
+  const s = io('/agent', { path: '/socket.io', withCredentials: true, transports: ['websocket', 'polling'] });
+  socket = s;
+  const seen = new Set<string>();
+  let pending = false;
+  const refreshLists = () => {
+    if (pending) return;
+    pending = true;
+    setTimeout(() => {
+      pending = false;
+      void qc.invalidateQueries({ queryKey: qk.lists });
+      void qc.invalidateQueries({ queryKey: qk.views });
+    }, 250);
+  };
+  s.on('connect', () => {
+    const wasDown = !state.connected;
+    set({ connected: true });
+    s.emit('presence:list', (ids: string[]) => set({ online: new Set(ids) }));
+    if (wasDown) void qc.invalidateQueries();
+  });
+  s.on('disconnect', () => set({ connected: false }));
+  s.on('connect_error', () => set({ connected: false }));
+  s.on('presence', (p: { memberId: string; online: boolean }) => {
+    const online = new Set(state.online);
+    if (p.online) online.add(p.memberId);
+    else online.delete(p.memberId);
+    set({ online });
+  });
+  s.on('conversation:viewers', (v: { conversationId: string; viewers: Viewer[] }) => {
+    const viewers = new Map(state.viewers);
+    viewers.set(v.conversationId, v.viewers);
+    set({ viewers });
+  });
+  s.on('event', (e: RealtimeEvent) => {
+    if (seen.has(e.id)) return;
+    seen.add(e.id);
+    if (seen.size > 2000) seen.clear();
+    refreshLists();
+    if (e.conversationId) {
+      void qc.invalidateQueries({ queryKey: ['timeline'], predicate: (q) => (q.state.data as Timeline | undefined)?.conversation.id === e.conversationId });
+    }
+    if (e.type.startsWith('contact.')) void qc.invalidateQueries({ queryKey: ['contact'] });
+  });
+  return () => {
+    s.disconnect();
+    socket = null;
+  };
+}
+
+/** Tells the others that I am viewing (and perhaps typing in) a conversation. */
+export function announceViewing(conversationId: string, typing = false) {
+  socket?.emit('conversation:view', { conversationId, typing }, () => {});
+}
+
+export function announceLeaving(conversationId: string) {
+  socket?.emit('conversation:leave', { conversationId }, () => {});
+}

@@ -1,0 +1,137 @@
+/** The API's shapes as the app uses them (see /api/openapi.json). Fields added by newer servers are optional. */
+
+export type Status = 'open' | 'pending' | 'on_hold' | 'solved' | 'closed';
+export type Priority = 'low' | 'normal' | 'high' | 'urgent';
+export type Channel = 'api' | 'email' | 'widget' | 'portal' | 'phone';
+export const STATUSES: Status[] = ['open', 'pending', 'on_hold', 'solved', 'closed'];
+export const PRIORITIES: Priority[] = ['urgent', 'high', 'normal', 'low'];
+export const CHANNELS: Channel[] = ['email', 'widget', 'api', 'portal', 'phone'];
+
+export interface Me {
+  user: { id: string; email: string; name: string };
+  member: { id: string; role: 'owner' | 'admin' | 'agent' | 'light'; signature: string | null };
+  workspace: { id: string; name: string };
+  csrfToken?: string;
+}
+
+export interface Member {
+  id: string;
+  name: string;
+  email: string;
+  role: string;
+  active?: boolean;
+  deactivatedAt?: string | null;
+  avatarUrl?: string | null;
+}
+
+export interface Team {
+  id: string;
+  name: string;
+  memberIds?: string[];
+}
+
+export interface Inbox {
+  id: string;
+  name: string;
+  channel: Channel;
+  archivedAt?: string | null;
+}
+
+export interface Conversation {
+  id: string;
+  number: number;
+  inboxId: string;
+  contactId: string;
+  contact?: { id: string; name: string };
+  subject: string;
+  status: Status;
+  priority: Priority;
+  assigneeId: string | null;
+  teamId: string | null;
+  tags: string[];
+  preview?: string;
+  channel?: Channel;
+  unread?: boolean;
+  snoozedUntil?: string | null;
+  lastMessageAt: string;
+  waitingSince: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface Attachment {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+}
+
+export interface CallLog {
+  number?: string;
+  durationSeconds?: number;
+  outcome?: string;
+  notes?: string;
+}
+
+export interface Message {
+  id: string;
+  conversationId: string;
+  direction: 'in' | 'out' | 'note';
+  channel: Channel;
+  authorMemberId: string | null;
+  authorName?: string | null;
+  contactId: string | null;
+  text: string;
+  html: string | null;
+  deliveryStatus: string;
+  deliveryError: string | null;
+  attachments: Attachment[];
+  call?: CallLog | null;
+  createdAt: string;
+}
+
+export interface TimelineEvent {
+  id: string;
+  type: string;
+  actorMemberId: string | null;
+  actorName: string | null;
+  data: Record<string, unknown>;
+}
+
+export type TimelineItem = { type: 'message'; at: string; message: Message } | { type: 'event'; at: string; event: TimelineEvent };
+
+export interface Timeline {
+  conversation: Conversation;
+  items: TimelineItem[];
+}
+
+export interface Contact {
+  id: string;
+  name: string;
+  company: { id: string; name: string } | null;
+  attributes: Record<string, unknown>;
+  identities: { id: string; kind: string; value: string }[];
+  createdAt: string;
+  conversations?: Conversation[];
+}
+
+export interface RealtimeEvent {
+  id: string;
+  type: string;
+  conversationId: string | null;
+  actorMemberId: string | null;
+  data: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface CannedResponse {
+  id: string;
+  title: string;
+  body: string;
+  shortcut?: string | null;
+}

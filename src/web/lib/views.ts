@@ -1,0 +1,71 @@
+import type { Channel, Priority, Status } from './types';
+
+/** A view in the left rail: a saved set of list filters. Teams and inboxes are views too ("team:<id>", "inbox:<id>"). */
+export type ViewId = 'mine' | 'unassigned' | 'open' | 'mentions' | 'snoozed' | 'solved' | `team:${string}` | `inbox:${string}`;
+
+export const FIXED_VIEWS = ['mine', 'unassigned', 'open', 'mentions', 'snoozed', 'solved'] as const;
+
+export type Sort = 'newest' | 'waiting' | 'priority';
+export const SORTS: Sort[] = ['waiting', 'newest', 'priority'];
+
+/** What the agent narrowed the view down to, kept in the URL's query string. */
+export interface Filters {
+  status?: Status;
+  channel?: Channel;
+  priority?: Priority;
+  tag?: string;
+  assignee?: string;
+  sort?: Sort;
+}
+
+export type ListQuery = Record<string, string | undefined>;
+
+export function isViewId(v: string | undefined): v is ViewId {
+  if (!v) return false;
+  return (FIXED_VIEWS as readonly string[]).includes(v) || /^(team|inbox):[0-9a-f-]{36}$/.test(v);
+}
+
+/** The list query of a view; the agent's filters override the view's own where they overlap. */
+export function viewQuery(view: ViewId, f: Filters = {}): ListQuery {
+  const base: ListQuery = (() => {
+    switch (view) {
+      case 'mine':
+        return { assignee: 'me', status: 'open,pending,on_hold', snoozed: 'false' };
+      case 'unassigned':
+        return { assignee: 'none', status: 'open,pending', snoozed: 'false' };
+      case 'open':
+        return { status: 'open,pending,on_hold', snoozed: 'false' };
+      case 'mentions':
+        return { mentions: 'me' };
+      case 'snoozed':
+        return { snoozed: 'true' };
+      case 'solved':
+        return { status: 'solved,closed' };
+      default: {
+        const [kind, id] = view.split(':');
+        return kind === 'team' ? { team: id, status: 'open,pending,on_hold', snoozed: 'false' } : { inbox: id, status: 'open,pending,on_hold', snoozed: 'false' };
+      }
+    }
+  })();
+  const q: ListQuery = { ...base };
+  if (f.status) q.status = f.status;
+  if (f.channel) q.channel = f.channel;
+  if (f.priority) q.priority = f.priority;
+  if (f.tag) q.tag = f.tag;
+  if (f.assignee) q.assignee = f.assignee;
+  q.sort = f.sort ?? 'newest';
+  return q;
+}
+
+export function filtersFromSearch(params: URLSearchParams): Filters {
+  const f: Filters = {};
+  for (const k of ['status', 'channel', 'priority', 'tag', 'assignee', 'sort'] as const) {
+    const v = params.get(k);
+    if (v) (f as Record<string, string>)[k] = v;
+  }
+  return f;
+}
+
+export function hasFilters(f: Filters) {
+  return Boolean(f.status || f.channel || f.priority || f.tag || f.assignee);
+}

@@ -1,0 +1,147 @@
+import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
+import { useQueryClient } from '@tanstack/react-query';
+import { type ReactNode, useState } from 'react';
+import { NavLink, useNavigate } from 'react-router';
+import { Avatar } from '../components/Avatar';
+import { Icon, type IconName } from '../components/Icon';
+import { t } from '../i18n';
+import { useInboxes, useTeams, useViewCounts } from '../lib/queries';
+import { useRealtime } from '../lib/realtime';
+import { signOut, useSession } from '../lib/session';
+import { useShortcuts } from '../lib/shortcuts';
+import { nextTheme, setTheme, useTheme } from '../lib/theme';
+import type { ViewId } from '../lib/views';
+import { SearchDialog } from './SearchDialog';
+import { ShortcutsDialog } from './ShortcutsDialog';
+
+function RailLink({ to, icon, label, count }: { to: string; icon?: IconName; label: string; count?: number }) {
+  return (
+    <NavLink
+      to={to}
+      className={({ isActive }) =>
+        `group flex items-center gap-2 rounded-md px-2 py-1.5 text-[13px] ${isActive ? 'bg-selected font-medium text-ink' : 'text-ink-2 hover:bg-hover hover:text-ink'}`
+      }
+    >
+      {icon ? <Icon name={icon} className="shrink-0 opacity-80" /> : <span className="w-4" />}
+      <span className="min-w-0 flex-1 truncate">{label}</span>
+      {count !== undefined && count > 0 && <span className="text-xs tabular-nums text-ink-3">{count > 9999 ? '9999+' : count}</span>}
+    </NavLink>
+  );
+}
+
+function RailButton({ icon, label, onClick }: { icon: IconName; label: string; onClick: () => void }) {
+  return (
+    <button type="button" onClick={onClick} aria-label={label} title={label} className="rounded-md p-2 text-ink-2 hover:bg-hover hover:text-ink">
+      <Icon name={icon} />
+    </button>
+  );
+}
+
+const fixed: { id: ViewId; icon: IconName }[] = [
+  { id: 'mine', icon: 'user' },
+  { id: 'unassigned', icon: 'userOff' },
+  { id: 'open', icon: 'stack' },
+  { id: 'mentions', icon: 'at' },
+];
+
+/** The frame around every signed-in page: the left rail with views, search, theme and account. */
+export function Shell({ children }: { children: ReactNode }) {
+  const me = useSession();
+  const counts = useViewCounts().data ?? {};
+  const teams = useTeams().data ?? [];
+  const inboxes = (useInboxes().data ?? []).filter((i) => !i.archivedAt);
+  const { connected } = useRealtime();
+  const theme = useTheme();
+  const [searchOpen, setSearchOpen] = useState(false);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const navigate = useNavigate();
+  const qc = useQueryClient();
+
+  useShortcuts((action) => {
+    if (action === 'search') return setSearchOpen(true), true;
+    if (action === 'help') return setHelpOpen(true), true;
+    return false;
+  });
+
+  const themeLabel = theme === 'light' ? t('nav.themeLight') : theme === 'dark' ? t('nav.themeDark') : t('nav.themeSystem');
+  const myTeams = teams.filter((tm) => !tm.memberIds || tm.memberIds.includes(me.member.id));
+
+  return (
+    <div className="flex h-full min-h-0">
+      <nav aria-label={t('nav.primary')} className="flex w-52 shrink-0 flex-col border-r border-line bg-surface lg:w-56">
+        <div className="flex items-center gap-2 px-3 pt-3 pb-2">
+          <img src={`${import.meta.env.BASE_URL}favicon.svg`} alt="" width={22} height={22} />
+          <span className="min-w-0 flex-1 truncate font-semibold">{me.workspace.name}</span>
+        </div>
+        <button
+          type="button"
+          onClick={() => setSearchOpen(true)}
+          className="mx-3 mb-2 flex items-center gap-2 rounded-md border border-line bg-canvas px-2 py-1.5 text-left text-[13px] text-ink-3 hover:border-ink-3"
+        >
+          <Icon name="search" />
+          <span className="flex-1">{t('nav.search')}</span>
+          <kbd className="rounded border border-line px-1 text-[11px]">Ctrl K</kbd>
+        </button>
+        <div className="min-h-0 flex-1 overflow-y-auto px-2 pb-3">
+          {fixed.map((v) => (
+            <RailLink key={v.id} to={`/inbox/${v.id}`} icon={v.icon} label={t(`view.${v.id}` as 'view.mine')} count={counts[v.id]} />
+          ))}
+          {myTeams.length > 0 && <h2 className="mt-4 mb-1 px-2 text-[11px] font-semibold tracking-wide text-ink-3 uppercase">{t('nav.teams')}</h2>}
+          {myTeams.map((tm) => (
+            <RailLink key={tm.id} to={`/inbox/team:${tm.id}`} icon="users" label={tm.name} count={counts[`team:${tm.id}`]} />
+          ))}
+          {inboxes.length > 0 && <h2 className="mt-4 mb-1 px-2 text-[11px] font-semibold tracking-wide text-ink-3 uppercase">{t('nav.inboxes')}</h2>}
+          {inboxes.map((ib) => (
+            <RailLink key={ib.id} to={`/inbox/inbox:${ib.id}`} icon="inbox" label={ib.name} count={counts[`inbox:${ib.id}`]} />
+          ))}
+          <div className="mt-4 border-t border-line pt-2">
+            <RailLink to="/inbox/snoozed" icon="snooze" label={t('view.snoozed')} count={counts.snoozed} />
+            <RailLink to="/inbox/solved" icon="check" label={t('view.solved')} />
+          </div>
+        </div>
+        {!connected && (
+          <p role="status" className="mx-3 mb-2 rounded-md bg-danger-soft px-2 py-1 text-xs text-danger">
+            {t('app.offline')}
+          </p>
+        )}
+        <div className="flex items-center gap-1 border-t border-line px-2 py-2">
+          <DropdownMenu.Root>
+            <DropdownMenu.Trigger asChild>
+              <button type="button" aria-label={t('nav.account')} className="flex min-w-0 flex-1 items-center gap-2 rounded-md p-1 text-left hover:bg-hover">
+                <Avatar name={me.user.name} size={26} online={connected} />
+                <span className="min-w-0 flex-1 truncate text-[13px]">{me.user.name}</span>
+              </button>
+            </DropdownMenu.Trigger>
+            <DropdownMenu.Portal>
+              <DropdownMenu.Content side="top" align="start" className="z-50 min-w-48 rounded-md border border-line bg-raised p-1 text-sm shadow-lg">
+                <div className="px-2 py-1.5 text-xs text-ink-3">{me.user.email}</div>
+                <DropdownMenu.Item className="cursor-pointer rounded px-2 py-1.5 outline-none data-highlighted:bg-hover" onSelect={() => navigate('/settings')}>
+                  {t('nav.settings')}
+                </DropdownMenu.Item>
+                <DropdownMenu.Item className="cursor-pointer rounded px-2 py-1.5 outline-none data-highlighted:bg-hover" onSelect={() => setHelpOpen(true)}>
+                  {t('nav.shortcuts')}
+                </DropdownMenu.Item>
+                <DropdownMenu.Separator className="my-1 h-px bg-line" />
+                <DropdownMenu.Item
+                  className="cursor-pointer rounded px-2 py-1.5 text-danger outline-none data-highlighted:bg-hover"
+                  onSelect={async () => {
+                    await signOut();
+                    qc.setQueryData(['me'], null);
+                    navigate('/login');
+                  }}
+                >
+                  {t('nav.signOut')}
+                </DropdownMenu.Item>
+              </DropdownMenu.Content>
+            </DropdownMenu.Portal>
+          </DropdownMenu.Root>
+          <RailButton icon={theme === 'dark' ? 'moon' : 'sun'} label={`${t('nav.theme')} (${themeLabel})`} onClick={() => setTheme(nextTheme(theme))} />
+          <RailButton icon="gear" label={t('nav.settings')} onClick={() => navigate('/settings')} />
+        </div>
+      </nav>
+      <div className="flex min-h-0 min-w-0 flex-1">{children}</div>
+      <SearchDialog open={searchOpen} onOpenChange={setSearchOpen} />
+      <ShortcutsDialog open={helpOpen} onOpenChange={setHelpOpen} />
+    </div>
+  );
+}
