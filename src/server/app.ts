@@ -25,11 +25,12 @@ import { apiChannelRoutes } from './channels/api/routes.js';
 import { deliverMessageJob } from './channels/deliver-message.js';
 import { auditRoutes } from './domains/audit/routes.js';
 import { authRoutes } from './domains/auth/routes.js';
+import { cannedResponseRoutes } from './domains/canned-responses/routes.js';
 import { contactRoutes } from './domains/contacts/routes.js';
 import { conversationRoutes } from './domains/conversations/routes.js';
 import { inboxRoutes } from './domains/inboxes/routes.js';
-import { cannedResponseRoutes } from './domains/canned-responses/routes.js';
 import { memberRoutes } from './domains/members/routes.js';
+import { tagRoutes } from './domains/tags/routes.js';
 import { teamRoutes } from './domains/teams/routes.js';
 import { tokenRoutes } from './domains/tokens/routes.js';
 import { type AgentRealtime, startAgentRealtime } from './realtime/agent-socket.js';
@@ -169,10 +170,11 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       await api.register(contactRoutes);
       await api.register(conversationRoutes);
       await api.register(auditRoutes);
+      await api.register(cannedResponseRoutes);
+      await api.register(tagRoutes);
     },
     { prefix: '/api/v1' },
   );
-      await api.register(cannedResponseRoutes);
   await serveAgentApp(app, opts.webDir ?? WEB_DIR);
 
   await app.ready();

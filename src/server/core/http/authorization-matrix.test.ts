@@ -113,6 +113,13 @@ describe('authorization matrix', () => {
     return json(res) as { id: string };
   };
 
+  /** A new tag on the workspace's list, made by an owner. */
+  const newTag = async () => {
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/tags', headers: setup.headers, payload: { name: `tag-${unique()}` } });
+    if (res.statusCode !== 201) throw new Error(res.body);
+    return json(res) as { id: string };
+  };
+
   const rows: Row[] = [
     // Auth
     { route: 'POST /api/v1/auth/login', allowed: [...EVERYONE, 'anonymous'], request: () => ({ method: 'POST', url: '/api/v1/auth/login', payload: { email: setup.email, password: PASSWORD } }) },
@@ -254,6 +261,11 @@ describe('authorization matrix', () => {
       allowed: EVERYONE,
       request: async () => ({ method: 'POST', url: `/api/v1/canned-responses/${(await sharedCannedResponse()).id}/render`, payload: { conversationId } }),
     },
+    // Tags
+    { route: 'GET /api/v1/tags', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/tags' }) },
+    { route: 'POST /api/v1/tags', allowed: ADMINS, request: () => ({ method: 'POST', url: '/api/v1/tags', payload: { name: `tag-${unique()}` } }) },
+    { route: 'PATCH /api/v1/tags/:id', allowed: ADMINS, request: async () => ({ method: 'PATCH', url: `/api/v1/tags/${(await newTag()).id}`, payload: { name: `tag-${unique()}` } }) },
+    { route: 'DELETE /api/v1/tags/:id', allowed: ADMINS, request: async () => ({ method: 'DELETE', url: `/api/v1/tags/${(await newTag()).id}` }) },
   ];
 
   it('has a row for every /api/v1 route the server has, and none for a route it does not have', () => {
