@@ -1,12 +1,74 @@
-// Placeholder owned by W3: replace this file's content with the settings pages.
-// The agent app loads it lazily at /app/settings/* (src/web/App.tsx); keep the default export.
-import { t } from '../i18n';
+import type { ReactNode } from 'react';
+import { Navigate, NavLink, Route, Routes } from 'react-router';
+import { type MessageKey, t } from '../i18n';
+import AuditPage from './AuditPage';
+import CannedPage from './CannedPage';
+import InboxesPage from './InboxesPage';
+import MembersPage from './MembersPage';
+import ProfilePage from './ProfilePage';
+import TagsPage from './TagsPage';
+import TeamsPage from './TeamsPage';
+import TokensPage from './TokensPage';
+import { useIsAdmin } from './ui';
 
-export default function SettingsRoutes() {
+interface Section {
+  path: string;
+  label: MessageKey;
+  element: ReactNode;
+  adminOnly?: boolean;
+}
+
+const personal: Section[] = [
+  { path: 'profile', label: 'settings.nav.profile', element: <ProfilePage /> },
+  { path: 'canned-responses', label: 'settings.nav.canned', element: <CannedPage /> },
+  { path: 'tokens', label: 'settings.nav.tokens', element: <TokensPage /> },
+];
+
+const workspace: Section[] = [
+  { path: 'members', label: 'settings.nav.members', element: <MembersPage /> },
+  { path: 'teams', label: 'settings.nav.teams', element: <TeamsPage /> },
+  { path: 'inboxes', label: 'settings.nav.inboxes', element: <InboxesPage /> },
+  { path: 'tags', label: 'settings.nav.tags', element: <TagsPage /> },
+  { path: 'audit-log', label: 'settings.nav.audit', element: <AuditPage />, adminOnly: true },
+];
+
+function NavGroup({ title, sections }: { title: string; sections: Section[] }) {
   return (
-    <div className="p-8">
-      <h1 className="text-lg font-semibold">{t('nav.settings')}</h1>
-      <p className="mt-2 text-ink-2">{t('settings.placeholder')}</p>
+    <>
+      <h2 className="mt-4 mb-1 px-2 text-[11px] font-semibold tracking-wide text-ink-3 uppercase first:mt-0">{title}</h2>
+      {sections.map((s) => (
+        <NavLink
+          key={s.path}
+          to={`/settings/${s.path}`}
+          className={({ isActive }) => `block rounded-md px-2 py-1.5 text-sm ${isActive ? 'bg-selected font-medium text-ink' : 'text-ink-2 hover:bg-hover hover:text-ink'}`}
+        >
+          {t(s.label)}
+        </NavLink>
+      ))}
+    </>
+  );
+}
+
+/** The settings area at /app/settings/*: personal settings for everyone, the workspace's for admins (agents read them). */
+export default function SettingsRoutes() {
+  const admin = useIsAdmin();
+  // Agents do not see the audit log in the menu; opened by address, the server refuses and the page says so.
+  const shown = workspace.filter((s) => admin || !s.adminOnly);
+  return (
+    <div className="flex h-full min-h-0 w-full">
+      <nav aria-label={t('settings.nav.label')} className="w-52 shrink-0 overflow-y-auto border-r border-line bg-surface p-3">
+        <NavGroup title={t('settings.nav.personal')} sections={personal} />
+        <NavGroup title={t('settings.nav.workspace')} sections={shown} />
+      </nav>
+      <div className="min-w-0 flex-1 overflow-y-auto bg-canvas">
+        <Routes>
+          <Route index element={<Navigate to="profile" replace />} />
+          {[...personal, ...workspace].map((s) => (
+            <Route key={s.path} path={s.path} element={s.element} />
+          ))}
+          <Route path="*" element={<Navigate to="profile" replace />} />
+        </Routes>
+      </div>
     </div>
   );
 }

@@ -1,0 +1,142 @@
+import { type FormEvent, useState } from 'react';
+import { type MessageKey, t } from '../i18n';
+import { qk } from '../lib/queries';
+import { send, type SettingsInbox, useSettingsInboxes, useWrite } from './data';
+import { cls, ErrorNote, LoadState, ReadOnlyNote, SettingsPage, useIsAdmin } from './ui';
+
+function Secret({ inbox }: { inbox: SettingsInbox }) {
+  const [shown, setShown] = useState(false);
+  const rotate = useWrite(() => send('POST', `/inboxes/${inbox.id}/rotate-secret`), [qk.inboxes]);
+  if (!inbox.signingSecret) return null;
+  return (
+    <div className="mt-3">
+      <div className="mb-1 text-xs font-semibold tracking-wide text-ink-3 uppercase">{t('settings.inboxes.secret')}</div>
+      <div className="flex items-center gap-2">
+        <code aria-label={t('settings.inboxes.secretOf', { name: inbox.name })} className="flex-1 truncate rounded-md bg-canvas px-2 py-1.5 font-mono text-xs">
+          {shown ? inbox.signingSecret : '•'.repeat(24)}
+        </code>
+        <button type="button" className={cls.secondary} onClick={() => setShown(!shown)}>
+          {shown ? t('settings.inboxes.hide') : t('settings.inboxes.show')}
+        </button>
+        <button
+          type="button"
+          className={cls.secondary}
+          disabled={rotate.isPending}
+          onClick={() => window.confirm(t('settings.inboxes.confirmRotate')) && rotate.mutate(undefined, { onSuccess: () => setShown(true) })}
+        >
+          {t('settings.inboxes.rotate')}
+        </button>
+      </div>
+      <ErrorNote error={rotate.error} />
+    </div>
+  );
+}
+
+function InboxCard({ inbox, admin }: { inbox: SettingsInbox; admin: boolean }) {
+  const [url, setUrl] = useState(inbox.callbackUrl ?? '');
+  const update = useWrite((body: { callbackUrl?: string; archived?: boolean }) => send('PATCH', `/inboxes/${inbox.id}`, body), [qk.inboxes]);
+  return (
+    <li className={`${cls.card} p-4 ${inbox.archived ? 'opacity-70' : ''}`} aria-label={inbox.name}>
+      <div className="flex items-center gap-2">
+        <h2 className="flex-1 font-medium">
+          {inbox.name}
+          <span className="ml-2 rounded bg-hover px-1.5 py-0.5 text-xs text-ink-2">{t(`channel.${inbox.channel}` as MessageKey)}</span>
+          {inbox.archived && <span className="ml-2 text-xs text-ink-3">{t('settings.inboxes.archived')}</span>}
+        </h2>
+        {admin && (
+          <button type="button" className={inbox.archived ? cls.secondary : cls.danger} disabled={update.isPending} onClick={() => update.mutate({ archived: !inbox.archived })}>
+            {inbox.archived ? t('settings.inboxes.unarchive') : t('settings.inboxes.archive')}
+          </button>
+        )}
+      </div>
+      {inbox.address && <p className="mt-1 text-sm text-ink-2">{inbox.address}</p>}
+      {inbox.channel === 'api' && admin && (
+        <form
+          className="mt-3 flex items-end gap-2"
+          onSubmit={(e) => {
+            e.preventDefault();
+            update.mutate({ callbackUrl: url });
+          }}
+        >
+          <div className="flex-1">
+            <label className={cls.label} htmlFor={`callback-${inbox.id}`}>
+              {t('settings.inboxes.callbackUrl')}
+            </label>
+            <input id={`callback-${inbox.id}`} type="url" required className={cls.input} value={url} onChange={(e) => setUrl(e.target.value)} />
+          </div>
+          <button type="submit" className={cls.secondary} disabled={update.isPending || url === inbox.callbackUrl}>
+            {t('settings.save')}
+          </button>
+        </form>
+      )}
+      <ErrorNote error={update.error} />
+      {admin && <Secret inbox={inbox} />}
+    </li>
+  );
+}
+
+export default function InboxesPage() {
+  const admin = useIsAdmin();
+  const q = useSettingsInboxes();
+  const [form, setForm] = useState({ name: '', callbackUrl: '' });
+  const [created, setCreated] = useState<SettingsInbox | null>(null);
+  const create = useWrite((body: typeof form) => send<SettingsInbox>('POST', '/inboxes', { ...body, channel: 'api' }), [qk.inboxes]);
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    create.mutate(form, {
+      onSuccess: (inbox) => {
+        setCreated(inbox);
+        setForm({ name: '', callbackUrl: '' });
+      },
+    });
+  }
+  return (
+    <SettingsPage title={t('settings.inboxes.title')} description={t('settings.inboxes.description')}>
+      {!admin && <ReadOnlyNote />}
+      {admin && (
+        <form onSubmit={submit} aria-label={t('settings.inboxes.create')} className={`${cls.card} mb-5 grid grid-cols-[1fr_2fr_auto] items-end gap-3 p-4`}>
+          <div>
+            <label className={cls.label} htmlFor="inbox-name">
+              {t('settings.inboxes.name')}
+            </label>
+            <input id="inbox-name" required className={cls.input} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
+          </div>
+          <div>
+            <label className={cls.label} htmlFor="inbox-callback">
+              {t('settings.inboxes.callbackUrl')}
+            </label>
+            <input
+              id="inbox-callback"
+              type="url"
+              required
+              placeholder="https://bridge.example.com/heard"
+              className={cls.input}
+              value={form.callbackUrl}
+              onChange={(e) => setForm({ ...form, callbackUrl: e.target.value })}
+            />
+          </div>
+          <button type="submit" className={cls.primary} disabled={create.isPending}>
+            {t('settings.inboxes.create')}
+          </button>
+          <div className="col-span-3">
+            <ErrorNote error={create.error} />
+          </div>
+        </form>
+      )}
+      {created && (
+        <p role="status" className="mb-4 rounded-md bg-accent-soft px-3 py-2 text-sm">
+          {t('settings.inboxes.created', { name: created.name, id: created.id })}
+        </p>
+      )}
+      <LoadState error={q.error} loading={q.isPending} />
+      {q.data && (
+        <ul className="space-y-3">
+          {q.data.length === 0 && <li className="text-sm text-ink-3">{t('settings.inboxes.empty')}</li>}
+          {q.data.map((inbox) => (
+            <InboxCard key={inbox.id} inbox={inbox} admin={admin} />
+          ))}
+        </ul>
+      )}
+    </SettingsPage>
+  );
+}

@@ -1,0 +1,94 @@
+import { type FormEvent, useState } from 'react';
+import { t } from '../i18n';
+import { qk } from '../lib/queries';
+import { send, type SettingsMember, type SettingsTeam, useSettingsMembers, useSettingsTeams, useWrite } from './data';
+import { cls, ErrorNote, LoadState, ReadOnlyNote, SettingsPage, useIsAdmin } from './ui';
+
+function TeamCard({ team, members, admin }: { team: SettingsTeam; members: SettingsMember[]; admin: boolean }) {
+  const [name, setName] = useState(team.name);
+  const save = useWrite((body: { name?: string; memberIds?: string[] }) => send('PATCH', `/teams/${team.id}`, body), [qk.teams, qk.members]);
+  const remove = useWrite(() => send('DELETE', `/teams/${team.id}`), [qk.teams, qk.members]);
+  const inTeam = new Set(team.memberIds);
+  const toggle = (id: string) => save.mutate({ memberIds: inTeam.has(id) ? team.memberIds.filter((x) => x !== id) : [...team.memberIds, id] });
+  return (
+    <li className={`${cls.card} p-4`} aria-label={team.name}>
+      <div className="flex items-center gap-2">
+        {admin ? (
+          <form
+            className="flex flex-1 gap-2"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (name.trim() && name !== team.name) save.mutate({ name });
+            }}
+          >
+            <input aria-label={t('settings.teams.nameOf', { name: team.name })} className={cls.input} value={name} onChange={(e) => setName(e.target.value)} />
+            <button type="submit" className={cls.secondary} disabled={save.isPending || name === team.name}>
+              {t('settings.save')}
+            </button>
+          </form>
+        ) : (
+          <h2 className="flex-1 font-medium">{team.name}</h2>
+        )}
+        {admin && (
+          <button
+            type="button"
+            className={cls.danger}
+            aria-label={t('settings.teams.deleteWho', { name: team.name })}
+            onClick={() => window.confirm(t('settings.teams.confirmDelete', { name: team.name })) && remove.mutate(undefined)}
+          >
+            {t('settings.delete')}
+          </button>
+        )}
+      </div>
+      <ErrorNote error={save.error ?? remove.error} />
+      <fieldset className="mt-3">
+        <legend className="mb-1 text-xs font-semibold tracking-wide text-ink-3 uppercase">{t('settings.teams.members', { count: team.memberIds.length })}</legend>
+        <div className="flex flex-wrap gap-x-4 gap-y-1">
+          {members
+            .filter((m) => m.active)
+            .map((m) => (
+              <label key={m.id} className="flex items-center gap-1.5 text-sm">
+                <input type="checkbox" checked={inTeam.has(m.id)} disabled={!admin || save.isPending} onChange={() => toggle(m.id)} />
+                {m.name}
+              </label>
+            ))}
+        </div>
+      </fieldset>
+    </li>
+  );
+}
+
+export default function TeamsPage() {
+  const admin = useIsAdmin();
+  const teams = useSettingsTeams();
+  const members = useSettingsMembers();
+  const [name, setName] = useState('');
+  const create = useWrite((body: { name: string }) => send('POST', '/teams', body), [qk.teams]);
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    create.mutate({ name }, { onSuccess: () => setName('') });
+  }
+  return (
+    <SettingsPage title={t('settings.teams.title')} description={t('settings.teams.description')}>
+      {!admin && <ReadOnlyNote />}
+      {admin && (
+        <form onSubmit={submit} className="mb-5 flex gap-2">
+          <input aria-label={t('settings.teams.newName')} placeholder={t('settings.teams.newName')} required className={cls.input} value={name} onChange={(e) => setName(e.target.value)} />
+          <button type="submit" className={`${cls.primary} shrink-0`} disabled={create.isPending}>
+            {t('settings.teams.create')}
+          </button>
+        </form>
+      )}
+      <ErrorNote error={create.error} />
+      <LoadState error={teams.error ?? members.error} loading={teams.isPending || members.isPending} />
+      {teams.data && members.data && (
+        <ul className="space-y-3">
+          {teams.data.length === 0 && <li className="text-sm text-ink-3">{t('settings.teams.empty')}</li>}
+          {teams.data.map((team) => (
+            <TeamCard key={team.id} team={team} members={members.data} admin={admin} />
+          ))}
+        </ul>
+      )}
+    </SettingsPage>
+  );
+}

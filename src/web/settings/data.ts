@@ -1,0 +1,104 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '../lib/api';
+import { qk } from '../lib/queries';
+import type { Channel } from '../lib/types';
+
+/** The settings pages' view of the API (docs/api.md); the app's shared caches (members, teams, inboxes) are reused. */
+
+export type Role = 'owner' | 'admin' | 'agent' | 'light';
+export const ROLES: Role[] = ['owner', 'admin', 'agent', 'light'];
+
+export interface SettingsMember {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  active: boolean;
+  signature: string | null;
+  teamIds: string[];
+}
+
+export interface SettingsTeam {
+  id: string;
+  name: string;
+  memberIds: string[];
+}
+
+export interface SettingsInbox {
+  id: string;
+  name: string;
+  channel: Channel;
+  teamId: string | null;
+  callbackUrl?: string;
+  address?: string;
+  signingSecret?: string;
+  archived: boolean;
+  createdAt: string;
+}
+
+export interface Tag {
+  id: string;
+  name: string;
+  color: string | null;
+  count: number;
+}
+
+export interface Canned {
+  id: string;
+  title: string;
+  body: string;
+  shortcut: string | null;
+  shared: boolean;
+  ownerMemberId: string | null;
+}
+
+export interface Token {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  memberId: string;
+  lastUsedAt: string | null;
+  createdAt: string;
+}
+
+export interface AuditEntry {
+  id: string;
+  actorMemberId: string | null;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  data: Record<string, unknown>;
+  ip: string | null;
+  createdAt: string;
+}
+
+export const sk = {
+  tags: ['settings', 'tags'] as const,
+  canned: qk.canned,
+  tokens: ['settings', 'tokens'] as const,
+  audit: ['settings', 'audit'] as const,
+};
+
+const items = <T>(path: string) => api<{ items: T[] }>(path).then((r) => r.items);
+
+export const useSettingsMembers = () => useQuery({ queryKey: qk.members, queryFn: () => items<SettingsMember>('/members') });
+export const useSettingsTeams = () => useQuery({ queryKey: qk.teams, queryFn: () => items<SettingsTeam>('/teams') });
+export const useSettingsInboxes = () => useQuery({ queryKey: qk.inboxes, queryFn: () => items<SettingsInbox>('/inboxes') });
+export const useTags = () => useQuery({ queryKey: sk.tags, queryFn: () => items<Tag>('/tags') });
+export const useCannedList = () => useQuery({ queryKey: sk.canned, queryFn: () => items<Canned>('/canned-responses') });
+export const useTokens = () => useQuery({ queryKey: sk.tokens, queryFn: () => items<Token>('/tokens') });
+export const useAudit = () => useQuery({ queryKey: sk.audit, queryFn: () => items<AuditEntry>('/audit-log?limit=100'), retry: false });
+
+/** A write that refreshes the given caches when it succeeds. */
+export function useWrite<I, O = unknown>(fn: (input: I) => Promise<O>, refresh: readonly (readonly string[])[]) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: fn,
+    onSuccess: async () => {
+      await Promise.all(refresh.map((queryKey) => qc.invalidateQueries({ queryKey })));
+    },
+  });
+}
+
+export const send = <O = unknown>(method: string, path: string, body?: unknown) => api<O>(path, { method, body });

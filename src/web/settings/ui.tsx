@@ -1,0 +1,95 @@
+import type { ReactNode } from 'react';
+import { t } from '../i18n';
+import { ApiError } from '../lib/api';
+import { useSession } from '../lib/session';
+
+/** Shared classes of the settings pages, so every form looks the same. */
+export const cls = {
+  input: 'w-full rounded-md border border-line bg-canvas px-3 py-1.5 text-sm text-ink outline-none focus:border-accent',
+  select: 'rounded-md border border-line bg-canvas px-2 py-1.5 text-sm text-ink outline-none focus:border-accent',
+  primary: 'rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-accent-ink hover:opacity-90 disabled:opacity-60',
+  secondary: 'rounded-md border border-line px-3 py-1.5 text-sm text-ink hover:bg-hover disabled:opacity-60',
+  danger: 'rounded-md border border-line px-3 py-1.5 text-sm text-danger hover:bg-danger-soft disabled:opacity-60',
+  label: 'mb-1 block text-sm font-medium text-ink-2',
+  card: 'rounded-lg border border-line bg-surface',
+  th: 'px-4 py-2 text-left text-xs font-semibold tracking-wide text-ink-3 uppercase',
+  td: 'px-4 py-2 align-middle text-sm',
+};
+
+export function isAdminRole(role: string) {
+  return role === 'owner' || role === 'admin';
+}
+
+/** Whether the signed-in member is an owner or admin (the server decides; this only hides controls it would refuse). */
+export function useIsAdmin() {
+  return isAdminRole(useSession().member.role);
+}
+
+export function SettingsPage({ title, description, actions, children }: { title: string; description?: string; actions?: ReactNode; children: ReactNode }) {
+  return (
+    <section aria-labelledby="settings-page-title" className="mx-auto w-full max-w-4xl px-6 py-6">
+      <header className="mb-5 flex items-start justify-between gap-4">
+        <div>
+          <h1 id="settings-page-title" className="text-lg font-semibold text-ink">
+            {title}
+          </h1>
+          {description && <p className="mt-1 text-sm text-ink-2">{description}</p>}
+        </div>
+        {actions}
+      </header>
+      {children}
+    </section>
+  );
+}
+
+/** The message for a failed request: the admin-role refusal, the fields at fault, or the server's detail. */
+export function errorText(e: unknown): string {
+  if (e instanceof ApiError) {
+    if (e.status === 403) return t('settings.needAdmin');
+    if (e.status === 0) return t('error.network');
+    if (e.status === 409) return e.detail || t('error.conflict');
+    if (e.errors.length) return e.errors.map((x) => `${x.field}: ${x.reason}`).join('; ');
+    return e.detail;
+  }
+  return e instanceof Error ? e.message : String(e);
+}
+
+export function ErrorNote({ error }: { error: unknown }) {
+  if (!error) return null;
+  return (
+    <p role="alert" className="my-3 rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">
+      {errorText(error)}
+    </p>
+  );
+}
+
+/** What a page shows when its query failed: a 403 is the admin-role refusal, said plainly. */
+export function LoadState({ error, loading }: { error: unknown; loading: boolean }) {
+  if (error instanceof ApiError && error.status === 403) return <NeedAdmin />;
+  if (error) return <ErrorNote error={error} />;
+  if (loading)
+    return (
+      <p role="status" className="text-sm text-ink-3">
+        {t('settings.loading')}
+      </p>
+    );
+  return null;
+}
+
+export function NeedAdmin() {
+  return (
+    <div role="alert" className="rounded-lg border border-line bg-surface px-5 py-6">
+      <h2 className="font-semibold text-ink">{t('settings.needAdmin')}</h2>
+      <p className="mt-1 text-sm text-ink-2">{t('settings.needAdminHint')}</p>
+    </div>
+  );
+}
+
+export function ReadOnlyNote() {
+  return <p className="mb-4 rounded-md bg-accent-soft px-3 py-2 text-sm text-ink-2">{t('settings.readOnly')}</p>;
+}
+
+export function formatDate(iso: string | null | undefined) {
+  if (!iso) return t('settings.never');
+  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}

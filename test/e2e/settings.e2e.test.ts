@@ -1,0 +1,145 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type E2EHeard, launchBrowser, newContext, screenshot, signIn, startHeard } from './harness.js';
+
+describe('settings', () => {
+  let heard: E2EHeard;
+  let browser: Browser;
+  let ctx: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    heard = await startHeard();
+    browser = await launchBrowser();
+    ctx = await newContext(browser);
+    page = await ctx.newPage();
+    page.on('dialog', (d) => void d.accept());
+    await signIn(page, heard, heard.owner);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await heard?.stop();
+  });
+
+  const heading = (p: Page) => p.getByRole('heading', { level: 1 });
+  const section = (name: string) => page.getByRole('navigation', { name: 'Settings sections' }).getByRole('link', { name, exact: true });
+
+  it('opens on my profile, and saves a new name and signature', async () => {
+    await page.goto(`${heard.url}/app/settings`);
+    await page.waitForURL(/\/app\/settings\/profile$/);
+    await expect.poll(() => heading(page).textContent()).toBe('My profile');
+    await page.getByLabel('Name', { exact: true }).fill('Olivia O.');
+    await page.getByLabel('Signature').fill('Olivia, Customer Care');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    const me = await heard.api<{ user: { name: string }; member: { signature: string } }>('GET', '/me');
+    expect(me.body.user.name).toBe('Olivia O.');
+    expect(me.body.member.signature).toBe('Olivia, Customer Care');
+  });
+
+  it('adds a member, changes the role and deactivates them', async () => {
+    await section('Members').click();
+    await expect.poll(() => heading(page).textContent()).toBe('Members');
+    await page.getByRole('button', { name: 'Add member' }).click();
+    const form = page.getByRole('form', { name: 'Add member' });
+    await form.getByLabel('Name', { exact: true }).fill('Ada Agent');
+    await form.getByLabel('E-mail').fill('ada@example.com');
+    await form.getByRole('button', { name: 'Add' }).click();
+    const role = page.getByRole('combobox', { name: 'Role of Ada Agent' });
+    await role.waitFor();
+    expect(await role.inputValue()).toBe('agent');
+    await role.selectOption('admin');
+    await expect.poll(async () => (await heard.api<{ items: { email: string; role: string }[] }>('GET', '/members')).body.items.find((m) => m.email === 'ada@example.com')?.role).toBe('admin');
+    await page.getByRole('button', { name: 'Deactivate Ada Agent' }).click();
+    await page.getByRole('button', { name: 'Reactivate Ada Agent' }).waitFor();
+  });
+
+  it('creates an API inbox, shows and rotates its signing secret, and archives it', async () => {
+    await section('Inboxes').click();
+    await page.getByLabel('Name', { exact: true }).fill('Instagram bridge');
+    await page.getByLabel('Callback URL').first().fill(`${heard.url}/healthz`);
+    await page.getByRole('button', { name: 'Create API inbox' }).click();
+    await page.getByRole('status').filter({ hasText: 'Inbox Instagram bridge is ready' }).waitFor();
+    const card = page.getByRole('listitem', { name: 'Instagram bridge' });
+    await card.getByRole('button', { name: 'Show' }).click();
+    const secret = card.getByLabel('Signing secret of Instagram bridge');
+    await expect.poll(() => secret.textContent()).toMatch(/^whsec_/);
+    const before = await secret.textContent();
+    await card.getByRole('button', { name: 'Rotate' }).click();
+    await expect.poll(() => secret.textContent()).not.toBe(before);
+    await card.getByRole('button', { name: 'Archive' }).click();
+    await card.getByRole('button', { name: 'Unarchive' }).waitFor();
+  });
+
+  it('creates an API token shown once, which works, and revokes it', async () => {
+    await section('API tokens').click();
+    await page.getByLabel('Name', { exact: true }).fill('Zapier');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const secret = page.getByLabel('New token');
+    await expect.poll(() => secret.textContent()).toMatch(/^heard_pat_/);
+    const token = (await secret.textContent())!;
+    expect((await heard.api('GET', '/me', undefined, token)).status).toBe(200);
+    await page.getByRole('button', { name: 'Done' }).click();
+    expect(await page.getByLabel('New token').count()).toBe(0);
+    await page.getByRole('button', { name: 'Revoke Zapier' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Revoke Zapier' }).count()).toBe(0);
+    expect((await heard.api('GET', '/me', undefined, token)).status).toBe(401);
+  });
+
+  it('shows the audit log to an admin', async () => {
+    await section('Audit log').click();
+    await expect.poll(() => heading(page).textContent()).toBe('Audit log');
+    await page.getByRole('cell', { name: /^member\./ }).first().waitFor();
+  });
+
+  it('looks right in light and dark, at 1280 and 1024 wide', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      for (const width of [1280, 1024]) {
+        const c = await newContext(browser, { colorScheme, width });
+        const p = await c.newPage();
+        await signIn(p, heard, heard.owner);
+        for (const section of ['members', 'inboxes']) {
+          await p.goto(`${heard.url}/app/settings/${section}`);
+          await p.getByRole('list').or(p.getByRole('table')).first().waitFor();
+          await screenshot(p, `settings-${section}-${colorScheme}-${width}`);
+        }
+        await c.close();
+      }
+    }
+  });
+});
+
+describe('an admin page opened by an agent', () => {
+  let heard: E2EHeard;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    heard = await startHeard();
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await heard?.stop();
+  });
+
+  it('is refused by the server (403), and the app says an admin role is needed', async () => {
+    const agent = await heard.addMember('agent', 'Andy Agent');
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    await signIn(page, heard, agent);
+    const refused = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/audit-log');
+    await page.goto(`${heard.url}/app/settings/audit-log`);
+    expect((await refused).status()).toBe(403);
+    const alert = page.getByRole('alert');
+    await expect.poll(() => alert.getByRole('heading').textContent()).toBe('You need an admin role');
+    // The menu does not offer it to an agent, and the workspace pages are read-only.
+    expect(await page.getByRole('navigation', { name: 'Settings sections' }).getByRole('link', { name: 'Audit log' }).count()).toBe(0);
+    await page.getByRole('navigation', { name: 'Settings sections' }).getByRole('link', { name: 'Teams', exact: true }).click();
+    await page.getByText('You can read these settings; owners and admins change them.').waitFor();
+    expect(await page.getByRole('button', { name: 'Create team' }).count()).toBe(0);
+    await screenshot(page, 'settings-audit-refused-light-1280');
+    await ctx.close();
+  });
+});
