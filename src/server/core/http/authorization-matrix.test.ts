@@ -125,6 +125,18 @@ describe('authorization matrix', () => {
     { route: 'POST /api/v1/auth/login', allowed: [...EVERYONE, 'anonymous'], request: () => ({ method: 'POST', url: '/api/v1/auth/login', payload: { email: setup.email, password: PASSWORD } }) },
     { route: 'POST /api/v1/auth/logout', allowed: EVERYONE, request: async (c) => ({ method: 'POST', url: '/api/v1/auth/logout', headers: await c.fresh() }) },
     { route: 'GET /api/v1/me', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/me' }) },
+    { route: 'PATCH /api/v1/me', allowed: WRITERS.concat('light'), request: () => ({ method: 'PATCH', url: '/api/v1/me', payload: { signature: `sig ${unique()}` } }) },
+    {
+      route: 'POST /api/v1/me/password',
+      allowed: SESSIONS,
+      // It ends the member's other sessions, so members of each role are made for it.
+      request: async (c) => ({
+        method: 'POST',
+        url: '/api/v1/me/password',
+        headers: (SESSIONS as readonly string[]).includes(c.who) ? (await signIn(h.app, (await buildMember(h.ctx, { workspace: 'Matrix Co', role: c.who as 'agent' })).email)).headers : undefined,
+        payload: { currentPassword: PASSWORD, newPassword: PASSWORD },
+      }),
+    },
     { route: 'GET /api/v1/audit-log', allowed: ADMINS, request: () => ({ method: 'GET', url: '/api/v1/audit-log' }) },
     // Members
     { route: 'GET /api/v1/members', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/members' }) },

@@ -1,7 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { Actor } from '../../core/actor.js';
+import { hasScope } from '../../core/actor.js';
+import { inTransaction } from '../../core/context.js';
 import { SESSION_COOKIE } from '../../core/http/authenticate.js';
 import { sha256 } from '../../core/ids.js';
+import { changePassword, updateProfile } from './profile.js';
 import { login, logout, SESSION_DAYS, whoAmI } from './service.js';
 
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -42,8 +46,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.get('/me', { schema: { tags: ['Auth'], summary: 'The signed-in member, their workspace and role' }, config: { allow: () => true } }, async (req) => {
-    const actor = req.actor!;
+  const me = async (actor: Actor, csrfToken: string | null) => {
     const r = await whoAmI(app.ctx.db, actor);
     return {
       user: { id: r.u.id, email: r.u.email, name: r.u.name },
@@ -51,7 +54,48 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       workspace: { id: r.w.id, name: r.w.name },
       via: actor.via,
       scopes: actor.scopes,
-      csrfToken: req.csrfToken ?? undefined,
+      csrfToken: csrfToken ?? undefined,
     };
-  });
+  };
+
+  app.get('/me', { schema: { tags: ['Auth'], summary: 'The signed-in member, their workspace and role' }, config: { allow: () => true } }, async (req) =>
+    me(req.actor!, req.csrfToken),
+  );
+
+  app.patch(
+    '/me',
+    {
+      schema: {
+        tags: ['Auth'],
+        summary: 'Change your own name and signature',
+        body: z.object({ name: z.string().trim().min(1).max(200).optional(), signature: z.string().max(5000).optional() }),
+      },
+      config: { allow: (a) => hasScope(a, 'write') },
+    },
+    async (req) => {
+      await inTransaction(app.ctx, (tx) => updateProfile(tx, req.actor!, req.body));
+      return me(req.actor!, req.csrfToken);
+    },
+  );
+
+  app.post(
+    '/me/password',
+    {
+      schema: {
+        tags: ['Auth'],
+        summary: 'Change your password (signed in only); your other sessions end, this one stays',
+        body: z.object({
+          currentPassword: z.string().min(1).max(1000),
+          newPassword: z.string().min(8, 'must be at least 8 characters').max(1000),
+        }),
+      },
+      // A session only: an API token must not be able to take over the account.
+      config: { allow: (a) => a.via === 'session', rateLimit: { max: app.ctx.config.HEARD_LOGIN_RATE_LIMIT, timeWindow: '1 minute' } },
+    },
+    async (req, reply) => {
+      const ended = await inTransaction(app.ctx, (tx) => changePassword(tx, req.actor!, req.cookies[SESSION_COOKIE], req.body));
+      for (const hash of ended) await app.realtime?.disconnectSession(hash);
+      return reply.code(204).send();
+    },
+  );
 };
