@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
@@ -235,6 +235,9 @@ async function serveAgentApp(app: FastifyInstance, webDir: string) {
     setHeaders: (res, path) => res.setHeader('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
   });
   const index = async (req: FastifyRequest, reply: FastifyReply) => {
+    // Files that appeared after start (a rebuild under a running server) are served too.
+    const path = decodeURIComponent(req.url.split('?')[0].slice('/app/'.length));
+    if (path && !path.includes('..') && existsSync(join(webDir, path)) && statSync(join(webDir, path)).isFile()) return reply.sendFile(path);
     // A missing asset is a 404, not the page: a stale tab then fails clearly instead of parsing HTML as script.
     if (req.url.startsWith('/app/assets/')) return reply.callNotFound();
     return reply.sendFile('index.html');

@@ -38,6 +38,13 @@ describe('the agent app at /app', () => {
     expect(asset.headers['cache-control']).toContain('immutable');
 
     expect((await app.inject({ method: 'GET', url: '/app/assets/gone.js' })).statusCode).toBe(404);
+
+    // A rebuild under a running server: its new files are served at once.
+    writeFileSync(join(dir, 'assets', 'index-new.js'), 'console.log(2)');
+    const fresh = await app.inject({ method: 'GET', url: '/app/assets/index-new.js' });
+    expect(fresh.statusCode).toBe(200);
+    expect(fresh.body).toBe('console.log(2)');
+    expect((await app.inject({ method: 'GET', url: '/app/assets/..%2F..%2Fpackage.json' })).statusCode).toBe(404);
     expect((await app.inject({ method: 'GET', url: '/api/v1/nothing-here' })).statusCode).toBe(404);
   });
 

@@ -20,7 +20,7 @@ export interface Member {
   email: string;
   role: string;
   active?: boolean;
-  deactivatedAt?: string | null;
+  teamIds?: string[];
   avatarUrl?: string | null;
 }
 
@@ -34,7 +34,8 @@ export interface Inbox {
   id: string;
   name: string;
   channel: Channel;
-  archivedAt?: string | null;
+  archived?: boolean;
+  teamId?: string | null;
 }
 
 export interface Conversation {

@@ -30,20 +30,20 @@ export function viewQuery(view: ViewId, f: Filters = {}): ListQuery {
   const base: ListQuery = (() => {
     switch (view) {
       case 'mine':
-        return { assignee: 'me', status: 'open,pending,on_hold', snoozed: 'false' };
+        return { assignee: 'me', status: 'open,pending', snoozed: 'false' };
       case 'unassigned':
-        return { assignee: 'none', status: 'open,pending', snoozed: 'false' };
+        return { assignee: 'none', status: 'open', snoozed: 'false' };
       case 'open':
-        return { status: 'open,pending,on_hold', snoozed: 'false' };
+        return { status: 'open', snoozed: 'false' };
       case 'mentions':
-        return { mentions: 'me' };
+        return { view: 'mentions' };
       case 'snoozed':
         return { snoozed: 'true' };
       case 'solved':
         return { status: 'solved,closed' };
       default: {
         const [kind, id] = view.split(':');
-        return kind === 'team' ? { team: id, status: 'open,pending,on_hold', snoozed: 'false' } : { inbox: id, status: 'open,pending,on_hold', snoozed: 'false' };
+        return kind === 'team' ? { team: id, status: 'open', snoozed: 'false' } : { inbox: id, status: 'open', snoozed: 'false' };
       }
     }
   })();

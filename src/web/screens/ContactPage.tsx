@@ -1,3 +1,12 @@
+import { useParams } from 'react-router';
+import { ContactSidebar } from './ContactSidebar';
+
+/** A contact on their own (from search): the same card as beside a conversation. */
 export function ContactPage() {
-  return null;
+  const { id } = useParams();
+  return (
+    <div className="flex flex-1 justify-center overflow-y-auto bg-canvas p-6">
+      <div className="w-full max-w-md overflow-hidden rounded-xl border border-line [&>aside]:w-full [&>aside]:border-l-0">{id && <ContactSidebar contactId={id} />}</div>
+    </div>
+  );
 }

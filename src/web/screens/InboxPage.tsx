@@ -1,3 +1,93 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useNavigate, useParams, useSearchParams } from 'react-router';
+import { t } from '../i18n';
+import { useConversationList, useInboxes, useTeams } from '../lib/queries';
+import { useShortcuts } from '../lib/shortcuts';
+import { filtersFromSearch, isViewId, viewQuery, type ViewId } from '../lib/views';
+import { ConversationList } from './ConversationList';
+import { ConversationView } from './ConversationView';
+
+/** A view: the list of its conversations, and the open one beside it. */
 export function InboxPage() {
-  return null;
+  const params = useParams();
+  const [search] = useSearchParams();
+  const navigate = useNavigate();
+  const view: ViewId = isViewId(params.view) ? params.view : 'mine';
+  const filters = useMemo(() => filtersFromSearch(search), [search]);
+  const query = useMemo(() => viewQuery(view, filters), [view, filters]);
+  const list = useConversationList(query);
+  const items = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
+  const number = params.number ? Number(params.number) : undefined;
+  const [cursor, setCursor] = useState(0);
+  const listRef = useRef<HTMLDivElement>(null);
+  const teams = useTeams().data ?? [];
+  const inboxes = useInboxes().data ?? [];
+
+  const title = view.startsWith('team:')
+    ? (teams.find((x) => `team:${x.id}` === view)?.name ?? t('nav.teams'))
+    : view.startsWith('inbox:')
+      ? (inboxes.find((x) => `inbox:${x.id}` === view)?.name ?? t('nav.inboxes'))
+      : t(`view.${view}` as 'view.mine');
+
+  // The keyboard cursor follows the open conversation.
+  useEffect(() => {
+    if (number === undefined) return;
+    const i = items.findIndex((c) => c.number === number);
+    if (i >= 0) setCursor(i);
+  }, [number, items]);
+
+  const qs = search.toString() ? `?${search.toString()}` : '';
+  const open = (n: number) => navigate(`/inbox/${view}/${n}${qs}`);
+
+  useShortcuts((action) => {
+    if (action === 'next' || action === 'prev') {
+      if (!items.length) return false;
+      const next = Math.max(0, Math.min(items.length - 1, cursor + (action === 'next' ? 1 : -1)));
+      setCursor(next);
+      if (number !== undefined) open(items[next].number);
+      return true;
+    }
+    if (action === 'open' && number === undefined && items[cursor]) {
+      open(items[cursor].number);
+      return true;
+    }
+    if (action === 'back' && number !== undefined) {
+      navigate(`/inbox/${view}${qs}`);
+      requestAnimationFrame(() => listRef.current?.focus());
+      return true;
+    }
+    return false;
+  });
+
+  return (
+    <>
+      <section
+        aria-label={t('list.label')}
+        className={`${number !== undefined ? 'hidden md:flex' : 'flex'} w-full min-w-0 shrink-0 flex-col border-r border-line bg-surface md:w-[300px] 2xl:w-[380px]`}
+      >
+        <ConversationList
+          title={title}
+          view={view}
+          filters={filters}
+          items={items}
+          query={list}
+          cursor={cursor}
+          setCursor={setCursor}
+          openNumber={number}
+          onOpen={open}
+          listRef={listRef}
+        />
+      </section>
+      <div className={`${number === undefined ? 'hidden md:flex' : 'flex'} min-w-0 flex-1`}>
+        {number !== undefined ? (
+          <ConversationView key={number} number={number} backTo={`/inbox/${view}${qs}`} />
+        ) : (
+          <div className="flex flex-1 flex-col items-center justify-center gap-1 text-center text-ink-3">
+            <p className="font-medium text-ink-2">{t('conv.none')}</p>
+            <p className="text-sm">{t('conv.noneHint')}</p>
+          </div>
+        )}
+      </div>
+    </>
+  );
 }

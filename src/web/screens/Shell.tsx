@@ -49,7 +49,7 @@ export function Shell({ children }: { children: ReactNode }) {
   const me = useSession();
   const counts = useViewCounts().data ?? {};
   const teams = useTeams().data ?? [];
-  const inboxes = (useInboxes().data ?? []).filter((i) => !i.archivedAt);
+  const inboxes = (useInboxes().data ?? []).filter((i) => !i.archived);
   const { connected } = useRealtime();
   const theme = useTheme();
   const [searchOpen, setSearchOpen] = useState(false);
@@ -68,7 +68,7 @@ export function Shell({ children }: { children: ReactNode }) {
 
   return (
     <div className="flex h-full min-h-0">
-      <nav aria-label={t('nav.primary')} className="flex w-52 shrink-0 flex-col border-r border-line bg-surface lg:w-56">
+      <nav aria-label={t('nav.primary')} className="flex w-48 shrink-0 flex-col border-r border-line bg-surface xl:w-52 2xl:w-56">
         <div className="flex items-center gap-2 px-3 pt-3 pb-2">
           <img src={`${import.meta.env.BASE_URL}favicon.svg`} alt="" width={22} height={22} />
           <span className="min-w-0 flex-1 truncate font-semibold">{me.workspace.name}</span>

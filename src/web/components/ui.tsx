@@ -1,0 +1,54 @@
+import type { ReactNode, SelectHTMLAttributes } from 'react';
+import type { Priority, Status } from '../lib/types';
+import { t } from '../i18n';
+
+/** A compact native select: accessible, keyboard-friendly and fast. */
+export function Select({ label, children, className = '', ...rest }: { label: string; children: ReactNode } & SelectHTMLAttributes<HTMLSelectElement>) {
+  return (
+    <select
+      aria-label={label}
+      title={label}
+      className={`h-8 max-w-full min-w-0 cursor-pointer rounded-md border border-line bg-surface px-2 text-[13px] text-ink hover:border-ink-3 ${className}`}
+      {...rest}
+    >
+      {children}
+    </select>
+  );
+}
+
+const statusTone: Record<Status, string> = {
+  open: 'bg-accent-soft text-accent',
+  pending: 'bg-hover text-warn',
+  on_hold: 'bg-hover text-ink-2',
+  solved: 'bg-hover text-ok',
+  closed: 'bg-hover text-ink-3',
+};
+
+export function StatusPill({ status }: { status: Status }) {
+  return <span className={`inline-flex shrink-0 items-center rounded px-1.5 py-px text-[11px] font-medium ${statusTone[status]}`}>{t(`status.${status}`)}</span>;
+}
+
+export function PriorityBadge({ priority }: { priority: Priority }) {
+  if (priority === 'normal' || priority === 'low') return null;
+  return (
+    <span className={`inline-flex shrink-0 items-center rounded px-1.5 py-px text-[11px] font-semibold ${priority === 'urgent' ? 'bg-danger text-white' : 'bg-danger-soft text-danger'}`}>
+      {t(`priority.${priority}`)}
+    </span>
+  );
+}
+
+export function Button({ children, variant = 'default', className = '', ...rest }: { variant?: 'default' | 'primary' | 'ghost' | 'danger' } & React.ButtonHTMLAttributes<HTMLButtonElement>) {
+  const tone =
+    variant === 'primary'
+      ? 'bg-accent text-accent-ink hover:opacity-90 border-transparent'
+      : variant === 'ghost'
+        ? 'border-transparent text-ink-2 hover:bg-hover hover:text-ink'
+        : variant === 'danger'
+          ? 'border-line text-danger hover:bg-danger-soft'
+          : 'border-line bg-surface text-ink hover:bg-hover';
+  return (
+    <button type="button" className={`inline-flex h-8 items-center gap-1.5 rounded-md border px-2.5 text-[13px] font-medium disabled:opacity-50 ${tone} ${className}`} {...rest}>
+      {children}
+    </button>
+  );
+}

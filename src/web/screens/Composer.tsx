@@ -1,0 +1,311 @@
+import * as Popover from '@radix-ui/react-popover';
+import { useQueryClient } from '@tanstack/react-query';
+import { forwardRef, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react';
+import { Icon } from '../components/Icon';
+import { Button, Select } from '../components/ui';
+import { t } from '../i18n';
+import { api, ApiError } from '../lib/api';
+import { qk, useCanned } from '../lib/queries';
+import { announceViewing } from '../lib/realtime';
+import type { Attachment, Conversation, Member, Message } from '../lib/types';
+
+export type ComposerMode = 'reply' | 'note';
+export interface ComposerHandle {
+  focus(mode: ComposerMode): void;
+}
+
+interface Props {
+  conversation: Conversation;
+  contactName: string;
+  members: Member[];
+  lastMessageId: string | undefined;
+  canReply: boolean;
+}
+
+const draftKey = (id: string) => `heard.draft.${id}`;
+
+/** The @mention being typed just before the caret, if any. */
+export function mentionAt(text: string, caret: number): { start: number; query: string } | null {
+  const m = /(^|\s)@([\p{L}\p{N}._-]{0,30})$/u.exec(text.slice(0, caret));
+  return m ? { start: caret - m[2].length - 1, query: m[2] } : null;
+}
+
+export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ conversation, contactName, members, lastMessageId, canReply }, ref) {
+  const qc = useQueryClient();
+  const [mode, setMode] = useState<ComposerMode>(canReply ? 'reply' : 'note');
+  const [text, setText] = useState(() => sessionStorage.getItem(draftKey(conversation.id)) ?? '');
+  const [after, setAfter] = useState('');
+  const [files, setFiles] = useState<Attachment[]>([]);
+  const [uploading, setUploading] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [collision, setCollision] = useState<string | null>(null);
+  const [mention, setMention] = useState<{ start: number; query: string } | null>(null);
+  const [mentionIndex, setMentionIndex] = useState(0);
+  const area = useRef<HTMLTextAreaElement>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const typingAt = useRef(0);
+
+  useImperativeHandle(ref, () => ({
+    focus(m) {
+      setMode(m === 'reply' && !canReply ? 'note' : m);
+      requestAnimationFrame(() => area.current?.focus());
+    },
+  }));
+
+  useEffect(() => {
+    if (text) sessionStorage.setItem(draftKey(conversation.id), text);
+    else sessionStorage.removeItem(draftKey(conversation.id));
+  }, [text, conversation.id]);
+
+  const candidates = useMemo(() => {
+    if (!mention || mode !== 'note') return [];
+    const q = mention.query.toLowerCase();
+    return members.filter((m) => m.active !== false && (m.name.toLowerCase().includes(q) || m.email.toLowerCase().startsWith(q))).slice(0, 6);
+  }, [mention, members, mode]);
+
+  function onChange(v: string, caret: number) {
+    setText(v);
+    setMention(mentionAt(v, caret));
+    setMentionIndex(0);
+    const now = Date.now();
+    if (mode === 'reply' && now - typingAt.current > 3000) {
+      typingAt.current = now;
+      announceViewing(conversation.id, true);
+    }
+  }
+
+  function insertMention(m: Member) {
+    if (!mention) return;
+    const caret = area.current?.selectionStart ?? text.length;
+    const next = `${text.slice(0, mention.start)}@${m.name} ${text.slice(caret)}`;
+    setText(next);
+    setMention(null);
+    const pos = mention.start + m.name.length + 2;
+    requestAnimationFrame(() => {
+      area.current?.focus();
+      area.current?.setSelectionRange(pos, pos);
+    });
+  }
+
+  async function upload(list: FileList | null) {
+    if (!list?.length) return;
+    setError(null);
+    for (const f of Array.from(list)) {
+      setUploading(f.name);
+      try {
+        const form = new FormData();
+        form.append('file', f, f.name);
+        const r = await api<Attachment[] | { items: Attachment[] }>('/attachments', { method: 'POST', form });
+        setFiles((prev) => [...prev, ...(Array.isArray(r) ? r : r.items)]);
+      } catch (e) {
+        setError((e as Error).message);
+      }
+    }
+    setUploading(null);
+  }
+
+  async function send(force = false) {
+    if (!text.trim() || busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await api<Message>(`/conversations/${conversation.id}/messages`, {
+        method: 'POST',
+        body: {
+          text,
+          kind: mode,
+          ...(after ? { status: after } : {}),
+          ...(files.length ? { attachmentIds: files.map((f) => f.id) } : {}),
+          ...(mode === 'reply' && lastMessageId ? { lastSeenMessageId: lastMessageId } : {}),
+          ...(force ? { force: true } : {}),
+        },
+      });
+      setText('');
+      setFiles([]);
+      setCollision(null);
+      setAfter('');
+      announceViewing(conversation.id, false);
+      void qc.invalidateQueries({ queryKey: ['timeline'] });
+      void qc.invalidateQueries({ queryKey: qk.lists });
+      void qc.invalidateQueries({ queryKey: qk.views });
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 409 && Array.isArray(e.body.newerMessages)) {
+        const names = [...new Set((e.body.newerMessages as { authorName?: string }[]).map((m) => m.authorName).filter(Boolean))].join(', ') || t('event.someone');
+        setCollision(t('composer.collision', { names }));
+        void qc.invalidateQueries({ queryKey: ['timeline'] });
+      } else setError(e instanceof ApiError && e.status === 403 ? t('error.forbidden') : (e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const note = mode === 'note';
+  return (
+    <div className={`border-t border-line p-3 ${note ? 'bg-note' : 'bg-surface'}`}>
+      <div className="mb-2 flex items-center gap-1" role="group" aria-label={t('composer.mode')}>
+        {canReply && (
+          <button
+            type="button"
+            aria-pressed={!note}
+            onClick={() => setMode('reply')}
+            className={`flex items-center gap-1 rounded-md px-2.5 py-1 text-[13px] font-medium ${!note ? 'bg-accent-soft text-accent' : 'text-ink-2 hover:bg-hover'}`}
+          >
+            <Icon name="reply" size={14} />
+            {t('composer.reply')}
+          </button>
+        )}
+        <button
+          type="button"
+          aria-pressed={note}
+          onClick={() => setMode('note')}
+          className={`flex items-center gap-1 rounded-md px-2.5 py-1 text-[13px] font-medium ${note ? 'bg-note-line/60 text-ink' : 'text-ink-2 hover:bg-hover'}`}
+        >
+          <Icon name="note" size={14} />
+          {t('composer.note')}
+        </button>
+        <span className="flex-1" />
+        <CannedPicker conversationId={conversation.id} onPick={(body) => setText((prev) => (prev ? `${prev}\n${body}` : body))} />
+        <button type="button" aria-label={t('composer.attach')} title={t('composer.attach')} onClick={() => fileInput.current?.click()} className="rounded-md p-1.5 text-ink-2 hover:bg-hover">
+          <Icon name="paperclip" />
+        </button>
+        <input ref={fileInput} type="file" multiple hidden onChange={(e) => void upload(e.target.files).then(() => (e.target.value = ''))} />
+      </div>
+      <div className="relative">
+        <textarea
+          ref={area}
+          aria-label={note ? t('composer.note') : t('composer.reply')}
+          value={text}
+          rows={4}
+          placeholder={note ? t('composer.notePlaceholder') : t('composer.replyPlaceholder', { name: contactName })}
+          onChange={(e) => onChange(e.target.value, e.target.selectionStart)}
+          onKeyDown={(e) => {
+            if (candidates.length) {
+              if (e.key === 'ArrowDown') return e.preventDefault(), setMentionIndex((i) => (i + 1) % candidates.length);
+              if (e.key === 'ArrowUp') return e.preventDefault(), setMentionIndex((i) => (i - 1 + candidates.length) % candidates.length);
+              if (e.key === 'Enter' || e.key === 'Tab') return e.preventDefault(), insertMention(candidates[mentionIndex]);
+              if (e.key === 'Escape') return e.preventDefault(), e.stopPropagation(), setMention(null);
+            }
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+              e.preventDefault();
+              void send();
+            }
+            if (e.key === 'Escape') area.current?.blur();
+          }}
+          className={`block max-h-72 min-h-24 w-full resize-y rounded-md border px-3 py-2 text-[14px] leading-relaxed text-ink outline-none focus:border-accent ${note ? 'border-note-line bg-surface/60' : 'border-line bg-canvas'}`}
+        />
+        {candidates.length > 0 && (
+          <ul role="listbox" aria-label={t('composer.mentionList')} className="absolute bottom-full left-2 z-20 mb-1 w-64 rounded-md border border-line bg-raised p-1 shadow-lg">
+            {candidates.map((m, i) => (
+              <li
+                key={m.id}
+                role="option"
+                aria-selected={i === mentionIndex}
+                onMouseDown={(e) => {
+                  e.preventDefault();
+                  insertMention(m);
+                }}
+                className={`cursor-pointer rounded px-2 py-1 text-sm ${i === mentionIndex ? 'bg-selected' : ''}`}
+              >
+                {m.name} <span className="text-xs text-ink-3">{m.email}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+      {(files.length > 0 || uploading) && (
+        <ul className="mt-2 flex flex-wrap gap-1.5">
+          {files.map((f) => (
+            <li key={f.id} className="flex items-center gap-1 rounded-md border border-line bg-canvas px-2 py-0.5 text-xs">
+              <Icon name="paperclip" size={12} />
+              {f.filename}
+              <button type="button" aria-label={t('composer.removeAttachment', { name: f.filename })} onClick={() => setFiles((p) => p.filter((x) => x.id !== f.id))} className="text-ink-3 hover:text-danger">
+                <Icon name="x" size={12} />
+              </button>
+            </li>
+          ))}
+          {uploading && <li className="text-xs text-ink-3">{t('composer.uploading', { name: uploading })}</li>}
+        </ul>
+      )}
+      {collision && (
+        <div role="alert" className="mt-2 flex flex-wrap items-center gap-2 rounded-md border border-warn bg-canvas px-3 py-2 text-[13px]">
+          <span className="flex-1">{collision}</span>
+          <Button onClick={() => setCollision(null)}>{t('composer.collisionReview')}</Button>
+          <Button variant="primary" onClick={() => void send(true)}>
+            {t('composer.collisionSend')}
+          </Button>
+        </div>
+      )}
+      {error && (
+        <p role="alert" className="mt-2 text-[13px] text-danger">
+          {error}
+        </p>
+      )}
+      <div className="mt-2 flex items-center gap-2">
+        <span className="text-xs text-ink-3">{t('composer.hint')}</span>
+        <span className="flex-1" />
+        {!note && (
+          <Select label={t('conv.status')} value={after} onChange={(e) => setAfter(e.target.value)}>
+            <option value="">{t('composer.send')}</option>
+            <option value="pending">{t('composer.sendAnd', { status: t('status.pending') })}</option>
+            <option value="solved">{t('composer.sendAnd', { status: t('status.solved') })}</option>
+          </Select>
+        )}
+        <Button variant="primary" disabled={busy || !text.trim()} onClick={() => void send()}>
+          {busy ? t('composer.sending') : note ? t('composer.addNote') : t('composer.send')}
+        </Button>
+      </div>
+    </div>
+  );
+});
+
+function CannedPicker({ conversationId, onPick }: { conversationId: string; onPick: (body: string) => void }) {
+  const [open, setOpen] = useState(false);
+  const [q, setQ] = useState('');
+  const canned = useCanned(open);
+  const items = (canned.data ?? []).filter((c) => `${c.title} ${c.shortcut ?? ''} ${c.body}`.toLowerCase().includes(q.toLowerCase()));
+  async function pick(id: string, body: string) {
+    setOpen(false);
+    try {
+      const r = await api<{ body?: string; text?: string }>(`/canned-responses/${id}/render`, { method: 'POST', body: { conversationId } });
+      onPick(r.body ?? r.text ?? body);
+    } catch {
+      onPick(body);
+    }
+  }
+  return (
+    <Popover.Root open={open} onOpenChange={setOpen}>
+      <Popover.Trigger asChild>
+        <button type="button" aria-label={t('composer.canned')} title={t('composer.canned')} className="rounded-md p-1.5 text-ink-2 hover:bg-hover">
+          <Icon name="bolt" />
+        </button>
+      </Popover.Trigger>
+      <Popover.Portal>
+        <Popover.Content side="top" align="end" sideOffset={6} className="z-50 w-80 rounded-lg border border-line bg-raised p-2 shadow-lg">
+          <input
+            autoFocus
+            aria-label={t('composer.cannedSearch')}
+            placeholder={t('composer.cannedSearch')}
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && items[0]) void pick(items[0].id, items[0].body);
+            }}
+            className="mb-1 h-8 w-full rounded-md border border-line bg-canvas px-2 text-[13px]"
+          />
+          <ul className="max-h-64 overflow-y-auto">
+            {canned.isSuccess && items.length === 0 && <li className="p-2 text-xs text-ink-3">{t('composer.cannedEmpty')}</li>}
+            {items.map((c) => (
+              <li key={c.id}>
+                <button type="button" onClick={() => void pick(c.id, c.body)} className="w-full rounded px-2 py-1.5 text-left hover:bg-hover">
+                  <span className="block text-[13px] font-medium">{c.title}</span>
+                  <span className="block truncate text-xs text-ink-3">{c.body}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </Popover.Content>
+      </Popover.Portal>
+    </Popover.Root>
+  );
+}

@@ -1,0 +1,172 @@
+import { memo } from 'react';
+import { Avatar } from '../components/Avatar';
+import { Icon, channelIcon } from '../components/Icon';
+import { t } from '../i18n';
+import { cleanHtml } from '../lib/sanitize';
+import { duration, fullTime, messageTime } from '../lib/time';
+import type { Member, Message, TimelineEvent, TimelineItem } from '../lib/types';
+
+function memberName(id: unknown, members: Member[]) {
+  return typeof id === 'string' ? (members.find((m) => m.id === id)?.name ?? t('event.someone')) : '';
+}
+
+function statusLabel(v: unknown) {
+  return typeof v === 'string' ? t(`status.${v}` as 'status.open') : String(v);
+}
+
+/** The sentences an event line says: one per change. */
+export function describeEvent(e: TimelineEvent, members: Member[], teams: { id: string; name: string }[]): string[] {
+  const actor = e.actorName ?? (e.actorMemberId ? t('event.someone') : t('event.system'));
+  if (e.type === 'conversation.created') return [t('event.created', { actor: e.actorName ?? t('msg.customer') })];
+  if (e.type === 'message.delivery') return [];
+  if (e.type === 'conversation.merged' || e.type === 'conversation.merge') return [t('event.merged', { actor })];
+  const changes = (e.data?.changes ?? {}) as Record<string, { from: unknown; to: unknown }>;
+  if (e.type !== 'conversation.updated' || !Object.keys(changes).length) return [t('event.other', { actor, type: e.type })];
+  const out: string[] = [];
+  for (const [field, { from, to }] of Object.entries(changes)) {
+    switch (field) {
+      case 'status':
+        out.push(t('event.status', { actor, to: statusLabel(to) }));
+        break;
+      case 'priority':
+        out.push(t('event.priority', { actor, to: t(`priority.${String(to)}` as 'priority.low') }));
+        break;
+      case 'assigneeId':
+        out.push(to ? t('event.assigned', { actor, to: memberName(to, members) }) : t('event.unassigned', { actor }));
+        break;
+      case 'teamId':
+        out.push(to ? t('event.team', { actor, to: teams.find((x) => x.id === to)?.name ?? '?' }) : t('event.noTeam', { actor }));
+        break;
+      case 'tags': {
+        const a = Array.isArray(from) ? (from as string[]) : [];
+        const b = Array.isArray(to) ? (to as string[]) : [];
+        const added = b.filter((x) => !a.includes(x));
+        const removed = a.filter((x) => !b.includes(x));
+        if (added.length) out.push(t('event.tagsAdded', { actor, tags: added.map((x) => `#${x}`).join(', ') }));
+        if (removed.length) out.push(t('event.tagsRemoved', { actor, tags: removed.map((x) => `#${x}`).join(', ') }));
+        break;
+      }
+      case 'subject':
+        out.push(t('event.subject', { actor, to: String(to ?? '') }));
+        break;
+      case 'snoozedUntil':
+        out.push(to ? t('event.snoozed', { actor, to: fullTime(String(to)) }) : t('event.woke', { actor }));
+        break;
+      default:
+        out.push(t('event.other', { actor, type: field }));
+    }
+  }
+  return out;
+}
+
+function Delivery({ m }: { m: Message }) {
+  if (m.direction !== 'out') return null;
+  const s = m.deliveryStatus;
+  if (s === 'failed')
+    return (
+      <span className="flex items-center gap-1 text-danger" role="status">
+        <Icon name="x" size={12} />
+        {m.deliveryError ? t('msg.failed', { reason: m.deliveryError }) : t('msg.failedNoReason')}
+      </span>
+    );
+  if (s === 'queued') return <span className="text-ink-3">{t('msg.queued')}</span>;
+  if (s === 'scheduled') return <span className="text-ink-3">{t('msg.scheduled')}</span>;
+  if (s === 'cancelled') return <span className="text-ink-3">{t('msg.cancelled')}</span>;
+  if (s === 'sent')
+    return (
+      <span className="flex items-center gap-1 text-ok">
+        <Icon name="check" size={12} />
+        {t('msg.sent')}
+      </span>
+    );
+  return null;
+}
+
+const MessageBlock = memo(function MessageBlock({ m, contactName }: { m: Message; contactName: string }) {
+  const note = m.direction === 'note';
+  const out = m.direction === 'out';
+  const author = m.direction === 'in' ? contactName : (m.authorName ?? t('event.system'));
+  const tone = note ? 'border-note-line bg-note' : out ? 'border-line bg-accent-soft' : 'border-line bg-surface';
+  return (
+    <article className={`rounded-lg border ${tone} px-4 py-3`} aria-label={note ? `${t('msg.note')}: ${author}` : author}>
+      <header className="mb-1.5 flex flex-wrap items-center gap-x-2 gap-y-0.5 text-xs text-ink-3">
+        <Avatar name={author} size={22} />
+        <span className="text-[13px] font-semibold text-ink">{author}</span>
+        {note ? (
+          <span className="rounded bg-note-line/50 px-1.5 py-px font-medium text-ink">{t('msg.note')}</span>
+        ) : (
+          <span className="flex items-center gap-1">
+            <Icon name={channelIcon[m.channel] ?? 'mail'} size={12} />
+            {t('msg.via', { channel: t(`channel.${m.channel}`) })}
+          </span>
+        )}
+        <time dateTime={m.createdAt} title={fullTime(m.createdAt)} className="ml-auto">
+          {messageTime(m.createdAt)}
+        </time>
+      </header>
+      {m.call && (
+        <p className="mb-1 flex items-center gap-1.5 text-[13px] text-ink-2">
+          <Icon name="phone" size={14} />
+          {t('msg.call', {
+            direction: m.direction === 'in' ? t('msg.callIn') : t('msg.callOut'),
+            number: m.call.number ?? '',
+            duration: m.call.durationSeconds !== undefined ? duration(m.call.durationSeconds) : '',
+          })}
+          {m.call.outcome && <span className="text-ink-3">· {t('msg.callOutcome', { outcome: m.call.outcome })}</span>}
+        </p>
+      )}
+      {m.html ? (
+        <div className="message-html text-[14px] leading-relaxed break-words" dangerouslySetInnerHTML={{ __html: cleanHtml(m.html) }} />
+      ) : (
+        <div className="text-[14px] leading-relaxed break-words whitespace-pre-wrap">{m.text || m.call?.notes}</div>
+      )}
+      {m.attachments.length > 0 && (
+        <ul className="mt-2 flex flex-wrap gap-2" aria-label={t('msg.attachments')}>
+          {m.attachments.map((a) => (
+            <li key={a.id}>
+              <a
+                href={`/api/v1/attachments/${a.id}/download`}
+                download={a.filename}
+                aria-label={t('msg.download', { name: a.filename })}
+                className="inline-flex items-center gap-1.5 rounded-md border border-line bg-canvas px-2 py-1 text-xs hover:border-accent"
+              >
+                <Icon name="paperclip" size={12} />
+                {a.filename}
+                <span className="text-ink-3">{a.size > 1024 * 1024 ? `${(a.size / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(a.size / 1024)} KB`}</span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+      {out && (
+        <footer className="mt-1.5 flex justify-end text-xs">
+          <Delivery m={m} />
+        </footer>
+      )}
+    </article>
+  );
+});
+
+export function Timeline({ items, members, teams, contactName }: { items: TimelineItem[]; members: Member[]; teams: { id: string; name: string }[]; contactName: string }) {
+  return (
+    <ol className="flex flex-col gap-3" aria-label={t('conv.timeline')}>
+      {items.map((it) =>
+        it.type === 'message' ? (
+          <li key={it.message.id}>
+            <MessageBlock m={it.message} contactName={contactName} />
+          </li>
+        ) : (
+          describeEvent(it.event, members, teams).map((line, i) => (
+            <li key={`${it.event.id}-${i}`} className="flex items-center gap-2 px-2 text-xs text-ink-3">
+              <span className="h-px flex-1 bg-line" aria-hidden="true" />
+              <span>
+                {line} · <time dateTime={it.at} title={fullTime(it.at)}>{messageTime(it.at)}</time>
+              </span>
+              <span className="h-px flex-1 bg-line" aria-hidden="true" />
+            </li>
+          ))
+        ),
+      )}
+    </ol>
+  );
+}
