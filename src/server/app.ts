@@ -27,6 +27,7 @@ import { auditRoutes } from './domains/audit/routes.js';
 import { authRoutes } from './domains/auth/routes.js';
 import { cannedResponseRoutes } from './domains/canned-responses/routes.js';
 import { contactRoutes } from './domains/contacts/routes.js';
+import { conversationJobsProcessor, sendScheduledJob, wakeSnoozedJob } from './domains/conversations/jobs.js';
 import { conversationRoutes } from './domains/conversations/routes.js';
 import { inboxRoutes } from './domains/inboxes/routes.js';
 import { memberRoutes } from './domains/members/routes.js';
@@ -181,8 +182,8 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
 
   const realtime = roles.includes('web') ? startAgentRealtime(app, config.REDIS_URL, redisPrefix) : undefined;
   app.realtime = realtime;
-  const jobs = new Jobs(database, [deliverMessageJob], app.log);
-  const processors = [outboundProcessor(jobs), ...(realtime ? [realtimeProcessor(realtime)] : [])];
+  const jobs = new Jobs(database, [deliverMessageJob, wakeSnoozedJob, sendScheduledJob], app.log);
+  const processors = [outboundProcessor(jobs), conversationJobsProcessor(jobs), ...(realtime ? [realtimeProcessor(realtime)] : [])];
   dispatcher = new Dispatcher(database, processors, app.log, opts.pollMs ?? 1000);
   const d = dispatcher;
 

@@ -9,7 +9,10 @@ export type EventType =
   | 'message.delivery'
   | 'contact.updated'
   | 'contact.merged'
-  | 'member.updated';
+  | 'member.updated'
+  | 'member.mentioned'
+  | 'conversation.merged'
+  | 'conversation.split';
 
 export interface NewEvent {
   workspaceId: string;

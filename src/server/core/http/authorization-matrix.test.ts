@@ -241,6 +241,14 @@ describe('authorization matrix', () => {
       allowed: WRITERS.concat('light'),
       request: () => ({ method: 'POST', url: `/api/v1/conversations/${conversationId}/messages`, payload: { text: 'Note', kind: 'note' } }),
     },
+    { route: 'GET /api/v1/views', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/views' }) },
+    { route: 'POST /api/v1/conversations/:id/read', allowed: EVERYONE, request: () => ({ method: 'POST', url: `/api/v1/conversations/${conversationId}/read` }) },
+    {
+      route: 'POST /api/v1/conversations/bulk',
+      // A light member may call it; conversations not assigned to them come back under failed.
+      allowed: WRITERS.concat('light'),
+      request: async () => ({ method: 'POST', url: '/api/v1/conversations/bulk', payload: { ids: [await freshConversation()], update: { priority: 'high' } } }),
+    },
     // Canned responses: personal ones for everyone who writes, shared ones for admins
     { route: 'GET /api/v1/canned-responses', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/canned-responses' }) },
     { route: 'GET /api/v1/canned-responses/:id', allowed: EVERYONE, request: async () => ({ method: 'GET', url: `/api/v1/canned-responses/${(await sharedCannedResponse()).id}` }) },

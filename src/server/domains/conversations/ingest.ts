@@ -52,6 +52,34 @@ export async function ingest(ctx: Ctx, msg: InboundMessage): Promise<IngestResul
   }
 }
 
+/** The customer wrote before a scheduled reply went out: it would answer a question they no longer ask, so it is cancelled. */
+async function cancelScheduledReplies(tx: Tx, conversationId: string, contactId: string) {
+  const cancelled = await tx
+    .update(messages)
+    .set({ deliveryStatus: 'cancelled', deliveryError: 'the customer wrote before it was sent' })
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.deliveryStatus, 'scheduled')))
+    .returning();
+  for (const m of cancelled) {
+    await recordEvent(tx, {
+      workspaceId: m.workspaceId,
+      conversationId,
+      type: 'message.delivery',
+      actorContactId: contactId,
+      data: { messageId: m.id, deliveryStatus: 'cancelled', deliveryError: m.deliveryError },
+    });
+  }
+}
+
+/** The next conversation number of the workspace: the row lock hands out numbers without gaps or duplicates across nodes. */
+export async function nextConversationNumber(tx: Tx, workspaceId: string): Promise<number> {
+  const [ws] = await tx
+    .update(workspaces)
+    .set({ lastConversationNumber: sql`${workspaces.lastConversationNumber} + 1` })
+    .where(eq(workspaces.id, workspaceId))
+    .returning({ n: workspaces.lastConversationNumber });
+  return ws.n;
+}
+
 function isUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: string; cause?: { code?: string } }).code ?? (err as { cause?: { code?: string } }).cause?.code;
   return code === '23505';
@@ -103,22 +131,17 @@ async function ingestIn(tx: Tx, msg: InboundMessage): Promise<IngestResult> {
 
   let createdConversation = false;
   if (!conv) {
-    // The row lock on the workspace hands out numbers without gaps or duplicates across nodes.
-    const [ws] = await tx
-      .update(workspaces)
-      .set({ lastConversationNumber: sql`${workspaces.lastConversationNumber} + 1` })
-      .where(eq(workspaces.id, msg.workspaceId))
-      .returning({ n: workspaces.lastConversationNumber });
     [conv] = await tx
       .insert(conversations)
       .values({
         workspaceId: msg.workspaceId,
-        number: ws.n,
+        number: await nextConversationNumber(tx, msg.workspaceId),
         inboxId: inbox.id,
         contactId: contact.id,
         subject: (msg.subject ?? text.split('\n')[0]).slice(0, 500),
         teamId: inbox.teamId,
         lastMessageAt: now,
+        lastInboundAt: now,
         waitingSince: now,
       })
       .returning();
@@ -152,15 +175,19 @@ async function ingestIn(tx: Tx, msg: InboundMessage): Promise<IngestResult> {
   const [m] = inserted;
 
   const reopen = !createdConversation && (conv.status === 'pending' || conv.status === 'solved');
+  // The customer's message wakes a snoozed conversation at once.
+  const wake = !createdConversation && conv.snoozedUntil !== null;
   // A conversation opened just now already carries these times.
   if (!createdConversation) {
     await tx
       .update(conversations)
       .set({
         lastMessageAt: now,
+        lastInboundAt: now,
         updatedAt: now,
         waitingSince: conv.waitingSince ?? now,
         ...(reopen ? { status: 'open' as const } : {}),
+        ...(wake ? { snoozedUntil: null } : {}),
       })
       .where(eq(conversations.id, conv.id));
   }
@@ -171,15 +198,21 @@ async function ingestIn(tx: Tx, msg: InboundMessage): Promise<IngestResult> {
     actorContactId: contact.id,
     data: { messageId: m.id, direction: 'in' },
   });
-  if (reopen) {
+  if (reopen || wake) {
     await recordEvent(tx, {
       workspaceId: msg.workspaceId,
       conversationId: conv.id,
       type: 'conversation.updated',
       actorContactId: contact.id,
-      data: { changes: { status: { from: conv.status, to: 'open' } } },
+      data: {
+        changes: {
+          ...(reopen ? { status: { from: conv.status, to: 'open' } } : {}),
+          ...(wake ? { snoozedUntil: { from: conv.snoozedUntil, to: null } } : {}),
+        },
+      },
     });
   }
+  if (!createdConversation) await cancelScheduledReplies(tx, conv.id, contact.id);
   return {
     conversationId: conv.id,
     conversationNumber: conv.number,

@@ -2,6 +2,9 @@ import { z } from 'zod';
 
 export const StatusSchema = z.enum(['open', 'pending', 'on_hold', 'solved', 'closed']);
 export const PrioritySchema = z.enum(['low', 'normal', 'high', 'urgent']);
+export const ChannelSchema = z.enum(['api', 'email', 'widget', 'portal', 'phone']);
+export const ViewSchema = z.enum(['mine', 'unassigned', 'open', 'mentions', 'snoozed', 'solved']);
+export type View = z.infer<typeof ViewSchema>;
 const tag = z.string().trim().min(1).max(50).regex(/^[^,]+$/, 'must not contain a comma');
 
 export const ConversationListQuerySchema = z.object({
@@ -26,14 +29,23 @@ export const ConversationListQuerySchema = z.object({
   contact: z.uuid().optional(),
   tag: tag.optional(),
   priority: PrioritySchema.optional(),
+  channel: ChannelSchema.optional().describe("The inbox's channel."),
+  snoozed: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true'))
+    .describe('true: only snoozed conversations; false: none of them.'),
+  view: ViewSchema.optional().describe(
+    'A named view, combined with the other filters: mine (assigned to me, open or pending), unassigned (open), open, mentions, snoozed, solved. Team and inbox views: view=open&team=… or &inbox=….',
+  ),
+  sort: z.enum(['newest', 'waiting', 'priority']).default('newest').describe('newest: latest activity first; waiting: waiting longest first; priority: urgent first, then newest.'),
   q: z.string().trim().max(200).optional().describe('Full-text query over subjects and messages (web search syntax: "exact phrase", -not, or).'),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().max(200).optional().describe('From the previous page: nextCursor.'),
 });
 export type ConversationListQuery = z.infer<typeof ConversationListQuerySchema>;
 
-export const ConversationUpdateSchema = z
-  .object({
+const ConversationUpdateFields = z.object({
     status: StatusSchema.optional(),
     priority: PrioritySchema.optional(),
     assigneeId: z.uuid().nullable().optional(),
@@ -44,13 +56,27 @@ export const ConversationUpdateSchema = z
     subject: z.string().trim().max(500).optional(),
     topic: z.string().trim().max(100).nullable().optional(),
     customFields: z.record(z.string().max(100), z.unknown()).optional().describe('Merged into the existing custom fields; a null value removes a field.'),
-  })
-  .refine((u) => !(u.tags && (u.addTags || u.removeTags)), { message: 'use tags, or addTags/removeTags, not both', path: ['tags'] });
+    snoozedUntil: z.iso
+      .datetime({ offset: true })
+      .nullable()
+      .optional()
+      .describe('Snooze until then (a future time): hidden from open views until then or until the customer writes; null wakes it.'),
+});
+export const ConversationUpdateSchema = ConversationUpdateFields.refine((u) => !(u.tags && (u.addTags || u.removeTags)), { message: 'use tags, or addTags/removeTags, not both', path: ['tags'] });
 export type ConversationUpdate = z.infer<typeof ConversationUpdateSchema>;
+
+export const BulkUpdateSchema = z.object({
+  ids: z.array(z.uuid()).min(1).max(500),
+  update: ConversationUpdateFields.pick({ status: true, priority: true, assigneeId: true, teamId: true, addTags: true, removeTags: true }).strict(),
+});
+export type BulkUpdate = z.infer<typeof BulkUpdateSchema>;
 
 export const MessageCreateSchema = z.object({
   text: z.string().trim().min(1, 'must not be empty').max(100_000),
   kind: z.enum(['reply', 'note']).default('reply'),
   status: StatusSchema.optional().describe('Set the conversation status in the same step (e.g. reply and mark pending).'),
+  sendAt: z.iso.datetime({ offset: true }).optional().describe('Send the reply later, at this future time; cancelled if the customer writes first.'),
+  lastSeenMessageId: z.uuid().optional().describe('The newest message the agent saw: a newer reply by someone else answers 409 with newerMessages.'),
+  force: z.boolean().optional().describe('Send even when someone else replied since lastSeenMessageId.'),
 });
 export type MessageCreate = z.infer<typeof MessageCreateSchema>;

@@ -1,0 +1,134 @@
+import { and, asc, eq, gt, ne, or, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client.js';
+import { conversations, inboxes, members, messages, noteMentions, users } from '../../db/schema/index.js';
+import type { Actor } from '../../core/actor.js';
+import { Forbidden, HeardError, Invalid } from '../../core/errors.js';
+import { recordEvent } from '../../core/events/record-event.js';
+import { conversationPolicy } from './policy.js';
+import { type Conversation, presentMessage } from './present.js';
+import type { MessageCreate } from './schema.js';
+import { getConversationRow } from './service.js';
+
+/**
+ * An agent's reply or internal note. A reply is stored as `queued` and handed to its
+ * channel after commit (the outbound processor), or as `scheduled` with sendAt for the
+ * send-later job; a note never leaves Heard, and records the members it @mentions.
+ */
+export async function addAgentMessage(tx: Executor, actor: Actor, id: string, input: MessageCreate) {
+  const c = await getConversationRow(tx, actor, id);
+  const allowed = input.kind === 'note' ? conversationPolicy.note(actor) : conversationPolicy.reply(actor, c);
+  if (!allowed) throw new Forbidden(input.kind === 'note' ? 'Your token cannot write' : 'You can reply only to conversations assigned to you');
+  // A status set along with the message is a change like PATCH, under the same rule.
+  if (input.status && input.status !== c.status && !conversationPolicy.update(actor, c)) {
+    throw new Forbidden('You can change only conversations assigned to you');
+  }
+  const sendAt = input.sendAt ? new Date(input.sendAt) : null;
+  if (sendAt && input.kind !== 'reply') throw new Invalid('sendAt', 'only a reply can be sent later');
+  if (sendAt && sendAt.getTime() <= Date.now()) throw new Invalid('sendAt', 'must be in the future');
+  if (input.kind === 'reply' && input.lastSeenMessageId && !input.force) await refuseCollision(tx, actor, c, input.lastSeenMessageId);
+
+  const [inbox] = await tx.select().from(inboxes).where(eq(inboxes.id, c.inboxId));
+  const now = new Date();
+  const [m] = await tx
+    .insert(messages)
+    .values({
+      workspaceId: actor.workspaceId,
+      conversationId: c.id,
+      inboxId: c.inboxId,
+      direction: input.kind === 'note' ? 'note' : 'out',
+      channel: inbox.channel,
+      authorMemberId: actor.memberId,
+      contactId: c.contactId,
+      text: input.text,
+      deliveryStatus: input.kind === 'note' ? 'sent' : sendAt ? 'scheduled' : 'queued',
+      sendAt,
+    })
+    .returning();
+  const patch: Partial<typeof conversations.$inferInsert> = { updatedAt: now };
+  // A scheduled reply answers the customer when it is sent (send-later job), not now.
+  if (input.kind === 'reply' && !sendAt) Object.assign(patch, answeredPatch(c, now));
+  if (input.status && input.status !== c.status) patch.status = input.status;
+  await tx.update(conversations).set(patch).where(eq(conversations.id, c.id));
+  await recordEvent(tx, {
+    workspaceId: actor.workspaceId,
+    conversationId: c.id,
+    type: 'message.created',
+    actorMemberId: actor.memberId,
+    data: { messageId: m.id, direction: m.direction, deliveryStatus: m.deliveryStatus, ...(sendAt ? { sendAt: sendAt.toISOString() } : {}) },
+  });
+  if (patch.status) {
+    await recordEvent(tx, {
+      workspaceId: actor.workspaceId,
+      conversationId: c.id,
+      type: 'conversation.updated',
+      actorMemberId: actor.memberId,
+      data: { changes: { status: { from: c.status, to: patch.status } } },
+    });
+  }
+  if (m.direction === 'note') await recordMentions(tx, actor, c.id, m.id, m.text);
+  return presentMessage(m);
+}
+
+/** What sending a reply changes on its conversation: the customer is no longer waiting. */
+export function answeredPatch(c: Pick<Conversation, 'firstResponseAt'>, at: Date): Partial<typeof conversations.$inferInsert> {
+  return { lastMessageAt: at, waitingSince: null, ...(c.firstResponseAt ? {} : { firstResponseAt: at }) };
+}
+
+/** Someone else replied after the message the agent last saw: 409 with those replies, so the agent reads them first. */
+async function refuseCollision(tx: Executor, actor: Actor, c: Conversation, lastSeenMessageId: string) {
+  const [seen] = await tx
+    .select({ createdAt: messages.createdAt, id: messages.id })
+    .from(messages)
+    .where(and(eq(messages.id, lastSeenMessageId), eq(messages.conversationId, c.id)));
+  if (!seen) throw new Invalid('lastSeenMessageId', 'no such message in this conversation');
+  const newer = await tx
+    .select()
+    .from(messages)
+    .where(
+      and(
+        eq(messages.conversationId, c.id),
+        eq(messages.direction, 'out'),
+        sql`${messages.authorMemberId} is distinct from ${actor.memberId}`,
+        ne(messages.deliveryStatus, 'cancelled'),
+        or(gt(messages.createdAt, seen.createdAt), and(eq(messages.createdAt, seen.createdAt), gt(messages.id, seen.id))),
+      ),
+    )
+    .orderBy(asc(messages.createdAt));
+  if (newer.length) {
+    throw new HeardError(409, 'Conflict', 'Someone else replied since you last looked; read their reply, then send again with force: true to send anyway', {
+      newerMessages: newer.map((n) => presentMessage(n)),
+    });
+  }
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Records the members a note @mentions, by display name (case-insensitive) or e-mail,
+ * with a member.mentioned event for each; the author mentioning themselves is ignored.
+ */
+export async function recordMentions(tx: Executor, actor: Actor, conversationId: string, messageId: string, text: string) {
+  if (!text.includes('@')) return [];
+  const candidates = await tx
+    .select({ id: members.id, name: users.name, email: users.email })
+    .from(members)
+    .innerJoin(users, eq(users.id, members.userId))
+    .where(and(eq(members.workspaceId, actor.workspaceId), eq(members.active, true)));
+  const mentioned = candidates.filter((m) => {
+    if (m.id === actor.memberId) return false;
+    const names = [m.email, m.name].filter((n) => n.trim().length > 0);
+    return names.some((n) => new RegExp(`(^|[^\\w@])@${escapeRegExp(n)}(?![\\w@.-]*\\w)`, 'i').test(text));
+  });
+  if (!mentioned.length) return [];
+  await tx.insert(noteMentions).values(mentioned.map((m) => ({ messageId, memberId: m.id, conversationId })));
+  for (const m of mentioned) {
+    await recordEvent(tx, {
+      workspaceId: actor.workspaceId,
+      conversationId,
+      type: 'member.mentioned',
+      actorMemberId: actor.memberId,
+      data: { memberId: m.id, conversationId, messageId },
+    });
+  }
+  return mentioned.map((m) => m.id);
+}

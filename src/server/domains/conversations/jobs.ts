@@ -1,0 +1,103 @@
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { deliverMessageJob } from '../../channels/deliver-message.js';
+import { conversations, messages } from '../../db/schema/index.js';
+import { type Ctx, inTransaction } from '../../core/context.js';
+import type { Processor } from '../../core/events/dispatcher.js';
+import { recordEvent } from '../../core/events/record-event.js';
+import { defineJob, type Jobs } from '../../core/jobs/queue.js';
+import { answeredPatch } from './add-message.js';
+
+export const WakeSnoozedPayload = z.object({ conversationId: z.uuid(), until: z.string() });
+export const SendScheduledPayload = z.object({ messageId: z.uuid() });
+
+/** Wakes a snoozed conversation at its time: back to open, visible in the open views again. */
+export const wakeSnoozedJob = defineJob({
+  name: 'wake-snoozed-conversation',
+  schema: WakeSnoozedPayload,
+  handler: async () => wakeSnoozed,
+});
+
+/** Sends a scheduled reply at its time: it becomes queued and follows the normal delivery path. */
+export const sendScheduledJob = defineJob({
+  name: 'send-scheduled-reply',
+  schema: SendScheduledPayload,
+  handler: async () => sendScheduled,
+});
+
+const sameTime = (a: Date | null, iso: string) => a !== null && a.getTime() === new Date(iso).getTime();
+
+async function wakeSnoozed(ctx: Ctx, payload: z.infer<typeof WakeSnoozedPayload>, jobs: Jobs) {
+  const early = await inTransaction(ctx, async (tx) => {
+    const [c] = await tx.select().from(conversations).where(eq(conversations.id, payload.conversationId)).for('update');
+    // Woken already (by the customer or an agent) or snoozed again to another time: that time has its own job.
+    if (!c || !sameTime(c.snoozedUntil, payload.until)) return false;
+    if (c.snoozedUntil!.getTime() > Date.now()) return true;
+    const changes: Record<string, { from: unknown; to: unknown }> = { snoozedUntil: { from: c.snoozedUntil, to: null } };
+    if (c.status !== 'open') changes.status = { from: c.status, to: 'open' };
+    await tx.update(conversations).set({ snoozedUntil: null, status: 'open', updatedAt: new Date() }).where(eq(conversations.id, c.id));
+    await recordEvent(tx, { workspaceId: c.workspaceId, conversationId: c.id, type: 'conversation.updated', data: { changes } });
+    return false;
+  });
+  if (early) await jobs.send(wakeSnoozedJob, payload, { startAfter: new Date(payload.until) });
+}
+
+async function sendScheduled(ctx: Ctx, payload: z.infer<typeof SendScheduledPayload>, jobs: Jobs) {
+  const early = await inTransaction(ctx, async (tx) => {
+    const [m] = await tx.select().from(messages).where(eq(messages.id, payload.messageId));
+    // Cancelled (by the customer writing, or an agent) or sent already: nothing to do.
+    if (!m || m.deliveryStatus !== 'scheduled') return undefined;
+    if (m.sendAt && m.sendAt.getTime() > Date.now()) return m.sendAt;
+    const taken = await tx
+      .update(messages)
+      .set({ deliveryStatus: 'queued' })
+      .where(and(eq(messages.id, m.id), eq(messages.deliveryStatus, 'scheduled')))
+      .returning({ id: messages.id });
+    if (!taken.length) return undefined;
+    const [c] = await tx.select().from(conversations).where(eq(conversations.id, m.conversationId));
+    const now = new Date();
+    await tx
+      .update(conversations)
+      .set({ ...answeredPatch(c, now), updatedAt: now })
+      .where(eq(conversations.id, c.id));
+    await recordEvent(tx, {
+      workspaceId: m.workspaceId,
+      conversationId: m.conversationId,
+      type: 'message.delivery',
+      data: { messageId: m.id, deliveryStatus: 'queued', scheduled: true },
+    });
+    return undefined;
+  });
+  if (early) await jobs.send(sendScheduledJob, payload, { startAfter: early });
+}
+
+/**
+ * Turns committed conversation events into timed jobs: a snooze schedules its wake-up,
+ * a scheduled reply its sending, and a scheduled reply that became queued its delivery.
+ */
+export function conversationJobsProcessor(jobs: Jobs): Processor {
+  const snoozedTo = (data: Record<string, unknown>) => {
+    const change = (data.changes as Record<string, { to?: unknown }> | undefined)?.snoozedUntil;
+    return typeof change?.to === 'string' ? change.to : undefined;
+  };
+  return {
+    name: 'conversation-jobs',
+    handles: (e) =>
+      (e.type === 'conversation.updated' && snoozedTo(e.data) !== undefined) ||
+      (e.type === 'message.created' && e.data.deliveryStatus === 'scheduled') ||
+      (e.type === 'message.delivery' && e.data.deliveryStatus === 'queued' && e.data.scheduled === true),
+    async process(e) {
+      if (e.type === 'conversation.updated') {
+        const until = snoozedTo(e.data)!;
+        const conversationId = e.conversationId!;
+        await jobs.send(wakeSnoozedJob, { conversationId, until }, { startAfter: new Date(until), singletonKey: `wake:${conversationId}:${until}` });
+      } else if (e.type === 'message.created') {
+        const messageId = String(e.data.messageId);
+        await jobs.send(sendScheduledJob, { messageId }, { startAfter: new Date(String(e.data.sendAt)), singletonKey: `send-later:${messageId}` });
+      } else {
+        const messageId = String(e.data.messageId);
+        await jobs.send(deliverMessageJob, { messageId, attempt: 0 }, { singletonKey: `deliver:${messageId}` });
+      }
+    },
+  };
+}

@@ -1,0 +1,158 @@
+import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { Executor } from '../../db/client.js';
+import { contacts, conversationReads, conversations, inboxes, messages, noteMentions } from '../../db/schema/index.js';
+import type { Actor } from '../../core/actor.js';
+import { Invalid } from '../../core/errors.js';
+import type { ConversationListQuery, View } from './schema.js';
+import { type Conversation, presentConversation } from './present.js';
+
+const c = conversations;
+
+/** Not snoozed now: never snoozed, or its time has come (the wake job may not have run yet). */
+export const notSnoozed = (): SQL => sql`(${c.snoozedUntil} is null or ${c.snoozedUntil} <= now())`;
+export const isSnoozed = (): SQL => sql`(${c.snoozedUntil} is not null and ${c.snoozedUntil} > now())`;
+
+/** The member's last read of the conversation in the row (a correlated subquery; the primary key finds it). */
+const lastRead = (memberId: string): SQL =>
+  sql`(select ${conversationReads.lastReadAt} from ${conversationReads} where ${conversationReads.memberId} = ${memberId} and ${conversationReads.conversationId} = ${c.id})`;
+
+/** A customer message newer than the member's last read. */
+export const unreadFor = (memberId: string): SQL => sql`(${c.lastInboundAt} is not null and ${c.lastInboundAt} > coalesce(${lastRead(memberId)}, '-infinity'::timestamptz))`;
+
+/** A note mentioned the member after they last read the conversation. */
+export const mentionedFor = (memberId: string): SQL =>
+  sql`exists (select 1 from ${noteMentions} where ${noteMentions.memberId} = ${memberId} and ${noteMentions.conversationId} = ${c.id} and ${noteMentions.createdAt} > coalesce(${lastRead(memberId)}, '-infinity'::timestamptz))`;
+
+/** What each named view shows, for one member: the list and the counts use the same definitions. */
+export function viewCondition(view: View, memberId: string): SQL {
+  switch (view) {
+    case 'mine':
+      return and(eq(c.assigneeId, memberId), inArray(c.status, ['open', 'pending']), notSnoozed())!;
+    case 'unassigned':
+      return and(isNull(c.assigneeId), eq(c.status, 'open'), notSnoozed())!;
+    case 'open':
+      return and(eq(c.status, 'open'), notSnoozed())!;
+    case 'mentions':
+      return mentionedFor(memberId);
+    case 'snoozed':
+      return isSnoozed();
+    case 'solved':
+      return eq(c.status, 'solved');
+  }
+}
+
+type Sort = ConversationListQuery['sort'];
+type CursorKey = [string | null, string] | [string, string, string];
+
+/** The cursor is opaque to clients: the sort's name and the last row's sort key, base64url-encoded JSON. */
+function encodeCursor(sort: Sort, row: Conversation) {
+  const key: CursorKey =
+    sort === 'waiting'
+      ? [row.waitingSince?.toISOString() ?? null, row.id]
+      : sort === 'priority'
+        ? [row.priority, row.lastMessageAt.toISOString(), row.id]
+        : [row.lastMessageAt.toISOString(), row.id];
+  return Buffer.from(JSON.stringify([sort, ...key])).toString('base64url');
+}
+
+const isDate = (s: unknown): s is string => typeof s === 'string' && !Number.isNaN(new Date(s).getTime());
+const isUuid = (s: unknown): s is string => typeof s === 'string' && /^[0-9a-f-]{36}$/i.test(s);
+
+/** The keyset condition: rows strictly after the cursor in the sort's order. */
+function afterCursor(sort: Sort, cursor: string): SQL {
+  const bad = () => new Invalid('querystring.cursor', 'is not a cursor this API gave out for this sort');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw bad();
+  }
+  if (!Array.isArray(parsed) || parsed[0] !== sort) throw bad();
+  if (sort === 'newest') {
+    const [, at, id] = parsed as unknown[];
+    if (!isDate(at) || !isUuid(id)) throw bad();
+    return or(lt(c.lastMessageAt, new Date(at)), and(eq(c.lastMessageAt, new Date(at)), lt(c.id, id)))!;
+  }
+  if (sort === 'waiting') {
+    // waitingSince ascending with the never-waiting last, then id ascending.
+    const [, at, id] = parsed as unknown[];
+    if (!(at === null || isDate(at)) || !isUuid(id)) throw bad();
+    if (at === null) return and(isNull(c.waitingSince), gt(c.id, id))!;
+    const d = new Date(at);
+    return or(gt(c.waitingSince, d), and(eq(c.waitingSince, d), gt(c.id, id)), isNull(c.waitingSince))!;
+  }
+  const [, p, at, id] = parsed as unknown[];
+  if (typeof p !== 'string' || !['low', 'normal', 'high', 'urgent'].includes(p) || !isDate(at) || !isUuid(id)) throw bad();
+  const d = new Date(at);
+  return or(
+    sql`${c.priority} < ${p}::conversation_priority`,
+    and(sql`${c.priority} = ${p}::conversation_priority`, or(lt(c.lastMessageAt, d), and(eq(c.lastMessageAt, d), lt(c.id, id)))),
+  )!;
+}
+
+const ORDER: Record<Sort, SQL[]> = {
+  newest: [desc(c.lastMessageAt), desc(c.id)],
+  waiting: [sql`${c.waitingSince} asc nulls last`, asc(c.id)],
+  priority: [desc(c.priority), desc(c.lastMessageAt), desc(c.id)],
+};
+
+/**
+ * Lists conversations in one of three orders (newest activity, waiting longest, priority)
+ * with keyset pagination: a page costs the same at conversation 10 as at 100,000.
+ */
+export async function listConversations(db: Executor, actor: Actor, q: ConversationListQuery) {
+  const conds: (SQL | undefined)[] = [eq(c.workspaceId, actor.workspaceId)];
+  if (q.view) conds.push(viewCondition(q.view, actor.memberId));
+  if (q.status?.length) conds.push(inArray(c.status, q.status));
+  if (q.assignee === 'me') conds.push(eq(c.assigneeId, actor.memberId));
+  else if (q.assignee === 'none') conds.push(isNull(c.assigneeId));
+  else if (q.assignee) conds.push(eq(c.assigneeId, q.assignee));
+  if (q.team === 'none') conds.push(isNull(c.teamId));
+  else if (q.team) conds.push(eq(c.teamId, q.team));
+  if (q.inbox) conds.push(eq(c.inboxId, q.inbox));
+  if (q.channel) conds.push(eq(inboxes.channel, q.channel));
+  if (q.contact) conds.push(eq(c.contactId, q.contact));
+  if (q.priority) conds.push(eq(c.priority, q.priority));
+  if (q.snoozed !== undefined) conds.push(q.snoozed ? isSnoozed() : notSnoozed());
+  if (q.tag) conds.push(sql`${c.tags} @> array[${q.tag}]::text[]`);
+  if (q.q) {
+    const query = sql`websearch_to_tsquery('simple', ${q.q})`;
+    conds.push(
+      or(
+        sql`${c.search} @@ ${query}`,
+        sql`exists (select 1 from ${messages} m where m.conversation_id = ${c.id} and m.search @@ ${query})`,
+        /^#?\d+$/.test(q.q) ? eq(c.number, Number(q.q.replace('#', ''))) : undefined,
+      ),
+    );
+  }
+  if (q.cursor) conds.push(afterCursor(q.sort, q.cursor));
+  const rows = await db
+    .select({ c, contactName: contacts.name, channel: inboxes.channel, unread: unreadFor(actor.memberId).mapWith(Boolean) })
+    .from(c)
+    .innerJoin(contacts, eq(contacts.id, c.contactId))
+    .innerJoin(inboxes, eq(inboxes.id, c.inboxId))
+    .where(and(...conds))
+    .orderBy(...ORDER[q.sort])
+    .limit(q.limit + 1);
+  const page = rows.slice(0, q.limit);
+  const previews = await lastPreviews(db, page.map((r) => r.c.id));
+  return {
+    items: page.map((r) =>
+      presentConversation(r.c, { contact: { id: r.c.contactId, name: r.contactName }, preview: previews.get(r.c.id), channel: r.channel, unread: r.unread }),
+    ),
+    nextCursor: rows.length > q.limit ? encodeCursor(q.sort, page[page.length - 1].c) : null,
+  };
+}
+
+/** The last customer-visible message of each conversation, cut to a line, for lists. */
+export async function lastPreviews(db: Executor, ids: string[]) {
+  const map = new Map<string, string>();
+  if (!ids.length) return map;
+  const rows = await db
+    .selectDistinctOn([messages.conversationId], { conversationId: messages.conversationId, text: messages.text })
+    .from(messages)
+    .where(and(inArray(messages.conversationId, ids), sql`${messages.direction} <> 'note'`, sql`${messages.deliveryStatus} not in ('scheduled', 'cancelled')`))
+    .orderBy(messages.conversationId, desc(messages.createdAt));
+  for (const r of rows) map.set(r.conversationId, r.text.replace(/\s+/g, ' ').slice(0, 160));
+  return map;
+}

@@ -1,0 +1,64 @@
+import type { attachments, conversations, messages } from '../../db/schema/index.js';
+
+export type Conversation = typeof conversations.$inferSelect;
+export type Message = typeof messages.$inferSelect;
+
+export interface ConversationExtras {
+  contact?: { id: string; name: string };
+  preview?: string;
+  /** The inbox's channel. */
+  channel?: string;
+  /** A customer message newer than the caller's last read. */
+  unread?: boolean;
+  participants?: { contactId: string; name: string; role: string }[];
+}
+
+export function presentConversation(c: Conversation, extra: ConversationExtras = {}) {
+  return {
+    id: c.id,
+    number: c.number,
+    inboxId: c.inboxId,
+    channel: extra.channel,
+    contactId: c.contactId,
+    contact: extra.contact,
+    participants: extra.participants,
+    subject: c.subject,
+    status: c.status,
+    priority: c.priority,
+    assigneeId: c.assigneeId,
+    teamId: c.teamId,
+    tags: c.tags,
+    topic: c.topic,
+    customFields: c.customFields,
+    preview: extra.preview,
+    unread: extra.unread,
+    lastMessageAt: c.lastMessageAt,
+    lastInboundAt: c.lastInboundAt,
+    waitingSince: c.waitingSince,
+    snoozedUntil: c.snoozedUntil,
+    mergedIntoId: c.mergedIntoId,
+    firstResponseAt: c.firstResponseAt,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  };
+}
+
+export function presentMessage(m: Message, files: (typeof attachments.$inferSelect)[] = []) {
+  return {
+    id: m.id,
+    conversationId: m.conversationId,
+    direction: m.direction,
+    channel: m.channel,
+    authorMemberId: m.authorMemberId,
+    contactId: m.contactId,
+    text: m.text,
+    html: m.html,
+    deliveryStatus: m.deliveryStatus,
+    deliveryError: m.deliveryError,
+    deliveredAt: m.deliveredAt,
+    sendAt: m.sendAt,
+    call: m.call,
+    attachments: files.map((f) => ({ id: f.id, filename: f.filename, contentType: f.contentType, size: f.size })),
+    createdAt: m.createdAt,
+  };
+}
