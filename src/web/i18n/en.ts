@@ -152,6 +152,7 @@ export const en = {
   'event.someone': 'Someone',
   'event.system': 'Heard',
   'event.delivery': 'A reply was {status}',
+  'event.mentioned': '{actor} mentioned {to}',
   'event.merged': '{actor} merged another conversation into this one',
 
   'composer.reply': 'Reply',

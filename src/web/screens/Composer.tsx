@@ -6,6 +6,7 @@ import { Button, Select } from '../components/ui';
 import { t } from '../i18n';
 import { api, ApiError } from '../lib/api';
 import { qk, useCanned } from '../lib/queries';
+import { mentionAt } from '../lib/mention';
 import { announceViewing } from '../lib/realtime';
 import type { Attachment, Conversation, Member, Message } from '../lib/types';
 
@@ -24,11 +25,6 @@ interface Props {
 
 const draftKey = (id: string) => `heard.draft.${id}`;
 
-/** The @mention being typed just before the caret, if any. */
-export function mentionAt(text: string, caret: number): { start: number; query: string } | null {
-  const m = /(^|\s)@([\p{L}\p{N}._-]{0,30})$/u.exec(text.slice(0, caret));
-  return m ? { start: caret - m[2].length - 1, query: m[2] } : null;
-}
 
 export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ conversation, contactName, members, lastMessageId, canReply }, ref) {
   const qc = useQueryClient();
@@ -190,7 +186,10 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
               e.preventDefault();
               void send();
             }
-            if (e.key === 'Escape') area.current?.blur();
+            if (e.key === 'Escape') {
+              e.preventDefault();
+              area.current?.blur();
+            }
           }}
           className={`block max-h-72 min-h-24 w-full resize-y rounded-md border px-3 py-2 text-[14px] leading-relaxed text-ink outline-none focus:border-accent ${note ? 'border-note-line bg-surface/60' : 'border-line bg-canvas'}`}
         />

@@ -159,6 +159,18 @@ export function ConversationView({ number, backTo }: { number: number; backTo: s
                 </span>
               </div>
             )}
+            <div className="flex shrink-0 items-center gap-1.5">
+              <SnoozeMenu open={snoozeOpen} setOpen={setSnoozeOpen} disabled={!canChange} snoozed={!!snoozed} onSnooze={(at) => patch({ snoozedUntil: at })} />
+              <Button
+                variant={c.status === 'solved' ? 'default' : 'primary'}
+                disabled={!canChange}
+                onClick={() => patch({ status: c.status === 'solved' ? 'open' : 'solved' })}
+                aria-keyshortcuts="s"
+              >
+                <Icon name="check" size={14} />
+                {c.status === 'solved' ? t('conv.reopen') : t('conv.solve')}
+              </Button>
+            </div>
             <button
               type="button"
               aria-label={t('conv.contactPanel')}
@@ -174,20 +186,8 @@ export function ConversationView({ number, backTo }: { number: number; backTo: s
               <Icon name="sidebar" />
             </button>
           </div>
-          <div className="mt-2 flex items-start gap-2">
+          <div className="mt-2">
             <Controls c={c} patch={patch} disabled={!canChange} tagDraft={tagDraft} setTagDraft={setTagDraft} />
-            <div className="flex shrink-0 items-center gap-1.5">
-              <SnoozeMenu open={snoozeOpen} setOpen={setSnoozeOpen} disabled={!canChange} snoozed={!!snoozed} onSnooze={(at) => patch({ snoozedUntil: at })} />
-              <Button
-                variant={c.status === 'solved' ? 'default' : 'primary'}
-                disabled={!canChange}
-                onClick={() => patch({ status: c.status === 'solved' ? 'open' : 'solved' })}
-                aria-keyshortcuts="s"
-              >
-                <Icon name="check" size={14} />
-                {c.status === 'solved' ? t('conv.reopen') : t('conv.solve')}
-              </Button>
-            </div>
           </div>
           {update.isError && (
             <p role="alert" className="mt-1 text-xs text-danger">
@@ -265,7 +265,7 @@ function Controls({
           </option>
         ))}
       </Select>
-      <Select label={t('conv.assignee')} value={c.assigneeId ?? ''} disabled={disabled} onChange={(e) => patch({ assigneeId: e.target.value || null })} className="max-w-40">
+      <Select label={t('conv.assignee')} value={c.assigneeId ?? ''} disabled={disabled} onChange={(e) => patch({ assigneeId: e.target.value || null })} className="max-w-36">
         <option value="">{t('list.unassigned')}</option>
         <option value={me.member.id}>
           {me.user.name} ({t('msg.you')})
@@ -327,7 +327,7 @@ function SnoozeMenu({ open, setOpen, disabled, snoozed, onSnooze }: { open: bool
       <DropdownMenu.Trigger asChild>
         <Button disabled={disabled} aria-label={t('conv.snooze')} aria-keyshortcuts="z">
           <Icon name="snooze" size={14} />
-          <span className="hidden lg:inline">{t('conv.snooze')}</span>
+          <span className="hidden 2xl:inline">{t('conv.snooze')}</span>
         </Button>
       </DropdownMenu.Trigger>
       <DropdownMenu.Portal>

@@ -64,7 +64,8 @@ export function Shell({ children }: { children: ReactNode }) {
   });
 
   const themeLabel = theme === 'light' ? t('nav.themeLight') : theme === 'dark' ? t('nav.themeDark') : t('nav.themeSystem');
-  const myTeams = teams.filter((tm) => !tm.memberIds || tm.memberIds.includes(me.member.id));
+  // My teams first; everyone sees every team, as anyone may pick up a team's work.
+  const myTeams = [...teams].sort((a, b) => Number(!!b.memberIds?.includes(me.member.id)) - Number(!!a.memberIds?.includes(me.member.id)));
 
   return (
     <div className="flex h-full min-h-0">

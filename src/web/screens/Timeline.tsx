@@ -2,62 +2,10 @@ import { memo } from 'react';
 import { Avatar } from '../components/Avatar';
 import { Icon, channelIcon } from '../components/Icon';
 import { t } from '../i18n';
+import { describeEvent } from '../lib/events';
 import { cleanHtml } from '../lib/sanitize';
 import { duration, fullTime, messageTime } from '../lib/time';
-import type { Member, Message, TimelineEvent, TimelineItem } from '../lib/types';
-
-function memberName(id: unknown, members: Member[]) {
-  return typeof id === 'string' ? (members.find((m) => m.id === id)?.name ?? t('event.someone')) : '';
-}
-
-function statusLabel(v: unknown) {
-  return typeof v === 'string' ? t(`status.${v}` as 'status.open') : String(v);
-}
-
-/** The sentences an event line says: one per change. */
-export function describeEvent(e: TimelineEvent, members: Member[], teams: { id: string; name: string }[]): string[] {
-  const actor = e.actorName ?? (e.actorMemberId ? t('event.someone') : t('event.system'));
-  if (e.type === 'conversation.created') return [t('event.created', { actor: e.actorName ?? t('msg.customer') })];
-  if (e.type === 'message.delivery') return [];
-  if (e.type === 'conversation.merged' || e.type === 'conversation.merge') return [t('event.merged', { actor })];
-  const changes = (e.data?.changes ?? {}) as Record<string, { from: unknown; to: unknown }>;
-  if (e.type !== 'conversation.updated' || !Object.keys(changes).length) return [t('event.other', { actor, type: e.type })];
-  const out: string[] = [];
-  for (const [field, { from, to }] of Object.entries(changes)) {
-    switch (field) {
-      case 'status':
-        out.push(t('event.status', { actor, to: statusLabel(to) }));
-        break;
-      case 'priority':
-        out.push(t('event.priority', { actor, to: t(`priority.${String(to)}` as 'priority.low') }));
-        break;
-      case 'assigneeId':
-        out.push(to ? t('event.assigned', { actor, to: memberName(to, members) }) : t('event.unassigned', { actor }));
-        break;
-      case 'teamId':
-        out.push(to ? t('event.team', { actor, to: teams.find((x) => x.id === to)?.name ?? '?' }) : t('event.noTeam', { actor }));
-        break;
-      case 'tags': {
-        const a = Array.isArray(from) ? (from as string[]) : [];
-        const b = Array.isArray(to) ? (to as string[]) : [];
-        const added = b.filter((x) => !a.includes(x));
-        const removed = a.filter((x) => !b.includes(x));
-        if (added.length) out.push(t('event.tagsAdded', { actor, tags: added.map((x) => `#${x}`).join(', ') }));
-        if (removed.length) out.push(t('event.tagsRemoved', { actor, tags: removed.map((x) => `#${x}`).join(', ') }));
-        break;
-      }
-      case 'subject':
-        out.push(t('event.subject', { actor, to: String(to ?? '') }));
-        break;
-      case 'snoozedUntil':
-        out.push(to ? t('event.snoozed', { actor, to: fullTime(String(to)) }) : t('event.woke', { actor }));
-        break;
-      default:
-        out.push(t('event.other', { actor, type: field }));
-    }
-  }
-  return out;
-}
+import type { Member, Message, TimelineItem } from '../lib/types';
 
 function Delivery({ m }: { m: Message }) {
   if (m.direction !== 'out') return null;
