@@ -244,14 +244,14 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
         <span className="text-xs text-ink-3">{t('composer.hint')}</span>
         <span className="flex-1" />
         {!note && (
-          <Select label={t('conv.status')} value={after} onChange={(e) => setAfter(e.target.value)}>
-            <option value="">{t('composer.send')}</option>
-            <option value="pending">{t('composer.sendAnd', { status: t('status.pending') })}</option>
-            <option value="solved">{t('composer.sendAnd', { status: t('status.solved') })}</option>
+          <Select label={t('composer.after')} value={after} onChange={(e) => setAfter(e.target.value)}>
+            <option value="">{t('composer.keepStatus')}</option>
+            <option value="pending">{t('composer.then', { status: t('status.pending') })}</option>
+            <option value="solved">{t('composer.then', { status: t('status.solved') })}</option>
           </Select>
         )}
         <Button variant="primary" disabled={busy || !text.trim()} onClick={() => void send()}>
-          {busy ? t('composer.sending') : note ? t('composer.addNote') : t('composer.send')}
+          {busy ? t('composer.sending') : note ? t('composer.addNote') : after ? t('composer.sendAnd', { status: t(`status.${after}` as 'status.open').toLowerCase() }) : t('composer.send')}
         </Button>
       </div>
     </div>

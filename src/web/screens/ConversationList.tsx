@@ -357,6 +357,8 @@ function BulkBar({ ids, members, onDone }: { ids: string[]; members: Member[]; o
   const qc = useQueryClient();
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [tagOpen, setTagOpen] = useState(false);
+  const [tagDraft, setTagDraft] = useState('');
   async function run(update: Record<string, unknown>) {
     setBusy(true);
     try {
@@ -413,15 +415,37 @@ function BulkBar({ ids, members, onDone }: { ids: string[]; members: Member[]; o
           </DropdownMenu.Content>
         </DropdownMenu.Portal>
       </DropdownMenu.Root>
-      <Button
-        disabled={busy}
-        onClick={() => {
-          const tag = window.prompt(t('bulk.addTagPrompt'))?.trim();
-          if (tag) void run({ addTags: [tag] });
-        }}
-      >
-        {t('bulk.addTag')}
-      </Button>
+      <Popover.Root open={tagOpen} onOpenChange={setTagOpen}>
+        <Popover.Trigger asChild>
+          <Button disabled={busy}>{t('bulk.addTag')}</Button>
+        </Popover.Trigger>
+        <Popover.Portal>
+          <Popover.Content align="start" sideOffset={4} className="z-50 rounded-md border border-line bg-raised p-2 shadow-lg">
+            <form
+              className="flex gap-1"
+              onSubmit={(e) => {
+                e.preventDefault();
+                const tag = tagDraft.trim().replace(/^#/, '');
+                setTagOpen(false);
+                setTagDraft('');
+                if (tag) void run({ addTags: [tag] });
+              }}
+            >
+              <input
+                autoFocus
+                aria-label={t('bulk.addTagPrompt')}
+                placeholder={t('bulk.addTagPrompt')}
+                value={tagDraft}
+                onChange={(e) => setTagDraft(e.target.value.replace(',', ''))}
+                className="h-8 w-40 rounded-md border border-line bg-canvas px-2 text-[13px]"
+              />
+              <Button type="submit" variant="primary">
+                {t('bulk.addTag')}
+              </Button>
+            </form>
+          </Popover.Content>
+        </Popover.Portal>
+      </Popover.Root>
       <Button variant="ghost" aria-label={t('bulk.clear')} onClick={onDone}>
         <Icon name="x" size={14} />
       </Button>
