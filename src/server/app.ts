@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -17,6 +18,7 @@ import { Dispatcher } from './core/events/dispatcher.js';
 import { outboundProcessor } from './core/events/processors/outbound.js';
 import { realtimeProcessor } from './core/events/processors/realtime.js';
 import { authenticate } from './core/http/authenticate.js';
+import { fileStorage } from './core/files/plugin.js';
 import { installErrorHandler } from './core/http/error-handler.js';
 import { sha256 } from './core/ids.js';
 import { loadInstanceSecret } from './core/instance-secret.js';
@@ -126,6 +128,8 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
     },
   });
   await app.register(cookie);
+  // Uploads (attachments, avatars): at most 10 files of 25 MB each per request; routes set lower limits.
+  await app.register(multipart, { limits: { fileSize: 25 * 1024 * 1024, files: 10, fields: 20, parts: 30 } });
   // What a deployment keeps in Redis lives under a prefix of its own, derived from the
   // instance secret that all its nodes share: deployments sharing one Redis (staging beside
   // production, test servers) never count sign-ins or broadcast events for each other.
@@ -156,6 +160,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
 
   // Heard's own plugins.
   await app.register(authenticate);
+  await app.register(fileStorage);
 
   // Routes.
   app.get('/healthz', { schema: { tags: ['Health'], summary: 'Liveness: 200 while the process serves' }, config: { public: true } }, async () => ({ ok: true }));

@@ -120,6 +120,18 @@ describe('authorization matrix', () => {
     return json(res) as { id: string };
   };
 
+  /** A multipart body with a tiny PNG, as the profile page uploads an avatar. */
+  const avatarUpload = () => {
+    const boundary = `----matrix${unique()}`;
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+    const payload = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`),
+      png,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    return { payload, contentType: `multipart/form-data; boundary=${boundary}` };
+  };
+
   const rows: Row[] = [
     // Auth
     { route: 'POST /api/v1/auth/login', allowed: [...EVERYONE, 'anonymous'], request: () => ({ method: 'POST', url: '/api/v1/auth/login', payload: { email: setup.email, password: PASSWORD } }) },
@@ -164,6 +176,25 @@ describe('authorization matrix', () => {
       allowed: ADMINS,
       request: () => ({ method: 'PATCH', url: `/api/v1/members/${spare.memberId}`, payload: { role: 'agent' } }),
     },
+    {
+      route: 'GET /api/v1/members/:id/avatar',
+      allowed: EVERYONE,
+      request: async () => {
+        const body = avatarUpload();
+        const res = await h.app.inject({ method: 'POST', url: '/api/v1/me/avatar', headers: { ...spare.headers, 'content-type': body.contentType }, payload: body.payload });
+        if (res.statusCode !== 200) throw new Error(res.body);
+        return { method: 'GET', url: `/api/v1/members/${spare.memberId}/avatar` };
+      },
+    },
+    {
+      route: 'POST /api/v1/me/avatar',
+      allowed: WRITERS.concat('light'),
+      request: (c) => {
+        const body = avatarUpload();
+        return { method: 'POST', url: '/api/v1/me/avatar', headers: { ...c.headers, 'content-type': body.contentType }, payload: body.payload };
+      },
+    },
+    { route: 'DELETE /api/v1/me/avatar', allowed: WRITERS.concat('light'), request: () => ({ method: 'DELETE', url: '/api/v1/me/avatar' }) },
     // Teams
     { route: 'GET /api/v1/teams', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/teams' }) },
     { route: 'GET /api/v1/teams/:id', allowed: EVERYONE, request: () => ({ method: 'GET', url: `/api/v1/teams/${team.id}` }) },

@@ -18,6 +18,9 @@ export const users = pgTable(
     email: text('email').notNull(),
     name: text('name').notNull(),
     passwordHash: text('password_hash'),
+    /** The avatar's bytes in the file store (their SHA-256), and their image type; null without an avatar. */
+    avatarFileId: text('avatar_file_id'),
+    avatarContentType: text('avatar_content_type'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('users_email_key').on(sql`lower(${t.email})`)],

@@ -5,6 +5,7 @@ import { hasScope } from '../../core/actor.js';
 import { inTransaction } from '../../core/context.js';
 import { SESSION_COOKIE } from '../../core/http/authenticate.js';
 import { sha256 } from '../../core/ids.js';
+import { avatarUrl } from '../members/avatar.js';
 import { changePassword, updateProfile } from './profile.js';
 import { login, logout, SESSION_DAYS, whoAmI } from './service.js';
 
@@ -49,7 +50,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   const me = async (actor: Actor, csrfToken: string | null) => {
     const r = await whoAmI(app.ctx.db, actor);
     return {
-      user: { id: r.u.id, email: r.u.email, name: r.u.name },
+      user: { id: r.u.id, email: r.u.email, name: r.u.name, avatarUrl: avatarUrl(r.m.id, r.u.avatarFileId) },
       member: { id: r.m.id, role: r.m.role, signature: r.m.signature },
       workspace: { id: r.w.id, name: r.w.name },
       via: actor.via,

@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { hasScope, isAdmin, ROLES } from '../../core/actor.js';
 import { inTransaction } from '../../core/context.js';
+import { Invalid } from '../../core/errors.js';
+import { AVATAR_MAX_BYTES, getAvatar, removeAvatar, setAvatar } from './avatar.js';
 import { addMember, getMember, listMembers, updateMember } from './service.js';
 
 const canAdmin = (a: Parameters<typeof isAdmin>[0] & Parameters<typeof hasScope>[0]) => isAdmin(a) && hasScope(a, 'admin');
@@ -57,4 +59,34 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => inTransaction(app.ctx, (tx) => updateMember(tx, req.actor!, req.params.id, req.body)),
   );
+
+  app.get(
+    '/members/:id/avatar',
+    { schema: { tags, summary: "A member's avatar image", params: z.object({ id: z.uuid() }) }, config: { allow: (a) => hasScope(a, 'read') } },
+    async (req, reply) => {
+      const avatar = await getAvatar(app.ctx.db, req.actor!, app.files, req.params.id);
+      // The URL carries the picture's version, so the browser may keep it; private: it is behind sign-in.
+      return reply.type(avatar.contentType).header('cache-control', 'private, max-age=86400').header('etag', avatar.etag).send(avatar.stream);
+    },
+  );
+
+  app.post(
+    '/me/avatar',
+    {
+      schema: { tags, summary: 'Set your avatar: multipart/form-data with one PNG, JPEG, WebP or GIF file of at most 2 MB', consumes: ['multipart/form-data'] },
+      config: { allow: (a) => hasScope(a, 'write') },
+    },
+    async (req) => {
+      if (!req.isMultipart()) throw new Invalid('file', 'send the image as multipart/form-data');
+      const part = await req.file({ limits: { fileSize: AVATAR_MAX_BYTES, files: 1 } });
+      if (!part) throw new Invalid('file', 'send an image file');
+      const bytes = await part.toBuffer();
+      return inTransaction(app.ctx, (tx) => setAvatar(tx, req.actor!, app.files, bytes));
+    },
+  );
+
+  app.delete('/me/avatar', { schema: { tags, summary: 'Remove your avatar' }, config: { allow: (a) => hasScope(a, 'write') } }, async (req, reply) => {
+    await inTransaction(app.ctx, (tx) => removeAvatar(tx, req.actor!));
+    return reply.code(204).send();
+  });
 };

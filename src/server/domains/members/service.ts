@@ -6,12 +6,23 @@ import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import { hashPassword } from '../../core/passwords.js';
 import { recordEvent } from '../../core/events/record-event.js';
 import { recordAudit } from '../audit/service.js';
+import { avatarUrl } from './avatar.js';
 import { findUserByEmail, normalizeEmail } from '../workspaces/service.js';
 
 export type MemberView = ReturnType<typeof presentMember>;
 
 export function presentMember(m: typeof members.$inferSelect, u: typeof users.$inferSelect, teamIds: string[] = []) {
-  return { id: m.id, email: u.email, name: u.name, role: m.role, active: m.active, signature: m.signature, teamIds, createdAt: m.createdAt };
+  return {
+    id: m.id,
+    email: u.email,
+    name: u.name,
+    role: m.role,
+    active: m.active,
+    signature: m.signature,
+    avatarUrl: avatarUrl(m.id, u.avatarFileId),
+    teamIds,
+    createdAt: m.createdAt,
+  };
 }
 
 async function teamIdsByMember(db: Executor, workspaceId: string) {
