@@ -11,5 +11,7 @@ export default defineConfig({
     hookTimeout: 180_000,
     pool: 'forks',
     fileParallelism: false,
+    // What a person sees can take a moment (a delivery, a realtime event): poll for it, never sleep.
+    expect: { poll: { timeout: 10_000, interval: 50 } },
   },
 });

@@ -1,6 +1,7 @@
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -75,6 +76,9 @@ export interface E2EHeard {
   /** An API token of the owner (read, write, admin), from `heard token create`. */
   ownerToken: string;
   engine: 'pglite' | 'postgres';
+  /** Where API channel inboxes send replies: a local endpoint that answers 200 and keeps what it got. */
+  callbackUrl: string;
+  callbacks: unknown[];
   /** Calls the REST API with a token; answers the status and the parsed body. */
   api<T = Record<string, unknown>>(method: string, pathname: string, body?: unknown, token?: string): Promise<{ status: number; body: T }>;
   /** Adds a member through the API (as the owner) who can sign in with a password. */
@@ -107,6 +111,17 @@ export async function startHeard(opts: StartOptions = {}): Promise<E2EHeard> {
     u.pathname = `/${dbName}`;
     databaseUrl = u.toString();
   }
+  const callbacks: unknown[] = [];
+  const sink = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      callbacks.push(body ? (JSON.parse(body) as unknown) : null);
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+  const callbackUrl = `http://127.0.0.1:${(sink.address() as net.AddressInfo).port}/heard`;
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -169,6 +184,8 @@ export async function startHeard(opts: StartOptions = {}): Promise<E2EHeard> {
     owner,
     ownerToken,
     engine: base ? 'postgres' : 'pglite',
+    callbackUrl,
+    callbacks,
     api,
     async addMember(role, name) {
       n += 1;
@@ -184,6 +201,8 @@ export async function startHeard(opts: StartOptions = {}): Promise<E2EHeard> {
         await exited;
         clearTimeout(timer);
       }
+      sink.closeAllConnections();
+      await new Promise((resolve) => sink.close(resolve));
       fs.rmSync(dataDir, { recursive: true, force: true });
       if (base && dbName) {
         const c = new pg.Client({ connectionString: base });
@@ -242,9 +261,9 @@ export async function customerWrites(heard: E2EHeard, inboxId: string, contact: 
   return r.body;
 }
 
-/** Creates an API channel inbox (as the owner) whose callbacks go nowhere that matters. */
+/** Creates an API channel inbox (as the owner) whose replies go to the harness's local endpoint. */
 export async function createInbox(heard: E2EHeard, name = 'Web chat bridge') {
-  const r = await heard.api<{ id: string }>('POST', '/inboxes', { name, channel: 'api', callbackUrl: `${heard.url}/healthz` });
+  const r = await heard.api<{ id: string }>('POST', '/inboxes', { name, channel: 'api', callbackUrl: heard.callbackUrl });
   if (r.status !== 201) throw new Error(`creating an inbox: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.id;
 }

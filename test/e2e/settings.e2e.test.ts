@@ -58,7 +58,7 @@ describe('settings', () => {
   it('creates an API inbox, shows and rotates its signing secret, and archives it', async () => {
     await section('Inboxes').click();
     await page.getByLabel('Name', { exact: true }).fill('Instagram bridge');
-    await page.getByLabel('Callback URL').first().fill(`${heard.url}/healthz`);
+    await page.getByLabel('Callback URL').first().fill(heard.callbackUrl);
     await page.getByRole('button', { name: 'Create API inbox' }).click();
     await page.getByRole('status').filter({ hasText: 'Inbox Instagram bridge is ready' }).waitFor();
     const card = page.getByRole('listitem', { name: 'Instagram bridge' });
