@@ -280,6 +280,15 @@ describe('authorization matrix', () => {
       allowed: WRITERS.concat('light'),
       request: async () => ({ method: 'POST', url: '/api/v1/conversations/bulk', payload: { ids: [await freshConversation()], update: { priority: 'high' } } }),
     },
+    {
+      route: 'DELETE /api/v1/messages/:id',
+      when: "another member's scheduled reply",
+      allowed: ADMINS,
+      request: async () => {
+        const res = await h.app.inject({ method: 'POST', url: `/api/v1/conversations/${conversationId}/messages`, headers: setup.headers, payload: { text: 'Later', sendAt: new Date(Date.now() + 3_600_000).toISOString() } });
+        return { method: 'DELETE', url: `/api/v1/messages/${json(res).id}` };
+      },
+    },
     // Canned responses: personal ones for everyone who writes, shared ones for admins
     { route: 'GET /api/v1/canned-responses', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/canned-responses' }) },
     { route: 'GET /api/v1/canned-responses/:id', allowed: EVERYONE, request: async () => ({ method: 'GET', url: `/api/v1/canned-responses/${(await sharedCannedResponse()).id}` }) },

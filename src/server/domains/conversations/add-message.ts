@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { conversations, inboxes, members, messages, noteMentions, users } from '../../db/schema/index.js';
 import type { Actor } from '../../core/actor.js';
@@ -77,7 +77,7 @@ export function answeredPatch(c: Pick<Conversation, 'firstResponseAt'>, at: Date
 /** Someone else replied after the message the agent last saw: 409 with those replies, so the agent reads them first. */
 async function refuseCollision(tx: Executor, actor: Actor, c: Conversation, lastSeenMessageId: string) {
   const [seen] = await tx
-    .select({ createdAt: messages.createdAt, id: messages.id })
+    .select({ id: messages.id })
     .from(messages)
     .where(and(eq(messages.id, lastSeenMessageId), eq(messages.conversationId, c.id)));
   if (!seen) throw new Invalid('lastSeenMessageId', 'no such message in this conversation');
@@ -90,7 +90,8 @@ async function refuseCollision(tx: Executor, actor: Actor, c: Conversation, last
         eq(messages.direction, 'out'),
         sql`${messages.authorMemberId} is distinct from ${actor.memberId}`,
         ne(messages.deliveryStatus, 'cancelled'),
-        or(gt(messages.createdAt, seen.createdAt), and(eq(messages.createdAt, seen.createdAt), gt(messages.id, seen.id))),
+        // Compared in SQL: the database keeps microseconds that a JavaScript Date would drop.
+        sql`(${messages.createdAt}, ${messages.id}) > (select s.created_at, s.id from ${messages} s where s.id = ${seen.id})`,
       ),
     )
     .orderBy(asc(messages.createdAt));

@@ -6,10 +6,12 @@ import { bulkUpdateConversations } from './bulk-update.js';
 import { listConversations } from './list-conversations.js';
 import { conversationPolicy } from './policy.js';
 import { markConversationRead } from './read-state.js';
+import { cancelScheduledReply } from './schedule-reply.js';
 import { BulkUpdateSchema, ConversationListQuerySchema, ConversationUpdateSchema, MessageCreateSchema } from './schema.js';
 import { getConversation, getTimeline, updateConversation } from './service.js';
 import { countViews } from './views.js';
 
+const messageParams = z.object({ id: z.uuid() });
 const params = z.object({ id: z.union([z.uuid(), z.string().regex(/^\d{1,9}$/)]).describe('The conversation id or its number') });
 
 export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -49,5 +51,10 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
       reply.code(201);
       return inTransaction(app.ctx, (tx) => addAgentMessage(tx, req.actor!, req.params.id, req.body));
     },
+  );
+  app.delete(
+    '/messages/:id',
+    { schema: { tags, summary: 'Cancel a scheduled reply before it is sent (its author or an admin)', params: messageParams }, config: write },
+    async (req) => inTransaction(app.ctx, (tx) => cancelScheduledReply(tx, req.actor!, req.params.id)),
   );
 };
