@@ -1,0 +1,128 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Account, createInbox, customerWrites, type E2EHeard, launchBrowser, newContext, screenshot, signIn, startHeard } from './harness.js';
+
+interface Conv {
+  id: string;
+  number: number;
+  status: string;
+  priority: string;
+  assigneeId: string | null;
+}
+
+describe('working a conversation', () => {
+  let heard: E2EHeard;
+  let browser: Browser;
+  let ctx: BrowserContext;
+  let page: Page;
+  let agent: Account & { id: string };
+  let inboxId: string;
+  let late: { conversationNumber: number; conversationId: string };
+  let refund: { conversationNumber: number; conversationId: string };
+
+  beforeAll(async () => {
+    heard = await startHeard();
+    agent = await heard.addMember('agent', 'Andy Agent');
+    inboxId = await createInbox(heard);
+    late = await customerWrites(heard, inboxId, { externalId: 'ann', name: 'Ann Lee' }, 'My order is late. It was due on Monday.', 'Late order');
+    refund = await customerWrites(heard, inboxId, { externalId: 'bob', name: 'Bob Stone' }, 'I would like a refund for the blue jacket.', 'Refund please');
+    browser = await launchBrowser();
+    ctx = await newContext(browser);
+    page = await ctx.newPage();
+    await signIn(page, heard, heard.owner);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await heard?.stop();
+  });
+
+  const conversation = async (id: string) => (await heard.api<Conv>('GET', `/conversations/${id}`)).body;
+  const timeline = (p: Page) => p.getByRole('list', { name: 'Conversation history' });
+  /** Waits until the conversation with this subject is open: its region and its heading. */
+  const opened = (p: Page, subject: string) => p.getByRole('region', { name: subject }).getByRole('heading', { level: 1, name: subject }).waitFor();
+
+  it('opens a conversation from the list and shows what the customer wrote', async () => {
+    await page.goto(`${heard.url}/app/inbox/open`);
+    await page.getByRole('option', { name: /Late order/ }).click();
+    await opened(page, 'Late order');
+    await timeline(page).getByRole('article', { name: 'Ann Lee' }).getByText('My order is late. It was due on Monday.').waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/app/inbox/open/${late.conversationNumber}`);
+    await screenshot(page, 'conversation-light-1280');
+  });
+
+  it('sends a reply, which appears in the timeline and is stored as outgoing', async () => {
+    await page.getByRole('textbox', { name: 'Reply' }).fill('Hi Ann, it ships today.');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const reply = timeline(page).getByRole('article', { name: heard.owner.name }).filter({ hasText: 'Hi Ann, it ships today.' });
+    await reply.waitFor();
+    // Delivered to the channel's bridge, and the timeline says so when the delivery is done.
+    await expect.poll(() => JSON.stringify(heard.callbacks)).toContain('Hi Ann, it ships today.');
+    await reply.getByText('Sent', { exact: true }).waitFor();
+    const tl = await heard.api<{ items: { type: string; message?: { direction: string; text: string } }[] }>('GET', `/conversations/${late.conversationId}/timeline`);
+    expect(tl.body.items.some((i) => i.message?.direction === 'out' && i.message.text.startsWith('Hi Ann, it ships today.'))).toBe(true);
+  });
+
+  it('adds an internal note, shown as a note', async () => {
+    await page.getByRole('group', { name: 'Reply or note' }).getByRole('button', { name: 'Note' }).click();
+    await page.getByRole('textbox', { name: 'Note' }).fill('Carrier confirmed the delay.');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await timeline(page).getByRole('article', { name: `Internal note: ${heard.owner.name}` }).getByText('Carrier confirmed the delay.').waitFor();
+  });
+
+  it('assigns the conversation to a teammate', async () => {
+    const assignee = page.getByRole('combobox', { name: 'Assignee' });
+    await assignee.selectOption({ label: 'Andy Agent' });
+    await expect.poll(async () => (await conversation(late.conversationId)).assigneeId).toBe(agent.id);
+    expect(await assignee.inputValue()).toBe(agent.id);
+  });
+
+  it('solves it, and can reopen it', async () => {
+    await page.getByRole('button', { name: 'Solve' }).click();
+    await page.getByRole('button', { name: 'Reopen' }).waitFor();
+    await expect.poll(async () => (await conversation(late.conversationId)).status).toBe('solved');
+    await page.getByRole('button', { name: 'Reopen' }).click();
+    await page.getByRole('button', { name: 'Solve' }).waitFor();
+    await expect.poll(async () => (await conversation(late.conversationId)).status).toBe('open');
+  });
+
+  it('finds a conversation with Ctrl+K and opens it', async () => {
+    await page.keyboard.press('Control+k');
+    const search = page.getByRole('combobox', { name: 'Search conversations and contacts' });
+    await search.fill('refund');
+    await page.getByRole('option', { name: /Refund please/ }).waitFor();
+    await search.press('Enter');
+    await opened(page, 'Refund please');
+    expect(new URL(page.url()).pathname).toBe(`/app/inbox/open/${refund.conversationNumber}`);
+  });
+
+  it("shows a second agent's change and a customer's new message live, without reloading", async () => {
+    const other = await newContext(browser);
+    const andy = await other.newPage();
+    await signIn(andy, heard, agent);
+    await andy.goto(`${heard.url}/app/inbox/open/${refund.conversationNumber}`);
+    await opened(andy, 'Refund please');
+    await page.goto(`${heard.url}/app/inbox/open/${refund.conversationNumber}`);
+    await opened(page, 'Refund please');
+
+    await page.getByRole('combobox', { name: 'Priority' }).selectOption('urgent');
+    await expect.poll(() => andy.getByRole('combobox', { name: 'Priority' }).inputValue()).toBe('urgent');
+
+    await customerWrites(heard, inboxId, { externalId: 'bob', name: 'Bob Stone' }, 'Any news about my refund?');
+    await timeline(andy).getByText('Any news about my refund?').waitFor();
+    await timeline(page).getByText('Any news about my refund?').waitFor();
+    await other.close();
+  });
+
+  it('looks right in dark, and at 1024 wide', async () => {
+    for (const [colorScheme, width] of [['dark', 1280], ['light', 1024], ['dark', 1024]] as const) {
+      const c = await newContext(browser, { colorScheme, width });
+      const p = await c.newPage();
+      await signIn(p, heard, heard.owner);
+      await p.goto(`${heard.url}/app/inbox/open/${late.conversationNumber}`);
+      await timeline(p).getByText('Carrier confirmed the delay.').waitFor();
+      await screenshot(p, `conversation-${colorScheme}-${width}`);
+      await c.close();
+    }
+  });
+});
