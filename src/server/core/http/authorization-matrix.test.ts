@@ -132,6 +132,13 @@ describe('authorization matrix', () => {
     return { payload, contentType: `multipart/form-data; boundary=${boundary}` };
   };
 
+  /** A new invitation by link, made by an owner. */
+  const newInvite = async () => {
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/members/invites', headers: setup.headers, payload: { email: `inv-${unique()}@example.test` } });
+    if (res.statusCode !== 201) throw new Error(res.body);
+    return json(res) as { id: string; url: string };
+  };
+
   const rows: Row[] = [
     // Auth
     { route: 'POST /api/v1/auth/login', allowed: [...EVERYONE, 'anonymous'], request: () => ({ method: 'POST', url: '/api/v1/auth/login', payload: { email: setup.email, password: PASSWORD } }) },
@@ -195,6 +202,14 @@ describe('authorization matrix', () => {
       },
     },
     { route: 'DELETE /api/v1/me/avatar', allowed: WRITERS.concat('light'), request: () => ({ method: 'DELETE', url: '/api/v1/me/avatar' }) },
+    { route: 'GET /api/v1/members/invites', allowed: ADMINS, request: () => ({ method: 'GET', url: '/api/v1/members/invites' }) },
+    { route: 'POST /api/v1/members/invites', allowed: ADMINS, request: () => ({ method: 'POST', url: '/api/v1/members/invites', payload: { email: `inv-${unique()}@example.test` } }) },
+    { route: 'DELETE /api/v1/members/invites/:id', allowed: ADMINS, request: async () => ({ method: 'DELETE', url: `/api/v1/members/invites/${(await newInvite()).id}` }) },
+    {
+      route: 'POST /api/v1/auth/accept-invite',
+      allowed: [...EVERYONE, 'anonymous'],
+      request: async () => ({ method: 'POST', url: '/api/v1/auth/accept-invite', payload: { token: new URL((await newInvite()).url).searchParams.get('token'), name: 'Invitee', password: PASSWORD } }),
+    },
     // Teams
     { route: 'GET /api/v1/teams', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/teams' }) },
     { route: 'GET /api/v1/teams/:id', allowed: EVERYONE, request: () => ({ method: 'GET', url: `/api/v1/teams/${team.id}` }) },

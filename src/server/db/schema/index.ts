@@ -4,3 +4,4 @@ export * from './contacts.js';
 export * from './conversations.js';
 export * from './canned-responses.js';
 export * from './tags.js';
+export * from './invites.js';

@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Actor } from '../../core/actor.js';
@@ -6,10 +7,23 @@ import { inTransaction } from '../../core/context.js';
 import { SESSION_COOKIE } from '../../core/http/authenticate.js';
 import { sha256 } from '../../core/ids.js';
 import { avatarUrl } from '../members/avatar.js';
+import { acceptInvite } from '../members/invites.js';
 import { changePassword, updateProfile } from './profile.js';
 import { login, logout, SESSION_DAYS, whoAmI } from './service.js';
 
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
+  /** Sets the session cookie and answers with what the app needs to write (the CSRF token). */
+  const startSession = (reply: FastifyReply, s: { token: string; csrfToken: string; memberId: string; workspaceId: string }) => {
+    reply.setCookie(SESSION_COOKIE, s.token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: app.ctx.config.secureCookies,
+      maxAge: SESSION_DAYS * 86_400,
+    });
+    return { memberId: s.memberId, workspaceId: s.workspaceId, csrfToken: s.csrfToken };
+  };
+
   app.post(
     '/auth/login',
     {
@@ -22,14 +36,30 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const s = await login(app.ctx.db, req.body);
-      reply.setCookie(SESSION_COOKIE, s.token, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: app.ctx.config.secureCookies,
-        maxAge: SESSION_DAYS * 86_400,
+      return startSession(reply, s);
+    },
+  );
+
+  app.post(
+    '/auth/accept-invite',
+    {
+      schema: {
+        tags: ['Auth'],
+        summary: 'Join a workspace from an invitation link; signs in like login',
+        body: z.object({
+          token: z.string().min(1).max(200),
+          name: z.string().trim().min(1).max(200),
+          password: z.string().min(8, 'must be at least 8 characters').max(1000),
+        }),
+      },
+      config: { public: true, rateLimit: { max: app.ctx.config.HEARD_LOGIN_RATE_LIMIT, timeWindow: '1 minute' } },
+    },
+    async (req, reply) => {
+      const s = await inTransaction(app.ctx, async (tx) => {
+        const joined = await acceptInvite(tx, req.body);
+        return login(tx, { email: joined.email, password: req.body.password, workspaceId: joined.workspaceId });
       });
-      return { memberId: s.memberId, workspaceId: s.workspaceId, csrfToken: s.csrfToken };
+      return startSession(reply, s);
     },
   );
 

@@ -4,6 +4,7 @@ import { hasScope, isAdmin, ROLES } from '../../core/actor.js';
 import { inTransaction } from '../../core/context.js';
 import { Invalid } from '../../core/errors.js';
 import { AVATAR_MAX_BYTES, getAvatar, removeAvatar, setAvatar } from './avatar.js';
+import { createInvite, listInvites, revokeInvite } from './invites.js';
 import { addMember, getMember, listMembers, updateMember } from './service.js';
 
 const canAdmin = (a: Parameters<typeof isAdmin>[0] & Parameters<typeof hasScope>[0]) => isAdmin(a) && hasScope(a, 'admin');
@@ -87,6 +88,31 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete('/me/avatar', { schema: { tags, summary: 'Remove your avatar' }, config: { allow: (a) => hasScope(a, 'write') } }, async (req, reply) => {
     await inTransaction(app.ctx, (tx) => removeAvatar(tx, req.actor!));
+    return reply.code(204).send();
+  });
+
+  app.get('/members/invites', { schema: { tags, summary: 'Open invitations (admins)' }, config: { allow: canAdmin } }, async (req) => ({
+    items: await listInvites(app.ctx.db, req.actor!),
+  }));
+
+  app.post(
+    '/members/invites',
+    {
+      schema: {
+        tags,
+        summary: 'Invite someone by link (admins): answers with the link, valid for 7 days and shown only here',
+        body: z.object({ email: z.email().max(320), role: z.enum(ROLES).default('agent'), name: z.string().trim().min(1).max(200).optional() }),
+      },
+      config: { allow: canAdmin },
+    },
+    async (req, reply) => {
+      reply.code(201);
+      return inTransaction(app.ctx, (tx) => createInvite(tx, req.actor!, app.ctx.config.publicUrl, req.body));
+    },
+  );
+
+  app.delete('/members/invites/:id', { schema: { tags, summary: 'Revoke an invitation (admins)', params: z.object({ id: z.uuid() }) }, config: { allow: canAdmin } }, async (req, reply) => {
+    await inTransaction(app.ctx, (tx) => revokeInvite(tx, req.actor!, req.params.id));
     return reply.code(204).send();
   });
 };
