@@ -41,6 +41,8 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
   const area = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const typingAt = useRef(0);
+  const typingStop = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => () => void (typingStop.current && clearTimeout(typingStop.current)), []);
 
   useImperativeHandle(ref, () => ({
     focus(m) {
@@ -64,11 +66,17 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
     setText(v);
     setMention(mentionAt(v, caret));
     setMentionIndex(0);
+    // Others see that I am writing a reply; it stops showing after a pause.
     const now = Date.now();
     if (mode === 'reply' && now - typingAt.current > 3000) {
       typingAt.current = now;
       announceViewing(conversation.id, true);
     }
+    if (typingStop.current) clearTimeout(typingStop.current);
+    typingStop.current = setTimeout(() => {
+      typingAt.current = 0;
+      announceViewing(conversation.id, false);
+    }, 5000);
   }
 
   function insertMention(m: Member) {
@@ -127,7 +135,8 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
       void qc.invalidateQueries({ queryKey: qk.views });
     } catch (e) {
       if (e instanceof ApiError && e.status === 409 && Array.isArray(e.body.newerMessages)) {
-        const names = [...new Set((e.body.newerMessages as { authorName?: string }[]).map((m) => m.authorName).filter(Boolean))].join(', ') || t('event.someone');
+        const newer = e.body.newerMessages as { authorName?: string | null; authorMemberId?: string | null }[];
+        const names = [...new Set(newer.map((m) => m.authorName ?? members.find((x) => x.id === m.authorMemberId)?.name).filter(Boolean))].join(', ') || t('event.someone');
         setCollision(t('composer.collision', { names }));
         void qc.invalidateQueries({ queryKey: ['timeline'] });
       } else setError(e instanceof ApiError && e.status === 403 ? t('error.forbidden') : (e as Error).message);

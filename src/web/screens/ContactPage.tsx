@@ -6,7 +6,7 @@ export function ContactPage() {
   const { id } = useParams();
   return (
     <div className="flex flex-1 justify-center overflow-y-auto bg-canvas p-6">
-      <div className="w-full max-w-md overflow-hidden rounded-xl border border-line [&>aside]:w-full [&>aside]:border-l-0">{id && <ContactSidebar contactId={id} />}</div>
+      <div className="h-fit w-full max-w-md self-start overflow-hidden rounded-xl border border-line [&>aside]:w-full [&>aside]:border-l-0">{id && <ContactSidebar contactId={id} />}</div>
     </div>
   );
 }

@@ -41,7 +41,7 @@ export function ContactSidebar({ contactId, currentNumber }: { contactId: string
             <ul className="flex flex-col gap-0.5">
               {c.identities.map((i) => (
                 <li key={i.id} className="flex gap-2">
-                  <span className="w-12 shrink-0 text-ink-3">{i.kind}</span>
+                  <span className="w-16 shrink-0 text-ink-3">{i.kind}</span>
                   <span className="min-w-0 truncate select-all" title={i.value}>
                     {i.value}
                   </span>

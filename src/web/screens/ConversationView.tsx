@@ -50,7 +50,7 @@ function useWide() {
   );
 }
 
-export function ConversationView({ number, backTo }: { number: number; backTo: string }) {
+export function ConversationView({ number, backTo, onSolved }: { number: number; backTo: string; onSolved?: () => void }) {
   const timeline = useTimeline(String(number));
   const members = useMembers().data ?? [];
   const teams = useTeams().data ?? [];
@@ -97,13 +97,21 @@ export function ConversationView({ number, backTo }: { number: number; backTo: s
   }, [items?.length]);
 
   const patch = (p: ConversationPatch) => c && update.mutate({ id: c.id, patch: p });
+  // Light members change only what is assigned to them (the server says so too).
+  const canChange = !!c && (me.member.role !== 'light' || c.assigneeId === me.member.id);
+  // Solving is the end of the work here: the next conversation of the list opens.
+  const toggleSolved = () => {
+    if (!c) return;
+    if (c.status === 'solved') return patch({ status: 'open' });
+    update.mutate({ id: c.id, patch: { status: 'solved' } }, { onSuccess: () => onSolved?.() });
+  };
 
   useShortcuts((action) => {
     if (!c) return false;
     if (action === 'reply') return composer.current?.focus('reply'), true;
     if (action === 'note') return composer.current?.focus('note'), true;
     if (action === 'assignMe') return patch({ assigneeId: me.member.id }), true;
-    if (action === 'solve') return patch({ status: c.status === 'solved' ? 'open' : 'solved' }), true;
+    if (action === 'solve') return canChange && toggleSolved(), true;
     if (action === 'snooze') return setSnoozeOpen(true), true;
     return false;
   });
@@ -126,8 +134,6 @@ export function ConversationView({ number, backTo }: { number: number; backTo: s
   const others = (viewers.get(c.id) ?? []).filter((v) => v.memberId !== me.member.id);
   const nameOf = (id: string) => members.find((m) => m.id === id)?.name ?? t('event.someone');
   const typing = others.filter((v) => v.typing);
-  const light = me.member.role === 'light';
-  const canChange = !light || c.assigneeId === me.member.id;
   const snoozed = c.snoozedUntil && new Date(c.snoozedUntil) > new Date();
 
   return (
@@ -164,7 +170,7 @@ export function ConversationView({ number, backTo }: { number: number; backTo: s
               <Button
                 variant={c.status === 'solved' ? 'default' : 'primary'}
                 disabled={!canChange}
-                onClick={() => patch({ status: c.status === 'solved' ? 'open' : 'solved' })}
+                onClick={toggleSolved}
                 aria-keyshortcuts="s"
               >
                 <Icon name="check" size={14} />

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { t } from '../i18n';
-import { useConversationList, useInboxes, useTeams } from '../lib/queries';
+import { useConversationList, useInboxes, useTeams, useViewCounts } from '../lib/queries';
 import { useShortcuts } from '../lib/shortcuts';
 import { filtersFromSearch, isViewId, viewQuery, type ViewId } from '../lib/views';
 import { ConversationList } from './ConversationList';
@@ -28,6 +28,12 @@ export function InboxPage() {
     : view.startsWith('inbox:')
       ? (inboxes.find((x) => `inbox:${x.id}` === view)?.name ?? t('nav.inboxes'))
       : t(`view.${view}` as 'view.mine');
+
+  const counts = useViewCounts().data;
+  useEffect(() => {
+    const n = counts?.[view];
+    document.title = n ? `(${n}) ${title} · ${t('app.name')}` : `${title} · ${t('app.name')}`;
+  }, [counts, view, title]);
 
   // The keyboard cursor follows the open conversation.
   useEffect(() => {
@@ -80,7 +86,17 @@ export function InboxPage() {
       </section>
       <div className={`${number === undefined ? 'hidden md:flex' : 'flex'} min-w-0 flex-1`}>
         {number !== undefined ? (
-          <ConversationView key={number} number={number} backTo={`/inbox/${view}${qs}`} />
+          <ConversationView
+            key={number}
+            number={number}
+            backTo={`/inbox/${view}${qs}`}
+            onSolved={() => {
+              const i = items.findIndex((x) => x.number === number);
+              const next = items[i + 1] ?? items[i - 1];
+              if (next && next.number !== number) open(next.number);
+              else navigate(`/inbox/${view}${qs}`);
+            }}
+          />
         ) : (
           <div className="flex flex-1 flex-col items-center justify-center gap-1 text-center text-ink-3">
             <p className="font-medium text-ink-2">{t('conv.none')}</p>
