@@ -38,6 +38,16 @@ describe('settings', () => {
     expect(me.body.member.signature).toBe('Olivia, Customer Care');
   });
 
+  it('uploads a picture, shown instead of the initials, and removes it', async () => {
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+    await page.getByLabel('Choose a picture').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: png });
+    const picture = page.getByRole('img', { name: 'Your picture' });
+    await picture.waitFor();
+    await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
+    await page.getByRole('button', { name: 'Remove', exact: true }).click();
+    await expect.poll(() => picture.count()).toBe(0);
+  });
+
   it('adds a member, changes the role and deactivates them', async () => {
     await section('Members').click();
     await expect.poll(() => heading(page).textContent()).toBe('Members');
@@ -141,5 +151,29 @@ describe('an admin page opened by an agent', () => {
     expect(await page.getByRole('button', { name: 'Create team' }).count()).toBe(0);
     await screenshot(page, 'settings-audit-refused-light-1280');
     await ctx.close();
+  });
+
+  it('lets an agent change their own password: a wrong current one is refused, the new one signs in', async () => {
+    const agent = await heard.addMember('agent', 'Alma Agent');
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    await signIn(page, heard, agent);
+    await page.goto(`${heard.url}/app/settings/profile`);
+    const form = page.getByRole('form', { name: 'Password' });
+    await form.getByLabel('Current password').fill('not my password');
+    await form.getByLabel('New password', { exact: true }).fill('a brand new passphrase');
+    await form.getByLabel('New password again').fill('a brand new passphrase');
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await expect.poll(() => form.getByRole('alert').textContent()).toBe('Current password: is not your current password');
+    await form.getByLabel('Current password').fill(agent.password);
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await form.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await ctx.close();
+
+    const again = await newContext(browser);
+    const p = await again.newPage();
+    await signIn(p, heard, { ...agent, password: 'a brand new passphrase' });
+    await p.getByRole('navigation', { name: 'Conversation views' }).waitFor();
+    await again.close();
   });
 });

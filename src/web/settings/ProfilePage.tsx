@@ -1,60 +1,185 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useRef, useState } from 'react';
+import { Avatar } from '../components/Avatar';
 import { t } from '../i18n';
+import { api } from '../lib/api';
 import { qk } from '../lib/queries';
 import { useSession } from '../lib/session';
 import { send, useWrite } from './data';
 import { cls, ErrorNote, SettingsPage } from './ui';
 
-/** Your own name and reply signature (PATCH /members/:me). */
-export default function ProfilePage() {
+function Saved({ show }: { show: boolean }) {
+  if (!show) return null;
+  return (
+    <span role="status" className="text-sm text-ok">
+      {t('settings.saved')}
+    </span>
+  );
+}
+
+/** Your name and reply signature (PATCH /me). */
+function NameAndSignature() {
   const me = useSession();
-  const qc = useQueryClient();
   const [name, setName] = useState(me.user.name);
   const [signature, setSignature] = useState(me.member.signature ?? '');
   const [saved, setSaved] = useState(false);
-  const save = useWrite((body: { name: string; signature: string }) => send('PATCH', `/members/${me.member.id}`, body), [qk.members]);
+  const save = useWrite((body: { name: string; signature: string }) => send('PATCH', '/me', body), [qk.me, qk.members]);
   function submit(e: FormEvent) {
     e.preventDefault();
     setSaved(false);
-    save.mutate(
-      { name, signature },
+    save.mutate({ name, signature }, { onSuccess: () => setSaved(true) });
+  }
+  return (
+    <form onSubmit={submit} aria-label={t('settings.profile.title')} className={`${cls.card} space-y-4 p-4`}>
+      <div>
+        <label className={cls.label} htmlFor="profile-name">
+          {t('settings.profile.name')}
+        </label>
+        <input id="profile-name" required className={cls.input} value={name} onChange={(e) => setName(e.target.value)} />
+      </div>
+      <div>
+        <label className={cls.label} htmlFor="profile-signature">
+          {t('settings.profile.signature')}
+        </label>
+        <textarea id="profile-signature" rows={4} className={cls.input} value={signature} onChange={(e) => setSignature(e.target.value)} />
+        <p className="mt-1 text-xs text-ink-3">{t('settings.profile.signatureHint')}</p>
+      </div>
+      <ErrorNote error={save.error} />
+      <div className="flex items-center gap-3">
+        <button type="submit" className={cls.primary} disabled={save.isPending}>
+          {t('settings.save')}
+        </button>
+        <Saved show={saved} />
+      </div>
+    </form>
+  );
+}
+
+/** Your picture (POST/DELETE /me/avatar); without one, your initials. */
+function Picture() {
+  const me = useSession();
+  const qc = useQueryClient();
+  const input = useRef<HTMLInputElement>(null);
+  const avatarUrl = (me.user as { avatarUrl?: string | null }).avatarUrl;
+  const upload = useWrite(
+    (file: File) => {
+      const form = new FormData();
+      form.append('file', file);
+      return api('/me/avatar', { method: 'POST', form });
+    },
+    [qk.me, qk.members],
+  );
+  const remove = useWrite(() => send('DELETE', '/me/avatar'), [qk.me, qk.members]);
+  return (
+    <div className={`${cls.card} p-4`}>
+      <h2 className="mb-3 text-sm font-semibold">{t('settings.profile.avatar')}</h2>
+      <div className="flex items-center gap-4">
+        {avatarUrl ? <img src={avatarUrl} alt={t('settings.profile.avatarAlt')} width={56} height={56} className="h-14 w-14 rounded-full object-cover" /> : <Avatar name={me.user.name} size={56} />}
+        <input
+          ref={input}
+          type="file"
+          accept="image/png,image/jpeg,image/webp,image/gif"
+          aria-label={t('settings.profile.avatarChoose')}
+          className="hidden"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            if (file) upload.mutate(file, { onSettled: () => void qc.invalidateQueries({ queryKey: qk.me }) });
+            e.target.value = '';
+          }}
+        />
+        <button type="button" className={cls.secondary} disabled={upload.isPending} onClick={() => input.current?.click()}>
+          {t('settings.profile.avatarUpload')}
+        </button>
+        {avatarUrl && (
+          <button type="button" className={cls.danger} disabled={remove.isPending} onClick={() => remove.mutate(undefined)}>
+            {t('settings.profile.avatarRemove')}
+          </button>
+        )}
+      </div>
+      <p className="mt-2 text-xs text-ink-3">{t('settings.profile.avatarHint')}</p>
+      <ErrorNote error={upload.error ?? remove.error} />
+    </div>
+  );
+}
+
+/** A new password (POST /me/password): the current one is asked again; other sessions end. */
+function Password() {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [saved, setSaved] = useState(false);
+  const change = useWrite((body: { currentPassword: string; newPassword: string }) => send('POST', '/me/password', body), []);
+  const mismatch = repeat !== '' && next !== repeat;
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    if (mismatch) return;
+    setSaved(false);
+    change.mutate(
+      { currentPassword: current, newPassword: next },
       {
-        onSuccess: async () => {
-          await qc.invalidateQueries({ queryKey: qk.me });
+        onSuccess: () => {
           setSaved(true);
+          setCurrent('');
+          setNext('');
+          setRepeat('');
         },
       },
     );
   }
   return (
+    <form onSubmit={submit} aria-label={t('settings.profile.password')} className={`${cls.card} space-y-3 p-4`}>
+      <h2 className="text-sm font-semibold">{t('settings.profile.password')}</h2>
+      <div>
+        <label className={cls.label} htmlFor="password-current">
+          {t('settings.profile.passwordCurrent')}
+        </label>
+        <input id="password-current" type="password" autoComplete="current-password" required className={cls.input} value={current} onChange={(e) => setCurrent(e.target.value)} />
+      </div>
+      <div className="grid grid-cols-2 gap-3">
+        <div>
+          <label className={cls.label} htmlFor="password-new">
+            {t('settings.profile.passwordNew')}
+          </label>
+          <input id="password-new" type="password" autoComplete="new-password" minLength={8} required className={cls.input} value={next} onChange={(e) => setNext(e.target.value)} />
+        </div>
+        <div>
+          <label className={cls.label} htmlFor="password-repeat">
+            {t('settings.profile.passwordRepeat')}
+          </label>
+          <input
+            id="password-repeat"
+            type="password"
+            autoComplete="new-password"
+            required
+            aria-invalid={mismatch}
+            className={cls.input}
+            value={repeat}
+            onChange={(e) => setRepeat(e.target.value)}
+          />
+        </div>
+      </div>
+      {mismatch && <p className="text-sm text-danger">{t('settings.profile.passwordMismatch')}</p>}
+      <ErrorNote error={change.error} labels={{ currentPassword: t('settings.profile.passwordCurrent'), newPassword: t('settings.profile.passwordNew') }} />
+      <p className="text-xs text-ink-3">{t('settings.profile.passwordHint')}</p>
+      <div className="flex items-center gap-3">
+        <button type="submit" className={cls.primary} disabled={change.isPending || mismatch}>
+          {t('settings.profile.passwordSubmit')}
+        </button>
+        <Saved show={saved} />
+      </div>
+    </form>
+  );
+}
+
+export default function ProfilePage() {
+  const me = useSession();
+  return (
     <SettingsPage title={t('settings.profile.title')} description={t('settings.profile.description', { email: me.user.email })}>
-      <form onSubmit={submit} className={`${cls.card} max-w-xl space-y-4 p-4`}>
-        <div>
-          <label className={cls.label} htmlFor="profile-name">
-            {t('settings.profile.name')}
-          </label>
-          <input id="profile-name" required className={cls.input} value={name} onChange={(e) => setName(e.target.value)} />
-        </div>
-        <div>
-          <label className={cls.label} htmlFor="profile-signature">
-            {t('settings.profile.signature')}
-          </label>
-          <textarea id="profile-signature" rows={4} className={cls.input} value={signature} onChange={(e) => setSignature(e.target.value)} />
-          <p className="mt-1 text-xs text-ink-3">{t('settings.profile.signatureHint')}</p>
-        </div>
-        <ErrorNote error={save.error} />
-        <div className="flex items-center gap-3">
-          <button type="submit" className={cls.primary} disabled={save.isPending}>
-            {t('settings.save')}
-          </button>
-          {saved && (
-            <span role="status" className="text-sm text-ok">
-              {t('settings.saved')}
-            </span>
-          )}
-        </div>
-      </form>
+      <div className="max-w-xl space-y-5">
+        <NameAndSignature />
+        <Picture />
+        <Password />
+      </div>
     </SettingsPage>
   );
 }

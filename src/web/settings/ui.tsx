@@ -42,23 +42,23 @@ export function SettingsPage({ title, description, actions, children }: { title:
   );
 }
 
-/** The message for a failed request: the admin-role refusal, the fields at fault, or the server's detail. */
-export function errorText(e: unknown): string {
+/** The message for a failed request: the admin-role refusal, the fields at fault (by their labels when given), or the server's detail. */
+export function errorText(e: unknown, labels: Record<string, string> = {}): string {
   if (e instanceof ApiError) {
     if (e.status === 403) return t('settings.needAdmin');
     if (e.status === 0) return t('error.network');
     if (e.status === 409) return e.detail || t('error.conflict');
-    if (e.errors.length) return e.errors.map((x) => `${x.field}: ${x.reason}`).join('; ');
+    if (e.errors.length) return e.errors.map((x) => `${labels[x.field.replace(/^body\./, '')] ?? x.field}: ${x.reason}`).join('; ');
     return e.detail;
   }
   return e instanceof Error ? e.message : String(e);
 }
 
-export function ErrorNote({ error }: { error: unknown }) {
+export function ErrorNote({ error, labels }: { error: unknown; labels?: Record<string, string> }) {
   if (!error) return null;
   return (
     <p role="alert" className="my-3 rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">
-      {errorText(error)}
+      {errorText(error, labels)}
     </p>
   );
 }
