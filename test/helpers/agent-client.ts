@@ -17,14 +17,29 @@ export interface Presence {
   online: boolean;
 }
 
+/** Who has a conversation open: `conversation:viewers`, sent to the workspace. */
+export interface Viewers {
+  conversationId: string;
+  viewers: { memberId: string; typing: boolean }[];
+}
+
+/** The server's answer to `conversation:view`. */
+export type ViewAck = { ok: true; viewers: Viewers['viewers'] } | { error: string };
+
 /** A connected agent socket that records what it receives, so a test can wait for it or assert its absence. */
 export interface AgentClient {
   socket: Socket;
   events: AgentEvent[];
   presence: Presence[];
+  viewers: Viewers[];
   /** The first event received so far or later that matches; rejects after `ms`. */
   waitForEvent(match: (e: AgentEvent) => boolean, ms?: number): Promise<AgentEvent>;
   waitForPresence(match: (p: Presence) => boolean, ms?: number): Promise<Presence>;
+  waitForViewers(match: (v: Viewers) => boolean, ms?: number): Promise<Viewers>;
+  /** Opens (or types in) a conversation: `conversation:view`, resolved with the server's ack. */
+  view(conversationId: string, typing?: boolean, ms?: number): Promise<ViewAck>;
+  /** Closes the conversation it has open: `conversation:leave`. */
+  leaveConversation(ms?: number): Promise<{ ok: true }>;
   /** The member ids online in the workspace, as the server answers `presence:list`. */
   presenceList(ms?: number): Promise<string[]>;
   close(): void;
@@ -45,6 +60,7 @@ export function connectAgent(baseUrl: string, cookie?: string, ms = 5_000, heade
   });
   const events: AgentEvent[] = [];
   const presence: Presence[] = [];
+  const viewers: Viewers[] = [];
   const waiters = new Set<() => void>();
   const notify = () => waiters.forEach((w) => w());
   socket.on('event', (e: AgentEvent) => {
@@ -53,6 +69,10 @@ export function connectAgent(baseUrl: string, cookie?: string, ms = 5_000, heade
   });
   socket.on('presence', (p: Presence) => {
     presence.push(p);
+    notify();
+  });
+  socket.on('conversation:viewers', (v: Viewers) => {
+    viewers.push(v);
     notify();
   });
 
@@ -81,8 +101,12 @@ export function connectAgent(baseUrl: string, cookie?: string, ms = 5_000, heade
     socket,
     events,
     presence,
+    viewers,
     waitForEvent: (match, timeoutMs = 3_000) => waitIn(events, 'event', match, timeoutMs),
     waitForPresence: (match, timeoutMs = 3_000) => waitIn(presence, 'presence', match, timeoutMs),
+    waitForViewers: (match, timeoutMs = 3_000) => waitIn(viewers, 'conversation:viewers', match, timeoutMs),
+    view: (conversationId, typing, timeoutMs = 3_000) => socket.timeout(timeoutMs).emitWithAck('conversation:view', { conversationId, typing }) as Promise<ViewAck>,
+    leaveConversation: (timeoutMs = 3_000) => socket.timeout(timeoutMs).emitWithAck('conversation:leave', {}) as Promise<{ ok: true }>,
     presenceList: (timeoutMs = 3_000) => socket.timeout(timeoutMs).emitWithAck('presence:list') as Promise<string[]>,
     close: () => socket.close(),
   };

@@ -2,13 +2,16 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { Server, type Namespace } from 'socket.io';
+import { z } from 'zod';
 import type { Actor } from '../core/actor.js';
+import { NotFound } from '../core/errors.js';
 import { SESSION_COOKIE } from '../core/http/authenticate.js';
 import type { RealtimeSink } from '../core/events/processors/realtime.js';
 import type { EventRow } from '../core/events/record-event.js';
 import { sha256 } from '../core/ids.js';
 import { actorFromSession } from '../domains/auth/service.js';
 import { conversationPolicy } from '../domains/conversations/policy.js';
+import { getConversationRow } from '../domains/conversations/service.js';
 
 export interface AgentRealtime extends RealtimeSink {
   io: Server;
@@ -20,7 +23,11 @@ export interface AgentRealtime extends RealtimeSink {
 interface SocketData {
   actor: Actor;
   sessionHash: string;
+  /** The conversation this socket's member has open, and whether they are typing in it. */
+  viewing?: { conversationId: string; typing: boolean };
 }
+
+const ViewPayload = z.object({ conversationId: z.uuid(), typing: z.boolean().optional() });
 
 /**
  * A browser sends Origin on every WebSocket and polling request; a page of another site
@@ -38,6 +45,19 @@ function originAllowed(origin: string | undefined, host: string | undefined, pub
 
 const workspaceRoom = (id: string) => `workspace:${id}`;
 const memberRoom = (id: string) => `member:${id}`;
+const conversationRoom = (id: string) => `conversation:${id}`;
+
+/** Who has a conversation open, on any node (the room and socket.data go through the adapter); a member typing in any of their tabs is typing. */
+async function conversationViewers(nsp: Namespace, conversationId: string) {
+  const sockets = await nsp.in(conversationRoom(conversationId)).fetchSockets();
+  const viewers = new Map<string, boolean>();
+  for (const s of sockets) {
+    const data = s.data as SocketData;
+    if (data.viewing?.conversationId !== conversationId) continue;
+    viewers.set(data.actor.memberId, (viewers.get(data.actor.memberId) ?? false) || data.viewing.typing);
+  }
+  return [...viewers].map(([memberId, typing]) => ({ memberId, typing }));
+}
 
 /** The public shape of an event on the socket: what happened, where, by whom; never internal columns. */
 export function presentEvent(e: EventRow) {
@@ -111,8 +131,49 @@ export function startAgentRealtime(app: FastifyInstance, redisUrl: string | unde
       if (typeof ack !== 'function') return;
       track(async () => ack(await onlineMembers(nsp, actor.workspaceId)));
     });
+    const data = socket.data as SocketData;
+    const announceViewers = async (conversationId: string) => {
+      const viewers = await conversationViewers(nsp, conversationId);
+      nsp.to(workspaceRoom(actor.workspaceId)).emit('conversation:viewers', { conversationId, viewers });
+      return viewers;
+    };
+    const leave = async () => {
+      const was = data.viewing?.conversationId;
+      if (!was) return;
+      data.viewing = undefined;
+      await socket.leave(conversationRoom(was));
+      await announceViewers(was);
+    };
+    // Opening a conversation (and typing in it): the join is allowed by the read policy, for a conversation of the member's workspace.
+    socket.on('conversation:view', (payload: unknown, ack: unknown) => {
+      const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : () => undefined;
+      track(async () => {
+        const parsed = ViewPayload.safeParse(payload);
+        if (!parsed.success) return reply({ error: 'conversationId must be a conversation id' });
+        const { conversationId, typing = false } = parsed.data;
+        if (!conversationPolicy.read(actor)) return reply({ error: 'forbidden' });
+        try {
+          await getConversationRow(app.ctx.db, actor, conversationId);
+        } catch (err) {
+          if (err instanceof NotFound) return reply({ error: 'Conversation not found' });
+          throw err;
+        }
+        if (data.viewing && data.viewing.conversationId !== conversationId) await leave();
+        data.viewing = { conversationId, typing };
+        await socket.join(conversationRoom(conversationId));
+        reply({ ok: true, viewers: await announceViewers(conversationId) });
+      });
+    });
+    socket.on('conversation:leave', (_payload: unknown, ack: unknown) =>
+      track(async () => {
+        await leave();
+        if (typeof ack === 'function') ack({ ok: true });
+      }),
+    );
     socket.on('disconnect', () =>
       track(async () => {
+        // The socket has left its rooms by now: the viewers announced are those still there.
+        if (data.viewing) await announceViewers(data.viewing.conversationId);
         const still = await nsp.in(memberRoom(actor.memberId)).fetchSockets();
         if (!still.length) nsp.to(workspaceRoom(actor.workspaceId)).emit('presence', { memberId: actor.memberId, online: false });
       }),
