@@ -35,7 +35,8 @@ export const en = {
   'view.snoozed': 'Snoozed',
   'view.solved': 'Solved',
   'view.all': 'All conversations',
-  'view.count': '{count} conversations',
+  'view.count_one': '{count} conversation',
+  'view.count_other': '{count} conversations',
 
   'list.label': 'Conversations',
   'list.empty': 'Nothing here. Nice work.',

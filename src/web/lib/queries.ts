@@ -137,9 +137,39 @@ export function useUpdateConversation() {
     },
     onSuccess: (c) => patchConversationInCaches(qc, c),
     onSettled: (_c, _e, { id }) => {
-      void qc.invalidateQueries({ queryKey: qk.lists });
+      void refreshLists(qc);
       void qc.invalidateQueries({ queryKey: qk.views });
       void qc.invalidateQueries({ queryKey: ['timeline'], predicate: (q) => (q.state.data as Timeline | undefined)?.conversation.id === id });
     },
   });
+}
+
+/**
+ * Brings the lists up to date after a change elsewhere. A short list is simply refetched; a long
+ * one (many pages scrolled in) gets only its first page again, merged in front, so an event does
+ * not cost a refetch of every page.
+ */
+export async function refreshLists(qc: QueryClient) {
+  const queries = qc.getQueryCache().findAll({ queryKey: qk.lists });
+  for (const query of queries) {
+    const data = query.state.data as InfiniteData<Page<Conversation>> | undefined;
+    if (!query.isActive()) {
+      void qc.invalidateQueries({ queryKey: query.queryKey, exact: true, refetchType: 'none' });
+      continue;
+    }
+    if (!data || data.pages.length <= 2) {
+      void qc.invalidateQueries({ queryKey: query.queryKey, exact: true });
+      continue;
+    }
+    const q = query.queryKey[1] as ListQuery;
+    try {
+      const fresh = await api<Page<Conversation>>('/conversations', { query: { ...q, limit: 50 } });
+      const ids = new Set(fresh.items.map((c) => c.id));
+      qc.setQueryData<InfiniteData<Page<Conversation>>>(query.queryKey, (old) =>
+        old ? { ...old, pages: [fresh, ...old.pages.slice(1).map((p) => ({ ...p, items: p.items.filter((c) => !ids.has(c.id)) }))], pageParams: old.pageParams } : old,
+      );
+    } catch {
+      // The next event or a focus refetch tries again.
+    }
+  }
 }

@@ -1,7 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { useSyncExternalStore } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import { qk } from './queries';
+import { qk, refreshLists } from './queries';
 import type { RealtimeEvent, Timeline } from './types';
 
 /** Who else is looking at (or typing in) a conversation, as the server last said. */
@@ -40,14 +40,14 @@ export function connectRealtime(qc: QueryClient): () => void {
   socket = s;
   const seen = new Set<string>();
   let pending = false;
-  const refreshLists = () => {
+  const refreshSoon = () => {
     if (pending) return;
     pending = true;
     setTimeout(() => {
       pending = false;
-      void qc.invalidateQueries({ queryKey: qk.lists });
+      void refreshLists(qc);
       void qc.invalidateQueries({ queryKey: qk.views });
-    }, 250);
+    }, 300);
   };
   s.on('connect', () => {
     const wasDown = !state.connected;
@@ -72,7 +72,7 @@ export function connectRealtime(qc: QueryClient): () => void {
     if (seen.has(e.id)) return;
     seen.add(e.id);
     if (seen.size > 2000) seen.clear();
-    refreshLists();
+    refreshSoon();
     if (e.conversationId) {
       void qc.invalidateQueries({ queryKey: ['timeline'], predicate: (q) => (q.state.data as Timeline | undefined)?.conversation.id === e.conversationId });
     }

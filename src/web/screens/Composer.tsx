@@ -5,7 +5,7 @@ import { Icon } from '../components/Icon';
 import { Button, Select } from '../components/ui';
 import { t } from '../i18n';
 import { api, ApiError } from '../lib/api';
-import { qk, useCanned } from '../lib/queries';
+import { qk, refreshLists, useCanned } from '../lib/queries';
 import { mentionAt } from '../lib/mention';
 import { announceViewing } from '../lib/realtime';
 import type { Attachment, Conversation, Member, Message } from '../lib/types';
@@ -131,7 +131,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
       setAfter('');
       announceViewing(conversation.id, false);
       void qc.invalidateQueries({ queryKey: ['timeline'] });
-      void qc.invalidateQueries({ queryKey: qk.lists });
+      void refreshLists(qc);
       void qc.invalidateQueries({ queryKey: qk.views });
     } catch (e) {
       if (e instanceof ApiError && e.status === 409 && Array.isArray(e.body.newerMessages)) {

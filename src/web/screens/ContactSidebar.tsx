@@ -5,7 +5,7 @@ import { Avatar } from '../components/Avatar';
 import { Button, StatusPill } from '../components/ui';
 import { t } from '../i18n';
 import { api } from '../lib/api';
-import { qk, useContact } from '../lib/queries';
+import { qk, refreshLists, useContact } from '../lib/queries';
 import { useSession } from '../lib/session';
 import { shortAge, shortDate } from '../lib/time';
 import type { Contact } from '../lib/types';
@@ -107,7 +107,7 @@ function ContactForm({ c, onDone }: { c: Contact; onDone: () => void }) {
       }),
     onSuccess: (updated) => {
       qc.setQueryData(qk.contact(c.id), { ...c, ...updated, conversations: c.conversations });
-      void qc.invalidateQueries({ queryKey: qk.lists });
+      void refreshLists(qc);
       onDone();
     },
   });

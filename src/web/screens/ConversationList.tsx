@@ -9,7 +9,7 @@ import { Icon, channelIcon } from '../components/Icon';
 import { Button, PriorityBadge, Select, StatusPill } from '../components/ui';
 import { t, tn } from '../i18n';
 import { api, ApiError } from '../lib/api';
-import { qk, useMembers, useViewCounts } from '../lib/queries';
+import { qk, refreshLists, useMembers, useViewCounts } from '../lib/queries';
 import { useSession } from '../lib/session';
 import { useShortcuts } from '../lib/shortcuts';
 import { shortAge } from '../lib/time';
@@ -105,7 +105,7 @@ export function ConversationList({ title, view, filters, items, query, cursor, s
             className="h-4 w-4 accent-accent"
           />
           <h1 className="min-w-0 flex-1 truncate text-[15px] font-semibold">{title}</h1>
-          {total !== undefined && <span className="text-xs text-ink-3 tabular-nums">{t('view.count', { count: total })}</span>}
+          {total !== undefined && <span className="text-xs text-ink-3 tabular-nums">{tn('view.count', total, { count: total.toLocaleString() })}</span>}
         </div>
         {selected.size > 0 ? (
           <BulkBar ids={[...selected]} members={members} onDone={() => setSelected(new Set())} />
@@ -369,7 +369,7 @@ function BulkBar({ ids, members, onDone }: { ids: string[]; members: Member[]; o
       setMessage((e as Error).message);
     } finally {
       setBusy(false);
-      void qc.invalidateQueries({ queryKey: qk.lists });
+      void refreshLists(qc);
       void qc.invalidateQueries({ queryKey: qk.views });
     }
   }

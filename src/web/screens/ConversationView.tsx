@@ -7,7 +7,7 @@ import { Icon } from '../components/Icon';
 import { Button, Select } from '../components/ui';
 import { t } from '../i18n';
 import { api, ApiError } from '../lib/api';
-import { type ConversationPatch, qk, useContact, useMembers, useTeams, useTimeline, useUpdateConversation } from '../lib/queries';
+import { type ConversationPatch, qk, refreshLists, useContact, useMembers, useTeams, useTimeline, useUpdateConversation } from '../lib/queries';
 import { announceLeaving, announceViewing, useRealtime } from '../lib/realtime';
 import { useSession } from '../lib/session';
 import { useShortcuts } from '../lib/shortcuts';
@@ -82,7 +82,7 @@ export function ConversationView({ number, backTo, onSolved }: { number: number;
     if (!c?.id) return;
     api(`/conversations/${c.id}/read`, { method: 'POST' })
       .then(() => {
-        void qc.invalidateQueries({ queryKey: qk.lists });
+        void refreshLists(qc);
         void qc.invalidateQueries({ queryKey: qk.views });
       })
       .catch(() => {});

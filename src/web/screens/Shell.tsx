@@ -14,6 +14,8 @@ import type { ViewId } from '../lib/views';
 import { SearchDialog } from './SearchDialog';
 import { ShortcutsDialog } from './ShortcutsDialog';
 
+const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
+
 function RailLink({ to, icon, label, count }: { to: string; icon?: IconName; label: string; count?: number }) {
   return (
     <NavLink
@@ -24,7 +26,7 @@ function RailLink({ to, icon, label, count }: { to: string; icon?: IconName; lab
     >
       {icon ? <Icon name={icon} className="shrink-0 opacity-80" /> : <span className="w-4" />}
       <span className="min-w-0 flex-1 truncate">{label}</span>
-      {count !== undefined && count > 0 && <span className="text-xs tabular-nums text-ink-3">{count > 9999 ? '9999+' : count}</span>}
+      {count !== undefined && count > 0 && <span className="text-xs tabular-nums text-ink-3">{compact.format(count)}</span>}
     </NavLink>
   );
 }
