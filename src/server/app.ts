@@ -25,6 +25,7 @@ import { loadInstanceSecret } from './core/instance-secret.js';
 import { Jobs } from './core/jobs/queue.js';
 import { apiChannelRoutes } from './channels/api/routes.js';
 import { deliverMessageJob } from './channels/deliver-message.js';
+import { attachmentRoutes } from './domains/attachments/routes.js';
 import { auditRoutes } from './domains/audit/routes.js';
 import { authRoutes } from './domains/auth/routes.js';
 import { cannedResponseRoutes } from './domains/canned-responses/routes.js';
@@ -178,6 +179,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       await api.register(auditRoutes);
       await api.register(cannedResponseRoutes);
       await api.register(tagRoutes);
+      await api.register(attachmentRoutes);
     },
     { prefix: '/api/v1' },
   );

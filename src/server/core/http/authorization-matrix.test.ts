@@ -336,6 +336,25 @@ describe('authorization matrix', () => {
       allowed: EVERYONE,
       request: async () => ({ method: 'POST', url: `/api/v1/canned-responses/${(await sharedCannedResponse()).id}/render`, payload: { conversationId } }),
     },
+    // Attachments
+    {
+      route: 'POST /api/v1/attachments',
+      allowed: WRITERS.concat('light'),
+      request: (c) => {
+        const body = avatarUpload();
+        return { method: 'POST', url: '/api/v1/attachments', headers: { ...c.headers, 'content-type': body.contentType }, payload: body.payload };
+      },
+    },
+    {
+      route: 'GET /api/v1/attachments/:id/download',
+      allowed: EVERYONE,
+      request: async () => {
+        const body = avatarUpload();
+        const res = await h.app.inject({ method: 'POST', url: '/api/v1/attachments', headers: { ...setup.headers, 'content-type': body.contentType }, payload: body.payload });
+        if (res.statusCode !== 201) throw new Error(res.body);
+        return { method: 'GET', url: `/api/v1/attachments/${(json(res) as { id: string }[])[0].id}/download` };
+      },
+    },
     // Tags
     { route: 'GET /api/v1/tags', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/tags' }) },
     { route: 'POST /api/v1/tags', allowed: ADMINS, request: () => ({ method: 'POST', url: '/api/v1/tags', payload: { name: `tag-${unique()}` } }) },

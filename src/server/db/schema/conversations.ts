@@ -102,7 +102,9 @@ export const attachments = pgTable(
   {
     id: id(),
     workspaceId: workspaceId(),
-    messageId: uuid('message_id').notNull().references(() => messages.id, { onDelete: 'cascade' }),
+    /** Null while the file is uploaded but not yet sent with a message (a pending attachment). */
+    messageId: uuid('message_id').references(() => messages.id, { onDelete: 'cascade' }),
+    uploadedByMemberId: uuid('uploaded_by_member_id').references(() => members.id, { onDelete: 'set null' }),
     filename: text('filename').notNull(),
     contentType: text('content_type').notNull(),
     size: integer('size').notNull(),

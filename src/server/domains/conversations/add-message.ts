@@ -4,6 +4,7 @@ import { conversations, inboxes, members, messages, noteMentions, users } from '
 import type { Actor } from '../../core/actor.js';
 import { Forbidden, HeardError, Invalid } from '../../core/errors.js';
 import { recordEvent } from '../../core/events/record-event.js';
+import { attachToMessage } from '../attachments/service.js';
 import { conversationPolicy } from './policy.js';
 import { type Conversation, presentMessage } from './present.js';
 import type { MessageCreate } from './schema.js';
@@ -66,7 +67,8 @@ export async function addAgentMessage(tx: Executor, actor: Actor, id: string, in
     });
   }
   if (m.direction === 'note') await recordMentions(tx, actor, c.id, m.id, m.text);
-  return presentMessage(m);
+  const files = await attachToMessage(tx, actor, m.id, input.attachmentIds ?? []);
+  return presentMessage(m, files);
 }
 
 /** What sending a reply changes on its conversation: the customer is no longer waiting. */

@@ -78,5 +78,6 @@ export const MessageCreateSchema = z.object({
   sendAt: z.iso.datetime({ offset: true }).optional().describe('Send the reply later, at this future time; cancelled if the customer writes first.'),
   lastSeenMessageId: z.uuid().optional().describe('The newest message the agent saw: a newer reply by someone else answers 409 with newerMessages.'),
   force: z.boolean().optional().describe('Send even when someone else replied since lastSeenMessageId.'),
+  attachmentIds: z.array(z.uuid()).max(10).optional().describe('Pending attachments (POST /attachments) to send with the message.'),
 });
 export type MessageCreate = z.infer<typeof MessageCreateSchema>;
