@@ -84,7 +84,15 @@ export function useConversationList(q: ListQuery) {
 }
 
 export function useTimeline(ref: string | undefined) {
-  return useQuery({ queryKey: qk.timeline(ref ?? ''), queryFn: () => api<Timeline>(`/conversations/${ref}/timeline`), enabled: !!ref, retry: (n, e) => !(e instanceof ApiError && e.status === 404) && n < 2 });
+  return useQuery({
+    queryKey: qk.timeline(ref ?? ''),
+    queryFn: async () => {
+      const data = await api<Timeline>(`/conversations/${ref}/timeline`);
+      // With heard:conversation-rendered (ConversationView), this measures rendering alone.
+      performance.mark('heard:timeline-data');
+      return data;
+    },
+    enabled: !!ref, retry: (n, e) => !(e instanceof ApiError && e.status === 404) && n < 2 });
 }
 
 export function useContact(id: string | undefined) {

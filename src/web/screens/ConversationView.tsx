@@ -99,7 +99,12 @@ export function ConversationView({ number, backTo, onSolved }: { number: number;
   const patch = (p: ConversationPatch) => c && update.mutate({ id: c.id, patch: p });
   // Light members change only what is assigned to them (the server says so too).
   const canChange = !!c && (me.member.role !== 'light' || c.assigneeId === me.member.id);
-  // Solving is the end of the work here: the next conversation of the list opens.
+  // Solving or snoozing ends the work here: the next conversation of the list opens.
+  const snooze = (at: string | null) => {
+    if (!c) return;
+    if (at === null) return patch({ snoozedUntil: null });
+    update.mutate({ id: c.id, patch: { snoozedUntil: at } }, { onSuccess: () => onSolved?.() });
+  };
   const toggleSolved = () => {
     if (!c) return;
     if (c.status === 'solved') return patch({ status: 'open' });
@@ -166,7 +171,7 @@ export function ConversationView({ number, backTo, onSolved }: { number: number;
               </div>
             )}
             <div className="flex shrink-0 items-center gap-1.5">
-              <SnoozeMenu open={snoozeOpen} setOpen={setSnoozeOpen} disabled={!canChange} snoozed={!!snoozed} onSnooze={(at) => patch({ snoozedUntil: at })} />
+              <SnoozeMenu open={snoozeOpen} setOpen={setSnoozeOpen} disabled={!canChange} snoozed={!!snoozed} onSnooze={snooze} />
               <Button
                 variant={c.status === 'solved' ? 'default' : 'primary'}
                 disabled={!canChange}
