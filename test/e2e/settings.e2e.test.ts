@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type E2EHeard, launchBrowser, newContext, screenshot, signIn, startHeard } from './harness.js';
+import { createInbox, customerWrites, type E2EHeard, launchBrowser, newContext, screenshot, signIn, startHeard } from './harness.js';
 
 describe('settings', () => {
   let heard: E2EHeard;
@@ -23,7 +23,11 @@ describe('settings', () => {
   });
 
   const heading = (p: Page) => p.getByRole('heading', { level: 1 });
-  const section = (name: string) => page.getByRole('navigation', { name: 'Settings sections' }).getByRole('link', { name, exact: true });
+  /** Opens a settings section from the settings menu, as a person would. */
+  const openSection = async (name: string) => {
+    if (!new URL(page.url()).pathname.startsWith('/app/settings')) await page.goto(`${heard.url}/app/settings`);
+    await page.getByRole('navigation', { name: 'Settings sections' }).getByRole('link', { name, exact: true }).click();
+  };
 
   it('opens on my profile, and saves a new name and signature', async () => {
     await page.goto(`${heard.url}/app/settings`);
@@ -49,7 +53,7 @@ describe('settings', () => {
   });
 
   it('adds a member, changes the role and deactivates them', async () => {
-    await section('Members').click();
+    await openSection('Members');
     await expect.poll(() => heading(page).textContent()).toBe('Members');
     await page.getByRole('button', { name: 'Add member' }).click();
     const form = page.getByRole('form', { name: 'Add member' });
@@ -66,7 +70,7 @@ describe('settings', () => {
   });
 
   it('creates an API inbox, shows and rotates its signing secret, and archives it', async () => {
-    await section('Inboxes').click();
+    await openSection('Inboxes');
     await page.getByLabel('Name', { exact: true }).fill('Instagram bridge');
     await page.getByLabel('Callback URL').first().fill(heard.callbackUrl);
     await page.getByRole('button', { name: 'Create API inbox' }).click();
@@ -83,7 +87,7 @@ describe('settings', () => {
   });
 
   it('creates an API token shown once, which works, and revokes it', async () => {
-    await section('API tokens').click();
+    await openSection('API tokens');
     await page.getByLabel('Name', { exact: true }).fill('Zapier');
     await page.getByRole('button', { name: 'Create token' }).click();
     const secret = page.getByLabel('New token');
@@ -97,8 +101,56 @@ describe('settings', () => {
     expect((await heard.api('GET', '/me', undefined, token)).status).toBe(401);
   });
 
+  it('creates a team, puts a member in it, renames and deletes it', async () => {
+    await openSection('Teams');
+    await page.getByRole('textbox', { name: 'New team name' }).fill('Billing');
+    await page.getByRole('button', { name: 'Create team' }).click();
+    const team = page.getByRole('listitem', { name: 'Billing' });
+    const me = await heard.api<{ user: { name: string } }>('GET', '/me');
+    await team.getByRole('checkbox', { name: me.body.user.name }).check();
+    await expect.poll(async () => (await heard.api<{ items: { name: string; memberIds: string[] }[] }>('GET', '/teams')).body.items.find((t) => t.name === 'Billing')?.memberIds.length).toBe(1);
+    await team.getByRole('textbox', { name: 'Name of team Billing' }).fill('Billing & refunds');
+    await team.getByRole('button', { name: 'Save' }).click();
+    const renamed = page.getByRole('listitem', { name: 'Billing & refunds' });
+    await renamed.waitFor();
+    await renamed.getByRole('button', { name: 'Delete team Billing & refunds' }).click();
+    await page.getByText('No teams yet.').waitFor();
+  });
+
+  it('adds a tag and renames it', async () => {
+    await openSection('Tags');
+    await page.getByRole('textbox', { name: 'New tag' }).fill('vip');
+    await page.getByRole('button', { name: 'Add tag' }).click();
+    await page.getByRole('textbox', { name: 'Name of tag vip' }).fill('priority-customer');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('textbox', { name: 'Name of tag priority-customer' }).waitFor();
+    const tags = await heard.api<{ items: { name: string }[] }>('GET', '/tags');
+    expect(tags.body.items.map((t) => t.name)).toEqual(['priority-customer']);
+  });
+
+  it('writes a shared canned response, which the composer inserts with the variables filled', async () => {
+    await page.goto(`${heard.url}/app/settings/canned-responses`);
+    await page.getByRole('button', { name: 'New response' }).click();
+    const form = page.getByRole('form', { name: 'New response' });
+    await form.getByLabel('Title').fill('Shipping delay');
+    await form.getByLabel('Shortcut').fill('delay');
+    await form.getByLabel('Text').fill('Hi {{contact.name}}, your parcel is on its way.');
+    await form.getByRole('checkbox', { name: 'Shared with the whole workspace' }).check();
+    await form.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('listitem', { name: 'Shipping delay' }).getByText('Shared', { exact: true }).waitFor();
+
+    const inboxId = await createInbox(heard);
+    const c = await customerWrites(heard, inboxId, { externalId: 'cara', name: 'Cara Diaz' }, 'Where is my parcel?', 'Parcel');
+    await page.goto(`${heard.url}/app/inbox/open/${c.conversationNumber}`);
+    await page.getByRole('button', { name: 'Insert a canned response' }).click();
+    await page.getByRole('textbox', { name: 'Search canned responses' }).fill('delay');
+    await page.getByRole('button', { name: /Shipping delay/ }).click();
+    await expect.poll(() => page.getByRole('textbox', { name: 'Reply' }).inputValue()).toBe('Hi Cara Diaz, your parcel is on its way.');
+    await page.goto(`${heard.url}/app/settings/profile`);
+  });
+
   it('shows the audit log to an admin', async () => {
-    await section('Audit log').click();
+    await openSection('Audit log');
     await expect.poll(() => heading(page).textContent()).toBe('Audit log');
     await page.getByRole('cell', { name: /^member\./ }).first().waitFor();
   });

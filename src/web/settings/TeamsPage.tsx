@@ -8,8 +8,15 @@ function TeamCard({ team, members, admin }: { team: SettingsTeam; members: Setti
   const [name, setName] = useState(team.name);
   const save = useWrite((body: { name?: string; memberIds?: string[] }) => send('PATCH', `/teams/${team.id}`, body), [qk.teams, qk.members]);
   const remove = useWrite(() => send('DELETE', `/teams/${team.id}`), [qk.teams, qk.members]);
-  const inTeam = new Set(team.memberIds);
-  const toggle = (id: string) => save.mutate({ memberIds: inTeam.has(id) ? team.memberIds.filter((x) => x !== id) : [...team.memberIds, id] });
+  // While a change is on its way, the boxes show it already; the server's answer then replaces it.
+  const [pending, setPending] = useState<string[] | null>(null);
+  const memberIds = pending ?? team.memberIds;
+  const inTeam = new Set(memberIds);
+  const toggle = (id: string) => {
+    const next = inTeam.has(id) ? memberIds.filter((x) => x !== id) : [...memberIds, id];
+    setPending(next);
+    save.mutate({ memberIds: next }, { onSettled: () => setPending(null) });
+  };
   return (
     <li className={`${cls.card} p-4`} aria-label={team.name}>
       <div className="flex items-center gap-2">
@@ -42,13 +49,13 @@ function TeamCard({ team, members, admin }: { team: SettingsTeam; members: Setti
       </div>
       <ErrorNote error={save.error ?? remove.error} />
       <fieldset className="mt-3">
-        <legend className="mb-1 text-xs font-semibold tracking-wide text-ink-3 uppercase">{t('settings.teams.members', { count: team.memberIds.length })}</legend>
+        <legend className="mb-1 text-xs font-semibold tracking-wide text-ink-3 uppercase">{t('settings.teams.members', { count: memberIds.length })}</legend>
         <div className="flex flex-wrap gap-x-4 gap-y-1">
           {members
             .filter((m) => m.active)
             .map((m) => (
               <label key={m.id} className="flex items-center gap-1.5 text-sm">
-                <input type="checkbox" checked={inTeam.has(m.id)} disabled={!admin || save.isPending} onChange={() => toggle(m.id)} />
+                <input type="checkbox" checked={inTeam.has(m.id)} disabled={!admin} onChange={() => toggle(m.id)} />
                 {m.name}
               </label>
             ))}
