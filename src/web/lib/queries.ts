@@ -83,15 +83,22 @@ export function useConversationList(q: ListQuery) {
   });
 }
 
+async function fetchTimeline(ref: string) {
+  const data = await api<Timeline>(`/conversations/${ref}/timeline`);
+  // With heard:conversation-rendered (ConversationView), this measures rendering alone.
+  performance.mark('heard:timeline-data');
+  return data;
+}
+
+/** Loads a conversation before it is opened (the row under the pointer or the keyboard cursor). */
+export function prefetchTimeline(qc: QueryClient, ref: string) {
+  void qc.prefetchQuery({ queryKey: qk.timeline(ref), queryFn: () => fetchTimeline(ref), staleTime: 10_000 });
+}
+
 export function useTimeline(ref: string | undefined) {
   return useQuery({
     queryKey: qk.timeline(ref ?? ''),
-    queryFn: async () => {
-      const data = await api<Timeline>(`/conversations/${ref}/timeline`);
-      // With heard:conversation-rendered (ConversationView), this measures rendering alone.
-      performance.mark('heard:timeline-data');
-      return data;
-    },
+    queryFn: () => fetchTimeline(ref!),
     enabled: !!ref, retry: (n, e) => !(e instanceof ApiError && e.status === 404) && n < 2 });
 }
 

@@ -2,14 +2,14 @@ import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
 import * as Popover from '@radix-ui/react-popover';
 import { type InfiniteData, type UseInfiniteQueryResult, useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, type RefObject, useEffect, useState } from 'react';
+import { memo, type RefObject, useCallback, useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { Avatar } from '../components/Avatar';
 import { Icon, channelIcon } from '../components/Icon';
 import { Button, PriorityBadge, Select, StatusPill } from '../components/ui';
 import { t, tn } from '../i18n';
 import { api, ApiError } from '../lib/api';
-import { qk, refreshLists, useMembers, useViewCounts } from '../lib/queries';
+import { prefetchTimeline, qk, refreshLists, useMembers, useViewCounts } from '../lib/queries';
 import { useSession } from '../lib/session';
 import { useShortcuts } from '../lib/shortcuts';
 import { shortAge } from '../lib/time';
@@ -51,9 +51,23 @@ export function ConversationList({ title, view, filters, items, query, cursor, s
     if (last && last.index >= items.length - 1 && query.hasNextPage && !query.isFetchingNextPage) void query.fetchNextPage();
   }, [last?.index, items.length, query.hasNextPage, query.isFetchingNextPage]);
 
+  const qc = useQueryClient();
   useEffect(() => {
-    if (cursor < items.length) virtualizer.scrollToIndex(cursor, { align: 'auto' });
+    if (cursor < items.length) {
+      virtualizer.scrollToIndex(cursor, { align: 'auto' });
+      // The next one is likely opened next (j): have it ready.
+      for (const c of items.slice(cursor, cursor + 2)) prefetchTimeline(qc, String(c.number));
+    }
   }, [cursor]);
+
+  const hoverTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const hover = useCallback(
+    (n: number) => {
+      if (hoverTimer.current) clearTimeout(hoverTimer.current);
+      hoverTimer.current = setTimeout(() => prefetchTimeline(qc, String(n)), 120);
+    },
+    [qc],
+  );
 
   function toggle(index: number, shift: boolean) {
     const next = new Set(selected);
@@ -156,6 +170,7 @@ export function ConversationList({ title, view, filters, items, query, cursor, s
                     anySelected={selected.size > 0}
                     assignee={members.find((m) => m.id === c.assigneeId)}
                     onToggle={toggle}
+                    onHover={hover}
                     onOpen={(i, n) => {
                       setCursor(i);
                       onOpen(n);
@@ -183,6 +198,7 @@ const Row = memo(function Row({
   assignee,
   onToggle,
   onOpen,
+  onHover,
 }: {
   c: Conversation;
   index: number;
@@ -193,6 +209,7 @@ const Row = memo(function Row({
   assignee: Member | undefined;
   onToggle: (i: number, shift: boolean) => void;
   onOpen: (i: number, n: number) => void;
+  onHover: (n: number) => void;
 }) {
   const unread = c.unread === true;
   const waiting = c.waitingSince && c.status !== 'solved' && c.status !== 'closed' ? shortAge(c.waitingSince) : '';
@@ -203,6 +220,7 @@ const Row = memo(function Row({
       aria-selected={active}
       aria-label={`#${c.number} ${c.contact?.name ?? ''}: ${c.subject || t('list.noSubject')}${unread ? `, ${t('list.unread')}` : ''}`}
       onClick={(e) => (e.shiftKey || e.metaKey || e.ctrlKey ? onToggle(index, e.shiftKey) : onOpen(index, c.number))}
+      onMouseEnter={() => onHover(c.number)}
       className={`group flex h-full cursor-pointer gap-2 border-b border-line px-3 py-2 ${active ? 'bg-selected' : checked ? 'bg-accent-soft' : 'hover:bg-hover'} ${cursor && !active ? 'shadow-[inset_3px_0_0_var(--accent)]' : ''}`}
     >
       <div className="flex w-4 shrink-0 flex-col items-center pt-0.5">
