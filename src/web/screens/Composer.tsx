@@ -41,6 +41,8 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
   const area = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const typingAt = useRef(0);
+  // The newest message when I began writing: a reply by someone else after it is a collision.
+  const seenAtStart = useRef<string | undefined>(undefined);
   const typingStop = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => () => void (typingStop.current && clearTimeout(typingStop.current)), []);
 
@@ -63,6 +65,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
   }, [mention, members, mode]);
 
   function onChange(v: string, caret: number) {
+    if (!text && v) seenAtStart.current = lastMessageId;
     setText(v);
     setMention(mentionAt(v, caret));
     setMentionIndex(0);
@@ -121,11 +124,12 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
           kind: mode,
           ...(after ? { status: after } : {}),
           ...(files.length ? { attachmentIds: files.map((f) => f.id) } : {}),
-          ...(mode === 'reply' && lastMessageId ? { lastSeenMessageId: lastMessageId } : {}),
+          ...(mode === 'reply' && (seenAtStart.current ?? lastMessageId) ? { lastSeenMessageId: seenAtStart.current ?? lastMessageId } : {}),
           ...(force ? { force: true } : {}),
         },
       });
       setText('');
+      seenAtStart.current = undefined;
       setFiles([]);
       setCollision(null);
       setAfter('');
@@ -238,7 +242,14 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
       {collision && (
         <div role="alert" className="mt-2 flex flex-wrap items-center gap-2 rounded-md border border-warn bg-canvas px-3 py-2 text-[13px]">
           <span className="flex-1">{collision}</span>
-          <Button onClick={() => setCollision(null)}>{t('composer.collisionReview')}</Button>
+          <Button
+            onClick={() => {
+              seenAtStart.current = lastMessageId;
+              setCollision(null);
+            }}
+          >
+            {t('composer.collisionReview')}
+          </Button>
           <Button variant="primary" onClick={() => void send(true)}>
             {t('composer.collisionSend')}
           </Button>

@@ -157,19 +157,17 @@ export function ConversationView({ number, backTo, onSolved }: { number: number;
                 {t('conv.number', { number: c.number })} · {contactName}
                 {c.waitingSince && c.status !== 'solved' && c.status !== 'closed' && <> · <span title={fullTime(c.waitingSince)}>{t('list.waiting', { time: shortAge(c.waitingSince) })}</span></>}
               </p>
-            </div>
-            {others.length > 0 && (
-              <div className="flex items-center gap-1 text-xs text-ink-2" role="status">
-                {others.map((v) => (
-                  <Avatar key={v.memberId} name={nameOf(v.memberId)} size={22} online />
-                ))}
-                <span className="hidden lg:inline">
+              {others.length > 0 && (
+                <p className={`mt-0.5 flex items-center gap-1.5 text-xs ${typing.length ? 'text-warn' : 'text-ink-2'}`} role="status">
+                  {others.map((v) => (
+                    <Avatar key={v.memberId} name={nameOf(v.memberId)} size={16} />
+                  ))}
                   {typing.length
                     ? t('collision.typing', { names: typing.map((v) => nameOf(v.memberId)).join(', ') })
                     : t('collision.viewing', { names: others.map((v) => nameOf(v.memberId)).join(', ') })}
-                </span>
-              </div>
-            )}
+                </p>
+              )}
+            </div>
             <div className="flex shrink-0 items-center gap-1.5">
               <SnoozeMenu open={snoozeOpen} setOpen={setSnoozeOpen} disabled={!canChange} snoozed={!!snoozed} onSnooze={snooze} />
               <Button
