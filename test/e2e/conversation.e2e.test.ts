@@ -77,10 +77,13 @@ describe('working a conversation', () => {
     expect(await assignee.inputValue()).toBe(agent.id);
   });
 
-  it('solves it, and can reopen it', async () => {
+  it('solves it, which opens the next conversation, and can reopen it', async () => {
     await page.getByRole('button', { name: 'Solve' }).click();
-    await page.getByRole('button', { name: 'Reopen' }).waitFor();
     await expect.poll(async () => (await conversation(late.conversationId)).status).toBe('solved');
+    await opened(page, 'Refund please');
+    await expect.poll(() => page.getByRole('option', { name: /Late order/ }).count()).toBe(0);
+    await page.goto(`${heard.url}/app/inbox/solved/${late.conversationNumber}`);
+    await opened(page, 'Late order');
     await page.getByRole('button', { name: 'Reopen' }).click();
     await page.getByRole('button', { name: 'Solve' }).waitFor();
     await expect.poll(async () => (await conversation(late.conversationId)).status).toBe('open');
@@ -112,6 +115,55 @@ describe('working a conversation', () => {
     await timeline(andy).getByText('Any news about my refund?').waitFor();
     await timeline(page).getByText('Any news about my refund?').waitFor();
     await other.close();
+  });
+
+  it('shows who else is viewing the conversation, and when they are typing a reply', async () => {
+    const c = await customerWrites(heard, inboxId, { externalId: 'cleo', name: 'Cleo Park' }, 'Does the jacket come in green?', 'Colour question');
+    const other = await newContext(browser);
+    const andy = await other.newPage();
+    await signIn(andy, heard, agent);
+    await andy.goto(`${heard.url}/app/inbox/open/${c.conversationNumber}`);
+    await opened(andy, 'Colour question');
+    await page.goto(`${heard.url}/app/inbox/open/${c.conversationNumber}`);
+    await opened(page, 'Colour question');
+    await page.getByText('Andy Agent also viewing').waitFor();
+    await andy.getByRole('textbox', { name: 'Reply' }).pressSequentially('Let me check');
+    await page.getByText('Andy Agent typing a reply…').waitFor();
+    await screenshot(page, 'collision-typing-light-1280');
+    await other.close();
+  });
+
+  it('warns before sending a reply when a teammate replied meanwhile, and sends it when asked', async () => {
+    const c = await customerWrites(heard, inboxId, { externalId: 'dan', name: 'Dan Moss' }, 'Can I change my delivery address?', 'Address change');
+    // Olivia's browser gets no live updates, so she has not seen Andy's reply when she sends hers.
+    const offline = await newContext(browser);
+    await offline.routeWebSocket(/\/socket\.io\//, (ws) => ws.close());
+    await offline.route('**/socket.io/**', (route) => route.abort());
+    const olivia = await offline.newPage();
+    await signIn(olivia, heard, heard.owner);
+    await olivia.goto(`${heard.url}/app/inbox/open/${c.conversationNumber}`);
+    await opened(olivia, 'Address change');
+    await olivia.getByRole('textbox', { name: 'Reply' }).fill('Yes, send me the new address.');
+
+    const andySession = await newContext(browser);
+    const andy = await andySession.newPage();
+    await signIn(andy, heard, agent);
+    await andy.goto(`${heard.url}/app/inbox/open/${c.conversationNumber}`);
+    await opened(andy, 'Address change');
+    await andy.getByRole('textbox', { name: 'Reply' }).fill('Sure, what is the new address?');
+    await andy.getByRole('button', { name: 'Send', exact: true }).click();
+    await timeline(andy).getByText('Sure, what is the new address?').waitFor();
+
+    await olivia.getByRole('button', { name: 'Send', exact: true }).click();
+    const warning = olivia.getByRole('alert').filter({ hasText: 'Andy Agent replied while you were writing. Read it before sending?' });
+    await warning.waitFor();
+    await timeline(olivia).getByRole('article', { name: 'Andy Agent' }).getByText('Sure, what is the new address?').waitFor();
+    await screenshot(olivia, 'collision-warning-light-1280');
+    await warning.getByRole('button', { name: 'Send anyway' }).click();
+    await timeline(olivia).getByText('Yes, send me the new address.').waitFor();
+    await expect.poll(() => warning.count()).toBe(0);
+    await andySession.close();
+    await offline.close();
   });
 
   it('looks right in dark, and at 1024 wide', async () => {
