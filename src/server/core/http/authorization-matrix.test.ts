@@ -304,6 +304,57 @@ describe('authorization matrix', () => {
         return { method: 'DELETE', url: `/api/v1/messages/${json(res).id}` };
       },
     },
+    {
+      route: 'POST /api/v1/conversations/:id/calls',
+      when: 'not assigned to the caller',
+      allowed: WRITERS,
+      request: async () => ({
+        method: 'POST',
+        url: `/api/v1/conversations/${await freshConversation()}/calls`,
+        payload: { direction: 'outbound', number: '+1 555 0100', durationSeconds: 60, outcome: 'answered' },
+      }),
+    },
+    {
+      route: 'POST /api/v1/calls',
+      allowed: WRITERS,
+      request: async () => {
+        const res = await h.app.inject({ method: 'POST', url: '/api/v1/inboxes', headers: setup.headers, payload: { name: `Phone ${unique()}`, channel: 'phone' } });
+        return { method: 'POST', url: '/api/v1/calls', payload: { inboxId: json(res).id, contact: { phone: '+1 555 0101' }, direction: 'inbound', number: '+1 555 0101', durationSeconds: 30, outcome: 'answered' } };
+      },
+    },
+    {
+      route: 'POST /api/v1/conversations/:id/merge',
+      when: 'neither assigned to the caller',
+      allowed: WRITERS,
+      request: async () => ({ method: 'POST', url: `/api/v1/conversations/${await freshConversation()}/merge`, payload: { sourceId: await freshConversation() } }),
+    },
+    {
+      route: 'POST /api/v1/messages/:id/split',
+      when: 'not assigned to the caller',
+      allowed: WRITERS,
+      request: async () => {
+        const contact = { externalId: `split-${unique()}` };
+        await sendInbound(h.app, setup, inbox.id, { contact });
+        const second = await sendInbound(h.app, setup, inbox.id, { contact, text: 'Another question' });
+        return { method: 'POST', url: `/api/v1/messages/${second.messageId}/split` };
+      },
+    },
+    {
+      route: 'POST /api/v1/conversations/:id/participants',
+      when: 'not assigned to the caller',
+      allowed: WRITERS,
+      request: async () => ({ method: 'POST', url: `/api/v1/conversations/${await freshConversation()}/participants`, payload: { email: `cc-${unique()}@example.test` } }),
+    },
+    {
+      route: 'DELETE /api/v1/conversations/:id/participants/:contactId',
+      when: 'not assigned to the caller',
+      allowed: WRITERS,
+      request: async () => {
+        const id = await freshConversation();
+        const res = await h.app.inject({ method: 'POST', url: `/api/v1/conversations/${id}/participants`, headers: setup.headers, payload: { email: `cc-${unique()}@example.test` } });
+        return { method: 'DELETE', url: `/api/v1/conversations/${id}/participants/${json(res).participants[0].contactId}` };
+      },
+    },
     // Canned responses: personal ones for everyone who writes, shared ones for admins
     { route: 'GET /api/v1/canned-responses', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/canned-responses' }) },
     { route: 'GET /api/v1/canned-responses/:id', allowed: EVERYONE, request: async () => ({ method: 'GET', url: `/api/v1/canned-responses/${(await sharedCannedResponse()).id}` }) },

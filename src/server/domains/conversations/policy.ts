@@ -13,6 +13,8 @@ interface ConversationLike {
 export const conversationPolicy = {
   read: (a: Actor) => hasScope(a, 'read'),
   note: (a: Actor) => hasScope(a, 'write'),
+  /** Opening a conversation from the agent's side (a logged call): not for light members. */
+  open: (a: Actor) => hasScope(a, 'write') && a.role !== 'light',
   reply: (a: Actor, c: ConversationLike) => hasScope(a, 'write') && (a.role !== 'light' || c.assigneeId === a.memberId),
   update: (a: Actor, c: ConversationLike) => hasScope(a, 'write') && (a.role !== 'light' || c.assigneeId === a.memberId),
 };

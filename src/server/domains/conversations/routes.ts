@@ -4,11 +4,24 @@ import { inTransaction } from '../../core/context.js';
 import { addAgentMessage } from './add-message.js';
 import { bulkUpdateConversations } from './bulk-update.js';
 import { listConversations } from './list-conversations.js';
+import { logCall, openConversationFromCall } from './log-call.js';
 import { conversationPolicy } from './policy.js';
+import { mergeConversations } from './merge-conversations.js';
+import { addParticipant, removeParticipant } from './participants.js';
 import { markConversationRead } from './read-state.js';
 import { cancelScheduledReply } from './schedule-reply.js';
-import { BulkUpdateSchema, ConversationListQuerySchema, ConversationUpdateSchema, MessageCreateSchema } from './schema.js';
+import {
+  BulkUpdateSchema,
+  CallConversationSchema,
+  CallSchema,
+  ConversationListQuerySchema,
+  ConversationUpdateSchema,
+  MergeSchema,
+  MessageCreateSchema,
+  ParticipantAddSchema,
+} from './schema.js';
 import { getConversation, getTimeline, updateConversation } from './service.js';
+import { splitMessage } from './split-message.js';
 import { countViews } from './views.js';
 
 const messageParams = z.object({ id: z.uuid() });
@@ -56,5 +69,47 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
     '/messages/:id',
     { schema: { tags, summary: 'Cancel a scheduled reply before it is sent (its author or an admin)', params: messageParams }, config: write },
     async (req) => inTransaction(app.ctx, (tx) => cancelScheduledReply(tx, req.actor!, req.params.id)),
+  );
+  app.post(
+    '/conversations/:id/calls',
+    { schema: { tags, summary: 'Log a phone call with the customer: direction, number, duration, outcome, notes', params, body: CallSchema }, config: write },
+    async (req, reply) => {
+      reply.code(201);
+      return inTransaction(app.ctx, (tx) => logCall(tx, req.actor!, req.params.id, req.body));
+    },
+  );
+  app.post(
+    '/calls',
+    { schema: { tags, summary: 'Open a conversation from a phone call in a phone inbox', body: CallConversationSchema }, config: { allow: conversationPolicy.open } },
+    async (req, reply) => {
+      reply.code(201);
+      return inTransaction(app.ctx, (tx) => openConversationFromCall(tx, req.actor!, req.body));
+    },
+  );
+  app.post(
+    '/conversations/:id/merge',
+    { schema: { tags, summary: "Merge another conversation into this one: its messages and history move here, it is closed and points here", params, body: MergeSchema }, config: write },
+    async (req) => inTransaction(app.ctx, (tx) => mergeConversations(tx, req.actor!, req.params.id, req.body)),
+  );
+  app.post(
+    '/messages/:id/split',
+    { schema: { tags, summary: 'Split a customer message off into a new conversation (same inbox and contact)', params: messageParams }, config: write },
+    async (req, reply) => {
+      reply.code(201);
+      return inTransaction(app.ctx, (tx) => splitMessage(tx, req.actor!, req.params.id));
+    },
+  );
+  app.post(
+    '/conversations/:id/participants',
+    { schema: { tags, summary: 'Add a customer as cc: {contactId} or {email, name}', params, body: ParticipantAddSchema }, config: write },
+    async (req, reply) => {
+      reply.code(201);
+      return inTransaction(app.ctx, (tx) => addParticipant(tx, req.actor!, req.params.id, req.body));
+    },
+  );
+  app.delete(
+    '/conversations/:id/participants/:contactId',
+    { schema: { tags, summary: "Take a cc'd customer off the conversation", params: params.extend({ contactId: z.uuid() }) }, config: write },
+    async (req) => inTransaction(app.ctx, (tx) => removeParticipant(tx, req.actor!, req.params.id, req.params.contactId)),
   );
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ContactRefSchema } from '../contacts/schema.js';
 
 export const StatusSchema = z.enum(['open', 'pending', 'on_hold', 'solved', 'closed']);
 export const PrioritySchema = z.enum(['low', 'normal', 'high', 'urgent']);
@@ -81,3 +82,31 @@ export const MessageCreateSchema = z.object({
   attachmentIds: z.array(z.uuid()).max(10).optional().describe('Pending attachments (POST /attachments) to send with the message.'),
 });
 export type MessageCreate = z.infer<typeof MessageCreateSchema>;
+
+export const CallSchema = z.object({
+  direction: z.enum(['inbound', 'outbound']),
+  number: z.string().trim().regex(/^\+?[0-9 ().-]{3,30}$/, 'must be a phone number'),
+  durationSeconds: z.number().int().min(0).max(86_400),
+  outcome: z.enum(['answered', 'no_answer', 'voicemail', 'busy', 'failed']),
+  notes: z.string().trim().max(20_000).optional(),
+});
+export type CallLog = z.infer<typeof CallSchema>;
+
+export const CallConversationSchema = CallSchema.extend({
+  inboxId: z.uuid().describe('A phone inbox.'),
+  contact: ContactRefSchema,
+  subject: z.string().trim().max(500).optional(),
+});
+export type CallConversation = z.infer<typeof CallConversationSchema>;
+
+export const MergeSchema = z.object({ sourceId: z.uuid().describe('The conversation merged into this one; it is closed and points here.') });
+export type Merge = z.infer<typeof MergeSchema>;
+
+export const ParticipantAddSchema = z
+  .object({
+    contactId: z.uuid().optional(),
+    email: z.email().max(320).optional(),
+    name: z.string().trim().max(200).optional(),
+  })
+  .refine((p) => (p.contactId ? !p.email : !!p.email), { message: 'give contactId, or email (and name)', path: ['contactId'] });
+export type ParticipantAdd = z.infer<typeof ParticipantAddSchema>;

@@ -1,13 +1,15 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
-import { attachments, contacts, conversationParticipants, conversations, events, inboxes, members, messages, teams, users } from '../../db/schema/index.js';
+import { attachments, contacts, conversations, events, inboxes, members, messages, teams, users } from '../../db/schema/index.js';
 import type { Actor } from '../../core/actor.js';
 import { Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import { recordEvent } from '../../core/events/record-event.js';
 import { lastPreviews, unreadFor } from './list-conversations.js';
+import { listParticipants } from './participants.js';
 import { conversationPolicy } from './policy.js';
 import { type Conversation, presentConversation, presentMessage } from './present.js';
 import type { ConversationUpdate } from './schema.js';
+import { validateCustomValues } from '../custom-fields/service.js';
 
 export type { Conversation, Message } from './present.js';
 export { presentConversation, presentMessage } from './present.js';
@@ -33,12 +35,7 @@ export async function getConversation(db: Executor, actor: Actor, id: string) {
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
     .where(eq(conversations.id, row.id));
-  const participants = await db
-    .select({ contactId: conversationParticipants.contactId, name: contacts.name, role: conversationParticipants.role })
-    .from(conversationParticipants)
-    .innerJoin(contacts, eq(contacts.id, conversationParticipants.contactId))
-    .where(eq(conversationParticipants.conversationId, row.id))
-    .orderBy(asc(conversationParticipants.createdAt));
+  const participants = await listParticipants(db, row.id);
   const previews = await lastPreviews(db, [row.id]);
   return presentConversation(row, {
     contact: { id: row.contactId, name: r.contactName },
@@ -66,6 +63,7 @@ export async function updateConversation(tx: Executor, actor: Actor, id: string,
   const c = await getConversationRow(tx, actor, id);
   if (!conversationPolicy.update(actor, c)) throw new Forbidden('You can change only conversations assigned to you');
   await checkRefs(tx, actor, u);
+  if (u.customFields) await validateCustomValues(tx, actor, 'conversation', u.customFields);
   const patch: Partial<typeof conversations.$inferInsert> = {};
   const changes: Record<string, { from: unknown; to: unknown }> = {};
   const set = <K extends keyof Conversation & keyof typeof patch>(k: K, v: Conversation[K]) => {
