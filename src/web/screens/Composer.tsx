@@ -1,13 +1,14 @@
 import * as Popover from '@radix-ui/react-popover';
 import { useQueryClient } from '@tanstack/react-query';
 import { forwardRef, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react';
+import { Avatar } from '../components/Avatar';
 import { Icon } from '../components/Icon';
 import { Button, Select } from '../components/ui';
 import { t } from '../i18n';
 import { api, ApiError } from '../lib/api';
 import { qk, refreshLists, useCanned } from '../lib/queries';
 import { mentionAt } from '../lib/mention';
-import { announceViewing } from '../lib/realtime';
+import { announceViewing, useRealtime } from '../lib/realtime';
 import type { Attachment, Conversation, Member, Message } from '../lib/types';
 
 export type ComposerMode = 'reply' | 'note';
@@ -39,6 +40,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
   const [mention, setMention] = useState<{ start: number; query: string } | null>(null);
   const [mentionIndex, setMentionIndex] = useState(0);
   const area = useRef<HTMLTextAreaElement>(null);
+  const { online } = useRealtime();
   const fileInput = useRef<HTMLInputElement>(null);
   const typingAt = useRef(0);
   // The newest message when I began writing: a reply by someone else after it is a collision.
@@ -207,7 +209,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
           className={`block max-h-72 min-h-24 w-full resize-y rounded-md border px-3 py-2 text-[14px] leading-relaxed text-ink outline-none focus:border-accent ${note ? 'border-note-line bg-surface/60' : 'border-line bg-canvas'}`}
         />
         {candidates.length > 0 && (
-          <ul role="listbox" aria-label={t('composer.mentionList')} className="absolute bottom-full left-2 z-20 mb-1 w-64 rounded-md border border-line bg-raised p-1 shadow-lg">
+          <ul role="listbox" aria-label={t('composer.mentionList')} className="absolute bottom-full left-2 z-20 mb-1 w-80 rounded-md border border-line bg-raised p-1 whitespace-nowrap shadow-lg">
             {candidates.map((m, i) => (
               <li
                 key={m.id}
@@ -219,7 +221,10 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
                 }}
                 className={`cursor-pointer rounded px-2 py-1 text-sm ${i === mentionIndex ? 'bg-selected' : ''}`}
               >
-                {m.name} <span className="text-xs text-ink-3">{m.email}</span>
+                <span className="flex items-center gap-2">
+                  <Avatar name={m.name} size={20} online={online.has(m.id)} />
+                  {m.name} <span className="text-xs text-ink-3">{m.email}</span>
+                </span>
               </li>
             ))}
           </ul>

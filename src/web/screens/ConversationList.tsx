@@ -10,6 +10,7 @@ import { Button, PriorityBadge, Select, StatusPill } from '../components/ui';
 import { t, tn } from '../i18n';
 import { api, ApiError } from '../lib/api';
 import { prefetchTimeline, qk, refreshLists, useMembers, useViewCounts } from '../lib/queries';
+import { useRealtime } from '../lib/realtime';
 import { useSession } from '../lib/session';
 import { useShortcuts } from '../lib/shortcuts';
 import { shortAge } from '../lib/time';
@@ -36,6 +37,7 @@ export function ConversationList({ title, view, filters, items, query, cursor, s
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [anchor, setAnchor] = useState<number | null>(null);
   const members = useMembers().data ?? [];
+  const presence = useRealtime().online;
   const counts = useViewCounts().data;
   const total = counts?.[view];
 
@@ -169,6 +171,7 @@ export function ConversationList({ title, view, filters, items, query, cursor, s
                     checked={selected.has(c.id)}
                     anySelected={selected.size > 0}
                     assignee={members.find((m) => m.id === c.assigneeId)}
+                    online={c.assigneeId ? presence.has(c.assigneeId) : undefined}
                     onToggle={toggle}
                     onHover={hover}
                     onOpen={(i, n) => {
@@ -196,6 +199,7 @@ const Row = memo(function Row({
   checked,
   anySelected,
   assignee,
+  online,
   onToggle,
   onOpen,
   onHover,
@@ -207,6 +211,7 @@ const Row = memo(function Row({
   checked: boolean;
   anySelected: boolean;
   assignee: Member | undefined;
+  online: boolean | undefined;
   onToggle: (i: number, shift: boolean) => void;
   onOpen: (i: number, n: number) => void;
   onHover: (n: number) => void;
@@ -255,7 +260,7 @@ const Row = memo(function Row({
           <span className="min-w-0 flex-1 truncate text-xs text-ink-3">{c.preview}</span>
           <PriorityBadge priority={c.priority} />
           {c.status !== 'open' && <StatusPill status={c.status} />}
-          {assignee ? <Avatar name={assignee.name} size={18} /> : null}
+          {assignee ? <Avatar name={assignee.name} size={18} online={online} /> : null}
         </div>
       </div>
     </div>
