@@ -7,10 +7,11 @@
  *   - render: starts Heard with the demo workspace (a fresh PGlite, or a fresh PostgreSQL
  *     database when DATABASE_URL is set), signs in with Debian's Chromium through
  *     playwright-core, and opens BENCH_WEB_N conversations (default 20). For each it takes
- *     the time from the timeline's data arriving (the resource timing's responseEnd of
- *     GET …/timeline) to the app's performance mark `heard:conversation-rendered`
- *     (src/web/screens/ConversationView.tsx). The baseline, on the same page and the same
- *     data: the same timeline fetched by hand and written into the DOM as plain list items.
+ *     the time from the timeline's data arriving (the app's mark `heard:timeline-data`,
+ *     src/web/lib/queries.ts; else the resource timing's responseEnd of GET …/timeline) to
+ *     its mark `heard:conversation-rendered` (src/web/screens/ConversationView.tsx). The
+ *     baseline, on the same page and the same data: the same timeline fetched by hand,
+ *     parsed, and written into the DOM as plain list items.
  *
  * Prints p50/p95 of both. Exit code 1 when a conversation never rendered.
  */
@@ -62,11 +63,13 @@ async function openConversation(page: Page, base: string, number: number) {
     () => {
       const mark = performance.getEntriesByName('heard:conversation-rendered')[0];
       if (!mark) return null;
-      const data = performance
+      // The app marks the parsed timeline (heard:timeline-data); without that mark, the response's end.
+      const marked = performance.getEntriesByName('heard:timeline-data').map((e) => e.startTime);
+      const received = performance
         .getEntriesByType('resource')
         .filter((e) => /\/api\/v1\/conversations\/[^/]+\/timeline/.test(e.name))
-        .map((e) => (e as PerformanceResourceTiming).responseEnd)
-        .filter((end) => end <= mark.startTime);
+        .map((e) => (e as PerformanceResourceTiming).responseEnd);
+      const data = (marked.length ? marked : received).filter((at) => at <= mark.startTime);
       return data.length ? mark.startTime - Math.max(...data) : null;
     },
     undefined,
