@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect } from 'react';
-import { createBrowserRouter, Navigate, Outlet, RouterProvider, useLocation } from 'react-router';
+import { createBrowserRouter, Navigate, Outlet, RouterProvider, useLocation, useRouteError } from 'react-router';
 import { t } from './i18n';
 import { connectRealtime } from './lib/realtime';
 import { SessionProvider, useSessionState } from './lib/session';
@@ -16,6 +16,19 @@ function Loading() {
   return (
     <div className="flex h-full items-center justify-center text-ink-3" role="status">
       {t('app.loading')}
+    </div>
+  );
+}
+
+/** A fault in a screen: say so, and offer the way back, instead of a blank page. */
+function RouteError() {
+  const error = useRouteError();
+  return (
+    <div role="alert" className="flex h-full flex-col items-center justify-center gap-3 p-8 text-center">
+      <p className="text-ink-2">{t('app.error', { detail: error instanceof Error ? error.message : String(error) })}</p>
+      <button type="button" className="rounded-md bg-accent px-3 py-1.5 text-accent-ink" onClick={() => window.location.reload()}>
+        {t('app.retry')}
+      </button>
     </div>
   );
 }
@@ -41,23 +54,30 @@ function Authenticated() {
 
 const router = createBrowserRouter(
   [
-    { path: '/login', element: <Login /> },
+    { path: '/login', element: <Login />, errorElement: <RouteError /> },
     {
       element: <Authenticated />,
+      errorElement: <RouteError />,
       children: [
-        { index: true, element: <Navigate to="/inbox/mine" replace /> },
-        { path: 'inbox/:view', element: <InboxPage /> },
-        { path: 'inbox/:view/:number', element: <InboxPage /> },
-        { path: 'contacts/:id', element: <ContactPage /> },
         {
-          path: 'settings/*',
-          element: (
-            <Suspense fallback={<Loading />}>
-              <SettingsRoutes />
-            </Suspense>
-          ),
+          // A fault in one screen keeps the rail, so the agent can go elsewhere.
+          errorElement: <RouteError />,
+          children: [
+            { index: true, element: <Navigate to="/inbox/mine" replace /> },
+            { path: 'inbox/:view', element: <InboxPage /> },
+            { path: 'inbox/:view/:number', element: <InboxPage /> },
+            { path: 'contacts/:id', element: <ContactPage /> },
+            {
+              path: 'settings/*',
+              element: (
+                <Suspense fallback={<Loading />}>
+                  <SettingsRoutes />
+                </Suspense>
+              ),
+            },
+            { path: '*', element: <Navigate to="/inbox/mine" replace /> },
+          ],
         },
-        { path: '*', element: <Navigate to="/inbox/mine" replace /> },
       ],
     },
   ],
