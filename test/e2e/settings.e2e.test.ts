@@ -69,6 +69,42 @@ describe('settings', () => {
     await page.getByRole('button', { name: 'Reactivate Ada Agent' }).waitFor();
   });
 
+  it('invites someone by link, lists the open invitation, and the link lets them join', async () => {
+    await openSection('Members');
+    await page.getByRole('button', { name: 'Invite by link' }).click();
+    const form = page.getByRole('form', { name: 'Invite by link' });
+    await form.getByLabel('E-mail').fill('nina@example.com');
+    await form.getByLabel('Name (optional)').fill('Nina New');
+    await form.getByRole('button', { name: 'Create link' }).click();
+    const link = page.getByLabel('Invitation link');
+    await expect.poll(() => link.textContent()).toMatch(/\/app\/invite\?token=/);
+    const url = new URL((await link.textContent())!);
+    await page.getByRole('button', { name: 'Done' }).click();
+    const open = page.getByRole('listitem', { name: 'nina@example.com' });
+    await open.getByText(/^Agent · expires/).waitFor();
+
+    const joined = await fetch(`${heard.url}/api/v1/auth/accept-invite`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ token: url.searchParams.get('token'), name: 'Nina New', password: 'nina has a passphrase' }),
+    });
+    expect(joined.status).toBeLessThan(300);
+    await page.reload();
+    await page.getByRole('combobox', { name: 'Role of Nina New' }).waitFor();
+    await expect.poll(() => page.getByRole('listitem', { name: 'nina@example.com' }).count()).toBe(0);
+  });
+
+  it('revokes an open invitation', async () => {
+    await openSection('Members');
+    await page.getByRole('button', { name: 'Invite by link' }).click();
+    await page.getByRole('form', { name: 'Invite by link' }).getByLabel('E-mail').fill('otto@example.com');
+    await page.getByRole('button', { name: 'Create link' }).click();
+    await page.getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('button', { name: 'Revoke the invitation of otto@example.com' }).click();
+    await expect.poll(() => page.getByRole('listitem', { name: 'otto@example.com' }).count()).toBe(0);
+    expect((await heard.api<{ items: unknown[] }>('GET', '/members/invites')).body.items).toEqual([]);
+  });
+
   it('creates an API inbox, shows and rotates its signing secret, and archives it', async () => {
     await openSection('Inboxes');
     await page.getByLabel('Name', { exact: true }).fill('Instagram bridge');

@@ -1,10 +1,20 @@
+import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Avatar } from '../components/Avatar';
 import { type MessageKey, t } from '../i18n';
+import { api } from '../lib/api';
 import { qk } from '../lib/queries';
 import { useSession } from '../lib/session';
-import { ROLES, type Role, send, type SettingsMember, useSettingsMembers, useWrite } from './data';
-import { cls, ErrorNote, LoadState, ReadOnlyNote, SettingsPage, useIsAdmin } from './ui';
+import { ROLES, type Role, send, type SettingsMember, sk, useSettingsMembers, useWrite } from './data';
+import { cls, ErrorNote, formatDate, LoadState, ReadOnlyNote, SettingsPage, useIsAdmin } from './ui';
+
+interface Invite {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  expiresAt: string;
+}
 
 const roleLabel = (r: string) => t(`settings.role.${r}` as MessageKey);
 
@@ -70,6 +80,102 @@ function AddMember({ onDone }: { onDone: () => void }) {
   );
 }
 
+function InviteForm({ onDone }: { onDone: () => void }) {
+  const [form, setForm] = useState({ email: '', name: '', role: 'agent' as Role });
+  const [link, setLink] = useState<string | null>(null);
+  const invite = useWrite((body: typeof form) => send<Invite & { url: string }>('POST', '/members/invites', { ...body, name: body.name || undefined }), [sk.invites]);
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    invite.mutate(form, { onSuccess: (r) => setLink(r.url) });
+  }
+  if (link)
+    return (
+      <div role="status" className="mb-5 rounded-lg border border-accent bg-accent-soft p-4">
+        <p className="text-sm font-medium">{t('settings.invites.linkReady', { email: form.email })}</p>
+        <code aria-label={t('settings.invites.link')} className="mt-2 block rounded-md bg-canvas px-2 py-1.5 font-mono text-xs break-all select-all">
+          {link}
+        </code>
+        <div className="mt-2 flex gap-2">
+          <button type="button" className={cls.secondary} onClick={() => void navigator.clipboard?.writeText(link)}>
+            {t('settings.tokens.copy')}
+          </button>
+          <button type="button" className={cls.secondary} onClick={onDone}>
+            {t('settings.tokens.done')}
+          </button>
+        </div>
+      </div>
+    );
+  return (
+    <form onSubmit={submit} aria-label={t('settings.invites.invite')} className={`${cls.card} mb-5 grid grid-cols-[2fr_2fr_1fr] items-end gap-3 p-4`}>
+      <div>
+        <label className={cls.label} htmlFor="invite-email">
+          {t('settings.members.email')}
+        </label>
+        <input id="invite-email" type="email" required className={cls.input} value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
+      </div>
+      <div>
+        <label className={cls.label} htmlFor="invite-name">
+          {t('settings.invites.name')}
+        </label>
+        <input id="invite-name" className={cls.input} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
+      </div>
+      <div>
+        <label className={cls.label} htmlFor="invite-role">
+          {t('settings.members.role')}
+        </label>
+        <select id="invite-role" className={cls.select} value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })}>
+          {ROLES.filter((r) => r !== 'owner').map((r) => (
+            <option key={r} value={r}>
+              {roleLabel(r)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="col-span-3">
+        <ErrorNote error={invite.error} />
+        <div className="flex gap-2">
+          <button type="submit" className={cls.primary} disabled={invite.isPending}>
+            {t('settings.invites.create')}
+          </button>
+          <button type="button" className={cls.secondary} onClick={onDone}>
+            {t('settings.cancel')}
+          </button>
+        </div>
+      </div>
+    </form>
+  );
+}
+
+/** Open invitations (admins): who was invited, until when, and a way to take it back. */
+function OpenInvites() {
+  const q = useQuery({ queryKey: sk.invites, queryFn: () => api<{ items: Invite[] }>('/members/invites').then((r) => r.items) });
+  const revoke = useWrite((id: string) => send('DELETE', `/members/invites/${id}`), [sk.invites]);
+  if (!q.data?.length) return <LoadState error={q.error} loading={false} />;
+  return (
+    <section aria-labelledby="open-invites" className="mt-6">
+      <h2 id="open-invites" className="mb-2 text-sm font-semibold">
+        {t('settings.invites.open')}
+      </h2>
+      <ErrorNote error={revoke.error} />
+      <ul className={`${cls.card} divide-y divide-line`}>
+        {q.data.map((i) => (
+          <li key={i.id} className="flex items-center gap-3 px-4 py-2 text-sm" aria-label={i.email}>
+            <div className="min-w-0 flex-1">
+              <div className="font-medium">{i.name ? `${i.name} · ${i.email}` : i.email}</div>
+              <div className="text-xs text-ink-3">
+                {roleLabel(i.role)} · {t('settings.invites.expires', { date: formatDate(i.expiresAt) })}
+              </div>
+            </div>
+            <button type="button" className={cls.danger} aria-label={t('settings.invites.revokeWho', { email: i.email })} disabled={revoke.isPending} onClick={() => revoke.mutate(i.id)}>
+              {t('settings.tokens.revoke')}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 function MemberRow({ m, admin, meId }: { m: SettingsMember; admin: boolean; meId: string }) {
   const update = useWrite((body: { role?: Role; active?: boolean }) => send('PATCH', `/members/${m.id}`, body), [qk.members]);
   return (
@@ -125,21 +231,27 @@ export default function MembersPage() {
   const me = useSession();
   const admin = useIsAdmin();
   const q = useSettingsMembers();
-  const [adding, setAdding] = useState(false);
+  const [adding, setAdding] = useState<'member' | 'invite' | null>(null);
   return (
     <SettingsPage
       title={t('settings.members.title')}
       description={t('settings.members.description')}
       actions={
         admin && !adding ? (
-          <button type="button" className={cls.primary} onClick={() => setAdding(true)}>
-            {t('settings.members.add')}
-          </button>
+          <div className="flex shrink-0 gap-2">
+            <button type="button" className={cls.secondary} onClick={() => setAdding('invite')}>
+              {t('settings.invites.invite')}
+            </button>
+            <button type="button" className={cls.primary} onClick={() => setAdding('member')}>
+              {t('settings.members.add')}
+            </button>
+          </div>
         ) : null
       }
     >
       {!admin && <ReadOnlyNote />}
-      {adding && <AddMember onDone={() => setAdding(false)} />}
+      {adding === 'member' && <AddMember onDone={() => setAdding(null)} />}
+      {adding === 'invite' && <InviteForm onDone={() => setAdding(null)} />}
       <LoadState error={q.error} loading={q.isPending} />
       {q.data && (
         <div className={cls.card}>
@@ -162,6 +274,7 @@ export default function MembersPage() {
           </table>
         </div>
       )}
+      {admin && <OpenInvites />}
     </SettingsPage>
   );
 }

@@ -78,6 +78,7 @@ export const sk = {
   canned: qk.canned,
   tokens: ['settings', 'tokens'] as const,
   audit: ['settings', 'audit'] as const,
+  invites: ['settings', 'invites'] as const,
 };
 
 const items = <T>(path: string) => api<{ items: T[] }>(path).then((r) => r.items);
