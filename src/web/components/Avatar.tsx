@@ -13,16 +13,20 @@ export function initials(name: string) {
 }
 
 /** A round badge with someone's initials; a green dot when they are online. */
-export function Avatar({ name, size = 24, online, title }: { name: string; size?: number; online?: boolean; title?: string }) {
+export function Avatar({ name, size = 24, online, title, src }: { name: string; size?: number; online?: boolean; title?: string; src?: string | null }) {
   return (
     <span className="relative inline-flex shrink-0" title={title ?? name}>
-      <span
-        className="inline-flex items-center justify-center rounded-full font-semibold text-white select-none"
-        style={{ width: size, height: size, fontSize: Math.max(9, size * 0.4), background: palette[hash(name) % palette.length] }}
-        aria-hidden="true"
-      >
-        {initials(name)}
-      </span>
+      {src ? (
+        <img src={src} alt="" width={size} height={size} className="rounded-full object-cover" style={{ width: size, height: size }} />
+      ) : (
+        <span
+          className="inline-flex items-center justify-center rounded-full font-semibold text-white select-none"
+          style={{ width: size, height: size, fontSize: Math.max(9, size * 0.4), background: palette[hash(name) % palette.length] }}
+          aria-hidden="true"
+        >
+          {initials(name)}
+        </span>
+      )}
       {online !== undefined && (
         <span className={`absolute -right-0.5 -bottom-0.5 h-2.5 w-2.5 rounded-full border-2 border-surface ${online ? 'bg-ok' : 'bg-ink-3'}`} aria-hidden="true" />
       )}

@@ -8,7 +8,7 @@ export const PRIORITIES: Priority[] = ['urgent', 'high', 'normal', 'low'];
 export const CHANNELS: Channel[] = ['email', 'widget', 'api', 'portal', 'phone'];
 
 export interface Me {
-  user: { id: string; email: string; name: string };
+  user: { id: string; email: string; name: string; avatarUrl?: string | null };
   member: { id: string; role: 'owner' | 'admin' | 'agent' | 'light'; signature: string | null };
   workspace: { id: string; name: string };
   csrfToken?: string;

@@ -222,7 +222,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
                 className={`cursor-pointer rounded px-2 py-1 text-sm ${i === mentionIndex ? 'bg-selected' : ''}`}
               >
                 <span className="flex items-center gap-2">
-                  <Avatar name={m.name} size={20} online={online.has(m.id)} />
+                  <Avatar name={m.name} src={m.avatarUrl} size={20} online={online.has(m.id)} />
                   {m.name} <span className="text-xs text-ink-3">{m.email}</span>
                 </span>
               </li>

@@ -260,7 +260,7 @@ const Row = memo(function Row({
           <span className="min-w-0 flex-1 truncate text-xs text-ink-3">{c.preview}</span>
           <PriorityBadge priority={c.priority} />
           {c.status !== 'open' && <StatusPill status={c.status} />}
-          {assignee ? <Avatar name={assignee.name} size={18} online={online} /> : null}
+          {assignee ? <Avatar name={assignee.name} src={assignee.avatarUrl} size={18} online={online} /> : null}
         </div>
       </div>
     </div>

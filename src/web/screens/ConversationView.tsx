@@ -160,7 +160,7 @@ export function ConversationView({ number, backTo, onSolved }: { number: number;
               {others.length > 0 && (
                 <p className={`mt-0.5 flex items-center gap-1.5 text-xs ${typing.length ? 'text-warn' : 'text-ink-2'}`} role="status">
                   {others.map((v) => (
-                    <Avatar key={v.memberId} name={nameOf(v.memberId)} size={16} />
+                    <Avatar key={v.memberId} name={nameOf(v.memberId)} src={members.find((m) => m.id === v.memberId)?.avatarUrl} size={16} />
                   ))}
                   {typing.length
                     ? t('collision.typing', { names: typing.map((v) => nameOf(v.memberId)).join(', ') })

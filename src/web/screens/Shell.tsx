@@ -111,7 +111,7 @@ export function Shell({ children }: { children: ReactNode }) {
           <DropdownMenu.Root>
             <DropdownMenu.Trigger asChild>
               <button type="button" aria-label={t('nav.account')} className="flex min-w-0 flex-1 items-center gap-2 rounded-md p-1 text-left hover:bg-hover">
-                <Avatar name={me.user.name} size={26} online={connected} />
+                <Avatar name={me.user.name} src={me.user.avatarUrl} size={26} online={connected} />
                 <span className="min-w-0 flex-1 truncate text-[13px]">{me.user.name}</span>
               </button>
             </DropdownMenu.Trigger>

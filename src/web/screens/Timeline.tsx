@@ -30,7 +30,7 @@ function Delivery({ m }: { m: Message }) {
   return null;
 }
 
-const MessageBlock = memo(function MessageBlock({ m, contactName }: { m: Message; contactName: string }) {
+const MessageBlock = memo(function MessageBlock({ m, contactName, avatarUrl }: { m: Message; contactName: string; avatarUrl?: string | null }) {
   const note = m.direction === 'note';
   const out = m.direction === 'out';
   const author = m.direction === 'in' ? contactName : (m.authorName ?? t('event.system'));
@@ -38,7 +38,7 @@ const MessageBlock = memo(function MessageBlock({ m, contactName }: { m: Message
   return (
     <article className={`rounded-lg border ${tone} px-4 py-3`} aria-label={note ? `${t('msg.note')}: ${author}` : author}>
       <header className="mb-1.5 flex flex-wrap items-center gap-x-2 gap-y-0.5 text-xs text-ink-3">
-        <Avatar name={author} size={22} />
+        <Avatar name={author} src={m.direction === 'in' ? null : avatarUrl} size={22} />
         <span className="text-[13px] font-semibold text-ink">{author}</span>
         {note ? (
           <span className="rounded bg-note-line/50 px-1.5 py-px font-medium text-ink">{t('msg.note')}</span>
@@ -101,7 +101,7 @@ export function Timeline({ items, members, teams, contactName }: { items: Timeli
       {items.map((it) =>
         it.type === 'message' ? (
           <li key={it.message.id}>
-            <MessageBlock m={it.message} contactName={contactName} />
+            <MessageBlock m={it.message} contactName={contactName} avatarUrl={members.find((x) => x.id === it.message.authorMemberId)?.avatarUrl} />
           </li>
         ) : (
           describeEvent(it.event, members, teams).map((line, i) => (
