@@ -99,11 +99,19 @@ function ContactForm({ c, onDone }: { c: Contact; onDone: () => void }) {
   const [name, setName] = useState(c.name);
   const [company, setCompany] = useState(c.company?.name ?? '');
   const [attrs, setAttrs] = useState<[string, string][]>(Object.entries(c.attributes).map(([k, v]) => [k, show(v)]));
+  const [removed, setRemoved] = useState<string[]>([]);
+  const [added, setAdded] = useState<{ kind: string; value: string }[]>([]);
   const save = useMutation({
     mutationFn: () =>
       api<Contact>(`/contacts/${c.id}`, {
         method: 'PATCH',
-        body: { name: name.trim(), company: company.trim() || null, attributes: Object.fromEntries(attrs.filter(([k]) => k.trim()).map(([k, v]) => [k.trim(), v])) },
+        body: {
+          name: name.trim(),
+          company: company.trim() || null,
+          attributes: Object.fromEntries(attrs.filter(([k]) => k.trim()).map(([k, v]) => [k.trim(), v])),
+          ...(removed.length ? { removeIdentities: removed } : {}),
+          ...(added.some((i) => i.value.trim()) ? { addIdentities: added.filter((i) => i.value.trim()).map((i) => ({ kind: i.kind, value: i.value.trim() })) } : {}),
+        },
       }),
     onSuccess: (updated) => {
       qc.setQueryData(qk.contact(c.id), { ...c, ...updated, conversations: c.conversations });
@@ -128,6 +136,40 @@ function ContactForm({ c, onDone }: { c: Contact; onDone: () => void }) {
         {t('contact.company')}
         <input className={input} value={company} placeholder={t('contact.noCompany')} onChange={(e) => setCompany(e.target.value)} />
       </label>
+      <fieldset className="grid gap-1">
+        <legend className="mb-1 text-xs text-ink-2">{t('contact.identities')}</legend>
+        {c.identities
+          .filter((i) => !removed.includes(i.id))
+          .map((i) => (
+            <div key={i.id} className="flex items-center gap-1">
+              <span className="w-16 shrink-0 text-xs text-ink-3">{i.kind}</span>
+              <span className="min-w-0 flex-1 truncate">{i.value}</span>
+              <button type="button" aria-label={t('contact.removeIdentity', { value: i.value })} className="px-1 text-ink-3 hover:text-danger" onClick={() => setRemoved([...removed, i.id])}>
+                ✕
+              </button>
+            </div>
+          ))}
+        {added.map((i, n) => (
+          <div key={n} className="flex gap-1">
+            <select
+              aria-label={t('contact.identityKind')}
+              className="h-8 rounded-md border border-line bg-canvas px-1 text-[13px]"
+              value={i.kind}
+              onChange={(e) => setAdded(added.map((a, j) => (j === n ? { ...a, kind: e.target.value } : a)))}
+            >
+              {['email', 'phone', 'handle', 'external'].map((k) => (
+                <option key={k} value={k}>
+                  {k}
+                </option>
+              ))}
+            </select>
+            <input aria-label={t('contact.identityValue')} className={input} value={i.value} onChange={(e) => setAdded(added.map((a, j) => (j === n ? { ...a, value: e.target.value } : a)))} />
+          </div>
+        ))}
+        <Button variant="ghost" className="justify-self-start" onClick={() => setAdded([...added, { kind: 'email', value: '' }])}>
+          + {t('contact.addIdentity')}
+        </Button>
+      </fieldset>
       <fieldset className="grid gap-1">
         <legend className="mb-1 text-xs text-ink-2">{t('contact.attributes')}</legend>
         {attrs.map(([k, v], i) => (
