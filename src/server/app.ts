@@ -32,6 +32,7 @@ import { cannedResponseRoutes } from './domains/canned-responses/routes.js';
 import { contactRoutes } from './domains/contacts/routes.js';
 import { conversationJobsProcessor, sendScheduledJob, wakeSnoozedJob } from './domains/conversations/jobs.js';
 import { conversationRoutes } from './domains/conversations/routes.js';
+import { customFieldRoutes } from './domains/custom-fields/routes.js';
 import { inboxRoutes } from './domains/inboxes/routes.js';
 import { memberRoutes } from './domains/members/routes.js';
 import { tagRoutes } from './domains/tags/routes.js';
@@ -180,6 +181,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       await api.register(cannedResponseRoutes);
       await api.register(tagRoutes);
       await api.register(attachmentRoutes);
+      await api.register(customFieldRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -139,6 +139,14 @@ describe('authorization matrix', () => {
     return json(res) as { id: string; url: string };
   };
 
+  /** A custom field definition with a unique key, and one created by an owner. */
+  const customField = () => ({ entity: 'contact', key: `f_${unique().replace(/-/g, '_')}`, label: 'Field', type: 'text' });
+  const newCustomField = async () => {
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/custom-fields', headers: setup.headers, payload: customField() });
+    if (res.statusCode !== 201) throw new Error(res.body);
+    return json(res) as { id: string };
+  };
+
   const rows: Row[] = [
     // Auth
     { route: 'POST /api/v1/auth/login', allowed: [...EVERYONE, 'anonymous'], request: () => ({ method: 'POST', url: '/api/v1/auth/login', payload: { email: setup.email, password: PASSWORD } }) },
@@ -406,6 +414,11 @@ describe('authorization matrix', () => {
         return { method: 'GET', url: `/api/v1/attachments/${(json(res) as { id: string }[])[0].id}/download` };
       },
     },
+    // Custom fields
+    { route: 'GET /api/v1/custom-fields', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/custom-fields' }) },
+    { route: 'POST /api/v1/custom-fields', allowed: ADMINS, request: () => ({ method: 'POST', url: '/api/v1/custom-fields', payload: customField() }) },
+    { route: 'PATCH /api/v1/custom-fields/:id', allowed: ADMINS, request: async () => ({ method: 'PATCH', url: `/api/v1/custom-fields/${(await newCustomField()).id}`, payload: { label: `L ${unique()}` } }) },
+    { route: 'DELETE /api/v1/custom-fields/:id', allowed: ADMINS, request: async () => ({ method: 'DELETE', url: `/api/v1/custom-fields/${(await newCustomField()).id}` }) },
     // Tags
     { route: 'GET /api/v1/tags', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/tags' }) },
     { route: 'POST /api/v1/tags', allowed: ADMINS, request: () => ({ method: 'POST', url: '/api/v1/tags', payload: { name: `tag-${unique()}` } }) },

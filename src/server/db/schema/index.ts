@@ -5,3 +5,4 @@ export * from './conversations.js';
 export * from './canned-responses.js';
 export * from './tags.js';
 export * from './invites.js';
+export * from './custom-fields.js';

@@ -6,6 +6,7 @@ import { Conflict, Invalid, NotFound } from '../../core/errors.js';
 import { recordEvent } from '../../core/events/record-event.js';
 import { recordAudit } from '../audit/service.js';
 import type { ContactRef, ContactUpdate } from './schema.js';
+import { validateCustomValues } from '../custom-fields/service.js';
 
 type IdentityKind = (typeof contactIdentities.$inferSelect)['kind'];
 export type Contact = typeof contacts.$inferSelect;
@@ -165,6 +166,7 @@ export async function getContact(db: Executor, actor: Actor, id: string) {
 
 export async function updateContact(tx: Executor, actor: Actor, id: string, input: ContactUpdate) {
   const c = await getContactRow(tx, actor, id);
+  if (input.attributes) await validateCustomValues(tx, actor, 'contact', input.attributes);
   const patch: Partial<typeof contacts.$inferInsert> = { updatedAt: new Date() };
   if (input.name !== undefined) patch.name = input.name;
   if (input.attributes !== undefined) patch.attributes = input.attributes;
