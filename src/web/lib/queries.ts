@@ -34,41 +34,21 @@ export function useInboxes() {
 
 export type ViewCounts = Record<string, number>;
 
-/** Counts per view from GET /views; older servers without it get no counts (the rail then shows none). */
-export function useViewCounts() {
-  return useQuery({
-    queryKey: qk.views,
-    queryFn: async (): Promise<ViewCounts | null> => {
-      try {
-        const r = await api<Record<string, unknown>>('/views');
-        return flattenCounts(r);
-      } catch (e) {
-        if (e instanceof ApiError && e.status === 404) return null;
-        throw e;
-      }
-    },
-    staleTime: 15_000,
-    refetchInterval: 60_000,
-  });
+interface ViewsAnswer {
+  [view: string]: number | { id: string; name?: string; count: number }[];
 }
 
-/** Accepts {mine: 3, teams: {id: 2}} or {items: [{id, count}]} or {views: {...}} and returns {"mine": 3, "team:id": 2}. */
-export function flattenCounts(r: Record<string, unknown>): ViewCounts {
+/** Counts per rail entry from GET /views. */
+export function useViewCounts() {
+  return useQuery({ queryKey: qk.views, queryFn: async () => flattenCounts(await api<ViewsAnswer>('/views')), staleTime: 15_000, refetchInterval: 60_000 });
+}
+
+/** {mine: 3, teams: [{id, count}], inboxes: [...]} becomes {mine: 3, "team:<id>": 2, "inbox:<id>": 5}. */
+export function flattenCounts(r: ViewsAnswer): ViewCounts {
   const out: ViewCounts = {};
-  const src = (r.views ?? r.counts ?? r) as Record<string, unknown>;
-  if (Array.isArray(r.items)) {
-    for (const it of r.items as { id?: string; view?: string; count?: number }[]) if ((it.id ?? it.view) && typeof it.count === 'number') out[(it.id ?? it.view)!] = it.count;
-    return out;
-  }
-  for (const [k, v] of Object.entries(src)) {
-    if (typeof v === 'number') out[k === 'allOpen' || k === 'all_open' ? 'open' : k] = v;
-    else if (Array.isArray(v)) {
-      const kind = k.startsWith('team') ? 'team' : k.startsWith('inbox') ? 'inbox' : k;
-      for (const it of v as { id: string; count: number }[]) out[`${kind}:${it.id}`] = it.count;
-    } else if (v && typeof v === 'object') {
-      const kind = k.startsWith('team') ? 'team' : k.startsWith('inbox') ? 'inbox' : k;
-      for (const [id, n] of Object.entries(v as Record<string, unknown>)) if (typeof n === 'number') out[`${kind}:${id}`] = n;
-    }
+  for (const [k, v] of Object.entries(r)) {
+    if (typeof v === 'number') out[k] = v;
+    else if (Array.isArray(v) && (k === 'teams' || k === 'inboxes')) for (const it of v) out[`${k === 'teams' ? 'team' : 'inbox'}:${it.id}`] = it.count;
   }
   return out;
 }
