@@ -93,6 +93,7 @@ export interface Message {
   deliveryError: string | null;
   attachments: Attachment[];
   call?: CallLog | null;
+  sendAt?: string | null;
   createdAt: string;
 }
 

@@ -26,12 +26,29 @@ interface Props {
 
 const draftKey = (id: string) => `heard.draft.${id}`;
 
+/** When a reply can be sent later: in an hour, tomorrow at 9, next Monday at 9. */
+function laterTimes(now = new Date()) {
+  const hour = new Date(now.getTime() + 3600_000);
+  const tomorrow = new Date(now);
+  tomorrow.setDate(now.getDate() + 1);
+  tomorrow.setHours(9, 0, 0, 0);
+  const monday = new Date(now);
+  monday.setDate(now.getDate() + ((8 - now.getDay()) % 7 || 7));
+  monday.setHours(9, 0, 0, 0);
+  return [
+    { key: 'composer.in1h' as const, at: hour.toISOString() },
+    { key: 'composer.tomorrow' as const, at: tomorrow.toISOString() },
+    { key: 'composer.monday' as const, at: monday.toISOString() },
+  ];
+}
+
 
 export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ conversation, contactName, members, lastMessageId, canReply }, ref) {
   const qc = useQueryClient();
   const [mode, setMode] = useState<ComposerMode>(canReply ? 'reply' : 'note');
   const [text, setText] = useState(() => sessionStorage.getItem(draftKey(conversation.id)) ?? '');
   const [after, setAfter] = useState('');
+  const [sendAt, setSendAt] = useState('');
   const [files, setFiles] = useState<Attachment[]>([]);
   const [uploading, setUploading] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -125,6 +142,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
           text,
           kind: mode,
           ...(after ? { status: after } : {}),
+          ...(mode === 'reply' && sendAt ? { sendAt } : {}),
           ...(files.length ? { attachmentIds: files.map((f) => f.id) } : {}),
           ...(mode === 'reply' && (seenAtStart.current ?? lastMessageId) ? { lastSeenMessageId: seenAtStart.current ?? lastMessageId } : {}),
           ...(force ? { force: true } : {}),
@@ -135,6 +153,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
       setFiles([]);
       setCollision(null);
       setAfter('');
+      setSendAt('');
       announceViewing(conversation.id, false);
       void qc.invalidateQueries({ queryKey: ['timeline'] });
       void refreshLists(qc);
@@ -266,7 +285,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
         </p>
       )}
       <div className="mt-2 flex items-center gap-2">
-        <span className="text-xs text-ink-3">{t('composer.hint')}</span>
+        <span className="hidden text-xs text-ink-3 2xl:inline">{t('composer.hint')}</span>
         <span className="flex-1" />
         {!note && (
           <Select label={t('composer.after')} value={after} onChange={(e) => setAfter(e.target.value)}>
@@ -275,8 +294,18 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
             <option value="solved">{t('composer.then', { status: t('status.solved') })}</option>
           </Select>
         )}
-        <Button variant="primary" disabled={busy || !text.trim()} onClick={() => void send()}>
-          {busy ? t('composer.sending') : note ? t('composer.addNote') : after ? t('composer.sendAnd', { status: t(`status.${after}` as 'status.open').toLowerCase() }) : t('composer.send')}
+        {!note && (
+          <Select label={t('composer.when')} value={sendAt} onChange={(e) => setSendAt(e.target.value)}>
+            <option value="">{t('composer.now')}</option>
+            {laterTimes().map((l) => (
+              <option key={l.key} value={l.at}>
+                {t(l.key)}
+              </option>
+            ))}
+          </Select>
+        )}
+        <Button variant="primary" disabled={busy || !text.trim()} onClick={() => void send()} title={t('composer.hint')}>
+          {busy ? t('composer.sending') : note ? t('composer.addNote') : sendAt ? t('composer.schedule') : after ? t('composer.sendAnd', { status: t(`status.${after}` as 'status.open').toLowerCase() }) : t('composer.send')}
         </Button>
       </div>
     </div>

@@ -1,13 +1,15 @@
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import { Avatar } from '../components/Avatar';
 import { Icon, channelIcon } from '../components/Icon';
 import { t } from '../i18n';
+import { api } from '../lib/api';
 import { describeEvent } from '../lib/events';
 import { cleanHtml } from '../lib/sanitize';
 import { duration, fullTime, messageTime } from '../lib/time';
 import type { Member, Message, TimelineItem } from '../lib/types';
 
 function Delivery({ m }: { m: Message }) {
+  const [error, setError] = useState<string | null>(null);
   if (m.direction !== 'out') return null;
   const s = m.deliveryStatus;
   if (s === 'failed')
@@ -18,7 +20,20 @@ function Delivery({ m }: { m: Message }) {
       </span>
     );
   if (s === 'queued') return <span className="text-ink-3">{t('msg.queued')}</span>;
-  if (s === 'scheduled') return <span className="text-ink-3">{t('msg.scheduled')}</span>;
+  if (s === 'scheduled')
+    return (
+      <span className="flex items-center gap-2 text-ink-3">
+        {m.sendAt ? t('msg.scheduledFor', { time: fullTime(m.sendAt) }) : t('msg.scheduled')}
+        <button
+          type="button"
+          className="text-danger underline"
+          onClick={() => void api(`/messages/${m.id}`, { method: 'DELETE' }).catch((e: Error) => setError(e.message))}
+        >
+          {t('msg.cancelSchedule')}
+        </button>
+        {error && <span role="alert" className="text-danger">{error}</span>}
+      </span>
+    );
   if (s === 'cancelled') return <span className="text-ink-3">{t('msg.cancelled')}</span>;
   if (s === 'sent')
     return (
