@@ -164,6 +164,31 @@ describe('settings', () => {
     expect(tags.body.items.map((t) => t.name)).toEqual(['priority-customer']);
   });
 
+  it('defines custom fields: a choice on conversations, then renames and deletes it', async () => {
+    await openSection('Custom fields');
+    const form = page.getByRole('form', { name: 'Add field' });
+    await form.getByLabel('Label').fill('Plan');
+    await form.getByLabel('Type').selectOption('select');
+    await form.getByLabel('Options').fill('Basic, Pro, Enterprise');
+    await form.getByRole('checkbox', { name: 'Required' }).check();
+    await form.getByRole('button', { name: 'Add field' }).click();
+    const conversations = page.getByRole('region', { name: 'Conversations' });
+    await conversations.getByText('Basic, Pro, Enterprise').waitFor();
+    const fields = await heard.api<{ items: { key: string; type: string; options: string[]; required: boolean }[] }>('GET', '/custom-fields');
+    expect(fields.body.items).toMatchObject([{ key: 'plan', type: 'select', options: ['Basic', 'Pro', 'Enterprise'], required: true }]);
+
+    // The same key twice on conversations is refused, and the form says so.
+    await form.getByLabel('Label').fill('Plan');
+    await form.getByLabel('Type').selectOption('text');
+    await form.getByRole('button', { name: 'Add field' }).click();
+    await form.getByRole('alert').waitFor();
+
+    await conversations.getByRole('textbox', { name: 'Label of plan' }).fill('Subscription plan');
+    await conversations.getByRole('button', { name: 'Save' }).click();
+    await conversations.getByRole('button', { name: 'Delete field Subscription plan' }).click();
+    await conversations.getByText('No fields yet.').waitFor();
+  });
+
   it('writes a shared canned response, which the composer inserts with the variables filled', async () => {
     await page.goto(`${heard.url}/app/settings/canned-responses`);
     await page.getByRole('button', { name: 'New response' }).click();

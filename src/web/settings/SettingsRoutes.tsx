@@ -3,6 +3,7 @@ import { Navigate, NavLink, Route, Routes } from 'react-router';
 import { type MessageKey, t } from '../i18n';
 import AuditPage from './AuditPage';
 import CannedPage from './CannedPage';
+import CustomFieldsPage from './CustomFieldsPage';
 import InboxesPage from './InboxesPage';
 import MembersPage from './MembersPage';
 import ProfilePage from './ProfilePage';
@@ -29,6 +30,7 @@ const workspace: Section[] = [
   { path: 'teams', label: 'settings.nav.teams', element: <TeamsPage /> },
   { path: 'inboxes', label: 'settings.nav.inboxes', element: <InboxesPage /> },
   { path: 'tags', label: 'settings.nav.tags', element: <TagsPage /> },
+  { path: 'custom-fields', label: 'settings.nav.fields', element: <CustomFieldsPage /> },
   { path: 'audit-log', label: 'settings.nav.audit', element: <AuditPage />, adminOnly: true },
 ];
 

@@ -52,6 +52,19 @@ export interface Canned {
   ownerMemberId: string | null;
 }
 
+export type CustomFieldType = 'text' | 'number' | 'date' | 'select' | 'checkbox';
+export const FIELD_TYPES: CustomFieldType[] = ['text', 'number', 'date', 'select', 'checkbox'];
+
+export interface CustomField {
+  id: string;
+  entity: 'conversation' | 'contact';
+  key: string;
+  label: string;
+  type: CustomFieldType;
+  options: string[] | null;
+  required: boolean;
+}
+
 export interface Token {
   id: string;
   name: string;
@@ -79,6 +92,7 @@ export const sk = {
   tokens: ['settings', 'tokens'] as const,
   audit: ['settings', 'audit'] as const,
   invites: ['settings', 'invites'] as const,
+  fields: ['settings', 'custom-fields'] as const,
 };
 
 const items = <T>(path: string) => api<{ items: T[] }>(path).then((r) => r.items);
@@ -88,6 +102,7 @@ export const useSettingsTeams = () => useQuery({ queryKey: qk.teams, queryFn: ()
 export const useSettingsInboxes = () => useQuery({ queryKey: qk.inboxes, queryFn: () => items<SettingsInbox>('/inboxes') });
 export const useTags = () => useQuery({ queryKey: sk.tags, queryFn: () => items<Tag>('/tags') });
 export const useCannedList = () => useQuery({ queryKey: sk.canned, queryFn: () => items<Canned>('/canned-responses') });
+export const useCustomFields = () => useQuery({ queryKey: sk.fields, queryFn: () => items<CustomField>('/custom-fields') });
 export const useTokens = () => useQuery({ queryKey: sk.tokens, queryFn: () => items<Token>('/tokens') });
 export const useAudit = () => useQuery({ queryKey: sk.audit, queryFn: () => items<AuditEntry>('/audit-log?limit=100'), retry: false });
 
