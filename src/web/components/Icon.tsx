@@ -30,6 +30,7 @@ const paths = {
   bolt: 'M13 2L4 14h7l-1 8 9-12h-7z',
   chevron: 'M6 9l6 6 6-6',
   logout: 'M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10',
+  filter: 'M3 5h18l-7 8v6l-4-2v-4z',
   snooze: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM9 9h6l-6 6h6',
 } as const;
 

@@ -121,7 +121,7 @@ export function ConversationList({ title, view, filters, items, query, cursor, s
             className="h-4 w-4 accent-accent"
           />
           <h1 className="min-w-0 flex-1 truncate text-[15px] font-semibold">{title}</h1>
-          {total !== undefined && <span className="text-xs text-ink-3 tabular-nums">{tn('view.count', total, { count: total.toLocaleString() })}</span>}
+          {total !== undefined && !hasFilters(filters) && <span className="text-xs text-ink-3 tabular-nums">{tn('view.count', total, { count: total.toLocaleString() })}</span>}
         </div>
         {selected.size > 0 ? (
           <BulkBar ids={[...selected]} members={members} onDone={() => setSelected(new Set())} />
@@ -274,7 +274,7 @@ function FiltersPopover({ filters, members, setFilter, clear }: { filters: Filte
     <Popover.Root>
       <Popover.Trigger asChild>
         <Button aria-label={t('list.filters')} className={active ? 'border-accent text-accent' : ''}>
-          <Icon name="tag" size={14} />
+          <Icon name="filter" size={14} />
           {t('list.filters')}
           {active > 0 && <span className="rounded-full bg-accent px-1.5 text-[11px] text-accent-ink">{active}</span>}
         </Button>
