@@ -9,6 +9,7 @@ import { listParticipants } from './participants.js';
 import { conversationPolicy } from './policy.js';
 import { type Conversation, presentConversation, presentMessage } from './present.js';
 import type { ConversationUpdate } from './schema.js';
+import { validateCustomValues } from '../custom-fields/service.js';
 
 export type { Conversation, Message } from './present.js';
 export { presentConversation, presentMessage } from './present.js';
@@ -62,6 +63,7 @@ export async function updateConversation(tx: Executor, actor: Actor, id: string,
   const c = await getConversationRow(tx, actor, id);
   if (!conversationPolicy.update(actor, c)) throw new Forbidden('You can change only conversations assigned to you');
   await checkRefs(tx, actor, u);
+  if (u.customFields) await validateCustomValues(tx, actor, 'conversation', u.customFields);
   const patch: Partial<typeof conversations.$inferInsert> = {};
   const changes: Record<string, { from: unknown; to: unknown }> = {};
   const set = <K extends keyof Conversation & keyof typeof patch>(k: K, v: Conversation[K]) => {
