@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { Avatar } from '../components/Avatar';
 import { Button, StatusPill } from '../components/ui';
 import { t } from '../i18n';
@@ -17,6 +17,8 @@ function show(v: unknown) {
 /** Who the customer is: identities, company, attributes and their other conversations; editable. */
 export function ContactSidebar({ contactId, currentNumber }: { contactId: string; currentNumber?: number }) {
   const q = useContact(contactId);
+  // Earlier conversations open beside the list the agent is working in.
+  const view = useParams().view ?? 'open';
   const me = useSession();
   const [editing, setEditing] = useState(false);
   const c = q.data;
@@ -77,7 +79,7 @@ export function ContactSidebar({ contactId, currentNumber }: { contactId: string
           {(c.conversations ?? []).map((cv) => (
             <li key={cv.id}>
               <Link
-                to={`/inbox/open/${cv.number}`}
+                to={`/inbox/${view}/${cv.number}`}
                 aria-current={cv.number === currentNumber ? 'page' : undefined}
                 className={`flex items-center gap-2 rounded-md px-2 py-1.5 text-[13px] ${cv.number === currentNumber ? 'bg-selected' : 'hover:bg-hover'}`}
               >
