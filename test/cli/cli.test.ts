@@ -23,7 +23,8 @@ function freePort(): Promise<number> {
   });
 }
 
-describe('the heard command', () => {
+// Each test starts real processes (PGlite opens in each), so a busy machine needs room.
+describe('the heard command', { timeout: 90_000 }, () => {
   let env: Record<string, string>;
   let dataDir: string;
   let testDb: TestDatabase | undefined;
