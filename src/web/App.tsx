@@ -11,6 +11,8 @@ import { Shell } from './screens/Shell';
 
 // W3's settings pages: src/web/settings/SettingsRoutes.tsx, loaded only when opened.
 const SettingsRoutes = lazy(() => import('./settings/SettingsRoutes'));
+// The page an invitation link opens, before anyone is signed in.
+const AcceptInvite = lazy(() => import('./settings/AcceptInvite'));
 
 function Loading() {
   return (
@@ -55,6 +57,15 @@ function Authenticated() {
 const router = createBrowserRouter(
   [
     { path: '/login', element: <Login />, errorElement: <RouteError /> },
+    {
+      path: '/invite',
+      element: (
+        <Suspense fallback={<Loading />}>
+          <AcceptInvite />
+        </Suspense>
+      ),
+      errorElement: <RouteError />,
+    },
     {
       element: <Authenticated />,
       errorElement: <RouteError />,
