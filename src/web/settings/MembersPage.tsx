@@ -182,7 +182,7 @@ function MemberRow({ m, admin, meId }: { m: SettingsMember; admin: boolean; meId
     <tr className="border-t border-line">
       <td className={cls.td}>
         <div className="flex items-center gap-2">
-          <Avatar name={m.name} size={28} />
+          <Avatar name={m.name} src={m.avatarUrl} size={28} />
           <div className="min-w-0">
             <div className={`font-medium ${m.active ? 'text-ink' : 'text-ink-3 line-through'}`}>{m.name}</div>
             <div className="truncate text-xs text-ink-3">{m.email}</div>

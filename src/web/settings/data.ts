@@ -16,6 +16,7 @@ export interface SettingsMember {
   active: boolean;
   signature: string | null;
   teamIds: string[];
+  avatarUrl?: string | null;
 }
 
 export interface SettingsTeam {
