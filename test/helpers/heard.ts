@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { loadConfig } from '../../src/server/config.js';
 import { buildHeard, type Heard, type HeardOptions } from '../../src/server/app.js';
@@ -11,8 +14,11 @@ export interface TestHeard extends Heard {
 /** A whole Heard on a fresh database, with fast polling and retries, driven through app.inject(). */
 export async function startTestHeard(env: Record<string, string> = {}, opts: Partial<HeardOptions> = {}): Promise<TestHeard> {
   const testDb = await createTestDatabase();
+  // Stored files (avatars, attachments) go to a folder of this test's own, never the checkout's ./data.
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'heard-test-'));
   const config = loadConfig({
     LOG_LEVEL: 'silent',
+    HEARD_DATA_DIR: dataDir,
     HEARD_ALLOW_PRIVATE_WEBHOOKS: '1',
     HEARD_LOGIN_RATE_LIMIT: '1000',
     HEARD_API_RATE_LIMIT: '100000',
@@ -28,6 +34,7 @@ export async function startTestHeard(env: Record<string, string> = {}, opts: Par
     async stop() {
       await heard.close();
       await testDb.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
