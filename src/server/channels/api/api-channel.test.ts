@@ -60,6 +60,9 @@ describe('API channel', () => {
     const texts = timeline.items.filter((i: any) => i.type === 'message').map((i: any) => i.message.text);
     expect(texts).toEqual(['My order is late', 'Any news?']);
     expect(timeline.conversation.subject).toBe('My order is late');
+    // The opening reads first, then the customer's first message (they share a transaction time).
+    expect(timeline.items[0]).toMatchObject({ type: 'event', event: { type: 'conversation.created' } });
+    expect(timeline.items[1]).toMatchObject({ type: 'message', message: { text: 'My order is late' } });
   });
 
   it('stores a repeated clientMessageId once and answers with the same ids', async () => {

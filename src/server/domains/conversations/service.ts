@@ -111,6 +111,9 @@ export async function updateConversation(tx: Executor, actor: Actor, id: string,
   return presentConversation(row);
 }
 
+/** The conversation's opening shares its first message's transaction time; it reads first. */
+const opensFirst = (i: { type: string; event?: { type: string } }) => (i.type === 'event' && i.event?.type === 'conversation.created' ? 1 : 0);
+
 /**
  * The case history in one ordered list: every message and note with its attachments,
  * and every change (status, assignment, delivery) with who made it.
@@ -142,6 +145,6 @@ export async function getTimeline(db: Executor, actor: Actor, id: string) {
       at: e.createdAt,
       event: { id: e.id, type: e.type, actorMemberId: e.actorMemberId, actorName, data: e.data },
     })),
-  ].sort((a, b) => a.at.getTime() - b.at.getTime());
+  ].sort((a, b) => a.at.getTime() - b.at.getTime() || opensFirst(b) - opensFirst(a));
   return { conversation: presentConversation(c), items };
 }
