@@ -124,6 +124,8 @@ describe('settings', () => {
 
   it('creates an API token shown once, which works, and revokes it', async () => {
     await openSection('API tokens');
+    // The previous section (Inboxes) also has a Name field: wait for this page before typing.
+    await page.getByRole('heading', { name: 'API tokens' }).waitFor();
     await page.getByLabel('Name', { exact: true }).fill('Zapier');
     await page.getByRole('button', { name: 'Create token' }).click();
     const secret = page.getByLabel('New token');
