@@ -87,6 +87,8 @@ export const messages = pgTable(
     sendAt: timestamp('send_at', { withTimezone: true }),
     /** A logged phone call (channel phone). */
     call: jsonb('call').$type<CallData>(),
+    /** An e-mail's envelope and threading headers, and the quoted history cut off its text (channel email). */
+    email: jsonb('email').$type<EmailData>(),
     createdAt: createdAt(),
     search: tsvector('search').generatedAlwaysAs((): SQL => sql`to_tsvector('simple', coalesce(${messages.text}, ''))`),
   },
@@ -96,6 +98,31 @@ export const messages = pgTable(
     index('messages_search_idx').using('gin', t.search),
   ],
 );
+
+export interface EmailAddress {
+  address: string;
+  name?: string;
+}
+
+/** What the timeline and threading need of an e-mail, inbound or outbound. */
+export interface EmailData {
+  /** The Message-ID header, without angle brackets. */
+  messageId: string;
+  inReplyTo?: string;
+  references?: string[];
+  from?: EmailAddress;
+  to?: EmailAddress[];
+  cc?: EmailAddress[];
+  bcc?: EmailAddress[];
+  subject?: string;
+  /** The quoted history and signature cut off the new text ("show quoted"). */
+  quotedHtml?: string;
+  quotedText?: string;
+  /** An auto-reply, bounce or bulk mail: never answered automatically. */
+  automated?: string;
+  /** The raw message in the file store. */
+  rawSha256?: string;
+}
 
 export const attachments = pgTable(
   'attachments',
@@ -109,6 +136,8 @@ export const attachments = pgTable(
     contentType: text('content_type').notNull(),
     size: integer('size').notNull(),
     sha256: text('sha256').notNull(),
+    /** An e-mail's inline part (`cid:` in its HTML): shown in the message, not listed as a download. */
+    contentId: text('content_id'),
     createdAt: createdAt(),
   },
   (t) => [index('attachments_message_idx').on(t.messageId)],

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, jsonb, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, workspaceId } from './columns.js';
 import { teams } from './workspaces.js';
 
@@ -20,5 +20,11 @@ export const inboxes = pgTable(
     archivedAt: timestamp('archived_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
-  (t) => [index('inboxes_workspace_idx').on(t.workspaceId)],
+  (t) => [
+    index('inboxes_workspace_idx').on(t.workspaceId),
+    // One address reaches one inbox across the installation: the SMTP listener looks mail up by it.
+    uniqueIndex('inboxes_email_address_key')
+      .on(sql`lower(${t.config}->>'address')`)
+      .where(sql`${t.channel} = 'email'`),
+  ],
 );

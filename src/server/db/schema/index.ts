@@ -6,3 +6,4 @@ export * from './canned-responses.js';
 export * from './tags.js';
 export * from './invites.js';
 export * from './custom-fields.js';
+export * from './email.js';
