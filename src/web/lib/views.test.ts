@@ -5,6 +5,8 @@ describe('views', () => {
   it('turns views into list queries', () => {
     expect(viewQuery('mine')).toMatchObject({ assignee: 'me', sort: 'newest' });
     expect(viewQuery('unassigned')).toMatchObject({ assignee: 'none' });
+    // The server's view, so the list and the rail's count agree.
+    expect(viewQuery('solved')).toEqual({ view: 'solved', sort: 'newest' });
     expect(viewQuery('team:0190a0b0-0000-7000-8000-000000000001')).toMatchObject({ team: '0190a0b0-0000-7000-8000-000000000001' });
   });
 

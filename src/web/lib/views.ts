@@ -40,7 +40,8 @@ export function viewQuery(view: ViewId, f: Filters = {}): ListQuery {
       case 'snoozed':
         return { snoozed: 'true' };
       case 'solved':
-        return { status: 'solved,closed' };
+        // Solved and closed, as the server's view (and its count in the rail) defines it.
+        return { view: 'solved' };
       default: {
         const [kind, id] = view.split(':');
         return kind === 'team' ? { team: id, status: 'open', snoozed: 'false' } : { inbox: id, status: 'open', snoozed: 'false' };

@@ -99,7 +99,7 @@ export function Shell({ children }: { children: ReactNode }) {
           ))}
           <div className="mt-4 border-t border-line pt-2">
             <RailLink to="/inbox/snoozed" icon="snooze" label={t('view.snoozed')} count={counts.snoozed} />
-            <RailLink to="/inbox/solved" icon="check" label={t('view.solved')} />
+            <RailLink to="/inbox/solved" icon="check" label={t('view.solved')} count={counts.solved} />
           </div>
         </div>
         {!connected && (

@@ -37,7 +37,8 @@ export function viewCondition(view: View, memberId: string): SQL {
     case 'snoozed':
       return isSnoozed();
     case 'solved':
-      return eq(c.status, 'solved');
+      // Done work: solved, and closed (which includes conversations merged into another).
+      return inArray(c.status, ['solved', 'closed']);
   }
 }
 

@@ -184,13 +184,14 @@ describe('conversation lists: sorting, unread, views and bulk changes', () => {
       await make(inboxB.id, { assigneeId: wsAgent.memberId, teamId: team.id }); // open, team
       await make(inboxB.id, { status: 'solved' });
       await make(inboxB.id, { status: 'solved', assigneeId: ws.memberId });
+      await make(inboxB.id, { status: 'closed' }); // done too: the Solved view lists solved and closed
       await make(inboxA.id, { assigneeId: ws.memberId, snoozedUntil: new Date(Date.now() + 3_600_000).toISOString() }); // snoozed: in no open view
       const mentioned = await make(inboxA.id, { status: 'pending' });
       const note = await h.app.inject({ method: 'POST', url: `/api/v1/conversations/${mentioned}/messages`, headers: wsAgent.headers, payload: { kind: 'note', text: '@vera views can you look?' } });
       expect(note.statusCode, note.body).toBe(201);
 
       const v = await views(ws);
-      expect(v).toMatchObject({ mine: 2, unassigned: 2, open: 4, mentions: 1, snoozed: 1, solved: 2 });
+      expect(v).toMatchObject({ mine: 2, unassigned: 2, open: 4, mentions: 1, snoozed: 1, solved: 3 });
       expect(v.teams).toEqual([{ id: team.id, name: 'Billing', count: 1 }]);
       expect(v.inboxes).toEqual(
         expect.arrayContaining([
@@ -201,6 +202,8 @@ describe('conversation lists: sorting, unread, views and bulk changes', () => {
       for (const view of ['mine', 'unassigned', 'open', 'mentions', 'snoozed', 'solved'] as const) {
         expect((await list(ws, `view=${view}&limit=100`)).items, view).toHaveLength(v[view]);
       }
+      // The agent app's Solved list asks for view=solved; its rail count is the same number.
+      expect((await list(ws, 'view=solved&limit=100')).items.map((x) => x.status).sort()).toEqual(['closed', 'solved', 'solved']);
       expect((await list(ws, `view=open&team=${team.id}`)).items).toHaveLength(1);
       expect((await list(ws, `view=open&inbox=${inboxA.id}`)).items).toHaveLength(3);
 
