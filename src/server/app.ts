@@ -11,7 +11,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Redis } from 'ioredis';
-import type { Config } from './config.js';
+import { type Config, ConfigError } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
 import type { Ctx } from './core/context.js';
 import { Dispatcher } from './core/events/dispatcher.js';
@@ -39,6 +39,9 @@ import { tagRoutes } from './domains/tags/routes.js';
 import { teamRoutes } from './domains/teams/routes.js';
 import { tokenRoutes } from './domains/tokens/routes.js';
 import { type AgentRealtime, startAgentRealtime } from './realtime/agent-socket.js';
+import { emailChannelRoutes } from './channels/email/routes.js';
+import { closeMailParser } from './channels/email/receive.js';
+import { startSmtpListener } from './channels/email/smtp-listener.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -48,7 +51,7 @@ declare module 'fastify' {
   }
 }
 
-export type Role = 'web' | 'worker';
+export type Role = 'web' | 'worker' | 'mail';
 
 const HEARD_LOGO = Buffer.from(
   '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="32" viewBox="0 0 120 32">' +
@@ -68,6 +71,8 @@ export interface HeardOptions {
   retryBaseMs?: number;
   /** Where the built agent app is; dist/web by default. */
   webDir?: string;
+  /** The SMTP listener's port instead of HEARD_SMTP_PORT: 0 picks a free one (tests), false runs none. */
+  smtpPort?: number | false;
 }
 
 export interface Heard {
@@ -76,6 +81,8 @@ export interface Heard {
   jobs: Jobs;
   dispatcher: Dispatcher;
   realtime: AgentRealtime | undefined;
+  /** The SMTP listener, once started on a node with the mail role. */
+  smtp: { port: number; close(): Promise<void> } | undefined;
   /** Starts the background parts (dispatcher, jobs); the caller then listens. */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -87,7 +94,7 @@ export interface Heard {
  */
 export async function buildHeard(opts: HeardOptions): Promise<Heard> {
   const { config } = opts;
-  const roles = opts.roles ?? ['web', 'worker'];
+  const roles = opts.roles ?? ['web', 'worker', 'mail'];
   const database =
     opts.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATABASE_URL ? undefined : `${config.dataDir}/db` }));
   await database.migrate();
@@ -175,6 +182,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       await api.register(tokenRoutes);
       await api.register(inboxRoutes);
       await api.register(apiChannelRoutes);
+      await api.register(emailChannelRoutes);
       await api.register(contactRoutes);
       await api.register(conversationRoutes);
       await api.register(auditRoutes);
@@ -196,27 +204,42 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
   dispatcher = new Dispatcher(database, processors, app.log, opts.pollMs ?? 1000);
   const d = dispatcher;
 
-  return {
+  const smtpPort = opts.smtpPort ?? (config.HEARD_SMTP_PORT || false);
+  const heard: Heard = {
     app,
     ctx,
     jobs,
     dispatcher: d,
     realtime,
+    smtp: undefined,
     async start() {
       await jobs.start(ctx, { work: roles.includes('worker'), pollingIntervalSeconds: opts.jobPollingSeconds });
       // The dispatcher runs where agents' sockets are: it feeds them, and hands
       // deliveries to the job queue, which any worker node then runs.
       if (roles.includes('web')) d.start();
+      if (roles.includes('mail') && smtpPort !== false) {
+        try {
+          heard.smtp = await startSmtpListener(ctx, app.files, app.log, { port: smtpPort, host: config.HEARD_SMTP_HOST });
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+            throw new ConfigError(`SMTP port ${smtpPort} on ${config.HEARD_SMTP_HOST} is in use; set HEARD_SMTP_PORT to another port, or 0 to turn the listener off`);
+          }
+          throw err;
+        }
+      }
     },
     async close() {
+      await heard.smtp?.close();
       await d.stop();
       await jobs.stop();
       await realtime?.close();
+      await closeMailParser(ctx);
       await app.close();
       redis?.disconnect();
       if (!opts.database) await database.close();
     },
   };
+  return heard;
 }
 
 /** Where `npm run build` puts the agent app (vite.config.ts). */

@@ -52,6 +52,36 @@ export const ConfigSchema = z.object({
     .min(0.001)
     .default(72)
     .describe('How long Heard keeps retrying an outbound callback before it gives up and marks the message failed.'),
+  HEARD_SMTP_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .default(2525)
+    .describe('TCP port of the built-in SMTP listener that receives mail for the email inboxes\' addresses (on nodes with the mail role). 0 turns it off.'),
+  HEARD_SMTP_HOST: z.string().min(1).default('0.0.0.0').describe('Address the SMTP listener binds to.'),
+  HEARD_MAIL_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(30 * 1024 * 1024)
+    .describe('The largest e-mail accepted (SMTP, IMAP and the MIME endpoint), in bytes; larger mail is refused with 552 over SMTP.'),
+  HEARD_MAIL_PARSE_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(20_000)
+    .describe('How long parsing one e-mail may take (in a worker thread) before it is given up and the message is quarantined raw.'),
+  HEARD_MAIL_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9.-]+$/i, 'must be a domain name')
+    .optional()
+    .describe('The domain in the Message-IDs of the mail Heard sends. Defaults to the host of HEARD_PUBLIC_URL.'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@host:587')
+    .optional()
+    .describe('Where replies are sent from email inboxes that have no SMTP server of their own, e.g. smtp://user:pass@host:587 (smtps:// for TLS from the start).'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
@@ -61,6 +91,7 @@ export const ConfigSchema = z.object({
 export type Config = z.infer<typeof ConfigSchema> & {
   publicUrl: string;
   dataDir: string;
+  mailDomain: string;
   secureCookies: boolean;
 };
 
@@ -81,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     ...c,
     publicUrl,
+    mailDomain: c.HEARD_MAIL_DOMAIN ?? new URL(publicUrl).hostname,
     dataDir: path.resolve(c.HEARD_DATA_DIR),
     secureCookies: publicUrl.startsWith('https:'),
   };

@@ -6,6 +6,7 @@ import { inTransaction } from '../core/context.js';
 import { recordEvent } from '../core/events/record-event.js';
 import { defineJob, type Jobs } from '../core/jobs/queue.js';
 import { deliverToCallback, type DeliveryOutcome } from './api/deliver.js';
+import { deliverEmail } from './email/send.js';
 
 export const DeliverMessagePayload = z.object({ messageId: z.uuid(), attempt: z.number().int().min(0).default(0) });
 
@@ -37,8 +38,10 @@ async function deliverMessage(ctx: Ctx, payload: z.infer<typeof DeliverMessagePa
   const outcome: DeliveryOutcome =
     inbox.channel === 'api'
       ? await deliverToCallback(ctx, inbox, m)
-      : // Said plainly rather than pretending it was sent.
-        { ok: false, reason: `replies cannot be sent through a ${inbox.channel} inbox yet`, permanent: true };
+      : inbox.channel === 'email'
+        ? await deliverEmail(ctx, inbox, m)
+        : // Said plainly rather than pretending it was sent.
+          { ok: false, reason: `replies cannot be sent through a ${inbox.channel} inbox yet`, permanent: true };
 
   const maxAgeMs = ctx.config.HEARD_WEBHOOK_MAX_AGE_HOURS * 3_600_000;
   const nextDelay = retryDelayMs(ctx.retryBaseMs, payload.attempt);

@@ -1,45 +1,11 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../core/context.js';
 import { verifySignature } from '../../core/webhooks/signature.js';
 import { createInbox } from '../../domains/inboxes/service.js';
 import { buildApiInbox, buildMember, sendInbound, type Client } from '../../../../test/factories.js';
 import { json, startTestHeard, type TestHeard } from '../../../../test/helpers/heard.js';
+import { startReceiver, waitFor } from '../../../../test/helpers/receiver.js';
 
-interface Received {
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** A real HTTP receiver standing in for the social network behind the API channel. */
-function startReceiver(answer: (n: number) => number) {
-  const received: Received[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body });
-      res.writeHead(answer(received.length)).end();
-    });
-  });
-  return new Promise<{ url: string; received: Received[]; close: () => Promise<void> }>((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({ url: `http://127.0.0.1:${port}/hook`, received, close: () => new Promise((r) => server.close(() => r())) });
-    });
-  });
-}
-
-async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('API channel', () => {
   let h: TestHeard;

@@ -12,7 +12,8 @@ export type EventType =
   | 'member.updated'
   | 'member.mentioned'
   | 'conversation.merged'
-  | 'conversation.split';
+  | 'conversation.split'
+  | 'mail.held';
 
 export interface NewEvent {
   workspaceId: string;

@@ -66,6 +66,7 @@ describe('authorization matrix', () => {
   let contactId: string;
   let team: { id: string };
   let spare: Client;
+  let emailInbox: { id: string };
 
   beforeAll(async () => {
     h = await startTestHeard();
@@ -93,6 +94,9 @@ describe('authorization matrix', () => {
     conversationId = inbound.conversationId;
     contactId = inbound.contactId;
     team = await buildTeam(h.app, setup);
+    const email = await h.app.inject({ method: 'POST', url: '/api/v1/inboxes', headers: setup.headers, payload: { name: 'Mail', channel: 'email', address: 'matrix@matrix.test' } });
+    if (email.statusCode !== 201) throw new Error(email.body);
+    emailInbox = json(email) as { id: string };
   });
   afterAll(() => h.stop());
 
@@ -104,6 +108,24 @@ describe('authorization matrix', () => {
       if (res.statusCode !== 200) throw new Error(res.body);
     }
     return c.conversationId;
+  };
+
+  /** A raw e-mail to the matrix's email inbox. */
+  const rawMail = (from: string, extra = '') =>
+    `From: ${from}\r\nTo: matrix@matrix.test\r\nSubject: Hello\r\nMessage-ID: <${unique()}@customer.test>\r\n${extra}\r\nHello there ${unique()}\r\n`;
+  const postMail = async (raw: string) => {
+    const res = await h.app.inject({ method: 'POST', url: `/api/v1/inboxes/${emailInbox.id}/mime`, headers: { ...setup.headers, 'content-type': 'message/rfc822' }, payload: raw });
+    if (res.statusCode !== 201) throw new Error(res.body);
+    return json(res) as { outcome: string; holdId?: string };
+  };
+  /** Mail held for review: a stranger's reply to a customer's e-mail. */
+  const heldMail = async () => {
+    const original = rawMail('customer@customer.test');
+    await postMail(original);
+    const id = /Message-ID: (<[^>]+>)/.exec(original)![1];
+    const held = await postMail(rawMail('stranger@elsewhere.test', `In-Reply-To: ${id}\r\n`));
+    if (held.outcome !== 'held') throw new Error(`not held: ${held.outcome}`);
+    return held.holdId!;
   };
 
   /** A new shared canned response, made by an owner. */
@@ -252,6 +274,17 @@ describe('authorization matrix', () => {
         payload: { contact: { externalId: `m-${unique()}` }, text: 'Hello', clientMessageId: `m-${unique()}` },
       }),
     },
+    // Email channel
+    {
+      route: 'POST /api/v1/inboxes/:id/mime',
+      allowed: WRITERS,
+      request: (c) => ({ method: 'POST', url: `/api/v1/inboxes/${emailInbox.id}/mime`, headers: { ...c.headers, 'content-type': 'message/rfc822' }, payload: rawMail('someone@customer.test') }),
+    },
+    { route: 'POST /api/v1/inboxes/:id/email/check', allowed: ADMINS, request: () => ({ method: 'POST', url: `/api/v1/inboxes/${emailInbox.id}/email/check` }) },
+    { route: 'POST /api/v1/inboxes/:id/email/test', allowed: ADMINS, request: () => ({ method: 'POST', url: `/api/v1/inboxes/${emailInbox.id}/email/test`, payload: {} }) },
+    { route: 'GET /api/v1/mail-holds', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/mail-holds' }) },
+    { route: 'GET /api/v1/mail-holds/:id/raw', allowed: EVERYONE, request: async () => ({ method: 'GET', url: `/api/v1/mail-holds/${await heldMail()}/raw` }) },
+    { route: 'POST /api/v1/mail-holds/:id/:action', allowed: WRITERS, request: async () => ({ method: 'POST', url: `/api/v1/mail-holds/${await heldMail()}/new_conversation` }) },
     // Contacts
     { route: 'GET /api/v1/contacts', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/contacts?q=a' }) },
     { route: 'GET /api/v1/contacts/:id', allowed: EVERYONE, request: () => ({ method: 'GET', url: `/api/v1/contacts/${contactId}` }) },
@@ -412,6 +445,16 @@ describe('authorization matrix', () => {
         const res = await h.app.inject({ method: 'POST', url: '/api/v1/attachments', headers: { ...setup.headers, 'content-type': body.contentType }, payload: body.payload });
         if (res.statusCode !== 201) throw new Error(res.body);
         return { method: 'GET', url: `/api/v1/attachments/${(json(res) as { id: string }[])[0].id}/download` };
+      },
+    },
+    {
+      route: 'GET /api/v1/attachments/:id/inline',
+      allowed: EVERYONE,
+      request: async () => {
+        const body = avatarUpload();
+        const res = await h.app.inject({ method: 'POST', url: '/api/v1/attachments', headers: { ...setup.headers, 'content-type': body.contentType }, payload: body.payload });
+        if (res.statusCode !== 201) throw new Error(res.body);
+        return { method: 'GET', url: `/api/v1/attachments/${(json(res) as { id: string }[])[0].id}/inline` };
       },
     },
     // Custom fields

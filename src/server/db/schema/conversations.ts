@@ -106,11 +106,12 @@ export interface EmailAddress {
 
 /** What the timeline and threading need of an e-mail, inbound or outbound. */
 export interface EmailData {
-  /** The Message-ID header, without angle brackets. */
-  messageId: string;
+  /** The Message-ID header, without angle brackets (a reply's is set when it is sent). */
+  messageId?: string;
   inReplyTo?: string;
   references?: string[];
   from?: EmailAddress;
+  replyTo?: EmailAddress[];
   to?: EmailAddress[];
   cc?: EmailAddress[];
   bcc?: EmailAddress[];
@@ -120,6 +121,12 @@ export interface EmailData {
   quotedText?: string;
   /** An auto-reply, bounce or bulk mail: never answered automatically. */
   automated?: string;
+  /** A reply: the agent chose to answer everyone in copy. */
+  replyAll?: boolean;
+  /** Sent by Heard itself (the acknowledgement of a new conversation), marked Auto-Submitted. */
+  autoAck?: boolean;
+  /** A hash of what the sender wrote: the same Message-ID with other content is another message. */
+  contentHash?: string;
   /** The raw message in the file store. */
   rawSha256?: string;
 }

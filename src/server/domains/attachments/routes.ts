@@ -48,4 +48,29 @@ export const attachmentRoutes: FastifyPluginAsyncZod = async (app) => {
         .send(f.stream);
     },
   );
+
+  app.get(
+    '/attachments/:id/inline',
+    {
+      schema: { tags, summary: "An e-mail's inline image (cid:), shown in the message; only raster images, never anything a browser could run", params: z.object({ id: z.uuid() }) },
+      config: { allow: (a) => hasScope(a, 'read') },
+    },
+    async (req, reply) => {
+      const f = await openAttachment(app.ctx.db, req.actor!, app.files, req.params.id);
+      if (!INLINE_IMAGE_TYPES.has(f.contentType.toLowerCase())) {
+        f.stream.destroy();
+        throw new HeardError(415, 'Unsupported Media Type', 'only PNG, JPEG, GIF and WebP images are shown inline; download the file instead');
+      }
+      return reply
+        .type(f.contentType)
+        .header('content-disposition', 'inline')
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', "default-src 'none'; sandbox")
+        .header('content-length', String(f.size))
+        .header('cache-control', 'private, max-age=86400')
+        .send(f.stream);
+    },
+  );
 };
+
+const INLINE_IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);

@@ -29,6 +29,9 @@ export async function addAgentMessage(tx: Executor, actor: Actor, id: string, in
   if (input.kind === 'reply' && input.lastSeenMessageId && !input.force) await refuseCollision(tx, actor, c, input.lastSeenMessageId);
 
   const [inbox] = await tx.select().from(inboxes).where(eq(inboxes.id, c.inboxId));
+  if ((input.cc?.length || input.bcc?.length || input.replyAll) && (input.kind !== 'reply' || inbox.channel !== 'email')) {
+    throw new Invalid(input.cc?.length ? 'cc' : input.bcc?.length ? 'bcc' : 'replyAll', 'only e-mail replies have copies');
+  }
   const now = new Date();
   const [m] = await tx
     .insert(messages)
@@ -43,6 +46,14 @@ export async function addAgentMessage(tx: Executor, actor: Actor, id: string, in
       text: input.text,
       deliveryStatus: input.kind === 'note' ? 'sent' : sendAt ? 'scheduled' : 'queued',
       sendAt,
+      email:
+        inbox.channel === 'email' && input.kind === 'reply'
+          ? {
+              replyAll: input.replyAll ?? false,
+              cc: input.cc?.map((address) => ({ address: address.toLowerCase() })),
+              bcc: input.bcc?.map((address) => ({ address: address.toLowerCase() })),
+            }
+          : null,
     })
     .returning();
   const patch: Partial<typeof conversations.$inferInsert> = { updatedAt: now };

@@ -1,40 +1,10 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contacts, conversations, events, messages } from '../../db/schema/index.js';
 import { buildApiInbox, buildMember, buildTeam, buildToken, sendInbound, type Client } from '../../../../test/factories.js';
 import { countRows } from '../../../../test/helpers/database.js';
 import { json, startTestHeard, type TestHeard } from '../../../../test/helpers/heard.js';
+import { startReceiver, waitFor } from '../../../../test/helpers/receiver.js';
 
-/** A real HTTP receiver behind an API channel inbox, counting what Heard delivers to it. */
-function startReceiver() {
-  const received: { id: string; text: string }[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      const b = JSON.parse(body) as { id: string; message: { text: string } };
-      received.push({ id: b.id, text: b.message.text });
-      res.writeHead(200).end();
-    });
-  });
-  return new Promise<{ url: string; received: typeof received; close: () => Promise<void> }>((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({ url: `http://127.0.0.1:${port}/hook`, received, close: () => new Promise((r) => server.close(() => r())) });
-    });
-  });
-}
-
-async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('conversations', () => {
   let h: TestHeard;
@@ -311,7 +281,7 @@ describe('conversations', () => {
       // Give a wrongly queued note every chance to go out, then check it did not.
       await waitFor(async () => (await timeline(conversationId)).items.some((i: any) => i.message?.id === json(reply).id && i.message.deliveryStatus === 'sent') || undefined);
       await new Promise((r) => setTimeout(r, 300));
-      expect(receiver.received).toEqual([{ id: json(reply).id, text: 'It ships today.' }]);
+      expect(receiver.received.map(({ id, text }) => ({ id, text }))).toEqual([{ id: json(reply).id, text: 'It ships today.' }]);
 
       const t = await timeline(conversationId);
       expect(t.items.filter((i: any) => i.type === 'message').map((i: any) => [i.message.direction, i.message.text])).toEqual([

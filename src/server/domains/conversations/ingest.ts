@@ -1,6 +1,6 @@
 import { and, desc, eq, ne, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import { contacts, conversations, inboxes, messages, workspaces } from '../../db/schema/index.js';
+import { attachments, contacts, conversationParticipants, conversations, type EmailData, inboxes, messages, workspaces } from '../../db/schema/index.js';
 import { type Ctx, inTransaction } from '../../core/context.js';
 import { Invalid, NotFound } from '../../core/errors.js';
 import { recordEvent } from '../../core/events/record-event.js';
@@ -20,6 +20,18 @@ export interface InboundMessage {
   externalId: string;
   /** A conversation the channel already resolved (e-mail threading); otherwise Heard threads by contact. */
   conversationId?: string;
+  /**
+   * Without a resolved conversation, continue the contact's open one in this inbox (chat,
+   * API) or open a new one (e-mail: a new message that threads nowhere is a new case).
+   */
+  threadByContact?: boolean;
+  /** The channel sanitised the HTML already (off the main thread, e-mail). */
+  htmlSanitized?: boolean;
+  email?: EmailData;
+  /** Files already in the file store; ids chosen by the channel so its HTML can point at inline parts. */
+  attachments?: { id: string; sha256: string; size: number; filename: string; contentType: string; contentId?: string }[];
+  /** Further customers on the message (e-mail Cc): kept as the conversation's participants. */
+  participants?: ContactRef[];
 }
 
 export interface IngestResult {
@@ -70,6 +82,31 @@ async function cancelScheduledReplies(tx: Tx, conversationId: string, contactId:
   }
 }
 
+/** Keeps the message's further customers (e-mail Cc) on the conversation, so replies from them continue it and reply-all reaches them. */
+async function addParticipants(tx: Tx, msg: InboundMessage, conv: { id: string; contactId: string }, senderId: string) {
+  const added: string[] = [];
+  for (const ref of msg.participants ?? []) {
+    const { contact } = await identifyContact(tx, msg.workspaceId, ref);
+    if (contact.id === conv.contactId || contact.id === senderId) continue;
+    const rows = await tx.insert(conversationParticipants).values({ conversationId: conv.id, contactId: contact.id }).onConflictDoNothing().returning();
+    if (rows.length) added.push(contact.id);
+  }
+  // The sender, when not the conversation's customer, is one of its customers too (a cc'd person replying).
+  if (senderId !== conv.contactId) {
+    const rows = await tx.insert(conversationParticipants).values({ conversationId: conv.id, contactId: senderId }).onConflictDoNothing().returning();
+    if (rows.length) added.push(senderId);
+  }
+  if (added.length) {
+    await recordEvent(tx, {
+      workspaceId: msg.workspaceId,
+      conversationId: conv.id,
+      type: 'conversation.updated',
+      actorContactId: senderId,
+      data: { changes: { participants: { added } } },
+    });
+  }
+}
+
 /** The next conversation number of the workspace: the row lock hands out numbers without gaps or duplicates across nodes. */
 export async function nextConversationNumber(tx: Tx, workspaceId: string): Promise<number> {
   const [ws] = await tx
@@ -105,9 +142,9 @@ async function ingestIn(tx: Tx, msg: InboundMessage): Promise<IngestResult> {
     };
   }
 
-  const html = msg.html ? sanitizeHtml(msg.html) : null;
+  const html = msg.html ? (msg.htmlSanitized ? msg.html : sanitizeHtml(msg.html)) : null;
   const text = (msg.text ?? (html ? htmlToText(html) : '')).trim();
-  if (!text && !html) throw new Invalid('text', 'must not be empty');
+  if (!text && !html && !msg.attachments?.length) throw new Invalid('text', 'must not be empty');
 
   const { contact, created: newContact } = await identifyContact(tx, msg.workspaceId, msg.contact);
   // One contact's messages thread one at a time: two arriving together must not each
@@ -118,7 +155,7 @@ async function ingestIn(tx: Tx, msg: InboundMessage): Promise<IngestResult> {
 
   let conv = msg.conversationId
     ? (await tx.select().from(conversations).where(and(eq(conversations.id, msg.conversationId), eq(conversations.workspaceId, msg.workspaceId))))[0]
-    : newContact
+    : newContact || msg.threadByContact === false
       ? undefined
       : (
           await tx
@@ -168,11 +205,18 @@ async function ingestIn(tx: Tx, msg: InboundMessage): Promise<IngestResult> {
       html,
       externalId: msg.externalId,
       deliveryStatus: 'received',
+      email: msg.email ?? null,
     })
     .onConflictDoNothing()
     .returning();
   if (!inserted.length) throw new DuplicateRace();
   const [m] = inserted;
+  if (msg.attachments?.length) {
+    await tx.insert(attachments).values(
+      msg.attachments.map((a) => ({ id: a.id, workspaceId: msg.workspaceId, messageId: m.id, filename: a.filename, contentType: a.contentType, size: a.size, sha256: a.sha256, contentId: a.contentId ?? null })),
+    );
+  }
+  await addParticipants(tx, msg, conv, contact.id);
 
   const reopen = !createdConversation && (conv.status === 'pending' || conv.status === 'solved');
   // The customer's message wakes a snoozed conversation at once.

@@ -1,40 +1,10 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noteMentions } from '../../db/schema/index.js';
 import { buildApiInbox, buildMember, sendInbound, type Client } from '../../../../test/factories.js';
 import { json, startTestHeard, type TestHeard } from '../../../../test/helpers/heard.js';
+import { startReceiver, waitFor } from '../../../../test/helpers/receiver.js';
 
-/** A real HTTP receiver behind an API channel inbox, recording what Heard delivers to it. */
-function startReceiver() {
-  const received: { id: string; text: string }[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      const b = JSON.parse(body) as { id: string; message: { text: string } };
-      received.push({ id: b.id, text: b.message.text });
-      res.writeHead(200).end();
-    });
-  });
-  return new Promise<{ url: string; received: typeof received; close: () => Promise<void> }>((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({ url: `http://127.0.0.1:${port}/hook`, received, close: () => new Promise((r) => server.close(() => r())) });
-    });
-  });
-}
-
-async function waitFor<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 

@@ -80,6 +80,9 @@ export const MessageCreateSchema = z.object({
   lastSeenMessageId: z.uuid().optional().describe('The newest message the agent saw: a newer reply by someone else answers 409 with newerMessages.'),
   force: z.boolean().optional().describe('Send even when someone else replied since lastSeenMessageId.'),
   attachmentIds: z.array(z.uuid()).max(10).optional().describe('Pending attachments (POST /attachments) to send with the message.'),
+  replyAll: z.boolean().optional().describe("E-mail: also send to the conversation's participants (Cc)."),
+  cc: z.array(z.email().max(320)).max(50).optional().describe('E-mail: further addresses in copy.'),
+  bcc: z.array(z.email().max(320)).max(50).optional().describe('E-mail: addresses in blind copy.'),
 });
 export type MessageCreate = z.infer<typeof MessageCreateSchema>;
 

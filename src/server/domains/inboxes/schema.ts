@@ -7,9 +7,60 @@ const callbackUrl = z
   .max(2000)
   .describe('Where Heard POSTs replies to this channel (signed, retried).');
 
+const host = z.string().trim().min(1).max(255).regex(/^[a-z0-9.:[\]-]+$/i, 'must be a host name or IP address');
+const port = z.number().int().min(1).max(65535);
+
+export const SmtpSettingsSchema = z
+  .object({
+    host,
+    port: port.default(587),
+    secure: z.boolean().default(false).describe('TLS from the start (port 465); otherwise STARTTLS when the server offers it.'),
+    user: z.string().max(320).optional(),
+    password: z.string().max(1000).optional().describe('Kept when omitted on update; never returned.'),
+  })
+  .describe("This inbox's own outgoing mail server; without one, replies go through SMTP_URL.");
+
+export const ImapSettingsSchema = z
+  .object({
+    host,
+    port: port.default(993),
+    secure: z.boolean().default(true),
+    user: z.string().min(1).max(320),
+    password: z.string().max(1000).optional().describe('Kept when omitted on update; never returned.'),
+    folder: z.string().trim().min(1).max(255).default('INBOX'),
+    afterFetch: z.enum(['seen', 'move']).default('seen').describe('What happens to a message once it is stored: flagged \\Seen, or moved to moveTo.'),
+    moveTo: z.string().trim().min(1).max(255).optional(),
+  })
+  .refine((s) => s.afterFetch !== 'move' || s.moveTo, { message: 'moveTo is required when afterFetch is move', path: ['moveTo'] })
+  .describe('An existing mailbox Heard polls for new mail.');
+
+export const AutoAckSchema = z
+  .object({
+    enabled: z.boolean(),
+    text: z
+      .string()
+      .trim()
+      .min(1)
+      .max(5000)
+      .default('Thank you for writing to us. Your request is number {{number}}; we usually reply within {{responseTime}}. Reply to this e-mail to add anything.'),
+    responseTime: z.string().trim().min(1).max(100).default('one business day'),
+  })
+  .describe('An automatic acknowledgement of a new conversation, with its number and the expected response time.');
+
+/** The e-mail settings of an email inbox, as stored in its config. */
+export const EmailSettingsSchema = z.object({
+  address: z.email().max(320),
+  displayName: z.string().trim().max(120).optional().describe('The name replies come from, beside the agent\'s: "Ann at Acme Support".'),
+  signature: z.string().max(5000).optional().describe('Added below every reply from this inbox, after the agent\'s own signature.'),
+  smtp: SmtpSettingsSchema.nullable().optional(),
+  imap: ImapSettingsSchema.nullable().optional(),
+  autoAck: AutoAckSchema.optional(),
+});
+export type EmailSettings = z.infer<typeof EmailSettingsSchema>;
+
 export const InboxCreateSchema = z.discriminatedUnion('channel', [
   z.object({ name: z.string().trim().min(1).max(120), channel: z.literal('api'), callbackUrl, teamId: z.uuid().optional() }),
-  z.object({ name: z.string().trim().min(1).max(120), channel: z.literal('email'), address: z.email(), teamId: z.uuid().optional() }),
+  EmailSettingsSchema.extend({ name: z.string().trim().min(1).max(120), channel: z.literal('email'), teamId: z.uuid().optional() }),
   z.object({ name: z.string().trim().min(1).max(120), channel: z.enum(['widget', 'portal', 'phone']), teamId: z.uuid().optional() }),
 ]);
 export type InboxCreate = z.infer<typeof InboxCreateSchema>;
@@ -19,6 +70,7 @@ export const InboxUpdateSchema = z.object({
   callbackUrl: callbackUrl.optional(),
   teamId: z.uuid().nullable().optional(),
   archived: z.boolean().optional(),
+  email: EmailSettingsSchema.partial().optional().describe('Email inboxes: the settings to change; the rest are kept.'),
 });
 export type InboxUpdate = z.infer<typeof InboxUpdateSchema>;
 
@@ -29,6 +81,30 @@ export const InboxSchema = z.object({
   teamId: z.uuid().nullable(),
   callbackUrl: z.string().optional(),
   address: z.string().optional(),
+  email: z
+    .object({
+      address: z.string(),
+      displayName: z.string().optional(),
+      signature: z.string().optional(),
+      smtp: z.object({ host: z.string(), port: z.number(), secure: z.boolean(), user: z.string().optional(), hasPassword: z.boolean() }).nullable(),
+      imap: z
+        .object({
+          host: z.string(),
+          port: z.number(),
+          secure: z.boolean(),
+          user: z.string(),
+          hasPassword: z.boolean(),
+          folder: z.string(),
+          afterFetch: z.enum(['seen', 'move']),
+          moveTo: z.string().optional(),
+          lastPolledAt: z.date().nullable().optional(),
+          lastError: z.string().nullable().optional(),
+        })
+        .nullable(),
+      autoAck: AutoAckSchema.optional(),
+    })
+    .optional()
+    .describe('Email inboxes: their settings; passwords are never returned.'),
   signingSecret: z.string().optional().describe('Shown to admins: verify Heard-Signature with it.'),
   archived: z.boolean(),
   createdAt: z.date(),

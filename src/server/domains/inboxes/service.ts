@@ -3,11 +3,11 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { inboxes, teams } from '../../db/schema/index.js';
 import { type Actor, hasScope, isAdmin } from '../../core/actor.js';
-import { Invalid, NotFound } from '../../core/errors.js';
+import { Conflict, Invalid, NotFound } from '../../core/errors.js';
 import { randomToken } from '../../core/ids.js';
 import { isPrivateAddress } from '../../core/webhooks/safe-fetch.js';
 import { recordAudit } from '../audit/service.js';
-import type { InboxCreate, InboxUpdate } from './schema.js';
+import type { EmailSettings, InboxCreate, InboxUpdate } from './schema.js';
 
 export type Inbox = typeof inboxes.$inferSelect;
 
@@ -21,9 +21,45 @@ export function presentInbox(i: Inbox, actor: Pick<Actor, 'role' | 'scopes'>) {
     callbackUrl: i.config.callbackUrl,
     address: typeof i.config.address === 'string' ? i.config.address : undefined,
     signingSecret: isAdmin(actor) && hasScope(actor, 'admin') ? i.config.signingSecret : undefined,
+    email: i.channel === 'email' ? presentEmailSettings(i.config as unknown as EmailSettings) : undefined,
     archived: i.archivedAt !== null,
     createdAt: i.createdAt,
   };
+}
+
+/** An email inbox's settings as the settings page shows them: passwords never leave the server. */
+function presentEmailSettings(s: EmailSettings) {
+  const { password: smtpPassword, ...smtp } = s.smtp ?? ({} as NonNullable<EmailSettings['smtp']>);
+  const { password: imapPassword, ...imap } = s.imap ?? ({} as NonNullable<EmailSettings['imap']>);
+  return {
+    address: s.address,
+    displayName: s.displayName,
+    signature: s.signature,
+    smtp: s.smtp ? { ...smtp, hasPassword: Boolean(smtpPassword) } : null,
+    imap: s.imap ? { ...imap, hasPassword: Boolean(imapPassword) } : null,
+    autoAck: s.autoAck,
+  };
+}
+
+/** New e-mail settings over the stored ones; a password left out keeps the stored one. */
+function mergeEmailSettings(stored: EmailSettings, patch: Partial<EmailSettings>): EmailSettings {
+  const next: EmailSettings = { ...stored, ...patch };
+  if (patch.address) next.address = patch.address.toLowerCase();
+  if (patch.smtp && patch.smtp.password === undefined && stored.smtp?.password) next.smtp = { ...patch.smtp, password: stored.smtp.password };
+  if (patch.imap && patch.imap.password === undefined && stored.imap?.password) next.imap = { ...patch.imap, password: stored.imap.password };
+  return next;
+}
+
+/** The unique index on e-mail addresses turned into a 409 that names the field. */
+async function claimingAddress<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    const e = err as { code?: string; constraint?: string; cause?: { code?: string; constraint?: string } };
+    const code = e.code ?? e.cause?.code;
+    if (code === '23505') throw new Conflict('address is already the address of another inbox');
+    throw err;
+  }
 }
 
 async function checkTeam(db: Executor, workspaceId: string, teamId: string | null | undefined) {
@@ -50,11 +86,13 @@ export async function createInbox(tx: Executor, actor: Actor, input: InboxCreate
   if (input.channel === 'api') checkCallbackUrl(input.callbackUrl, allowPrivate);
   const config: Inbox['config'] = {};
   if (input.channel === 'api') Object.assign(config, { callbackUrl: input.callbackUrl, signingSecret: randomToken('whsec_', 24) });
-  if (input.channel === 'email') Object.assign(config, { address: input.address.toLowerCase() });
-  const [row] = await tx
-    .insert(inboxes)
-    .values({ workspaceId: actor.workspaceId, name: input.name, channel: input.channel, teamId: input.teamId ?? null, config })
-    .returning();
+  if (input.channel === 'email') {
+    const { name: _n, channel: _c, teamId: _t, ...settings } = input;
+    Object.assign(config, mergeEmailSettings({ address: input.address }, settings));
+  }
+  const [row] = await claimingAddress(() =>
+    tx.insert(inboxes).values({ workspaceId: actor.workspaceId, name: input.name, channel: input.channel, teamId: input.teamId ?? null, config }).returning(),
+  );
   await recordAudit(tx, actor, { action: 'inbox.create', targetType: 'inbox', targetId: row.id, data: { name: row.name, channel: row.channel } });
   return row;
 }
@@ -79,8 +117,14 @@ export async function updateInbox(tx: Executor, actor: Actor, id: string, input:
   if (input.teamId !== undefined) patch.teamId = input.teamId;
   if (input.archived !== undefined) patch.archivedAt = input.archived ? new Date() : null;
   if (input.callbackUrl !== undefined) patch.config = { ...inbox.config, callbackUrl: input.callbackUrl };
-  const [row] = await tx.update(inboxes).set(patch).where(eq(inboxes.id, id)).returning();
-  await recordAudit(tx, actor, { action: 'inbox.update', targetType: 'inbox', targetId: id, data: input });
+  if (input.email !== undefined) {
+    if (inbox.channel !== 'email') throw new Invalid('email', 'only email inboxes have e-mail settings');
+    patch.config = { ...inbox.config, ...mergeEmailSettings(inbox.config as unknown as EmailSettings, input.email) };
+  }
+  const [row] = await claimingAddress(() => tx.update(inboxes).set(patch).where(eq(inboxes.id, id)).returning());
+  // Passwords stay out of the audit log.
+  const audited = input.email ? { ...input, email: { ...input.email, smtp: input.email.smtp && { ...input.email.smtp, password: undefined }, imap: input.email.imap && { ...input.email.imap, password: undefined } } } : input;
+  await recordAudit(tx, actor, { action: 'inbox.update', targetType: 'inbox', targetId: id, data: audited });
   return row;
 }
 

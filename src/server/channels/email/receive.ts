@@ -1,0 +1,329 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import type { Executor } from '../../db/client.js';
+import { contactIdentities, conversationParticipants, conversations, type EmailData, inboxes, mailHolds, messages } from '../../db/schema/index.js';
+import { type Ctx, inTransaction } from '../../core/context.js';
+import { NotFound } from '../../core/errors.js';
+import { recordEvent } from '../../core/events/record-event.js';
+import type { FileStore } from '../../core/files/file-store.js';
+import { ingest } from '../../domains/conversations/ingest.js';
+import { queueAutoAcknowledgement } from './auto-ack.js';
+import { emailSettings } from './settings.js';
+import type { ParsedEmail } from './parse.js';
+import { MailParser, ParseFailed } from './parser-pool.js';
+import { baseAddress, verifyMessageId, verifyReplyToken } from './tokens.js';
+
+export type MailSource = 'smtp' | 'imap' | 'http';
+
+export interface ReceiveInput {
+  inboxId: string;
+  raw: Buffer;
+  source: MailSource;
+  /** SMTP RCPT TO addresses: they may carry the reply-to token when the headers do not. */
+  envelopeTo?: string[];
+}
+
+export interface ReceiveResult {
+  /** ingested: in a conversation · duplicate: stored before · held: quarantined or waiting for review · bounce: marked one of our replies failed. */
+  outcome: 'ingested' | 'duplicate' | 'held' | 'bounce';
+  conversationId?: string;
+  messageId?: string;
+  holdId?: string;
+  detail?: string;
+}
+
+// One parser pool per running instance (its worker threads), closed with it.
+const parsers = new WeakMap<Ctx, MailParser>();
+
+export function mailParserFor(ctx: Ctx): MailParser {
+  let p = parsers.get(ctx);
+  if (!p) {
+    p = new MailParser(ctx.config.HEARD_MAIL_PARSE_TIMEOUT_MS);
+    parsers.set(ctx, p);
+  }
+  return p;
+}
+
+export async function closeMailParser(ctx: Ctx) {
+  await parsers.get(ctx)?.close();
+  parsers.delete(ctx);
+}
+
+/**
+ * The one way e-mail comes in (SMTP listener, IMAP polling, the MIME endpoint). Returns
+ * only after the message, or its hold, is committed: the caller acknowledges then
+ * (SMTP 250, IMAP \Seen, HTTP 201). Bad mail never throws: it is held raw. A throw means
+ * storing failed, and the caller must not acknowledge, so the sender tries again.
+ */
+export async function receiveEmail(ctx: Ctx, files: FileStore, input: ReceiveInput): Promise<ReceiveResult> {
+  const [inbox] = await ctx.db.select().from(inboxes).where(and(eq(inboxes.id, input.inboxId), eq(inboxes.channel, 'email')));
+  if (!inbox) throw new NotFound('Email inbox');
+  const stored = await files.put(input.raw);
+
+  let mail: ParsedEmail;
+  try {
+    mail = await mailParserFor(ctx).parse(input.raw);
+  } catch (err) {
+    if (!(err instanceof ParseFailed)) throw err;
+    return hold(ctx, { workspaceId: inbox.workspaceId, inboxId: inbox.id, source: input.source, rawSha256: stored.sha256, size: stored.size, reason: 'unparseable', detail: err.message, ...headerGuess(input.raw) });
+  }
+  if (!mail.from) {
+    return hold(ctx, { workspaceId: inbox.workspaceId, inboxId: inbox.id, source: input.source, rawSha256: stored.sha256, size: stored.size, reason: 'unparseable', detail: 'it has no sender (From) address', subject: mail.subject });
+  }
+
+  // Our own reply coming back (a Bcc to the inbox, a Sent folder): never a customer message.
+  if (mail.messageId && verifyMessageId(ctx.secret, mail.messageId)) return { outcome: 'duplicate', detail: 'one of our own messages' };
+
+  const bounced = mail.bounce?.originalMessageId ? verifyMessageId(ctx.secret, mail.bounce.originalMessageId) : undefined;
+  if (bounced) {
+    const marked = await markBounced(ctx, inbox.workspaceId, bounced, mail);
+    if (marked) return { outcome: 'bounce', messageId: bounced, conversationId: marked };
+  }
+
+  const externalId = await deduplicationKey(ctx.db, inbox.id, mail);
+  const thread = await findThread(ctx, inbox, mail, input.envelopeTo ?? []);
+  if (thread && !thread.senderKnown) {
+    return hold(ctx, {
+      workspaceId: inbox.workspaceId,
+      inboxId: inbox.id,
+      source: input.source,
+      rawSha256: stored.sha256,
+      size: stored.size,
+      reason: 'unknown_sender',
+      detail: `${mail.from.address} replied to conversation #${thread.number}, but is neither its customer nor in copy`,
+      fromAddress: mail.from.address,
+      subject: mail.subject,
+      conversationId: thread.conversationId,
+    });
+  }
+  return ingestParsed(ctx, files, inbox, mail, { externalId, rawSha256: stored.sha256, conversationId: thread?.conversationId });
+}
+
+type Inbox = typeof inboxes.$inferSelect;
+
+/** Stores a parsed e-mail through ingest(): its files, the new text and quoted history, its Cc as participants. */
+export async function ingestParsed(
+  ctx: Ctx,
+  files: FileStore,
+  inbox: Inbox,
+  mail: ParsedEmail,
+  opts: { externalId: string; rawSha256: string; conversationId?: string },
+): Promise<ReceiveResult> {
+  const from = mail.from!;
+  const attachments = [];
+  let html = mail.html;
+  for (const a of mail.attachments) {
+    const file = await files.put(Buffer.from(a.content.buffer, a.content.byteOffset, a.content.byteLength));
+    const id = uuidv7();
+    attachments.push({ id, ...file, filename: a.filename.slice(0, 255), contentType: a.contentType.slice(0, 255), contentId: a.contentId });
+    // Inline images point at the stored part, served only as an image (attachments/routes.ts).
+    if (a.contentId && html) html = html.split(`cid:${a.contentId}`).join(`/api/v1/attachments/${id}/inline`);
+  }
+  const own = new Set([baseAddress(emailSettings(inbox).address)]);
+  const participants = mail.cc
+    .concat(mail.to)
+    .filter((a) => !own.has(baseAddress(a.address)) && a.address !== from.address)
+    .slice(0, 20)
+    .map((a) => ({ email: a.address, name: a.name }));
+  const email: EmailData = {
+    messageId: mail.messageId ?? opts.externalId,
+    inReplyTo: mail.inReplyTo,
+    references: mail.references,
+    from,
+    replyTo: mail.replyTo.length ? mail.replyTo : undefined,
+    to: mail.to,
+    cc: mail.cc,
+    subject: mail.subject,
+    quotedHtml: mail.quotedHtml,
+    quotedText: mail.quotedText,
+    automated: mail.automated,
+    rawSha256: opts.rawSha256,
+    contentHash: mail.contentHash,
+  };
+  const result = await ingest(ctx, {
+    workspaceId: inbox.workspaceId,
+    inboxId: inbox.id,
+    contact: { email: from.address, name: from.name },
+    subject: mail.subject || '(no subject)',
+    text: mail.text,
+    html,
+    htmlSanitized: true,
+    externalId: opts.externalId,
+    conversationId: opts.conversationId,
+    threadByContact: false,
+    email,
+    attachments,
+    participants,
+  });
+  if (result.createdConversation && !result.duplicate && !mail.automated) await queueAutoAcknowledgement(ctx, inbox, result.conversationId);
+  return { outcome: result.duplicate ? 'duplicate' : 'ingested', conversationId: result.conversationId, messageId: result.messageId };
+}
+
+/**
+ * The key that makes a re-delivered message land once: its Message-ID, or a hash of its
+ * content when it has none. Two different messages that share a Message-ID (broken
+ * senders do this) are both kept: the second one's key adds its content hash.
+ */
+async function deduplicationKey(db: Executor, inboxId: string, mail: ParsedEmail): Promise<string> {
+  if (!mail.messageId) return `sha256:${mail.contentHash}`;
+  const [same] = await db
+    .select({ email: messages.email })
+    .from(messages)
+    .where(and(eq(messages.inboxId, inboxId), eq(messages.externalId, mail.messageId)));
+  if (same && same.email?.contentHash && same.email.contentHash !== mail.contentHash) return `${mail.messageId}#${mail.contentHash}`;
+  return mail.messageId;
+}
+
+interface Thread {
+  conversationId: string;
+  number: number;
+  /** The sender is the conversation's customer or one of its participants. */
+  senderKnown: boolean;
+}
+
+/**
+ * DESIGN §4, in order: In-Reply-To / References against our signed Message-IDs and the
+ * stored ones; the signed reply-to token; the subject's [#number] from the same customer.
+ * A forged id or token verifies to nothing and threads nothing.
+ */
+async function findThread(ctx: Ctx, inbox: Inbox, mail: ParsedEmail, envelopeTo: string[]): Promise<Thread | undefined> {
+  const db = ctx.db;
+  const ids = [mail.inReplyTo, ...[...mail.references].reverse()].filter((x): x is string => Boolean(x)).slice(0, 30);
+  let conversationId: string | undefined;
+  const ours = ids.map((id) => verifyMessageId(ctx.secret, id)).filter((x): x is string => Boolean(x));
+  if (ours.length) {
+    const rows = await db
+      .select({ id: messages.id, conversationId: messages.conversationId })
+      .from(messages)
+      .where(and(inArray(messages.id, ours), eq(messages.workspaceId, inbox.workspaceId)));
+    conversationId = ours.map((id) => rows.find((r) => r.id === id)?.conversationId).find(Boolean);
+  }
+  if (!conversationId && ids.length) {
+    const rows = await db
+      .select({ externalId: messages.externalId, conversationId: messages.conversationId })
+      .from(messages)
+      .where(and(eq(messages.inboxId, inbox.id), inArray(messages.externalId, ids)));
+    conversationId = ids.map((id) => rows.find((r) => r.externalId === id)?.conversationId).find(Boolean);
+  }
+  if (!conversationId) {
+    const recipients = [...envelopeTo, ...mail.to.map((a) => a.address), ...mail.cc.map((a) => a.address)];
+    for (const r of recipients) {
+      const n = verifyReplyToken(ctx.secret, r, inbox.id);
+      if (n === undefined) continue;
+      const [c] = await db
+        .select({ id: conversations.id })
+        .from(conversations)
+        .where(and(eq(conversations.workspaceId, inbox.workspaceId), eq(conversations.inboxId, inbox.id), eq(conversations.number, n)));
+      if (c) {
+        conversationId = c.id;
+        break;
+      }
+    }
+  }
+  let bySubject = false;
+  if (!conversationId) {
+    const n = /\[#(\d{1,9})\]/.exec(mail.subject)?.[1];
+    if (n) {
+      const [c] = await db
+        .select({ id: conversations.id })
+        .from(conversations)
+        .where(and(eq(conversations.workspaceId, inbox.workspaceId), eq(conversations.number, Number(n))));
+      if (c) {
+        conversationId = c.id;
+        bySubject = true;
+      }
+    }
+  }
+  if (!conversationId) return undefined;
+
+  // A merged conversation continues where its messages went.
+  let conv = await conversationRow(db, conversationId);
+  for (let i = 0; conv?.mergedIntoId && i < 5; i++) conv = await conversationRow(db, conv.mergedIntoId);
+  // A closed case stays closed: a new message about it opens a new conversation.
+  if (!conv || conv.status === 'closed') return undefined;
+  const senderKnown = await isCustomerOf(db, inbox.workspaceId, conv, mail.from!.address);
+  // The subject tag is no proof of anything: only the conversation's own customers thread by it.
+  if (bySubject && !senderKnown) return undefined;
+  return { conversationId: conv.id, number: conv.number, senderKnown };
+}
+
+async function conversationRow(db: Executor, id: string) {
+  const [c] = await db.select().from(conversations).where(eq(conversations.id, id));
+  return c;
+}
+
+async function isCustomerOf(db: Executor, workspaceId: string, conv: { id: string; contactId: string }, address: string): Promise<boolean> {
+  const [owner] = await db
+    .select({ contactId: contactIdentities.contactId })
+    .from(contactIdentities)
+    .where(and(eq(contactIdentities.workspaceId, workspaceId), eq(contactIdentities.kind, 'email'), eq(contactIdentities.value, address.toLowerCase())));
+  if (!owner) return false;
+  if (owner.contactId === conv.contactId) return true;
+  const [p] = await db
+    .select({ contactId: conversationParticipants.contactId })
+    .from(conversationParticipants)
+    .where(and(eq(conversationParticipants.conversationId, conv.id), eq(conversationParticipants.contactId, owner.contactId)));
+  return Boolean(p);
+}
+
+/** A bounce of one of our replies: that reply is marked failed with the reason, where the agent sees it. */
+async function markBounced(ctx: Ctx, workspaceId: string, messageId: string, mail: ParsedEmail): Promise<string | undefined> {
+  const b = mail.bounce!;
+  const reason = ['bounced', b.recipient && `for ${b.recipient}`, b.status && `(status ${b.status})`, b.diagnostic && `: ${b.diagnostic}`].filter(Boolean).join(' ');
+  return inTransaction(ctx, async (tx) => {
+    const [m] = await tx
+      .update(messages)
+      .set({ deliveryStatus: 'failed', deliveryError: reason.slice(0, 1000) })
+      .where(and(eq(messages.id, messageId), eq(messages.workspaceId, workspaceId), eq(messages.direction, 'out')))
+      .returning();
+    if (!m) return undefined;
+    await recordEvent(tx, {
+      workspaceId,
+      conversationId: m.conversationId,
+      type: 'message.delivery',
+      data: { messageId: m.id, deliveryStatus: 'failed', deliveryError: m.deliveryError },
+    });
+    return m.conversationId;
+  });
+}
+
+interface HoldInput {
+  workspaceId: string;
+  inboxId: string;
+  source: MailSource;
+  rawSha256: string;
+  size: number;
+  reason: 'unparseable' | 'unknown_sender';
+  detail: string;
+  fromAddress?: string;
+  subject?: string;
+  conversationId?: string;
+}
+
+/** Keeps the raw message for a person to decide; the same bytes twice are held once. */
+async function hold(ctx: Ctx, h: HoldInput): Promise<ReceiveResult> {
+  return inTransaction(ctx, async (tx) => {
+    const [created] = await tx
+      .insert(mailHolds)
+      .values({ ...h, subject: h.subject?.slice(0, 500), fromAddress: h.fromAddress?.slice(0, 320), detail: h.detail.slice(0, 1000) })
+      .onConflictDoNothing()
+      .returning();
+    if (created) {
+      await recordEvent(tx, { workspaceId: h.workspaceId, type: 'mail.held', data: { holdId: created.id, reason: h.reason, inboxId: h.inboxId, conversationId: h.conversationId } });
+      return { outcome: 'held' as const, holdId: created.id, detail: h.detail };
+    }
+    const [existing] = await tx
+      .select({ id: mailHolds.id })
+      .from(mailHolds)
+      .where(and(eq(mailHolds.inboxId, h.inboxId), eq(mailHolds.rawSha256, h.rawSha256)));
+    return { outcome: 'held' as const, holdId: existing?.id, detail: h.detail };
+  });
+}
+
+/** What little can be read off a message the parser gave up on, for the quarantine list. */
+function headerGuess(raw: Buffer): { fromAddress?: string; subject?: string } {
+  const head = raw.subarray(0, 64 * 1024).toString('latin1').split(/\r?\n\r?\n/)[0];
+  const from = /^from:.*?([^\s<>"]+@[^\s<>"]+)/im.exec(head)?.[1];
+  const subject = /^subject:\s*(.*)$/im.exec(head)?.[1];
+  return { fromAddress: from?.toLowerCase(), subject: subject?.slice(0, 200) };
+}

@@ -1,0 +1,181 @@
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import nodemailer from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
+import { attachments, contactIdentities, contacts, conversationParticipants, conversations, type EmailAddress, type EmailData, members, messages, users } from '../../db/schema/index.js';
+import type { Ctx } from '../../core/context.js';
+import { LocalFileStore } from '../../core/files/file-store.js';
+import type { Inbox } from '../../domains/inboxes/service.js';
+import type { Message } from '../../domains/conversations/service.js';
+import type { DeliveryOutcome } from '../api/deliver.js';
+import { emailSettings } from './settings.js';
+import { outgoingMessageId, replyToAddress } from './tokens.js';
+
+/** Where a reply leaves: the inbox's own SMTP server, or SMTP_URL. */
+export function transportOptions(ctx: Ctx, inbox: Inbox): SMTPTransport.Options | string | undefined {
+  const smtp = emailSettings(inbox).smtp;
+  if (smtp) {
+    return {
+      host: smtp.host,
+      port: smtp.port,
+      secure: smtp.secure,
+      auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
+      connectionTimeout: 20_000,
+      greetingTimeout: 20_000,
+      socketTimeout: 60_000,
+    };
+  }
+  return ctx.config.SMTP_URL;
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const toHtml = (text: string) =>
+  text
+    .split(/\n{2,}/)
+    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`)
+    .join('\n');
+const bracket = (id: string) => `<${id}>`;
+
+/** The subject of a reply: "Re: " once, and the conversation's [#number] so the customer's mail client and we both recognise it. */
+export function replySubject(subject: string, number: number): string {
+  const base = subject.replace(/\s*\[#\d+\]\s*/g, ' ').trim() || '(no subject)';
+  return `${/^(re|aw|sv|antw):/i.test(base) ? base : `Re: ${base}`} [#${number}]`;
+}
+
+/**
+ * Sends an agent's reply as a normal e-mail from the inbox's address, with the agent's
+ * name and signature, threaded into the customer's mail client (Message-ID, In-Reply-To,
+ * References), a reply-to that carries the conversation's signed token, and [#number]
+ * in the subject. Its Message-ID is derived from the message id, so a retry sends the
+ * same message again and the customer's mail client shows it once.
+ */
+export async function deliverEmail(ctx: Ctx, inbox: Inbox, message: Message): Promise<DeliveryOutcome> {
+  const settings = emailSettings(inbox);
+  const transport = transportOptions(ctx, inbox);
+  if (!transport) return { ok: false, reason: 'no outgoing mail server: set SMTP_URL, or SMTP settings on the inbox', permanent: true };
+
+  const [conv] = await ctx.db.select().from(conversations).where(eq(conversations.id, message.conversationId));
+  const [contact] = await ctx.db.select().from(contacts).where(eq(contacts.id, conv.contactId));
+  // Answer the customer's latest e-mail: its Reply-To or From, and its place in the thread.
+  const [parent] = await ctx.db
+    .select({ email: messages.email })
+    .from(messages)
+    .where(and(eq(messages.conversationId, conv.id), eq(messages.direction, 'in'), eq(messages.channel, 'email')))
+    .orderBy(desc(messages.createdAt))
+    .limit(1);
+  const parentMail = parent?.email ?? undefined;
+  const contactEmail = (
+    await ctx.db
+      .select({ value: contactIdentities.value })
+      .from(contactIdentities)
+      .where(and(eq(contactIdentities.contactId, contact.id), eq(contactIdentities.kind, 'email')))
+      .orderBy(asc(contactIdentities.createdAt))
+      .limit(1)
+  )[0]?.value;
+  // To the conversation's customer, where they last wrote from (a Cc'd person may have written last).
+  const [fromCustomer] = await ctx.db
+    .select({ email: messages.email })
+    .from(messages)
+    .where(and(eq(messages.conversationId, conv.id), eq(messages.direction, 'in'), eq(messages.channel, 'email'), eq(messages.contactId, contact.id)))
+    .orderBy(desc(messages.createdAt))
+    .limit(1);
+  const customerMail = fromCustomer?.email ?? undefined;
+  const to: EmailAddress | undefined = customerMail?.replyTo?.[0] ?? customerMail?.from ?? (contactEmail ? { address: contactEmail, name: contact.name || undefined } : undefined);
+  if (!to) return { ok: false, reason: 'the customer has no e-mail address', permanent: true };
+
+  const own = message.email ?? {};
+  const cc: EmailAddress[] = [...(own.cc ?? [])];
+  if (own.replyAll) cc.push(...(await participantAddresses(ctx, conv.id)));
+  const ccUnique = dedupe(cc, [to.address, settings.address]);
+  const bcc = dedupe(own.bcc ?? [], [to.address, settings.address, ...ccUnique.map((a) => a.address)]);
+
+  const [author] = message.authorMemberId
+    ? await ctx.db
+        .select({ name: users.name, signature: members.signature })
+        .from(members)
+        .innerJoin(users, eq(users.id, members.userId))
+        .where(eq(members.id, message.authorMemberId))
+    : [];
+  const inboxName = settings.displayName || inbox.name;
+  const fromName = author?.name ? `${author.name} (${inboxName})` : inboxName;
+  const signatures = [author?.signature, settings.signature].filter((s) => s?.trim()).join('\n\n');
+  const text = signatures ? `${message.text}\n\n-- \n${signatures}` : message.text;
+  const messageId = outgoingMessageId(ctx.secret, message.id, ctx.config.mailDomain);
+  const references = [...(parentMail?.references ?? []), ...(parentMail?.messageId ? [parentMail.messageId] : [])].slice(-20);
+  const subject = replySubject(conv.subject, conv.number);
+
+  const files = await ctx.db.select().from(attachments).where(eq(attachments.messageId, message.id));
+  const store = new LocalFileStore(`${ctx.config.dataDir}/files`);
+  const mailAttachments = await Promise.all(files.map(async (f) => ({ filename: f.filename, contentType: f.contentType, content: await store.get(f.sha256) })));
+
+  const sent: EmailData = {
+    ...own,
+    messageId,
+    inReplyTo: parentMail?.messageId,
+    references,
+    from: { address: settings.address, name: fromName },
+    to: [to],
+    cc: ccUnique,
+    bcc,
+    subject,
+  };
+  // Recorded before sending: the agent sees where it went even when sending fails.
+  await ctx.db.update(messages).set({ email: sent }).where(eq(messages.id, message.id));
+
+  const mailer = nodemailer.createTransport(transport as SMTPTransport.Options);
+  try {
+    await mailer.sendMail({
+      messageId: bracket(messageId),
+      from: { name: fromName, address: settings.address },
+      replyTo: replyToAddress(ctx.secret, settings.address, inbox.id, conv.number),
+      to: [{ name: to.name ?? '', address: to.address }],
+      cc: ccUnique.map((a) => ({ name: a.name ?? '', address: a.address })),
+      bcc: bcc.map((a) => a.address),
+      subject,
+      inReplyTo: parentMail?.messageId ? bracket(parentMail.messageId) : undefined,
+      references: references.map(bracket),
+      text,
+      html: toHtml(text),
+      attachments: mailAttachments,
+      headers: {
+        ...(own.autoAck ? { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' } : {}),
+        'X-Heard-Conversation': String(conv.number),
+      },
+    });
+    return { ok: true };
+  } catch (err) {
+    const e = err as Error & { responseCode?: number; code?: string };
+    const reason = `${e.responseCode ? `${e.responseCode} ` : ''}${e.message}`.slice(0, 500);
+    // A 5xx answer is the server's final word (unknown recipient, refused); anything else may pass later.
+    return { ok: false, reason, permanent: e.responseCode !== undefined && e.responseCode >= 500 };
+  } finally {
+    mailer.close();
+  }
+}
+
+async function participantAddresses(ctx: Ctx, conversationId: string): Promise<EmailAddress[]> {
+  const rows = await ctx.db
+    .select({ contactId: conversationParticipants.contactId, name: contacts.name })
+    .from(conversationParticipants)
+    .innerJoin(contacts, eq(contacts.id, conversationParticipants.contactId))
+    .where(eq(conversationParticipants.conversationId, conversationId));
+  if (!rows.length) return [];
+  const ids = await ctx.db
+    .select({ contactId: contactIdentities.contactId, value: contactIdentities.value })
+    .from(contactIdentities)
+    .where(and(inArray(contactIdentities.contactId, rows.map((r) => r.contactId)), eq(contactIdentities.kind, 'email')))
+    .orderBy(asc(contactIdentities.createdAt));
+  return rows.flatMap((r) => {
+    const id = ids.find((i) => i.contactId === r.contactId);
+    return id ? [{ address: id.value, name: r.name || undefined }] : [];
+  });
+}
+
+function dedupe(list: EmailAddress[], exclude: string[]): EmailAddress[] {
+  const seen = new Set(exclude.map((a) => a.toLowerCase()));
+  return list.filter((a) => {
+    const key = a.address.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,54 @@
+import type { AddressInfo } from 'node:net';
+import { type ParsedMail, simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+export interface SunkMail {
+  from: string;
+  to: string[];
+  raw: Buffer;
+  mail: ParsedMail;
+}
+
+/**
+ * A real SMTP server standing in for the world's mail servers: it accepts what Heard
+ * sends (answering with `reject(rcpt)` as a permanent refusal when given) and keeps it.
+ */
+export async function startSmtpSink(opts: { user?: string; password?: string; reject?: (rcpt: string) => boolean } = {}) {
+  const received: SunkMail[] = [];
+  const server = new SMTPServer({
+    authOptional: !opts.user,
+    allowInsecureAuth: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onAuth(auth, _session, done) {
+      if (auth.username === opts.user && auth.password === opts.password) return done(null, { user: auth.username });
+      done(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
+    },
+    onRcptTo(address, _session, done) {
+      if (opts.reject?.(address.address)) return done(Object.assign(new Error(`5.1.1 <${address.address}>: user unknown`), { responseCode: 550 }));
+      done();
+    },
+    onData(stream, session, done) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        simpleParser(raw)
+          .then((mail) => {
+            received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw, mail });
+            done();
+          })
+          .catch(done);
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.server.address() as AddressInfo;
+  const auth = opts.user ? `${encodeURIComponent(opts.user)}:${encodeURIComponent(opts.password ?? '')}@` : '';
+  return {
+    port,
+    url: `smtp://${auth}127.0.0.1:${port}`,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
