@@ -134,6 +134,8 @@ export async function startHeard(opts: StartOptions = {}): Promise<E2EHeard> {
     HEARD_ALLOW_PRIVATE_WEBHOOKS: '1',
     HEARD_LOGIN_RATE_LIMIT: '1000',
     HEARD_API_RATE_LIMIT: '100000',
+    // No SMTP listener: several servers may run at once and would contend for its port.
+    HEARD_SMTP_PORT: '0',
     LOG_LEVEL: 'warn',
   };
   const cli = async (args: string[]) => (await run(process.execPath, [heardBin, ...args], { cwd: root, env, timeout: 60_000 })).stdout.trim();

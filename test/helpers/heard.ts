@@ -26,7 +26,8 @@ export async function startTestHeard(env: Record<string, string> = {}, opts: Par
     ...(engine === 'postgres' && process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...env,
   });
-  const heard = await buildHeard({ config, database: testDb.database, pollMs: 100, jobPollingSeconds: 0.5, retryBaseMs: 200, ...opts });
+  // No SMTP listener unless a test asks for one (smtpPort: 0 picks a free port): test files run side by side.
+  const heard = await buildHeard({ config, database: testDb.database, pollMs: 100, jobPollingSeconds: 0.5, retryBaseMs: 200, smtpPort: false, ...opts });
   await heard.start();
   return {
     ...heard,

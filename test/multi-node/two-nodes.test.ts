@@ -145,6 +145,7 @@ describe('two heard nodes on one PostgreSQL and one Redis', () => {
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       HEARD_ALLOW_PRIVATE_WEBHOOKS: '1',
+      HEARD_SMTP_PORT: '0',
     };
     const [portA, portB] = await freePorts(2);
     // Started together: they migrate the same fresh database at the same moment.

@@ -43,6 +43,24 @@ export function presentConversation(c: Conversation, extra: ConversationExtras =
   };
 }
 
+/** What the timeline shows of an e-mail: addresses, subject, the quoted history; not the store's hashes. */
+function presentEmail(e: NonNullable<Message['email']>) {
+  return {
+    messageId: e.messageId,
+    from: e.from,
+    replyTo: e.replyTo,
+    to: e.to,
+    cc: e.cc,
+    bcc: e.bcc,
+    subject: e.subject,
+    quotedHtml: e.quotedHtml,
+    quotedText: e.quotedText,
+    automated: e.automated,
+    replyAll: e.replyAll,
+    autoAck: e.autoAck,
+  };
+}
+
 export function presentMessage(m: Message, files: (typeof attachments.$inferSelect)[] = []) {
   return {
     id: m.id,
@@ -58,7 +76,9 @@ export function presentMessage(m: Message, files: (typeof attachments.$inferSele
     deliveredAt: m.deliveredAt,
     sendAt: m.sendAt,
     call: m.call,
-    attachments: files.map((f) => ({ id: f.id, filename: f.filename, contentType: f.contentType, size: f.size })),
+    email: m.email ? presentEmail(m.email) : null,
+    // Inline parts of an e-mail are shown in its HTML, not listed as files.
+    attachments: files.filter((f) => !f.contentId).map((f) => ({ id: f.id, filename: f.filename, contentType: f.contentType, size: f.size })),
     createdAt: m.createdAt,
   };
 }
