@@ -37,7 +37,7 @@ describe('email channel', () => {
   let owner: Client;
   let sink: Sink;
   let inboxId: string;
-  let smtp: nodemailer.Transporter;
+  let smtp: ReturnType<typeof nodemailer.createTransport>;
 
   const mime = (raw: string, inbox = inboxId) =>
     h.app.inject({ method: 'POST', url: `/api/v1/inboxes/${inbox}/mime`, headers: { ...owner.headers, 'content-type': 'message/rfc822' }, payload: raw });
@@ -111,7 +111,7 @@ describe('email channel', () => {
     expect(last.text).toBe('Thanks!');
 
     // Or with every header dropped, through the reply-to token alone.
-    const viaToken = json(await mime(eml({ from: 'gus@customer.example', to: out.mail.replyTo!.value[0].address, subject: 'one more thing', messageId: mid() }, 'Size L please.')));
+    const viaToken = json(await mime(eml({ from: 'gus@customer.example', to: out.mail.replyTo!.value[0].address!, subject: 'one more thing', messageId: mid() }, 'Size L please.')));
     expect(viaToken.conversationId).toBe(r.conversationId);
   });
 
