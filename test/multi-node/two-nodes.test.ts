@@ -1,12 +1,10 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
-import net from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAgent, type AgentClient, type AgentEvent } from '../helpers/agent-client.js';
+import { freePorts, heardBin, type Node, root, startNode, stopNode, waitHealthy } from '../helpers/heard-process.js';
 
 /**
  * DESIGN §7: any number of stateless `heard` nodes share one PostgreSQL and one Redis.
@@ -15,77 +13,7 @@ import { connectAgent, type AgentClient, type AgentEvent } from '../helpers/agen
  * (vitest.config.ts).
  */
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const heardBin = path.join(root, 'bin/heard.js');
 const run = promisify(execFile);
-
-interface Node {
-  name: string;
-  url: string;
-  child: ChildProcess;
-  output: string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** Two ports free right now (both held open while the second is picked, so they differ). */
-async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<net.Server>((resolve, reject) => {
-      const s = net.createServer();
-      s.once('error', reject);
-      s.listen(0, '127.0.0.1', () => resolve(s));
-    })),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
-
-function startNode(name: string, port: number, env: NodeJS.ProcessEnv): Node {
-  const child = spawn(process.execPath, [heardBin, 'start'], { cwd: root, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const node: Node = {
-    name,
-    url: `http://127.0.0.1:${port}`,
-    child,
-    output: '',
-    exited: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal }))),
-  };
-  const keep = (chunk: Buffer) => {
-    node.output = (node.output + chunk.toString()).slice(-20_000);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  return node;
-}
-
-/** Resolves when the node answers /healthz; rejects when it exits first or after `ms`. */
-async function waitHealthy(node: Node, ms = 60_000) {
-  let exited = false;
-  void node.exited.then(() => (exited = true));
-  const end = Date.now() + ms;
-  for (;;) {
-    if (exited) throw new Error(`${node.name} exited before it was healthy:\n${node.output}`);
-    try {
-      const res = await fetch(`${node.url}/healthz`);
-      if (res.ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > end) throw new Error(`${node.name} not healthy after ${ms} ms:\n${node.output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** SIGTERM, then SIGKILL when the process has not exited after `ms`. Resolves with how it exited. */
-async function stopNode(node: Node, ms = 10_000) {
-  if (node.child.exitCode === null && node.child.signalCode === null) node.child.kill('SIGTERM');
-  const timer = setTimeout(() => node.child.kill('SIGKILL'), ms);
-  try {
-    return await node.exited;
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 async function api<T = any>(node: Node, method: string, url: string, headers: Record<string, string>, body?: unknown) {
   const res = await fetch(`${node.url}${url}`, {
