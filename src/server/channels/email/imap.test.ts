@@ -1,0 +1,167 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { imapStates, messages } from '../../db/schema/index.js';
+import type { FileStore } from '../../core/files/file-store.js';
+import { buildMember, type Client } from '../../../../test/factories.js';
+import { type Dovecot, startDovecot } from '../../../../test/helpers/dovecot.js';
+import { json, startTestHeard, type TestHeard } from '../../../../test/helpers/heard.js';
+import { checkImapConnection, pollImapInbox } from './imap-poller.js';
+
+let n = 0;
+/** A customer's message with a Message-ID of its own. */
+function customerMail(subject: string) {
+  const id = `imap-${Date.now().toString(36)}-${n++}@customer.example`;
+  const raw = [
+    'From: "Gus Gum" <gus@customer.example>',
+    'To: support@imap.test',
+    `Subject: ${subject}`,
+    `Date: ${new Date().toUTCString()}`,
+    `Message-ID: <${id}>`,
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    `${subject}: the parcel has not arrived.`,
+    '',
+  ].join('\r\n');
+  return { id, raw };
+}
+
+describe('IMAP polling (real Dovecot)', () => {
+  let h: TestHeard;
+  let dovecot: Dovecot;
+  let owner: Client;
+  let inboxId: string;
+
+  const settings = (over: Record<string, unknown> = {}) => ({ host: dovecot.host, port: dovecot.port, secure: false, user: dovecot.user, password: dovecot.password, folder: 'INBOX', afterFetch: 'seen', ...over });
+  const createInbox = async (address: string, imap: Record<string, unknown>) => {
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/inboxes', headers: owner.headers, payload: { name: address, channel: 'email', address, imap } });
+    expect(res.statusCode, res.body).toBe(201);
+    return json(res).id as string;
+  };
+  const state = async (id = inboxId) => (await h.ctx.db.select().from(imapStates).where(eq(imapStates.inboxId, id)))[0];
+  const stored = async (ids: string[], inbox = inboxId) => h.ctx.db.select().from(messages).where(and(eq(messages.inboxId, inbox), inArray(messages.externalId, ids)));
+  const poll = (id = inboxId, files: FileStore = h.app.files) => pollImapInbox(h.ctx, files, id);
+
+  beforeAll(async () => {
+    dovecot = await startDovecot();
+    h = await startTestHeard({ HEARD_SMTP_PORT: '0' });
+    owner = await buildMember(h.ctx, { name: 'Ann Agent' });
+    inboxId = await createInbox('support@imap.test', settings());
+  });
+  afterAll(async () => {
+    await h?.stop();
+    await dovecot?.stop();
+  });
+
+  it('ingests every new message, read elsewhere or not, in UID order, and flags each \\Seen once stored', async () => {
+    const mails = [customerMail('Read on the phone'), customerMail('Unread'), customerMail('Also read')];
+    const uids = [await dovecot.append(mails[0].raw, { seen: true }), await dovecot.append(mails[1].raw), await dovecot.append(mails[2].raw, { seen: true })];
+
+    const r = await poll();
+    expect(r).toMatchObject({ fetched: 3, ingested: 3, duplicates: 0, held: 0 });
+    expect(r.error).toBeUndefined();
+    const rows = await stored(mails.map((m) => m.id));
+    expect(rows.map((m) => m.externalId).sort()).toEqual(mails.map((m) => m.id).sort());
+    // In UID order: the conversation's messages were created in the order the mailbox holds them.
+    expect([...rows].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id)).map((m) => m.externalId)).toEqual(mails.map((m) => m.id));
+    for (const uid of uids) expect(await dovecot.flags('INBOX', uid)).toContain('\\Seen');
+    expect(await state()).toMatchObject({ lastUid: uids[2], uidValidity: await dovecot.uidValidity(), lastError: null });
+
+    // Nothing new: a second poll fetches nothing.
+    expect(await poll()).toMatchObject({ fetched: 0 });
+  });
+
+  it('never flags \\Seen before the message is stored: when storing fails it stays unseen and the last UID stays put', async () => {
+    const mail = customerMail('Storage is down');
+    const uid = await dovecot.append(mail.raw);
+    const before = await state();
+    const brokenDisk: FileStore = {
+      put: async () => {
+        throw new Error('ENOSPC: no space left on device');
+      },
+      get: (sha) => h.app.files.get(sha),
+    };
+
+    const r = await poll(inboxId, brokenDisk);
+    expect(r.error).toMatch(/no space left/);
+    expect(await dovecot.flags('INBOX', uid)).not.toContain('\\Seen');
+    expect(await stored([mail.id])).toHaveLength(0);
+    const after = await state();
+    expect(after.lastUid).toBe(before.lastUid);
+    expect(after.lastError).toMatch(/no space left/);
+
+    // The disk is back: the next poll takes it, once, and only then flags it.
+    expect(await poll()).toMatchObject({ fetched: 1, ingested: 1 });
+    expect(await dovecot.flags('INBOX', uid)).toContain('\\Seen');
+    expect(await stored([mail.id])).toHaveLength(1);
+    expect(await state()).toMatchObject({ lastUid: uid, lastError: null });
+  });
+
+  it('an outage: a poll while the server is down records why; after it, the mail that came meanwhile is back-filled, each message once', async () => {
+    await dovecot.down();
+    const r = await poll();
+    expect(r.error).toMatch(/Cannot connect to 127\.0\.0\.1:\d+: the connection was refused/);
+    expect((await state()).lastError).toBe(r.error);
+
+    await dovecot.up();
+    const mails = Array.from({ length: 5 }, (_, i) => customerMail(`During the outage ${i + 1}`));
+    await dovecot.appendMany(mails.slice(0, 2).map((m) => m.raw), { seen: true });
+    await dovecot.appendMany(mails.slice(2).map((m) => m.raw));
+    expect(await poll()).toMatchObject({ fetched: 5, ingested: 5 });
+    const rows = await stored(mails.map((m) => m.id));
+    expect(rows).toHaveLength(5);
+    expect((await state()).lastError).toBeNull();
+    for (const uid of await dovecot.listUids()) expect(await dovecot.flags('INBOX', uid)).toContain('\\Seen');
+  });
+
+  it('a new UIDVALIDITY: the folder is read again from the start, and nothing is stored twice', async () => {
+    const all = await h.ctx.db.select({ id: messages.id }).from(messages).where(eq(messages.inboxId, inboxId));
+    const before = await state();
+    await dovecot.resetUidValidity('INBOX');
+    const uidValidity = await dovecot.uidValidity();
+    expect(uidValidity).not.toBe(before.uidValidity);
+    const count = (await dovecot.listUids()).length;
+
+    const r = await poll();
+    expect(r).toMatchObject({ fetched: count, duplicates: count, ingested: 0 });
+    expect(await h.ctx.db.select({ id: messages.id }).from(messages).where(eq(messages.inboxId, inboxId))).toHaveLength(all.length);
+    expect(await state()).toMatchObject({ uidValidity, lastUid: Math.max(...(await dovecot.listUids())) });
+  });
+
+  it("afterFetch 'move': stored mail is moved out of the folder (the target is created when missing)", async () => {
+    const moving = await createInbox('orders@imap.test', settings({ folder: 'Orders', afterFetch: 'move', moveTo: 'Orders.Done' }));
+    const mails = [customerMail('Move me'), customerMail('Move me too')];
+    await dovecot.appendMany(
+      mails.map((m) => m.raw),
+      { folder: 'Orders' },
+    );
+    expect(await poll(moving)).toMatchObject({ fetched: 2, ingested: 2 });
+    expect(await stored(mails.map((m) => m.id), moving)).toHaveLength(2);
+    expect(await dovecot.listUids('Orders')).toEqual([]);
+    expect(await dovecot.listUids('Orders.Done')).toHaveLength(2);
+  });
+
+  it('checks a connection and says plainly what is wrong', async () => {
+    const ok = await checkImapConnection(settings() as never);
+    expect(ok).toMatchObject({ ok: true });
+    if (ok.ok) expect(ok.folders).toEqual(expect.arrayContaining(['INBOX', 'Orders']));
+    expect(await checkImapConnection(settings({ password: 'wrong' }) as never)).toEqual({ ok: false, error: expect.stringMatching(/refused the user name or password/) });
+    expect(await checkImapConnection(settings({ folder: 'Nope' }) as never)).toEqual({ ok: false, error: 'The folder "Nope" was not found on the server.' });
+    const closedPort = dovecot.port === 1 ? 2 : 1;
+    expect(await checkImapConnection(settings({ port: closedPort }) as never)).toEqual({ ok: false, error: expect.stringMatching(/^Cannot connect to 127\.0\.0\.1:\d+: the connection was refused/) });
+  });
+
+  it('polls a backlog of 100 messages in batches (throughput)', async () => {
+    const backlog = await createInbox('backlog@imap.test', settings({ folder: 'Backlog' }));
+    const mails = Array.from({ length: 100 }, (_, i) => customerMail(`Backlog ${i}`));
+    await dovecot.appendMany(
+      mails.map((m) => m.raw),
+      { folder: 'Backlog' },
+    );
+    const t0 = performance.now();
+    expect(await poll(backlog)).toMatchObject({ fetched: 100, ingested: 100 });
+    const seconds = (performance.now() - t0) / 1000;
+    console.log(`IMAP poll: 100 messages in ${seconds.toFixed(2)} s = ${(100 / seconds).toFixed(0)} msgs/s`);
+    expect(await stored(mails.map((m) => m.id), backlog)).toHaveLength(100);
+  });
+});
