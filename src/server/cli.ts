@@ -12,7 +12,7 @@ import { createToken } from './domains/tokens/service.js';
 import { ensureMember, findUserByEmail, findWorkspaceByName } from './domains/workspaces/service.js';
 import { HeardError } from './core/errors.js';
 
-const NODE_ROLES: NodeRole[] = ['web', 'worker'];
+const NODE_ROLES: NodeRole[] = ['web', 'worker', 'mail'];
 
 function parseRoles(value: string): NodeRole[] {
   const roles = value.split(',').map((r) => r.trim()).filter(Boolean);
@@ -62,7 +62,7 @@ const program = new Command()
 program
   .command('start')
   .description('Start the server (API, realtime, jobs) on HOST:PORT')
-  .option('--roles <roles>', 'parts to run on this node: web, worker', parseRoles, NODE_ROLES)
+  .option('--roles <roles>', 'parts to run on this node: web (API, apps, realtime), worker (jobs), mail (SMTP listener)', parseRoles, NODE_ROLES)
   .option('--demo', 'load the demo workspace on first start (when no one has an account yet)')
   .action(async (opts: { roles: NodeRole[]; demo?: boolean }) => {
     const config = loadConfig();

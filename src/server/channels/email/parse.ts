@@ -139,6 +139,11 @@ export async function parseEmail(raw: Uint8Array): Promise<ParsedEmail> {
     quotedText = quotedHtml ? htmlToText(quotedHtml) : undefined;
   }
 
+  // Text is for reading, previews and search (whose index takes at most 1 MB per row);
+  // a longer one is cut there, and the whole message stays in its HTML and raw form.
+  text = clip(text);
+  quotedText = quotedText ? clip(quotedText) : undefined;
+
   const attachments: ParsedAttachment[] = [];
   for (const a of mail.attachments) {
     if (REPORT_PARTS.has(a.contentType)) continue;
@@ -174,6 +179,9 @@ export async function parseEmail(raw: Uint8Array): Promise<ParsedEmail> {
     contentHash: crypto.createHash('sha256').update(fresh).digest('hex').slice(0, 32),
   };
 }
+
+const MAX_TEXT = 100_000;
+const clip = (s: string) => (s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT)}\n[…]` : s);
 
 /** A name for a part its sender left unnamed, from its type: "attachment.pdf", "calendar.ics". */
 function defaultName(a: Attachment): string {
