@@ -40,6 +40,7 @@ import { teamRoutes } from './domains/teams/routes.js';
 import { tokenRoutes } from './domains/tokens/routes.js';
 import { type AgentRealtime, startAgentRealtime } from './realtime/agent-socket.js';
 import { emailChannelRoutes } from './channels/email/routes.js';
+import { pollImapJob, startImapPolling } from './channels/email/imap-poller.js';
 import { closeMailParser } from './channels/email/receive.js';
 import { startSmtpListener } from './channels/email/smtp-listener.js';
 
@@ -199,12 +200,13 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
 
   const realtime = roles.includes('web') ? startAgentRealtime(app, config.REDIS_URL, redisPrefix) : undefined;
   app.realtime = realtime;
-  const jobs = new Jobs(database, [deliverMessageJob, wakeSnoozedJob, sendScheduledJob], app.log);
+  const jobs = new Jobs(database, [deliverMessageJob, wakeSnoozedJob, sendScheduledJob, pollImapJob], app.log);
   const processors = [outboundProcessor(jobs), conversationJobsProcessor(jobs), ...(realtime ? [realtimeProcessor(realtime)] : [])];
   dispatcher = new Dispatcher(database, processors, app.log, opts.pollMs ?? 1000);
   const d = dispatcher;
 
   const smtpPort = opts.smtpPort ?? (config.HEARD_SMTP_PORT || false);
+  let imapPolling: { stop(): void } | undefined;
   const heard: Heard = {
     app,
     ctx,
@@ -217,6 +219,8 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       // The dispatcher runs where agents' sockets are: it feeds them, and hands
       // deliveries to the job queue, which any worker node then runs.
       if (roles.includes('web')) d.start();
+      // Worker nodes enqueue a poll of every IMAP mailbox now and then; any worker runs it.
+      if (roles.includes('worker') && config.HEARD_IMAP_POLL_SECONDS > 0) imapPolling = startImapPolling(ctx, jobs, app.log, config.HEARD_IMAP_POLL_SECONDS);
       if (roles.includes('mail') && smtpPort !== false) {
         try {
           heard.smtp = await startSmtpListener(ctx, app.files, app.log, { port: smtpPort, host: config.HEARD_SMTP_HOST });
@@ -229,6 +233,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       }
     },
     async close() {
+      imapPolling?.stop();
       await heard.smtp?.close();
       await d.stop();
       await jobs.stop();

@@ -72,6 +72,11 @@ export const ConfigSchema = z.object({
     .min(100)
     .default(20_000)
     .describe('How long parsing one e-mail may take (in a worker thread) before it is given up and the message is quarantined raw.'),
+  HEARD_IMAP_POLL_SECONDS: z.coerce
+    .number()
+    .min(0)
+    .default(60)
+    .describe('How often worker nodes fetch new mail from the IMAP mailboxes of email inboxes, in seconds (one poll per mailbox at a time, across all nodes). 0 turns IMAP polling off.'),
   HEARD_MAIL_DOMAIN: z
     .string()
     .regex(/^[a-z0-9.-]+$/i, 'must be a domain name')

@@ -271,13 +271,16 @@ async function takeMailboxLock(ctx: Ctx, inboxId: string): Promise<{ release(): 
   };
 }
 
+/** The log of each running instance's polls (jobs get no logger of their own). */
+const logs = new WeakMap<Ctx, FastifyBaseLogger>();
+
 /** The job that polls one inbox's mailbox; pg-boss hands it to one worker node. */
 export const pollImapJob = defineJob({
   name: 'poll-imap',
   schema: z.object({ inboxId: z.uuid() }),
   handler: async () => async (ctx, { inboxId }) => {
     // The same store as the app's (core/files/plugin.ts): jobs run without the web app's decorations.
-    await pollImapInbox(ctx, new LocalFileStore(`${ctx.config.dataDir}/files`), inboxId);
+    await pollImapInbox(ctx, new LocalFileStore(`${ctx.config.dataDir}/files`), inboxId, logs.get(ctx));
   },
 });
 
@@ -287,6 +290,7 @@ export const pollImapJob = defineJob({
  * another node's timer) are left out.
  */
 export function startImapPolling(ctx: Ctx, jobs: Jobs, log: FastifyBaseLogger, seconds: number): { stop(): void } {
+  logs.set(ctx, log);
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const tick = async () => {

@@ -44,7 +44,8 @@ describe('IMAP polling (real Dovecot)', () => {
 
   beforeAll(async () => {
     dovecot = await startDovecot();
-    h = await startTestHeard({ HEARD_SMTP_PORT: '0' });
+    // Polls are called by the tests here; the timer's are tested below.
+    h = await startTestHeard({ HEARD_IMAP_POLL_SECONDS: '0' });
     owner = await buildMember(h.ctx, { name: 'Ann Agent' });
     inboxId = await createInbox('support@imap.test', settings());
   });
@@ -163,5 +164,43 @@ describe('IMAP polling (real Dovecot)', () => {
     const seconds = (performance.now() - t0) / 1000;
     console.log(`IMAP poll: 100 messages in ${seconds.toFixed(2)} s = ${(100 / seconds).toFixed(0)} msgs/s`);
     expect(await stored(mails.map((m) => m.id), backlog)).toHaveLength(100);
+  });
+});
+
+describe('IMAP polling on a schedule', () => {
+  let h: TestHeard;
+  let dovecot: Dovecot;
+
+  beforeAll(async () => {
+    dovecot = await startDovecot();
+    h = await startTestHeard({ HEARD_IMAP_POLL_SECONDS: '1' });
+  });
+  afterAll(async () => {
+    await h?.stop();
+    await dovecot?.stop();
+  });
+
+  it('worker nodes poll every email inbox with IMAP settings through the poll-imap job; archived inboxes are left alone', async () => {
+    const owner = await buildMember(h.ctx, { name: 'Ann Agent' });
+    const imap = (folder: string) => ({ host: dovecot.host, port: dovecot.port, secure: false, user: dovecot.user, password: dovecot.password, folder, afterFetch: 'seen' });
+    const create = async (address: string, folder: string) => {
+      const res = await h.app.inject({ method: 'POST', url: '/api/v1/inboxes', headers: owner.headers, payload: { name: address, channel: 'email', address, imap: imap(folder) } });
+      expect(res.statusCode, res.body).toBe(201);
+      return json(res).id as string;
+    };
+    const live = await create('live@imap.test', 'Live');
+    const archived = await create('archived@imap.test', 'Archived');
+    const res = await h.app.inject({ method: 'PATCH', url: `/api/v1/inboxes/${archived}`, headers: owner.headers, payload: { archived: true } });
+    expect(res.statusCode, res.body).toBe(200);
+    const a = customerMail('Polled by the timer');
+    const b = customerMail('Not polled: the inbox is archived');
+    const uid = await dovecot.append(a.raw, { folder: 'Live' });
+    const uidB = await dovecot.append(b.raw, { folder: 'Archived' });
+
+    await expect.poll(async () => (await h.ctx.db.select().from(messages).where(eq(messages.externalId, a.id))).length, { timeout: 20_000, interval: 250 }).toBe(1);
+    await expect.poll(async () => dovecot.flags('Live', uid), { timeout: 5_000 }).toContain('\\Seen');
+    expect((await h.ctx.db.select().from(imapStates).where(eq(imapStates.inboxId, live)))[0]).toMatchObject({ lastUid: uid, lastError: null });
+    expect(await h.ctx.db.select().from(messages).where(eq(messages.externalId, b.id))).toHaveLength(0);
+    expect(await dovecot.flags('Archived', uidB)).not.toContain('\\Seen');
   });
 });
