@@ -8,6 +8,7 @@ import { loadInstanceSecret } from './core/instance-secret.js';
 import { DatabaseLockedError, openDatabase, type Database } from './db/client.js';
 import { members } from './db/schema/index.js';
 import { loadDemo } from './demo/load-demo.js';
+import { closeMailParser } from './channels/email/receive.js';
 import { createToken } from './domains/tokens/service.js';
 import { ensureMember, findUserByEmail, findWorkspaceByName } from './domains/workspaces/service.js';
 import { HeardError } from './core/errors.js';
@@ -36,7 +37,11 @@ async function withDatabase<T>(fn: (ctx: Ctx, database: Database) => Promise<T>)
     await database.migrate();
     // Events written here are dispatched by the running server's dispatcher.
     const ctx: Ctx = { config, database, db: database.db, secret: await loadInstanceSecret(database.db), kick: () => undefined, retryBaseMs: 30_000 };
-    return await fn(ctx, database);
+    try {
+      return await fn(ctx, database);
+    } finally {
+      await closeMailParser(ctx);
+    }
   } finally {
     await database.close();
   }
@@ -83,6 +88,7 @@ program
       }
     }
     heard.app.log.info(`Heard is running (${opts.roles.join(', ')}) at ${config.publicUrl}`);
+    if (heard.smtp) heard.app.log.info(`receiving e-mail for the email inboxes' addresses over SMTP on ${config.HEARD_SMTP_HOST}:${heard.smtp.port}`);
     let closing = false;
     const shutdown = async (signal: string) => {
       if (closing) return;

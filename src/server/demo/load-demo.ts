@@ -6,6 +6,9 @@ import { conversations, events, messages } from '../db/schema/index.js';
 import { addAgentMessage, updateConversation } from '../domains/conversations/service.js';
 import { ingest } from '../domains/conversations/ingest.js';
 import { createInbox } from '../domains/inboxes/service.js';
+import type { InboxCreate } from '../domains/inboxes/schema.js';
+import { receiveEmail } from '../channels/email/receive.js';
+import { LocalFileStore } from '../core/files/file-store.js';
 import { createTeam } from '../domains/teams/service.js';
 import { updateContact } from '../domains/contacts/service.js';
 import { ensureMember, findWorkspaceByName } from '../domains/workspaces/service.js';
@@ -172,12 +175,16 @@ export async function loadDemo(ctx: Ctx): Promise<{ created: boolean; email: str
     teamIds.set(name, t.id);
   }
   const support = teamIds.get('Support');
-  const inboxIds = {
-    email: (await inTransaction(ctx, (tx) => createInbox(tx, owner, { name: 'Support email', channel: 'email', address: 'support@acme.test', teamId: support }))).id,
-    chat: (await inTransaction(ctx, (tx) => createInbox(tx, owner, { name: 'Website chat', channel: 'widget', teamId: support }))).id,
-    social: (await inTransaction(ctx, (tx) => createInbox(tx, owner, { name: 'Social (API)', channel: 'api', callbackUrl: 'https://social-bridge.acme.test/heard' }))).id,
-    phone: (await inTransaction(ctx, (tx) => createInbox(tx, owner, { name: 'Phone', channel: 'phone', teamId: support }))).id,
-  };
+  const inboxSpecs = {
+    email: { name: 'Support email', channel: 'email', address: 'support@acme.test', teamId: support },
+    chat: { name: 'Website chat', channel: 'widget', teamId: support },
+    social: { name: 'Social (API)', channel: 'api', callbackUrl: 'https://social-bridge.acme.test/heard' },
+    phone: { name: 'Phone', channel: 'phone', teamId: support },
+  } as const satisfies Record<DemoConversation['inbox'], InboxCreate>;
+  const inboxIds = {} as Record<DemoConversation['inbox'], string>;
+  for (const [key, spec] of Object.entries(inboxSpecs) as [DemoConversation['inbox'], InboxCreate][]) {
+    inboxIds[key] = (await inTransaction(ctx, (tx) => createInbox(tx, owner, spec))).id;
+  }
 
   let seq = 0;
   for (const c of CONVERSATIONS) {
@@ -213,6 +220,13 @@ export async function loadDemo(ctx: Ctx): Promise<{ created: boolean; email: str
     );
     await settleConversation(ctx, r.conversationId);
   }
+  // One e-mail as it really arrives (HTML, a quoted history, a signature), through the email channel.
+  const mail = await receiveEmail(ctx, new LocalFileStore(`${ctx.config.dataDir}/files`), { inboxId: inboxIds.email, raw: Buffer.from(DEMO_EMAIL), source: 'http' });
+  if (mail.messageId && mail.conversationId) {
+    await backdate(ctx, mail.messageId, 1);
+    await settleConversation(ctx, mail.conversationId);
+  }
+
   const [tom] = await ctx.db
     .select({ contactId: conversations.contactId })
     .from(conversations)
@@ -223,6 +237,38 @@ export async function loadDemo(ctx: Ctx): Promise<{ created: boolean; email: str
   }
   return { created: true, email: DEMO_OWNER_EMAIL, password, workspaceId: owner.workspaceId };
 }
+
+const DEMO_EMAIL = [
+  'From: Rosa Diaz <rosa.diaz@example.com>',
+  'To: Acme Support <support@acme.test>',
+  'Subject: Re: Order #48213: the zipper on my jacket',
+  'Date: Mon, 23 Nov 2026 09:12:00 +0100',
+  'Message-ID: <CAF4demo.48213.rosa@mail.example.com>',
+  'MIME-Version: 1.0',
+  'Content-Type: multipart/alternative; boundary="demo-alt"',
+  '',
+  '--demo-alt',
+  'Content-Type: text/plain; charset=utf-8',
+  '',
+  'Hi again,',
+  '',
+  'The replacement zipper pull you sent broke too, after two days. Could you send a new',
+  'jacket instead? I am leaving for a trek on Saturday.',
+  '',
+  'Thanks,',
+  'Rosa',
+  '',
+  'On Fri, 20 Nov 2026 at 16:40, Acme Support <support@acme.test> wrote:',
+  '> Hi Rosa, we are sorry about the zipper. A replacement pull is on its way.',
+  '--demo-alt',
+  'Content-Type: text/html; charset=utf-8',
+  '',
+  '<div dir="ltr"><p>Hi again,</p><p>The replacement zipper pull you sent broke too, after two days. Could you send a <b>new jacket</b> instead? I am leaving for a trek on Saturday.</p><p>Thanks,<br>Rosa</p></div>',
+  '<div class="gmail_quote"><div class="gmail_attr">On Fri, 20 Nov 2026 at 16:40, Acme Support &lt;support@acme.test&gt; wrote:</div>',
+  '<blockquote class="gmail_quote"><p>Hi Rosa, we are sorry about the zipper. A replacement pull is on its way.</p></blockquote></div>',
+  '--demo-alt--',
+  '',
+].join('\r\n');
 
 /** Spreads the demo over the last days, so waiting times and ordering look like a real inbox. */
 async function backdate(ctx: Ctx, messageId: string, hoursAgo: number) {
