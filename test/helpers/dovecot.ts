@@ -28,6 +28,8 @@ export interface Dovecot {
   appendMany(raws: (Buffer | string)[], opts?: { seen?: boolean; folder?: string }): Promise<number[]>;
   /** The UIDs in a folder, ascending. */
   listUids(folder?: string): Promise<number[]>;
+  /** How many messages of a folder are flagged \\Seen, and how many it holds. */
+  countSeen(folder?: string): Promise<{ seen: number; total: number }>;
   /** The flags of one message (e.g. `\\Seen`). */
   flags(folder: string, uid: number): Promise<string[]>;
   /** The folder's current UIDVALIDITY. */
@@ -260,6 +262,12 @@ export async function startDovecot(): Promise<Dovecot> {
         await c.mailboxOpen(folder, { readOnly: true });
         const uids = await c.search({ all: true }, { uid: true });
         return (uids || []).sort((a, b) => a - b);
+      }),
+    countSeen: (folder = 'INBOX') =>
+      withClient(async (c) => {
+        const box = await c.mailboxOpen(folder, { readOnly: true });
+        const seen = await c.search({ seen: true }, { uid: true });
+        return { seen: (seen || []).length, total: box.exists };
       }),
     flags: (folder, uid) =>
       withClient(async (c) => {
