@@ -83,12 +83,21 @@ describe('settings', () => {
     const open = page.getByRole('listitem', { name: 'nina@example.com' });
     await open.getByText(/^Agent · expires/).waitFor();
 
-    const joined = await fetch(`${heard.url}/api/v1/auth/accept-invite`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ token: url.searchParams.get('token'), name: 'Nina New', password: 'nina has a passphrase' }),
-    });
-    expect(joined.status).toBeLessThan(300);
+    // The invited person opens the link in a browser of their own, chooses a name and a password, and lands in the inbox.
+    const invitee = await newContext(browser);
+    try {
+      const inviteePage = await invitee.newPage();
+      await inviteePage.goto(url.toString().replace(/^https?:\/\/[^/]+/, heard.url));
+      // The join page is loaded lazily: wait for it before typing.
+      await inviteePage.getByRole('heading', { name: 'Join your team on Heard' }).waitFor();
+      await inviteePage.getByLabel('Name').fill('Nina New');
+      await inviteePage.getByLabel('Password (at least 8 characters)').fill('nina has a passphrase');
+      await inviteePage.getByRole('button', { name: 'Join' }).click();
+      await inviteePage.waitForURL(/\/app\/inbox\/mine/);
+      await inviteePage.getByRole('button', { name: 'Your account' }).getByText('Nina New').waitFor();
+    } finally {
+      await invitee.close();
+    }
     await page.reload();
     await page.getByRole('combobox', { name: 'Role of Nina New' }).waitFor();
     await expect.poll(() => page.getByRole('listitem', { name: 'nina@example.com' }).count()).toBe(0);

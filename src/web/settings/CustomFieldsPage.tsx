@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { type MessageKey, t } from '../i18n';
 import { type CustomField, type CustomFieldType, FIELD_TYPES, send, sk, useCustomFields, useWrite } from './data';
-import { cls, ErrorNote, LoadState, ReadOnlyNote, SettingsPage, useIsAdmin } from './ui';
+import { cls, ErrorNote, LoadState, ReadOnlyNote, SettingsPage, SettingsTable, useIsAdmin } from './ui';
 
 const typeLabel = (type: string) => t(`settings.fields.type.${type}` as MessageKey);
 
@@ -155,20 +155,11 @@ function FieldTable({ title, fields, admin }: { title: string; fields: CustomFie
   return (
     <section aria-label={title} className="mb-6">
       <h2 className="mb-2 text-sm font-semibold">{title}</h2>
-      <div className={cls.card}>
-        <table className="w-full">
-          <tbody>
-            {fields.length === 0 && (
-              <tr>
-                <td className={`${cls.td} text-ink-3`}>{t('settings.fields.empty')}</td>
-              </tr>
-            )}
-            {fields.map((f) => (
-              <FieldRow key={f.id} field={f} admin={admin} />
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <SettingsTable empty={t('settings.fields.empty')} isEmpty={fields.length === 0}>
+        {fields.map((f) => (
+          <FieldRow key={f.id} field={f} admin={admin} />
+        ))}
+      </SettingsTable>
     </section>
   );
 }

@@ -6,7 +6,7 @@ import { api } from '../lib/api';
 import { qk } from '../lib/queries';
 import { useSession } from '../lib/session';
 import { ROLES, type Role, send, type SettingsMember, sk, useSettingsMembers, useWrite } from './data';
-import { cls, ErrorNote, formatDate, LoadState, ReadOnlyNote, SettingsPage, useIsAdmin } from './ui';
+import { cls, ErrorNote, formatDate, LoadState, ReadOnlyNote, SecretOnce, SettingsPage, SettingsTable, useIsAdmin } from './ui';
 
 interface Invite {
   id: string;
@@ -88,23 +88,7 @@ function InviteForm({ onDone }: { onDone: () => void }) {
     e.preventDefault();
     invite.mutate(form, { onSuccess: (r) => setLink(r.url) });
   }
-  if (link)
-    return (
-      <div role="status" className="mb-5 rounded-lg border border-accent bg-accent-soft p-4">
-        <p className="text-sm font-medium">{t('settings.invites.linkReady', { email: form.email })}</p>
-        <code aria-label={t('settings.invites.link')} className="mt-2 block rounded-md bg-canvas px-2 py-1.5 font-mono text-xs break-all select-all">
-          {link}
-        </code>
-        <div className="mt-2 flex gap-2">
-          <button type="button" className={cls.secondary} onClick={() => void navigator.clipboard?.writeText(link)}>
-            {t('settings.tokens.copy')}
-          </button>
-          <button type="button" className={cls.secondary} onClick={onDone}>
-            {t('settings.tokens.done')}
-          </button>
-        </div>
-      </div>
-    );
+  if (link) return <SecretOnce message={t('settings.invites.linkReady', { email: form.email })} label={t('settings.invites.link')} secret={link} onDone={onDone} />;
   return (
     <form onSubmit={submit} aria-label={t('settings.invites.invite')} className={`${cls.card} mb-5 grid grid-cols-[2fr_2fr_1fr] items-end gap-3 p-4`}>
       <div>
@@ -254,25 +238,11 @@ export default function MembersPage() {
       {adding === 'invite' && <InviteForm onDone={() => setAdding(null)} />}
       <LoadState error={q.error} loading={q.isPending} />
       {q.data && (
-        <div className={cls.card}>
-          <table className="w-full">
-            <thead>
-              <tr>
-                <th className={cls.th}>{t('settings.members.name')}</th>
-                <th className={cls.th}>{t('settings.members.role')}</th>
-                <th className={cls.th}>{t('settings.members.status')}</th>
-                <th className={cls.th}>
-                  <span className="sr-only">{t('settings.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {q.data.map((m) => (
-                <MemberRow key={m.id} m={m} admin={admin} meId={me.member.id} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <SettingsTable columns={[t('settings.members.name'), t('settings.members.role'), t('settings.members.status'), '']} isEmpty={false}>
+          {q.data.map((m) => (
+            <MemberRow key={m.id} m={m} admin={admin} meId={me.member.id} />
+          ))}
+        </SettingsTable>
       )}
       {admin && <OpenInvites />}
     </SettingsPage>

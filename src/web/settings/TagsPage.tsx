@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { t } from '../i18n';
 import { send, sk, type Tag, useTags, useWrite } from './data';
-import { cls, ErrorNote, LoadState, ReadOnlyNote, SettingsPage, useIsAdmin } from './ui';
+import { cls, ErrorNote, LoadState, ReadOnlyNote, SettingsPage, SettingsTable, useIsAdmin } from './ui';
 
 function TagRow({ tag, admin }: { tag: Tag; admin: boolean }) {
   const [name, setName] = useState(tag.name);
@@ -78,20 +78,11 @@ export default function TagsPage() {
       <ErrorNote error={create.error} />
       <LoadState error={q.error} loading={q.isPending} />
       {q.data && (
-        <div className={cls.card}>
-          <table className="w-full">
-            <tbody>
-              {q.data.length === 0 && (
-                <tr>
-                  <td className={`${cls.td} text-ink-3`}>{t('settings.tags.empty')}</td>
-                </tr>
-              )}
-              {q.data.map((tag) => (
-                <TagRow key={tag.id} tag={tag} admin={admin} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <SettingsTable empty={t('settings.tags.empty')} isEmpty={q.data.length === 0}>
+          {q.data.map((tag) => (
+            <TagRow key={tag.id} tag={tag} admin={admin} />
+          ))}
+        </SettingsTable>
       )}
     </SettingsPage>
   );

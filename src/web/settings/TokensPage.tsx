@@ -2,7 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { t } from '../i18n';
 import { useSession } from '../lib/session';
 import { send, sk, type Token, useSettingsMembers, useTokens, useWrite } from './data';
-import { cls, ErrorNote, formatDate, LoadState, SettingsPage, useIsAdmin } from './ui';
+import { cls, ErrorNote, formatDate, LoadState, SecretOnce, SettingsPage, SettingsTable, useIsAdmin } from './ui';
 
 const SCOPES = ['read', 'write', 'admin'] as const;
 
@@ -52,70 +52,38 @@ export default function TokensPage() {
         </button>
       </form>
       <ErrorNote error={create.error ?? revoke.error} />
-      {secret && (
-        <div role="status" className="mb-5 rounded-lg border border-accent bg-accent-soft p-4">
-          <p className="text-sm font-medium">{t('settings.tokens.shownOnce', { name: secret.name })}</p>
-          <code aria-label={t('settings.tokens.secret')} className="mt-2 block rounded-md bg-canvas px-2 py-1.5 font-mono text-xs break-all select-all">
-            {secret.token}
-          </code>
-          <div className="mt-2 flex gap-2">
-            <button type="button" className={cls.secondary} onClick={() => void navigator.clipboard?.writeText(secret.token)}>
-              {t('settings.tokens.copy')}
-            </button>
-            <button type="button" className={cls.secondary} onClick={() => setSecret(null)}>
-              {t('settings.tokens.done')}
-            </button>
-          </div>
-        </div>
-      )}
+      {secret && <SecretOnce message={t('settings.tokens.shownOnce', { name: secret.name })} label={t('settings.tokens.secret')} secret={secret.token} onDone={() => setSecret(null)} />}
       <LoadState error={q.error} loading={q.isPending} />
       {q.data && (
-        <div className={cls.card}>
-          <table className="w-full">
-            <thead>
-              <tr>
-                <th className={cls.th}>{t('settings.tokens.name')}</th>
-                <th className={cls.th}>{t('settings.tokens.scopes')}</th>
-                <th className={cls.th}>{t('settings.tokens.lastUsed')}</th>
-                <th className={cls.th}>
-                  <span className="sr-only">{t('settings.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {q.data.length === 0 && (
-                <tr>
-                  <td colSpan={4} className={`${cls.td} text-ink-3`}>
-                    {t('settings.tokens.empty')}
-                  </td>
-                </tr>
-              )}
-              {q.data.map((tok) => (
-                <tr key={tok.id} className="border-t border-line">
-                  <td className={cls.td}>
-                    <div className="font-medium">{tok.name}</div>
-                    <div className="font-mono text-xs text-ink-3">
-                      {tok.prefix}…{tok.memberId !== me.member.id && ` · ${memberName(tok.memberId)}`}
-                    </div>
-                  </td>
-                  <td className={cls.td}>{tok.scopes.join(', ')}</td>
-                  <td className={`${cls.td} text-ink-2`}>{formatDate(tok.lastUsedAt)}</td>
-                  <td className={`${cls.td} text-right`}>
-                    <button
-                      type="button"
-                      className={cls.danger}
-                      aria-label={t('settings.tokens.revokeWho', { name: tok.name })}
-                      disabled={revoke.isPending}
-                      onClick={() => window.confirm(t('settings.tokens.confirmRevoke', { name: tok.name })) && revoke.mutate(tok.id)}
-                    >
-                      {t('settings.tokens.revoke')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <SettingsTable
+          columns={[t('settings.tokens.name'), t('settings.tokens.scopes'), t('settings.tokens.lastUsed'), '']}
+          empty={t('settings.tokens.empty')}
+          isEmpty={q.data.length === 0}
+        >
+          {q.data.map((tok) => (
+            <tr key={tok.id} className="border-t border-line">
+              <td className={cls.td}>
+                <div className="font-medium">{tok.name}</div>
+                <div className="font-mono text-xs text-ink-3">
+                  {tok.prefix}…{tok.memberId !== me.member.id && ` · ${memberName(tok.memberId)}`}
+                </div>
+              </td>
+              <td className={cls.td}>{tok.scopes.join(', ')}</td>
+              <td className={`${cls.td} text-ink-2`}>{formatDate(tok.lastUsedAt)}</td>
+              <td className={`${cls.td} text-right`}>
+                <button
+                  type="button"
+                  className={cls.danger}
+                  aria-label={t('settings.tokens.revokeWho', { name: tok.name })}
+                  disabled={revoke.isPending}
+                  onClick={() => window.confirm(t('settings.tokens.confirmRevoke', { name: tok.name })) && revoke.mutate(tok.id)}
+                >
+                  {t('settings.tokens.revoke')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </SettingsTable>
       )}
     </SettingsPage>
   );

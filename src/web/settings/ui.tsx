@@ -89,6 +89,60 @@ export function ReadOnlyNote() {
   return <p className="mb-4 rounded-md bg-accent-soft px-3 py-2 text-sm text-ink-2">{t('settings.readOnly')}</p>;
 }
 
+/**
+ * The table of a settings page: a card, column headings (an empty heading is the actions
+ * column, named for screen readers), and a row that says so when there is nothing yet.
+ */
+export function SettingsTable({ columns = [], empty, isEmpty, children }: { columns?: string[]; empty?: string; isEmpty: boolean; children: ReactNode }) {
+  return (
+    <div className={cls.card}>
+      <table className="w-full">
+        {columns.length > 0 && (
+          <thead>
+            <tr>
+              {columns.map((c, i) => (
+                <th key={i} className={cls.th}>
+                  {c || <span className="sr-only">{t('settings.actions')}</span>}
+                </th>
+              ))}
+            </tr>
+          </thead>
+        )}
+        <tbody>
+          {isEmpty && empty && (
+            <tr>
+              <td colSpan={Math.max(columns.length, 1)} className={`${cls.td} text-ink-3`}>
+                {empty}
+              </td>
+            </tr>
+          )}
+          {children}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** A secret shown once, right after it was made (an API token, an invitation link): to copy now, then gone. */
+export function SecretOnce({ message, label, secret, onDone }: { message: string; label: string; secret: string; onDone: () => void }) {
+  return (
+    <div role="status" className="mb-5 rounded-lg border border-accent bg-accent-soft p-4">
+      <p className="text-sm font-medium">{message}</p>
+      <code aria-label={label} className="mt-2 block rounded-md bg-canvas px-2 py-1.5 font-mono text-xs break-all select-all">
+        {secret}
+      </code>
+      <div className="mt-2 flex gap-2">
+        <button type="button" className={cls.secondary} onClick={() => void navigator.clipboard?.writeText(secret)}>
+          {t('settings.tokens.copy')}
+        </button>
+        <button type="button" className={cls.secondary} onClick={onDone}>
+          {t('settings.tokens.done')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
 export function formatDate(iso: string | null | undefined) {
   if (!iso) return t('settings.never');
   return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
