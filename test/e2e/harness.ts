@@ -49,7 +49,8 @@ function newestMtime(dir: string): number {
 export function ensureBuilt() {
   const built = fs.existsSync(distIndex) ? fs.statSync(distIndex).mtimeMs : 0;
   if (built && built >= newestMtime(path.join(root, 'src/web'))) return;
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  // Vitest sets NODE_ENV=test, which would bundle React's development build: test what users get.
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
 }
 
 async function freePort(): Promise<number> {
