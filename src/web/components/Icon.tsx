@@ -32,6 +32,12 @@ const paths = {
   logout: 'M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10',
   filter: 'M3 5h18l-7 8v6l-4-2v-4z',
   snooze: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM9 9h6l-6 6h6',
+  more: 'M5 12h.01M12 12h.01M19 12h.01',
+  arrow: 'M5 12h14m-6-6l6 6-6 6',
+  merge: 'M7 4v5a5 5 0 0 0 5 5h6m-3-3l3 3-3 3M7 20v-6',
+  split: 'M12 21v-8L6 7m6 6l6-6M4 4h5M4 4v5m16-5h-5m5 0v5',
+  phoneIn: 'M5 4h4l2 5-2.5 1.5a11 11 0 0 0 5 5L15 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 6a2 2 0 0 1 2-2zm10-1v6h6m-6 0l6-6',
+  phoneOut: 'M5 4h4l2 5-2.5 1.5a11 11 0 0 0 5 5L15 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 6a2 2 0 0 1 2-2zm16 5V3h-6m6 0l-6 6',
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -31,6 +31,18 @@ describe('timeline event lines', () => {
     expect(describeEvent(ev('conversation.updated', { changes: { snoozedUntil: { from: '2026-01-01T00:00:00Z', to: null } } }, null), members, teams)).toEqual(['Heard woke it up']);
     expect(describeEvent(ev('message.delivery', {}), members, teams)).toEqual([]);
   });
+
+  it('names merges and splits with the other conversation’s number', () => {
+    expect(describeEvent(ev('conversation.merged', { sourceNumber: 12, messages: 3 }), members, teams)).toEqual(['Olivia Owner merged #12 into this one']);
+    expect(describeEvent(ev('conversation.updated', { changes: { status: { from: 'open', to: 'closed' }, mergedIntoId: { from: null, to: 'c2' } } }), members, teams)).toEqual([
+      'Olivia Owner changed the status to Closed',
+      'Olivia Owner merged it into another conversation',
+    ]);
+    expect(describeEvent(ev('conversation.split', { newNumber: 14 }), members, teams)).toEqual(['Olivia Owner split a message off into #14']);
+    const cc = ev('conversation.updated', { changes: { participants: { from: ['k1', 'k2'], to: ['k2', 'k3'] } } });
+    expect(describeEvent(cc, members, teams, { k3: 'Finn Assistant' })).toEqual(['Olivia Owner added Finn Assistant as cc', 'Olivia Owner removed a customer from cc']);
+    expect(describeEvent(ev('conversation.created', { splitFromNumber: 9 }), members, teams)).toEqual(['Olivia Owner split this off from #9']);
+  });
 });
 
 describe('@mention detection', () => {

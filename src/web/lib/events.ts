@@ -10,13 +10,18 @@ function statusLabel(v: unknown) {
   return typeof v === 'string' ? t(`status.${v}` as 'status.open') : String(v);
 }
 
-/** The sentences an event line says: one per change. */
-export function describeEvent(e: TimelineEvent, members: Member[], teams: { id: string; name: string }[]): string[] {
+/** The sentences an event line says: one per change. `customers` names the contacts it may mention (cc'd customers). */
+export function describeEvent(e: TimelineEvent, members: Member[], teams: { id: string; name: string }[], customers: Record<string, string> = {}): string[] {
   const actor = e.actorName ?? (e.actorMemberId ? t('event.someone') : t('event.system'));
-  if (e.type === 'conversation.created') return [t('event.created', { actor: e.actorName ?? t('msg.customer') })];
+  if (e.type === 'conversation.created') {
+    if (typeof e.data?.splitFromNumber === 'number') return [t('event.splitFrom', { actor, number: e.data.splitFromNumber })];
+    return [t('event.created', { actor: e.actorName ?? t('msg.customer') })];
+  }
+  if (e.type === 'conversation.split') return [t('event.split', { actor, number: String(e.data?.newNumber ?? '?') })];
   if (e.type === 'message.delivery') return [];
   if (e.type === 'member.mentioned') return [t('event.mentioned', { actor, to: memberName(e.data?.memberId, members) })];
-  if (e.type === 'conversation.merged' || e.type === 'conversation.merge') return [t('event.merged', { actor })];
+  if (e.type === 'conversation.merged' || e.type === 'conversation.merge')
+    return [typeof e.data?.sourceNumber === 'number' ? t('event.mergedFrom', { actor, number: e.data.sourceNumber }) : t('event.merged', { actor })];
   const changes = (e.data?.changes ?? {}) as Record<string, { from: unknown; to: unknown }>;
   if (e.type !== 'conversation.updated' || !Object.keys(changes).length) return [t('event.other', { actor, type: e.type })];
   const out: string[] = [];
@@ -45,6 +50,17 @@ export function describeEvent(e: TimelineEvent, members: Member[], teams: { id: 
       }
       case 'subject':
         out.push(t('event.subject', { actor, to: String(to ?? '') }));
+        break;
+      case 'participants': {
+        const a = Array.isArray(from) ? (from as string[]) : [];
+        const b = Array.isArray(to) ? (to as string[]) : [];
+        const name = (id: string) => customers[id] || t('event.aCustomer');
+        for (const id of b.filter((x) => !a.includes(x))) out.push(t('event.ccAdded', { actor, name: name(id) }));
+        for (const id of a.filter((x) => !b.includes(x))) out.push(t('event.ccRemoved', { actor, name: name(id) }));
+        break;
+      }
+      case 'mergedIntoId':
+        out.push(t('event.mergedInto', { actor }));
         break;
       case 'snoozedUntil':
         out.push(to ? t('event.snoozed', { actor, to: fullTime(String(to)) }) : t('event.woke', { actor }));

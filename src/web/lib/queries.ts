@@ -13,6 +13,7 @@ export const qk = {
   list: (q: ListQuery) => ['conversations', q] as const,
   timeline: (ref: string) => ['timeline', ref] as const,
   contact: (id: string) => ['contact', id] as const,
+  conversation: (id: string) => ['conversation', id] as const,
   canned: ['canned'] as const,
 };
 
@@ -84,6 +85,11 @@ export function useTimeline(ref: string | undefined) {
 
 export function useContact(id: string | undefined) {
   return useQuery({ queryKey: qk.contact(id ?? ''), queryFn: () => api<Contact>(`/contacts/${id}`), enabled: !!id });
+}
+
+/** One conversation as GET /conversations/:id has it: with its cc participants. */
+export function useConversation(id: string | undefined) {
+  return useQuery({ queryKey: qk.conversation(id ?? ''), queryFn: () => api<Conversation>(`/conversations/${id}`), enabled: !!id, staleTime: 10_000 });
 }
 
 export function useCanned(enabled: boolean) {

@@ -75,6 +75,7 @@ export function connectRealtime(qc: QueryClient): () => void {
     refreshSoon();
     if (e.conversationId) {
       void qc.invalidateQueries({ queryKey: ['timeline'], predicate: (q) => (q.state.data as Timeline | undefined)?.conversation.id === e.conversationId });
+      void qc.invalidateQueries({ queryKey: qk.conversation(e.conversationId) });
     }
     if (e.type.startsWith('contact.')) void qc.invalidateQueries({ queryKey: ['contact'] });
   });

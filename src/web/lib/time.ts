@@ -39,3 +39,16 @@ export function duration(seconds: number) {
   const s = seconds % 60;
   return m ? `${m}:${String(s).padStart(2, '0')}` : `${s}s`;
 }
+
+/**
+ * A call's duration as an agent types it: "4:30" (minutes and seconds), "1:02:03" (with hours)
+ * or "5" / "2.5" (minutes). Answers seconds, or null when it is not a duration.
+ */
+export function parseDuration(input: string): number | null {
+  const s = input.trim();
+  if (/^\d+(\.\d+)?$/.test(s)) return Math.round(Number(s) * 60);
+  const parts = /^(?:(\d+):)?(\d+):([0-5]\d)$/.exec(s);
+  if (!parts) return null;
+  const [, h, m, sec] = parts;
+  return Number(h ?? 0) * 3600 + Number(m) * 60 + Number(sec);
+}

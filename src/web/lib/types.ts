@@ -54,10 +54,19 @@ export interface Conversation {
   channel?: Channel;
   unread?: boolean;
   snoozedUntil?: string | null;
+  mergedIntoId?: string | null;
+  /** Further customers on the conversation (cc); only GET /conversations/:id lists them. */
+  participants?: Participant[];
   lastMessageAt: string;
   waitingSince: string | null;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface Participant {
+  contactId: string;
+  name: string;
+  role: string;
 }
 
 export interface Page<T> {
@@ -72,10 +81,13 @@ export interface Attachment {
   size: number;
 }
 
+export const CALL_OUTCOMES = ['answered', 'no_answer', 'voicemail', 'busy', 'failed'] as const;
+export type CallOutcome = (typeof CALL_OUTCOMES)[number];
+
 export interface CallLog {
   number?: string;
   durationSeconds?: number;
-  outcome?: string;
+  outcome?: CallOutcome;
   notes?: string;
 }
 

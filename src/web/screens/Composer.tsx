@@ -22,6 +22,8 @@ interface Props {
   members: Member[];
   lastMessageId: string | undefined;
   canReply: boolean;
+  /** Opens the dialog that logs a phone call on this conversation. */
+  onLogCall?: () => void;
 }
 
 const draftKey = (id: string) => `heard.draft.${id}`;
@@ -43,7 +45,7 @@ function laterTimes(now = new Date()) {
 }
 
 
-export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ conversation, contactName, members, lastMessageId, canReply }, ref) {
+export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ conversation, contactName, members, lastMessageId, canReply, onLogCall }, ref) {
   const qc = useQueryClient();
   const [mode, setMode] = useState<ComposerMode>(canReply ? 'reply' : 'note');
   const [text, setText] = useState(() => sessionStorage.getItem(draftKey(conversation.id)) ?? '');
@@ -199,6 +201,11 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
         <button type="button" aria-label={t('composer.attach')} title={t('composer.attach')} onClick={() => fileInput.current?.click()} className="rounded-md p-1.5 text-ink-2 hover:bg-hover">
           <Icon name="paperclip" />
         </button>
+        {onLogCall && (
+          <button type="button" aria-label={t('call.title')} title={t('call.title')} onClick={onLogCall} className="rounded-md p-1.5 text-ink-2 hover:bg-hover">
+            <Icon name="phone" />
+          </button>
+        )}
         <input ref={fileInput} type="file" multiple hidden onChange={(e) => void upload(e.target.files).then(() => (e.target.value = ''))} />
       </div>
       <div className="relative">

@@ -1,21 +1,22 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useDeferredValue, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Avatar } from '../components/Avatar';
+import { Icon } from '../components/Icon';
 import { Button, StatusPill } from '../components/ui';
 import { t } from '../i18n';
-import { api } from '../lib/api';
-import { qk, refreshLists, useContact } from '../lib/queries';
+import { api, ApiError } from '../lib/api';
+import { qk, refreshLists, useContact, useConversation } from '../lib/queries';
 import { useSession } from '../lib/session';
 import { shortAge, shortDate } from '../lib/time';
-import type { Contact } from '../lib/types';
+import type { Contact, Conversation, Participant } from '../lib/types';
 
 function show(v: unknown) {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
 }
 
-/** Who the customer is: identities, company, attributes and their other conversations; editable. */
-export function ContactSidebar({ contactId, currentNumber }: { contactId: string; currentNumber?: number }) {
+/** Who the customer is: identities, company, attributes and their other conversations; editable. Beside a conversation, also who is cc'd on it. */
+export function ContactSidebar({ contactId, currentNumber, conversation, canChange = false }: { contactId: string; currentNumber?: number; conversation?: Conversation; canChange?: boolean }) {
   const q = useContact(contactId);
   // Earlier conversations open beside the list the agent is working in.
   const view = useParams().view ?? 'open';
@@ -73,6 +74,7 @@ export function ContactSidebar({ contactId, currentNumber }: { contactId: string
           )}
         </div>
       )}
+      {conversation && <Participants conversation={conversation} canChange={canChange} />}
       <section className="border-t border-line p-4">
         <h3 className="mb-2 text-[11px] font-semibold tracking-wide text-ink-3 uppercase">{t('contact.conversations')}</h3>
         <ul className="flex flex-col gap-1">
@@ -147,7 +149,7 @@ function ContactForm({ c, onDone }: { c: Contact; onDone: () => void }) {
               <span className="w-16 shrink-0 text-xs text-ink-3">{i.kind}</span>
               <span className="min-w-0 flex-1 truncate">{i.value}</span>
               <button type="button" aria-label={t('contact.removeIdentity', { value: i.value })} className="px-1 text-ink-3 hover:text-danger" onClick={() => setRemoved([...removed, i.id])}>
-                ✕
+                <Icon name="x" size={12} />
               </button>
             </div>
           ))}
@@ -179,7 +181,7 @@ function ContactForm({ c, onDone }: { c: Contact; onDone: () => void }) {
             <input aria-label={t('contact.attributeKey')} className={input} value={k} onChange={(e) => setAttrs(attrs.map((a, j) => (j === i ? [e.target.value, a[1]] : a)))} />
             <input aria-label={t('contact.attributeValue')} className={input} value={v} onChange={(e) => setAttrs(attrs.map((a, j) => (j === i ? [a[0], e.target.value] : a)))} />
             <button type="button" aria-label={t('contact.removeAttribute', { key: k })} className="px-1 text-ink-3 hover:text-danger" onClick={() => setAttrs(attrs.filter((_, j) => j !== i))}>
-              ✕
+              <Icon name="x" size={12} />
             </button>
           </div>
         ))}
@@ -199,5 +201,118 @@ function ContactForm({ c, onDone }: { c: Contact; onDone: () => void }) {
         <Button onClick={onDone}>{t('contact.cancel')}</Button>
       </div>
     </form>
+  );
+}
+
+/** The further customers on a conversation (cc): listed, added (an existing contact, or by e-mail) and removed. */
+function Participants({ conversation, canChange }: { conversation: Conversation; canChange: boolean }) {
+  const qc = useQueryClient();
+  const list = useConversation(conversation.id).data?.participants ?? [];
+  const [adding, setAdding] = useState(false);
+  const change = useMutation({
+    mutationFn: (op: { add: Record<string, string> } | { remove: string }) =>
+      'add' in op
+        ? api<{ participants: Participant[] }>(`/conversations/${conversation.id}/participants`, { method: 'POST', body: op.add })
+        : api<{ participants: Participant[] }>(`/conversations/${conversation.id}/participants/${op.remove}`, { method: 'DELETE' }),
+    onSuccess: (r, op) => {
+      qc.setQueryData<Conversation>(qk.conversation(conversation.id), (old) => (old ? { ...old, participants: r.participants } : old));
+      void qc.invalidateQueries({ queryKey: ['timeline'], predicate: (q) => (q.state.data as { conversation?: { id: string } } | undefined)?.conversation?.id === conversation.id });
+      if ('add' in op) setAdding(false);
+    },
+  });
+  const error = change.error instanceof ApiError ? (change.error.errors.map((e) => e.reason).join('; ') || change.error.detail) : change.error?.message;
+  return (
+    <section className="border-t border-line p-4" aria-labelledby="cc-title">
+      <div className="mb-1 flex items-center">
+        <h3 id="cc-title" className="flex-1 text-[11px] font-semibold tracking-wide text-ink-3 uppercase">
+          {t('cc.title')}
+        </h3>
+        {canChange && !adding && (
+          <button type="button" className="rounded px-1.5 py-0.5 text-xs text-accent hover:bg-hover" onClick={() => setAdding(true)}>
+            + {t('cc.add')}
+          </button>
+        )}
+      </div>
+      <ul className="flex flex-col gap-0.5 text-[13px]" aria-label={t('cc.title')}>
+        {list.length === 0 && !adding && <li className="text-xs text-ink-3">{t('cc.empty')}</li>}
+        {list.map((p) => (
+          <li key={p.contactId} className="flex items-center gap-2">
+            <Avatar name={p.name || '?'} size={20} />
+            <span className="min-w-0 flex-1 truncate">{p.name || t('msg.customer')}</span>
+            {canChange && (
+              <button
+                type="button"
+                aria-label={t('cc.remove', { name: p.name || t('msg.customer') })}
+                title={t('cc.remove', { name: p.name || t('msg.customer') })}
+                disabled={change.isPending}
+                className="rounded p-1 text-ink-3 hover:bg-hover hover:text-danger"
+                onClick={() => change.mutate({ remove: p.contactId })}
+              >
+                <Icon name="x" size={12} />
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      {adding && <AddParticipant exclude={[conversation.contactId, ...list.map((p) => p.contactId)]} busy={change.isPending} onAdd={(body) => change.mutate({ add: body })} onCancel={() => setAdding(false)} />}
+      {error && (
+        <p role="alert" className="mt-2 text-xs text-danger">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function AddParticipant({ exclude, busy, onAdd, onCancel }: { exclude: string[]; busy: boolean; onAdd: (body: Record<string, string>) => void; onCancel: () => void }) {
+  const [q, setQ] = useState('');
+  const [email, setEmail] = useState('');
+  const [name, setName] = useState('');
+  const dq = useDeferredValue(q.trim());
+  const found = useQuery({
+    queryKey: ['search', 'contacts', dq],
+    queryFn: ({ signal }) => api<{ items: Contact[] }>('/contacts', { query: { q: dq, limit: 5 }, signal }),
+    enabled: dq.length > 0,
+    placeholderData: (prev) => prev,
+  });
+  const items = dq ? (found.data?.items ?? []).filter((c) => !exclude.includes(c.id)) : [];
+  const input = 'h-8 w-full rounded-md border border-line bg-canvas px-2 text-[13px]';
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    if (email.trim()) onAdd({ email: email.trim(), ...(name.trim() ? { name: name.trim() } : {}) });
+  }
+  return (
+    <div className="mt-2 grid gap-2">
+      <input autoFocus aria-label={t('cc.search')} placeholder={t('cc.search')} className={input} value={q} onChange={(e) => setQ(e.target.value)} />
+      {items.length > 0 && (
+        <ul className="rounded-md border border-line">
+          {items.map((c) => (
+            <li key={c.id}>
+              <button
+                type="button"
+                disabled={busy}
+                aria-label={t('cc.pick', { name: c.name || c.identities[0]?.value || '' })}
+                className="flex w-full flex-col px-2 py-1 text-left hover:bg-hover"
+                onClick={() => onAdd({ contactId: c.id })}
+              >
+                <span className="truncate text-[13px]">{c.name || c.identities[0]?.value}</span>
+                <span className="truncate text-[11px] text-ink-3">{c.identities.map((i) => i.value).join(' · ')}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <form onSubmit={submit} className="grid gap-1.5" aria-label={t('cc.byEmail')}>
+        <p className="text-xs text-ink-3">{t('cc.byEmail')}</p>
+        <input type="email" aria-label={t('cc.email')} placeholder={t('cc.email')} className={input} value={email} onChange={(e) => setEmail(e.target.value)} />
+        <input aria-label={t('cc.name')} placeholder={t('cc.name')} className={input} value={name} onChange={(e) => setName(e.target.value)} />
+        <div className="flex gap-2">
+          <Button variant="primary" type="submit" disabled={busy || !email.trim()}>
+            {t('cc.addSubmit')}
+          </Button>
+          <Button onClick={onCancel}>{t('contact.cancel')}</Button>
+        </div>
+      </form>
+    </div>
   );
 }

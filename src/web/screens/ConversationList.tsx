@@ -11,6 +11,7 @@ import { t, tn } from '../i18n';
 import { api, ApiError } from '../lib/api';
 import { prefetchTimeline, qk, refreshLists, useMembers, useViewCounts } from '../lib/queries';
 import { useRealtime } from '../lib/realtime';
+import { NewCallDialog } from './CallDialogs';
 import { useSession } from '../lib/session';
 import { useShortcuts } from '../lib/shortcuts';
 import { shortAge } from '../lib/time';
@@ -54,6 +55,7 @@ export function ConversationList({ title, view, filters, items, query, cursor, s
   }, [last?.index, items.length, query.hasNextPage, query.isFetchingNextPage]);
 
   const qc = useQueryClient();
+  const [callOpen, setCallOpen] = useState(false);
   useEffect(() => {
     if (cursor < items.length) {
       virtualizer.scrollToIndex(cursor, { align: 'auto' });
@@ -135,9 +137,13 @@ export function ConversationList({ title, view, filters, items, query, cursor, s
               ))}
             </Select>
             <FiltersPopover filters={filters} members={members} setFilter={setFilter} clear={() => setSearch(filters.sort ? { sort: filters.sort } : {})} />
+            <Button onClick={() => setCallOpen(true)} aria-label={t('nav.newCall')} title={t('nav.newCall')} className="px-2">
+              <Icon name="phone" size={14} />
+            </Button>
           </div>
         )}
       </header>
+      {callOpen && <NewCallDialog open onOpenChange={setCallOpen} />}
       <div
         ref={listRef}
         tabIndex={-1}

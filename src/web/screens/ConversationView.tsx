@@ -1,41 +1,25 @@
-import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Link } from 'react-router';
 import { Avatar } from '../components/Avatar';
 import { Icon } from '../components/Icon';
-import { Button, Select } from '../components/ui';
+import { Button } from '../components/ui';
 import { t } from '../i18n';
 import { api, ApiError } from '../lib/api';
-import { type ConversationPatch, qk, refreshLists, useContact, useMembers, useTeams, useTimeline, useUpdateConversation } from '../lib/queries';
+import { type ConversationPatch, qk, refreshLists, useContact, useConversation, useMembers, useTeams, useTimeline, useUpdateConversation } from '../lib/queries';
 import { announceLeaving, announceViewing, useRealtime } from '../lib/realtime';
 import { useSession } from '../lib/session';
 import { useShortcuts } from '../lib/shortcuts';
 import { fullTime, shortAge } from '../lib/time';
-import { type Conversation, PRIORITIES, STATUSES } from '../lib/types';
+import type { Conversation, Message } from '../lib/types';
+import { LogCallDialog } from './CallDialogs';
 import { Composer, type ComposerHandle } from './Composer';
 import { ContactSidebar } from './ContactSidebar';
+import { Controls, MoreMenu, SnoozeMenu } from './ConversationControls';
+import { MergeDialog } from './MergeDialog';
 import { Timeline } from './Timeline';
 
 const SIDEBAR_KEY = 'heard.contactPanel';
-
-/** Snooze presets, as instants from now. */
-export function snoozeTimes(now = new Date()) {
-  const hour = new Date(now.getTime() + 3600_000);
-  const four = new Date(now.getTime() + 4 * 3600_000);
-  const tomorrow = new Date(now);
-  tomorrow.setDate(now.getDate() + 1);
-  tomorrow.setHours(9, 0, 0, 0);
-  const monday = new Date(now);
-  monday.setDate(now.getDate() + (((8 - now.getDay()) % 7) || 7));
-  monday.setHours(9, 0, 0, 0);
-  return [
-    { key: 'conv.snooze1h' as const, at: hour },
-    { key: 'conv.snooze4h' as const, at: four },
-    { key: 'conv.snoozeTomorrow' as const, at: tomorrow },
-    { key: 'conv.snoozeNextWeek' as const, at: monday },
-  ];
-}
 
 const wideQuery = window.matchMedia('(min-width: 1280px)');
 
@@ -50,7 +34,7 @@ function useWide() {
   );
 }
 
-export function ConversationView({ number, backTo, onSolved }: { number: number; backTo: string; onSolved?: () => void }) {
+export function ConversationView({ number, backTo, onSolved, onOpen }: { number: number; backTo: string; onSolved?: () => void; onOpen: (number: number) => void }) {
   const timeline = useTimeline(String(number));
   const members = useMembers().data ?? [];
   const teams = useTeams().data ?? [];
@@ -64,10 +48,14 @@ export function ConversationView({ number, backTo, onSolved }: { number: number;
   const [overlay, setOverlay] = useState(false);
   const [snoozeOpen, setSnoozeOpen] = useState(false);
   const [tagDraft, setTagDraft] = useState('');
+  const [dialog, setDialog] = useState<'call' | 'merge' | null>(null);
+  const [splitError, setSplitError] = useState<string | null>(null);
   const { viewers } = useRealtime();
   const wide = useWide();
   const c = timeline.data?.conversation;
   const contact = useContact(c?.contactId);
+  const participants = useConversation(c?.id).data?.participants ?? [];
+  const mergedInto = useConversation(c?.mergedIntoId ?? undefined).data;
   const items = timeline.data?.items;
 
   // Presence in this conversation, for collision warnings on the other side.
@@ -109,6 +97,21 @@ export function ConversationView({ number, backTo, onSolved }: { number: number;
     if (!c) return;
     if (c.status === 'solved') return patch({ status: 'open' });
     update.mutate({ id: c.id, patch: { status: 'solved' } }, { onSuccess: () => onSolved?.() });
+  };
+
+  // A customer's second question becomes a conversation of its own, which then opens.
+  const split = async (m: Message) => {
+    if (!window.confirm(t('msg.splitConfirm'))) return;
+    setSplitError(null);
+    try {
+      const created = await api<Conversation>(`/messages/${m.id}/split`, { method: 'POST' });
+      void refreshLists(qc);
+      void qc.invalidateQueries({ queryKey: qk.views });
+      void qc.invalidateQueries({ queryKey: ['timeline'] });
+      onOpen(created.number);
+    } catch (e) {
+      setSplitError(e instanceof ApiError && e.status === 403 ? t('error.forbidden') : (e as Error).message);
+    }
   };
 
   useShortcuts((action) => {
@@ -155,6 +158,7 @@ export function ConversationView({ number, backTo, onSolved }: { number: number;
               </h1>
               <p className="text-xs text-ink-3">
                 {t('conv.number', { number: c.number })} · {contactName}
+                {participants.length > 0 && <> · {t('conv.cc', { names: participants.map((p) => p.name || t('msg.customer')).join(', ') })}</>}
                 {c.waitingSince && c.status !== 'solved' && c.status !== 'closed' && <> · <span title={fullTime(c.waitingSince)}>{t('list.waiting', { time: shortAge(c.waitingSince) })}</span></>}
               </p>
               {others.length > 0 && (
@@ -179,6 +183,7 @@ export function ConversationView({ number, backTo, onSolved }: { number: number;
                 <Icon name="check" size={14} />
                 {c.status === 'solved' ? t('conv.reopen') : t('conv.solve')}
               </Button>
+              <MoreMenu disabled={!canChange} onLogCall={() => setDialog('call')} onMerge={() => setDialog('merge')} />
             </div>
             <button
               type="button"
@@ -203,6 +208,19 @@ export function ConversationView({ number, backTo, onSolved }: { number: number;
               {update.error instanceof ApiError && update.error.status === 403 ? t('error.forbidden') : (update.error as Error).message}
             </p>
           )}
+          {mergedInto && (
+            <p className="mt-2 flex items-center gap-2 rounded-md bg-hover px-2 py-1 text-xs text-ink-2" role="status">
+              <Icon name="merge" size={14} />
+              <button type="button" className="underline" onClick={() => onOpen(mergedInto.number)}>
+                {t('conv.mergedInto', { number: mergedInto.number })}
+              </button>
+            </p>
+          )}
+          {splitError && (
+            <p role="alert" className="mt-1 text-xs text-danger">
+              {splitError}
+            </p>
+          )}
           {snoozed && (
             <p className="mt-2 flex items-center gap-2 rounded-md bg-accent-soft px-2 py-1 text-xs text-accent" role="status">
               <Icon name="snooze" size={14} />
@@ -215,7 +233,7 @@ export function ConversationView({ number, backTo, onSolved }: { number: number;
         </header>
         <div ref={scroller} className="min-h-0 flex-1 overflow-y-auto px-4 py-4 lg:px-6">
           <div className="mx-auto max-w-3xl">
-            <Timeline items={items} members={members} teams={teams} contactName={contactName} />
+            <Timeline items={items} members={members} teams={teams} contactName={contactName} customers={Object.fromEntries(participants.map((p) => [p.contactId, p.name]))} onSplit={canChange ? split : undefined} />
           </div>
         </div>
         <Composer
@@ -226,139 +244,23 @@ export function ConversationView({ number, backTo, onSolved }: { number: number;
           members={members}
           lastMessageId={lastMessage?.type === 'message' ? lastMessage.message.id : undefined}
           canReply={canChange}
+          onLogCall={canChange ? () => setDialog('call') : undefined}
         />
       </section>
+      {dialog === 'call' && (
+        <LogCallDialog conversation={c} phone={contact.data?.identities.find((i) => i.kind === 'phone')?.value} open onOpenChange={(o) => setDialog(o ? 'call' : null)} />
+      )}
+      {dialog === 'merge' && <MergeDialog conversation={c} contactName={contactName} open onOpenChange={(o) => setDialog(o ? 'merge' : null)} onMerged={(kept) => onOpen(kept.number)} />}
       {sidebar && (
         <div className="hidden xl:flex">
-          <ContactSidebar contactId={c.contactId} currentNumber={c.number} />
+          <ContactSidebar contactId={c.contactId} currentNumber={c.number} conversation={c} canChange={canChange} />
         </div>
       )}
       {overlay && !wide && (
         <div className="fixed inset-y-0 right-0 z-30 flex shadow-xl">
-          <ContactSidebar contactId={c.contactId} currentNumber={c.number} />
+          <ContactSidebar contactId={c.contactId} currentNumber={c.number} conversation={c} canChange={canChange} />
         </div>
       )}
     </div>
-  );
-}
-
-function Controls({
-  c,
-  patch,
-  disabled,
-  tagDraft,
-  setTagDraft,
-}: {
-  c: Conversation;
-  patch: (p: ConversationPatch) => void;
-  disabled: boolean;
-  tagDraft: string;
-  setTagDraft: (s: string) => void;
-}) {
-  const members = useMembers().data ?? [];
-  const teams = useTeams().data ?? [];
-  const me = useSession();
-  return (
-    <div className="flex min-w-0 flex-1 flex-wrap items-center gap-1.5">
-      <Select label={t('conv.status')} value={c.status} disabled={disabled} onChange={(e) => patch({ status: e.target.value })}>
-        {STATUSES.map((s) => (
-          <option key={s} value={s}>
-            {t(`status.${s}`)}
-          </option>
-        ))}
-      </Select>
-      <Select label={t('conv.priority')} value={c.priority} disabled={disabled} onChange={(e) => patch({ priority: e.target.value })}>
-        {PRIORITIES.map((s) => (
-          <option key={s} value={s}>
-            {t(`priority.${s}`)}
-          </option>
-        ))}
-      </Select>
-      <Select label={t('conv.assignee')} value={c.assigneeId ?? ''} disabled={disabled} onChange={(e) => patch({ assigneeId: e.target.value || null })} className="max-w-36">
-        <option value="">{t('list.unassigned')}</option>
-        <option value={me.member.id}>
-          {me.user.name} ({t('msg.you')})
-        </option>
-        {members
-          .filter((m) => m.id !== me.member.id && (m.active !== false || m.id === c.assigneeId))
-          .map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.name}
-            </option>
-          ))}
-      </Select>
-      <Select label={t('conv.team')} value={c.teamId ?? ''} disabled={disabled} onChange={(e) => patch({ teamId: e.target.value || null })} className="max-w-36">
-        <option value="">{t('conv.noTeam')}</option>
-        {teams.map((tm) => (
-          <option key={tm.id} value={tm.id}>
-            {tm.name}
-          </option>
-        ))}
-      </Select>
-      <ul className="flex flex-wrap items-center gap-1" aria-label={t('conv.tags')}>
-        {c.tags.map((tag) => (
-          <li key={tag} className="flex items-center gap-0.5 rounded-full bg-hover py-0.5 pr-1 pl-2 text-xs text-ink-2">
-            #{tag}
-            {!disabled && (
-              <button type="button" aria-label={t('conv.removeTag', { tag })} onClick={() => patch({ removeTags: [tag] })} className="rounded-full p-0.5 hover:text-danger">
-                <Icon name="x" size={10} />
-              </button>
-            )}
-          </li>
-        ))}
-      </ul>
-      {!disabled && (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            const tag = tagDraft.trim().replace(/^#/, '');
-            if (tag) patch({ addTags: [tag] });
-            setTagDraft('');
-          }}
-        >
-          <input
-            aria-label={t('conv.addTag')}
-            placeholder={`+ ${t('conv.addTag')}`}
-            value={tagDraft}
-            onChange={(e) => setTagDraft(e.target.value.replace(',', ''))}
-            className="h-7 w-28 rounded-md border border-transparent bg-transparent px-2 text-xs text-ink hover:border-line focus:border-accent"
-          />
-        </form>
-      )}
-    </div>
-  );
-}
-
-function SnoozeMenu({ open, setOpen, disabled, snoozed, onSnooze }: { open: boolean; setOpen: (o: boolean) => void; disabled: boolean; snoozed: boolean; onSnooze: (at: string | null) => void }) {
-  const item = 'cursor-pointer rounded px-2 py-1.5 text-sm outline-none data-highlighted:bg-hover';
-  return (
-    <DropdownMenu.Root open={open} onOpenChange={setOpen}>
-      <DropdownMenu.Trigger asChild>
-        <Button disabled={disabled} aria-label={t('conv.snooze')} aria-keyshortcuts="z">
-          <Icon name="snooze" size={14} />
-          <span className="hidden 2xl:inline">{t('conv.snooze')}</span>
-        </Button>
-      </DropdownMenu.Trigger>
-      <DropdownMenu.Portal>
-        <DropdownMenu.Content align="end" sideOffset={4} className="z-50 min-w-52 rounded-md border border-line bg-raised p-1 shadow-lg">
-          {snoozeTimes().map((s) => (
-            <DropdownMenu.Item key={s.key} className={item} onSelect={() => onSnooze(s.at.toISOString())}>
-              <span className="flex justify-between gap-4">
-                {t(s.key)}
-                <span className="text-xs text-ink-3">{fullTime(s.at.toISOString())}</span>
-              </span>
-            </DropdownMenu.Item>
-          ))}
-          {snoozed && (
-            <>
-              <DropdownMenu.Separator className="my-1 h-px bg-line" />
-              <DropdownMenu.Item className={item} onSelect={() => onSnooze(null)}>
-                {t('conv.unsnooze')}
-              </DropdownMenu.Item>
-            </>
-          )}
-        </DropdownMenu.Content>
-      </DropdownMenu.Portal>
-    </DropdownMenu.Root>
   );
 }

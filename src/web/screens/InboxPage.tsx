@@ -90,6 +90,7 @@ export function InboxPage() {
             key={number}
             number={number}
             backTo={`/inbox/${view}${qs}`}
+            onOpen={open}
             onSolved={() => {
               const i = items.findIndex((x) => x.number === number);
               const next = items[i + 1] ?? items[i - 1];

@@ -83,7 +83,7 @@ export function Shell({ children }: { children: ReactNode }) {
         >
           <Icon name="search" />
           <span className="flex-1">{t('nav.search')}</span>
-          <kbd className="rounded border border-line px-1 text-[11px]">Ctrl K</kbd>
+          <kbd className="rounded border border-line px-1 text-[11px]">{t('nav.searchKeys')}</kbd>
         </button>
         <div className="min-h-0 flex-1 overflow-y-auto px-2 pb-3">
           {fixed.map((v) => (

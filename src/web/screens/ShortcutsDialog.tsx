@@ -1,6 +1,10 @@
 import * as Dialog from '@radix-ui/react-dialog';
+import { Icon } from '../components/Icon';
 import { t } from '../i18n';
 import { SHORTCUTS } from '../lib/keys';
+
+/** Key combinations are words on some keyboards ("Strg"), so they come from the catalog. */
+const keyLabel = (k: string) => (k === 'Ctrl K' ? t('nav.searchKeys') : k === 'Ctrl Enter' ? t('key.ctrlEnter') : k);
 
 export function ShortcutsDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (o: boolean) => void }) {
   return (
@@ -10,8 +14,8 @@ export function ShortcutsDialog({ open, onOpenChange }: { open: boolean; onOpenC
         <Dialog.Content className="fixed top-[15%] left-1/2 z-50 w-[min(28rem,92vw)] -translate-x-1/2 rounded-xl border border-line bg-raised p-5 shadow-xl">
           <div className="mb-3 flex items-center justify-between">
             <Dialog.Title className="font-semibold">{t('shortcuts.title')}</Dialog.Title>
-            <Dialog.Close aria-label={t('shortcuts.close')} className="rounded p-1 text-ink-3 hover:bg-hover">
-              ✕
+            <Dialog.Close aria-label={t('shortcuts.close')} title={t('shortcuts.close')} className="rounded p-1 text-ink-3 hover:bg-hover">
+              <Icon name="x" size={16} />
             </Dialog.Close>
           </div>
           <Dialog.Description className="sr-only">{t('shortcuts.title')}</Dialog.Description>
@@ -22,7 +26,7 @@ export function ShortcutsDialog({ open, onOpenChange }: { open: boolean; onOpenC
                 <dd className="flex gap-1 justify-self-end">
                   {s.keys.map((k) => (
                     <kbd key={k} className="min-w-6 rounded border border-line bg-canvas px-1.5 text-center font-mono text-xs">
-                      {k}
+                      {keyLabel(k)}
                     </kbd>
                   ))}
                 </dd>

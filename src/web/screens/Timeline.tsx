@@ -1,7 +1,7 @@
-import { memo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { Avatar } from '../components/Avatar';
 import { Icon, channelIcon } from '../components/Icon';
-import { t } from '../i18n';
+import { type MessageKey, t } from '../i18n';
 import { api } from '../lib/api';
 import { describeEvent } from '../lib/events';
 import { cleanHtml } from '../lib/sanitize';
@@ -45,13 +45,59 @@ function Delivery({ m }: { m: Message }) {
   return null;
 }
 
-const MessageBlock = memo(function MessageBlock({ m, contactName, avatarUrl }: { m: Message; contactName: string; avatarUrl?: string | null }) {
+/** A logged phone call: which way, with which number, how long, how it ended, who logged it; the notes below. */
+function CallBlock({ m, contactName }: { m: Message; contactName: string }) {
+  const call = m.call!;
+  const inbound = m.direction === 'in';
+  const direction = inbound ? t('msg.callIn') : t('msg.callOut');
+  const facts = [
+    call.durationSeconds ? duration(call.durationSeconds) : null,
+    call.outcome ? t(`call.outcome.${call.outcome}` as MessageKey) : null,
+    m.authorName ? t('msg.callLoggedBy', { name: m.authorName }) : null,
+  ].filter(Boolean);
+  return (
+    <article className="rounded-lg border border-line bg-surface px-4 py-3" aria-label={t('msg.callWith', { direction, name: contactName })}>
+      <header className="flex items-center gap-3">
+        <span className={`flex h-8 w-8 shrink-0 items-center justify-center rounded-full ${inbound ? 'bg-accent-soft text-accent' : 'bg-hover text-ok'}`}>
+          <Icon name={inbound ? 'phoneIn' : 'phoneOut'} size={16} />
+        </span>
+        <div className="min-w-0 flex-1">
+          <p className="text-[13px] text-ink">
+            <span className="font-semibold">{t('msg.callWith', { direction, name: contactName })}</span>
+            <span className="text-ink-2"> · {call.number || t('msg.callNoNumber')}</span>
+          </p>
+          <p className="text-xs text-ink-3">{facts.join(' · ')}</p>
+        </div>
+        <time dateTime={m.createdAt} title={fullTime(m.createdAt)} className="self-start text-xs text-ink-3">
+          {messageTime(m.createdAt)}
+        </time>
+      </header>
+      {call.notes && <div className="mt-2 border-t border-line pt-2 text-[14px] leading-relaxed break-words whitespace-pre-wrap">{call.notes}</div>}
+    </article>
+  );
+}
+
+const MessageBlock = memo(function MessageBlock({
+  m,
+  contactName,
+  avatarUrl,
+  onSplit,
+}: {
+  m: Message;
+  contactName: string;
+  avatarUrl?: string | null;
+  onSplit?: (m: Message) => void;
+}) {
+  if (m.call) return <CallBlock m={m} contactName={contactName} />;
   const note = m.direction === 'note';
   const out = m.direction === 'out';
+  const scheduled = m.deliveryStatus === 'scheduled';
   const author = m.direction === 'in' ? contactName : (m.authorName ?? t('event.system'));
-  const tone = note ? 'border-note-line bg-note' : out ? 'border-line bg-accent-soft' : 'border-line bg-surface';
+  const tone = note ? 'border-note-line bg-note' : scheduled ? 'border-dashed border-ink-3 bg-surface' : out ? 'border-line bg-accent-soft' : 'border-line bg-surface';
+  // A reply sent later stands at the time it goes out.
+  const at = m.sendAt && m.deliveryStatus !== 'cancelled' ? m.sendAt : m.createdAt;
   return (
-    <article className={`rounded-lg border ${tone} px-4 py-3`} aria-label={note ? `${t('msg.note')}: ${author}` : author}>
+    <article className={`group rounded-lg border ${tone} px-4 py-3`} aria-label={note ? `${t('msg.note')}: ${author}` : author}>
       <header className="mb-1.5 flex flex-wrap items-center gap-x-2 gap-y-0.5 text-xs text-ink-3">
         <Avatar name={author} src={m.direction === 'in' ? null : avatarUrl} size={22} />
         <span className="text-[13px] font-semibold text-ink">{author}</span>
@@ -63,25 +109,34 @@ const MessageBlock = memo(function MessageBlock({ m, contactName, avatarUrl }: {
             {t('msg.via', { channel: t(`channel.${m.channel}`) })}
           </span>
         )}
-        <time dateTime={m.createdAt} title={fullTime(m.createdAt)} className="ml-auto">
-          {messageTime(m.createdAt)}
-        </time>
+        {scheduled && (
+          <span className="flex items-center gap-1 rounded bg-hover px-1.5 py-px font-medium text-ink-2">
+            <Icon name="clock" size={12} />
+            {t('msg.scheduledBadge')}
+          </span>
+        )}
+        <span className="ml-auto flex items-center gap-2">
+          {onSplit && (
+            <button
+              type="button"
+              onClick={() => onSplit(m)}
+              aria-label={t('msg.split')}
+              title={t('msg.split')}
+              className="flex items-center gap-1 rounded px-1.5 py-0.5 text-ink-3 opacity-0 group-focus-within:opacity-100 group-hover:opacity-100 hover:bg-hover hover:text-ink focus:opacity-100"
+            >
+              <Icon name="split" size={12} />
+              <span className="hidden lg:inline">{t('msg.split')}</span>
+            </button>
+          )}
+          <time dateTime={at} title={fullTime(at)}>
+            {messageTime(at)}
+          </time>
+        </span>
       </header>
-      {m.call && (
-        <p className="mb-1 flex items-center gap-1.5 text-[13px] text-ink-2">
-          <Icon name="phone" size={14} />
-          {t('msg.call', {
-            direction: m.direction === 'in' ? t('msg.callIn') : t('msg.callOut'),
-            number: m.call.number ?? '',
-            duration: m.call.durationSeconds !== undefined ? duration(m.call.durationSeconds) : '',
-          })}
-          {m.call.outcome && <span className="text-ink-3">· {t('msg.callOutcome', { outcome: m.call.outcome })}</span>}
-        </p>
-      )}
       {m.html ? (
         <div className="message-html text-[14px] leading-relaxed break-words" dangerouslySetInnerHTML={{ __html: cleanHtml(m.html) }} />
       ) : (
-        <div className="text-[14px] leading-relaxed break-words whitespace-pre-wrap">{m.text || m.call?.notes}</div>
+        <div className="text-[14px] leading-relaxed break-words whitespace-pre-wrap">{m.text}</div>
       )}
       {m.attachments.length > 0 && (
         <ul className="mt-2 flex flex-wrap gap-2" aria-label={t('msg.attachments')}>
@@ -110,16 +165,46 @@ const MessageBlock = memo(function MessageBlock({ m, contactName, avatarUrl }: {
   );
 });
 
-export function Timeline({ items, members, teams, contactName }: { items: TimelineItem[]; members: Member[]; teams: { id: string; name: string }[]; contactName: string }) {
+/** Where an item stands in the history: a reply sent later at its send time, everything else when it happened. */
+function placeOf(it: TimelineItem) {
+  const m = it.type === 'message' ? it.message : null;
+  return new Date(m?.sendAt && m.deliveryStatus !== 'cancelled' ? m.sendAt : it.at).getTime();
+}
+
+export function Timeline({
+  items,
+  members,
+  teams,
+  contactName,
+  customers,
+  onSplit,
+}: {
+  items: TimelineItem[];
+  members: Member[];
+  teams: { id: string; name: string }[];
+  contactName: string;
+  /** Names of the customers event lines may mention (the cc'd ones), by contact id. */
+  customers?: Record<string, string>;
+  /** Splits a customer message off into a new conversation; offered only while there is another message. */
+  onSplit?: (m: Message) => void;
+}) {
+  // Stable: items at the same instant keep the server's order.
+  const placed = useMemo(() => items.map((it, i) => ({ it, i, at: placeOf(it) })).sort((a, b) => a.at - b.at || a.i - b.i).map((x) => x.it), [items]);
+  const splittable = onSplit && items.filter((it) => it.type === 'message').length > 1;
   return (
     <ol className="flex flex-col gap-3" aria-label={t('conv.timeline')}>
-      {items.map((it) =>
+      {placed.map((it) =>
         it.type === 'message' ? (
           <li key={it.message.id}>
-            <MessageBlock m={it.message} contactName={contactName} avatarUrl={members.find((x) => x.id === it.message.authorMemberId)?.avatarUrl} />
+            <MessageBlock
+              m={it.message}
+              contactName={contactName}
+              avatarUrl={members.find((x) => x.id === it.message.authorMemberId)?.avatarUrl}
+              onSplit={splittable && it.message.direction === 'in' && !it.message.call ? onSplit : undefined}
+            />
           </li>
         ) : (
-          describeEvent(it.event, members, teams).map((line, i) => (
+          describeEvent(it.event, members, teams, customers).map((line, i) => (
             <li key={`${it.event.id}-${i}`} className="flex items-center gap-2 px-2 text-xs text-ink-3">
               <span className="h-px flex-1 bg-line" aria-hidden="true" />
               <span>
