@@ -1,7 +1,11 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, useEffect } from 'react';
-import { createBrowserRouter, Navigate, Outlet, RouterProvider, useLocation, useRouteError } from 'react-router';
+import { lazy, Suspense, useEffect, useRef } from 'react';
+import { createBrowserRouter, Navigate, Outlet, RouterProvider, useLocation, useNavigate, useRouteError } from 'react-router';
 import { t } from './i18n';
+import { api } from './lib/api';
+import { notifyAbout } from './lib/notifications';
+import type { Member } from './lib/types';
+import { qk } from './lib/queries';
 import { connectRealtime } from './lib/realtime';
 import { SessionProvider, useSessionState } from './lib/session';
 import { ContactPage } from './screens/ContactPage';
@@ -41,7 +45,17 @@ function Authenticated() {
   const qc = useQueryClient();
   const location = useLocation();
   const memberId = me?.member.id;
-  useEffect(() => (memberId ? connectRealtime(qc) : undefined), [memberId, qc]);
+  const navigate = useNavigate();
+  const navigateRef = useRef(navigate);
+  navigateRef.current = navigate;
+  useEffect(() => {
+    if (!memberId) return;
+    const actorName = async (id: string | null) => {
+      const members = await qc.ensureQueryData({ queryKey: qk.members, queryFn: () => api<{ items: Member[] }>('/members').then((r) => r.items) }).catch(() => []);
+      return members.find((m) => m.id === id)?.name ?? t('event.someone');
+    };
+    return connectRealtime(qc, (e) => void notifyAbout(e, { memberId, actorName }, (path) => navigateRef.current(path)));
+  }, [memberId, qc]);
   if (signedOut) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
   if (error) return <div className="p-8 text-danger">{t('app.error', { detail: (error as Error).message })}</div>;
   if (!me) return <Loading />;

@@ -16,7 +16,7 @@ interface TimelineItem {
   message?: { id: string; direction: string; text: string; call?: { number: string; durationSeconds: number; outcome: string; notes?: string } | null };
 }
 
-describe('case work: calls, merge, split and cc', () => {
+describe('case work: calls, merge, split, cc and notifications', () => {
   let heard: E2EHeard;
   let browser: Browser;
   let ctx: BrowserContext;
@@ -178,6 +178,73 @@ describe('case work: calls, merge, split and cc', () => {
     await expect.poll(() => cc.getByText('Bob Stone').count()).toBe(0);
     expect((await conversation(c.conversationId)).participants.map((p) => p.name)).toEqual(['Finn Assistant']);
     await screenshot(page, 'conversation-cc-light-1280');
+  });
+
+  it("notifies me in the browser when a teammate assigns me a conversation, once I turned it on", async () => {
+    const c = await customerWrites(heard, inboxId, { externalId: 'gus', name: 'Gus Byrne' }, 'Can someone call me?', 'Needs a call');
+    const other = await newContext(browser);
+    try {
+      await other.grantPermissions(['notifications'], { origin: heard.url });
+      // Record each notification the app makes, and keep it so a test can click it.
+      await other.addInitScript(() => {
+        const shown: { title: string; body?: string; onclick: (() => void) | null; close(): void }[] = [];
+        (window as unknown as { __notifications: typeof shown }).__notifications = shown;
+        const Real = window.Notification;
+        class Recorded {
+          static get permission() {
+            return Real.permission;
+          }
+          static requestPermission() {
+            return Real.requestPermission();
+          }
+          title: string;
+          body?: string;
+          onclick: (() => void) | null = null;
+          constructor(title: string, options?: NotificationOptions) {
+            this.title = title;
+            this.body = options?.body;
+            shown.push(this);
+          }
+          close() {}
+        }
+        (window as unknown as { Notification: unknown }).Notification = Recorded;
+      });
+      const andy = await other.newPage();
+      await signIn(andy, heard, agent);
+      await andy.goto(`${heard.url}/app/settings/profile`);
+      const toggle = andy.getByRole('checkbox', { name: 'Notify me in this browser when a conversation is assigned to me or a note mentions me' });
+      await toggle.check();
+      await expect.poll(() => toggle.isChecked()).toBe(true);
+      // Events are not replayed: wait until Andy's page has joined the live connection (/agent said it is connected).
+      const live = new Promise<void>((resolve) => andy.on('websocket', (ws) => ws.on('framereceived', (f) => String(f.payload).startsWith('40/agent') && resolve())));
+      await andy.goto(`${heard.url}/app/inbox/open`);
+      await andy.getByRole('option', { name: /Needs a call/ }).waitFor();
+      await live;
+      const shown = () => andy.evaluate(() => (window as unknown as { __notifications: { title: string; body?: string }[] }).__notifications.map((n) => ({ title: n.title, body: n.body })));
+
+      // Olivia assigns it to Andy (through the API, as herself): Andy is notified, with the subject.
+      expect((await heard.api('PATCH', `/conversations/${c.conversationId}`, { assigneeId: agent.id })).status).toBe(200);
+      await expect.poll(shown, { timeout: 10_000 }).toEqual([{ title: `${heard.owner.name} assigned you #${c.conversationNumber}`, body: 'Needs a call' }]);
+
+      // Clicking it opens the conversation.
+      await andy.evaluate(() => (window as unknown as { __notifications: { onclick: (() => void) | null }[] }).__notifications[0].onclick?.());
+      await opened(andy, 'Needs a call');
+      expect(new URL(andy.url()).pathname).toBe(`/app/inbox/mine/${c.conversationNumber}`);
+
+      // Andy's own changes do not notify him; Olivia's note that mentions him does, after them.
+      await andy.getByRole('combobox', { name: 'Assignee' }).selectOption({ label: 'Unassigned' });
+      await timeline(andy).getByText('Andy Agent unassigned it').waitFor();
+      await andy.getByRole('combobox', { name: 'Assignee' }).selectOption({ label: 'Andy Agent (You)' });
+      await timeline(andy).getByText('Andy Agent assigned it to Andy Agent').waitFor();
+      const note = await heard.api('POST', `/conversations/${c.conversationId}/messages`, { kind: 'note', text: '@Andy Agent can you call him?' });
+      expect(note.status).toBe(201);
+      await expect.poll(shown, { timeout: 10_000 }).toEqual([
+        { title: `${heard.owner.name} assigned you #${c.conversationNumber}`, body: 'Needs a call' },
+        { title: `${heard.owner.name} mentioned you in #${c.conversationNumber}`, body: 'Needs a call' },
+      ]);
+    } finally {
+      await other.close();
+    }
   });
 
   it('keeps a reply sent later at its send time, below what happens meanwhile, marked as scheduled', async () => {

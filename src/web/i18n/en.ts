@@ -491,6 +491,15 @@ export const en = {
   'event.ccRemoved': '{actor} removed {name} from cc',
   'event.aCustomer': 'a customer',
 
+  'notify.title': 'Browser notifications',
+  'notify.toggle': 'Notify me in this browser when a conversation is assigned to me or a note mentions me',
+  'notify.hint': 'Only in this browser. You are not notified of your own actions.',
+  'notify.denied': 'The browser blocks notifications from Heard. Allow them in the site settings, then turn this on again.',
+  'notify.unsupported': 'This browser cannot show notifications.',
+  'notify.assigned': '{actor} assigned you #{number}',
+  'notify.mentioned': '{actor} mentioned you in #{number}',
+  'notify.test': 'Heard notifications are on',
+
   'error.forbidden': 'You are not allowed to do that.',
   'error.conflict': 'Someone changed this at the same time.',
   'error.network': 'Heard cannot be reached. Check the connection.',

@@ -34,8 +34,8 @@ export function useRealtime(): State {
   return useSyncExternalStore(subscribe, () => state);
 }
 
-/** Connects to /agent and keeps the query caches current; returns the disconnect. */
-export function connectRealtime(qc: QueryClient): () => void {
+/** Connects to /agent and keeps the query caches current, handing each new event to onEvent too; returns the disconnect. */
+export function connectRealtime(qc: QueryClient, onEvent?: (e: RealtimeEvent) => void): () => void {
   const s = io('/agent', { path: '/socket.io', withCredentials: true, transports: ['websocket', 'polling'] });
   socket = s;
   const seen = new Set<string>();
@@ -78,6 +78,7 @@ export function connectRealtime(qc: QueryClient): () => void {
       void qc.invalidateQueries({ queryKey: qk.conversation(e.conversationId) });
     }
     if (e.type.startsWith('contact.')) void qc.invalidateQueries({ queryKey: ['contact'] });
+    onEvent?.(e);
   });
   return () => {
     s.disconnect();

@@ -1,8 +1,10 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useRef, useState } from 'react';
 import { Avatar } from '../components/Avatar';
+import { Icon } from '../components/Icon';
 import { t } from '../i18n';
 import { api } from '../lib/api';
+import { notificationsSupported, notificationsWanted, setNotificationsWanted } from '../lib/notifications';
 import { qk } from '../lib/queries';
 import { useSession } from '../lib/session';
 import { send, useWrite } from './data';
@@ -171,6 +173,39 @@ function Password() {
   );
 }
 
+/** Opt-in browser notifications for conversations assigned to me and mentions (this browser only). */
+function Notifications() {
+  const me = useSession();
+  const [on, setOn] = useState(() => notificationsWanted(me.member.id) && notificationsSupported() && Notification.permission === 'granted');
+  const [note, setNote] = useState<string | null>(notificationsSupported() ? null : t('notify.unsupported'));
+  const [busy, setBusy] = useState(false);
+  async function toggle(want: boolean) {
+    setBusy(true);
+    const permission = await setNotificationsWanted(me.member.id, want);
+    setBusy(false);
+    setOn(want && permission === 'granted');
+    setNote(permission === 'unsupported' ? t('notify.unsupported') : want && permission === 'denied' ? t('notify.denied') : null);
+  }
+  return (
+    <div className={`${cls.card} p-4`}>
+      <h2 className="mb-2 flex items-center gap-2 text-sm font-semibold">
+        <Icon name="bell" size={15} />
+        {t('notify.title')}
+      </h2>
+      <label className="flex items-start gap-2 text-sm">
+        <input type="checkbox" className="mt-0.5 h-4 w-4 accent-accent" checked={on} disabled={busy || !notificationsSupported()} onChange={(e) => void toggle(e.target.checked)} />
+        <span>{t('notify.toggle')}</span>
+      </label>
+      <p className="mt-1 pl-6 text-xs text-ink-3">{t('notify.hint')}</p>
+      {note && (
+        <p role="alert" className="mt-2 rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">
+          {note}
+        </p>
+      )}
+    </div>
+  );
+}
+
 export default function ProfilePage() {
   const me = useSession();
   return (
@@ -178,6 +213,7 @@ export default function ProfilePage() {
       <div className="max-w-xl space-y-5">
         <NameAndSignature />
         <Picture />
+        <Notifications />
         <Password />
       </div>
     </SettingsPage>
