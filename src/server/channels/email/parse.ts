@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { type AddressObject, type Attachment, simpleParser } from 'mailparser';
 import type { EmailAddress } from '../../db/schema/index.js';
 import { htmlToText, sanitizeHtml } from '../../core/html.js';
+import { needsRepair, repairCharsets } from './charsets.js';
 import { splitQuotedHtml, splitQuotedText } from './quoted.js';
 
 export interface ParsedAttachment {
@@ -109,12 +110,16 @@ const REPORT_PARTS = new Set(['message/delivery-status', 'text/rfc822-headers', 
  * nasty mail, so it runs in a worker thread (parser-pool.ts), never on the main loop.
  */
 export async function parseEmail(raw: Uint8Array): Promise<ParsedEmail> {
-  const mail = await simpleParser(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), {
-    // Keep `cid:` links: the server maps them to stored attachments instead of inlining data: URLs.
-    skipImageLinks: true,
-    skipTextToHtml: true,
-    keepDeliveryStatus: true,
-  });
+  const bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  const parse = (b: Buffer) =>
+    simpleParser(b, {
+      // Keep `cid:` links: the server maps them to stored attachments instead of inlining data: URLs.
+      skipImageLinks: true,
+      skipTextToHtml: true,
+      keepDeliveryStatus: true,
+    });
+  let mail = await parse(bytes);
+  if (needsRepair(bytes, mail)) mail = await parse(await repairCharsets(bytes));
   const headers = mail.headers as Map<string, unknown>;
   const from = addresses(mail.from)[0];
   const subject = (mail.subject ?? '').replace(/\s+/g, ' ').trim().slice(0, 998);

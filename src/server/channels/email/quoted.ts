@@ -22,6 +22,7 @@ const ATTRIBUTION = [
 ];
 const OUTLOOK_HEADER = /^\*?(From|Von|De|Van):\*?\s.+/i;
 const OUTLOOK_NEXT = /^\*?(Sent|Date|Gesendet|Envoyé|Enviado|Verzonden|To|An|À|Para|Aan):\*?\s/i;
+const FORWARD = /^(-{5,}\s*Forwarded message\s*-{5,}|Begin forwarded message:|-{2,}\s*Weitergeleitete Nachricht\s*-{2,}|-{2,}\s*Message transféré\s*-{2,})/i;
 const SIGNATURE = [/^-- ?$/, /^Sent from my (iPhone|iPad|Android|mobile|Galaxy|BlackBerry).*$/i, /^Get Outlook for (iOS|Android).*$/i, /^Von meinem iPhone gesendet$/i];
 
 export function splitQuotedText(text: string): Split {
@@ -49,6 +50,8 @@ export function splitQuotedText(text: string): Split {
       break;
     }
   }
+  // A forwarded message above the cut is the content itself, headers and all.
+  if (lines.slice(0, cut).some((l) => FORWARD.test(l.trim()))) return { fresh: text.trim() };
   const fresh = lines.slice(0, cut).join('\n').trim();
   const quoted = lines.slice(cut).join('\n').trim();
   // A message that is nothing but a quote (someone replied above an empty line): keep it whole.
@@ -70,6 +73,10 @@ const HTML_MARKERS = [
   /<div[^>]*style="[^"]*border:none;\s*border-top:solid #(?:E1E1E1|B5C4DF)/i,
   /-{2,}\s*Original Message\s*-{2,}/i,
   /<div[^>]*class="[^"]*\bmoz-signature\b/i,
+  // Apple Mail on iOS marks where its signature starts.
+  /<br[^>]*id="?lineBreakAtBeginningOfSignature/i,
+  /(<(div|p|span)[^>]*>\s*)*Sent from my (iPhone|iPad|Android|mobile|Galaxy|BlackBerry)/i,
+  /(<(div|p|span)[^>]*>\s*)*Get Outlook for (iOS|Android)/i,
 ];
 /** The attribution line that precedes a quote in Apple Mail and Thunderbird, left at the end of the new part. */
 const TRAILING_ATTRIBUTION = /(<(div|p)[^>]*>\s*)?(On|Am|Le|El)\b[^<]{5,300}\b(wrote|schrieb|a écrit|escribió)\s*:?\s*(<br\s*\/?>\s*)*(<\/(div|p)>\s*)?(<br\s*\/?>\s*)*$/i;

@@ -148,6 +148,7 @@ export async function ingestParsed(
     text: mail.text,
     html,
     htmlSanitized: true,
+    allowEmpty: true,
     externalId: opts.externalId,
     conversationId: opts.conversationId,
     threadByContact: false,

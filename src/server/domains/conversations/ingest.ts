@@ -25,6 +25,8 @@ export interface InboundMessage {
    * API) or open a new one (e-mail: a new message that threads nowhere is a new case).
    */
   threadByContact?: boolean;
+  /** An e-mail may say everything in its subject: an empty body is still a message. */
+  allowEmpty?: boolean;
   /** The channel sanitised the HTML already (off the main thread, e-mail). */
   htmlSanitized?: boolean;
   email?: EmailData;
@@ -144,7 +146,7 @@ async function ingestIn(tx: Tx, msg: InboundMessage): Promise<IngestResult> {
 
   const html = msg.html ? (msg.htmlSanitized ? msg.html : sanitizeHtml(msg.html)) : null;
   const text = (msg.text ?? (html ? htmlToText(html) : '')).trim();
-  if (!text && !html && !msg.attachments?.length) throw new Invalid('text', 'must not be empty');
+  if (!text && !html && !msg.attachments?.length && !msg.allowEmpty) throw new Invalid('text', 'must not be empty');
 
   const { contact, created: newContact } = await identifyContact(tx, msg.workspaceId, msg.contact);
   // One contact's messages thread one at a time: two arriving together must not each
