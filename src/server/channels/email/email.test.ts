@@ -247,6 +247,24 @@ describe('email channel', () => {
     expect(json(await mime(noSender)).holdId).toBe(held.holdId);
   });
 
+  it("checks the inbox's outgoing server, and says plainly when the password is wrong", async () => {
+    const ok = json(await h.app.inject({ method: 'POST', url: `/api/v1/inboxes/${inboxId}/email/check`, headers: owner.headers }));
+    expect(ok).toEqual({ smtp: { ok: true }, imap: null });
+    const bad = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/inboxes',
+      headers: owner.headers,
+      payload: { name: 'Wrong password', channel: 'email', address: 'wrong@acme.test', smtp: { host: '127.0.0.1', port: sink.port, user: 'heard', password: 'nope' } },
+    });
+    expect(json(bad).email.smtp).toEqual({ host: '127.0.0.1', port: sink.port, secure: false, user: 'heard', hasPassword: true });
+    const check = json(await h.app.inject({ method: 'POST', url: `/api/v1/inboxes/${json(bad).id}/email/check`, headers: owner.headers }));
+    expect(check.smtp.ok).toBe(false);
+    expect(check.smtp.error).toContain('refused the user name or password');
+    const test = json(await h.app.inject({ method: 'POST', url: `/api/v1/inboxes/${inboxId}/email/test`, headers: owner.headers, payload: { to: 'me@acme.test' } }));
+    expect(test).toEqual({ ok: true });
+    await waitFor(() => sink.received.find((m) => m.to.includes('me@acme.test') && /test e-mail/.test(m.mail.subject ?? '')));
+  });
+
   it('refuses a MIME post to an inbox that is not an email inbox, naming the field', async () => {
     const api = json(await h.app.inject({ method: 'POST', url: '/api/v1/inboxes', headers: owner.headers, payload: { name: 'API', channel: 'api', callbackUrl: 'http://127.0.0.1:9/x' } }));
     const res = await mime(eml({ from: 'a@b.example', to: 'x@y.example', subject: 's' }, 'b'), api.id);

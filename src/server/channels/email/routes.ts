@@ -8,6 +8,7 @@ import { hasScope, isAdmin } from '../../core/actor.js';
 import { Invalid } from '../../core/errors.js';
 import { getInbox } from '../../domains/inboxes/service.js';
 import { attachmentDisposition } from '../../domains/attachments/service.js';
+import { checkImapConnection } from './imap-poller.js';
 import { getHold, type HoldAction, listHolds, rawOfHold, resolveHold } from './holds.js';
 import { receiveEmail } from './receive.js';
 import { transportOptions } from './send.js';
@@ -96,11 +97,13 @@ export const emailChannelRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/inboxes/:id/email/check',
-    { schema: { tags, summary: "Check the inbox's outgoing mail server: connect and sign in, sending nothing", params }, config: admin },
+    { schema: { tags, summary: "Check the inbox's mail servers: sign in to the outgoing one and, when set, the IMAP mailbox, sending and fetching nothing", params }, config: admin },
     async (req) => {
       const inbox = await getInbox(app.ctx.db, req.actor!, req.params.id);
       if (inbox.channel !== 'email') throw new Invalid('id', 'not an email inbox');
-      return { smtp: await checkSmtp(transportOptions(app.ctx, inbox)) };
+      const imap = emailSettings(inbox).imap;
+      const [smtp, imapResult] = await Promise.all([checkSmtp(transportOptions(app.ctx, inbox)), imap ? checkImapConnection(imap) : undefined]);
+      return { smtp, imap: imapResult ?? null };
     },
   );
   app.post(

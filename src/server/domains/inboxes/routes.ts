@@ -3,18 +3,21 @@ import { z } from 'zod';
 import { hasScope, isAdmin } from '../../core/actor.js';
 import { inTransaction } from '../../core/context.js';
 import { InboxCreateSchema, InboxUpdateSchema } from './schema.js';
-import { createInbox, getInbox, listInboxes, presentInbox, rotateInboxSecret, updateInbox } from './service.js';
+import { createInbox, getInbox, imapStatesOf, listInboxes, presentInbox, rotateInboxSecret, updateInbox } from './service.js';
 
 export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['Inboxes'];
   const admin = { allow: (a: Parameters<typeof isAdmin>[0] & Parameters<typeof hasScope>[0]) => isAdmin(a) && hasScope(a, 'admin') };
   const params = z.object({ id: z.uuid() });
-  app.get('/inboxes', { schema: { tags }, config: { allow: (a) => hasScope(a, 'read') } }, async (req) => ({
-    items: (await listInboxes(app.ctx.db, req.actor!)).map((i) => presentInbox(i, req.actor!)),
-  }));
-  app.get('/inboxes/:id', { schema: { tags, params }, config: { allow: (a) => hasScope(a, 'read') } }, async (req) =>
-    presentInbox(await getInbox(app.ctx.db, req.actor!, req.params.id), req.actor!),
-  );
+  app.get('/inboxes', { schema: { tags }, config: { allow: (a) => hasScope(a, 'read') } }, async (req) => {
+    const rows = await listInboxes(app.ctx.db, req.actor!);
+    const states = await imapStatesOf(app.ctx.db, rows.filter((i) => i.channel === 'email').map((i) => i.id));
+    return { items: rows.map((i) => presentInbox(i, req.actor!, states.get(i.id))) };
+  });
+  app.get('/inboxes/:id', { schema: { tags, params }, config: { allow: (a) => hasScope(a, 'read') } }, async (req) => {
+    const inbox = await getInbox(app.ctx.db, req.actor!, req.params.id);
+    return presentInbox(inbox, req.actor!, (await imapStatesOf(app.ctx.db, [inbox.id])).get(inbox.id));
+  });
   app.post(
     '/inboxes',
     { schema: { tags, summary: 'Create an inbox (admins). An API channel returns its signing secret.', body: InboxCreateSchema }, config: admin },

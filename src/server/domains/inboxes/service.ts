@@ -1,7 +1,7 @@
 import net from 'node:net';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
-import { inboxes, teams } from '../../db/schema/index.js';
+import { imapStates, inboxes, teams } from '../../db/schema/index.js';
 import { type Actor, hasScope, isAdmin } from '../../core/actor.js';
 import { Conflict, Invalid, NotFound } from '../../core/errors.js';
 import { randomToken } from '../../core/ids.js';
@@ -10,9 +10,17 @@ import { recordAudit } from '../audit/service.js';
 import type { EmailSettings, InboxCreate, InboxUpdate } from './schema.js';
 
 export type Inbox = typeof inboxes.$inferSelect;
+type ImapState = Pick<typeof imapStates.$inferSelect, 'lastPolledAt' | 'lastError'>;
+
+/** Where IMAP polling of these inboxes stands, for their settings page. */
+export async function imapStatesOf(db: Executor, ids: string[]): Promise<Map<string, ImapState>> {
+  if (!ids.length) return new Map();
+  const rows = await db.select().from(imapStates).where(inArray(imapStates.inboxId, ids));
+  return new Map(rows.map((r) => [r.inboxId, r]));
+}
 
 /** What leaves the server: secrets only for admins acting with the admin scope (not through a read-only token). */
-export function presentInbox(i: Inbox, actor: Pick<Actor, 'role' | 'scopes'>) {
+export function presentInbox(i: Inbox, actor: Pick<Actor, 'role' | 'scopes'>, imapState?: ImapState) {
   return {
     id: i.id,
     name: i.name,
@@ -21,14 +29,14 @@ export function presentInbox(i: Inbox, actor: Pick<Actor, 'role' | 'scopes'>) {
     callbackUrl: i.config.callbackUrl,
     address: typeof i.config.address === 'string' ? i.config.address : undefined,
     signingSecret: isAdmin(actor) && hasScope(actor, 'admin') ? i.config.signingSecret : undefined,
-    email: i.channel === 'email' ? presentEmailSettings(i.config as unknown as EmailSettings) : undefined,
+    email: i.channel === 'email' ? presentEmailSettings(i.config as unknown as EmailSettings, imapState) : undefined,
     archived: i.archivedAt !== null,
     createdAt: i.createdAt,
   };
 }
 
 /** An email inbox's settings as the settings page shows them: passwords never leave the server. */
-function presentEmailSettings(s: EmailSettings) {
+function presentEmailSettings(s: EmailSettings, state?: ImapState) {
   const { password: smtpPassword, ...smtp } = s.smtp ?? ({} as NonNullable<EmailSettings['smtp']>);
   const { password: imapPassword, ...imap } = s.imap ?? ({} as NonNullable<EmailSettings['imap']>);
   return {
@@ -36,7 +44,7 @@ function presentEmailSettings(s: EmailSettings) {
     displayName: s.displayName,
     signature: s.signature,
     smtp: s.smtp ? { ...smtp, hasPassword: Boolean(smtpPassword) } : null,
-    imap: s.imap ? { ...imap, hasPassword: Boolean(imapPassword) } : null,
+    imap: s.imap ? { ...imap, hasPassword: Boolean(imapPassword), lastPolledAt: state?.lastPolledAt ?? null, lastError: state?.lastError ?? null } : null,
     autoAck: s.autoAck,
   };
 }
