@@ -28,8 +28,6 @@ describe('case work: calls, merge, split, cc and notifications', () => {
     heard = await startHeard();
     agent = await heard.addMember('agent', 'Andy Agent');
     inboxId = await createInbox(heard);
-    const phone = await heard.api('POST', '/inboxes', { name: 'Phone line', channel: 'phone' });
-    expect(phone.status, JSON.stringify(phone.body)).toBe(201);
     browser = await launchBrowser();
     ctx = await newContext(browser);
     page = await ctx.newPage();
@@ -50,6 +48,15 @@ describe('case work: calls, merge, split, cc and notifications', () => {
     await p.goto(`${heard.url}/app/inbox/open/${number}`);
     await opened(p, subject);
   };
+
+  it('adds a phone line in the settings, where calls can open conversations', async () => {
+    await page.goto(`${heard.url}/app/settings/inboxes`);
+    await page.getByLabel('Phone line name').fill('Phone line');
+    await page.getByRole('button', { name: 'Add phone line' }).click();
+    await page.getByRole('listitem', { name: 'Phone line' }).getByText('Phone', { exact: true }).waitFor();
+    const inboxes = await heard.api<{ items: { name: string; channel: string }[] }>('GET', '/inboxes');
+    expect(inboxes.body.items.filter((i) => i.channel === 'phone').map((i) => i.name)).toEqual(['Phone line']);
+  });
 
   it('logs a phone call on a conversation, shown in the timeline as a call', async () => {
     const c = await customerWrites(heard, inboxId, { externalId: 'ann', name: 'Ann Lee' }, 'Please call me about my order.', 'Call me back');
@@ -149,7 +156,7 @@ describe('case work: calls, merge, split, cc and notifications', () => {
     const left = (await timelineOf(c.conversationId)).filter((i) => i.type === 'message').map((i) => i.message!.text);
     expect(left).toEqual(['The zip on my jacket broke.']);
 
-    // The original says where the message went, and shows the call logged earlier as a call.
+    // The original says where the message went.
     await openConversation(page, c.conversationNumber, 'Broken zip');
     await timeline(page).getByText(`split a message off into #${number}`, { exact: false }).waitFor();
     await screenshot(page, 'timeline-split-light-1280');

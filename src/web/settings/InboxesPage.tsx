@@ -75,6 +75,33 @@ function InboxCard({ inbox, admin }: { inbox: SettingsInbox; admin: boolean }) {
   );
 }
 
+/** A phone line: an inbox with nothing to configure, where agents log calls that open conversations. */
+function AddPhoneLine() {
+  const [name, setName] = useState('');
+  const create = useWrite((body: { name: string }) => send<SettingsInbox>('POST', '/inboxes', { ...body, channel: 'phone' }), [qk.inboxes]);
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    create.mutate({ name }, { onSuccess: () => setName('') });
+  }
+  return (
+    <form onSubmit={submit} aria-label={t('settings.inboxes.createPhone')} className={`${cls.card} mb-5 p-4`}>
+      <div className="flex items-end gap-3">
+        <div className="flex-1">
+          <label className={cls.label} htmlFor="phone-line-name">
+            {t('settings.inboxes.phoneName')}
+          </label>
+          <input id="phone-line-name" required placeholder={t('settings.inboxes.phonePlaceholder')} className={cls.input} value={name} onChange={(e) => setName(e.target.value)} />
+        </div>
+        <button type="submit" className={cls.secondary} disabled={create.isPending}>
+          {t('settings.inboxes.createPhone')}
+        </button>
+      </div>
+      <p className="mt-1 text-xs text-ink-3">{t('settings.inboxes.phoneHint')}</p>
+      <ErrorNote error={create.error} />
+    </form>
+  );
+}
+
 export default function InboxesPage() {
   const admin = useIsAdmin();
   const q = useSettingsInboxes();
@@ -123,6 +150,7 @@ export default function InboxesPage() {
           </div>
         </form>
       )}
+      {admin && <AddPhoneLine />}
       {created && (
         <p role="status" className="mb-4 rounded-md bg-accent-soft px-3 py-2 text-sm">
           {t('settings.inboxes.created', { name: created.name, id: created.id })}
