@@ -42,7 +42,7 @@ export interface Dovecot {
    * new UIDVALIDITY, as after a server migration or a rebuilt mailbox.
    */
   resetUidValidity(folder?: string): Promise<void>;
-  /** An outage: the server stops; the port and the Maildir are kept for `up()`. */
+  /** An outage: the server and its open sessions die at once; the port and the Maildir are kept for `up()`. */
   down(): Promise<void>;
   /** Ends an outage: starts again on the same port with the same mail. */
   up(): Promise<void>;
@@ -158,7 +158,14 @@ export async function startDovecot(): Promise<Dovecot> {
   let child: ChildProcess | undefined;
   const logFile = path.join(dir, 'dovecot.log');
   const log = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-30).join('\n') : '(no log)');
-  const killOnExit = () => child?.kill('SIGKILL');
+  const killGroup = (proc: ChildProcess, signal: NodeJS.Signals) => {
+    try {
+      process.kill(-proc.pid!, signal);
+    } catch {
+      // already gone
+    }
+  };
+  const killOnExit = () => child && killGroup(child, 'SIGKILL');
 
   const client = () =>
     new ImapFlow({
@@ -187,7 +194,8 @@ export async function startDovecot(): Promise<Dovecot> {
   async function up() {
     if (child) return;
     let output = '';
-    const proc = spawn(DOVECOT, ['-F', '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // A process group of its own: an outage ends the master and every session it started.
+    const proc = spawn(DOVECOT, ['-F', '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     proc.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     proc.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     child = proc;
@@ -215,13 +223,11 @@ export async function startDovecot(): Promise<Dovecot> {
     if (!proc) return;
     child = undefined;
     process.off('exit', killOnExit);
-    if (proc.exitCode !== null || proc.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-    // SIGTERM lets the master take its imap and login processes down with it, so the port is free again.
-    proc.kill('SIGTERM');
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
+    const exited = proc.exitCode !== null || proc.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+    // As a crash or a pulled cable would: the master and every session it started, at once
+    // (logged-in sessions would outlive a gentle stop of the master).
+    killGroup(proc, 'SIGKILL');
     await exited;
-    clearTimeout(timer);
   }
 
   async function ensureFolder(c: ImapFlow, folder: string) {

@@ -191,8 +191,12 @@ export async function pollImapInbox(ctx: Ctx, files: FileStore, inboxId: string,
       // What is committed, and only that, is now acknowledged to the mailbox; then the last UID moves on.
       const stored = passed.filter((uid) => sources.has(uid));
       if (stored.length) {
-        if (settings.afterFetch === 'move' && settings.moveTo) await client.messageMove(stored.join(','), settings.moveTo, { uid: true });
-        else await client.messageFlagsAdd(stored.join(','), ['\\Seen'], { uid: true });
+        const done =
+          settings.afterFetch === 'move' && settings.moveTo
+            ? await client.messageMove(stored.join(','), settings.moveTo, { uid: true })
+            : await client.messageFlagsAdd(stored.join(','), ['\\Seen'], { uid: true });
+        // Not acknowledged: keep the last UID where it is, so the next poll takes them again (as duplicates) and retries.
+        if (!done) throw new Error(settings.afterFetch === 'move' ? `The server refused to move mail to "${settings.moveTo}".` : 'The server refused to flag mail as read (\\Seen).');
       }
       if (passed.length) {
         lastUid = passed[passed.length - 1];
@@ -219,8 +223,11 @@ export async function pollImapInbox(ctx: Ctx, files: FileStore, inboxId: string,
  * those too large to accept are marked, to be passed over.
  */
 async function nextBatch(client: ImapFlow, lastUid: number, maxBytes: number): Promise<{ uid: number; tooLarge: boolean }[]> {
+  const answer = await client.search({ uid: `${lastUid + 1}:*` }, { uid: true });
+  // imapflow answers a search on a lost connection with nothing rather than an error.
+  if (!Array.isArray(answer)) throw Object.assign(new Error('the server did not answer the search'), { code: client.usable ? undefined : 'NoConnection' });
   // "n:*" always includes the highest UID, even when it is below n: filter.
-  const found = ((await client.search({ uid: `${lastUid + 1}:*` }, { uid: true })) || []).filter((u) => u > lastUid).sort((a, b) => a - b);
+  const found = answer.filter((u) => u > lastUid).sort((a, b) => a - b);
   if (!found.length) return [];
   const candidates = found.slice(0, BATCH_MESSAGES);
   const sizes = new Map((await client.fetchAll(candidates.join(','), { uid: true, size: true }, { uid: true })).map((m) => [m.uid, m.size ?? 0]));

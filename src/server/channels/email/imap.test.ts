@@ -6,6 +6,7 @@ import { buildMember, type Client } from '../../../../test/factories.js';
 import { type Dovecot, startDovecot } from '../../../../test/helpers/dovecot.js';
 import { json, startTestHeard, type TestHeard } from '../../../../test/helpers/heard.js';
 import { checkImapConnection, pollImapInbox } from './imap-poller.js';
+import { closeMailParser } from './receive.js';
 
 let n = 0;
 /** A customer's message with a Message-ID of its own. */
@@ -127,6 +128,46 @@ describe('IMAP polling (real Dovecot)', () => {
     expect(r).toMatchObject({ fetched: count, duplicates: count, ingested: 0 });
     expect(await h.ctx.db.select({ id: messages.id }).from(messages).where(eq(messages.inboxId, inboxId))).toHaveLength(all.length);
     expect(await state()).toMatchObject({ uidValidity, lastUid: Math.max(...(await dovecot.listUids())) });
+  });
+
+  it('a connection that drops in the middle of a poll: the next poll carries on, and nothing is stored twice', async () => {
+    const mails = Array.from({ length: 60 }, (_, i) => customerMail(`Dropped ${i}`));
+    await dovecot.appendMany(mails.map((m) => m.raw));
+    const polling = poll();
+    // Let it store some, then take the server away under it.
+    await expect.poll(async () => (await stored(mails.map((m) => m.id))).length, { timeout: 10_000, interval: 20 }).toBeGreaterThan(5);
+    await dovecot.down();
+    const first = await polling;
+    await dovecot.up();
+    expect(first.error).toMatch(/closed unexpectedly|Cannot connect/);
+    expect(first.fetched).toBeLessThan(60);
+    expect((await state()).lastError).toBe(first.error);
+
+    const second = await poll();
+    expect(second.error).toBeUndefined();
+    expect(first.ingested + second.ingested).toBe(60);
+    const rows = await stored(mails.map((m) => m.id));
+    expect(rows).toHaveLength(60);
+    for (const uid of await dovecot.listUids()) expect(await dovecot.flags('INBOX', uid)).toContain('\\Seen');
+  });
+
+  it('mail larger than HEARD_MAIL_MAX_BYTES is passed over and left unread in the mailbox; the rest comes in', async () => {
+    const small = customerMail('Small');
+    const big = customerMail('Big');
+    const bigRaw = big.raw.replace('the parcel has not arrived.', `the parcel has not arrived.\r\n${'x'.repeat(76)}`.repeat(100));
+    const bigUid = await dovecot.append(bigRaw);
+    const smallUid = await dovecot.append(small.raw);
+    const ctx = { ...h.ctx, config: { ...h.ctx.config, HEARD_MAIL_MAX_BYTES: 4096 } };
+    try {
+      expect(await pollImapInbox(ctx, h.app.files, inboxId)).toMatchObject({ tooLarge: 1, ingested: 1 });
+    } finally {
+      await closeMailParser(ctx);
+    }
+    expect(await stored([big.id])).toHaveLength(0);
+    expect(await stored([small.id])).toHaveLength(1);
+    expect(await dovecot.flags('INBOX', bigUid)).not.toContain('\\Seen');
+    expect(await dovecot.flags('INBOX', smallUid)).toContain('\\Seen');
+    expect((await state()).lastUid).toBe(smallUid);
   });
 
   it("afterFetch 'move': stored mail is moved out of the folder (the target is created when missing)", async () => {
