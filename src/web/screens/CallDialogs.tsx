@@ -184,7 +184,7 @@ function ContactPicker({ picked, setPicked, newName, setNewName }: { picked: Con
                 className="flex w-full items-center gap-2 px-3 py-1.5 text-left text-[13px] hover:bg-hover"
                 onClick={() => setPicked(c)}
               >
-                <span className="font-medium">{c.name || '—'}</span>
+                <span className="font-medium">{c.name || c.identities[0]?.value}</span>
                 <span className="min-w-0 truncate text-xs text-ink-3">{c.identities.map((i) => i.value).join(' · ')}</span>
               </button>
             </li>

@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Link } from 'react-router';
 import { Avatar } from '../components/Avatar';
 import { Icon } from '../components/Icon';
@@ -100,7 +100,7 @@ export function ConversationView({ number, backTo, onSolved, onOpen }: { number:
   };
 
   // A customer's second question becomes a conversation of its own, which then opens.
-  const split = async (m: Message) => {
+  const splitNow = async (m: Message) => {
     if (!window.confirm(t('msg.splitConfirm'))) return;
     setSplitError(null);
     try {
@@ -113,6 +113,11 @@ export function ConversationView({ number, backTo, onSolved, onOpen }: { number:
       setSplitError(e instanceof ApiError && e.status === 403 ? t('error.forbidden') : (e as Error).message);
     }
   };
+
+  // A stable handler, so the memoised messages of the timeline do not re-render with each change here.
+  const splitRef = useRef(splitNow);
+  splitRef.current = splitNow;
+  const split = useCallback((m: Message) => void splitRef.current(m), []);
 
   useShortcuts((action) => {
     if (!c) return false;
