@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachments, mailHolds, messages } from '../../db/schema/index.js';
 import { buildMember } from '../../../../test/factories.js';
-import type { MailExpectation } from '../../../../test/fixtures/mail/build.js';
+import { corpus, type MailExpectation } from '../../../../test/fixtures/mail/build.js';
 import { json, startTestHeard, type TestHeard } from '../../../../test/helpers/heard.js';
 import { type ReceiveResult, receiveEmail } from './receive.js';
 
@@ -52,9 +52,12 @@ describe('the mail corpus, as an agent sees it', () => {
     await h?.stop();
   });
 
-  it('holds at least 45 messages', () => {
+  it('holds at least 45 messages, exactly as build.ts makes them', () => {
     expect(files.length).toBeGreaterThanOrEqual(45);
-    for (const f of files) expect(fs.existsSync(path.join(dir, f)), f).toBe(true);
+    const built = corpus();
+    expect(built.expected, 'expected.json is out of date: npx tsx test/fixtures/mail/build.ts').toEqual(expected);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.eml')).sort()).toEqual([...built.files.keys()].sort());
+    for (const [file, raw] of built.files) expect(fs.readFileSync(path.join(dir, file)).equals(raw), `${file} differs from what build.ts makes`).toBe(true);
   });
 
   // In file order: the second of two messages sharing a Message-ID comes after the first.
