@@ -93,7 +93,9 @@ export function describeImapError(err: unknown, s: Pick<ImapSettings, 'host' | '
     case 'NoConnection':
       return `The connection to ${where} was closed unexpectedly.`;
   }
-  if (e.tlsFailed || /ssl|tls|certificate/i.test(`${e.code ?? ''} ${e.message ?? ''}`)) return `Secure connection (TLS) to ${where} failed: ${e.message ?? e.code}. Check the TLS setting and port.`;
+  if (e.code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number/i.test(e.message ?? '')) return `${where} does not speak TLS: turn TLS off for this port (usually 143), or use the TLS port (usually 993).`;
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/.test(e.code ?? '')) return `The certificate of ${where} is not trusted (${e.code}).`;
+  if (e.tlsFailed || /ssl|tls/i.test(`${e.code ?? ''} ${e.message ?? ''}`)) return `Secure connection (TLS) to ${where} failed (${e.code ?? 'TLS error'}). Check the TLS setting and port.`;
   return `${e.responseText ?? e.message ?? String(err)}`.slice(0, 500);
 }
 
@@ -109,7 +111,6 @@ export async function checkImapConnection(s: ImapSettings): Promise<ConnectionCh
       throw Object.assign(err as object, { mailboxMissing: true });
     });
     if (!status) return { ok: false, error: describeImapError({ mailboxMissing: true }, s) };
-    if (s.afterFetch === 'move' && s.moveTo && !folders.includes(s.moveTo)) return { ok: false, error: `The folder "${s.moveTo}" to move fetched mail to was not found on the server.` };
     return { ok: true, folders, messages: status.messages ?? 0 };
   } catch (err) {
     return { ok: false, error: describeImapError(err, s) };

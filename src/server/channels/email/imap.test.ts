@@ -189,6 +189,7 @@ describe('IMAP polling (real Dovecot)', () => {
     if (ok.ok) expect(ok.folders).toEqual(expect.arrayContaining(['INBOX', 'Orders']));
     expect(await checkImapConnection(settings({ password: 'wrong' }) as never)).toEqual({ ok: false, error: expect.stringMatching(/refused the user name or password/) });
     expect(await checkImapConnection(settings({ folder: 'Nope' }) as never)).toEqual({ ok: false, error: 'The folder "Nope" was not found on the server.' });
+    expect(await checkImapConnection(settings({ secure: true }) as never)).toEqual({ ok: false, error: expect.stringMatching(/does not speak TLS: turn TLS off for this port/) });
     const closedPort = dovecot.port === 1 ? 2 : 1;
     expect(await checkImapConnection(settings({ port: closedPort }) as never)).toEqual({ ok: false, error: expect.stringMatching(/^Cannot connect to 127\.0\.0\.1:\d+: the connection was refused/) });
   });
