@@ -222,6 +222,7 @@ describe('case work: calls, merge, split, cc and notifications', () => {
       const toggle = andy.getByRole('checkbox', { name: 'Notify me in this browser when a conversation is assigned to me or a note mentions me' });
       await toggle.check();
       await expect.poll(() => toggle.isChecked()).toBe(true);
+      await screenshot(andy, 'profile-notifications-light-1280');
       // Events are not replayed: wait until Andy's page has joined the live connection (/agent said it is connected).
       const live = new Promise<void>((resolve) => andy.on('websocket', (ws) => ws.on('framereceived', (f) => String(f.payload).startsWith('40/agent') && resolve())));
       await andy.goto(`${heard.url}/app/inbox/open`);
