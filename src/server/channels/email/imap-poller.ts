@@ -134,11 +134,13 @@ export async function pollImapInbox(ctx: Ctx, files: FileStore, inboxId: string,
   if (!inbox || inbox.archivedAt || !settings) return { ...result, skipped: 'no IMAP settings' };
   if (polling.has(inboxId)) return { ...result, skipped: 'a poll of this mailbox is running' };
   polling.add(inboxId);
-  const lock = await takeMailboxLock(ctx, inboxId);
-  if (!lock) {
-    polling.delete(inboxId);
-    return { ...result, skipped: 'another node is polling this mailbox' };
+  let lock: Awaited<ReturnType<typeof takeMailboxLock>>;
+  try {
+    lock = await takeMailboxLock(ctx, inboxId);
+  } finally {
+    if (!lock) polling.delete(inboxId);
   }
+  if (!lock) return { ...result, skipped: 'another node is polling this mailbox' };
   const maxBytes = ctx.config.HEARD_MAIL_MAX_BYTES;
   const client = clientFor(settings, { maxBytes });
   let folder = settings.folder;

@@ -1,8 +1,10 @@
 import { and, eq, inArray } from 'drizzle-orm';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imapStates, messages } from '../../db/schema/index.js';
 import type { FileStore } from '../../core/files/file-store.js';
 import { buildMember, type Client } from '../../../../test/factories.js';
+import { engine } from '../../../../test/helpers/database.js';
 import { type Dovecot, startDovecot } from '../../../../test/helpers/dovecot.js';
 import { json, startTestHeard, type TestHeard } from '../../../../test/helpers/heard.js';
 import { checkImapConnection, pollImapInbox } from './imap-poller.js';
@@ -168,6 +170,29 @@ describe('IMAP polling (real Dovecot)', () => {
     expect(await dovecot.flags('INBOX', bigUid)).not.toContain('\\Seen');
     expect(await dovecot.flags('INBOX', smallUid)).toContain('\\Seen');
     expect((await state()).lastUid).toBe(smallUid);
+  });
+
+  it('one poll per mailbox at a time: in this process, and across nodes (PostgreSQL advisory lock)', async () => {
+    const mail = customerMail('Polled once');
+    await dovecot.append(mail.raw);
+    const [a, b] = await Promise.all([poll(), poll()]);
+    expect([a.skipped, b.skipped].filter(Boolean)).toEqual(['a poll of this mailbox is running']);
+    expect(a.fetched + b.fetched).toBe(1);
+
+    if (engine !== 'postgres') return;
+    // Another node holds the mailbox: its session lock, taken on a connection of its own.
+    const other = new pg.Client({ connectionString: h.testDb.url });
+    await other.connect();
+    try {
+      await other.query('select pg_advisory_lock(hashtext($1))', [`imap-poll:${inboxId}`]);
+      const ctx = { ...h.ctx, config: { ...h.ctx.config, DATABASE_URL: h.testDb.url } };
+      expect(await pollImapInbox(ctx, h.app.files, inboxId)).toMatchObject({ skipped: 'another node is polling this mailbox' });
+      // That node dies: its connection goes, and the lock with it.
+    } finally {
+      await other.end();
+    }
+    const ctx = { ...h.ctx, config: { ...h.ctx.config, DATABASE_URL: h.testDb.url } };
+    expect((await pollImapInbox(ctx, h.app.files, inboxId)).skipped).toBeUndefined();
   });
 
   it("afterFetch 'move': stored mail is moved out of the folder (the target is created when missing)", async () => {
