@@ -40,6 +40,10 @@ import { teamRoutes } from './domains/teams/routes.js';
 import { tokenRoutes } from './domains/tokens/routes.js';
 import { type AgentRealtime, startAgentRealtime } from './realtime/agent-socket.js';
 import { emailChannelRoutes } from './channels/email/routes.js';
+import { widgetRoutes } from './channels/widget/routes.js';
+import { startVisitorRealtime, visitorRealtimeProcessor } from './realtime/visitor-socket.js';
+import { conversations, inboxes, members, users } from './db/schema/index.js';
+import { eq } from 'drizzle-orm';
 import { pollImapJob, startImapPolling } from './channels/email/imap-poller.js';
 import { closeMailParser } from './channels/email/receive.js';
 import { startSmtpListener } from './channels/email/smtp-listener.js';
@@ -194,14 +198,33 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
     },
     { prefix: '/api/v1' },
   );
+  await app.register(widgetRoutes);
   await serveAgentApp(app, opts.webDir ?? WEB_DIR);
 
   await app.ready();
 
   const realtime = roles.includes('web') ? startAgentRealtime(app, config.REDIS_URL, redisPrefix) : undefined;
   app.realtime = realtime;
+  const visitors = realtime ? startVisitorRealtime(app, realtime.io, (inbox, _visitor, conversationId, typing) => {
+    realtime.io.of('/agent').to(`workspace:${inbox.workspaceId}`).emit('visitor:typing', { conversationId, typing });
+  }) : undefined;
+  if (realtime && visitors) {
+    // A member typing in a widget conversation: the visitor sees "Ann is typing".
+    realtime.onTyping = (conversationId, memberId, typing) => {
+      void (async () => {
+        const [c] = await ctx.db
+          .select({ contactId: conversations.contactId, channel: inboxes.channel, name: users.name })
+          .from(conversations)
+          .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
+          .innerJoin(members, eq(members.id, memberId))
+          .innerJoin(users, eq(users.id, members.userId))
+          .where(eq(conversations.id, conversationId));
+        if (c?.channel === 'widget') visitors.typing(c.contactId, { conversationId, typing, name: c.name.split(' ')[0] });
+      })().catch((err) => app.log.warn({ err }, 'visitor typing failed'));
+    };
+  }
   const jobs = new Jobs(database, [deliverMessageJob, wakeSnoozedJob, sendScheduledJob, pollImapJob], app.log);
-  const processors = [outboundProcessor(jobs), conversationJobsProcessor(jobs), ...(realtime ? [realtimeProcessor(realtime)] : [])];
+  const processors = [outboundProcessor(jobs), conversationJobsProcessor(jobs), ...(realtime ? [realtimeProcessor(realtime)] : []), ...(visitors ? [visitorRealtimeProcessor(app, visitors)] : [])];
   dispatcher = new Dispatcher(database, processors, app.log, opts.pollMs ?? 1000);
   const d = dispatcher;
 

@@ -40,6 +40,9 @@ async function deliverMessage(ctx: Ctx, payload: z.infer<typeof DeliverMessagePa
       ? await deliverToCallback(ctx, inbox, m)
       : inbox.channel === 'email'
         ? await deliverEmail(ctx, inbox, m)
+        : inbox.channel === 'widget'
+          ? // In the conversation now: open widgets got it live (visitor-realtime), others load it when they return.
+            { ok: true }
         : // Said plainly rather than pretending it was sent.
           { ok: false, reason: `replies cannot be sent through a ${inbox.channel} inbox yet`, permanent: true };
 

@@ -6,7 +6,7 @@ import { conversations, events, messages } from '../db/schema/index.js';
 import { addAgentMessage, updateConversation } from '../domains/conversations/service.js';
 import { ingest } from '../domains/conversations/ingest.js';
 import { createInbox } from '../domains/inboxes/service.js';
-import type { InboxCreate } from '../domains/inboxes/schema.js';
+import type { InboxCreateInput } from '../domains/inboxes/schema.js';
 import { receiveEmail } from '../channels/email/receive.js';
 import { LocalFileStore } from '../core/files/file-store.js';
 import { createTeam } from '../domains/teams/service.js';
@@ -180,9 +180,9 @@ export async function loadDemo(ctx: Ctx): Promise<{ created: boolean; email: str
     chat: { name: 'Website chat', channel: 'widget', teamId: support },
     social: { name: 'Social (API)', channel: 'api', callbackUrl: 'https://social-bridge.acme.test/heard' },
     phone: { name: 'Phone', channel: 'phone', teamId: support },
-  } as const satisfies Record<DemoConversation['inbox'], InboxCreate>;
+  } as const satisfies Record<DemoConversation['inbox'], InboxCreateInput>;
   const inboxIds = {} as Record<DemoConversation['inbox'], string>;
-  for (const [key, spec] of Object.entries(inboxSpecs) as [DemoConversation['inbox'], InboxCreate][]) {
+  for (const [key, spec] of Object.entries(inboxSpecs) as [DemoConversation['inbox'], InboxCreateInput][]) {
     inboxIds[key] = (await inTransaction(ctx, (tx) => createInbox(tx, owner, spec))).id;
   }
 

@@ -17,6 +17,10 @@ export interface AgentRealtime extends RealtimeSink {
   io: Server;
   /** Closes the sockets of one signed-out session, on every node. */
   disconnectSession(tokenHash: string): Promise<void>;
+  /** How many members of the workspace have the agent app open now, on any node. */
+  membersOnline(workspaceId: string): Promise<number>;
+  /** Called when a member starts or stops typing in a conversation (the widget shows it to the visitor). */
+  onTyping?: (conversationId: string, memberId: string, typing: boolean) => void;
   close(): Promise<void>;
 }
 
@@ -159,6 +163,7 @@ export function startAgentRealtime(app: FastifyInstance, redisUrl: string | unde
           throw err;
         }
         if (data.viewing && data.viewing.conversationId !== conversationId) await leave();
+        if ((data.viewing?.typing ?? false) !== typing) realtime.onTyping?.(conversationId, actor.memberId, typing);
         data.viewing = { conversationId, typing };
         await socket.join(conversationRoom(conversationId));
         reply({ ok: true, viewers: await announceViewers(conversationId) });
@@ -184,8 +189,11 @@ export function startAgentRealtime(app: FastifyInstance, redisUrl: string | unde
     });
   });
 
-  return {
+  const realtime: AgentRealtime = {
     io,
+    async membersOnline(workspaceId) {
+      return (await onlineMembers(nsp, workspaceId)).length;
+    },
     publish(workspaceId, e) {
       nsp.to(workspaceRoom(workspaceId)).emit('event', presentEvent(e));
     },
@@ -208,6 +216,7 @@ export function startAgentRealtime(app: FastifyInstance, redisUrl: string | unde
       if (pub) await quit(pub);
     },
   };
+  return realtime;
 }
 
 /** Closes a Redis connection after its pending replies; one that cannot reach Redis is dropped after a moment. */

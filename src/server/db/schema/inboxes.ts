@@ -26,5 +26,9 @@ export const inboxes = pgTable(
     uniqueIndex('inboxes_email_address_key')
       .on(sql`lower(${t.config}->>'address')`)
       .where(sql`${t.channel} = 'email'`),
+    // The widget's script finds its inbox by the public key in its tag.
+    uniqueIndex('inboxes_widget_key')
+      .on(sql`(${t.config}->>'publicKey')`)
+      .where(sql`${t.channel} = 'widget'`),
   ],
 );

@@ -7,3 +7,4 @@ export * from './tags.js';
 export * from './invites.js';
 export * from './custom-fields.js';
 export * from './email.js';
+export * from './widget.js';

@@ -32,6 +32,8 @@ export interface InboundMessage {
   email?: EmailData;
   /** Files already in the file store; ids chosen by the channel so its HTML can point at inline parts. */
   attachments?: { id: string; sha256: string; size: number; filename: string; contentType: string; contentId?: string }[];
+  /** The contact, when the channel knows it already (a widget visitor): `contact` is then not looked up. */
+  contactId?: string;
   /** Further customers on the message (e-mail Cc): kept as the conversation's participants. */
   participants?: ContactRef[];
 }
@@ -82,6 +84,14 @@ async function cancelScheduledReplies(tx: Tx, conversationId: string, contactId:
       data: { messageId: m.id, deliveryStatus: 'cancelled', deliveryError: m.deliveryError },
     });
   }
+}
+
+/** A contact the channel holds by id (merged ones lead to where they went). */
+async function knownContact(tx: Tx, workspaceId: string, id: string) {
+  let [c] = await tx.select().from(contacts).where(and(eq(contacts.id, id), eq(contacts.workspaceId, workspaceId)));
+  if (c?.mergedIntoId) [c] = await tx.select().from(contacts).where(eq(contacts.id, c.mergedIntoId));
+  if (!c) throw new NotFound('Contact');
+  return { contact: c, created: false };
 }
 
 /** Keeps the message's further customers (e-mail Cc) on the conversation, so replies from them continue it and reply-all reaches them. */
@@ -148,7 +158,7 @@ async function ingestIn(tx: Tx, msg: InboundMessage): Promise<IngestResult> {
   const text = (msg.text ?? (html ? htmlToText(html) : '')).trim();
   if (!text && !html && !msg.attachments?.length && !msg.allowEmpty) throw new Invalid('text', 'must not be empty');
 
-  const { contact, created: newContact } = await identifyContact(tx, msg.workspaceId, msg.contact);
+  const { contact, created: newContact } = msg.contactId ? await knownContact(tx, msg.workspaceId, msg.contactId) : await identifyContact(tx, msg.workspaceId, msg.contact);
   // One contact's messages thread one at a time: two arriving together must not each
   // open a conversation of their own. A contact created by this transaction is
   // invisible to the others until it commits, so it needs no lock and has no conversation.

@@ -58,12 +58,45 @@ export const EmailSettingsSchema = z.object({
 });
 export type EmailSettings = z.infer<typeof EmailSettingsSchema>;
 
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:MM');
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+export const BusinessHoursSchema = z
+  .object({
+    timezone: z.string().refine((tz) => Intl.supportedValuesOf('timeZone').includes(tz) || tz === 'UTC', 'must be an IANA time zone, e.g. Europe/Berlin'),
+    days: z.partialRecord(z.enum(DAYS), z.array(z.object({ from: hhmm, to: hhmm })).max(4)),
+  })
+  .describe('When people answer; outside these hours the widget shows the offline message and asks for an e-mail address.');
+
+export const WidgetSettingsSchema = z.object({
+  color: z.string().regex(/^#[0-9a-f]{6}$/i, 'must be a colour as #rrggbb').default('#2563eb'),
+  greeting: z.string().trim().max(500).default('Hi! Ask us anything, we usually reply within minutes.'),
+  offlineMessage: z.string().trim().max(500).default("We're away right now. Leave your e-mail address and we'll answer there."),
+  showTeamId: z.uuid().nullable().optional().describe('The team whose people (and their pictures) the widget shows.'),
+  businessHours: BusinessHoursSchema.nullable().optional(),
+  preChat: z
+    .array(z.object({ field: z.enum(['name', 'email', 'phone']), required: z.boolean().default(false) }))
+    .max(3)
+    .default([{ field: 'name', required: false }, { field: 'email', required: false }])
+    .describe('What the widget asks before the first message; a field the visitor gave already is not asked again.'),
+  allowedOrigins: z
+    .array(z.url({ protocol: /^https?$/, error: 'must be an http(s) origin, e.g. https://shop.example' }).transform((u) => new URL(u).origin))
+    .max(50)
+    .default([])
+    .describe('The sites the widget may run on; empty allows any.'),
+  requireVerification: z.boolean().default(false).describe('Only visitors identified with a valid hash (Heard.identify) may chat.'),
+  emailInboxId: z.uuid().nullable().optional().describe('The email inbox that sends answers to visitors who have left (default: the first email inbox).'),
+});
+export type WidgetSettings = z.infer<typeof WidgetSettingsSchema>;
+
 export const InboxCreateSchema = z.discriminatedUnion('channel', [
   z.object({ name: z.string().trim().min(1).max(120), channel: z.literal('api'), callbackUrl, teamId: z.uuid().optional() }),
   EmailSettingsSchema.extend({ name: z.string().trim().min(1).max(120), channel: z.literal('email'), teamId: z.uuid().optional() }),
-  z.object({ name: z.string().trim().min(1).max(120), channel: z.enum(['widget', 'portal', 'phone']), teamId: z.uuid().optional() }),
+  WidgetSettingsSchema.extend({ name: z.string().trim().min(1).max(120), channel: z.literal('widget'), teamId: z.uuid().optional() }),
+  z.object({ name: z.string().trim().min(1).max(120), channel: z.enum(['portal', 'phone']), teamId: z.uuid().optional() }),
 ]);
 export type InboxCreate = z.infer<typeof InboxCreateSchema>;
+export type InboxCreateInput = z.input<typeof InboxCreateSchema>;
 
 export const InboxUpdateSchema = z.object({
   name: z.string().trim().min(1).max(120).optional(),
@@ -71,6 +104,7 @@ export const InboxUpdateSchema = z.object({
   teamId: z.uuid().nullable().optional(),
   archived: z.boolean().optional(),
   email: EmailSettingsSchema.partial().optional().describe('Email inboxes: the settings to change; the rest are kept.'),
+  widget: WidgetSettingsSchema.partial().optional().describe('Widget inboxes: the settings to change; the rest are kept.'),
 });
 export type InboxUpdate = z.infer<typeof InboxUpdateSchema>;
 

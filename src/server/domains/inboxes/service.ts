@@ -7,7 +7,7 @@ import { Conflict, Invalid, NotFound } from '../../core/errors.js';
 import { randomToken } from '../../core/ids.js';
 import { isPrivateAddress } from '../../core/webhooks/safe-fetch.js';
 import { recordAudit } from '../audit/service.js';
-import type { EmailSettings, InboxCreate, InboxUpdate } from './schema.js';
+import { type EmailSettings, type InboxCreate, type InboxCreateInput, InboxCreateSchema, type InboxUpdate, type WidgetSettings } from './schema.js';
 
 export type Inbox = typeof inboxes.$inferSelect;
 type ImapState = Pick<typeof imapStates.$inferSelect, 'lastPolledAt' | 'lastError'>;
@@ -30,6 +30,7 @@ export function presentInbox(i: Inbox, actor: Pick<Actor, 'role' | 'scopes'>, im
     address: typeof i.config.address === 'string' ? i.config.address : undefined,
     signingSecret: isAdmin(actor) && hasScope(actor, 'admin') ? i.config.signingSecret : undefined,
     email: i.channel === 'email' ? presentEmailSettings(i.config as unknown as EmailSettings, imapState) : undefined,
+    widget: i.channel === 'widget' ? presentWidgetSettings(i.config as unknown as WidgetConfig, isAdmin(actor) && hasScope(actor, 'admin')) : undefined,
     archived: i.archivedAt !== null,
     createdAt: i.createdAt,
   };
@@ -47,6 +48,14 @@ function presentEmailSettings(s: EmailSettings, state?: ImapState) {
     imap: s.imap ? { ...imap, hasPassword: Boolean(imapPassword), lastPolledAt: state?.lastPolledAt ?? null, lastError: state?.lastError ?? null } : null,
     autoAck: s.autoAck,
   };
+}
+
+type WidgetConfig = WidgetSettings & { publicKey: string; identitySecret: string };
+
+/** A widget inbox's settings; the identity-verification secret only for admins. */
+function presentWidgetSettings(c: WidgetConfig, admin: boolean) {
+  const { identitySecret, ...rest } = c;
+  return { ...rest, identitySecret: admin ? identitySecret : undefined };
 }
 
 /** New e-mail settings over the stored ones; a password left out keeps the stored one. */
@@ -89,11 +98,18 @@ function checkCallbackUrl(url: string | undefined, allowPrivate: boolean) {
   }
 }
 
-export async function createInbox(tx: Executor, actor: Actor, input: InboxCreate, allowPrivate = false) {
+export async function createInbox(tx: Executor, actor: Actor, given: InboxCreateInput, allowPrivate = false) {
+  // Callers other than the route (demo, tests) get the same defaults and checks.
+  const input: InboxCreate = InboxCreateSchema.parse(given);
   await checkTeam(tx, actor.workspaceId, input.teamId);
   if (input.channel === 'api') checkCallbackUrl(input.callbackUrl, allowPrivate);
   const config: Inbox['config'] = {};
   if (input.channel === 'api') Object.assign(config, { callbackUrl: input.callbackUrl, signingSecret: randomToken('whsec_', 24) });
+  if (input.channel === 'widget') {
+    const { name: _n, channel: _c, teamId: _t, ...settings } = input;
+    await checkTeam(tx, actor.workspaceId, settings.showTeamId);
+    Object.assign(config, settings, { publicKey: randomToken('pk_', 16), identitySecret: randomToken('wsec_', 24) });
+  }
   if (input.channel === 'email') {
     const { name: _n, channel: _c, teamId: _t, ...settings } = input;
     Object.assign(config, mergeEmailSettings({ address: input.address }, settings));
@@ -125,6 +141,11 @@ export async function updateInbox(tx: Executor, actor: Actor, id: string, input:
   if (input.teamId !== undefined) patch.teamId = input.teamId;
   if (input.archived !== undefined) patch.archivedAt = input.archived ? new Date() : null;
   if (input.callbackUrl !== undefined) patch.config = { ...inbox.config, callbackUrl: input.callbackUrl };
+  if (input.widget !== undefined) {
+    if (inbox.channel !== 'widget') throw new Invalid('widget', 'only widget inboxes have widget settings');
+    await checkTeam(tx, actor.workspaceId, input.widget.showTeamId);
+    patch.config = { ...inbox.config, ...input.widget };
+  }
   if (input.email !== undefined) {
     if (inbox.channel !== 'email') throw new Invalid('email', 'only email inboxes have e-mail settings');
     patch.config = { ...inbox.config, ...mergeEmailSettings(inbox.config as unknown as EmailSettings, input.email) };
@@ -139,10 +160,11 @@ export async function updateInbox(tx: Executor, actor: Actor, id: string, input:
 /** Replaces the callback signing secret; the old one stops working at once. */
 export async function rotateInboxSecret(tx: Executor, actor: Actor, id: string) {
   const inbox = await getInbox(tx, actor, id);
-  if (inbox.channel !== 'api') throw new Invalid('channel', 'only API channel inboxes have a signing secret');
+  if (inbox.channel !== 'api' && inbox.channel !== 'widget') throw new Invalid('channel', 'only API channel and widget inboxes have a secret');
+  const fresh = inbox.channel === 'api' ? { signingSecret: randomToken('whsec_', 24) } : { identitySecret: randomToken('wsec_', 24) };
   const [row] = await tx
     .update(inboxes)
-    .set({ config: { ...inbox.config, signingSecret: randomToken('whsec_', 24) } })
+    .set({ config: { ...inbox.config, ...fresh } })
     .where(eq(inboxes.id, id))
     .returning();
   await recordAudit(tx, actor, { action: 'inbox.rotate_secret', targetType: 'inbox', targetId: id });

@@ -1,0 +1,114 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { Forbidden } from '../../core/errors.js';
+import type { Inbox } from '../../domains/inboxes/service.js';
+import { openSession, originAllowed, publicWidgetConfig, sendFromVisitor, updateVisitorContact, visitorFromToken, visitorMessages, widgetByKey } from './service.js';
+
+const Key = z.object({ publicKey: z.string().min(1).max(100) });
+const clientMessageId = z.string().trim().min(1).max(100).describe("The widget's own id for the message: a retry with the same id is stored once.");
+export const VisitorMessageSchema = z.object({
+  clientMessageId,
+  text: z.string().trim().min(1, 'must not be empty').max(10_000),
+  conversationId: z.uuid().optional(),
+  newConversation: z.boolean().optional(),
+});
+const ContextSchema = z
+  .object({
+    url: z.string().max(2000).optional(),
+    title: z.string().max(500).optional(),
+    referrer: z.string().max(2000).optional(),
+    locale: z.string().max(35).optional(),
+    timezone: z.string().max(64).optional(),
+    userAgent: z.string().max(500).optional(),
+  })
+  .optional();
+const SessionSchema = z.object({
+  token: z.string().max(200).optional().describe('The token of an earlier session, kept by the widget.'),
+  identity: z
+    .object({ id: z.string().trim().min(1).max(255), hash: z.string().trim().min(1).max(128), email: z.email().max(320).optional(), name: z.string().trim().max(200).optional() })
+    .optional()
+    .describe('Heard.identify: the site user id, and hash = HMAC-SHA256(id, inbox identity secret) in hex.'),
+  context: ContextSchema,
+});
+const ContactSchema = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  email: z.email().max(320).optional(),
+  phone: z.string().trim().regex(/^\+?[0-9 ().-]{5,30}$/, 'must be a phone number').optional(),
+});
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    widget?: Inbox;
+  }
+}
+
+/**
+ * The widget's side of the API, under /widget/v1/:publicKey, called from customers'
+ * browsers on other sites: public (a visitor token, not a member, is the credential),
+ * CORS for the inbox's allowed origins only, rate-limited per address.
+ */
+export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
+  const tags = ['Widget'];
+  const visitorLimit = { rateLimit: { max: 120, timeWindow: '1 minute' } };
+
+  // Every request names its widget; the allow-list of sites is checked before anything else.
+  app.addHook('onRequest', async (req, reply) => {
+    const key = (req.params as { publicKey?: string }).publicKey;
+    if (!key) return;
+    const origin = req.headers.origin;
+    const inbox = await widgetByKey(app.ctx.db, key);
+    if (!originAllowed(inbox, origin)) throw new Forbidden(`this widget does not run on ${origin}`);
+    req.widget = inbox;
+    if (origin) {
+      reply.header('access-control-allow-origin', origin);
+      reply.header('vary', 'Origin');
+      reply.header('access-control-allow-headers', 'authorization, content-type');
+      reply.header('access-control-allow-methods', 'GET, POST, PATCH, OPTIONS');
+      reply.header('access-control-max-age', '600');
+    }
+  });
+  app.options('/widget/v1/:publicKey/*', { schema: { hide: true }, config: { public: true } }, async (_req, reply) => reply.code(204).send());
+
+  const bearer = (h: string | undefined) => (h?.startsWith('Bearer ') ? h.slice(7) : undefined);
+
+  app.get('/widget/v1/:publicKey/config', { schema: { tags, summary: "The widget's look, greeting, whether people are online, and the usual time to a first answer", params: Key }, config: { public: true } }, async (req) =>
+    publicWidgetConfig(app.ctx, req.widget!, ((await app.realtime?.membersOnline(req.widget!.workspaceId)) ?? 0) > 0),
+  );
+  app.post(
+    '/widget/v1/:publicKey/session',
+    { schema: { tags, summary: "Open or resume a visitor's session: their token, what is known of them, their conversations", params: Key, body: SessionSchema }, config: { public: true, ...visitorLimit } },
+    async (req) => {
+      const s = await openSession(app.ctx, req.widget!, { ...req.body, context: { ...req.body.context, userAgent: req.body.context?.userAgent ?? req.headers['user-agent'] } });
+      return { token: s.token, contact: s.contact, conversations: s.conversations };
+    },
+  );
+  app.post(
+    '/widget/v1/:publicKey/messages',
+    { schema: { tags, summary: "A visitor's message (Authorization: Bearer <visitor token>); the same clientMessageId twice is stored once", params: Key, body: VisitorMessageSchema }, config: { public: true, ...visitorLimit } },
+    async (req, reply) => {
+      const visitor = await visitorFromToken(app.ctx, req.widget!, bearer(req.headers.authorization));
+      const r = await sendFromVisitor(app.ctx, req.widget!, visitor, req.body);
+      reply.code(r.duplicate ? 200 : 201);
+      return r;
+    },
+  );
+  app.get(
+    '/widget/v1/:publicKey/conversations/:id/messages',
+    {
+      schema: { tags, summary: "A visitor's conversation, or what came after the message they have", params: Key.extend({ id: z.uuid() }), querystring: z.object({ after: z.uuid().optional() }) },
+      config: { public: true, ...visitorLimit },
+    },
+    async (req) => {
+      const visitor = await visitorFromToken(app.ctx, req.widget!, bearer(req.headers.authorization));
+      return { items: await visitorMessages(app.ctx, visitor, req.params.id, req.query.after) };
+    },
+  );
+  app.patch(
+    '/widget/v1/:publicKey/contact',
+    { schema: { tags, summary: 'What the visitor tells about themselves: name, e-mail (for an answer after they leave), phone', params: Key, body: ContactSchema }, config: { public: true, ...visitorLimit } },
+    async (req) => {
+      const visitor = await visitorFromToken(app.ctx, req.widget!, bearer(req.headers.authorization));
+      return updateVisitorContact(app.ctx, visitor, req.body);
+    },
+  );
+};

@@ -1,0 +1,310 @@
+import { and, asc, desc, eq, gte, inArray, isNotNull, ne, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client.js';
+import { contactIdentities, contacts, conversations, inboxes, members, messages, teamMembers, teams, users, type VisitorContext, widgetVisitors } from '../../db/schema/index.js';
+import { type Ctx, inTransaction } from '../../core/context.js';
+import { Forbidden, Invalid, NotFound } from '../../core/errors.js';
+import { identifyContact, normalizeIdentity } from '../../domains/contacts/service.js';
+import { ingest } from '../../domains/conversations/ingest.js';
+import type { WidgetSettings } from '../../domains/inboxes/schema.js';
+import type { Inbox } from '../../domains/inboxes/service.js';
+import { verifyIdentityHash, verifyVisitorToken, visitorToken } from './visitor-token.js';
+
+export type WidgetConfig = WidgetSettings & { publicKey: string; identitySecret: string };
+export type Visitor = typeof widgetVisitors.$inferSelect;
+
+export const widgetSettings = (inbox: Pick<Inbox, 'config'>) => inbox.config as unknown as WidgetConfig;
+
+/** The widget inbox a script tag names; an archived one is gone for visitors. */
+export async function widgetByKey(db: Executor, publicKey: string): Promise<Inbox> {
+  const [inbox] = await db
+    .select()
+    .from(inboxes)
+    .where(and(eq(inboxes.channel, 'widget'), sql`${inboxes.config}->>'publicKey' = ${publicKey}`));
+  if (!inbox || inbox.archivedAt) throw new NotFound('Widget');
+  return inbox;
+}
+
+/** The allow-list of sites: empty allows any; a request without Origin is not from a browser page and is let through (it proves nothing either way). */
+export function originAllowed(inbox: Inbox, origin: string | undefined): boolean {
+  const allowed = widgetSettings(inbox).allowedOrigins ?? [];
+  if (!allowed.length || !origin) return true;
+  return allowed.includes(origin);
+}
+
+const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+
+/** Whether `now` falls in the inbox's business hours (in their time zone); no hours set means always. */
+export function withinBusinessHours(hours: WidgetSettings['businessHours'], now = new Date()): boolean {
+  if (!hours) return true;
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone: hours.timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(now).map((p) => [p.type, p.value]),
+  );
+  const day = DAYS.find((d) => d === String(parts.weekday).toLowerCase().slice(0, 3));
+  const hm = `${parts.hour}:${parts.minute}`;
+  return (hours.days[day!] ?? []).some((r) => r.from <= hm && hm < r.to);
+}
+
+/**
+ * How long visitors wait for a first answer here, from the last 14 days' conversations
+ * of this inbox (the median), or null when there are too few to say.
+ */
+export async function expectedReplySeconds(db: Executor, inboxId: string): Promise<number | null> {
+  const since = new Date(Date.now() - 14 * 86_400_000);
+  const [row] = await db
+    .select({
+      n: sql<number>`count(*)::int`,
+      median: sql<number | null>`percentile_cont(0.5) within group (order by extract(epoch from (${conversations.firstResponseAt} - ${conversations.createdAt})))`,
+    })
+    .from(conversations)
+    .where(and(eq(conversations.inboxId, inboxId), gte(conversations.createdAt, since), isNotNull(conversations.firstResponseAt)));
+  return row && row.n >= 3 && row.median !== null ? Math.max(0, Math.round(Number(row.median))) : null;
+}
+
+/** The people the widget shows: the inbox's chosen team, or its own team; their names and pictures only. */
+async function shownPeople(db: Executor, inbox: Inbox) {
+  const teamId = widgetSettings(inbox).showTeamId ?? inbox.teamId;
+  if (!teamId) return { teamName: null, people: [] };
+  const [team] = await db.select({ name: teams.name }).from(teams).where(eq(teams.id, teamId));
+  const people = await db
+    .select({ memberId: members.id, name: users.name })
+    .from(teamMembers)
+    .innerJoin(members, eq(members.id, teamMembers.memberId))
+    .innerJoin(users, eq(users.id, members.userId))
+    .where(and(eq(teamMembers.teamId, teamId), eq(members.active, true)))
+    .limit(5);
+  return { teamName: team?.name ?? null, people };
+}
+
+/** What the widget shows before anyone writes. `online` is whether a member of the workspace has the agent app open now. */
+export async function publicWidgetConfig(ctx: Ctx, inbox: Inbox, online: boolean) {
+  const s = widgetSettings(inbox);
+  const open = withinBusinessHours(s.businessHours);
+  const { teamName, people } = await shownPeople(ctx.db, inbox);
+  return {
+    name: inbox.name,
+    color: s.color,
+    greeting: s.greeting,
+    offlineMessage: s.offlineMessage,
+    preChat: s.preChat,
+    requireVerification: s.requireVerification,
+    teamName,
+    // First names only: enough to know a person answers, nothing more about them.
+    people: people.map((p) => ({ name: p.name.split(' ')[0] })),
+    online: online && open,
+    withinBusinessHours: open,
+    expectedReplySeconds: await expectedReplySeconds(ctx.db, inbox.id),
+  };
+}
+
+export interface SessionInput {
+  token?: string;
+  identity?: { id: string; hash: string; email?: string; name?: string };
+  context?: VisitorContext;
+}
+
+/**
+ * Opens (or resumes) a visitor's session: their token names the visitor row; an identity
+ * with a valid hash moves the visitor to the site user's contact, taking an anonymous
+ * visitor's conversations along. A wrong hash is refused, never ignored.
+ */
+export async function openSession(ctx: Ctx, inbox: Inbox, input: SessionInput) {
+  const s = widgetSettings(inbox);
+  if (input.identity && !verifyIdentityHash(s.identitySecret, input.identity.id, input.identity.hash)) {
+    throw new Forbidden('identity verification failed: hash must be the HMAC-SHA256 of the id with the inbox secret');
+  }
+  if (s.requireVerification && !input.identity) throw new Forbidden('this chat is for signed-in users: identify the visitor (Heard.identify) first');
+
+  return inTransaction(ctx, async (tx) => {
+    const known = verifyVisitorToken(ctx.secret, input.token);
+    let visitor: Visitor | undefined = known
+      ? (await tx.select().from(widgetVisitors).where(and(eq(widgetVisitors.id, known), eq(widgetVisitors.inboxId, inbox.id))))[0]
+      : undefined;
+    if (s.requireVerification && visitor && !input.identity) throw new Forbidden('this chat is for signed-in users');
+
+    let contactId: string;
+    if (input.identity) {
+      const { contact } = await identifyContact(tx, inbox.workspaceId, {
+        externalId: `site-user:${input.identity.id}`,
+        email: input.identity.email,
+        name: input.identity.name,
+      });
+      contactId = contact.id;
+      // The anonymous visitor who just signed in: their conversations are this person's.
+      if (visitor && visitor.contactId !== contactId && (await isAnonymous(tx, visitor.contactId))) {
+        await tx.update(conversations).set({ contactId }).where(eq(conversations.contactId, visitor.contactId));
+        await tx.update(messages).set({ contactId }).where(eq(messages.contactId, visitor.contactId));
+      } else if (visitor && visitor.contactId !== contactId) {
+        // Another identified person on the same browser: a visitor of their own.
+        visitor = undefined;
+      }
+    } else if (visitor) {
+      contactId = visitor.contactId;
+    } else {
+      const [c] = await tx.insert(contacts).values({ workspaceId: inbox.workspaceId, name: '' }).returning();
+      contactId = c.id;
+    }
+
+    const context = { ...(visitor?.context ?? {}), ...(input.context ?? {}) };
+    if (visitor) {
+      [visitor] = await tx.update(widgetVisitors).set({ contactId, context, lastSeenAt: new Date() }).where(eq(widgetVisitors.id, visitor.id)).returning();
+    } else {
+      [visitor] = await tx.insert(widgetVisitors).values({ workspaceId: inbox.workspaceId, inboxId: inbox.id, contactId, context }).returning();
+      if (!input.identity) {
+        await tx.insert(contactIdentities).values({ workspaceId: inbox.workspaceId, contactId, kind: 'external', value: normalizeIdentity('external', `visitor:${visitor.id}`) });
+      }
+    }
+    return { token: visitorToken(ctx.secret, visitor.id), visitor, ...(await visitorState(tx, visitor, input.identity !== undefined)) };
+  });
+}
+
+/** A contact that is only a browser: no e-mail, phone or site user id of its own. */
+async function isAnonymous(db: Executor, contactId: string) {
+  const ids = await db.select().from(contactIdentities).where(eq(contactIdentities.contactId, contactId));
+  return ids.every((i) => i.kind === 'external' && i.value.startsWith('visitor:'));
+}
+
+/** The visitor as the widget sees them: what is known (so the pre-chat form asks only the rest) and their conversations. */
+export async function visitorState(db: Executor, visitor: Visitor, verified: boolean) {
+  const [contact] = await db.select().from(contacts).where(eq(contacts.id, visitor.contactId));
+  const ids = await db.select().from(contactIdentities).where(eq(contactIdentities.contactId, visitor.contactId));
+  const convs = await db
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.contactId, visitor.contactId), eq(conversations.inboxId, visitor.inboxId), sql`${conversations.mergedIntoId} is null`))
+    .orderBy(desc(conversations.lastMessageAt))
+    .limit(20);
+  const lastOut = convs.length
+    ? await db
+        .select({ conversationId: messages.conversationId, at: sql<Date>`max(${messages.createdAt})` })
+        .from(messages)
+        .where(and(inArray(messages.conversationId, convs.map((c) => c.id)), eq(messages.direction, 'out')))
+        .groupBy(messages.conversationId)
+    : [];
+  return {
+    contact: {
+      name: contact.name || null,
+      email: ids.find((i) => i.kind === 'email')?.value ?? null,
+      phone: ids.find((i) => i.kind === 'phone')?.value ?? null,
+      verified,
+    },
+    conversations: convs.map((c) => ({
+      id: c.id,
+      number: c.number,
+      subject: c.subject,
+      status: c.status,
+      lastMessageAt: c.lastMessageAt,
+      lastReplyAt: lastOut.find((l) => l.conversationId === c.id)?.at ?? null,
+    })),
+  };
+}
+
+export async function visitorFromToken(ctx: Ctx, inbox: Inbox, token: string | undefined): Promise<Visitor> {
+  const id = verifyVisitorToken(ctx.secret, token);
+  const [visitor] = id ? await ctx.db.select().from(widgetVisitors).where(and(eq(widgetVisitors.id, id), eq(widgetVisitors.inboxId, inbox.id))) : [];
+  if (!visitor) throw new Forbidden('visitor token is missing or not valid for this widget');
+  return visitor;
+}
+
+async function ownConversation(db: Executor, visitor: Visitor, conversationId: string) {
+  const [c] = await db
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.id, conversationId), eq(conversations.contactId, visitor.contactId), eq(conversations.inboxId, visitor.inboxId)));
+  // Another visitor's conversation reads as missing: nothing about it leaks.
+  if (!c) throw new NotFound('Conversation');
+  return c;
+}
+
+export interface VisitorMessageInput {
+  clientMessageId: string;
+  text: string;
+  conversationId?: string;
+  /** Start a new conversation rather than continue the open one. */
+  newConversation?: boolean;
+}
+
+/**
+ * A visitor's message, through ingest(): the client's message id makes a retry after a
+ * dropped connection return the stored message instead of a second one.
+ */
+export async function sendFromVisitor(ctx: Ctx, inbox: Inbox, visitor: Visitor, input: VisitorMessageInput) {
+  if (input.conversationId) await ownConversation(ctx.db, visitor, input.conversationId);
+  const r = await ingest(ctx, {
+    workspaceId: inbox.workspaceId,
+    inboxId: inbox.id,
+    contactId: visitor.contactId,
+    contact: { externalId: `visitor:${visitor.id}` },
+    text: input.text,
+    externalId: `widget:${visitor.id}:${input.clientMessageId}`,
+    conversationId: input.conversationId,
+    threadByContact: !input.newConversation,
+  });
+  const [m] = await ctx.db.select().from(messages).where(eq(messages.id, r.messageId));
+  return { conversationId: r.conversationId, duplicate: r.duplicate, message: presentVisitorMessage(m, input.clientMessageId) };
+}
+
+/** What a visitor may see of a message: the words both ways, never notes, delivery internals or other customers' addresses. */
+export function presentVisitorMessage(m: typeof messages.$inferSelect, clientMessageId?: string, authorName?: string | null) {
+  const prefix = m.externalId?.startsWith('widget:') ? m.externalId.split(':').slice(2).join(':') : undefined;
+  return {
+    id: m.id,
+    conversationId: m.conversationId,
+    clientMessageId: clientMessageId ?? prefix,
+    from: m.direction === 'in' ? ('visitor' as const) : ('agent' as const),
+    authorName: m.direction === 'out' ? (authorName ?? null) : null,
+    text: m.text,
+    createdAt: m.createdAt,
+  };
+}
+
+/** The messages of a visitor's conversation, after the one they have (a reconnect's replay), oldest first. */
+export async function visitorMessages(ctx: Ctx, visitor: Visitor, conversationId: string, afterId?: string) {
+  await ownConversation(ctx.db, visitor, conversationId);
+  const where = [
+    eq(messages.conversationId, conversationId),
+    inArray(messages.direction, ['in', 'out']),
+    // A reply not yet sent (scheduled) or cancelled is not the visitor's to see.
+    ne(messages.deliveryStatus, 'scheduled'),
+    ne(messages.deliveryStatus, 'cancelled'),
+  ];
+  if (afterId) {
+    const [after] = await ctx.db.select({ createdAt: messages.createdAt }).from(messages).where(and(eq(messages.id, afterId), eq(messages.conversationId, conversationId)));
+    if (!after) throw new Invalid('after', 'no such message in this conversation');
+    where.push(sql`(${messages.createdAt}, ${messages.id}) > (select m.created_at, m.id from ${messages} m where m.id = ${afterId})`);
+  }
+  const rows = await ctx.db
+    .select({ m: messages, authorName: users.name })
+    .from(messages)
+    .leftJoin(members, eq(members.id, messages.authorMemberId))
+    .leftJoin(users, eq(users.id, members.userId))
+    .where(and(...where))
+    .orderBy(asc(messages.createdAt), asc(messages.id))
+    .limit(500);
+  return rows.map((r) => presentVisitorMessage(r.m, undefined, r.authorName?.split(' ')[0]));
+}
+
+/** What the visitor tells about themselves (pre-chat form, the e-mail for an answer after they leave). */
+export async function updateVisitorContact(ctx: Ctx, visitor: Visitor, fields: { name?: string; email?: string; phone?: string }) {
+  return inTransaction(ctx, async (tx) => {
+    if (fields.name) await tx.update(contacts).set({ name: fields.name, updatedAt: new Date() }).where(eq(contacts.id, visitor.contactId));
+    for (const kind of ['email', 'phone'] as const) {
+      const value = fields[kind];
+      if (!value) continue;
+      const normalized = normalizeIdentity(kind, value);
+      const [owner] = await tx
+        .select()
+        .from(contactIdentities)
+        .where(and(eq(contactIdentities.workspaceId, visitor.workspaceId), eq(contactIdentities.kind, kind), eq(contactIdentities.value, normalized)));
+      // An address someone else holds is not taken over by whoever types it into a widget.
+      if (owner && owner.contactId !== visitor.contactId) continue;
+      if (!owner) await tx.insert(contactIdentities).values({ workspaceId: visitor.workspaceId, contactId: visitor.contactId, kind, value: normalized }).onConflictDoNothing();
+    }
+    return visitorState(tx, visitor, false);
+  });
+}
+
+/** Recent visitors' context for the agent: where the customer is, in what language and time. */
+export async function visitorContextOf(db: Executor, contactId: string) {
+  const [v] = await db.select().from(widgetVisitors).where(eq(widgetVisitors.contactId, contactId)).orderBy(desc(widgetVisitors.lastSeenAt)).limit(1);
+  return v ? { ...v.context, lastSeenAt: v.lastSeenAt } : null;
+}

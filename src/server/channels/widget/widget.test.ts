@@ -1,0 +1,161 @@
+import crypto from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { and, eq, like } from 'drizzle-orm';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messages } from '../../db/schema/index.js';
+import { buildMember, type Client } from '../../../../test/factories.js';
+import { json, startTestHeard, type TestHeard } from '../../../../test/helpers/heard.js';
+import { waitFor } from '../../../../test/helpers/receiver.js';
+
+describe('chat widget: server side', () => {
+  let h: TestHeard;
+  let owner: Client;
+  let widget: { id: string; widget: { publicKey: string; identitySecret: string } };
+  let base: string;
+  const sockets: Socket[] = [];
+
+  const call = (method: string, path: string, body?: unknown, token?: string, origin = 'https://shop.example') =>
+    h.app.inject({
+      method: method as 'GET',
+      url: `/widget/v1/${widget.widget.publicKey}${path}`,
+      headers: { origin, ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+      payload: body ? JSON.stringify(body) : undefined,
+    });
+  const session = async (body: Record<string, unknown> = {}) => {
+    const res = await call('POST', '/session', body);
+    expect(res.statusCode, res.body).toBe(200);
+    return json(res);
+  };
+  const visitorSocket = (token: string) => {
+    const s = io(`${base}/visitor`, { path: '/socket.io', transports: ['websocket'], auth: { publicKey: widget.widget.publicKey, token }, extraHeaders: { origin: 'https://shop.example' }, reconnection: false });
+    sockets.push(s);
+    return s;
+  };
+
+  beforeAll(async () => {
+    h = await startTestHeard();
+    await h.app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
+    owner = await buildMember(h.ctx, { name: 'Ann Agent' });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/inboxes',
+      headers: owner.headers,
+      payload: { name: 'Website chat', channel: 'widget', color: '#0f766e', allowedOrigins: ['https://shop.example/any/path'] },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    widget = json(res);
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await h.stop();
+  });
+
+  it('creates a widget inbox with a public key, a secret for admins, and its settings', () => {
+    expect(widget.widget.publicKey).toMatch(/^pk_/);
+    expect(widget.widget.identitySecret).toMatch(/^wsec_/);
+    expect(widget.widget).toMatchObject({ color: '#0f766e', allowedOrigins: ['https://shop.example'], requireVerification: false });
+  });
+
+  it('serves its config to allowed sites only, with CORS', async () => {
+    const ok = await call('GET', '/config');
+    expect(ok.statusCode).toBe(200);
+    expect(ok.headers['access-control-allow-origin']).toBe('https://shop.example');
+    expect(json(ok)).toMatchObject({ name: 'Website chat', color: '#0f766e', online: false, expectedReplySeconds: null });
+    const other = await call('GET', '/config', undefined, undefined, 'https://evil.example');
+    expect(other.statusCode).toBe(403);
+    expect((await h.app.inject({ url: '/widget/v1/pk_nope/config' })).statusCode).toBe(404);
+  });
+
+  it('takes a visitor message once per client id, and shows only that visitor their conversations', async () => {
+    const a = await session({ context: { url: 'https://shop.example/cart', locale: 'de-DE', timezone: 'Europe/Berlin' } });
+    const first = await call('POST', '/messages', { clientMessageId: 'c1', text: 'Hallo, does this fit a 2019 model?' }, a.token);
+    expect(first.statusCode, first.body).toBe(201);
+    const again = await call('POST', '/messages', { clientMessageId: 'c1', text: 'Hallo, does this fit a 2019 model?' }, a.token);
+    expect(again.statusCode).toBe(200);
+    expect(json(again).message.id).toBe(json(first).message.id);
+    const conversationId = json(first).conversationId;
+
+    const b = await session();
+    expect((await call('GET', `/conversations/${conversationId}/messages`, undefined, b.token)).statusCode).toBe(404);
+    expect((await call('GET', `/conversations/${conversationId}/messages`, undefined, 'wv1.forged')).statusCode).toBe(403);
+    const resumed = await session({ token: a.token });
+    expect(resumed.conversations.map((c: any) => c.id)).toEqual([conversationId]);
+  });
+
+  it('refuses a forged identity, and moves an anonymous visitor to the verified user', async () => {
+    const forged = await call('POST', '/session', { identity: { id: 'user-42', hash: 'a'.repeat(64), email: 'ceo@shop.example' } });
+    expect(forged.statusCode).toBe(403);
+    expect(json(forged).detail).toContain('identity verification failed');
+
+    const anon = await session();
+    const sent = json(await call('POST', '/messages', { clientMessageId: 'x1', text: 'Before signing in' }, anon.token));
+    const hash = crypto.createHmac('sha256', widget.widget.identitySecret).update('user-42').digest('hex');
+    const signedIn = await session({ token: anon.token, identity: { id: 'user-42', hash, email: 'pat@customer.example', name: 'Pat Doe' } });
+    expect(signedIn.contact).toMatchObject({ name: 'Pat Doe', email: 'pat@customer.example', verified: true });
+    expect(signedIn.conversations.map((c: any) => c.id)).toContain(sent.conversationId);
+  });
+
+  it('chats both ways in real time over the /visitor socket', async () => {
+    const v = await session();
+    const socket = visitorSocket(v.token);
+    await new Promise<void>((resolve, reject) => {
+      socket.on('connect', () => resolve());
+      socket.on('connect_error', reject);
+    });
+    const ack = (await socket.emitWithAck('message:send', { clientMessageId: 'live-1', text: 'Is anyone there?' })) as any;
+    expect(ack).toMatchObject({ ok: true, message: { text: 'Is anyone there?', from: 'visitor', clientMessageId: 'live-1' } });
+    const received: any[] = [];
+    socket.on('message', (m) => received.push(m));
+    const reply = await h.app.inject({ method: 'POST', url: `/api/v1/conversations/${ack.conversationId}/messages`, headers: owner.headers, payload: { text: 'Yes! Ann here.' } });
+    expect(reply.statusCode).toBe(201);
+    const got = await waitFor(() => received.find((m) => m.text === 'Yes! Ann here.'));
+    expect(got).toMatchObject({ from: 'agent', authorName: 'Ann' });
+    // The reply counts as sent: it is in the conversation, where the widget shows it.
+    await waitFor(async () => (await h.ctx.db.select().from(messages).where(eq(messages.id, json(reply).id)))[0].deliveryStatus === 'sent');
+    // A note stays inside Heard.
+    await h.app.inject({ method: 'POST', url: `/api/v1/conversations/${ack.conversationId}/messages`, headers: owner.headers, payload: { text: 'internal only', kind: 'note' } });
+    const all = json(await call('GET', `/conversations/${ack.conversationId}/messages`, undefined, v.token)).items;
+    expect(all.map((m: any) => m.text)).toEqual(['Is anyone there?', 'Yes! Ann here.']);
+  });
+
+  it('loses and doubles nothing when connections drop at random', async () => {
+    const v = await session();
+    const total = 40;
+    const acked = new Set<string>();
+    let conversationId: string | undefined;
+    // The widget's rule: send with a client id, resend on a new connection until acknowledged.
+    for (let i = 0; i < total; i++) {
+      const clientMessageId = `drop-${i}`;
+      for (let attempt = 0; !acked.has(clientMessageId); attempt++) {
+        const s = visitorSocket(v.token);
+        await new Promise<void>((resolve) => s.on('connect', () => resolve()));
+        const pending = s.timeout(2000).emitWithAck('message:send', { clientMessageId, text: `message ${i}`, conversationId });
+        // Drop about a third of the connections right after sending, before or after the ack.
+        if (Math.random() < 0.35) setTimeout(() => s.disconnect(), Math.random() * 15);
+        try {
+          const r = (await pending) as any;
+          if (r.ok) {
+            acked.add(clientMessageId);
+            conversationId = r.conversationId;
+          }
+        } catch {
+          // No acknowledgement: the next attempt resends the same id.
+        }
+        s.disconnect();
+        expect(attempt).toBeLessThan(20);
+      }
+    }
+    const stored = await h.ctx.db.select({ externalId: messages.externalId }).from(messages).where(and(like(messages.externalId, 'widget:%:drop-%')));
+    expect(stored).toHaveLength(total);
+    expect(new Set(stored.map((s) => s.externalId)).size).toBe(total);
+    // The visitor's replay after reconnecting shows each once, in order.
+    const s = visitorSocket(v.token);
+    await new Promise<void>((resolve) => s.on('connect', () => resolve()));
+    const replay = (await s.emitWithAck('sync', { conversationId })) as any;
+    expect(replay.items.map((m: any) => m.text)).toEqual(Array.from({ length: total }, (_, i) => `message ${i}`));
+    const tail = (await s.emitWithAck('sync', { conversationId, after: replay.items[total - 3].id })) as any;
+    expect(tail.items.map((m: any) => m.text)).toEqual([`message ${total - 2}`, `message ${total - 1}`]);
+  });
+});

@@ -1,0 +1,105 @@
+import type { FastifyInstance } from 'fastify';
+import type { Server } from 'socket.io';
+import { z } from 'zod';
+import { eq } from 'drizzle-orm';
+import { conversations, members, messages, users } from '../db/schema/index.js';
+import { HeardError } from '../core/errors.js';
+import type { Processor } from '../core/events/dispatcher.js';
+import type { Inbox } from '../domains/inboxes/service.js';
+import { VisitorMessageSchema } from '../channels/widget/routes.js';
+import { originAllowed, presentVisitorMessage, sendFromVisitor, type Visitor, visitorFromToken, visitorMessages, widgetByKey } from '../channels/widget/service.js';
+
+export interface VisitorRealtime {
+  /** Sends a committed message of a widget conversation to the visitor's open widgets, on every node. */
+  deliver(contactId: string, message: ReturnType<typeof presentVisitorMessage>): void;
+  typing(contactId: string, payload: { conversationId: string; typing: boolean; name: string }): void;
+  /** Whether the customer has a widget open now, on any node. */
+  isOnline(contactId: string): Promise<boolean>;
+}
+
+const contactRoom = (id: string) => `contact:${id}`;
+const TypingPayload = z.object({ conversationId: z.uuid(), typing: z.boolean() });
+const SyncPayload = z.object({ conversationId: z.uuid(), after: z.uuid().optional() });
+
+type Ack = (r: unknown) => void;
+const ackOf = (a: unknown): Ack => (typeof a === 'function' ? (a as Ack) : () => undefined);
+const problem = (err: unknown) => (err instanceof HeardError ? { error: err.message, status: err.status } : { error: 'something went wrong; try again', status: 500 });
+
+/**
+ * Socket.IO namespace `/visitor`: a widget's live line. It authenticates with the
+ * widget's public key and the visitor's token, on an allowed site only, and joins the
+ * room of the visitor's contact (all their browsers and tabs). Sending is acknowledged
+ * after the message is committed, and keyed by the client's message id, so the widget
+ * retries until acknowledged without doubling anything; `sync` replays what a dropped
+ * connection missed.
+ */
+export function startVisitorRealtime(app: FastifyInstance, io: Server, onTyping: (inbox: Inbox, visitor: Visitor, conversationId: string, typing: boolean) => void): VisitorRealtime {
+  const nsp = io.of('/visitor');
+  nsp.use(async (socket, next) => {
+    try {
+      const auth = socket.handshake.auth as { publicKey?: unknown; token?: unknown };
+      if (typeof auth.publicKey !== 'string' || typeof auth.token !== 'string') return next(new Error('unauthorized'));
+      const inbox = await widgetByKey(app.ctx.db, auth.publicKey);
+      if (!originAllowed(inbox, socket.handshake.headers.origin)) return next(new Error('forbidden origin'));
+      const visitor = await visitorFromToken(app.ctx, inbox, auth.token);
+      socket.data = { inbox, visitor };
+      next();
+    } catch {
+      next(new Error('unauthorized'));
+    }
+  });
+  nsp.on('connection', (socket) => {
+    const { inbox, visitor } = socket.data as { inbox: Inbox; visitor: Visitor };
+    void socket.join(contactRoom(visitor.contactId));
+    socket.on('message:send', (payload: unknown, ack: unknown) => {
+      const reply = ackOf(ack);
+      const parsed = VisitorMessageSchema.safeParse(payload);
+      if (!parsed.success) return reply({ error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), status: 422 });
+      sendFromVisitor(app.ctx, inbox, visitor, parsed.data)
+        .then((r) => reply({ ok: true, conversationId: r.conversationId, message: r.message }))
+        .catch((err) => reply(problem(err)));
+    });
+    socket.on('sync', (payload: unknown, ack: unknown) => {
+      const reply = ackOf(ack);
+      const parsed = SyncPayload.safeParse(payload);
+      if (!parsed.success) return reply({ error: 'conversationId must be a conversation id', status: 422 });
+      visitorMessages(app.ctx, visitor, parsed.data.conversationId, parsed.data.after)
+        .then((items) => reply({ ok: true, items }))
+        .catch((err) => reply(problem(err)));
+    });
+    socket.on('typing', (payload: unknown) => {
+      const parsed = TypingPayload.safeParse(payload);
+      if (parsed.success) onTyping(inbox, visitor, parsed.data.conversationId, parsed.data.typing);
+    });
+  });
+  return {
+    deliver(contactId, message) {
+      nsp.to(contactRoom(contactId)).emit('message', message);
+    },
+    typing(contactId, payload) {
+      nsp.to(contactRoom(contactId)).emit('typing', payload);
+    },
+    async isOnline(contactId) {
+      return (await nsp.in(contactRoom(contactId)).fetchSockets()).length > 0;
+    },
+  };
+}
+
+/** Sends each committed message of a widget conversation (the agent's replies, the visitor's own from another tab) to the visitor's widgets. */
+export function visitorRealtimeProcessor(app: FastifyInstance, sink: VisitorRealtime): Processor {
+  return {
+    name: 'visitor-realtime',
+    handles: (e) => e.type === 'message.created' && (e.data.direction === 'in' || (e.data.direction === 'out' && e.data.deliveryStatus === 'queued')),
+    async process(e) {
+      const [row] = await app.ctx.db
+        .select({ m: messages, contactId: conversations.contactId, authorName: users.name })
+        .from(messages)
+        .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+        .leftJoin(members, eq(members.id, messages.authorMemberId))
+        .leftJoin(users, eq(users.id, members.userId))
+        .where(eq(messages.id, String(e.data.messageId)));
+      if (!row || row.m.channel !== 'widget') return;
+      sink.deliver(row.contactId, presentVisitorMessage(row.m, undefined, row.authorName?.split(' ')[0]));
+    },
+  };
+}
