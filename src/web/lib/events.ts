@@ -1,4 +1,4 @@
-import { t } from '../i18n';
+import { t, tn } from '../i18n';
 import { fullTime } from './time';
 import type { Member, TimelineEvent } from './types';
 
@@ -46,6 +46,16 @@ export function describeEvent(e: TimelineEvent, members: Member[], teams: { id: 
       case 'subject':
         out.push(t('event.subject', { actor, to: String(to ?? '') }));
         break;
+      case 'participants': {
+        // E-mail: people in copy (contact ids) joined or left the conversation.
+        const a = Array.isArray(from) ? (from as string[]) : [];
+        const b = Array.isArray(to) ? (to as string[]) : [];
+        const added = b.filter((x) => !a.includes(x)).length;
+        const removed = a.filter((x) => !b.includes(x)).length;
+        if (added) out.push(tn('email.event.ccAdded', added, { actor }));
+        if (removed) out.push(tn('email.event.ccRemoved', removed, { actor }));
+        break;
+      }
       case 'snoozedUntil':
         out.push(to ? t('event.snoozed', { actor, to: fullTime(String(to)) }) : t('event.woke', { actor }));
         break;

@@ -7,6 +7,7 @@ import { describeEvent } from '../lib/events';
 import { cleanHtml } from '../lib/sanitize';
 import { duration, fullTime, messageTime } from '../lib/time';
 import type { Member, Message, TimelineItem } from '../lib/types';
+import { EmailMessage } from './EmailDetails';
 
 function Delivery({ m }: { m: Message }) {
   const [error, setError] = useState<string | null>(null);
@@ -48,7 +49,8 @@ function Delivery({ m }: { m: Message }) {
 const MessageBlock = memo(function MessageBlock({ m, contactName, avatarUrl }: { m: Message; contactName: string; avatarUrl?: string | null }) {
   const note = m.direction === 'note';
   const out = m.direction === 'out';
-  const author = m.direction === 'in' ? contactName : (m.authorName ?? t('event.system'));
+  // An e-mail says who wrote it: someone in copy may answer too.
+  const author = m.direction === 'in' ? (m.email?.from ? m.email.from.name || m.email.from.address : contactName) : (m.authorName ?? t('event.system'));
   const tone = note ? 'border-note-line bg-note' : out ? 'border-line bg-accent-soft' : 'border-line bg-surface';
   return (
     <article className={`rounded-lg border ${tone} px-4 py-3`} aria-label={note ? `${t('msg.note')}: ${author}` : author}>
@@ -78,7 +80,9 @@ const MessageBlock = memo(function MessageBlock({ m, contactName, avatarUrl }: {
           {m.call.outcome && <span className="text-ink-3">· {t('msg.callOutcome', { outcome: m.call.outcome })}</span>}
         </p>
       )}
-      {m.html ? (
+      {m.email ? (
+        <EmailMessage m={m} email={m.email} />
+      ) : m.html ? (
         <div className="message-html text-[14px] leading-relaxed break-words" dangerouslySetInnerHTML={{ __html: cleanHtml(m.html) }} />
       ) : (
         <div className="text-[14px] leading-relaxed break-words whitespace-pre-wrap">{m.text || m.call?.notes}</div>
