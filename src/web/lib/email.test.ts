@@ -43,6 +43,8 @@ describe('e-mail copy in the timeline', () => {
     const { describeEvent } = await import('./events');
     const ev = (from: string[], to: string[], actorName: string | null) => ({ id: 'e', type: 'conversation.updated', actorMemberId: null, actorName, data: { changes: { participants: { from, to } } } });
     expect(describeEvent(ev([], ['c1'], null), [], [])).toEqual(['Heard added someone in copy']);
+    // As ingest records it: the contacts a mail brought in copy.
+    expect(describeEvent({ ...ev([], [], null), data: { changes: { participants: { added: ['c1', 'c2'] } } } }, [], [])).toEqual(['Heard added 2 people in copy']);
     expect(describeEvent(ev(['c1'], ['c2', 'c3'], 'Sam Rivera'), [], [])).toEqual(['Sam Rivera added 2 people in copy', 'Sam Rivera removed someone from copy']);
   });
 });

@@ -47,10 +47,11 @@ export function describeEvent(e: TimelineEvent, members: Member[], teams: { id: 
         out.push(t('event.subject', { actor, to: String(to ?? '') }));
         break;
       case 'participants': {
-        // E-mail: people in copy (contact ids) joined or left the conversation.
+        // E-mail: people in copy (contact ids) joined or left: {from, to} when an agent changed them, {added} when mail brought them.
         const a = Array.isArray(from) ? (from as string[]) : [];
         const b = Array.isArray(to) ? (to as string[]) : [];
-        const added = b.filter((x) => !a.includes(x)).length;
+        const brought = (changes.participants as { added?: unknown }).added;
+        const added = Array.isArray(brought) ? brought.length : b.filter((x) => !a.includes(x)).length;
         const removed = a.filter((x) => !b.includes(x)).length;
         if (added) out.push(tn('email.event.ccAdded', added, { actor }));
         if (removed) out.push(tn('email.event.ccRemoved', removed, { actor }));
