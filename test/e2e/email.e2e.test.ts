@@ -94,7 +94,8 @@ describe('the email channel in the agent app', () => {
   };
 
   beforeAll(async () => {
-    sink = await startSmtpSink();
+    // The world's mail server: it refuses one address for good, as a mailbox that no longer exists.
+    sink = await startSmtpSink({ reject: (rcpt) => rcpt === 'gone@example.org' });
     heard = await startHeard();
     browser = await launchBrowser();
     ctx = await newContext(browser);
@@ -143,7 +144,7 @@ describe('the email channel in the agent app', () => {
     await expect.poll(() => sink.received.some((m) => m.to.includes(heard.owner.email))).toBe(true);
     // The whole settings page at once: it scrolls inside the app, so the window is made tall.
     await page.setViewportSize({ width: 1280, height: 1900 });
-    await page.getByRole('heading', { level: 1 }).scrollIntoViewIfNeeded();
+    await page.evaluate(() => document.getElementById('settings-page-title')?.scrollIntoView());
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       await screenshot(page, `email-settings-${scheme}`);
@@ -189,7 +190,7 @@ describe('the email channel in the agent app', () => {
 
   it('replies to all with a Cc chip, and the mail leaves with the customer in To and both in Cc', async () => {
     const recipients = page.getByRole('group', { name: 'Recipients' });
-    await recipients.getByText('Maya Johnson <maya@example.com>').waitFor();
+    await recipients.getByText('maya@example.com', { exact: true }).waitFor();
     await recipients.getByRole('radio', { name: 'Reply all' }).check();
     await recipients.getByText('Also to Bea Other').waitFor();
     await recipients.getByRole('button', { name: 'Add Cc' }).click();
@@ -216,14 +217,33 @@ describe('the email channel in the agent app', () => {
     await page.getByRole('article', { name: 'Olivia Owner' }).getByText('Sent', { exact: true }).waitFor();
   });
 
+  it('shows why a reply was not delivered when the mail server refuses it', async () => {
+    const mail = ['From: Gone Person <gone@example.org>', `To: ${address}`, 'Subject: Old account', 'Message-ID: <gone-1@mail.example.org>', '', 'Please close my account.', ''].join('\r\n');
+    const r = await postMime(mail);
+    const conv = await heard.api<{ number: number }>('GET', `/conversations/${r.conversationId}`);
+    await page.goto(`${heard.url}/app/inbox/open/${conv.body.number}`);
+    await page.getByRole('group', { name: 'Recipients' }).getByText('gone@example.org', { exact: true }).waitFor();
+    await page.getByRole('textbox', { name: 'Reply' }).fill('Your account is closed.');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const reply = page.getByRole('article', { name: 'Olivia Owner' });
+    await reply.getByRole('status').getByText(/Not delivered: 550 .*user unknown/).waitFor({ timeout: 20_000 });
+    await screenshot(page, 'email-reply-failed');
+  });
+
   it("holds a stranger's reply for review, and \"Add to #n\" puts it in the conversation", async () => {
     const ours = sink.received.at(-1)!.mail;
     const held = await postMime(strangerMail(address, ours.messageId!.replace(/^<|>$/g, '')));
     expect(held.outcome).toBe('held');
+    // Mail with no sender cannot be a message: it goes to the quarantine, which admins see.
+    const unreadable = await postMime(['To: ' + address, 'Subject: Invoice overdue', 'Message-ID: <nofrom-1@mail.example.com>', '', 'Pay now.', ''].join('\r\n'));
+    expect(unreadable.outcome).toBe('held');
     await page.getByRole('navigation', { name: 'Conversation views' }).getByRole('link', { name: /Held mail/ }).click();
     await page.waitForURL(/\/app\/held$/);
     const item = page.getByRole('listitem', { name: 'stranger@example.com' });
     await item.getByText(`Replied to #${number}: Order 1042 arrived damaged`).waitFor();
+    const quarantined = page.getByRole('listitem', { name: 'Invoice overdue' });
+    await quarantined.getByText('it has no sender (From) address').waitFor();
+    expect(await quarantined.getByRole('link', { name: 'Download .eml' }).getAttribute('href')).toBe(`/api/v1/mail-holds/${unreadable.holdId}/raw`);
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       await screenshot(page, `email-held-${scheme}`);
@@ -232,6 +252,9 @@ describe('the email channel in the agent app', () => {
     await screenshot(page, 'email-held-1024');
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.emulateMedia({ colorScheme: 'light' });
+    await quarantined.getByRole('button', { name: 'Discard “Invoice overdue”' }).click();
+    await expect.poll(() => quarantined.count()).toBe(0);
+    await page.getByText('The quarantine is empty.').waitFor();
     await item.getByRole('button', { name: `Add to #${number}` }).click();
     await page.waitForURL(new RegExp(`/app/inbox/open/${number}$`));
     // Shown as written by its sender, not by the conversation's customer.

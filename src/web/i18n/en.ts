@@ -462,7 +462,7 @@ export const en = {
   'held.linkUnknown': 'Add to the conversation',
   'held.newConversation': 'New conversation',
   'held.discard': 'Discard',
-  'held.discardWhat': 'Discard mail from {what}',
+  'held.discardWhat': 'Discard “{what}”',
   'held.confirmDiscard': 'Discard this mail? It stays downloadable for admins, but no conversation gets it.',
   'held.discarded': 'Discarded.',
   'held.download': 'Download .eml',

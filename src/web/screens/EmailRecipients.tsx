@@ -137,7 +137,7 @@ export function EmailRecipients({ conversation, value, onChange }: { conversatio
         <span className="w-8 shrink-0 text-ink-3">{t('email.to')}</span>
         {to ? (
           <span className="min-w-0 truncate rounded-full bg-hover px-2 py-px text-xs text-ink" title={formatAddress(to)}>
-            {formatAddress(to)}
+            {to.address}
           </span>
         ) : (
           <span role="status" className="min-w-0 text-xs text-danger">
