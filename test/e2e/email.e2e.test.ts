@@ -117,6 +117,7 @@ describe('the email channel in the agent app', () => {
     await form.getByLabel('Name', { exact: true }).fill('Help desk');
     await form.getByLabel('E-mail address').fill(address);
     await form.getByLabel('Display name (optional)').fill('E2E Outfitters Help');
+    await screenshot(page, 'email-inbox-create');
     await form.getByRole('button', { name: 'Create email inbox' }).click();
     await page.waitForURL(/\/app\/settings\/inboxes\/[0-9a-f-]{36}$/);
     inboxId = page.url().split('/').pop()!;
@@ -144,13 +145,20 @@ describe('the email channel in the agent app', () => {
     await expect.poll(() => sink.received.some((m) => m.to.includes(heard.owner.email))).toBe(true);
     // The whole settings page at once: it scrolls inside the app, so the window is made tall.
     await page.setViewportSize({ width: 1280, height: 1900 });
-    await page.evaluate(() => document.getElementById('settings-page-title')?.scrollIntoView());
+    await page.evaluate(() => document.getElementById('settings-page-title')?.closest('.overflow-y-auto')?.scrollTo(0, 0));
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       await screenshot(page, `email-settings-${scheme}`);
     }
     await page.setViewportSize({ width: 1024, height: 1900 });
     await screenshot(page, 'email-settings-1024');
+    // The mailbox form, opened (not saved): the IMAP poller is another part's work.
+    const imap = page.getByRole('form', { name: 'Incoming mail (IMAP)' });
+    await imap.getByRole('radio', { name: 'Fetch mail from a mailbox' }).check();
+    await imap.getByLabel('After fetching').selectOption('move');
+    await imap.getByLabel('Move to folder').waitFor();
+    await page.emulateMedia({ colorScheme: 'light' });
+    await screenshot(page, 'email-settings-imap-1024');
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.emulateMedia({ colorScheme: 'light' });
   });

@@ -530,6 +530,7 @@ export const en = {
   'email.settings.check': 'Check connection',
   'email.settings.checking': 'Checking…',
   'email.settings.testTo': 'Test e-mail to',
+  'email.settings.testToShort': 'to',
   'email.settings.test': 'Send test e-mail',
   'email.settings.sending': 'Sending…',
   'email.settings.results': 'Results',

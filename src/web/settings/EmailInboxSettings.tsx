@@ -188,6 +188,7 @@ type Check = Record<string, { ok: boolean; error?: string }>;
 function ConnectionChecks({ inbox, dirty }: { inbox: EmailInbox; dirty: boolean }) {
   const me = useSession();
   const [to, setTo] = useState('');
+  const toId = useId();
   const check = useWrite(() => send<Check>('POST', `/inboxes/${inbox.id}/email/check`), []);
   const test = useWrite(() => send<{ ok: boolean; error?: string }>('POST', `/inboxes/${inbox.id}/email/test`, to.trim() ? { to: to.trim() } : {}), []);
   const label = (part: string) => (part === 'smtp' ? t('email.settings.smtpShort') : part === 'imap' ? t('email.settings.imapShort') : part);
@@ -195,17 +196,21 @@ function ConnectionChecks({ inbox, dirty }: { inbox: EmailInbox; dirty: boolean 
     <div className={`${cls.card} mb-5 p-4`}>
       <h2 className="font-semibold text-ink">{t('email.settings.checks')}</h2>
       <p className="mt-1 text-sm text-ink-2">{dirty ? t('email.settings.checksUnsaved') : t('email.settings.checksHint')}</p>
-      <div className="mt-3 flex flex-wrap items-end gap-2">
+      <div className="mt-3 flex flex-wrap items-center gap-2">
         <button type="button" className={cls.secondary} disabled={check.isPending} onClick={() => check.mutate(undefined)}>
           {check.isPending ? t('email.settings.checking') : t('email.settings.check')}
         </button>
-        <span className="mx-2 h-6 w-px bg-line" aria-hidden="true" />
-        <Field label={t('email.settings.testTo')} className="w-64">
-          {(p) => <input {...p} type="email" className={cls.input} value={to} placeholder={me.user.email} onChange={(e) => setTo(e.target.value)} />}
-        </Field>
+      </div>
+      <div className="mt-2 flex flex-wrap items-center gap-2">
         <button type="button" className={cls.secondary} disabled={test.isPending} onClick={() => test.mutate(undefined)}>
           {test.isPending ? t('email.settings.sending') : t('email.settings.test')}
         </button>
+        <label htmlFor={toId} className="text-sm text-ink-2">
+          {t('email.settings.testToShort')}
+        </label>
+        <span className="w-64">
+          <input id={toId} aria-label={t('email.settings.testTo')} type="email" className={cls.input} value={to} placeholder={me.user.email} onChange={(e) => setTo(e.target.value)} />
+        </span>
       </div>
       {(check.data || test.data) && (
         <ul role="status" aria-label={t('email.settings.results')} className="mt-3 space-y-1 text-sm">
@@ -253,9 +258,11 @@ function ServerFields({ prefix, error, value, set, hasPassword, tlsHint }: {
           {(p) => <input {...p} required type="number" min={1} max={65535} className={cls.input} value={value.port} onChange={(e) => set({ port: e.target.value })} />}
         </Field>
       </div>
-      <label className="flex items-center gap-2 text-sm text-ink">
+      <label className="flex items-baseline gap-2 text-sm text-ink">
         <input type="checkbox" checked={value.secure} onChange={(e) => set({ secure: e.target.checked })} />
-        {t('email.settings.tls')} <span className="text-xs text-ink-3">{tlsHint}</span>
+        <span>
+          {t('email.settings.tls')} <span className="text-xs text-ink-3">{tlsHint}</span>
+        </span>
       </label>
       <div className="grid grid-cols-2 gap-3">
         <Field label={t('email.settings.user')} error={fieldError(error, `${prefix}.user`)}>
@@ -451,7 +458,7 @@ export default function EmailInboxSettings() {
   const inbox = (q.data as EmailInbox[] | undefined)?.find((i) => i.id === id);
   const email = inbox?.email;
   const back = (
-    <Link to="/settings/inboxes" className="text-sm text-accent underline">
+    <Link to="/settings/inboxes" className="text-sm whitespace-nowrap text-accent underline">
       {t('email.settings.back')}
     </Link>
   );
