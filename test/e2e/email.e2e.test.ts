@@ -236,6 +236,15 @@ describe('the email channel in the agent app', () => {
     const reply = page.getByRole('article', { name: 'Olivia Owner' });
     await reply.getByRole('status').getByText(/Not delivered: 550 .*user unknown/).waitFor({ timeout: 20_000 });
     await screenshot(page, 'email-reply-failed');
+
+    // An out-of-office answer is marked as automatic.
+    const auto = await postMime(
+      ['From: Gone Person <gone@example.org>', `To: ${address}`, 'Subject: Out of office', 'Auto-Submitted: auto-replied', 'Message-ID: <gone-ooo@mail.example.org>', '', 'I am away until Monday.', ''].join('\r\n'),
+    );
+    const autoConv = await heard.api<{ number: number }>('GET', `/conversations/${auto.conversationId}`);
+    await page.goto(`${heard.url}/app/inbox/open/${autoConv.body.number}`);
+    const away = page.getByRole('article', { name: 'Gone Person' }).filter({ hasText: 'I am away until Monday.' });
+    await away.getByText('Automatic reply', { exact: true }).waitFor();
   });
 
   it("holds a stranger's reply for review, and \"Add to #n\" puts it in the conversation", async () => {

@@ -455,7 +455,7 @@ export const en = {
   'held.quarantineEmpty': 'The quarantine is empty.',
   'held.unknownSender': 'Unknown sender',
   'held.unreadable': 'Unreadable mail',
-  'held.repliedTo': 'Replied to #{number}: {subject}',
+  'held.repliedTo': 'Replied to',
   'held.repliedToUnknown': 'Replied to a conversation',
   'held.conversationGone': 'The conversation it replied to is gone.',
   'held.link': 'Add to #{number}',

@@ -146,7 +146,18 @@ export default function HeldMailPage() {
                         </span>
                       </div>
                       <p className="mt-1 text-xs text-ink-3">
-                        {c ? t('held.repliedTo', { number: c.number, subject: c.subject || t('list.noSubject') }) : h.conversationId ? t('held.repliedToUnknown') : t('held.conversationGone')}
+                        {c ? (
+                          <>
+                            {t('held.repliedTo')}{' '}
+                            <Link to={conversationPath(c.number)} className="text-accent hover:underline">
+                              #{c.number}: {c.subject || t('list.noSubject')}
+                            </Link>
+                          </>
+                        ) : h.conversationId ? (
+                          t('held.repliedToUnknown')
+                        ) : (
+                          t('held.conversationGone')
+                        )}
                         {inboxName(h.inboxId) && ` · ${inboxName(h.inboxId)}`}
                       </p>
                       {canAct && (
