@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { type MessageKey, t } from '../i18n';
 import { qk } from '../lib/queries';
 import { send, type SettingsInbox, useSettingsInboxes, useWrite } from './data';
-import { NewEmailInbox } from './EmailInboxSettings';
+import { NewEmailInbox } from './NewEmailInbox';
 import { cls, ErrorNote, LoadState, ReadOnlyNote, SettingsPage, useIsAdmin } from './ui';
 
 function Secret({ inbox }: { inbox: SettingsInbox }) {
