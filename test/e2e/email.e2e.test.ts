@@ -254,6 +254,16 @@ describe('the email channel in the agent app', () => {
     // Mail with no sender cannot be a message: it goes to the quarantine, which admins see.
     const unreadable = await postMime(['To: ' + address, 'Subject: Invoice overdue', 'Message-ID: <nofrom-1@mail.example.com>', '', 'Pay now.', ''].join('\r\n'));
     expect(unreadable.outcome).toBe('held');
+    // An agent sees what waits for review, but not the quarantine (admins only).
+    const agent = await heard.addMember('agent', 'Ada Agent');
+    const agentCtx = await newContext(browser);
+    const agentPage = await agentCtx.newPage();
+    await signIn(agentPage, heard, agent);
+    await agentPage.goto(`${heard.url}/app/held`);
+    await agentPage.getByRole('listitem', { name: 'stranger@example.com' }).getByRole('button', { name: `Add to #${number}` }).waitFor();
+    expect(await agentPage.getByRole('heading', { name: /Quarantine/ }).count()).toBe(0);
+    await agentCtx.close();
+
     await page.getByRole('navigation', { name: 'Conversation views' }).getByRole('link', { name: /Held mail/ }).click();
     await page.waitForURL(/\/app\/held$/);
     const item = page.getByRole('listitem', { name: 'stranger@example.com' });
