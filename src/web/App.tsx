@@ -17,6 +17,8 @@ import { Shell } from './screens/Shell';
 const SettingsRoutes = lazy(() => import('./settings/SettingsRoutes'));
 // The page an invitation link opens, before anyone is signed in.
 const AcceptInvite = lazy(() => import('./settings/AcceptInvite'));
+// Held mail (e-mail waiting for review, and the quarantine), loaded only when opened.
+const HeldMailPage = lazy(() => import('./screens/HeldMailPage'));
 
 function Loading() {
   return (
@@ -92,6 +94,14 @@ const router = createBrowserRouter(
             { path: 'inbox/:view', element: <InboxPage /> },
             { path: 'inbox/:view/:number', element: <InboxPage /> },
             { path: 'contacts/:id', element: <ContactPage /> },
+            {
+              path: 'held',
+              element: (
+                <Suspense fallback={<Loading />}>
+                  <HeldMailPage />
+                </Suspense>
+              ),
+            },
             {
               path: 'settings/*',
               element: (

@@ -39,6 +39,7 @@ const paths = {
   phoneIn: 'M5 4h4l2 5-2.5 1.5a11 11 0 0 0 5 5L15 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 6a2 2 0 0 1 2-2zm10-1v6h6m-6 0l6-6',
   phoneOut: 'M5 4h4l2 5-2.5 1.5a11 11 0 0 0 5 5L15 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 6a2 2 0 0 1 2-2zm16 5V3h-6m6 0l-6 6',
   bell: 'M6 16v-5a6 6 0 1 1 12 0v5l2 2H4zm4 3a2 2 0 0 0 4 0',
+  shield: 'M12 3l8 3v6c0 5-3.5 8-8 9-4.5-1-8-4-8-9V6zm0 6v4m0 3h.01',
 } as const;
 
 export type IconName = keyof typeof paths;

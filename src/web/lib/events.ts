@@ -1,4 +1,4 @@
-import { t } from '../i18n';
+import { t, tn } from '../i18n';
 import { fullTime } from './time';
 import type { Member, TimelineEvent } from './types';
 
@@ -54,6 +54,12 @@ export function describeEvent(e: TimelineEvent, members: Member[], teams: { id: 
       case 'participants': {
         const a = Array.isArray(from) ? (from as string[]) : [];
         const b = Array.isArray(to) ? (to as string[]) : [];
+        // E-mail brought people in copy: {added} (contact ids), counted; an agent's change is {from, to}, named.
+        const brought = (changes.participants as { added?: unknown }).added;
+        if (Array.isArray(brought)) {
+          if (brought.length) out.push(tn('email.event.ccAdded', brought.length, { actor }));
+          break;
+        }
         const name = (id: string) => customers[id] || t('event.aCustomer');
         for (const id of b.filter((x) => !a.includes(x))) out.push(t('event.ccAdded', { actor, name: name(id) }));
         for (const id of a.filter((x) => !b.includes(x))) out.push(t('event.ccRemoved', { actor, name: name(id) }));

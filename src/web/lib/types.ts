@@ -1,3 +1,5 @@
+import type { MessageEmail } from './email';
+
 /** The API's shapes as the app uses them (see /api/openapi.json). Fields added by newer servers are optional. */
 
 export type Status = 'open' | 'pending' | 'on_hold' | 'solved' | 'closed';
@@ -105,6 +107,8 @@ export interface Message {
   deliveryError: string | null;
   attachments: Attachment[];
   call?: CallLog | null;
+  /** Mail that came or went by e-mail: its addresses and quoted history. */
+  email?: MessageEmail | null;
   sendAt?: string | null;
   createdAt: string;
 }

@@ -10,6 +10,8 @@ import { qk, refreshLists, useCanned } from '../lib/queries';
 import { mentionAt } from '../lib/mention';
 import { announceViewing, useRealtime } from '../lib/realtime';
 import type { Attachment, Conversation, Member, Message } from '../lib/types';
+import { noRecipients, recipientFields, type ReplyRecipients } from '../lib/email';
+import { EmailRecipients } from './EmailRecipients';
 
 export type ComposerMode = 'reply' | 'note';
 export interface ComposerHandle {
@@ -52,6 +54,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
   const [after, setAfter] = useState('');
   const [sendAt, setSendAt] = useState('');
   const [files, setFiles] = useState<Attachment[]>([]);
+  const [recipients, setRecipients] = useState<ReplyRecipients>(noRecipients);
   const [uploading, setUploading] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -146,6 +149,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
           ...(after ? { status: after } : {}),
           ...(mode === 'reply' && sendAt ? { sendAt } : {}),
           ...(files.length ? { attachmentIds: files.map((f) => f.id) } : {}),
+          ...(mode === 'reply' ? recipientFields(recipients) : {}),
           ...(mode === 'reply' && (seenAtStart.current ?? lastMessageId) ? { lastSeenMessageId: seenAtStart.current ?? lastMessageId } : {}),
           ...(force ? { force: true } : {}),
         },
@@ -153,6 +157,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
       setText('');
       seenAtStart.current = undefined;
       setFiles([]);
+      setRecipients(noRecipients);
       setCollision(null);
       setAfter('');
       setSendAt('');
@@ -208,6 +213,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
         )}
         <input ref={fileInput} type="file" multiple hidden onChange={(e) => void upload(e.target.files).then(() => (e.target.value = ''))} />
       </div>
+      {!note && <EmailRecipients conversation={conversation} value={recipients} onChange={setRecipients} />}
       <div className="relative">
         <textarea
           ref={area}

@@ -6,6 +6,7 @@ import { Avatar } from '../components/Avatar';
 import { Icon, type IconName } from '../components/Icon';
 import { t } from '../i18n';
 import { useInboxes, useTeams, useViewCounts } from '../lib/queries';
+import { useHeldMailCount } from '../lib/held-mail';
 import { useRealtime } from '../lib/realtime';
 import { signOut, useSession } from '../lib/session';
 import { useShortcuts } from '../lib/shortcuts';
@@ -52,6 +53,7 @@ export function Shell({ children }: { children: ReactNode }) {
   const counts = useViewCounts().data ?? {};
   const teams = useTeams().data ?? [];
   const inboxes = (useInboxes().data ?? []).filter((i) => !i.archived);
+  const held = useHeldMailCount();
   const { connected } = useRealtime();
   const theme = useTheme();
   const [searchOpen, setSearchOpen] = useState(false);
@@ -89,6 +91,7 @@ export function Shell({ children }: { children: ReactNode }) {
           {fixed.map((v) => (
             <RailLink key={v.id} to={`/inbox/${v.id}`} icon={v.icon} label={t(`view.${v.id}` as 'view.mine')} count={counts[v.id]} />
           ))}
+          {held !== undefined && <RailLink to="/held" icon="shield" label={t('held.nav')} count={held} />}
           {myTeams.length > 0 && <h2 className="mt-4 mb-1 px-2 text-[11px] font-semibold tracking-wide text-ink-3 uppercase">{t('nav.teams')}</h2>}
           {myTeams.map((tm) => (
             <RailLink key={tm.id} to={`/inbox/team:${tm.id}`} icon="users" label={tm.name} count={counts[`team:${tm.id}`]} />

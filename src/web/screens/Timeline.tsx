@@ -7,6 +7,7 @@ import { describeEvent } from '../lib/events';
 import { cleanHtml } from '../lib/sanitize';
 import { duration, fullTime, messageTime } from '../lib/time';
 import type { Member, Message, TimelineItem } from '../lib/types';
+import { EmailMessage } from './EmailDetails';
 
 function Delivery({ m }: { m: Message }) {
   const [error, setError] = useState<string | null>(null);
@@ -92,7 +93,8 @@ const MessageBlock = memo(function MessageBlock({
   const note = m.direction === 'note';
   const out = m.direction === 'out';
   const scheduled = m.deliveryStatus === 'scheduled';
-  const author = m.direction === 'in' ? contactName : (m.authorName ?? t('event.system'));
+  // An e-mail says who wrote it: someone in copy may answer too.
+  const author = m.direction === 'in' ? (m.email?.from ? m.email.from.name || m.email.from.address : contactName) : (m.authorName ?? t('event.system'));
   const tone = note ? 'border-note-line bg-note' : scheduled ? 'border-dashed border-ink-3 bg-surface' : out ? 'border-line bg-accent-soft' : 'border-line bg-surface';
   // A reply sent later stands at the time it goes out.
   const at = m.sendAt && m.deliveryStatus !== 'cancelled' ? m.sendAt : m.createdAt;
@@ -133,7 +135,9 @@ const MessageBlock = memo(function MessageBlock({
           </time>
         </span>
       </header>
-      {m.html ? (
+      {m.email ? (
+        <EmailMessage m={m} email={m.email} />
+      ) : m.html ? (
         <div className="message-html text-[14px] leading-relaxed break-words" dangerouslySetInnerHTML={{ __html: cleanHtml(m.html) }} />
       ) : (
         <div className="text-[14px] leading-relaxed break-words whitespace-pre-wrap">{m.text}</div>

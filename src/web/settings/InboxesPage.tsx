@@ -1,7 +1,9 @@
 import { type FormEvent, useState } from 'react';
+import { Link } from 'react-router';
 import { type MessageKey, t } from '../i18n';
 import { qk } from '../lib/queries';
 import { send, type SettingsInbox, useSettingsInboxes, useWrite } from './data';
+import { NewEmailInbox } from './NewEmailInbox';
 import { cls, ErrorNote, LoadState, ReadOnlyNote, SettingsPage, useIsAdmin } from './ui';
 
 function Secret({ inbox }: { inbox: SettingsInbox }) {
@@ -50,6 +52,11 @@ function InboxCard({ inbox, admin }: { inbox: SettingsInbox; admin: boolean }) {
         )}
       </div>
       {inbox.address && <p className="mt-1 text-sm text-ink-2">{inbox.address}</p>}
+      {inbox.channel === 'email' && (
+        <Link to={`/settings/inboxes/${inbox.id}`} aria-label={t('email.settings.openFor', { name: inbox.name })} className={`${cls.secondary} mt-3 inline-block`}>
+          {t('email.settings.open')}
+        </Link>
+      )}
       {inbox.channel === 'api' && admin && (
         <form
           className="mt-3 flex items-end gap-2"
@@ -107,6 +114,7 @@ export default function InboxesPage() {
   const q = useSettingsInboxes();
   const [form, setForm] = useState({ name: '', callbackUrl: '' });
   const [created, setCreated] = useState<SettingsInbox | null>(null);
+  const [kind, setKind] = useState<'api' | 'email'>('api');
   const create = useWrite((body: typeof form) => send<SettingsInbox>('POST', '/inboxes', { ...body, channel: 'api' }), [qk.inboxes]);
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -121,6 +129,17 @@ export default function InboxesPage() {
     <SettingsPage title={t('settings.inboxes.title')} description={t('settings.inboxes.description')}>
       {!admin && <ReadOnlyNote />}
       {admin && (
+        <div role="radiogroup" aria-label={t('email.settings.newKind')} className="mb-2 flex gap-1 text-sm">
+          {(['api', 'email'] as const).map((k) => (
+            <label key={k} className={`relative cursor-pointer rounded-md px-2.5 py-1 has-focus-visible:outline-2 has-focus-visible:outline-accent ${kind === k ? 'bg-selected font-medium text-ink' : 'text-ink-2 hover:bg-hover'}`}>
+              <input type="radio" name="inbox-kind" className="absolute inset-0 m-0 cursor-pointer opacity-0" checked={kind === k} onChange={() => setKind(k)} />
+              {k === 'api' ? t('email.settings.newApi') : t('email.settings.newEmail')}
+            </label>
+          ))}
+        </div>
+      )}
+      {admin && kind === 'email' && <NewEmailInbox />}
+      {admin && kind === 'api' && (
         <form onSubmit={submit} aria-label={t('settings.inboxes.create')} className={`${cls.card} mb-5 grid grid-cols-[1fr_2fr_auto] items-end gap-3 p-4`}>
           <div>
             <label className={cls.label} htmlFor="inbox-name">

@@ -4,6 +4,7 @@ import { type MessageKey, t } from '../i18n';
 import AuditPage from './AuditPage';
 import CannedPage from './CannedPage';
 import CustomFieldsPage from './CustomFieldsPage';
+import EmailInboxSettings from './EmailInboxSettings';
 import InboxesPage from './InboxesPage';
 import MembersPage from './MembersPage';
 import ProfilePage from './ProfilePage';
@@ -68,6 +69,7 @@ export default function SettingsRoutes() {
           {[...personal, ...workspace].map((s) => (
             <Route key={s.path} path={s.path} element={s.element} />
           ))}
+          <Route path="inboxes/:id" element={<EmailInboxSettings />} />
           <Route path="*" element={<Navigate to="profile" replace />} />
         </Routes>
       </div>
