@@ -5,6 +5,7 @@ import type { Actor } from '../../core/actor.js';
 import { Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import { recordEvent } from '../../core/events/record-event.js';
 import { lastPreviews, unreadFor } from './list-conversations.js';
+import { visitorContextOf } from '../../channels/widget/service.js';
 import { listParticipants } from './participants.js';
 import { conversationPolicy } from './policy.js';
 import { type Conversation, presentConversation, presentMessage } from './present.js';
@@ -37,13 +38,17 @@ export async function getConversation(db: Executor, actor: Actor, id: string) {
     .where(eq(conversations.id, row.id));
   const participants = await listParticipants(db, row.id);
   const previews = await lastPreviews(db, [row.id]);
-  return presentConversation(row, {
-    contact: { id: row.contactId, name: r.contactName },
-    preview: previews.get(row.id),
-    channel: r.channel,
-    unread: r.unread,
-    participants,
-  });
+  return {
+    ...presentConversation(row, {
+      contact: { id: row.contactId, name: r.contactName },
+      preview: previews.get(row.id),
+      channel: r.channel,
+      unread: r.unread,
+      participants,
+    }),
+    // A widget conversation: the page the visitor is on, their browser, language and time zone.
+    visitor: r.channel === 'widget' ? await visitorContextOf(db, row.contactId) : undefined,
+  };
 }
 
 async function checkRefs(db: Executor, actor: Actor, u: ConversationUpdate) {
