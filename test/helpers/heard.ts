@@ -22,6 +22,8 @@ export async function startTestHeard(env: Record<string, string> = {}, opts: Par
     HEARD_ALLOW_PRIVATE_WEBHOOKS: '1',
     HEARD_LOGIN_RATE_LIMIT: '1000',
     HEARD_API_RATE_LIMIT: '100000',
+    // No IMAP polling timer unless a test asks: tests poll when they mean to.
+    HEARD_IMAP_POLL_SECONDS: '0',
     // On PostgreSQL with Redis at hand (vitest.config.ts), realtime fans out through Redis as on a cluster.
     ...(engine === 'postgres' && process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...env,

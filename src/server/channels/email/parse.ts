@@ -32,6 +32,8 @@ export interface ParsedEmail {
   to: EmailAddress[];
   cc: EmailAddress[];
   subject: string;
+  /** The Date header, ISO (when it is a date at all). */
+  date?: string;
   /** The new part of the message, sanitised; the quoted history and signature are cut off into quoted*. */
   text: string;
   html?: string;
@@ -174,6 +176,7 @@ export async function parseEmail(raw: Uint8Array): Promise<ParsedEmail> {
     to: addresses(mail.to).slice(0, 100),
     cc: addresses(mail.cc).slice(0, 100),
     subject,
+    date: mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date.toISOString() : undefined,
     text,
     html,
     quotedText: quotedText || undefined,

@@ -3,7 +3,7 @@ import { uuidv7 } from 'uuidv7';
 import type { Executor } from '../../db/client.js';
 import { contactIdentities, conversationParticipants, conversations, type EmailData, inboxes, mailHolds, messages } from '../../db/schema/index.js';
 import { type Ctx, inTransaction } from '../../core/context.js';
-import { NotFound } from '../../core/errors.js';
+import { HeardError, NotFound } from '../../core/errors.js';
 import { recordEvent } from '../../core/events/record-event.js';
 import type { FileStore } from '../../core/files/file-store.js';
 import { ingest } from '../../domains/conversations/ingest.js';
@@ -96,7 +96,15 @@ export async function receiveEmail(ctx: Ctx, files: FileStore, input: ReceiveInp
       conversationId: thread.conversationId,
     });
   }
-  return ingestParsed(ctx, files, inbox, mail, { externalId, rawSha256: stored.sha256, conversationId: thread?.conversationId });
+  try {
+    return await ingestParsed(ctx, files, inbox, mail, { externalId, rawSha256: stored.sha256, conversationId: thread?.conversationId });
+  } catch (err) {
+    // Mail that ingest() refuses (a 4xx of ours) would be refused again on every retry and
+    // block an IMAP mailbox behind it: it is held for a person instead. Anything else
+    // (the database) is thrown, and the sender tries again later.
+    if (!(err instanceof HeardError) || err.status >= 500) throw err;
+    return hold(ctx, { workspaceId: inbox.workspaceId, inboxId: inbox.id, source: input.source, rawSha256: stored.sha256, size: stored.size, reason: 'unparseable', detail: `it could not be stored: ${err.message}`, fromAddress: mail.from.address, subject: mail.subject });
+  }
 }
 
 type Inbox = typeof inboxes.$inferSelect;
@@ -156,7 +164,9 @@ export async function ingestParsed(
     attachments,
     participants,
   });
-  if (result.createdConversation && !result.duplicate && !mail.automated) await queueAutoAcknowledgement(ctx, inbox, result.conversationId);
+  // Old mail (a mailbox's history, read in on its first IMAP poll) is not acknowledged days late.
+  const fresh = !mail.date || Date.now() - new Date(mail.date).getTime() < 24 * 3_600_000;
+  if (result.createdConversation && !result.duplicate && !mail.automated && fresh) await queueAutoAcknowledgement(ctx, inbox, result.conversationId);
   return { outcome: result.duplicate ? 'duplicate' : 'ingested', conversationId: result.conversationId, messageId: result.messageId };
 }
 
