@@ -41,6 +41,7 @@ import { tokenRoutes } from './domains/tokens/routes.js';
 import { type AgentRealtime, startAgentRealtime } from './realtime/agent-socket.js';
 import { emailChannelRoutes } from './channels/email/routes.js';
 import { widgetRoutes } from './channels/widget/routes.js';
+import { widgetEmailFallbackJob } from './channels/widget/email-fallback.js';
 import { startVisitorRealtime, visitorRealtimeProcessor } from './realtime/visitor-socket.js';
 import { conversations, inboxes, members, users } from './db/schema/index.js';
 import { eq } from 'drizzle-orm';
@@ -223,7 +224,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       })().catch((err) => app.log.warn({ err }, 'visitor typing failed'));
     };
   }
-  const jobs = new Jobs(database, [deliverMessageJob, wakeSnoozedJob, sendScheduledJob, pollImapJob], app.log);
+  const jobs = new Jobs(database, [deliverMessageJob, wakeSnoozedJob, sendScheduledJob, pollImapJob, widgetEmailFallbackJob], app.log);
   const processors = [outboundProcessor(jobs), conversationJobsProcessor(jobs), ...(realtime ? [realtimeProcessor(realtime)] : []), ...(visitors ? [visitorRealtimeProcessor(app, visitors)] : [])];
   dispatcher = new Dispatcher(database, processors, app.log, opts.pollMs ?? 1000);
   const d = dispatcher;
@@ -260,6 +261,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       await heard.smtp?.close();
       await d.stop();
       await jobs.stop();
+      visitors?.close();
       await realtime?.close();
       await closeMailParser(ctx);
       await app.close();

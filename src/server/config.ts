@@ -87,6 +87,12 @@ export const ConfigSchema = z.object({
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@host:587')
     .optional()
     .describe('Where replies are sent from email inboxes that have no SMTP server of their own, e.g. smtp://user:pass@host:587 (smtps:// for TLS from the start).'),
+  HEARD_WIDGET_EMAIL_AFTER_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(120)
+    .describe('How long after an agent answers in the chat widget Heard waits for the visitor to be back before it sends the answer to their e-mail address.'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')

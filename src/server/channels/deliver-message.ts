@@ -7,6 +7,7 @@ import { recordEvent } from '../core/events/record-event.js';
 import { defineJob, type Jobs } from '../core/jobs/queue.js';
 import { deliverToCallback, type DeliveryOutcome } from './api/deliver.js';
 import { deliverEmail } from './email/send.js';
+import { widgetEmailFallbackJob } from './widget/email-fallback.js';
 
 export const DeliverMessagePayload = z.object({ messageId: z.uuid(), attempt: z.number().int().min(0).default(0) });
 
@@ -41,8 +42,11 @@ async function deliverMessage(ctx: Ctx, payload: z.infer<typeof DeliverMessagePa
       : inbox.channel === 'email'
         ? await deliverEmail(ctx, inbox, m)
         : inbox.channel === 'widget'
-          ? // In the conversation now: open widgets got it live (visitor-realtime), others load it when they return.
-            { ok: true }
+          ? // In the conversation now: open widgets got it live (visitor-realtime), others load it when they
+            // return; a visitor who is not back in a while gets it by e-mail.
+            await jobs
+              .send(widgetEmailFallbackJob, { messageId: m.id }, { startAfter: new Date(Date.now() + ctx.config.HEARD_WIDGET_EMAIL_AFTER_SECONDS * 1000), singletonKey: `widget-email:${m.id}` })
+              .then(() => ({ ok: true as const }))
         : // Said plainly rather than pretending it was sent.
           { ok: false, reason: `replies cannot be sent through a ${inbox.channel} inbox yet`, permanent: true };
 

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Server } from 'socket.io';
 import { z } from 'zod';
-import { eq } from 'drizzle-orm';
-import { conversations, members, messages, users } from '../db/schema/index.js';
+import { eq, inArray } from 'drizzle-orm';
+import { conversations, members, messages, users, widgetVisitors } from '../db/schema/index.js';
 import { HeardError } from '../core/errors.js';
 import type { Processor } from '../core/events/dispatcher.js';
 import type { Inbox } from '../domains/inboxes/service.js';
@@ -15,6 +15,7 @@ export interface VisitorRealtime {
   typing(contactId: string, payload: { conversationId: string; typing: boolean; name: string }): void;
   /** Whether the customer has a widget open now, on any node. */
   isOnline(contactId: string): Promise<boolean>;
+  close(): void;
 }
 
 const contactRoom = (id: string) => `contact:${id}`;
@@ -48,9 +49,32 @@ export function startVisitorRealtime(app: FastifyInstance, io: Server, onTyping:
       next(new Error('unauthorized'));
     }
   });
+  // When each visitor was last here, kept in the database for every node (and for the
+  // e-mail fallback, which asks whether the visitor came back after an answer).
+  const here = new Map<string, number>();
+  const touch = (ids: string[]) => {
+    if (!ids.length) return;
+    void app.ctx.db
+      .update(widgetVisitors)
+      .set({ lastSeenAt: new Date() })
+      .where(inArray(widgetVisitors.id, ids))
+      .catch((err) => app.log.warn({ err }, 'visitor last-seen update failed'));
+  };
+  // Often enough that a visitor with the widget open counts as back before the e-mail fallback looks.
+  const ticker = setInterval(() => touch([...here.keys()]), Math.min(30_000, (app.ctx.config.HEARD_WIDGET_EMAIL_AFTER_SECONDS * 1000) / 2));
+  ticker.unref();
+
   nsp.on('connection', (socket) => {
     const { inbox, visitor } = socket.data as { inbox: Inbox; visitor: Visitor };
     void socket.join(contactRoom(visitor.contactId));
+    here.set(visitor.id, (here.get(visitor.id) ?? 0) + 1);
+    touch([visitor.id]);
+    socket.on('disconnect', () => {
+      const n = (here.get(visitor.id) ?? 1) - 1;
+      if (n > 0) here.set(visitor.id, n);
+      else here.delete(visitor.id);
+      touch([visitor.id]);
+    });
     socket.on('message:send', (payload: unknown, ack: unknown) => {
       const reply = ackOf(ack);
       const parsed = VisitorMessageSchema.safeParse(payload);
@@ -81,6 +105,9 @@ export function startVisitorRealtime(app: FastifyInstance, io: Server, onTyping:
     },
     async isOnline(contactId) {
       return (await nsp.in(contactRoom(contactId)).fetchSockets()).length > 0;
+    },
+    close() {
+      clearInterval(ticker);
     },
   };
 }

@@ -224,7 +224,8 @@ async function findThread(ctx: Ctx, inbox: Inbox, mail: ParsedEmail, envelopeTo:
       const [c] = await db
         .select({ id: conversations.id })
         .from(conversations)
-        .where(and(eq(conversations.workspaceId, inbox.workspaceId), eq(conversations.inboxId, inbox.id), eq(conversations.number, n)));
+        // The token is signed for this inbox; the conversation may be of another channel (a chat answered by e-mail).
+        .where(and(eq(conversations.workspaceId, inbox.workspaceId), eq(conversations.number, n)));
       if (c) {
         conversationId = c.id;
         break;

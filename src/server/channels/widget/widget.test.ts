@@ -7,12 +7,14 @@ import { messages } from '../../db/schema/index.js';
 import { buildMember, type Client } from '../../../../test/factories.js';
 import { json, startTestHeard, type TestHeard } from '../../../../test/helpers/heard.js';
 import { waitFor } from '../../../../test/helpers/receiver.js';
+import { startSmtpSink } from '../../../../test/helpers/smtp-sink.js';
 
 describe('chat widget: server side', () => {
   let h: TestHeard;
   let owner: Client;
   let widget: { id: string; widget: { publicKey: string; identitySecret: string } };
   let base: string;
+  let sink: Awaited<ReturnType<typeof startSmtpSink>>;
   const sockets: Socket[] = [];
 
   const call = (method: string, path: string, body?: unknown, token?: string, origin = 'https://shop.example') =>
@@ -34,7 +36,8 @@ describe('chat widget: server side', () => {
   };
 
   beforeAll(async () => {
-    h = await startTestHeard();
+    sink = await startSmtpSink();
+    h = await startTestHeard({ SMTP_URL: sink.url, HEARD_WIDGET_EMAIL_AFTER_SECONDS: '1' });
     await h.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
     owner = await buildMember(h.ctx, { name: 'Ann Agent' });
@@ -50,6 +53,7 @@ describe('chat widget: server side', () => {
   afterAll(async () => {
     for (const s of sockets) s.close();
     await h.stop();
+    await sink.close();
   });
 
   it('creates a widget inbox with a public key, a secret for admins, and its settings', () => {
@@ -157,5 +161,50 @@ describe('chat widget: server side', () => {
     expect(replay.items.map((m: any) => m.text)).toEqual(Array.from({ length: total }, (_, i) => `message ${i}`));
     const tail = (await s.emitWithAck('sync', { conversationId, after: replay.items[total - 3].id })) as any;
     expect(tail.items.map((m: any) => m.text)).toEqual([`message ${total - 2}`, `message ${total - 1}`]);
+  });
+
+  it('sends the answer by e-mail when the visitor has left, and their e-mail reply continues the chat', async () => {
+    const email = json(await h.app.inject({ method: 'POST', url: '/api/v1/inboxes', headers: owner.headers, payload: { name: 'Mail', channel: 'email', address: 'help@shop.test' } }));
+    const v = await session();
+    await call('PATCH', '/contact', { name: 'Lee Leaver', email: 'lee@customer.example' }, v.token);
+    const first = json(await call('POST', '/messages', { clientMessageId: 'leave-1', text: 'Do you ship to Norway?' }, v.token));
+    const answer = await h.app.inject({ method: 'POST', url: `/api/v1/conversations/${first.conversationId}/messages`, headers: owner.headers, payload: { text: 'We do, within 5 days.' } });
+    expect(answer.statusCode).toBe(201);
+    const mail = await waitFor(() => sink.received.find((m) => m.to.includes('lee@customer.example')));
+    const conv = json(await h.app.inject({ url: `/api/v1/conversations/${first.conversationId}`, headers: owner.headers }));
+    expect(mail.mail.text).toContain('We do, within 5 days.');
+    expect(mail.mail.subject).toContain(`[#${conv.number}]`);
+    expect(mail.mail.from?.value[0].address).toBe('help@shop.test');
+
+    const reply = [
+      'From: Lee Leaver <lee@customer.example>',
+      'To: help@shop.test',
+      `Subject: Re: ${mail.mail.subject}`,
+      `Message-ID: <lee-reply-${Date.now()}@customer.example>`,
+      `In-Reply-To: ${mail.mail.messageId}`,
+      '',
+      'Great, ordering now.',
+      '',
+    ].join('\r\n');
+    const r = json(await h.app.inject({ method: 'POST', url: `/api/v1/inboxes/${email.id}/mime`, headers: { ...owner.headers, 'content-type': 'message/rfc822' }, payload: reply }));
+    expect(r).toMatchObject({ outcome: 'ingested', conversationId: first.conversationId });
+    // Back on the site, the widget shows it all.
+    const items = json(await call('GET', `/conversations/${first.conversationId}/messages`, undefined, v.token)).items;
+    expect(items.map((m: any) => m.text)).toEqual(['Do you ship to Norway?', 'We do, within 5 days.', 'Great, ordering now.']);
+  });
+
+  it('sends no e-mail to a visitor who is still there', async () => {
+    const v = await session();
+    await call('PATCH', '/contact', { email: 'stays@customer.example' }, v.token);
+    const first = json(await call('POST', '/messages', { clientMessageId: 'stay-1', text: 'Still here' }, v.token));
+    const socket = visitorSocket(v.token);
+    await new Promise<void>((resolve) => socket.on('connect', () => resolve()));
+    await new Promise((r) => setTimeout(r, 50));
+    await h.app.inject({ method: 'POST', url: `/api/v1/conversations/${first.conversationId}/messages`, headers: owner.headers, payload: { text: 'Right with you' } });
+    // The visitor's widget stays open past the wait: its last-seen moves on when it leaves.
+    await new Promise((r) => setTimeout(r, 2500));
+    socket.disconnect();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(sink.received.filter((m) => m.to.includes('stays@customer.example'))).toHaveLength(0);
   });
 });
