@@ -40,6 +40,7 @@ import { teamRoutes } from './domains/teams/routes.js';
 import { tokenRoutes } from './domains/tokens/routes.js';
 import { type AgentRealtime, startAgentRealtime } from './realtime/agent-socket.js';
 import { emailChannelRoutes } from './channels/email/routes.js';
+import { serveWidget } from './channels/widget/assets.js';
 import { widgetRoutes } from './channels/widget/routes.js';
 import { widgetEmailFallbackJob } from './channels/widget/email-fallback.js';
 import { startVisitorRealtime, visitorRealtimeProcessor } from './realtime/visitor-socket.js';
@@ -77,6 +78,8 @@ export interface HeardOptions {
   retryBaseMs?: number;
   /** Where the built agent app is; dist/web by default. */
   webDir?: string;
+  /** Where the built widget is; dist/widget by default. */
+  widgetDir?: string;
   /** The SMTP listener's port instead of HEARD_SMTP_PORT: 0 picks a free one (tests), false runs none. */
   smtpPort?: number | false;
 }
@@ -200,6 +203,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
     { prefix: '/api/v1' },
   );
   await app.register(widgetRoutes);
+  await serveWidget(app, opts.widgetDir);
   await serveAgentApp(app, opts.webDir ?? WEB_DIR);
 
   await app.ready();

@@ -20,6 +20,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const heardBin = path.join(root, 'bin/heard.js');
 const distIndex = path.join(root, 'dist/web/index.html');
+const distWidget = path.join(root, 'dist/widget/widget.js');
 const run = promisify(execFile);
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -45,10 +46,10 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds the agent app (`npm run build`) when dist/web is missing or older than src/web. */
+/** Builds the agent app and the widget (`npm run build`) when dist/web or dist/widget is missing or older than its source. */
 export function ensureBuilt() {
-  const built = fs.existsSync(distIndex) ? fs.statSync(distIndex).mtimeMs : 0;
-  if (built && built >= newestMtime(path.join(root, 'src/web'))) return;
+  const fresh = (built: string, src: string) => fs.existsSync(built) && fs.statSync(built).mtimeMs >= newestMtime(path.join(root, src));
+  if (fresh(distIndex, 'src/web') && fresh(distWidget, 'src/widget')) return;
   // Vitest sets NODE_ENV=test, which would bundle React's development build: test what users get.
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
 }

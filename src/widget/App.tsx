@@ -1,0 +1,393 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Chat, ChatState } from './chat';
+import { replyTimeKey, type Translate } from './i18n';
+import type { ChatMessage, PreChatField } from './types';
+
+export interface UiProps {
+  chat: Chat;
+  t: Translate;
+  locale: string;
+  open: boolean;
+  setOpen(open: boolean): void;
+}
+
+function useChat(chat: Chat): ChatState {
+  const [state, setState] = useState(chat.state);
+  useEffect(() => chat.subscribe(() => setState(chat.state)), [chat]);
+  return state;
+}
+
+const ChatIcon = () => (
+  <svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true">
+    <path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2Z" />
+  </svg>
+);
+const CloseIcon = ({ size = 22 }: { size?: number }) => (
+  <svg viewBox="0 0 24 24" width={size} height={size} aria-hidden="true">
+    <path fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" d="M6 6l12 12M18 6 6 18" />
+  </svg>
+);
+const SendIcon = () => (
+  <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+    <path fill="currentColor" d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" />
+  </svg>
+);
+
+/** The launcher and, when open, the panel: everything the visitor sees, inside the shadow root. */
+export function App({ chat, t, locale, open, setOpen }: UiProps) {
+  const state = useChat(chat);
+  const launcher = useRef<HTMLButtonElement>(null);
+  const wasOpen = useRef(open);
+  useEffect(() => {
+    // Closing hands the focus back to the launcher, where the visitor started.
+    if (wasOpen.current && !open) launcher.current?.focus();
+    wasOpen.current = open;
+  }, [open]);
+  if (state.blocked?.kind === 'origin' || !state.config) return null;
+  const color = state.config.color;
+  return (
+    <div class="heard" style={{ '--accent': color, '--on-accent': readableOn(color) }}>
+      {open && <Panel state={state} chat={chat} t={t} locale={locale} close={() => setOpen(false)} />}
+      <button
+        ref={launcher}
+        type="button"
+        class={`launcher${open ? ' is-open' : ''}`}
+        aria-label={open ? t('launcher.close') : t('launcher.open')}
+        aria-expanded={open}
+        aria-controls="heard-panel"
+        onClick={() => setOpen(!open)}
+      >
+        {open ? <CloseIcon size={26} /> : <ChatIcon />}
+        {!open && state.unread > 0 && (
+          <span class="badge" aria-label={t('launcher.unread', { n: state.unread })}>
+            {state.unread > 9 ? '9+' : state.unread}
+          </span>
+        )}
+      </button>
+    </div>
+  );
+}
+
+function Panel({ state, chat, t, locale, close }: { state: ChatState; chat: Chat; t: Translate; locale: string; close(): void }) {
+  const [view, setView] = useState<'chat' | 'history'>('chat');
+  const config = state.config!;
+  const panel = useRef<HTMLElement>(null);
+  useEffect(() => {
+    // The first field of the panel takes the focus when it opens.
+    const first = panel.current?.querySelector<HTMLElement>('textarea, input, .list-focus');
+    (first ?? panel.current)?.focus();
+  }, [view]);
+  const names = config.people.map((p) => p.name).join(', ');
+  return (
+    <section
+      id="heard-panel"
+      ref={panel}
+      class="panel"
+      role="dialog"
+      aria-modal="false"
+      aria-labelledby="heard-title"
+      tabIndex={-1}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.stopPropagation();
+          close();
+        }
+      }}
+    >
+      <header class="head">
+        <div class="head-text">
+          <h2 id="heard-title">{config.name}</h2>
+          {names && <p class="people">{config.teamName ? t('team.people', { names, team: config.teamName }) : names}</p>}
+          <p class="status">
+            <span class={`dot${config.online ? ' on' : ''}`} aria-hidden="true" />
+            {statusLine(config, t)}
+          </p>
+        </div>
+        <button type="button" class="icon-btn" aria-label={t('panel.close')} onClick={close}>
+          <CloseIcon />
+        </button>
+      </header>
+      <nav class="bar">
+        {view === 'history' ? (
+          <button type="button" class="link" onClick={() => setView('chat')}>
+            ← {t('panel.back')}
+          </button>
+        ) : (
+          <button type="button" class="link" onClick={() => setView('history')} disabled={!!state.blocked}>
+            {t('history.open')}
+          </button>
+        )}
+        <button
+          type="button"
+          class="link"
+          disabled={!!state.blocked}
+          onClick={() => {
+            chat.newConversation();
+            setView('chat');
+          }}
+        >
+          + {t('history.new')}
+        </button>
+      </nav>
+      {view === 'history' ? (
+        <History state={state} t={t} locale={locale} pick={(id) => void chat.show(id).then(() => setView('chat'))} />
+      ) : (
+        <Conversation state={state} chat={chat} t={t} locale={locale} />
+      )}
+    </section>
+  );
+}
+
+function statusLine(config: NonNullable<ChatState['config']>, t: Translate) {
+  if (!config.withinBusinessHours) return config.offlineMessage;
+  if (config.expectedReplySeconds !== null) {
+    const r = replyTimeKey(config.expectedReplySeconds);
+    const reply = t(r.key, { n: r.n ?? '' });
+    return config.online ? `${t('status.online')} · ${reply}` : reply;
+  }
+  return config.online ? t('status.online') : t('status.soon');
+}
+
+function History({ state, t, locale, pick }: { state: ChatState; t: Translate; locale: string; pick(id: string): void }) {
+  return (
+    <div class="history">
+      <h3>{t('history.title')}</h3>
+      {state.conversations.length === 0 ? (
+        <p class="muted">{t('history.empty')}</p>
+      ) : (
+        <ul>
+          {state.conversations.map((c) => (
+            <li key={c.id}>
+              <button type="button" class={`conv${c.id === state.conversationId ? ' current' : ''}`} onClick={() => pick(c.id)}>
+                <span class="conv-title">{c.subject || t('history.untitled', { n: c.number || '' })}</span>
+                <span class="conv-meta">
+                  {c.status === 'solved' || c.status === 'closed' ? t('history.solved') : t('history.open.status')}
+                  {c.lastMessageAt ? ` · ${formatDay(c.lastMessageAt, locale)}` : ''}
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function Conversation({ state, chat, t, locale }: { state: ChatState; chat: Chat; t: Translate; locale: string }) {
+  const config = state.config!;
+  const list = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = list.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [state.messages.length, state.agentTyping, state.conversationId]);
+  const askPreChat = !state.preChatDone && !state.conversationId && state.messages.length === 0 && chat.unknownPreChat().length > 0;
+  const offline = !config.online;
+  return (
+    <>
+      <div ref={list} class="list" role="log" aria-live="polite" aria-label={t('list.label')}>
+        <ol class="items">
+        <li class="msg agent greeting">
+          <div class="bubble">{config.greeting}</div>
+        </li>
+        {state.messages.map((m) => (
+          <Message key={m.clientMessageId ?? m.id} m={m} t={t} locale={locale} />
+        ))}
+        {offline && !state.blocked && <OfflineCard state={state} chat={chat} t={t} />}
+        </ol>
+      </div>
+      <div class="typing" aria-live="polite">
+        {state.agentTyping !== null && (
+          <span>
+            <span class="dots" aria-hidden="true">
+              <i />
+              <i />
+              <i />
+            </span>
+            {state.agentTyping ? t('typing.agent', { name: state.agentTyping }) : t('typing.someone')}
+          </span>
+        )}
+      </div>
+      {state.blocked ? (
+        <p class="notice" role="alert">
+          {state.blocked.kind === 'verification'
+            ? t('error.verification')
+            : state.blocked.kind === 'signin'
+              ? t('error.signin')
+              : t('error.generic', { reason: state.blocked.kind === 'error' ? state.blocked.reason : '' })}
+        </p>
+      ) : askPreChat ? (
+        <PreChat chat={chat} t={t} />
+      ) : (
+        <Composer chat={chat} t={t} connected={state.connected} />
+      )}
+    </>
+  );
+}
+
+function Message({ m, t, locale }: { m: ChatMessage; t: Translate; locale: string }) {
+  const mine = m.from === 'visitor';
+  return (
+    <li class={`msg ${mine ? 'mine' : 'agent'}${m.pending ? ' pending' : ''}${m.failed ? ' failed' : ''}`}>
+      {!mine && m.authorName && <span class="author">{m.authorName}</span>}
+      <div class="bubble">{m.text}</div>
+      <span class="meta">
+        {m.failed ? t('message.failed', { reason: m.failed }) : m.pending ? t('message.pending') : formatTime(m.createdAt, locale)}
+      </span>
+    </li>
+  );
+}
+
+function Composer({ chat, t, connected }: { chat: Chat; t: Translate; connected: boolean }) {
+  const [text, setText] = useState('');
+  const send = () => {
+    if (!text.trim()) return;
+    chat.send(text);
+    setText('');
+  };
+  return (
+    <form
+      class="composer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        send();
+      }}
+    >
+      {!connected && <p class="conn">{t('error.offline')}</p>}
+      <div class="composer-row">
+        <textarea
+          rows={1}
+          aria-label={t('composer.label')}
+          aria-describedby="heard-composer-hint"
+          placeholder={t('composer.placeholder')}
+          value={text}
+          maxLength={10000}
+          onInput={(e) => {
+            const v = (e.target as HTMLTextAreaElement).value;
+            setText(v);
+            chat.typing(v.length > 0);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+              e.preventDefault();
+              send();
+            }
+          }}
+        />
+        <button type="submit" class="send" aria-label={t('composer.send')} disabled={!text.trim()}>
+          <SendIcon />
+        </button>
+      </div>
+      <span id="heard-composer-hint" class="sr-only">
+        {t('composer.hint')}
+      </span>
+    </form>
+  );
+}
+
+const FIELD_KEY = { name: 'prechat.name', email: 'prechat.email', phone: 'prechat.phone' } as const;
+const FIELD_TYPE = { name: 'text', email: 'email', phone: 'tel' } as const;
+const FIELD_AUTOCOMPLETE = { name: 'name', email: 'email', phone: 'tel' } as const;
+
+function PreChat({ chat, t }: { chat: Chat; t: Translate }) {
+  const fields = chat.unknownPreChat();
+  const [values, setValues] = useState<Partial<Record<PreChatField, string>>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <form
+      class="prechat"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        const missing = fields.filter((f) => f.required && !values[f.field]?.trim());
+        if (missing.length) return setError(t('prechat.missing', { fields: missing.map((f) => t(FIELD_KEY[f.field])).join(', ') }));
+        setBusy(true);
+        chat
+          .tell(values)
+          .then(() => chat.finishPreChat())
+          .catch((err: Error) => setError(err.message))
+          .finally(() => setBusy(false));
+      }}
+    >
+      <p class="prechat-intro">{t('prechat.intro')}</p>
+      {fields.map((f) => (
+        <label key={f.field} class="field">
+          <span>
+            {t(FIELD_KEY[f.field])} <em>({f.required ? t('prechat.required') : t('prechat.optional')})</em>
+          </span>
+          <input
+            // Preact's types tie each input type to its own props; these three share them all.
+            type={FIELD_TYPE[f.field] as 'text'}
+            autoComplete={FIELD_AUTOCOMPLETE[f.field]}
+            required={f.required}
+            aria-required={f.required}
+            value={values[f.field] ?? ''}
+            onInput={(e) => setValues({ ...values, [f.field]: (e.target as HTMLInputElement).value })}
+          />
+        </label>
+      ))}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" class="primary" disabled={busy}>
+        {t('prechat.start')}
+      </button>
+    </form>
+  );
+}
+
+function OfflineCard({ state, chat, t }: { state: ChatState; chat: Chat; t: Translate }) {
+  const [email, setEmail] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const known = state.contact?.email;
+  return (
+    <li class="offline">
+      {/* Outside business hours the header says the offline message already. */}
+      <p>{state.config!.withinBusinessHours ? state.config!.offlineMessage : t('offline.ask')}</p>
+      {known ? (
+        <p class="saved">{t('offline.saved', { email: known })}</p>
+      ) : (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!email.trim()) return;
+            chat.tell({ email }).catch((err: Error) => setError(err.message));
+          }}
+        >
+          <div class="composer-row">
+            <input type="email" autoComplete="email" aria-label={t('offline.email')} placeholder={t('offline.email')} value={email} onInput={(e) => setEmail((e.target as HTMLInputElement).value)} />
+            <button type="submit" class="primary small">
+              {t('offline.save')}
+            </button>
+          </div>
+          {error && (
+            <p class="error" role="alert">
+              {error}
+            </p>
+          )}
+        </form>
+      )}
+    </li>
+  );
+}
+
+function formatTime(iso: string, locale: string) {
+  return new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' }).format(new Date(iso));
+}
+
+function formatDay(iso: string, locale: string) {
+  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short' }).format(new Date(iso));
+}
+
+/** Black or white text, whichever reads better on the inbox's colour. */
+export function readableOn(hex: string) {
+  const n = parseInt(hex.slice(1), 16);
+  const [r, g, b] = [(n >> 16) & 255, (n >> 8) & 255, n & 255].map((c) => {
+    const s = c / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  });
+  const l = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  return l > 0.35 ? '#111827' : '#ffffff';
+}

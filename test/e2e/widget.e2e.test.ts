@@ -1,0 +1,218 @@
+import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type E2EHeard, launchBrowser, newContext, screenshot, signIn, startHeard } from './harness.js';
+
+interface WidgetInbox {
+  id: string;
+  widget: { publicKey: string; identitySecret?: string };
+}
+
+/**
+ * The chat widget on a customer's site: a page served from another port (another origin,
+ * as on a real shop) loads /widget.js from Heard; a visitor chats there with an agent in
+ * the agent app, in a second browser context.
+ */
+describe('the chat widget on another site', () => {
+  let heard: E2EHeard;
+  let site: http.Server;
+  let siteUrl: string;
+  let browser: Browser;
+  let visitorCtx: BrowserContext;
+  let visitor: Page;
+  let agentCtx: BrowserContext;
+  let agent: Page;
+  let chat: WidgetInbox;
+  let verified: WidgetInbox;
+
+  /** The shop's page: the stub of window.Heard, an optional identify call, and the tag. */
+  const page = (key: string, identity?: unknown) =>
+    `${siteUrl}/?key=${encodeURIComponent(key)}${identity ? `&identity=${encodeURIComponent(JSON.stringify(identity))}` : ''}`;
+
+  beforeAll(async () => {
+    heard = await startHeard();
+    site = http.createServer((req, res) => {
+      const u = new URL(req.url ?? '/', 'http://x');
+      const key = u.searchParams.get('key') ?? '';
+      const identity = u.searchParams.get('identity');
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Test shop</title>
+<style>body { font-family: Georgia, serif; margin: 40px; } button { background: hotpink; font-family: cursive; }</style></head>
+<body><h1>Test shop</h1><p>Boots, jackets and packs.</p>
+<script>window.Heard=window.Heard||{q:[]};['identify','open','close','on'].forEach(function(m){Heard[m]=Heard[m]||function(){Heard.q.push([m,[].slice.call(arguments)])}});
+${identity ? `Heard.identify(${identity});` : ''}
+window.heardEvents=[];Heard.on('message',function(m){window.heardEvents.push(m.text)});</script>
+<script src="${heard.url}/widget.js" data-inbox="${key}" async></script></body></html>`);
+    });
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+
+    const created = await heard.api<WidgetInbox>('POST', '/inboxes', {
+      name: 'Website chat',
+      channel: 'widget',
+      color: '#0f766e',
+      greeting: 'Hi! Questions about sizes or an order? Ask us.',
+      allowedOrigins: [siteUrl],
+      preChat: [
+        { field: 'name', required: true },
+        { field: 'email', required: false },
+      ],
+    });
+    expect(created.status).toBe(201);
+    chat = created.body;
+    const strict = await heard.api<WidgetInbox>('POST', '/inboxes', { name: 'Members chat', channel: 'widget', allowedOrigins: [siteUrl], requireVerification: true });
+    expect(strict.status).toBe(201);
+    verified = (await heard.api<WidgetInbox>('GET', `/inboxes/${strict.body.id}`)).body;
+
+    browser = await launchBrowser();
+    visitorCtx = await newContext(browser);
+    visitor = await visitorCtx.newPage();
+    agentCtx = await newContext(browser);
+    agent = await agentCtx.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await heard?.stop();
+    site?.closeAllConnections();
+    await new Promise((resolve) => site?.close(resolve));
+  });
+
+  const panel = (p: Page) => p.getByRole('dialog', { name: 'Website chat' });
+  const messages = (p: Page) => panel(p).getByRole('log', { name: 'Messages' });
+  const conversationOf = async () => {
+    const list = await heard.api<{ items: { id: string; number: number; inboxId: string }[] }>('GET', '/conversations?limit=50');
+    return list.body.items.find((c) => c.inboxId === chat.id);
+  };
+
+  it('opens from the launcher, asks the pre-chat question, and takes an address while nobody is online', async () => {
+    await visitor.goto(page(chat.widget.publicKey));
+    await visitor.getByRole('button', { name: 'Open chat' }).click();
+    await panel(visitor).getByText('Hi! Questions about sizes or an order? Ask us.').waitFor();
+    // Nobody has the agent app open: the offline message and a place for an address.
+    await panel(visitor).getByText("We're away right now", { exact: false }).first().waitFor();
+    await panel(visitor).getByRole('textbox', { name: 'Your e-mail address' }).fill('vera@example.com');
+    await panel(visitor).getByRole('button', { name: 'Save' }).click();
+    await panel(visitor).getByText('We will answer at vera@example.com.').waitFor();
+
+    // The pre-chat form asks only what is still unknown (the address is known now), and insists on what is required.
+    await panel(visitor).getByText('Before we start, how can we reach you?').waitFor();
+    expect(await panel(visitor).getByRole('textbox', { name: /E-mail address/ }).count()).toBe(0);
+    await panel(visitor).getByRole('button', { name: 'Start chatting' }).click();
+    await panel(visitor).getByRole('alert').getByText('Please fill in: Your name').waitFor();
+    await panel(visitor).getByRole('textbox', { name: /Your name/ }).fill('Vera Visitor');
+    await panel(visitor).getByRole('button', { name: 'Start chatting' }).click();
+
+    const composer = panel(visitor).getByRole('textbox', { name: 'Your message' });
+    await composer.fill('Do the trail runners come in 46?');
+    await composer.press('Enter');
+    const sent = messages(visitor).getByRole('listitem').filter({ hasText: 'Do the trail runners come in 46?' });
+    await sent.waitFor();
+    // Acknowledged by Heard: no longer "Sending…".
+    await expect.poll(() => sent.textContent()).not.toContain('Sending');
+    await expect.poll(async () => (await conversationOf())?.number).toBeTruthy();
+  });
+
+  it('chats with an agent both ways, with typing shown both ways, and shows the agent where the visitor is', async () => {
+    await signIn(agent, heard, heard.owner);
+    const conv = (await conversationOf())!;
+    await agent.goto(`${heard.url}/app/inbox/open/${conv.number}`);
+    const timeline = agent.getByRole('list', { name: 'Conversation history' });
+    await timeline.getByText('Do the trail runners come in 46?').waitFor();
+    const sidebar = agent.getByRole('region', { name: 'Visitor' });
+    await sidebar.getByRole('link', { name: 'Test shop' }).waitFor();
+    await sidebar.getByText(/Chrome \d+ on Linux/).waitFor();
+
+    // The visitor types: the agent sees it.
+    const composer = panel(visitor).getByRole('textbox', { name: 'Your message' });
+    await composer.fill('Also, do they');
+    await agent.getByText('Vera Visitor is typing…').waitFor();
+
+    // The agent types: the visitor sees their first name.
+    const reply = agent.getByRole('textbox', { name: 'Reply' });
+    await reply.fill('Yes, size 46 is in');
+    await panel(visitor).getByText('Olivia is typing…').waitFor();
+    await reply.fill('Yes, size 46 is in stock in both colours.');
+    await agent.getByRole('button', { name: 'Send', exact: true }).click();
+    const answer = messages(visitor).getByRole('listitem').filter({ hasText: 'Yes, size 46 is in stock in both colours.' });
+    await answer.waitFor();
+    await answer.getByText('Olivia', { exact: true }).waitFor();
+    await expect.poll(() => panel(visitor).getByText('Olivia is typing…').count()).toBe(0);
+
+    await composer.fill('Great, thanks!');
+    await composer.press('Enter');
+    await timeline.getByText('Great, thanks!').waitFor();
+  });
+
+  it('shows an unread badge and flashes the title when a reply comes while the panel is closed', async () => {
+    await panel(visitor).press('Escape');
+    await visitor.getByRole('button', { name: 'Open chat' }).waitFor();
+    expect(await visitor.evaluate(() => document.activeElement?.tagName)).toBe('HEARD-WIDGET');
+    await agent.getByRole('textbox', { name: 'Reply' }).fill('They run half a size small, by the way.');
+    await agent.getByRole('button', { name: 'Send', exact: true }).click();
+    await visitor.getByLabel('1 unread').waitFor();
+    await expect.poll(() => visitor.title()).toContain('New message');
+    expect(await visitor.evaluate(() => (window as unknown as { heardEvents: string[] }).heardEvents)).toContain('They run half a size small, by the way.');
+    await visitor.getByRole('button', { name: 'Open chat' }).click();
+    await expect.poll(() => visitor.getByLabel('1 unread').count()).toBe(0);
+    await expect.poll(() => visitor.title()).toBe('Test shop');
+  });
+
+  it('keeps the conversation across a reload', async () => {
+    await visitor.reload();
+    await visitor.getByRole('button', { name: 'Open chat' }).click();
+    for (const text of ['Do the trail runners come in 46?', 'Yes, size 46 is in stock in both colours.', 'Great, thanks!', 'They run half a size small, by the way.']) {
+      await messages(visitor).getByText(text).waitFor();
+    }
+    // Online now, with the agent app open: no address asked for.
+    await panel(visitor).getByText('We are online').waitFor();
+  });
+
+  it('takes screenshots closed and open, desktop and phone, light and dark', async () => {
+    const state = await visitorCtx.storageState();
+    for (const scheme of ['light', 'dark'] as const) {
+      for (const [size, viewport] of [
+        ['desktop', { width: 1280, height: 800 }],
+        ['phone', { width: 390, height: 844 }],
+      ] as const) {
+        const ctx = await browser.newContext({ viewport, colorScheme: scheme, storageState: state });
+        const p = await ctx.newPage();
+        await p.goto(page(chat.widget.publicKey));
+        await p.getByRole('button', { name: 'Open chat' }).waitFor();
+        await screenshot(p, `widget-closed-${size}-${scheme}`);
+        await p.getByRole('button', { name: 'Open chat' }).click();
+        await messages(p).getByText('They run half a size small, by the way.').waitFor();
+        await screenshot(p, `widget-open-${size}-${scheme}`);
+        await ctx.close();
+      }
+    }
+  });
+
+  it('refuses a forged identity with a clear message, and lets a verified user chat', async () => {
+    const strict = (p: Page) => p.getByRole('dialog', { name: 'Members chat' });
+    const ctx = await newContext(browser);
+    const p = await ctx.newPage();
+    await p.goto(page(verified.widget.publicKey, { id: 'user-42', hash: 'deadbeef'.repeat(8), email: 'mallory@example.com' }));
+    await p.getByRole('button', { name: 'Open chat' }).click();
+    await strict(p).getByText('We could not confirm who you are', { exact: false }).waitFor();
+    expect(await strict(p).getByRole('textbox', { name: 'Your message' }).count()).toBe(0);
+    await screenshot(p, 'widget-forged-identity');
+
+    // Without identify at all: sign in first.
+    const anonymous = await ctx.newPage();
+    await anonymous.goto(page(verified.widget.publicKey));
+    await anonymous.getByRole('button', { name: 'Open chat' }).click();
+    await strict(anonymous).getByText('Please sign in on this site to chat with us.').waitFor();
+
+    const hash = crypto.createHmac('sha256', verified.widget.identitySecret!).update('user-42').digest('hex');
+    const ok = await browser.newContext();
+    const good = await ok.newPage();
+    await good.goto(page(verified.widget.publicKey, { id: 'user-42', hash, email: 'ruth@example.com', name: 'Ruth Real' }));
+    await good.getByRole('button', { name: 'Open chat' }).click();
+    await strict(good).getByRole('textbox', { name: 'Your message' }).waitFor();
+    await ctx.close();
+    await ok.close();
+  });
+});
