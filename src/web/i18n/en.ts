@@ -193,6 +193,7 @@ export const en = {
 
   'collision.viewing': '{names} also viewing',
   'collision.typing': '{names} typing a reply…',
+  'conv.customerTyping': '{name} is typing…',
 
   'contact.panel': 'Contact',
   'contact.name': 'Name',
@@ -200,6 +201,13 @@ export const en = {
   'contact.identities': 'Identities',
   'contact.attributes': 'Attributes',
   'contact.conversations': 'Conversations',
+  'visitor.title': 'Visitor',
+  'visitor.page': 'Page',
+  'visitor.browser': 'Browser',
+  'visitor.locale': 'Language',
+  'visitor.localTime': 'Local time',
+  'visitor.lastSeen': 'Last seen',
+  'visitor.timeIn': '{time} ({zone})',
   'contact.edit': 'Edit contact',
   'contact.save': 'Save',
   'contact.cancel': 'Cancel',

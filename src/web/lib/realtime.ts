@@ -14,9 +14,24 @@ interface State {
   connected: boolean;
   online: Set<string>;
   viewers: Map<string, Viewer[]>;
+  /** The conversations whose customer is typing in the chat widget now. */
+  customerTyping: Set<string>;
 }
 
-let state: State = { connected: true, online: new Set(), viewers: new Map() };
+let state: State = { connected: true, online: new Set(), viewers: new Map(), customerTyping: new Set() };
+const customerTypingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+function setCustomerTyping(conversationId: string, typing: boolean) {
+  clearTimeout(customerTypingTimers.get(conversationId));
+  customerTypingTimers.delete(conversationId);
+  const next = new Set(state.customerTyping);
+  if (typing) {
+    next.add(conversationId);
+    // A lost "stopped typing" (a closed tab) must not leave the line on for ever.
+    customerTypingTimers.set(conversationId, setTimeout(() => setCustomerTyping(conversationId, false), 8000));
+  } else next.delete(conversationId);
+  if (next.size !== state.customerTyping.size || typing !== state.customerTyping.has(conversationId)) set({ customerTyping: next });
+}
 const listeners = new Set<() => void>();
 let socket: Socket | null = null;
 
@@ -68,12 +83,15 @@ export function connectRealtime(qc: QueryClient, onEvent?: (e: RealtimeEvent) =>
     viewers.set(v.conversationId, v.viewers);
     set({ viewers });
   });
+  s.on('visitor:typing', (v: { conversationId: string; typing: boolean }) => setCustomerTyping(v.conversationId, v.typing));
   s.on('event', (e: RealtimeEvent) => {
     if (seen.has(e.id)) return;
     seen.add(e.id);
     if (seen.size > 2000) seen.clear();
     refreshSoon();
     if (e.conversationId) {
+      // Their message arrived: they stopped typing.
+      if (e.type === 'message.created' && e.data.direction === 'in') setCustomerTyping(e.conversationId, false);
       void qc.invalidateQueries({ queryKey: ['timeline'], predicate: (q) => (q.state.data as Timeline | undefined)?.conversation.id === e.conversationId });
       void qc.invalidateQueries({ queryKey: qk.conversation(e.conversationId) });
     }

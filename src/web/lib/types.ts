@@ -59,10 +59,22 @@ export interface Conversation {
   mergedIntoId?: string | null;
   /** Further customers on the conversation (cc); only GET /conversations/:id lists them. */
   participants?: Participant[];
+  /** A widget conversation: where the visitor is and what they use (only GET /conversations/:id). */
+  visitor?: VisitorContext | null;
   lastMessageAt: string;
   waitingSince: string | null;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface VisitorContext {
+  url?: string;
+  title?: string;
+  referrer?: string;
+  locale?: string;
+  timezone?: string;
+  userAgent?: string;
+  lastSeenAt?: string;
 }
 
 export interface Participant {

@@ -10,6 +10,7 @@ import { qk, refreshLists, useContact, useConversation } from '../lib/queries';
 import { useSession } from '../lib/session';
 import { shortAge, shortDate } from '../lib/time';
 import type { Contact, Conversation, Participant } from '../lib/types';
+import { VisitorDetails } from './VisitorDetails';
 
 function show(v: unknown) {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
@@ -18,6 +19,8 @@ function show(v: unknown) {
 /** Who the customer is: identities, company, attributes and their other conversations; editable. Beside a conversation, also who is cc'd on it. */
 export function ContactSidebar({ contactId, currentNumber, conversation, canChange = false }: { contactId: string; currentNumber?: number; conversation?: Conversation; canChange?: boolean }) {
   const q = useContact(contactId);
+  // GET /conversations/:id carries the widget visitor's context (the timeline's copy does not).
+  const visitor = useConversation(conversation?.id).data?.visitor;
   // Earlier conversations open beside the list the agent is working in.
   const view = useParams().view ?? 'open';
   const me = useSession();
@@ -74,6 +77,7 @@ export function ContactSidebar({ contactId, currentNumber, conversation, canChan
           )}
         </div>
       )}
+      {conversation && visitor && <VisitorDetails visitor={visitor} />}
       {conversation && <Participants conversation={conversation} canChange={canChange} />}
       <section className="border-t border-line p-4">
         <h3 className="mb-2 text-[11px] font-semibold tracking-wide text-ink-3 uppercase">{t('contact.conversations')}</h3>

@@ -50,7 +50,7 @@ export function ConversationView({ number, backTo, onSolved, onOpen }: { number:
   const [tagDraft, setTagDraft] = useState('');
   const [dialog, setDialog] = useState<'call' | 'merge' | null>(null);
   const [splitError, setSplitError] = useState<string | null>(null);
-  const { viewers } = useRealtime();
+  const { viewers, customerTyping } = useRealtime();
   const wide = useWide();
   const c = timeline.data?.conversation;
   const contact = useContact(c?.contactId);
@@ -241,6 +241,9 @@ export function ConversationView({ number, backTo, onSolved, onOpen }: { number:
             <Timeline items={items} members={members} teams={teams} contactName={contactName} customers={Object.fromEntries(participants.map((p) => [p.contactId, p.name]))} onSplit={canChange ? split : undefined} />
           </div>
         </div>
+        <p role="status" className="min-h-5 px-4 text-xs text-ink-2 lg:px-6">
+          {customerTyping.has(c.id) && t('conv.customerTyping', { name: contactName })}
+        </p>
         <Composer
           ref={composer}
           key={c.id}
