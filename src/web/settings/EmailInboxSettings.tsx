@@ -48,7 +48,8 @@ function IdentitySection({ inbox, email }: { inbox: EmailInbox; email: InboxEmai
   );
 }
 
-type Check = Record<string, { ok: boolean; error?: string }>;
+/** Per part (smtp, imap); a part the inbox does not use (no IMAP mailbox) is null. */
+type Check = Record<string, { ok: boolean; error?: string } | null>;
 
 /** "Check connection" and "Send test e-mail": what the server answered, per part. */
 function ConnectionChecks({ inbox, dirty }: { inbox: EmailInbox; dirty: boolean }) {
@@ -80,7 +81,7 @@ function ConnectionChecks({ inbox, dirty }: { inbox: EmailInbox; dirty: boolean 
       </div>
       {(check.data || test.data) && (
         <ul role="status" aria-label={t('email.settings.results')} className="mt-3 space-y-1 text-sm">
-          {Object.entries(check.data ?? {}).map(([part, r]) => (
+          {Object.entries(check.data ?? {}).flatMap(([part, r]) => (r ? [[part, r] as const] : [])).map(([part, r]) => (
             <li key={part} className={r.ok ? 'text-ok' : 'text-danger'}>
               {r.ok ? t('email.settings.resultOk', { part: label(part) }) : t('email.settings.resultError', { part: label(part), error: r.error ?? '' })}
             </li>
