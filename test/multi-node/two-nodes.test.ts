@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAgent, type AgentClient, type AgentEvent } from '../helpers/agent-client.js';
 import { freePorts, heardBin, type Node, root, startNode, stopNode, waitHealthy } from '../helpers/heard-process.js';
@@ -131,6 +132,28 @@ describe('two heard nodes on one PostgreSQL and one Redis', () => {
     expect(updated.data.changes).toEqual({ status: { from: 'open', to: 'pending' }, priority: { from: 'normal', to: 'urgent' } });
     await onB.waitForEvent((e) => e.id === updated.id, 5_000);
     onceEach(updated);
+  });
+
+  it('a visitor chatting through node B gets the answer an agent sends through node A, live', async () => {
+    const widget = await api(a, 'POST', '/api/v1/inboxes', bearer, { name: 'Chat', channel: 'widget' });
+    const publicKey = widget.widget.publicKey as string;
+    const session = await fetch(`${b.url}/widget/v1/${publicKey}/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).then((r) => r.json());
+    const visitor = io(`${b.url}/visitor`, { path: '/socket.io', transports: ['websocket'], auth: { publicKey, token: session.token }, reconnection: false });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        visitor.on('connect', () => resolve());
+        visitor.on('connect_error', reject);
+      });
+      const ack = (await visitor.emitWithAck('message:send', { clientMessageId: 'multi-1', text: 'Hi, I am on node B' })) as { ok: boolean; conversationId: string };
+      expect(ack.ok).toBe(true);
+      await onA.waitForEvent((e) => e.type === 'message.created' && e.conversationId === ack.conversationId, 5_000);
+      const answered = new Promise<{ text: string; from: string }>((resolve) => visitor.on('message', (m: { text: string; from: string }) => m.text === 'Answer from node A' && resolve(m)));
+      await api(a, 'POST', `/api/v1/conversations/${ack.conversationId}/messages`, bearer, { text: 'Answer from node A' });
+      const got = await Promise.race([answered, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the visitor on node B got no answer')), 5_000))]);
+      expect(got.from).toBe('agent');
+    } finally {
+      visitor.close();
+    }
   });
 
   it('shares presence across nodes, and a node stopped with SIGTERM exits cleanly and says who left', async () => {
