@@ -75,8 +75,12 @@ export function startVisitorRealtime(app: FastifyInstance, io: Server, onTyping:
       else here.delete(visitor.id);
       touch([visitor.id]);
     });
+    // A visitor may send 20 messages in 10 seconds on a connection: enough for a person, not for a flood.
+    let window = { start: Date.now(), count: 0 };
     socket.on('message:send', (payload: unknown, ack: unknown) => {
       const reply = ackOf(ack);
+      if (Date.now() - window.start > 10_000) window = { start: Date.now(), count: 0 };
+      if (++window.count > 20) return reply({ error: 'too many messages; wait a moment', status: 429 });
       const parsed = VisitorMessageSchema.safeParse(payload);
       if (!parsed.success) return reply({ error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), status: 422 });
       sendFromVisitor(app.ctx, inbox, visitor, parsed.data)

@@ -49,7 +49,14 @@ declare module 'fastify' {
  */
 export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['Widget'];
-  const visitorLimit = { rateLimit: { max: 120, timeWindow: '1 minute' } };
+  // Per visitor (their token) and per address: one busy office behind a NAT is many visitors.
+  const visitorLimit = {
+    rateLimit: {
+      max: 120,
+      timeWindow: '1 minute',
+      keyGenerator: (req: { headers: { authorization?: string }; ip: string }) => req.headers.authorization?.slice(7, 200) || req.ip,
+    },
+  };
 
   // Every request names its widget; the allow-list of sites is checked before anything else.
   app.addHook('onRequest', async (req, reply) => {

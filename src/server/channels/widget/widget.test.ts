@@ -207,4 +207,13 @@ describe('chat widget: server side', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(sink.received.filter((m) => m.to.includes('stays@customer.example'))).toHaveLength(0);
   });
+
+  it('slows down a visitor who floods the socket', async () => {
+    const v = await session();
+    const s = visitorSocket(v.token);
+    await new Promise<void>((resolve) => s.on('connect', () => resolve()));
+    const acks = (await Promise.all(Array.from({ length: 25 }, (_, i) => s.emitWithAck('message:send', { clientMessageId: `flood-${i}`, text: `flood ${i}` })))) as any[];
+    expect(acks.filter((a) => a.ok)).toHaveLength(20);
+    expect(acks.filter((a) => a.status === 429)).toHaveLength(5);
+  });
 });
