@@ -64,11 +64,19 @@ export function connectRealtime(qc: QueryClient, onEvent?: (e: RealtimeEvent) =>
       void qc.invalidateQueries({ queryKey: qk.views });
     }, 300);
   };
+  let first = true;
   s.on('connect', () => {
     const wasDown = !state.connected;
     set({ connected: true });
     s.emit('presence:list', (ids: string[]) => set({ online: new Set(ids) }));
     if (wasDown) void qc.invalidateQueries();
+    // What changed between the page's first fetches and this first connection came as no
+    // event: the lists and the open conversation are fetched once more.
+    else if (first) {
+      refreshSoon();
+      void qc.invalidateQueries({ queryKey: ['timeline'] });
+    }
+    first = false;
   });
   s.on('disconnect', () => set({ connected: false }));
   s.on('connect_error', () => set({ connected: false }));
