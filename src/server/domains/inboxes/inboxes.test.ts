@@ -47,6 +47,22 @@ describe('inboxes', () => {
     expect(names).toEqual(expect.arrayContaining(['Support', 'widget', 'portal', 'phone']));
   });
 
+  it("changes only the widget settings a PATCH names, keeping the others (no defaults filled in), and names a bad one", async () => {
+    const created = json(await create(admin, { name: 'Chat', channel: 'widget', greeting: 'Hello!', color: '#0f766e', preChat: [{ field: 'email', required: true }] }));
+    const patch = (widget: Record<string, unknown>) => h.app.inject({ method: 'PATCH', url: `/api/v1/inboxes/${created.id}`, headers: admin.headers, payload: { widget } });
+    expect((await patch({ allowedOrigins: ['https://shop.example/any/path'] })).statusCode).toBe(200);
+    expect(json(await get(admin, created.id)).widget).toMatchObject({
+      greeting: 'Hello!',
+      color: '#0f766e',
+      preChat: [{ field: 'email', required: true }],
+      allowedOrigins: ['https://shop.example'],
+      requireVerification: false,
+    });
+    const bad = await patch({ allowedOrigins: ['https://fine.example', 'not a site'] });
+    expect(bad.statusCode).toBe(422);
+    expect(json(bad).errors[0].field).toBe('widget.allowedOrigins.1');
+  });
+
   it('validates the callback URL (422 naming callbackUrl) and creates nothing', async () => {
     const before = await countRows(h.ctx.db, inboxes);
     for (const callbackUrl of ['not a url', 'ftp://files.example.test/x', 'javascript:alert(1)', '', undefined, 42]) {

@@ -89,6 +89,25 @@ export const WidgetSettingsSchema = z.object({
 });
 export type WidgetSettings = z.infer<typeof WidgetSettingsSchema>;
 
+/** An optional field without its default: a PATCH that leaves a setting out keeps it (`.partial()` would fill in the default). */
+function keptUnlessGiven<T extends z.ZodType>(field: z.ZodDefault<T>) {
+  const optional = field.unwrap().optional();
+  return field.description ? optional.describe(field.description) : optional;
+}
+
+/** The widget settings to change: only those given; the rest are kept. */
+export const WidgetSettingsPatchSchema = z.object({
+  color: keptUnlessGiven(WidgetSettingsSchema.shape.color),
+  greeting: keptUnlessGiven(WidgetSettingsSchema.shape.greeting),
+  offlineMessage: keptUnlessGiven(WidgetSettingsSchema.shape.offlineMessage),
+  showTeamId: WidgetSettingsSchema.shape.showTeamId,
+  businessHours: WidgetSettingsSchema.shape.businessHours,
+  preChat: keptUnlessGiven(WidgetSettingsSchema.shape.preChat),
+  allowedOrigins: keptUnlessGiven(WidgetSettingsSchema.shape.allowedOrigins),
+  requireVerification: keptUnlessGiven(WidgetSettingsSchema.shape.requireVerification),
+  emailInboxId: WidgetSettingsSchema.shape.emailInboxId,
+});
+
 export const InboxCreateSchema = z.discriminatedUnion('channel', [
   z.object({ name: z.string().trim().min(1).max(120), channel: z.literal('api'), callbackUrl, teamId: z.uuid().optional() }),
   EmailSettingsSchema.extend({ name: z.string().trim().min(1).max(120), channel: z.literal('email'), teamId: z.uuid().optional() }),
@@ -104,7 +123,7 @@ export const InboxUpdateSchema = z.object({
   teamId: z.uuid().nullable().optional(),
   archived: z.boolean().optional(),
   email: EmailSettingsSchema.partial().optional().describe('Email inboxes: the settings to change; the rest are kept.'),
-  widget: WidgetSettingsSchema.partial().optional().describe('Widget inboxes: the settings to change; the rest are kept.'),
+  widget: WidgetSettingsPatchSchema.optional().describe('Widget inboxes: the settings to change; the rest are kept.'),
 });
 export type InboxUpdate = z.infer<typeof InboxUpdateSchema>;
 
