@@ -215,4 +215,49 @@ window.heardEvents=[];Heard.on('message',function(m){window.heardEvents.push(m.t
     await ctx.close();
     await ok.close();
   });
+
+  it('lets an admin create a chat widget in Settings, change its words and sites, and copy the tag and the hash recipe', async () => {
+    await agent.goto(`${heard.url}/app/settings/inboxes`);
+    await agent.getByRole('radio', { name: 'Chat widget' }).check();
+    const form = agent.getByRole('form', { name: 'Create chat widget' });
+    await form.getByLabel('Name').fill('Help chat');
+    await form.getByRole('button', { name: 'Create chat widget' }).click();
+    await agent.getByRole('heading', { level: 1, name: 'Help chat' }).waitFor();
+    const id = new URL(agent.url()).pathname.split('/').at(-2)!;
+    const tag = await agent.getByLabel('Widget tag').textContent();
+    expect(tag).toMatch(new RegExp(`^<script src="${heard.url.replace(/[.]/g, '\\.')}/widget\\.js" data-inbox="pk_[^"]+" async></script>$`));
+
+    const look = agent.getByRole('form', { name: 'Look and words' });
+    await look.getByLabel('Greeting').fill('Hello from the help desk.');
+    await look.getByRole('button', { name: 'Save' }).click();
+    await look.getByText('Saved').waitFor();
+    await expect.poll(async () => (await heard.api<{ widget: { greeting: string } }>('GET', `/inboxes/${id}`)).body.widget.greeting).toBe('Hello from the help desk.');
+
+    const pre = agent.getByRole('form', { name: 'Before the first message' });
+    await pre.getByLabel('e-mail address required').check();
+    await pre.getByRole('button', { name: 'Save' }).click();
+    await pre.getByText('Saved').waitFor();
+    await expect.poll(async () => (await heard.api<{ widget: { preChat: unknown[] } }>('GET', `/inboxes/${id}`)).body.widget.preChat).toEqual([
+      { field: 'name', required: false },
+      { field: 'email', required: true },
+    ]);
+
+    // A site that is not an origin: the server's reason, beside the field.
+    const sites = agent.getByRole('form', { name: 'Sites and sign-in' });
+    await sites.getByLabel('Allowed sites').fill('https://shop.example\nnot a site');
+    await sites.getByRole('button', { name: 'Save' }).click();
+    await sites.getByText('must be an http(s) origin', { exact: false }).waitFor();
+    await sites.getByLabel('Allowed sites').fill('https://shop.example');
+    await sites.getByRole('button', { name: 'Save' }).click();
+    await sites.getByText('Saved').waitFor();
+    // Saving one section keeps what the others saved.
+    expect((await heard.api<{ widget: { greeting: string; allowedOrigins: string[] } }>('GET', `/inboxes/${id}`)).body.widget).toMatchObject({
+      greeting: 'Hello from the help desk.',
+      allowedOrigins: ['https://shop.example'],
+    });
+    await pre.getByLabel('e-mail address required').isChecked().then((on) => expect(on).toBe(true));
+    await sites.getByLabel('Identity secret of Help chat').waitFor();
+    await sites.getByText("createHmac('sha256'", { exact: false }).waitFor();
+    await screenshot(agent, 'settings-widget-light-1280');
+  });
 });

@@ -4,6 +4,7 @@ import { type MessageKey, t } from '../i18n';
 import { qk } from '../lib/queries';
 import { send, type SettingsInbox, useSettingsInboxes, useWrite } from './data';
 import { NewEmailInbox } from './NewEmailInbox';
+import { NewWidgetInbox } from './WidgetInboxSettings';
 import { cls, ErrorNote, LoadState, ReadOnlyNote, SettingsPage, useIsAdmin } from './ui';
 
 function Secret({ inbox }: { inbox: SettingsInbox }) {
@@ -57,6 +58,11 @@ function InboxCard({ inbox, admin }: { inbox: SettingsInbox; admin: boolean }) {
           {t('email.settings.open')}
         </Link>
       )}
+      {inbox.channel === 'widget' && (
+        <Link to={`/settings/inboxes/${inbox.id}/widget`} aria-label={t('widget.settings.openFor', { name: inbox.name })} className={`${cls.secondary} mt-3 inline-block`}>
+          {t('widget.settings.open')}
+        </Link>
+      )}
       {inbox.channel === 'api' && admin && (
         <form
           className="mt-3 flex items-end gap-2"
@@ -77,7 +83,7 @@ function InboxCard({ inbox, admin }: { inbox: SettingsInbox; admin: boolean }) {
         </form>
       )}
       <ErrorNote error={update.error} />
-      {admin && <Secret inbox={inbox} />}
+      {admin && inbox.channel !== 'widget' && <Secret inbox={inbox} />}
     </li>
   );
 }
@@ -114,7 +120,7 @@ export default function InboxesPage() {
   const q = useSettingsInboxes();
   const [form, setForm] = useState({ name: '', callbackUrl: '' });
   const [created, setCreated] = useState<SettingsInbox | null>(null);
-  const [kind, setKind] = useState<'api' | 'email'>('api');
+  const [kind, setKind] = useState<'api' | 'email' | 'widget'>('api');
   const create = useWrite((body: typeof form) => send<SettingsInbox>('POST', '/inboxes', { ...body, channel: 'api' }), [qk.inboxes]);
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -130,15 +136,16 @@ export default function InboxesPage() {
       {!admin && <ReadOnlyNote />}
       {admin && (
         <div role="radiogroup" aria-label={t('email.settings.newKind')} className="mb-2 flex gap-1 text-sm">
-          {(['api', 'email'] as const).map((k) => (
+          {(['api', 'email', 'widget'] as const).map((k) => (
             <label key={k} className={`relative cursor-pointer rounded-md px-2.5 py-1 has-focus-visible:outline-2 has-focus-visible:outline-accent ${kind === k ? 'bg-selected font-medium text-ink' : 'text-ink-2 hover:bg-hover'}`}>
               <input type="radio" name="inbox-kind" className="absolute inset-0 m-0 cursor-pointer opacity-0" checked={kind === k} onChange={() => setKind(k)} />
-              {k === 'api' ? t('email.settings.newApi') : t('email.settings.newEmail')}
+              {k === 'api' ? t('email.settings.newApi') : k === 'email' ? t('email.settings.newEmail') : t('widget.settings.newWidget')}
             </label>
           ))}
         </div>
       )}
       {admin && kind === 'email' && <NewEmailInbox />}
+      {admin && kind === 'widget' && <NewWidgetInbox />}
       {admin && kind === 'api' && (
         <form onSubmit={submit} aria-label={t('settings.inboxes.create')} className={`${cls.card} mb-5 grid grid-cols-[1fr_2fr_auto] items-end gap-3 p-4`}>
           <div>

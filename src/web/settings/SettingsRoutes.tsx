@@ -11,6 +11,7 @@ import ProfilePage from './ProfilePage';
 import TagsPage from './TagsPage';
 import TeamsPage from './TeamsPage';
 import TokensPage from './TokensPage';
+import WidgetInboxSettingsPage from './WidgetInboxSettings';
 import { useIsAdmin } from './ui';
 
 interface Section {
@@ -70,6 +71,7 @@ export default function SettingsRoutes() {
             <Route key={s.path} path={s.path} element={s.element} />
           ))}
           <Route path="inboxes/:id" element={<EmailInboxSettings />} />
+          <Route path="inboxes/:id/widget" element={<WidgetInboxSettingsPage />} />
           <Route path="*" element={<Navigate to="profile" replace />} />
         </Routes>
       </div>

@@ -1,0 +1,281 @@
+import { useId } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { type MessageKey, t } from '../i18n';
+import { ApiError } from '../lib/api';
+import { qk } from '../lib/queries';
+import { Field, fieldError, otherError, Section, useSectionForm } from './EmailForm';
+import { send, type SettingsInbox, useSettingsInboxes, useSettingsTeams, useWrite } from './data';
+import { cls, ErrorNote, LoadState, ReadOnlyNote, SettingsPage, useIsAdmin } from './ui';
+import { type Day, IdentitySecret, type WidgetInbox, type WidgetInboxSettings, WidgetSnippet } from './WidgetInstall';
+
+const DAYS: Day[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const FIELDS = ['name', 'email', 'phone'] as const;
+
+function LookSection({ inbox, widget }: { inbox: WidgetInbox; widget: WidgetInboxSettings }) {
+  const f = useSectionForm(inbox, { name: inbox.name, color: widget.color, greeting: widget.greeting, offlineMessage: widget.offlineMessage }, (v) => ({
+    name: v.name,
+    widget: { color: v.color, greeting: v.greeting, offlineMessage: v.offlineMessage },
+  }));
+  const colorId = useId();
+  return (
+    <Section
+      title={t('widget.settings.look')}
+      onSubmit={f.save}
+      saving={f.saving}
+      saved={f.saved}
+      dirty={f.dirty}
+      error={f.error}
+      fields={['name', 'widget.color', 'widget.greeting', 'widget.offlineMessage']}
+    >
+      <div className="grid grid-cols-[2fr_1fr] gap-3">
+        <Field label={t('settings.inboxes.name')} error={fieldError(f.error, 'name')}>
+          {(p) => <input {...p} required className={cls.input} value={f.value.name} onChange={(e) => f.set({ name: e.target.value })} />}
+        </Field>
+        <Field label={t('widget.settings.color')} error={fieldError(f.error, 'widget.color')}>
+          {(p) => (
+            <div className="flex items-center gap-2">
+              <input id={colorId} type="color" aria-label={t('widget.settings.color')} className="h-8 w-10 shrink-0 rounded border border-line bg-canvas" value={f.value.color} onChange={(e) => f.set({ color: e.target.value })} />
+              <input {...p} className={cls.input} value={f.value.color} pattern="#[0-9a-fA-F]{6}" onChange={(e) => f.set({ color: e.target.value })} />
+            </div>
+          )}
+        </Field>
+      </div>
+      <Field label={t('widget.settings.greeting')} hint={t('widget.settings.greetingHint')} error={fieldError(f.error, 'widget.greeting')}>
+        {(p) => <textarea {...p} rows={2} className={cls.input} value={f.value.greeting} onChange={(e) => f.set({ greeting: e.target.value })} />}
+      </Field>
+      <Field label={t('widget.settings.offline')} hint={t('widget.settings.offlineHint')} error={fieldError(f.error, 'widget.offlineMessage')}>
+        {(p) => <textarea {...p} rows={2} className={cls.input} value={f.value.offlineMessage} onChange={(e) => f.set({ offlineMessage: e.target.value })} />}
+      </Field>
+    </Section>
+  );
+}
+
+type Hours = Record<Day, { open: boolean; from: string; to: string }>;
+
+function hoursOf(widget: WidgetInboxSettings): Hours {
+  // The form edits one range a day; a second range set through the API is kept only if the day is left alone.
+  return Object.fromEntries(
+    DAYS.map((d) => {
+      const r = widget.businessHours?.days[d]?.[0];
+      return [d, { open: !!r, from: r?.from ?? '09:00', to: r?.to ?? '17:00' }];
+    }),
+  ) as Hours;
+}
+
+function PeopleSection({ inbox, widget }: { inbox: WidgetInbox; widget: WidgetInboxSettings }) {
+  const teams = useSettingsTeams();
+  const f = useSectionForm(
+    inbox,
+    {
+      showTeamId: widget.showTeamId ?? '',
+      limited: !!widget.businessHours,
+      timezone: widget.businessHours?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+      hours: hoursOf(widget),
+    },
+    (v) => ({
+      widget: {
+        showTeamId: v.showTeamId || null,
+        businessHours: v.limited
+          ? {
+              timezone: v.timezone,
+              days: Object.fromEntries(DAYS.filter((d) => v.hours[d].open).map((d) => [d, [{ from: v.hours[d].from, to: v.hours[d].to }]])),
+            }
+          : null,
+      },
+    }),
+  );
+  const setDay = (d: Day, patch: Partial<Hours[Day]>) => f.set({ hours: { ...f.value.hours, [d]: { ...f.value.hours[d], ...patch } } });
+  const radio = useId();
+  return (
+    <Section
+      title={t('widget.settings.people')}
+      onSubmit={f.save}
+      saving={f.saving}
+      saved={f.saved}
+      dirty={f.dirty}
+      error={f.error}
+      fields={['widget.showTeamId', 'widget.businessHours.timezone']}
+    >
+      <Field label={t('widget.settings.team')} hint={t('widget.settings.teamHint')} error={fieldError(f.error, 'widget.showTeamId')} className="max-w-sm">
+        {(p) => (
+          <select {...p} className={`${cls.select} w-full`} value={f.value.showTeamId} onChange={(e) => f.set({ showTeamId: e.target.value })}>
+            <option value="">{t('widget.settings.teamInbox')}</option>
+            {teams.data?.map((team) => (
+              <option key={team.id} value={team.id}>
+                {team.name}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <div className="flex flex-col gap-1">
+        <label className="flex items-center gap-2 text-sm text-ink">
+          <input type="radio" name={radio} checked={!f.value.limited} onChange={() => f.set({ limited: false })} />
+          {t('widget.settings.hoursOff')}
+        </label>
+        <label className="flex items-center gap-2 text-sm text-ink">
+          <input type="radio" name={radio} checked={f.value.limited} onChange={() => f.set({ limited: true })} />
+          {t('widget.settings.hoursOn')}
+        </label>
+      </div>
+      {f.value.limited && (
+        <div className="space-y-2 pl-6">
+          <Field label={t('widget.settings.timezone')} error={fieldError(f.error, 'widget.businessHours.timezone')} className="max-w-sm">
+            {(p) => <input {...p} required className={cls.input} value={f.value.timezone} placeholder="Europe/Berlin" onChange={(e) => f.set({ timezone: e.target.value })} />}
+          </Field>
+          <ul className="space-y-1">
+            {DAYS.map((d) => {
+              const day = t(`day.${d}` as MessageKey);
+              const h = f.value.hours[d];
+              return (
+                <li key={d} className="flex items-center gap-3 text-sm">
+                  <label className="flex w-32 items-center gap-2">
+                    <input type="checkbox" checked={h.open} aria-label={t('widget.settings.open.day', { day })} onChange={(e) => setDay(d, { open: e.target.checked })} />
+                    {day}
+                  </label>
+                  {h.open ? (
+                    <>
+                      <input type="time" aria-label={t('widget.settings.from', { day })} className={`${cls.input} w-28`} value={h.from} onChange={(e) => setDay(d, { from: e.target.value })} />
+                      <span className="text-ink-3">–</span>
+                      <input type="time" aria-label={t('widget.settings.to', { day })} className={`${cls.input} w-28`} value={h.to} onChange={(e) => setDay(d, { to: e.target.value })} />
+                    </>
+                  ) : (
+                    <span className="text-ink-3">{t('widget.settings.closed')}</span>
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+          {fieldError(f.error, 'widget.businessHours') && <p className="text-xs text-danger">{fieldError(f.error, 'widget.businessHours')}</p>}
+        </div>
+      )}
+    </Section>
+  );
+}
+
+function PreChatSection({ inbox, widget }: { inbox: WidgetInbox; widget: WidgetInboxSettings }) {
+  const initial = Object.fromEntries(FIELDS.map((field) => {
+    const asked = widget.preChat.find((p) => p.field === field);
+    return [field, { ask: !!asked, required: asked?.required ?? false }];
+  })) as Record<(typeof FIELDS)[number], { ask: boolean; required: boolean }>;
+  const f = useSectionForm(inbox, initial, (v) => ({ widget: { preChat: FIELDS.filter((field) => v[field].ask).map((field) => ({ field, required: v[field].required })) } }));
+  return (
+    <Section title={t('widget.settings.preChat')} description={t('widget.settings.preChatHint')} onSubmit={f.save} saving={f.saving} saved={f.saved} dirty={f.dirty} error={f.error} fields={['widget.preChat']}>
+      <ul className="space-y-1">
+        {FIELDS.map((field) => {
+          const name = t(`widget.settings.field.${field}` as MessageKey);
+          const v = f.value[field];
+          return (
+            <li key={field} className="flex items-center gap-6 text-sm text-ink">
+              <label className="flex w-56 items-center gap-2">
+                <input type="checkbox" checked={v.ask} onChange={(e) => f.set({ [field]: { ask: e.target.checked, required: e.target.checked && v.required } })} />
+                {t('widget.settings.ask', { field: name })}
+              </label>
+              <label className={`flex items-center gap-2 ${v.ask ? '' : 'opacity-50'}`}>
+                <input type="checkbox" disabled={!v.ask} checked={v.required} onChange={(e) => f.set({ [field]: { ...v, required: e.target.checked } })} />
+                {t('widget.settings.required', { field: name })}
+              </label>
+            </li>
+          );
+        })}
+      </ul>
+    </Section>
+  );
+}
+
+function SecuritySection({ inbox, widget }: { inbox: WidgetInbox; widget: WidgetInboxSettings }) {
+  const f = useSectionForm(inbox, { origins: widget.allowedOrigins.join('\n'), requireVerification: widget.requireVerification }, (v) => ({
+    widget: {
+      allowedOrigins: v.origins
+        .split(/[\s,]+/)
+        .map((o) => o.trim())
+        .filter(Boolean),
+      requireVerification: v.requireVerification,
+    },
+  }));
+  // The server names the line at fault: widget.allowedOrigins.<n>.
+  const originFields = f.error instanceof ApiError ? f.error.errors.map((e) => e.field.replace(/^body\./, '')).filter((x) => x.startsWith('widget.allowedOrigins')) : [];
+  const originError = originFields.map((x) => fieldError(f.error, x)).find(Boolean);
+  return (
+    <Section
+      title={t('widget.settings.security')}
+      onSubmit={f.save}
+      saving={f.saving}
+      saved={f.saved}
+      dirty={f.dirty}
+      error={f.error}
+      fields={['widget.requireVerification', ...originFields]}
+    >
+      <Field label={t('widget.settings.origins')} hint={t('widget.settings.originsHint')} error={originError || undefined}>
+        {(p) => <textarea {...p} rows={3} className={`${cls.input} font-mono`} value={f.value.origins} placeholder="https://shop.example" onChange={(e) => f.set({ origins: e.target.value })} />}
+      </Field>
+      <label className="flex items-center gap-2 text-sm text-ink">
+        <input type="checkbox" checked={f.value.requireVerification} onChange={(e) => f.set({ requireVerification: e.target.checked })} />
+        {t('widget.settings.requireVerification')}
+      </label>
+      <IdentitySecret inbox={inbox} widget={widget} />
+    </Section>
+  );
+}
+
+/** Settings › Inboxes › a chat widget: the tag for the site, its look and words, who answers and when, the pre-chat form, allowed sites and sign-in. */
+export default function WidgetInboxSettingsPage() {
+  const { id } = useParams();
+  const q = useSettingsInboxes();
+  const admin = useIsAdmin();
+  const inbox = (q.data as WidgetInbox[] | undefined)?.find((i) => i.id === id);
+  const widget = inbox?.widget;
+  const back = (
+    <Link to="/settings/inboxes" className="text-sm whitespace-nowrap text-accent underline">
+      {t('email.settings.back')}
+    </Link>
+  );
+  if (!inbox || !widget)
+    return (
+      <SettingsPage title={t('widget.settings.open')} actions={back}>
+        <LoadState error={q.error} loading={q.isPending} />
+        {q.isSuccess && <p className="text-sm text-ink-2">{t('widget.settings.notFound')}</p>}
+      </SettingsPage>
+    );
+  return (
+    <SettingsPage title={inbox.name} description={t('widget.settings.description')} actions={back}>
+      {!admin && <ReadOnlyNote />}
+      <WidgetSnippet widget={widget} />
+      <LookSection inbox={inbox} widget={widget} />
+      <PeopleSection inbox={inbox} widget={widget} />
+      <PreChatSection inbox={inbox} widget={widget} />
+      <SecuritySection inbox={inbox} widget={widget} />
+    </SettingsPage>
+  );
+}
+
+/** Settings › Inboxes: the form that creates a chat widget inbox, then opens its settings (with the tag to copy). */
+export function NewWidgetInbox() {
+  const navigate = useNavigate();
+  const create = useWrite((body: { name: string }) => send<SettingsInbox>('POST', '/inboxes', { channel: 'widget', name: body.name }), [qk.inboxes]);
+  const nameId = useId();
+  return (
+    <form
+      aria-label={t('widget.settings.create')}
+      className={`${cls.card} mb-5 p-4`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        const name = new FormData(e.currentTarget).get('name');
+        create.mutate({ name: String(name ?? '') }, { onSuccess: (inbox) => navigate(`/settings/inboxes/${inbox.id}/widget`) });
+      }}
+    >
+      <div className="flex items-end gap-3">
+        <div className="flex-1">
+          <label className={cls.label} htmlFor={nameId}>
+            {t('settings.inboxes.name')}
+          </label>
+          <input id={nameId} name="name" required className={cls.input} placeholder={t('widget.settings.namePlaceholder')} />
+        </div>
+        <button type="submit" className={cls.primary} disabled={create.isPending}>
+          {t('widget.settings.create')}
+        </button>
+      </div>
+      <ErrorNote error={create.error} />
+    </form>
+  );
+}

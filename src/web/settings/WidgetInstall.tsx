@@ -1,0 +1,105 @@
+import { useState } from 'react';
+import { t } from '../i18n';
+import { qk } from '../lib/queries';
+import { send, type SettingsInbox, useWrite } from './data';
+import { cls, ErrorNote } from './ui';
+
+/** A chat widget inbox's settings as GET /inboxes returns them; the identity secret only for admins. */
+export interface WidgetInboxSettings {
+  publicKey: string;
+  identitySecret?: string;
+  color: string;
+  greeting: string;
+  offlineMessage: string;
+  showTeamId?: string | null;
+  businessHours?: { timezone: string; days: Partial<Record<Day, { from: string; to: string }[]>> } | null;
+  preChat: { field: 'name' | 'email' | 'phone'; required: boolean }[];
+  allowedOrigins: string[];
+  requireVerification: boolean;
+}
+export type Day = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+export type WidgetInbox = SettingsInbox & { widget?: WidgetInboxSettings };
+
+export const STUB = `<script>window.Heard=window.Heard||{q:[]};['identify','open','close','on'].forEach(function(m){Heard[m]=Heard[m]||function(){Heard.q.push([m,[].slice.call(arguments)])}})</script>`;
+
+function Copyable({ label, text }: { label: string; text: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <div className="flex items-start gap-2">
+      <code aria-label={label} className="flex-1 rounded-md bg-canvas px-2 py-1.5 font-mono text-xs break-all select-all">
+        {text}
+      </code>
+      <button
+        type="button"
+        className={cls.secondary}
+        onClick={() => {
+          void navigator.clipboard?.writeText(text).then(() => setCopied(true));
+        }}
+      >
+        {copied ? t('widget.settings.copied') : t('widget.settings.copy')}
+      </button>
+    </div>
+  );
+}
+
+/** The tag to paste into the site, with this server's real address, and the stub for calling Heard.* before the script loads. */
+export function WidgetSnippet({ widget }: { widget: WidgetInboxSettings }) {
+  const tag = `<script src="${window.location.origin}/widget.js" data-inbox="${widget.publicKey}" async></script>`;
+  return (
+    <section aria-labelledby="widget-install" className={`${cls.card} mb-5 p-4`}>
+      <h2 id="widget-install" className="font-semibold text-ink">
+        {t('widget.settings.install')}
+      </h2>
+      <p className="mt-1 mb-3 text-sm text-ink-2">{t('widget.settings.installHint')}</p>
+      <Copyable label={t('widget.settings.snippet')} text={tag} />
+      <p className="mt-3 mb-2 text-sm text-ink-2">{t('widget.settings.apiHint')}</p>
+      <Copyable label={t('widget.settings.stub')} text={STUB} />
+    </section>
+  );
+}
+
+/** For admins: the identity secret (shown on demand, rotatable) and how a site computes the hash for Heard.identify. */
+export function IdentitySecret({ inbox, widget }: { inbox: SettingsInbox; widget: WidgetInboxSettings }) {
+  const [shown, setShown] = useState(false);
+  const rotate = useWrite(() => send('POST', `/inboxes/${inbox.id}/rotate-secret`), [qk.inboxes]);
+  if (!widget.identitySecret) return null;
+  const secret = shown ? widget.identitySecret : 'YOUR_IDENTITY_SECRET';
+  const examples: [string, string][] = [
+    [t('widget.settings.identifyExample'), `Heard.identify({ id: "42", email: "ann@example.com", name: "Ann Lee", hash: "<hash from your server>" });`],
+    [t('widget.settings.nodeExample'), `require('node:crypto').createHmac('sha256', '${secret}').update(String(user.id)).digest('hex')`],
+    [t('widget.settings.phpExample'), `hash_hmac('sha256', (string) $user->id, '${secret}')`],
+  ];
+  return (
+    <div className="mt-4">
+      <div className="mb-1 text-sm font-medium text-ink-2">{t('widget.settings.secret')}</div>
+      <div className="flex items-center gap-2">
+        <code aria-label={t('widget.settings.secretOf', { name: inbox.name })} className="flex-1 truncate rounded-md bg-canvas px-2 py-1.5 font-mono text-xs">
+          {shown ? widget.identitySecret : '•'.repeat(24)}
+        </code>
+        <button type="button" className={cls.secondary} onClick={() => setShown(!shown)}>
+          {shown ? t('settings.inboxes.hide') : t('settings.inboxes.show')}
+        </button>
+        <button
+          type="button"
+          className={cls.secondary}
+          disabled={rotate.isPending}
+          onClick={() => window.confirm(t('settings.inboxes.confirmRotate')) && rotate.mutate(undefined, { onSuccess: () => setShown(true) })}
+        >
+          {t('settings.inboxes.rotate')}
+        </button>
+      </div>
+      <ErrorNote error={rotate.error} />
+      <p className="mt-3 text-sm text-ink-2">{t('widget.settings.hashHow')}</p>
+      <dl className="mt-2 space-y-2">
+        {examples.map(([label, code]) => (
+          <div key={label}>
+            <dt className="text-xs font-semibold text-ink-3">{label}</dt>
+            <dd>
+              <code className="block rounded-md bg-canvas px-2 py-1.5 font-mono text-xs break-all">{code}</code>
+            </dd>
+          </div>
+        ))}
+      </dl>
+    </div>
+  );
+}
