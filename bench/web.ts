@@ -3,7 +3,9 @@
  *
  *   - size: builds the app (`npm run build`) and prints the gzipped size of the JavaScript a
  *     first visit loads: the entry script of dist/web/index.html and everything it imports
- *     statically (lazy chunks such as the settings are left out), and the stylesheet.
+ *     statically (lazy chunks such as the settings are left out), and the stylesheet; beside
+ *     it the chat widget's one file, dist/widget/widget.js (socket.io-client included), against
+ *     its budget of 35 kB gzipped.
  *   - render: starts Heard with the demo workspace (a fresh PGlite, or a fresh PostgreSQL
  *     database when DATABASE_URL is set), signs in with Debian's Chromium through
  *     playwright-core, and opens BENCH_WEB_N conversations (default 20). For each it takes
@@ -24,6 +26,9 @@ import { launchBrowser, newContext, root, signIn, startHeard } from '../test/e2e
 
 const N = Number(process.env.BENCH_WEB_N ?? 20);
 const dist = path.join(root, 'dist/web');
+const widgetFile = path.join(root, 'dist/widget/widget.js');
+/** The chat widget's budget (issue 5): all of widget.js, its realtime client included, gzipped. */
+const WIDGET_BUDGET = 35 * 1024;
 
 function gz(file: string) {
   return zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
@@ -109,6 +114,7 @@ async function main() {
     .readdirSync(path.join(dist, 'assets'))
     .filter((f) => f.endsWith('.js'))
     .reduce((sum, f) => sum + gz(path.join(dist, 'assets', f)), 0);
+  const widget = gz(widgetFile);
 
   const heard = await startHeard({ demo: true });
   const browser = await launchBrowser();
@@ -137,6 +143,7 @@ async function main() {
     console.log(`Initial JavaScript (entry + static imports, ${chunks.length} file${chunks.length === 1 ? '' : 's'}): ${kb(js)} gzipped`);
     console.log(`Initial CSS:                                  ${kb(css)} gzipped`);
     console.log(`All JavaScript, lazy chunks included:         ${kb(allJs)} gzipped`);
+    console.log(`Chat widget (widget.js, socket.io-client in): ${kb(widget)} gzipped, budget ${kb(WIDGET_BUDGET)}${widget > WIDGET_BUDGET ? '  OVER BUDGET' : ''}`);
     console.log('');
     console.log(`Data arrival to rendered conversation, ${N} openings:`);
     console.log(summary('  app (heard:conversation-rendered)', app));
