@@ -87,6 +87,12 @@ export const ConfigSchema = z.object({
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@host:587')
     .optional()
     .describe('Where replies are sent from email inboxes that have no SMTP server of their own, e.g. smtp://user:pass@host:587 (smtps:// for TLS from the start).'),
+  HEARD_WIDGET_RATE_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(120)
+    .describe('Requests a chat widget visitor may make per minute to each visitor endpoint, counted per visitor token (or per address before they have one).'),
   HEARD_WIDGET_EMAIL_AFTER_SECONDS: z.coerce
     .number()
     .int()

@@ -138,7 +138,7 @@ describe('two heard nodes on one PostgreSQL and one Redis', () => {
     const widget = await api(a, 'POST', '/api/v1/inboxes', bearer, { name: 'Chat', channel: 'widget' });
     const publicKey = widget.widget.publicKey as string;
     const session = await fetch(`${b.url}/widget/v1/${publicKey}/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).then((r) => r.json());
-    const visitor = io(`${b.url}/visitor`, { path: '/socket.io', transports: ['websocket'], auth: { publicKey, token: session.token }, reconnection: false });
+    const visitor = io(`${b.url}/visitor`, { path: '/socket.io', transports: ['websocket'], auth: { publicKey, token: session.token }, forceNew: true, reconnection: false });
     try {
       await new Promise<void>((resolve, reject) => {
         visitor.on('connect', () => resolve());

@@ -52,7 +52,7 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
   // Per visitor (their token) and per address: one busy office behind a NAT is many visitors.
   const visitorLimit = {
     rateLimit: {
-      max: 120,
+      max: app.ctx.config.HEARD_WIDGET_RATE_LIMIT,
       timeWindow: '1 minute',
       keyGenerator: (req: { headers: { authorization?: string }; ip: string }) => req.headers.authorization?.slice(7, 200) || req.ip,
     },

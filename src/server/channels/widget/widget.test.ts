@@ -30,7 +30,7 @@ describe('chat widget: server side', () => {
     return json(res);
   };
   const visitorSocket = (token: string) => {
-    const s = io(`${base}/visitor`, { path: '/socket.io', transports: ['websocket'], auth: { publicKey: widget.widget.publicKey, token }, extraHeaders: { origin: 'https://shop.example' }, reconnection: false });
+    const s = io(`${base}/visitor`, { path: '/socket.io', transports: ['websocket'], auth: { publicKey: widget.widget.publicKey, token }, extraHeaders: { origin: 'https://shop.example' }, forceNew: true, reconnection: false });
     sockets.push(s);
     return s;
   };
