@@ -2,17 +2,19 @@ import type { FastifyInstance } from 'fastify';
 import type { Server } from 'socket.io';
 import { z } from 'zod';
 import { eq, inArray } from 'drizzle-orm';
-import { conversations, members, messages, users, widgetVisitors } from '../db/schema/index.js';
+import { conversations, inboxes, members, messages, users, widgetVisitors } from '../db/schema/index.js';
 import { HeardError } from '../core/errors.js';
 import type { Processor } from '../core/events/dispatcher.js';
 import type { Inbox } from '../domains/inboxes/service.js';
 import { VisitorMessageSchema } from '../channels/widget/routes.js';
-import { originAllowed, presentVisitorMessage, sendFromVisitor, type Visitor, visitorFromToken, visitorMessages, widgetByKey } from '../channels/widget/service.js';
+import { markSeenByVisitor, originAllowed, presentVisitorMessage, sendFromVisitor, type Visitor, visitorFromToken, visitorMessages, widgetByKey } from '../channels/widget/service.js';
 
 export interface VisitorRealtime {
   /** Sends a committed message of a widget conversation to the visitor's open widgets, on every node. */
   deliver(contactId: string, message: ReturnType<typeof presentVisitorMessage>): void;
   typing(contactId: string, payload: { conversationId: string; typing: boolean; name: string }): void;
+  /** An agent read the visitor's messages. */
+  seen(contactId: string, payload: { conversationId: string; at: string }): void;
   /** Whether the customer has a widget open now, on any node. */
   isOnline(contactId: string): Promise<boolean>;
   close(): void;
@@ -21,6 +23,7 @@ export interface VisitorRealtime {
 const contactRoom = (id: string) => `contact:${id}`;
 const TypingPayload = z.object({ conversationId: z.uuid(), typing: z.boolean() });
 const SyncPayload = z.object({ conversationId: z.uuid(), after: z.uuid().optional() });
+const SeenPayload = z.object({ conversationId: z.uuid(), messageId: z.uuid() });
 
 type Ack = (r: unknown) => void;
 const ackOf = (a: unknown): Ack => (typeof a === 'function' ? (a as Ack) : () => undefined);
@@ -95,6 +98,14 @@ export function startVisitorRealtime(app: FastifyInstance, io: Server, onTyping:
         .then((items) => reply({ ok: true, items }))
         .catch((err) => reply(problem(err)));
     });
+    socket.on('seen', (payload: unknown, ack: unknown) => {
+      const reply = ackOf(ack);
+      const parsed = SeenPayload.safeParse(payload);
+      if (!parsed.success) return reply({ error: 'conversationId and messageId must be ids', status: 422 });
+      markSeenByVisitor(app.ctx, visitor, parsed.data.conversationId, parsed.data.messageId)
+        .then((r) => reply({ ok: true, ...r }))
+        .catch((err) => reply(problem(err)));
+    });
     socket.on('typing', (payload: unknown) => {
       const parsed = TypingPayload.safeParse(payload);
       if (parsed.success) onTyping(inbox, visitor, parsed.data.conversationId, parsed.data.typing);
@@ -106,6 +117,9 @@ export function startVisitorRealtime(app: FastifyInstance, io: Server, onTyping:
     },
     typing(contactId, payload) {
       nsp.to(contactRoom(contactId)).emit('typing', payload);
+    },
+    seen(contactId, payload) {
+      nsp.to(contactRoom(contactId)).emit('seen', payload);
     },
     async isOnline(contactId) {
       return (await nsp.in(contactRoom(contactId)).fetchSockets()).length > 0;
@@ -120,8 +134,19 @@ export function startVisitorRealtime(app: FastifyInstance, io: Server, onTyping:
 export function visitorRealtimeProcessor(app: FastifyInstance, sink: VisitorRealtime): Processor {
   return {
     name: 'visitor-realtime',
-    handles: (e) => e.type === 'message.created' && (e.data.direction === 'in' || (e.data.direction === 'out' && e.data.deliveryStatus === 'queued')),
+    handles: (e) =>
+      (e.type === 'message.created' && (e.data.direction === 'in' || (e.data.direction === 'out' && e.data.deliveryStatus === 'queued'))) ||
+      (e.type === 'conversation.read' && e.conversationId !== null),
     async process(e) {
+      if (e.type === 'conversation.read') {
+        const [c] = await app.ctx.db
+          .select({ contactId: conversations.contactId, channel: inboxes.channel })
+          .from(conversations)
+          .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
+          .where(eq(conversations.id, e.conversationId!));
+        if (c?.channel === 'widget') sink.seen(c.contactId, { conversationId: e.conversationId!, at: String(e.data.lastReadAt) });
+        return;
+      }
       const [row] = await app.ctx.db
         .select({ m: messages, contactId: conversations.contactId, authorName: users.name })
         .from(messages)

@@ -125,6 +125,7 @@ export const en = {
   'msg.via': 'via {channel}',
   'msg.queued': 'Sending…',
   'msg.sent': 'Sent',
+  'msg.seen': 'Seen {time}',
   'msg.failed': 'Not delivered: {reason}',
   'msg.failedNoReason': 'Not delivered',
   'msg.scheduled': 'Scheduled',

@@ -117,6 +117,8 @@ export interface Message {
   html: string | null;
   deliveryStatus: string;
   deliveryError: string | null;
+  /** A chat reply: when the visitor saw it. */
+  seenAt?: string | null;
   attachments: Attachment[];
   call?: CallLog | null;
   /** Mail that came or went by e-mail: its addresses and quoted history. */

@@ -38,9 +38,9 @@ function Delivery({ m }: { m: Message }) {
   if (s === 'cancelled') return <span className="text-ink-3">{t('msg.cancelled')}</span>;
   if (s === 'sent')
     return (
-      <span className="flex items-center gap-1 text-ok">
+      <span className="flex items-center gap-1 text-ok" title={m.seenAt ? fullTime(m.seenAt) : undefined}>
         <Icon name="check" size={12} />
-        {t('msg.sent')}
+        {m.seenAt ? t('msg.seen', { time: messageTime(m.seenAt) }) : t('msg.sent')}
       </span>
     );
   return null;

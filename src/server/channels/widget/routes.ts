@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Forbidden } from '../../core/errors.js';
 import type { Inbox } from '../../domains/inboxes/service.js';
-import { openSession, originAllowed, publicWidgetConfig, sendFromVisitor, updateVisitorContact, visitorFromToken, visitorMessages, widgetByKey } from './service.js';
+import { markSeenByVisitor, openSession, originAllowed, publicWidgetConfig, sendFromVisitor, updateVisitorContact, visitorFromToken, visitorMessages, widgetByKey } from './service.js';
 
 const Key = z.object({ publicKey: z.string().min(1).max(100) });
 const clientMessageId = z.string().trim().min(1).max(100).describe("The widget's own id for the message: a retry with the same id is stored once.");
@@ -108,6 +108,17 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const visitor = await visitorFromToken(app.ctx, req.widget!, bearer(req.headers.authorization));
       return { items: await visitorMessages(app.ctx, visitor, req.params.id, req.query.after) };
+    },
+  );
+  app.post(
+    '/widget/v1/:publicKey/conversations/:id/seen',
+    {
+      schema: { tags, summary: "The visitor has seen the agents' replies up to messageId", params: Key.extend({ id: z.uuid() }), body: z.object({ messageId: z.uuid() }) },
+      config: { public: true, ...visitorLimit },
+    },
+    async (req) => {
+      const visitor = await visitorFromToken(app.ctx, req.widget!, bearer(req.headers.authorization));
+      return markSeenByVisitor(app.ctx, visitor, req.params.id, req.body.messageId);
     },
   );
   app.patch(

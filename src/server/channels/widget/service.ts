@@ -4,6 +4,7 @@ import { contactIdentities, contacts, conversations, inboxes, members, messages,
 import { type Ctx, inTransaction } from '../../core/context.js';
 import { Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import { identifyContact, normalizeIdentity } from '../../domains/contacts/service.js';
+import { recordEvent } from '../../core/events/record-event.js';
 import { ingest } from '../../domains/conversations/ingest.js';
 import type { WidgetSettings } from '../../domains/inboxes/schema.js';
 import type { Inbox } from '../../domains/inboxes/service.js';
@@ -254,6 +255,8 @@ export function presentVisitorMessage(m: typeof messages.$inferSelect, clientMes
     authorName: m.direction === 'out' ? (authorName ?? null) : null,
     text: m.text,
     createdAt: m.createdAt,
+    /** An agent's reply: when the visitor saw it. */
+    seenAt: m.seenAt,
   };
 }
 
@@ -281,6 +284,38 @@ export async function visitorMessages(ctx: Ctx, visitor: Visitor, conversationId
     .orderBy(asc(messages.createdAt), asc(messages.id))
     .limit(500);
   return rows.map((r) => presentVisitorMessage(r.m, undefined, r.authorName?.split(' ')[0]));
+}
+
+/**
+ * The visitor has seen the agents' replies up to `messageId`: they are marked seen, and the
+ * agents get a `message.delivery` event with `seenUpTo`.
+ */
+export async function markSeenByVisitor(ctx: Ctx, visitor: Visitor, conversationId: string, messageId: string) {
+  const c = await ownConversation(ctx.db, visitor, conversationId);
+  return inTransaction(ctx, async (tx) => {
+    const seen = await tx
+      .update(messages)
+      .set({ seenAt: new Date() })
+      .where(
+        and(
+          eq(messages.conversationId, c.id),
+          eq(messages.direction, 'out'),
+          sql`${messages.seenAt} is null`,
+          sql`(${messages.createdAt}, ${messages.id}) <= (select m.created_at, m.id from ${messages} m where m.id = ${messageId} and m.conversation_id = ${c.id})`,
+        ),
+      )
+      .returning({ id: messages.id, seenAt: messages.seenAt });
+    if (seen.length) {
+      await recordEvent(tx, {
+        workspaceId: c.workspaceId,
+        conversationId: c.id,
+        type: 'message.delivery',
+        actorContactId: c.contactId,
+        data: { seenUpTo: messageId, messageIds: seen.map((m) => m.id), seenAt: seen[0].seenAt },
+      });
+    }
+    return { seen: seen.length };
+  });
 }
 
 /** What the visitor tells about themselves (pre-chat form, the e-mail for an answer after they leave). */

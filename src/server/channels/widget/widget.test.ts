@@ -216,4 +216,28 @@ describe('chat widget: server side', () => {
     expect(acks.filter((a) => a.ok)).toHaveLength(20);
     expect(acks.filter((a) => a.status === 429)).toHaveLength(5);
   });
+
+  it('says "seen" both ways: the visitor saw the answer, an agent read the visitor', async () => {
+    const v = await session();
+    const s = visitorSocket(v.token);
+    await new Promise<void>((resolve) => s.on('connect', () => resolve()));
+    const seenByAgent: any[] = [];
+    s.on('seen', (x) => seenByAgent.push(x));
+    const ack = (await s.emitWithAck('message:send', { clientMessageId: 'seen-1', text: 'Anyone?' })) as any;
+    const read = await h.app.inject({ method: 'POST', url: `/api/v1/conversations/${ack.conversationId}/read`, headers: owner.headers });
+    expect(read.statusCode).toBe(200);
+    await waitFor(() => seenByAgent.find((x) => x.conversationId === ack.conversationId));
+    // Reading it again says nothing new.
+    await h.app.inject({ method: 'POST', url: `/api/v1/conversations/${ack.conversationId}/read`, headers: owner.headers });
+
+    const answer = json(await h.app.inject({ method: 'POST', url: `/api/v1/conversations/${ack.conversationId}/messages`, headers: owner.headers, payload: { text: 'Yes, me.' } }));
+    const r = (await s.emitWithAck('seen', { conversationId: ack.conversationId, messageId: answer.id })) as any;
+    expect(r).toMatchObject({ ok: true, seen: 1 });
+    const timeline = json(await h.app.inject({ url: `/api/v1/conversations/${ack.conversationId}/timeline`, headers: owner.headers })).items;
+    const m = timeline.find((i: any) => i.type === 'message' && i.message.id === answer.id).message;
+    expect(m.seenAt).toBeTruthy();
+    // Reads are not case history.
+    expect(timeline.some((i: any) => i.type === 'event' && i.event.type === 'conversation.read')).toBe(false);
+    expect(seenByAgent.filter((x) => x.conversationId === ack.conversationId)).toHaveLength(1);
+  });
 });

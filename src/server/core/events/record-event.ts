@@ -13,7 +13,8 @@ export type EventType =
   | 'member.mentioned'
   | 'conversation.merged'
   | 'conversation.split'
-  | 'mail.held';
+  | 'mail.held'
+  | 'conversation.read';
 
 export interface NewEvent {
   workspaceId: string;

@@ -83,6 +83,8 @@ export const messages = pgTable(
     deliveryStatus: deliveryStatus('delivery_status').notNull(),
     deliveryError: text('delivery_error'),
     deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    /** When the customer saw this reply (the chat widget tells); null until then or where the channel cannot tell. */
+    seenAt: timestamp('seen_at', { withTimezone: true }),
     /** A scheduled reply's send time. */
     sendAt: timestamp('send_at', { withTimezone: true }),
     /** A logged phone call (channel phone). */

@@ -74,6 +74,7 @@ export function presentMessage(m: Message, files: (typeof attachments.$inferSele
     deliveryStatus: m.deliveryStatus,
     deliveryError: m.deliveryError,
     deliveredAt: m.deliveredAt,
+    seenAt: m.seenAt,
     sendAt: m.sendAt,
     call: m.call,
     email: m.email ? presentEmail(m.email) : null,

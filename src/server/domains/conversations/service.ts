@@ -132,7 +132,8 @@ export async function getTimeline(db: Executor, actor: Actor, id: string) {
     .from(events)
     .leftJoin(members, eq(members.id, events.actorMemberId))
     .leftJoin(users, eq(users.id, members.userId))
-    .where(and(eq(events.conversationId, c.id), sql`${events.type} <> 'message.created'`))
+    // Messages are items of their own; an agent having read it is no part of the case history.
+    .where(and(eq(events.conversationId, c.id), sql`${events.type} not in ('message.created', 'conversation.read')`))
     .orderBy(asc(events.seq));
   const authors = await db
     .select({ id: members.id, name: users.name })
