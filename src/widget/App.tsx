@@ -74,8 +74,9 @@ function Panel({ state, chat, t, locale, close }: { state: ChatState; chat: Chat
   const panel = useRef<HTMLElement>(null);
   useEffect(() => {
     // The first field of the panel takes the focus when it opens.
-    const first = panel.current?.querySelector<HTMLElement>('textarea, input, .list-focus');
-    (first ?? panel.current)?.focus();
+    const root = panel.current;
+    const first = root?.querySelector<HTMLElement>('.prechat input') ?? root?.querySelector<HTMLElement>('.composer textarea');
+    (first ?? root)?.focus();
   }, [view]);
   const names = config.people.map((p) => p.name).join(', ');
   return (
@@ -192,7 +193,7 @@ function Conversation({ state, chat, t, locale }: { state: ChatState; chat: Chat
         {state.messages.map((m) => (
           <Message key={m.clientMessageId ?? m.id} m={m} t={t} locale={locale} />
         ))}
-        {offline && !state.blocked && <OfflineCard state={state} chat={chat} t={t} />}
+        {offline && !state.blocked && <OfflineCard state={state} chat={chat} t={t} askEmail={!(askPreChat && chat.unknownPreChat().some((f) => f.field === 'email'))} />}
         </ol>
       </div>
       <div class="typing" aria-live="polite">
@@ -218,7 +219,7 @@ function Conversation({ state, chat, t, locale }: { state: ChatState; chat: Chat
       ) : askPreChat ? (
         <PreChat chat={chat} t={t} />
       ) : (
-        <Composer chat={chat} t={t} connected={state.connected} />
+        <Composer chat={chat} t={t} lineDown={state.lineDown} />
       )}
     </>
   );
@@ -237,7 +238,7 @@ function Message({ m, t, locale }: { m: ChatMessage; t: Translate; locale: strin
   );
 }
 
-function Composer({ chat, t, connected }: { chat: Chat; t: Translate; connected: boolean }) {
+function Composer({ chat, t, lineDown }: { chat: Chat; t: Translate; lineDown: boolean }) {
   const [text, setText] = useState('');
   const send = () => {
     if (!text.trim()) return;
@@ -252,7 +253,11 @@ function Composer({ chat, t, connected }: { chat: Chat; t: Translate; connected:
         send();
       }}
     >
-      {!connected && <p class="conn">{t('error.offline')}</p>}
+      {lineDown && (
+        <p class="conn" role="status">
+          {t('error.offline')}
+        </p>
+      )}
       <div class="composer-row">
         <textarea
           rows={1}
@@ -338,7 +343,8 @@ function PreChat({ chat, t }: { chat: Chat; t: Translate }) {
   );
 }
 
-function OfflineCard({ state, chat, t }: { state: ChatState; chat: Chat; t: Translate }) {
+/** Nobody is there now: the offline message, and a place for the address the answer should go to (unless the pre-chat form below asks it). */
+function OfflineCard({ state, chat, t, askEmail }: { state: ChatState; chat: Chat; t: Translate; askEmail: boolean }) {
   const [email, setEmail] = useState('');
   const [error, setError] = useState<string | null>(null);
   const known = state.contact?.email;
@@ -348,7 +354,7 @@ function OfflineCard({ state, chat, t }: { state: ChatState; chat: Chat; t: Tran
       <p>{state.config!.withinBusinessHours ? state.config!.offlineMessage : t('offline.ask')}</p>
       {known ? (
         <p class="saved">{t('offline.saved', { email: known })}</p>
-      ) : (
+      ) : !askEmail ? null : (
         <form
           onSubmit={(e) => {
             e.preventDefault();

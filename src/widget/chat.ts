@@ -13,6 +13,8 @@ export interface ChatState {
   conversationId: string | null;
   messages: ChatMessage[];
   connected: boolean;
+  /** The line dropped, or never came up: messages wait in the outbox meanwhile. Not set while the first connection is being made. */
+  lineDown: boolean;
   blocked: Blocked | null;
   agentTyping: string | null;
   unread: number;
@@ -39,7 +41,7 @@ const RETRY_MS = 4000;
  * after a reload. The view subscribes to its state; nothing else talks to the server.
  */
 export class Chat {
-  state: ChatState = { config: null, contact: null, conversations: [], conversationId: null, messages: [], connected: false, blocked: null, agentTyping: null, unread: 0, preChatDone: false };
+  state: ChatState = { config: null, contact: null, conversations: [], conversationId: null, messages: [], connected: false, lineDown: false, blocked: null, agentTyping: null, unread: 0, preChatDone: false };
   private listeners = new Set<() => void>();
   private handlers = new Map<ChatEvent, Set<(data?: unknown) => void>>();
   private socket: Socket | null = null;
@@ -215,12 +217,12 @@ export class Chat {
     const s = io(`${this.origin}/visitor`, { path: '/socket.io', transports: ['websocket'], auth: { publicKey: this.publicKey, token: this.token } });
     this.socket = s;
     s.on('connect', () => {
-      this.set({ connected: true });
+      this.set({ connected: true, lineDown: false });
       void this.sync();
       this.flush();
     });
-    s.on('disconnect', () => this.set({ connected: false }));
-    s.on('connect_error', () => this.set({ connected: false }));
+    s.on('disconnect', () => this.set({ connected: false, lineDown: true }));
+    s.on('connect_error', () => this.set({ connected: false, lineDown: true }));
     s.on('message', (m: ChatMessage) => this.receive(m));
     s.on('typing', (t: { conversationId: string; typing: boolean; name: string }) => {
       if (t.conversationId !== this.state.conversationId) return;
