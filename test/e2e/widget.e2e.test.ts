@@ -87,23 +87,19 @@ window.heardEvents=[];Heard.on('message',function(m){window.heardEvents.push(m.t
     return list.body.items.find((c) => c.inboxId === chat.id);
   };
 
-  it('opens from the launcher, asks the pre-chat question, and takes an address while nobody is online', async () => {
+  it('opens from the launcher, asks the pre-chat questions (the name is required), and takes the address for an answer while nobody is online', async () => {
     await visitor.goto(page(chat.widget.publicKey));
     await visitor.getByRole('button', { name: 'Open chat' }).click();
     await panel(visitor).getByText('Hi! Questions about sizes or an order? Ask us.').waitFor();
-    // Nobody has the agent app open: the offline message and a place for an address.
+    // Nobody has the agent app open: the offline message; the pre-chat form asks for the address the answer should go to.
     await panel(visitor).getByText("We're away right now", { exact: false }).first().waitFor();
-    await panel(visitor).getByRole('textbox', { name: 'Your e-mail address' }).fill('vera@example.com');
-    await panel(visitor).getByRole('button', { name: 'Save' }).click();
-    await panel(visitor).getByText('We will answer at vera@example.com.').waitFor();
-
-    // The pre-chat form asks only what is still unknown (the address is known now), and insists on what is required.
     await panel(visitor).getByText('Before we start, how can we reach you?').waitFor();
-    expect(await panel(visitor).getByRole('textbox', { name: /E-mail address/ }).count()).toBe(0);
     await panel(visitor).getByRole('button', { name: 'Start chatting' }).click();
     await panel(visitor).getByRole('alert').getByText('Please fill in: Your name').waitFor();
     await panel(visitor).getByRole('textbox', { name: /Your name/ }).fill('Vera Visitor');
+    await panel(visitor).getByRole('textbox', { name: /E-mail address/ }).fill('vera@example.com');
     await panel(visitor).getByRole('button', { name: 'Start chatting' }).click();
+    await panel(visitor).getByText('We will answer at vera@example.com.').waitFor();
 
     const composer = panel(visitor).getByRole('textbox', { name: 'Your message' });
     await composer.fill('Do the trail runners come in 46?');
@@ -125,6 +121,10 @@ window.heardEvents=[];Heard.on('message',function(m){window.heardEvents.push(m.t
     await sidebar.getByRole('link', { name: 'Test shop' }).waitFor();
     await sidebar.getByText(/Chrome \d+ on Linux/).waitFor();
 
+    // The agent app's socket is up (Heard counts the agent online) before the visitor types: typing is live, never replayed.
+    const online = async () =>
+      ((await (await fetch(`${heard.url}/widget/v1/${chat.widget.publicKey}/config`, { headers: { origin: siteUrl } })).json()) as { online: boolean }).online;
+    await expect.poll(online).toBe(true);
     // The visitor types: the agent sees it.
     const composer = panel(visitor).getByRole('textbox', { name: 'Your message' });
     await composer.fill('Also, do they');
@@ -168,6 +168,43 @@ window.heardEvents=[];Heard.on('message',function(m){window.heardEvents.push(m.t
     }
     // Online now, with the agent app open: no address asked for.
     await panel(visitor).getByText('We are online').waitFor();
+
+    // A new conversation starts empty; the earlier one is listed, and opens again.
+    await panel(visitor).getByRole('button', { name: 'New conversation' }).click();
+    await expect.poll(() => messages(visitor).getByText('Great, thanks!').count()).toBe(0);
+    await panel(visitor).getByRole('button', { name: 'Earlier conversations' }).click();
+    const earlier = panel(visitor).getByRole('listitem');
+    expect(await earlier.count()).toBe(1);
+    await earlier.getByRole('button', { name: /Open/ }).click();
+    await messages(visitor).getByText('Great, thanks!').waitFor();
+  });
+
+  it('keeps a message written while the line is down, and sends it exactly once after a reload', async () => {
+    const ctx = await browser.newContext({ storageState: await visitorCtx.storageState() });
+    const p = await ctx.newPage();
+    // This page's socket never reaches Heard: the test holds its WebSocket.
+    await p.routeWebSocket(/\/socket\.io\//, () => {});
+    await p.goto(page(chat.widget.publicKey));
+    await p.getByRole('button', { name: 'Open chat' }).click();
+    const composer = panel(p).getByRole('textbox', { name: 'Your message' });
+    await composer.fill('Written while the line was down');
+    await composer.press('Enter');
+    await messages(p).getByRole('listitem').filter({ hasText: 'Written while the line was down' }).getByText('Sending…').waitFor();
+    expect(await p.evaluate((k) => localStorage.getItem(`heard:${k}:outbox`), chat.widget.publicKey)).toContain('Written while the line was down');
+    await p.close();
+
+    const again = await ctx.newPage();
+    await again.goto(page(chat.widget.publicKey));
+    await again.getByRole('button', { name: 'Open chat' }).click();
+    const sent = messages(again).getByRole('listitem').filter({ hasText: 'Written while the line was down' });
+    await sent.waitFor();
+    await expect.poll(() => sent.textContent()).not.toContain('Sending');
+    await agent.getByRole('list', { name: 'Conversation history' }).getByText('Written while the line was down').waitFor();
+    const conv = (await conversationOf())!;
+    const tl = await heard.api<{ items: { message?: { text: string } }[] }>('GET', `/conversations/${conv.id}/timeline`);
+    expect(tl.body.items.filter((i) => i.message?.text === 'Written while the line was down')).toHaveLength(1);
+    expect(await again.evaluate((k) => localStorage.getItem(`heard:${k}:outbox`), chat.widget.publicKey)).toBeNull();
+    await ctx.close();
   });
 
   it('takes screenshots closed and open, desktop and phone, light and dark', async () => {
@@ -211,6 +248,7 @@ window.heardEvents=[];Heard.on('message',function(m){window.heardEvents.push(m.t
     const good = await ok.newPage();
     await good.goto(page(verified.widget.publicKey, { id: 'user-42', hash, email: 'ruth@example.com', name: 'Ruth Real' }));
     await good.getByRole('button', { name: 'Open chat' }).click();
+    // Name and address came with identify: no pre-chat form, straight to the composer.
     await strict(good).getByRole('textbox', { name: 'Your message' }).waitFor();
     await ctx.close();
     await ok.close();
