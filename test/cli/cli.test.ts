@@ -62,7 +62,8 @@ describe('the heard command', { timeout: 90_000 }, () => {
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'heard-cli-'));
-    env = { HEARD_DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '', REDIS_URL: '' };
+    // No SMTP listener: this file runs on both engines at once, and they would contend for its port.
+    env = { HEARD_DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '', REDIS_URL: '', HEARD_SMTP_PORT: '0' };
     if (engine === 'postgres') {
       testDb = await createTestDatabase();
       await testDb.database.close();
@@ -140,7 +141,7 @@ describe('the heard command', { timeout: 90_000 }, () => {
       expect(server.output()).not.toMatch(/Password:/);
       const res = await fetch(`${server.url}/api/v1/conversations?limit=100`, { headers: { authorization: `Bearer ${token}` } });
       const list = (await res.json()) as { items: { subject: string; number: number }[] };
-      expect(list.items.length).toBe(10);
+      expect(list.items.length).toBe(11);
       expect(list.items.map((c) => c.subject)).toContain('GPS unit keeps rebooting after firmware 4.2');
     } finally {
       await server.stop();
