@@ -7,6 +7,7 @@ import { HeardError } from '../core/errors.js';
 import type { Processor } from '../core/events/dispatcher.js';
 import type { Inbox } from '../domains/inboxes/service.js';
 import { VisitorMessageSchema } from '../channels/widget/routes.js';
+import { visitorFiles } from '../channels/widget/attachments.js';
 import { markSeenByVisitor, originAllowed, presentVisitorMessage, sendFromVisitor, type Visitor, visitorFromToken, visitorMessages, widgetByKey } from '../channels/widget/service.js';
 
 export interface VisitorRealtime {
@@ -94,7 +95,7 @@ export function startVisitorRealtime(app: FastifyInstance, io: Server, onTyping:
       const reply = ackOf(ack);
       const parsed = SyncPayload.safeParse(payload);
       if (!parsed.success) return reply({ error: 'conversationId must be a conversation id', status: 422 });
-      visitorMessages(app.ctx, visitor, parsed.data.conversationId, parsed.data.after)
+      visitorMessages(app.ctx, inbox.config.publicKey as string, visitor, parsed.data.conversationId, parsed.data.after)
         .then((items) => reply({ ok: true, items }))
         .catch((err) => reply(problem(err)));
     });
@@ -148,14 +149,16 @@ export function visitorRealtimeProcessor(app: FastifyInstance, sink: VisitorReal
         return;
       }
       const [row] = await app.ctx.db
-        .select({ m: messages, contactId: conversations.contactId, authorName: users.name })
+        .select({ m: messages, contactId: conversations.contactId, authorName: users.name, inboxConfig: inboxes.config })
         .from(messages)
         .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+        .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
         .leftJoin(members, eq(members.id, messages.authorMemberId))
         .leftJoin(users, eq(users.id, members.userId))
         .where(eq(messages.id, String(e.data.messageId)));
       if (!row || row.m.channel !== 'widget') return;
-      sink.deliver(row.contactId, presentVisitorMessage(row.m, undefined, row.authorName?.split(' ')[0]));
+      const files = await visitorFiles(app.ctx.db, app.ctx.secret, String(row.inboxConfig.publicKey), row.contactId, [row.m.id]);
+      sink.deliver(row.contactId, presentVisitorMessage(row.m, undefined, row.authorName?.split(' ')[0], files.get(row.m.id)));
     },
   };
 }

@@ -1,6 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Forbidden } from '../../core/errors.js';
+import { Forbidden, HeardError, Invalid } from '../../core/errors.js';
+import { safeContentType } from '../../core/files/content-types.js';
+import { attachmentDisposition, cleanFilename } from '../../domains/attachments/service.js';
+import { fileForLink, issueTicket, WIDGET_FILE_MAX_BYTES, WIDGET_FILES_PER_MESSAGE } from './attachments.js';
 import type { Inbox } from '../../domains/inboxes/service.js';
 import { markSeenByVisitor, openSession, originAllowed, publicWidgetConfig, sendFromVisitor, updateVisitorContact, visitorFromToken, visitorMessages, widgetByKey } from './service.js';
 
@@ -8,7 +11,8 @@ const Key = z.object({ publicKey: z.string().min(1).max(100) });
 const clientMessageId = z.string().trim().min(1).max(100).describe("The widget's own id for the message: a retry with the same id is stored once.");
 export const VisitorMessageSchema = z.object({
   clientMessageId,
-  text: z.string().trim().min(1, 'must not be empty').max(10_000),
+  text: z.string().trim().max(10_000).default('').describe('May be empty when files come with it.'),
+  attachments: z.array(z.string().max(2000)).max(WIDGET_FILES_PER_MESSAGE).optional().describe('Tickets from POST /attachments.'),
   conversationId: z.uuid().optional(),
   newConversation: z.boolean().optional(),
 });
@@ -107,7 +111,48 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const visitor = await visitorFromToken(app.ctx, req.widget!, bearer(req.headers.authorization));
-      return { items: await visitorMessages(app.ctx, visitor, req.params.id, req.query.after) };
+      return { items: await visitorMessages(app.ctx, req.widget!.config.publicKey as string, visitor, req.params.id, req.query.after) };
+    },
+  );
+  app.post(
+    '/widget/v1/:publicKey/attachments',
+    {
+      schema: { tags, summary: `Upload files (multipart, up to ${WIDGET_FILES_PER_MESSAGE} of 10 MB): tickets to send with a message`, params: Key, consumes: ['multipart/form-data'] },
+      config: { public: true, ...visitorLimit },
+    },
+    async (req, reply) => {
+      const visitor = await visitorFromToken(app.ctx, req.widget!, bearer(req.headers.authorization));
+      if (!req.isMultipart()) throw new Invalid('file', 'send the files as multipart/form-data');
+      const out = [];
+      for await (const part of req.files({ limits: { fileSize: WIDGET_FILE_MAX_BYTES, files: WIDGET_FILES_PER_MESSAGE } })) {
+        const stored = await app.files.put(part.file);
+        if (part.file.truncated) throw new HeardError(413, 'Payload Too Large', `${cleanFilename(part.filename)} is larger than 10 MB`);
+        const file = { sha256: stored.sha256, size: stored.size, filename: cleanFilename(part.filename), contentType: part.mimetype || 'application/octet-stream' };
+        out.push({ ticket: issueTicket(app.ctx.secret, { ...file, visitorId: visitor.id }), filename: file.filename, contentType: file.contentType, size: file.size });
+      }
+      if (!out.length) throw new Invalid('file', 'no file in the request');
+      reply.code(201);
+      return { items: out };
+    },
+  );
+  app.get(
+    '/widget/v1/:publicKey/files/:id',
+    {
+      schema: { tags, summary: 'A file of a visitor\'s conversation, by its signed link (images shown, everything else downloaded)', params: Key.extend({ id: z.uuid() }), querystring: z.object({ s: z.string().max(100) }) },
+      config: { public: true, ...visitorLimit },
+    },
+    async (req, reply) => {
+      const a = await fileForLink(app.ctx.db, app.ctx.secret, req.widget!.workspaceId, req.params.id, req.query.s);
+      const type = safeContentType(a.contentType);
+      const image = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'].includes(type);
+      return reply
+        .type(type)
+        .header('content-disposition', image ? 'inline' : attachmentDisposition(a.filename))
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', "default-src 'none'; sandbox")
+        .header('cross-origin-resource-policy', 'cross-origin')
+        .header('cache-control', 'private, max-age=86400')
+        .send(await app.files.get(a.sha256));
     },
   );
   app.post(

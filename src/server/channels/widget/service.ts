@@ -8,6 +8,8 @@ import { recordEvent } from '../../core/events/record-event.js';
 import { ingest } from '../../domains/conversations/ingest.js';
 import type { WidgetSettings } from '../../domains/inboxes/schema.js';
 import type { Inbox } from '../../domains/inboxes/service.js';
+import { uuidv7 } from 'uuidv7';
+import { readTicket, type VisitorFile, visitorFiles } from './attachments.js';
 import { verifyIdentityHash, verifyVisitorToken, visitorToken } from './visitor-token.js';
 
 export type WidgetConfig = WidgetSettings & { publicKey: string; identitySecret: string };
@@ -219,6 +221,8 @@ async function ownConversation(db: Executor, visitor: Visitor, conversationId: s
 export interface VisitorMessageInput {
   clientMessageId: string;
   text: string;
+  /** Tickets of files uploaded to POST /attachments. */
+  attachments?: string[];
   conversationId?: string;
   /** Start a new conversation rather than continue the open one. */
   newConversation?: boolean;
@@ -230,6 +234,11 @@ export interface VisitorMessageInput {
  */
 export async function sendFromVisitor(ctx: Ctx, inbox: Inbox, visitor: Visitor, input: VisitorMessageInput) {
   if (input.conversationId) await ownConversation(ctx.db, visitor, input.conversationId);
+  const files = (input.attachments ?? []).map((ticket) => {
+    const t = readTicket(ctx.secret, ticket, visitor.id);
+    return { id: uuidv7(), sha256: t.sha256, size: t.size, filename: t.filename, contentType: t.contentType };
+  });
+  if (!input.text.trim() && !files.length) throw new Invalid('text', 'must not be empty');
   const r = await ingest(ctx, {
     workspaceId: inbox.workspaceId,
     inboxId: inbox.id,
@@ -239,13 +248,16 @@ export async function sendFromVisitor(ctx: Ctx, inbox: Inbox, visitor: Visitor, 
     externalId: `widget:${visitor.id}:${input.clientMessageId}`,
     conversationId: input.conversationId,
     threadByContact: !input.newConversation,
+    attachments: files,
+    allowEmpty: files.length > 0,
   });
   const [m] = await ctx.db.select().from(messages).where(eq(messages.id, r.messageId));
-  return { conversationId: r.conversationId, duplicate: r.duplicate, message: presentVisitorMessage(m, input.clientMessageId) };
+  const stored = await visitorFiles(ctx.db, ctx.secret, widgetSettings(inbox).publicKey, visitor.contactId, [m.id]);
+  return { conversationId: r.conversationId, duplicate: r.duplicate, message: presentVisitorMessage(m, input.clientMessageId, undefined, stored.get(m.id)) };
 }
 
 /** What a visitor may see of a message: the words both ways, never notes, delivery internals or other customers' addresses. */
-export function presentVisitorMessage(m: typeof messages.$inferSelect, clientMessageId?: string, authorName?: string | null) {
+export function presentVisitorMessage(m: typeof messages.$inferSelect, clientMessageId?: string, authorName?: string | null, files: VisitorFile[] = []) {
   const prefix = m.externalId?.startsWith('widget:') ? m.externalId.split(':').slice(2).join(':') : undefined;
   return {
     id: m.id,
@@ -257,11 +269,12 @@ export function presentVisitorMessage(m: typeof messages.$inferSelect, clientMes
     createdAt: m.createdAt,
     /** An agent's reply: when the visitor saw it. */
     seenAt: m.seenAt,
+    attachments: files,
   };
 }
 
 /** The messages of a visitor's conversation, after the one they have (a reconnect's replay), oldest first. */
-export async function visitorMessages(ctx: Ctx, visitor: Visitor, conversationId: string, afterId?: string) {
+export async function visitorMessages(ctx: Ctx, publicKey: string, visitor: Visitor, conversationId: string, afterId?: string) {
   await ownConversation(ctx.db, visitor, conversationId);
   const where = [
     eq(messages.conversationId, conversationId),
@@ -283,7 +296,8 @@ export async function visitorMessages(ctx: Ctx, visitor: Visitor, conversationId
     .where(and(...where))
     .orderBy(asc(messages.createdAt), asc(messages.id))
     .limit(500);
-  return rows.map((r) => presentVisitorMessage(r.m, undefined, r.authorName?.split(' ')[0]));
+  const files = await visitorFiles(ctx.db, ctx.secret, publicKey, visitor.contactId, rows.map((r) => r.m.id));
+  return rows.map((r) => presentVisitorMessage(r.m, undefined, r.authorName?.split(' ')[0], files.get(r.m.id)));
 }
 
 /**

@@ -240,4 +240,46 @@ describe('chat widget: server side', () => {
     expect(timeline.some((i: any) => i.type === 'event' && i.event.type === 'conversation.read')).toBe(false);
     expect(seenByAgent.filter((x) => x.conversationId === ack.conversationId)).toHaveLength(1);
   });
+
+  it('takes files from the visitor and shows them to both sides, by links nobody else can use', async () => {
+    const v = await session();
+    const boundary = '----widgetfiles';
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
+    const body = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="broken-zip.png"\r\nContent-Type: image/png\r\n\r\n`),
+      png,
+      Buffer.from(`\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="order.txt"\r\nContent-Type: text/plain\r\n\r\nOrder 5102\r\n--${boundary}--\r\n`),
+    ]);
+    const up = await h.app.inject({
+      method: 'POST',
+      url: `/widget/v1/${widget.widget.publicKey}/attachments`,
+      headers: { origin: 'https://shop.example', authorization: `Bearer ${v.token}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: body,
+    });
+    expect(up.statusCode, up.body).toBe(201);
+    const tickets = json(up).items.map((i: any) => i.ticket);
+    expect(json(up).items.map((i: any) => i.filename)).toEqual(['broken-zip.png', 'order.txt']);
+
+    const other = await session();
+    const stolen = await call('POST', '/messages', { clientMessageId: 'f-x', text: 'mine now', attachments: tickets }, other.token);
+    expect(stolen.statusCode).toBe(422);
+    expect(json(stolen).detail ?? JSON.stringify(json(stolen))).toContain('another visitor');
+
+    const sent = await call('POST', '/messages', { clientMessageId: 'f-1', attachments: tickets }, v.token);
+    expect(sent.statusCode, sent.body).toBe(201);
+    const files = json(sent).message.attachments;
+    expect(files.map((f: any) => f.filename)).toEqual(['broken-zip.png', 'order.txt']);
+    const image = await h.app.inject({ url: files[0].url, headers: { origin: 'https://shop.example' } });
+    expect(image.statusCode).toBe(200);
+    expect(image.headers['content-disposition']).toBe('inline');
+    expect(image.rawPayload.equals(png)).toBe(true);
+    const text = await h.app.inject({ url: files[1].url, headers: { origin: 'https://shop.example' } });
+    expect(text.headers['content-disposition']).toContain('attachment');
+    const forged = await h.app.inject({ url: files[0].url.replace(/s=.*/, 's=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'), headers: { origin: 'https://shop.example' } });
+    expect(forged.statusCode).toBe(404);
+    // The agent has them in the timeline like any files.
+    const timeline = json(await h.app.inject({ url: `/api/v1/conversations/${json(sent).conversationId}/timeline`, headers: owner.headers })).items;
+    const m = timeline.find((i: any) => i.type === 'message' && i.message.id === json(sent).message.id).message;
+    expect(m.attachments.map((a: any) => a.filename)).toEqual(['broken-zip.png', 'order.txt']);
+  });
 });
