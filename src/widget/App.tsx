@@ -181,6 +181,8 @@ function Conversation({ state, chat, t, locale }: { state: ChatState; chat: Chat
     const el = list.current;
     if (el) el.scrollTop = el.scrollHeight;
   }, [state.messages.length, state.agentTyping, state.conversationId]);
+  // "Seen" goes under the visitor's last message an agent has read.
+  const lastSeenMine = state.agentSeenAt ? [...state.messages].reverse().find((m) => m.from === 'visitor' && !m.pending && Date.parse(m.createdAt) <= Date.parse(state.agentSeenAt!))?.id : undefined;
   const askPreChat = !state.preChatDone && !state.conversationId && state.messages.length === 0 && chat.unknownPreChat().length > 0;
   const offline = !config.online;
   return (
@@ -191,7 +193,7 @@ function Conversation({ state, chat, t, locale }: { state: ChatState; chat: Chat
           <div class="bubble">{config.greeting}</div>
         </li>
         {state.messages.map((m) => (
-          <Message key={m.clientMessageId ?? m.id} m={m} t={t} locale={locale} />
+          <Message key={m.clientMessageId ?? m.id} m={m} t={t} locale={locale} seen={m.id === lastSeenMine} />
         ))}
         {offline && !state.blocked && <OfflineCard state={state} chat={chat} t={t} askEmail={!(askPreChat && chat.unknownPreChat().some((f) => f.field === 'email'))} />}
         </ol>
@@ -225,7 +227,7 @@ function Conversation({ state, chat, t, locale }: { state: ChatState; chat: Chat
   );
 }
 
-function Message({ m, t, locale }: { m: ChatMessage; t: Translate; locale: string }) {
+function Message({ m, t, locale, seen }: { m: ChatMessage; t: Translate; locale: string; seen: boolean }) {
   const mine = m.from === 'visitor';
   return (
     <li class={`msg ${mine ? 'mine' : 'agent'}${m.pending ? ' pending' : ''}${m.failed ? ' failed' : ''}`}>
@@ -233,6 +235,7 @@ function Message({ m, t, locale }: { m: ChatMessage; t: Translate; locale: strin
       <div class="bubble">{m.text}</div>
       <span class="meta">
         {m.failed ? t('message.failed', { reason: m.failed }) : m.pending ? t('message.pending') : formatTime(m.createdAt, locale)}
+        {seen && ` · ${t('message.seen')}`}
       </span>
     </li>
   );

@@ -17,6 +17,8 @@ export interface ChatState {
   lineDown: boolean;
   blocked: Blocked | null;
   agentTyping: string | null;
+  /** When an agent last read the conversation on screen (the visitor's messages until then show "Seen"). */
+  agentSeenAt: string | null;
   unread: number;
   /** Pre-chat form answered (or nothing to ask). */
   preChatDone: boolean;
@@ -41,7 +43,7 @@ const RETRY_MS = 4000;
  * after a reload. The view subscribes to its state; nothing else talks to the server.
  */
 export class Chat {
-  state: ChatState = { config: null, contact: null, conversations: [], conversationId: null, messages: [], connected: false, lineDown: false, blocked: null, agentTyping: null, unread: 0, preChatDone: false };
+  state: ChatState = { config: null, contact: null, conversations: [], conversationId: null, messages: [], connected: false, lineDown: false, blocked: null, agentTyping: null, agentSeenAt: null, unread: 0, preChatDone: false };
   private listeners = new Set<() => void>();
   private handlers = new Map<ChatEvent, Set<(data?: unknown) => void>>();
   private socket: Socket | null = null;
@@ -56,6 +58,9 @@ export class Chat {
   private started: Promise<void> | null = null;
   /** The next message starts a new conversation rather than continuing the open one. */
   private startNew = false;
+  /** The panel is open on a visible page: what arrives is seen. */
+  private watching = false;
+  private seenSent: string | undefined;
 
   constructor(
     readonly origin: string,
@@ -175,7 +180,12 @@ export class Chat {
       session.conversations.find((c) => c.id === remembered) ?? session.conversations.find((c) => c.status !== 'solved' && c.status !== 'closed') ?? null;
     const preChatDone = this.state.preChatDone || session.conversations.length > 0 || this.unknownPreChat(config, session.contact).length === 0;
     this.set({ contact: session.contact, conversations: session.conversations, blocked: null, preChatDone });
-    if (!this.startNew) await this.show(current?.id ?? null);
+    if (!this.startNew) {
+      // Written before the session said which conversation is open: that is where Heard puts them too.
+      if (current) this.outbox = this.outbox.map((o) => (o.conversationId === null && !o.newConversation ? { ...o, conversationId: current.id } : o));
+      this.persistOutbox();
+      await this.show(current?.id ?? null);
+    }
     if (changed || !this.socket) this.connect();
   }
 
@@ -188,11 +198,12 @@ export class Chat {
   async show(conversationId: string | null) {
     this.startNew = false;
     this.save('conversation', conversationId);
-    this.set({ conversationId, messages: pendingIn(this.outbox, conversationId), agentTyping: null });
+    this.set({ conversationId, messages: pendingIn(this.outbox, conversationId), agentTyping: null, agentSeenAt: null });
     if (!conversationId) return;
     try {
       const { items } = await this.http<{ items: ChatMessage[] }>('GET', `/conversations/${conversationId}/messages`);
       if (this.state.conversationId === conversationId) this.set({ messages: mergeMessages(this.state.messages, items) });
+      this.markSeen();
     } catch (err) {
       console.warn('[Heard] could not load the conversation', err);
     }
@@ -224,6 +235,9 @@ export class Chat {
     s.on('disconnect', () => this.set({ connected: false, lineDown: true }));
     s.on('connect_error', () => this.set({ connected: false, lineDown: true }));
     s.on('message', (m: ChatMessage) => this.receive(m));
+    s.on('seen', (e: { conversationId: string; at: string }) => {
+      if (e.conversationId === this.state.conversationId) this.set({ agentSeenAt: e.at });
+    });
     s.on('typing', (t: { conversationId: string; typing: boolean; name: string }) => {
       if (t.conversationId !== this.state.conversationId) return;
       clearTimeout(this.agentTypingTimer);
@@ -247,6 +261,7 @@ export class Chat {
     try {
       const r = (await s.timeout(10_000).emitWithAck('sync', { conversationId, after: lastStoredId(this.state.messages) })) as { ok?: boolean; items?: ChatMessage[] };
       if (r.ok && r.items && this.state.conversationId === conversationId) this.set({ messages: mergeMessages(this.state.messages, r.items) });
+      this.markSeen();
     } catch {
       // The next connect syncs again.
     }
@@ -257,6 +272,7 @@ export class Chat {
     if (!current && !this.startNew && !this.outbox.length) void this.show(m.conversationId);
     else if (m.conversationId === current) this.set({ messages: mergeMessages(this.state.messages, [m]), agentTyping: m.from === 'agent' ? null : this.state.agentTyping });
     if (m.from === 'agent') {
+      this.markSeen();
       this.emit('message', m);
       this.refreshConversations(m);
     }
@@ -265,6 +281,21 @@ export class Chat {
   private refreshConversations(m: ChatMessage) {
     if (!this.state.conversations.some((c) => c.id === m.conversationId)) return;
     this.set({ conversations: this.state.conversations.map((c) => (c.id === m.conversationId ? { ...c, lastMessageAt: m.createdAt } : c)) });
+  }
+
+  /** Whether the visitor can see the panel now (open, on a visible page); then they have seen what it shows. */
+  setWatching(watching: boolean) {
+    this.watching = watching;
+    this.markSeen();
+  }
+
+  /** Tells Heard the visitor has seen the agents' replies up to the last one on screen (the agent sees "Seen"). */
+  private markSeen() {
+    const conversationId = this.state.conversationId;
+    const last = [...this.state.messages].reverse().find((m) => m.from === 'agent' && !m.pending);
+    if (!this.watching || !conversationId || !last || last.id === this.seenSent || !this.socket?.connected) return;
+    this.seenSent = last.id;
+    this.socket.emit('seen', { conversationId, messageId: last.id }, () => {});
   }
 
   /** Counts an agent's message the visitor has not seen (the panel is closed). */

@@ -56,6 +56,7 @@ function boot() {
       chat.markRead();
       stopFlash();
     }
+    chat.setWatching(open && !document.hidden);
     chat.emit(open ? 'open' : 'close');
     draw();
   }
@@ -80,6 +81,7 @@ function boot() {
     }, 1000);
   });
   document.addEventListener('visibilitychange', () => {
+    chat.setWatching(open && !document.hidden);
     if (!document.hidden && open) {
       chat.markRead();
       stopFlash();

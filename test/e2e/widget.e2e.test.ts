@@ -141,9 +141,14 @@ window.heardEvents=[];Heard.on('message',function(m){window.heardEvents.push(m.t
     await answer.getByText('Olivia', { exact: true }).waitFor();
     await expect.poll(() => panel(visitor).getByText('Olivia is typing…').count()).toBe(0);
 
+    // The visitor had the panel open: the agent's reply shows as seen.
+    await timeline.getByRole('article', { name: heard.owner.name }).filter({ hasText: 'Yes, size 46 is in stock' }).getByText(/^Seen /).waitFor();
+
     await composer.fill('Great, thanks!');
     await composer.press('Enter');
     await timeline.getByText('Great, thanks!').waitFor();
+    // The agent has the conversation open and reads it: the visitor sees "Seen" under their message.
+    await messages(visitor).getByRole('listitem').filter({ hasText: 'Great, thanks!' }).getByText('Seen', { exact: false }).waitFor();
   });
 
   it('shows an unread badge and flashes the title when a reply comes while the panel is closed', async () => {

@@ -17,6 +17,7 @@ export const de: Catalog = {
   'team.people': '{names} vom Team {team}',
   'list.label': 'Nachrichten',
   'message.you': 'Sie',
+  'message.seen': 'Gesehen',
   'message.pending': 'Wird gesendet…',
   'message.failed': 'Nicht gesendet: {reason}',
   'typing.agent': '{name} schreibt…',

@@ -15,6 +15,7 @@ export const en = {
   'team.people': '{names} from {team}',
   'list.label': 'Messages',
   'message.you': 'You',
+  'message.seen': 'Seen',
   'message.pending': 'Sending…',
   'message.failed': 'Not sent: {reason}',
   'typing.agent': '{name} is typing…',
