@@ -129,6 +129,7 @@ window.heardEvents=[];Heard.on('message',function(m){window.heardEvents.push(m.t
     const composer = panel(visitor).getByRole('textbox', { name: 'Your message' });
     await composer.fill('Also, do they');
     await agent.getByText('Vera Visitor is typing…').waitFor();
+    await screenshot(agent, 'widget-agent-conversation-light-1280');
 
     // The agent types: the visitor sees their first name.
     const reply = agent.getByRole('textbox', { name: 'Reply' });
