@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Chat, ChatState } from './chat';
 import { replyTimeKey, type Translate } from './i18n';
-import type { ChatMessage, PreChatField } from './types';
+import type { ChatFile, ChatMessage, PreChatField, UploadedFile } from './types';
 
 export interface UiProps {
   chat: Chat;
@@ -25,6 +25,11 @@ const ChatIcon = () => (
 const CloseIcon = ({ size = 22 }: { size?: number }) => (
   <svg viewBox="0 0 24 24" width={size} height={size} aria-hidden="true">
     <path fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" d="M6 6l12 12M18 6 6 18" />
+  </svg>
+);
+const ClipIcon = () => (
+  <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+    <path fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" d="m21 11-8.6 8.6a5 5 0 0 1-7-7L14 4a3.3 3.3 0 0 1 4.7 4.7l-8.6 8.6a1.7 1.7 0 0 1-2.4-2.4L15.5 7" />
   </svg>
 );
 const SendIcon = () => (
@@ -177,23 +182,37 @@ function History({ state, t, locale, pick }: { state: ChatState; t: Translate; l
 function Conversation({ state, chat, t, locale }: { state: ChatState; chat: Chat; t: Translate; locale: string }) {
   const config = state.config!;
   const list = useRef<HTMLDivElement>(null);
-  useEffect(() => {
+  const atBottom = useRef(true);
+  const toBottom = () => {
     const el = list.current;
     if (el) el.scrollTop = el.scrollHeight;
-  }, [state.messages.length, state.agentTyping, state.conversationId]);
+  };
+  useEffect(toBottom, [state.messages.length, state.agentTyping, state.conversationId]);
   // "Seen" goes under the visitor's last message an agent has read.
   const lastSeenMine = state.agentSeenAt ? [...state.messages].reverse().find((m) => m.from === 'visitor' && !m.pending && Date.parse(m.createdAt) <= Date.parse(state.agentSeenAt!))?.id : undefined;
   const askPreChat = !state.preChatDone && !state.conversationId && state.messages.length === 0 && chat.unknownPreChat().length > 0;
   const offline = !config.online;
   return (
     <>
-      <div ref={list} class="list" role="log" aria-live="polite" aria-label={t('list.label')}>
+      <div
+        ref={list}
+        class="list"
+        role="log"
+        aria-live="polite"
+        aria-label={t('list.label')}
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+        }}
+        // An image that arrives later makes the list taller: the newest message stays in view.
+        onLoadCapture={() => atBottom.current && toBottom()}
+      >
         <ol class="items">
         <li class="msg agent greeting">
           <div class="bubble">{config.greeting}</div>
         </li>
         {state.messages.map((m) => (
-          <Message key={m.clientMessageId ?? m.id} m={m} t={t} locale={locale} seen={m.id === lastSeenMine} />
+          <Message key={m.clientMessageId ?? m.id} m={m} t={t} locale={locale} seen={m.id === lastSeenMine} fileUrl={(u) => chat.fileUrl(u)} />
         ))}
         {offline && !state.blocked && <OfflineCard state={state} chat={chat} t={t} askEmail={!(askPreChat && chat.unknownPreChat().some((f) => f.field === 'email'))} />}
         </ol>
@@ -227,12 +246,21 @@ function Conversation({ state, chat, t, locale }: { state: ChatState; chat: Chat
   );
 }
 
-function Message({ m, t, locale, seen }: { m: ChatMessage; t: Translate; locale: string; seen: boolean }) {
+function Message({ m, t, locale, seen, fileUrl }: { m: ChatMessage; t: Translate; locale: string; seen: boolean; fileUrl(url: string): string }) {
   const mine = m.from === 'visitor';
   return (
     <li class={`msg ${mine ? 'mine' : 'agent'}${m.pending ? ' pending' : ''}${m.failed ? ' failed' : ''}`}>
       {!mine && m.authorName && <span class="author">{m.authorName}</span>}
-      <div class="bubble">{m.text}</div>
+      {m.text && <div class="bubble">{m.text}</div>}
+      {m.attachments && m.attachments.length > 0 && (
+        <ul class="files-in">
+          {m.attachments.map((a) => (
+            <li key={a.id}>
+              <Attachment a={a} fileUrl={fileUrl} />
+            </li>
+          ))}
+        </ul>
+      )}
       <span class="meta">
         {m.failed ? t('message.failed', { reason: m.failed }) : m.pending ? t('message.pending') : formatTime(m.createdAt, locale)}
         {seen && ` · ${t('message.seen')}`}
@@ -241,19 +269,62 @@ function Message({ m, t, locale, seen }: { m: ChatMessage; t: Translate; locale:
   );
 }
 
+const IMAGE = /^image\/(png|jpeg|gif|webp)$/;
+const MAX_FILES = 5;
+
+function size(bytes: number) {
+  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** A file in a message: an image shown small (a link to the full one), anything else a link that downloads it. */
+function Attachment({ a, fileUrl }: { a: ChatFile; fileUrl(url: string): string }) {
+  if (!a.url) return <span class="file">{a.filename}</span>;
+  const href = fileUrl(a.url);
+  if (IMAGE.test(a.contentType)) {
+    return (
+      <a href={href} target="_blank" rel="noopener noreferrer" class="image">
+        <img src={href} alt={a.filename} loading="lazy" />
+      </a>
+    );
+  }
+  return (
+    <a href={href} target="_blank" rel="noopener noreferrer" class="file">
+      <ClipIcon /> {a.filename} <span class="size">{size(a.size)}</span>
+    </a>
+  );
+}
+
 function Composer({ chat, t, lineDown }: { chat: Chat; t: Translate; lineDown: boolean }) {
   const [text, setText] = useState('');
-  const send = () => {
-    if (!text.trim()) return;
-    chat.send(text);
+  const [files, setFiles] = useState<File[]>([]);
+  const [uploading, setUploading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const picker = useRef<HTMLInputElement>(null);
+  const send = async () => {
+    if (uploading || (!text.trim() && !files.length)) return;
+    let uploaded: UploadedFile[] = [];
+    if (files.length) {
+      setUploading(true);
+      setError(null);
+      try {
+        uploaded = await chat.upload(files);
+      } catch (err) {
+        setError(t('error.upload', { reason: (err as Error).message }));
+        return;
+      } finally {
+        setUploading(false);
+      }
+    }
+    chat.send(text, uploaded);
     setText('');
+    setFiles([]);
   };
   return (
     <form
       class="composer"
       onSubmit={(e) => {
         e.preventDefault();
-        send();
+        void send();
       }}
     >
       {lineDown && (
@@ -261,7 +332,39 @@ function Composer({ chat, t, lineDown }: { chat: Chat; t: Translate; lineDown: b
           {t('error.offline')}
         </p>
       )}
+      {files.length > 0 && (
+        <ul class="files" aria-label={t('composer.files')}>
+          {files.map((f, i) => (
+            <li key={`${f.name}-${i}`}>
+              <span class="name">{f.name}</span>
+              <button type="button" class="remove" aria-label={t('composer.remove', { name: f.name })} onClick={() => setFiles(files.filter((_, j) => j !== i))}>
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {uploading && <p class="conn" role="status">{t('composer.uploading')}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       <div class="composer-row">
+        <input
+          ref={picker}
+          type="file"
+          multiple
+          hidden
+          onChange={(e) => {
+            const input = e.target as HTMLInputElement;
+            setFiles([...files, ...Array.from(input.files ?? [])].slice(0, MAX_FILES));
+            input.value = '';
+          }}
+        />
+        <button type="button" class="attach" aria-label={t('composer.attach')} title={t('composer.attach')} disabled={uploading || files.length >= MAX_FILES} onClick={() => picker.current?.click()}>
+          <ClipIcon />
+        </button>
         <textarea
           rows={1}
           aria-label={t('composer.label')}
@@ -277,11 +380,11 @@ function Composer({ chat, t, lineDown }: { chat: Chat; t: Translate; lineDown: b
           onKeyDown={(e) => {
             if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
               e.preventDefault();
-              send();
+              void send();
             }
           }}
         />
-        <button type="submit" class="send" aria-label={t('composer.send')} disabled={!text.trim()}>
+        <button type="submit" class="send" aria-label={t('composer.send')} disabled={uploading || (!text.trim() && !files.length)}>
           <SendIcon />
         </button>
       </div>

@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { acknowledge, lastStoredId, mergeMessages, parseOutbox, pendingIn } from './outbox';
-import type { ChatMessage, Contact, ConversationSummary, Identity, OutboxItem, Session, WidgetConfig } from './types';
+import type { ChatMessage, Contact, ConversationSummary, Identity, OutboxItem, Session, UploadedFile, WidgetConfig } from './types';
 
 /** Why the visitor cannot chat: a refused identity, a chat for signed-in users, a site not allowed, or another error. */
 export type Blocked = { kind: 'verification' | 'signin' | 'origin' } | { kind: 'error'; reason: string };
@@ -310,13 +310,33 @@ export class Chat {
     this.emit('unread', { count: 0 });
   }
 
+  /** Uploads files (POST /attachments): tickets to send with the next message. */
+  async upload(files: File[]): Promise<UploadedFile[]> {
+    const form = new FormData();
+    for (const f of files) form.append('file', f, f.name);
+    const res = await fetch(`${this.origin}/widget/v1/${encodeURIComponent(this.publicKey)}/attachments`, {
+      method: 'POST',
+      headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
+      body: form,
+    });
+    const data = (await res.json().catch(() => ({}))) as { items?: UploadedFile[]; detail?: string };
+    if (!res.ok || !data.items) throw new HttpError(res.status, data.detail ?? `HTTP ${res.status}`);
+    return data.items;
+  }
+
+  /** A file link of Heard's, made absolute (the page is on another site). */
+  fileUrl(url: string) {
+    return new URL(url, this.origin).toString();
+  }
+
   /** Puts a message in the outbox (kept across reloads) and sends it. */
-  send(text: string) {
+  send(text: string, attachments: UploadedFile[] = []) {
     const body = text.trim();
-    if (!body) return;
+    if (!body && !attachments.length) return;
     const item: OutboxItem = {
       clientMessageId: crypto.randomUUID(),
       text: body,
+      attachments: attachments.length ? attachments : undefined,
       conversationId: this.state.conversationId,
       newConversation: this.startNew && !this.state.conversationId ? true : undefined,
       createdAt: new Date().toISOString(),
@@ -342,6 +362,7 @@ export class Chat {
     const payload = {
       clientMessageId: item.clientMessageId,
       text: item.text,
+      ...(item.attachments?.length ? { attachments: item.attachments.map((a) => a.ticket) } : {}),
       ...(item.conversationId ? { conversationId: item.conversationId } : {}),
       ...(item.newConversation ? { newConversation: true } : {}),
     };

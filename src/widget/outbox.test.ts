@@ -58,8 +58,11 @@ describe('the outbox', () => {
   });
 
   it('reads back what it stored, and nothing malformed', () => {
-    expect(parseOutbox(JSON.stringify([item('1', 'c1')]))).toEqual([item('1', 'c1')]);
-    expect(parseOutbox(JSON.stringify([{ clientMessageId: '1', text: 'hi', createdAt: 'x' }]))).toEqual([{ clientMessageId: '1', text: 'hi', createdAt: 'x', conversationId: null }]);
+    expect(parseOutbox(JSON.stringify([item('1', 'c1')]))).toEqual([{ ...item('1', 'c1'), attachments: undefined }]);
+    expect(parseOutbox(JSON.stringify([{ clientMessageId: '1', text: 'hi', createdAt: 'x' }]))).toEqual([{ clientMessageId: '1', text: 'hi', createdAt: 'x', conversationId: null, attachments: undefined }]);
+    const withFiles = item('2', 'c1', { attachments: [{ ticket: 't.1', filename: 'a.png', contentType: 'image/png', size: 10 }] });
+    expect(parseOutbox(JSON.stringify([withFiles]))).toEqual([withFiles]);
+    expect(pendingIn([withFiles], 'c1')[0].attachments).toEqual([{ id: 'pending:0', filename: 'a.png', contentType: 'image/png', size: 10 }]);
     expect(parseOutbox('{not json')).toEqual([]);
     expect(parseOutbox(JSON.stringify([{ text: 'no id' }, 42, null]))).toEqual([]);
     expect(parseOutbox(null)).toEqual([]);

@@ -49,7 +49,17 @@ export function acknowledge(outbox: OutboxItem[], clientMessageId: string, conve
 export function pendingIn(outbox: OutboxItem[], conversationId: string | null): ChatMessage[] {
   return outbox
     .filter((o) => o.conversationId === conversationId)
-    .map((o) => ({ id: `pending:${o.clientMessageId}`, conversationId, clientMessageId: o.clientMessageId, from: 'visitor', authorName: null, text: o.text, createdAt: o.createdAt, pending: true }));
+    .map((o) => ({
+      id: `pending:${o.clientMessageId}`,
+      conversationId,
+      clientMessageId: o.clientMessageId,
+      from: 'visitor',
+      authorName: null,
+      text: o.text,
+      createdAt: o.createdAt,
+      attachments: o.attachments?.map((a, i) => ({ id: `pending:${i}`, filename: a.filename, contentType: a.contentType, size: a.size })),
+      pending: true,
+    }));
 }
 
 /** An outbox read back from storage: anything malformed is dropped rather than trusted. */
@@ -57,7 +67,9 @@ export function parseOutbox(raw: string | null): OutboxItem[] {
   try {
     const v: unknown = raw ? JSON.parse(raw) : [];
     return Array.isArray(v)
-      ? v.filter((o): o is OutboxItem => !!o && typeof o.clientMessageId === 'string' && typeof o.text === 'string' && typeof o.createdAt === 'string').map((o) => ({ ...o, conversationId: o.conversationId ?? null }))
+      ? v
+          .filter((o): o is OutboxItem => !!o && typeof o.clientMessageId === 'string' && typeof o.text === 'string' && typeof o.createdAt === 'string')
+          .map((o) => ({ ...o, conversationId: o.conversationId ?? null, attachments: Array.isArray(o.attachments) ? o.attachments.filter((a) => typeof a?.ticket === 'string') : undefined }))
       : [];
   } catch {
     return [];

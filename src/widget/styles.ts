@@ -81,6 +81,21 @@ export const styles = `
 .send { flex: none; width: 42px; height: 42px; border-radius: 50%; border: 0; background: var(--accent); color: var(--on-accent); display: grid; place-items: center; cursor: pointer; }
 .send:disabled { opacity: .4; cursor: default; }
 .conn { margin: 0 0 8px; font-size: 12px; color: var(--muted); }
+.composer .error { margin: 0 0 8px; }
+.attach { flex: none; width: 36px; height: 42px; border: 0; background: transparent; color: var(--muted); border-radius: 8px; display: grid; place-items: center; cursor: pointer; }
+.attach:hover:not(:disabled) { color: var(--fg); background: var(--soft); }
+.attach:disabled { opacity: .4; cursor: default; }
+.files { list-style: none; margin: 0 0 8px; padding: 0; display: flex; flex-wrap: wrap; gap: 6px; }
+.files li { display: flex; align-items: center; gap: 4px; max-width: 100%; padding: 3px 4px 3px 10px; border: 1px solid var(--line); border-radius: 999px; background: var(--soft); font-size: 12px; }
+.files .name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 200px; }
+.files .remove { border: 0; background: transparent; color: var(--muted); width: 22px; height: 22px; border-radius: 50%; cursor: pointer; font-size: 16px; line-height: 1; }
+.files .remove:hover { background: var(--line); color: var(--fg); }
+.files-in { list-style: none; margin: 4px 0 0; padding: 0; display: flex; flex-direction: column; gap: 4px; }
+.msg.mine .files-in { align-items: flex-end; }
+.files-in .image img { display: block; max-width: 220px; max-height: 180px; border-radius: 12px; border: 1px solid var(--line); }
+.files-in .file { display: inline-flex; align-items: center; gap: 6px; padding: 7px 11px; border: 1px solid var(--line); border-radius: 12px; color: var(--fg); background: var(--bg); text-decoration: none; font-size: 14px; overflow-wrap: anywhere; }
+.files-in a.file:hover { background: var(--soft); }
+.files-in .size { color: var(--muted); font-size: 12px; }
 .prechat { border-top: 1px solid var(--line); padding: 12px 14px 14px; display: flex; flex-direction: column; gap: 10px; }
 .prechat-intro { margin: 0; font-weight: 600; }
 .field { display: flex; flex-direction: column; gap: 4px; font-size: 13px; }

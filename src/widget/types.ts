@@ -38,6 +38,23 @@ export interface Session {
   conversations: ConversationSummary[];
 }
 
+/** A file of a message; `url` is relative to the Heard server and signed for this visitor. */
+export interface ChatFile {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  url?: string;
+}
+
+/** A file uploaded for a message not sent yet: its ticket (valid 24 hours) goes with the message. */
+export interface UploadedFile {
+  ticket: string;
+  filename: string;
+  contentType: string;
+  size: number;
+}
+
 /** A message as the visitor sees it; `pending` while it waits in the outbox for Heard's acknowledgement. */
 export interface ChatMessage {
   id: string;
@@ -47,6 +64,7 @@ export interface ChatMessage {
   authorName: string | null;
   text: string;
   createdAt: string;
+  attachments?: ChatFile[];
   pending?: boolean;
   failed?: string;
 }
@@ -57,6 +75,7 @@ export interface OutboxItem {
   text: string;
   conversationId: string | null;
   newConversation?: boolean;
+  attachments?: UploadedFile[];
   createdAt: string;
 }
 

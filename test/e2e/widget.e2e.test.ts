@@ -152,10 +152,31 @@ window.heardEvents=[];Heard.on('message',function(m){window.heardEvents.push(m.t
     await messages(visitor).getByRole('listitem').filter({ hasText: 'Great, thanks!' }).getByText('Seen', { exact: false }).waitFor();
   });
 
+  it('sends files from the widget: an image shown in the chat, a document as a link; the agent gets both', async () => {
+    const png = await visitor.screenshot({ clip: { x: 0, y: 0, width: 240, height: 120 } });
+    const composer = panel(visitor).getByRole('textbox', { name: 'Your message' });
+    await panel(visitor).locator('input[type=file]').setInputFiles([
+      { name: 'old-boots.png', mimeType: 'image/png', buffer: png },
+      { name: 'order-1042.txt', mimeType: 'text/plain', buffer: Buffer.from('Order 1042: trail runners, size 45') },
+    ]);
+    await panel(visitor).getByRole('list', { name: 'Files to send' }).getByText('order-1042.txt').waitFor();
+    await composer.fill('My old pair and the order');
+    await composer.press('Enter');
+    const sent = messages(visitor).getByRole('listitem').filter({ hasText: 'My old pair and the order' });
+    await sent.getByRole('img', { name: 'old-boots.png' }).waitFor();
+    await sent.getByRole('link', { name: /order-1042\.txt/ }).waitFor();
+    await expect.poll(() => sent.getByRole('img', { name: 'old-boots.png' }).evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    const timeline = agent.getByRole('list', { name: 'Conversation history' });
+    await timeline.getByText('My old pair and the order').waitFor();
+    await timeline.getByText('old-boots.png').first().waitFor();
+    await timeline.getByText('order-1042.txt').first().waitFor();
+  });
+
   it('shows an unread badge and flashes the title when a reply comes while the panel is closed', async () => {
     await panel(visitor).press('Escape');
     await visitor.getByRole('button', { name: 'Open chat' }).waitFor();
-    expect(await visitor.evaluate(() => document.activeElement?.tagName)).toBe('HEARD-WIDGET');
+    // The focus is back on the launcher (inside the widget's shadow root).
+    await expect.poll(() => visitor.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.getAttribute('aria-label'))).toBe('Open chat');
     await agent.getByRole('textbox', { name: 'Reply' }).fill('They run half a size small, by the way.');
     await agent.getByRole('button', { name: 'Send', exact: true }).click();
     await visitor.getByLabel('1 unread').waitFor();
