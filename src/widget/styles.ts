@@ -46,7 +46,7 @@ export const styles = `
 .icon-btn:hover { background: rgba(255,255,255,.18); }
 .head .icon-btn:focus-visible { outline-color: var(--on-accent); }
 .bar { display: flex; justify-content: space-between; gap: 8px; padding: 6px 12px; border-bottom: 1px solid var(--line); background: var(--bg); }
-.link { border: 0; background: transparent; color: var(--fg); font-size: 13px; font-weight: 600; padding: 6px 8px; border-radius: 6px; cursor: pointer; }
+.link { border: 0; background: transparent; color: var(--fg); font-size: 13px; font-weight: 600; padding: 6px 8px; border-radius: 6px; cursor: pointer; white-space: nowrap; }
 .link:hover:not(:disabled) { background: var(--soft); }
 .link:disabled { opacity: .45; cursor: default; }
 .list { flex: 1; overflow-y: auto; padding: 16px 14px 8px; overscroll-behavior: contain; }

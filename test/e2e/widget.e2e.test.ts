@@ -202,6 +202,7 @@ window.heardEvents=[];Heard.on('message',function(m){window.heardEvents.push(m.t
     await panel(visitor).getByRole('button', { name: 'Earlier conversations' }).click();
     const earlier = panel(visitor).getByRole('listitem');
     expect(await earlier.count()).toBe(1);
+    await screenshot(visitor, 'widget-earlier-conversations-desktop-light');
     await earlier.getByRole('button', { name: /Open/ }).click();
     await messages(visitor).getByText('Great, thanks!').waitFor();
   });
@@ -252,6 +253,17 @@ window.heardEvents=[];Heard.on('message',function(m){window.heardEvents.push(m.t
         await ctx.close();
       }
     }
+  });
+
+  it("speaks the visitor's language: German for a German browser", async () => {
+    const ctx = await browser.newContext({ locale: 'de-DE', viewport: { width: 390, height: 844 }, storageState: await visitorCtx.storageState() });
+    const p = await ctx.newPage();
+    await p.goto(page(chat.widget.publicKey));
+    await p.getByRole('button', { name: 'Chat öffnen' }).click();
+    await p.getByRole('dialog', { name: 'Website chat' }).getByRole('textbox', { name: 'Ihre Nachricht' }).waitFor();
+    await p.getByText('Wir sind online').waitFor();
+    await screenshot(p, 'widget-open-phone-light-de');
+    await ctx.close();
   });
 
   it('refuses a forged identity with a clear message, and lets a verified user chat', async () => {

@@ -6,7 +6,7 @@ export const de: Catalog = {
   'launcher.close': 'Chat schließen',
   'launcher.unread': '{n} ungelesen',
   'panel.close': 'Schließen',
-  'panel.back': 'Zurück zum Gespräch',
+  'panel.back': 'Zurück',
   'status.online': 'Wir sind online',
   'status.replyMinutes': 'Antwortet meist in {n} Minuten',
   'status.replyMinute': 'Antwortet meist in einer Minute',

@@ -4,7 +4,7 @@ export const en = {
   'launcher.close': 'Close chat',
   'launcher.unread': '{n} unread',
   'panel.close': 'Close',
-  'panel.back': 'Back to the conversation',
+  'panel.back': 'Back',
   'status.online': 'We are online',
   'status.replyMinutes': 'Usually replies in {n} minutes',
   'status.replyMinute': 'Usually replies in a minute',
