@@ -7,7 +7,8 @@
  *      each visitor's socket (/visitor, WebSocket transport);
  *   2. reads Heard's RSS before and after: memory per connection;
  *   3. visitor → agent: BENCH_VISITOR_MESSAGES visitors each send a message (paced at
- *      BENCH_VISITOR_RATE per second) and an agent's /agent socket is timed receiving it;
+ *      BENCH_VISITOR_RATE per second, default 20) and an agent's /agent socket is timed
+ *      receiving it (what has not arrived 30 s after the last one counts as lost);
  *   4. agent → visitor: the agent answers each over the API and the visitor's socket is
  *      timed receiving the answer;
  * and the baseline: the same number of raw `ws` connections to an echo server in its own
@@ -29,7 +30,7 @@ import { percentiles } from './workload.js';
 const self = fileURLToPath(import.meta.url);
 const N = Number(process.env.BENCH_VISITORS ?? 5000);
 const M = Number(process.env.BENCH_VISITOR_MESSAGES ?? 300);
-const RATE = Number(process.env.BENCH_VISITOR_RATE ?? 50);
+const RATE = Number(process.env.BENCH_VISITOR_RATE ?? 20);
 const PASSWORD = 'correct horse battery';
 
 type ServerInfo = { url: string; publicKey: string; token: string; email: string };
@@ -37,6 +38,11 @@ const rss = () => process.memoryUsage().rss;
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
 const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits until `done()` or `ms` has passed: what has not arrived by then counts as lost. */
+async function until(done: () => boolean, ms: number) {
+  const end = Date.now() + ms;
+  while (!done() && Date.now() < end) await sleep(100);
+}
 
 /** The server side, in its own process: Heard, or the echo baseline. Answers "rss" requests over IPC. */
 async function serve(kind: 'heard' | 'echo', scratch: { dataDir?: string; databaseUrl?: string }) {
@@ -163,7 +169,7 @@ async function benchHeard(engine: Engine) {
       });
       await sleep(1000 / RATE);
     }
-    await sleep(3000);
+    await until(() => sent.every((x) => x.messageId && agentGot.has(x.messageId)), 30_000);
     const v2a = sent.filter((s) => s.messageId && agentGot.has(s.messageId)).map((s) => agentGot.get(s.messageId!)! - s.start);
 
     // Agent → visitor.
@@ -186,7 +192,7 @@ async function benchHeard(engine: Engine) {
       });
       await sleep(1000 / RATE);
     }
-    await sleep(3000);
+    await until(() => answers.every((a) => got.has(a.text)), 30_000);
     const a2v = answers.filter((a) => got.has(a.text)).map((a) => got.get(a.text)! - a.start);
     agent.close();
     return {

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Account, createInbox, customerWrites, type E2EHeard, launchBrowser, newContext, screenshot, signIn, startHeard } from './harness.js';
+import { type Account, createInbox, customerWrites, type E2EHeard, launchBrowser, newContext, screenshot, signIn, startHeard, ownerSession } from './harness.js';
 
 interface Conv {
   id: string;
@@ -28,11 +28,7 @@ describe('case work: calls, merge, split, cc and notifications', () => {
     heard = await startHeard();
     agent = await heard.addMember('agent', 'Andy Agent');
     inboxId = await createInbox(heard);
-    browser = await launchBrowser();
-    ctx = await newContext(browser);
-    page = await ctx.newPage();
-    page.on('dialog', (d) => void d.accept());
-    await signIn(page, heard, heard.owner);
+    ({ browser, ctx, page } = await ownerSession(heard));
   });
 
   afterAll(async () => {

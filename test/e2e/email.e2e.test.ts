@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
-import { type E2EHeard, launchBrowser, newContext, screenshot, signIn, startHeard } from './harness.js';
+import { type E2EHeard, launchBrowser, newContext, screenshot, signIn, startHeard, ownerSession } from './harness.js';
 
 // A 1×1 red PNG, sent as the mail's inline (cid:) image.
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
@@ -97,11 +97,7 @@ describe('the email channel in the agent app', () => {
     // The world's mail server: it refuses one address for good, as a mailbox that no longer exists.
     sink = await startSmtpSink({ reject: (rcpt) => rcpt === 'gone@example.org' });
     heard = await startHeard();
-    browser = await launchBrowser();
-    ctx = await newContext(browser);
-    page = await ctx.newPage();
-    page.on('dialog', (d) => void d.accept());
-    await signIn(page, heard, heard.owner);
+    ({ browser, ctx, page } = await ownerSession(heard));
   });
 
   afterAll(async () => {

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { freePorts } from '../helpers/heard-process.js';
 
 /**
  * The end-to-end harness: the built agent app served by a real `heard start` process on a
@@ -54,17 +55,6 @@ export function ensureBuilt() {
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 export interface Account {
   email: string;
   password: string;
@@ -91,6 +81,8 @@ export interface E2EHeard {
 export interface StartOptions {
   /** Start with `--demo` (the demo workspace) instead of an empty one with an owner. */
   demo?: boolean;
+  /** More environment for `heard start` and the CLI (e.g. SMTP_URL), over the harness's own. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -124,7 +116,7 @@ export async function startHeard(opts: StartOptions = {}): Promise<E2EHeard> {
   });
   await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
   const callbackUrl = `http://127.0.0.1:${(sink.address() as net.AddressInfo).port}/heard`;
-  const port = await freePort();
+  const port = (await freePorts(1))[0];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     HEARD_DATA_DIR: dataDir,
@@ -139,6 +131,7 @@ export async function startHeard(opts: StartOptions = {}): Promise<E2EHeard> {
     // No SMTP listener: several servers may run at once and would contend for its port.
     HEARD_SMTP_PORT: '0',
     LOG_LEVEL: 'warn',
+    ...opts.env,
   };
   const cli = async (args: string[]) => (await run(process.execPath, [heardBin, ...args], { cwd: root, env, timeout: 60_000 })).stdout.trim();
 
@@ -236,6 +229,16 @@ export async function newContext(browser: Browser, opts: ContextOptions = {}): P
 }
 
 /** Signs in through the login screen and waits until the app has left it. */
+/** A browser with the owner signed in, where most suites start; confirm dialogs are accepted. */
+export async function ownerSession(heard: E2EHeard) {
+  const browser = await launchBrowser();
+  const ctx = await newContext(browser);
+  const page = await ctx.newPage();
+  page.on('dialog', (d) => void d.accept());
+  await signIn(page, heard, heard.owner);
+  return { browser, ctx, page };
+}
+
 export async function signIn(page: Page, heard: E2EHeard, account: Account) {
   await page.goto(`${heard.url}/app/login`);
   await page.getByLabel('E-mail').fill(account.email);

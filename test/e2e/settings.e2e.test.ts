@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createInbox, customerWrites, type E2EHeard, launchBrowser, newContext, screenshot, signIn, startHeard } from './harness.js';
+import { createInbox, customerWrites, type E2EHeard, launchBrowser, newContext, screenshot, signIn, startHeard, ownerSession } from './harness.js';
 
 describe('settings', () => {
   let heard: E2EHeard;
@@ -10,11 +10,7 @@ describe('settings', () => {
 
   beforeAll(async () => {
     heard = await startHeard();
-    browser = await launchBrowser();
-    ctx = await newContext(browser);
-    page = await ctx.newPage();
-    page.on('dialog', (d) => void d.accept());
-    await signIn(page, heard, heard.owner);
+    ({ browser, ctx, page } = await ownerSession(heard));
   });
 
   afterAll(async () => {

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
+import { freePorts } from './heard-process.js';
 
 /**
  * A private Dovecot IMAP server for tests: Debian's `dovecot` binary (`apt-get install
@@ -55,17 +55,6 @@ export interface Dovecot {
 }
 
 const DOVECOT = process.env.DOVECOT_PATH ?? '/usr/sbin/dovecot';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** uid and gid of a user from /etc/passwd, or undefined. */
 function systemUser(name: string): { uid: number; gid: number } | undefined {
@@ -151,7 +140,7 @@ export async function startDovecot(): Promise<Dovecot> {
   const user = 'support';
   const password = 'imap-secret';
   fs.writeFileSync(path.join(dir, 'users'), `${user}:{PLAIN}${password}::::::\n`);
-  const port = await freePort();
+  const port = (await freePorts(1))[0];
   const conf = path.join(dir, 'dovecot.conf');
   fs.writeFileSync(conf, configuration(dir, port, ids));
 
