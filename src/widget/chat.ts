@@ -224,8 +224,8 @@ export class Chat {
   private connect() {
     this.disconnect();
     if (!this.token) return;
-    // WebSocket only: the socket server answers no cross-origin long-polling, and every browser that runs the widget has WebSockets.
-    const s = io(`${this.origin}/visitor`, { path: '/socket.io', transports: ['websocket'], auth: { publicKey: this.publicKey, token: this.token } });
+    // WebSocket first; where a proxy blocks it, long-polling (tryAllTransports falls back when the WebSocket cannot open).
+    const s = io(`${this.origin}/visitor`, { path: '/socket.io', transports: ['websocket', 'polling'], tryAllTransports: true, auth: { publicKey: this.publicKey, token: this.token } });
     this.socket = s;
     s.on('connect', () => {
       this.set({ connected: true, lineDown: false });

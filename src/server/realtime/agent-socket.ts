@@ -89,7 +89,10 @@ async function onlineMembers(nsp: Namespace, workspaceId: string) {
  * are under `redisPrefix`).
  */
 export function startAgentRealtime(app: FastifyInstance, redisUrl: string | undefined, redisPrefix = 'heard:'): AgentRealtime {
-  const io = new Server(app.server, { path: '/socket.io', serveClient: false, cors: { origin: false } });
+  // Cross-origin long-polling is answered without credentials: the chat widget on customers' sites may
+  // poll (/visitor checks its allowed sites itself); a page elsewhere still cannot ride on a member's
+  // cookie, and /agent refuses foreign origins in its handshake.
+  const io = new Server(app.server, { path: '/socket.io', serveClient: false, cors: { origin: true, credentials: false } });
   let pub: Redis | undefined;
   let sub: Redis | undefined;
   if (redisUrl) {

@@ -282,4 +282,21 @@ describe('chat widget: server side', () => {
     const m = timeline.find((i: any) => i.type === 'message' && i.message.id === json(sent).message.id).message;
     expect(m.attachments.map((a: any) => a.filename)).toEqual(['broken-zip.png', 'order.txt']);
   });
+
+  it('chats over long-polling too, for visitors behind proxies that block WebSockets', async () => {
+    const v = await session();
+    const s = io(`${base}/visitor`, { path: '/socket.io', transports: ['polling'], auth: { publicKey: widget.widget.publicKey, token: v.token }, extraHeaders: { origin: 'https://shop.example' }, forceNew: true, reconnection: false });
+    sockets.push(s);
+    await new Promise<void>((resolve, reject) => {
+      s.on('connect', () => resolve());
+      s.on('connect_error', reject);
+    });
+    expect(s.io.engine.transport.name).toBe('polling');
+    const ack = (await s.emitWithAck('message:send', { clientMessageId: 'poll-1', text: 'Behind a proxy' })) as any;
+    expect(ack).toMatchObject({ ok: true, message: { text: 'Behind a proxy' } });
+    // The answer to the cross-origin poll carries no credentials: no member's cookie rides on it.
+    const res = await fetch(`${base}/socket.io/?EIO=4&transport=polling`, { headers: { origin: 'https://shop.example' } });
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect(res.headers.get('access-control-allow-credentials')).toBeNull();
+  });
 });
