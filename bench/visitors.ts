@@ -34,6 +34,11 @@ const RATE = Number(process.env.BENCH_VISITOR_RATE ?? 20);
 const PASSWORD = 'correct horse battery';
 
 type ServerInfo = { url: string; publicKey: string; token: string; email: string };
+/** Memory the process holds for its objects: the JS heap and what it allocated outside it (buffers), after a GC. */
+const held = () => {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
+};
 const rss = () => process.memoryUsage().rss;
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
 const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
@@ -49,7 +54,7 @@ async function serve(kind: 'heard' | 'echo', scratch: { dataDir?: string; databa
   process.on('message', (m: { type: string }) => {
     if (m.type === 'rss') {
       global.gc?.();
-      process.send!({ type: 'rss', rss: rss() });
+      process.send!({ type: 'rss', rss: rss(), held: held() });
     }
   });
   if (kind === 'echo') {
@@ -91,11 +96,11 @@ function startServer(kind: 'heard' | 'echo', scratch: { dataDir?: string; databa
     child.once('exit', (code) => reject(new Error(`the ${kind} server exited with ${code}`)));
   });
   const serverRss = () =>
-    new Promise<number>((resolve) => {
-      const on = (m: { type: string; rss?: number }) => {
+    new Promise<{ rss: number; held: number }>((resolve) => {
+      const on = (m: { type: string; rss?: number; held?: number }) => {
         if (m.type !== 'rss') return;
         child.off('message', on);
-        resolve(m.rss!);
+        resolve({ rss: m.rss!, held: m.held! });
       };
       child.on('message', on);
       child.send({ type: 'rss' });
@@ -200,8 +205,8 @@ async function benchHeard(engine: Engine) {
       connected: sockets.filter((s) => s.connected).length,
       sessionsSec,
       connectSec,
-      perConnection: (after - before) / N,
-      serverRss: after,
+      perConnection: (after.held - before.held) / N,
+      serverRss: after.rss,
       v2a: { ...percentiles(v2a), n: v2a.length },
       a2v: { ...percentiles(a2v), n: a2v.length },
     };
@@ -238,7 +243,7 @@ async function benchEcho() {
       await sleep(1000 / RATE);
     }
     await sleep(1000);
-    return { connected: clients.filter((c) => c.readyState === WebSocket.OPEN).length, perConnection: (after - before) / N, rtt: { ...percentiles(times), n: times.length } };
+    return { connected: clients.filter((c) => c.readyState === WebSocket.OPEN).length, perConnection: (after.held - before.held) / N, rtt: { ...percentiles(times), n: times.length } };
   } finally {
     for (const c of clients) c?.terminate();
     server.stop();

@@ -5,32 +5,15 @@ import { qk } from '../lib/queries';
 import { send, type SettingsInbox, useSettingsInboxes, useWrite } from './data';
 import { NewEmailInbox } from './NewEmailInbox';
 import { NewWidgetInbox } from './WidgetInboxSettings';
-import { cls, ErrorNote, LoadState, ReadOnlyNote, SettingsPage, useIsAdmin } from './ui';
+import { cls, ErrorNote, InboxSecret, LoadState, ReadOnlyNote, SettingsPage, useIsAdmin } from './ui';
 
 function Secret({ inbox }: { inbox: SettingsInbox }) {
   const [shown, setShown] = useState(false);
-  const rotate = useWrite(() => send('POST', `/inboxes/${inbox.id}/rotate-secret`), [qk.inboxes]);
   if (!inbox.signingSecret) return null;
   return (
     <div className="mt-3">
       <div className="mb-1 text-xs font-semibold tracking-wide text-ink-3 uppercase">{t('settings.inboxes.secret')}</div>
-      <div className="flex items-center gap-2">
-        <code aria-label={t('settings.inboxes.secretOf', { name: inbox.name })} className="flex-1 truncate rounded-md bg-canvas px-2 py-1.5 font-mono text-xs">
-          {shown ? inbox.signingSecret : '•'.repeat(24)}
-        </code>
-        <button type="button" className={cls.secondary} onClick={() => setShown(!shown)}>
-          {shown ? t('settings.inboxes.hide') : t('settings.inboxes.show')}
-        </button>
-        <button
-          type="button"
-          className={cls.secondary}
-          disabled={rotate.isPending}
-          onClick={() => window.confirm(t('settings.inboxes.confirmRotate')) && rotate.mutate(undefined, { onSuccess: () => setShown(true) })}
-        >
-          {t('settings.inboxes.rotate')}
-        </button>
-      </div>
-      <ErrorNote error={rotate.error} />
+      <InboxSecret inboxId={inbox.id} value={inbox.signingSecret} label={t('settings.inboxes.secretOf', { name: inbox.name })} shown={shown} setShown={setShown} />
     </div>
   );
 }

@@ -1,8 +1,7 @@
 import { useState } from 'react';
 import { t } from '../i18n';
-import { qk } from '../lib/queries';
-import { send, type SettingsInbox, useWrite } from './data';
-import { cls, ErrorNote } from './ui';
+import type { SettingsInbox } from './data';
+import { cls, InboxSecret } from './ui';
 
 /** A chat widget inbox's settings as GET /inboxes returns them; the identity secret only for admins. */
 export interface WidgetInboxSettings {
@@ -61,7 +60,6 @@ export function WidgetSnippet({ widget }: { widget: WidgetInboxSettings }) {
 /** For admins: the identity secret (shown on demand, rotatable) and how a site computes the hash for Heard.identify. */
 export function IdentitySecret({ inbox, widget }: { inbox: SettingsInbox; widget: WidgetInboxSettings }) {
   const [shown, setShown] = useState(false);
-  const rotate = useWrite(() => send('POST', `/inboxes/${inbox.id}/rotate-secret`), [qk.inboxes]);
   if (!widget.identitySecret) return null;
   const secret = shown ? widget.identitySecret : 'YOUR_IDENTITY_SECRET';
   const examples: [string, string][] = [
@@ -72,23 +70,7 @@ export function IdentitySecret({ inbox, widget }: { inbox: SettingsInbox; widget
   return (
     <div className="mt-4">
       <div className="mb-1 text-sm font-medium text-ink-2">{t('widget.settings.secret')}</div>
-      <div className="flex items-center gap-2">
-        <code aria-label={t('widget.settings.secretOf', { name: inbox.name })} className="flex-1 truncate rounded-md bg-canvas px-2 py-1.5 font-mono text-xs">
-          {shown ? widget.identitySecret : '•'.repeat(24)}
-        </code>
-        <button type="button" className={cls.secondary} onClick={() => setShown(!shown)}>
-          {shown ? t('settings.inboxes.hide') : t('settings.inboxes.show')}
-        </button>
-        <button
-          type="button"
-          className={cls.secondary}
-          disabled={rotate.isPending}
-          onClick={() => window.confirm(t('settings.inboxes.confirmRotate')) && rotate.mutate(undefined, { onSuccess: () => setShown(true) })}
-        >
-          {t('settings.inboxes.rotate')}
-        </button>
-      </div>
-      <ErrorNote error={rotate.error} />
+      <InboxSecret inboxId={inbox.id} value={widget.identitySecret} label={t('widget.settings.secretOf', { name: inbox.name })} shown={shown} setShown={setShown} />
       <p className="mt-3 text-sm text-ink-2">{t('widget.settings.hashHow')}</p>
       <dl className="mt-2 space-y-2">
         {examples.map(([label, code]) => (

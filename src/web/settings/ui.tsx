@@ -1,4 +1,6 @@
 import type { ReactNode } from 'react';
+import { qk } from '../lib/queries';
+import { send, useWrite } from './data';
 import { t } from '../i18n';
 import { ApiError } from '../lib/api';
 import { useSession } from '../lib/session';
@@ -146,4 +148,34 @@ export function SecretOnce({ message, label, secret, onDone }: { message: string
 export function formatDate(iso: string | null | undefined) {
   if (!iso) return t('settings.never');
   return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/**
+ * An inbox's secret (the API channel's signing secret, the widget's identity secret):
+ * hidden until asked for, with a rotate button that asks first. `shown` belongs to the
+ * caller, which may show the secret elsewhere too.
+ */
+export function InboxSecret({ inboxId, value, label, shown, setShown }: { inboxId: string; value: string; label: string; shown: boolean; setShown: (v: boolean) => void }) {
+  const rotate = useWrite(() => send('POST', `/inboxes/${inboxId}/rotate-secret`), [qk.inboxes]);
+  return (
+    <>
+      <div className="flex items-center gap-2">
+        <code aria-label={label} className="flex-1 truncate rounded-md bg-canvas px-2 py-1.5 font-mono text-xs">
+          {shown ? value : '•'.repeat(24)}
+        </code>
+        <button type="button" className={cls.secondary} onClick={() => setShown(!shown)}>
+          {shown ? t('settings.inboxes.hide') : t('settings.inboxes.show')}
+        </button>
+        <button
+          type="button"
+          className={cls.secondary}
+          disabled={rotate.isPending}
+          onClick={() => window.confirm(t('settings.inboxes.confirmRotate')) && rotate.mutate(undefined, { onSuccess: () => setShown(true) })}
+        >
+          {t('settings.inboxes.rotate')}
+        </button>
+      </div>
+      <ErrorNote error={rotate.error} />
+    </>
+  );
 }
