@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import crypto from 'node:crypto';
 import PgBoss from 'pg-boss';
 import type { z } from 'zod';
 import type { Database } from '../../db/client.js';
@@ -65,11 +66,14 @@ export class Jobs {
     }
   }
 
+  /** The job's id, or null when a job with the same singletonKey is still waiting (nothing was added). */
   async send<S extends z.ZodType>(def: JobDefinition<S>, payload: z.infer<S>, opts: SendOptions = {}) {
     def.schema.parse(payload);
     return this.boss.send(def.name, payload as object, {
       startAfter: opts.startAfter,
-      singletonKey: opts.singletonKey,
+      // Queues are `short` (one waiting job per key): a job without a key of its own gets a
+      // unique one, or every keyless job would wait behind the first.
+      singletonKey: opts.singletonKey ?? crypto.randomUUID(),
       // Handlers reschedule themselves with their own back-off; pg-boss retries only crashes.
       retryLimit: 5,
       retryDelay: 5,
@@ -85,7 +89,10 @@ export class Jobs {
   private async createQueue(name: string) {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.boss.createQueue(name);
+        // `short`: a send whose singletonKey is already waiting adds nothing (pg-boss's standard
+        // queues ignore the key). updateQueue brings queues made before this up to date.
+        await this.boss.createQueue(name, { name, policy: 'short' });
+        return await this.boss.updateQueue(name, { name, policy: 'short' });
       } catch (err) {
         if ((err as { code?: string }).code !== '40P01' || attempt >= 5) throw err;
         await new Promise((r) => setTimeout(r, 50 * attempt));
