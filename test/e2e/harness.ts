@@ -228,7 +228,6 @@ export async function newContext(browser: Browser, opts: ContextOptions = {}): P
   return ctx;
 }
 
-/** Signs in through the login screen and waits until the app has left it. */
 /** A browser with the owner signed in, where most suites start; confirm dialogs are accepted. */
 export async function ownerSession(heard: E2EHeard) {
   const browser = await launchBrowser();
@@ -239,6 +238,7 @@ export async function ownerSession(heard: E2EHeard) {
   return { browser, ctx, page };
 }
 
+/** Signs in through the login screen and waits until the app has left it. */
 export async function signIn(page: Page, heard: E2EHeard, account: Account) {
   await page.goto(`${heard.url}/app/login`);
   await page.getByLabel('E-mail').fill(account.email);

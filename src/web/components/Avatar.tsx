@@ -1,4 +1,5 @@
-const palette = ['#2f6bd8', '#1f8a55', '#b7791f', '#8e44ad', '#c4352b', '#0f7c8c', '#5b6b7f', '#b4436c'];
+// Dark enough for white initials (WCAG AA, 4.5:1).
+const palette = ['#2a5fc4', '#1a7449', '#8f5e0e', '#7d3c98', '#b02f26', '#0c6a78', '#4f5e71', '#9c3a5d'];
 
 function hash(s: string) {
   let h = 0;

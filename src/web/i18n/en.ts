@@ -46,6 +46,7 @@ export const en = {
   'list.waiting': 'waiting {time}',
   'list.unread': 'Unread',
   'list.select': 'Select conversation {number}',
+  'list.checked': 'selected',
   'list.selectAll': 'Select all loaded conversations',
   'list.unassigned': 'Unassigned',
   'list.sort': 'Sort',

@@ -229,23 +229,27 @@ const Row = memo(function Row({
       id={`conv-${c.id}`}
       role="option"
       aria-selected={active}
-      aria-label={`#${c.number} ${c.contact?.name ?? ''}: ${c.subject || t('list.noSubject')}${unread ? `, ${t('list.unread')}` : ''}`}
+      aria-label={`#${c.number} ${c.contact?.name ?? ''}: ${c.subject || t('list.noSubject')}${unread ? `, ${t('list.unread')}` : ''}${checked ? `, ${t('list.checked')}` : ''}`}
       onClick={(e) => (e.shiftKey || e.metaKey || e.ctrlKey ? onToggle(index, e.shiftKey) : onOpen(index, c.number))}
       onMouseEnter={() => onHover(c.number)}
       className={`group flex h-full cursor-pointer gap-2 border-b border-line px-3 py-2 ${active ? 'bg-selected' : checked ? 'bg-accent-soft' : 'hover:bg-hover'} ${cursor && !active ? 'shadow-[inset_3px_0_0_var(--accent)]' : ''}`}
     >
       <div className="flex w-4 shrink-0 flex-col items-center pt-0.5">
-        <input
-          type="checkbox"
-          aria-label={t('list.select', { number: c.number })}
-          checked={checked}
+        {/* A box that looks like a checkbox but is not a control of its own: a control inside a
+            list option is out of reach for screen readers (the keyboard selects with x, and the
+            option says when it is selected). */}
+        <span
+          aria-hidden="true"
+          data-testid={`select-${c.number}`}
+          title={t('list.select', { number: c.number })}
           onClick={(e) => {
             e.stopPropagation();
             onToggle(index, e.shiftKey);
           }}
-          onChange={() => {}}
-          className={`h-4 w-4 accent-accent ${checked || anySelected ? '' : 'opacity-0 group-hover:opacity-100 focus:opacity-100'}`}
-        />
+          className={`flex h-4 w-4 items-center justify-center rounded border ${checked ? 'border-accent bg-accent text-white' : 'border-ink-3 bg-surface'} ${checked || anySelected ? '' : 'opacity-0 group-hover:opacity-100'}`}
+        >
+          {checked && <Icon name="check" size={12} />}
+        </span>
         {unread && <span className="mt-2 h-2 w-2 rounded-full bg-accent" aria-hidden="true" />}
       </div>
       <div className="min-w-0 flex-1">

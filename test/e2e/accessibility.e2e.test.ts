@@ -1,0 +1,69 @@
+import { createRequire } from 'node:module';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type E2EHeard, launchBrowser, signIn, startHeard } from './harness.js';
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve('axe-core/axe.min.js');
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** axe-core's WCAG 2 A and AA rules on the page as it is; the serious and critical findings, one line each. */
+async function audit(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  const violations = (await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: unknown[] }> } }).axe;
+    return (await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } })).violations;
+  })) as Violation[];
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+describe('accessibility (axe-core, WCAG 2 A and AA)', () => {
+  let heard: E2EHeard;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    heard = await startHeard({ demo: true });
+    browser = await launchBrowser();
+    // axe is injected as a script: the page's CSP would (rightly) refuse it.
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
+    ctx.setDefaultTimeout(10_000);
+    page = await ctx.newPage();
+    await signIn(page, heard, heard.owner);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await heard?.stop();
+  });
+
+  it('the inbox and a conversation', async () => {
+    await page.goto(`${heard.url}/app/inbox/open`);
+    await page.getByRole('navigation', { name: 'Conversation views' }).waitFor();
+    await page.getByRole('option', { name: /GPS unit keeps rebooting/ }).click();
+    await page.getByRole('heading', { name: /GPS unit keeps rebooting/ }).waitFor();
+    expect(await audit(page)).toEqual([]);
+  });
+
+  it('settings', async () => {
+    await page.goto(`${heard.url}/app/settings/inboxes`);
+    await page.getByRole('heading', { name: 'Inboxes' }).waitFor();
+    expect(await audit(page)).toEqual([]);
+  });
+
+  it('the sign-in page', async () => {
+    const ctx = await browser.newContext({ bypassCSP: true });
+    const p = await ctx.newPage();
+    await p.goto(`${heard.url}/app/login`);
+    await p.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(await audit(p)).toEqual([]);
+    await ctx.close();
+  });
+});
