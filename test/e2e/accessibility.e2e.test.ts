@@ -58,6 +58,18 @@ describe('accessibility (axe-core, WCAG 2 A and AA)', () => {
     expect(await audit(page)).toEqual([]);
   });
 
+  it('the chat widget, closed and open, on the demo shop page', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
+    const p = await ctx.newPage();
+    await p.goto(`${heard.url}/demo`);
+    await p.getByRole('button', { name: 'Open chat' }).waitFor();
+    expect(await audit(p)).toEqual([]);
+    await p.getByRole('button', { name: 'Open chat' }).click();
+    await p.getByRole('dialog', { name: 'Website chat' }).waitFor();
+    expect(await audit(p)).toEqual([]);
+    await ctx.close();
+  });
+
   it('the sign-in page', async () => {
     const ctx = await browser.newContext({ bypassCSP: true });
     const p = await ctx.newPage();
