@@ -8,7 +8,7 @@ import type { Ctx } from '../../core/context.js';
 import { LocalFileStore, type FileStore } from '../../core/files/file-store.js';
 import { defineJob, type Jobs } from '../../core/jobs/queue.js';
 import type { EmailSettings } from '../../domains/inboxes/schema.js';
-import { receiveEmail } from './receive.js';
+import { holdOversized, receiveEmail } from './receive.js';
 import { emailSettings } from './settings.js';
 
 /**
@@ -177,6 +177,14 @@ export async function pollImapInbox(ctx: Ctx, files: FileStore, inboxId: string,
         if (tooLarge) {
           log?.warn({ inboxId, uid, maxBytes }, 'IMAP message larger than HEARD_MAIL_MAX_BYTES left in the mailbox');
           result.tooLarge++;
+          // Seen by someone all the same: its headers wait in the quarantine.
+          try {
+            const head = await client.fetchOne(String(uid), { uid: true, headers: true, size: true }, { uid: true });
+            if (head && head.headers) await holdOversized(ctx, files, { inboxId, headers: head.headers, size: head.size ?? maxBytes + 1, source: 'imap' });
+          } catch (err) {
+            failure = err;
+            break;
+          }
         } else if (raw) {
           try {
             const r = await receiveEmail(ctx, files, { inboxId, raw, source: 'imap' });

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { imapStates, messages } from '../../db/schema/index.js';
+import { imapStates, mailHolds, messages } from '../../db/schema/index.js';
 import type { FileStore } from '../../core/files/file-store.js';
 import { buildMember, type Client } from '../../../../test/factories.js';
 import { engine } from '../../../../test/helpers/database.js';
@@ -170,6 +170,12 @@ describe('IMAP polling (real Dovecot)', () => {
     expect(await dovecot.flags('INBOX', bigUid)).not.toContain('\\Seen');
     expect(await dovecot.flags('INBOX', smallUid)).toContain('\\Seen');
     expect((await state()).lastUid).toBe(smallUid);
+    // An admin sees it in the quarantine: who wrote, the subject, how large, and that it is still in the mailbox.
+    const held = await h.ctx.db.select().from(mailHolds).where(eq(mailHolds.inboxId, inboxId));
+    const big1 = held.find((x) => x.subject === 'Big');
+    expect(big1).toMatchObject({ reason: 'unparseable', source: 'imap' });
+    expect(big1!.size).toBeGreaterThan(4096);
+    expect(big1!.detail).toContain('still in the mailbox');
   });
 
   it('one poll per mailbox at a time: in this process, and across nodes (PostgreSQL advisory lock)', async () => {

@@ -332,6 +332,27 @@ async function hold(ctx: Ctx, h: HoldInput): Promise<ReceiveResult> {
   });
 }
 
+/**
+ * A message too large to take in (HEARD_MAIL_MAX_BYTES) that sits in a mailbox: its
+ * headers are held in the quarantine, so an admin sees who wrote what and how large it
+ * is, while the message itself stays in the mailbox.
+ */
+export async function holdOversized(ctx: Ctx, files: FileStore, input: { inboxId: string; headers: Buffer; size: number; source: MailSource }): Promise<ReceiveResult> {
+  const [inbox] = await ctx.db.select().from(inboxes).where(and(eq(inboxes.id, input.inboxId), eq(inboxes.channel, 'email')));
+  if (!inbox) throw new NotFound('Email inbox');
+  const stored = await files.put(input.headers);
+  return hold(ctx, {
+    workspaceId: inbox.workspaceId,
+    inboxId: inbox.id,
+    source: input.source,
+    rawSha256: stored.sha256,
+    size: input.size,
+    reason: 'unparseable',
+    detail: `it is ${input.size} bytes, more than the ${ctx.config.HEARD_MAIL_MAX_BYTES} accepted (HEARD_MAIL_MAX_BYTES); only its headers are kept here, and the message is still in the mailbox`,
+    ...headerGuess(input.headers),
+  });
+}
+
 /** What little can be read off a message the parser gave up on, for the quarantine list. */
 function headerGuess(raw: Buffer): { fromAddress?: string; subject?: string } {
   const head = raw.subarray(0, 64 * 1024).toString('latin1').split(/\r?\n\r?\n/)[0];
