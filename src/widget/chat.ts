@@ -201,8 +201,8 @@ export class Chat {
     this.set({ conversationId, messages: pendingIn(this.outbox, conversationId), agentTyping: null, agentSeenAt: null });
     if (!conversationId) return;
     try {
-      const { items } = await this.http<{ items: ChatMessage[] }>('GET', `/conversations/${conversationId}/messages`);
-      if (this.state.conversationId === conversationId) this.set({ messages: mergeMessages(this.state.messages, items) });
+      const { items, agentReadAt } = await this.http<{ items: ChatMessage[]; agentReadAt?: string | null }>('GET', `/conversations/${conversationId}/messages`);
+      if (this.state.conversationId === conversationId) this.set({ messages: mergeMessages(this.state.messages, items), agentSeenAt: agentReadAt ?? this.state.agentSeenAt });
       this.markSeen();
     } catch (err) {
       console.warn('[Heard] could not load the conversation', err);
@@ -259,8 +259,11 @@ export class Chat {
     const s = this.socket;
     if (!conversationId || !s) return;
     try {
-      const r = (await s.timeout(10_000).emitWithAck('sync', { conversationId, after: lastStoredId(this.state.messages) })) as { ok?: boolean; items?: ChatMessage[] };
-      if (r.ok && r.items && this.state.conversationId === conversationId) this.set({ messages: mergeMessages(this.state.messages, r.items) });
+      const r = (await s.timeout(10_000).emitWithAck('sync', { conversationId, after: lastStoredId(this.state.messages) })) as { ok?: boolean; items?: ChatMessage[]; agentReadAt?: string | null };
+      if (r.ok && r.items && this.state.conversationId === conversationId) {
+        // What an agent read while this page was away comes back with the sync: "Seen" survives reloads.
+        this.set({ messages: mergeMessages(this.state.messages, r.items), agentSeenAt: r.agentReadAt ?? this.state.agentSeenAt });
+      }
       this.markSeen();
     } catch {
       // The next connect syncs again.

@@ -8,7 +8,7 @@ import type { Processor } from '../core/events/dispatcher.js';
 import type { Inbox } from '../domains/inboxes/service.js';
 import { VisitorMessageSchema } from '../channels/widget/routes.js';
 import { visitorFiles } from '../channels/widget/attachments.js';
-import { markSeenByVisitor, originAllowed, presentVisitorMessage, sendFromVisitor, type Visitor, visitorFromToken, visitorMessages, widgetByKey } from '../channels/widget/service.js';
+import { agentReadAt, markSeenByVisitor, originAllowed, presentVisitorMessage, sendFromVisitor, type Visitor, visitorFromToken, visitorMessages, widgetByKey } from '../channels/widget/service.js';
 
 export interface VisitorRealtime {
   /** Sends a committed message of a widget conversation to the visitor's open widgets, on every node. */
@@ -96,7 +96,7 @@ export function startVisitorRealtime(app: FastifyInstance, io: Server, onTyping:
       const parsed = SyncPayload.safeParse(payload);
       if (!parsed.success) return reply({ error: 'conversationId must be a conversation id', status: 422 });
       visitorMessages(app.ctx, inbox.config.publicKey as string, visitor, parsed.data.conversationId, parsed.data.after)
-        .then((items) => reply({ ok: true, items }))
+        .then(async (items) => reply({ ok: true, items, agentReadAt: await agentReadAt(app.ctx.db, parsed.data.conversationId) }))
         .catch((err) => reply(problem(err)));
     });
     socket.on('seen', (payload: unknown, ack: unknown) => {

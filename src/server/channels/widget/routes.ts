@@ -5,7 +5,7 @@ import { safeContentType } from '../../core/files/content-types.js';
 import { attachmentDisposition, cleanFilename } from '../../domains/attachments/service.js';
 import { fileForLink, issueTicket, WIDGET_FILE_MAX_BYTES, WIDGET_FILES_PER_MESSAGE } from './attachments.js';
 import type { Inbox } from '../../domains/inboxes/service.js';
-import { markSeenByVisitor, openSession, originAllowed, publicWidgetConfig, sendFromVisitor, updateVisitorContact, visitorFromToken, visitorMessages, widgetByKey } from './service.js';
+import { agentReadAt, markSeenByVisitor, openSession, originAllowed, publicWidgetConfig, sendFromVisitor, updateVisitorContact, visitorFromToken, visitorMessages, widgetByKey } from './service.js';
 
 const Key = z.object({ publicKey: z.string().min(1).max(100) });
 const clientMessageId = z.string().trim().min(1).max(100).describe("The widget's own id for the message: a retry with the same id is stored once.");
@@ -111,7 +111,8 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const visitor = await visitorFromToken(app.ctx, req.widget!, bearer(req.headers.authorization));
-      return { items: await visitorMessages(app.ctx, req.widget!.config.publicKey as string, visitor, req.params.id, req.query.after) };
+      const items = await visitorMessages(app.ctx, req.widget!.config.publicKey as string, visitor, req.params.id, req.query.after);
+      return { items, agentReadAt: await agentReadAt(app.ctx.db, req.params.id) };
     },
   );
   app.post(

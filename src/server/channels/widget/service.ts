@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, gte, inArray, isNotNull, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, max, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
-import { contactIdentities, contacts, conversations, inboxes, members, messages, teamMembers, teams, users, type VisitorContext, widgetVisitors } from '../../db/schema/index.js';
+import { contactIdentities, contacts, conversationReads, conversations, inboxes, members, messages, teamMembers, teams, users, type VisitorContext, widgetVisitors } from '../../db/schema/index.js';
 import { type Ctx, inTransaction } from '../../core/context.js';
 import { Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import { identifyContact, normalizeIdentity } from '../../domains/contacts/service.js';
@@ -330,6 +330,12 @@ export async function markSeenByVisitor(ctx: Ctx, visitor: Visitor, conversation
     }
     return { seen: seen.length };
   });
+}
+
+/** When an agent last read the conversation (the widget's "Seen" under the visitor's messages), or null. */
+export async function agentReadAt(db: Executor, conversationId: string): Promise<Date | null> {
+  const [row] = await db.select({ at: max(conversationReads.lastReadAt) }).from(conversationReads).where(eq(conversationReads.conversationId, conversationId));
+  return row?.at ?? null;
 }
 
 /** What the visitor tells about themselves (pre-chat form, the e-mail for an answer after they leave). */

@@ -239,6 +239,11 @@ describe('chat widget: server side', () => {
     // Reads are not case history.
     expect(timeline.some((i: any) => i.type === 'event' && i.event.type === 'conversation.read')).toBe(false);
     expect(seenByAgent.filter((x) => x.conversationId === ack.conversationId)).toHaveLength(1);
+    // After a reload the widget learns it again from the history.
+    const history = json(await call('GET', `/conversations/${ack.conversationId}/messages`, undefined, v.token));
+    expect(history.agentReadAt).toBeTruthy();
+    const replay = (await s.emitWithAck('sync', { conversationId: ack.conversationId })) as any;
+    expect(replay.agentReadAt).toBe(history.agentReadAt);
   });
 
   it('takes files from the visitor and shows them to both sides, by links nobody else can use', async () => {
