@@ -50,16 +50,12 @@ function LookSection({ inbox, widget }: { inbox: WidgetInbox; widget: WidgetInbo
   );
 }
 
-type Hours = Record<Day, { open: boolean; from: string; to: string }>;
+/** Each day's opening hours: none (closed), or up to four ranges (a lunch break splits a day). */
+type Hours = Record<Day, { from: string; to: string }[]>;
+const MAX_RANGES = 4;
 
 function hoursOf(widget: WidgetInboxSettings): Hours {
-  // The form edits one range a day; a second range set through the API is kept only if the day is left alone.
-  return Object.fromEntries(
-    DAYS.map((d) => {
-      const r = widget.businessHours?.days[d]?.[0];
-      return [d, { open: !!r, from: r?.from ?? '09:00', to: r?.to ?? '17:00' }];
-    }),
-  ) as Hours;
+  return Object.fromEntries(DAYS.map((d) => [d, (widget.businessHours?.days[d] ?? []).map((r) => ({ from: r.from, to: r.to }))])) as Hours;
 }
 
 function PeopleSection({ inbox, widget }: { inbox: WidgetInbox; widget: WidgetInboxSettings }) {
@@ -78,13 +74,14 @@ function PeopleSection({ inbox, widget }: { inbox: WidgetInbox; widget: WidgetIn
         businessHours: v.limited
           ? {
               timezone: v.timezone,
-              days: Object.fromEntries(DAYS.filter((d) => v.hours[d].open).map((d) => [d, [{ from: v.hours[d].from, to: v.hours[d].to }]])),
+              days: Object.fromEntries(DAYS.filter((d) => v.hours[d].length).map((d) => [d, v.hours[d]])),
             }
           : null,
       },
     }),
   );
-  const setDay = (d: Day, patch: Partial<Hours[Day]>) => f.set({ hours: { ...f.value.hours, [d]: { ...f.value.hours[d], ...patch } } });
+  const setDay = (d: Day, ranges: Hours[Day]) => f.set({ hours: { ...f.value.hours, [d]: ranges } });
+  const setRange = (d: Day, i: number, patch: Partial<Hours[Day][number]>) => setDay(d, f.value.hours[d].map((r, k) => (k === i ? { ...r, ...patch } : r)));
   const radio = useId();
   return (
     <Section
@@ -126,21 +123,64 @@ function PeopleSection({ inbox, widget }: { inbox: WidgetInbox; widget: WidgetIn
           <ul className="space-y-1">
             {DAYS.map((d) => {
               const day = t(`day.${d}` as MessageKey);
-              const h = f.value.hours[d];
+              const ranges = f.value.hours[d];
+              const open = ranges.length > 0;
               return (
-                <li key={d} className="flex items-center gap-3 text-sm">
-                  <label className="flex w-32 items-center gap-2">
-                    <input type="checkbox" checked={h.open} aria-label={t('widget.settings.open.day', { day })} onChange={(e) => setDay(d, { open: e.target.checked })} />
+                <li key={d} className="flex items-start gap-3 text-sm">
+                  <label className="flex w-32 shrink-0 items-center gap-2 pt-1.5">
+                    <input
+                      type="checkbox"
+                      checked={open}
+                      aria-label={t('widget.settings.open.day', { day })}
+                      onChange={(e) => setDay(d, e.target.checked ? [{ from: '09:00', to: '17:00' }] : [])}
+                    />
                     {day}
                   </label>
-                  {h.open ? (
-                    <>
-                      <input type="time" aria-label={t('widget.settings.from', { day })} className={`${cls.input} w-28`} value={h.from} onChange={(e) => setDay(d, { from: e.target.value })} />
-                      <span className="text-ink-3">–</span>
-                      <input type="time" aria-label={t('widget.settings.to', { day })} className={`${cls.input} w-28`} value={h.to} onChange={(e) => setDay(d, { to: e.target.value })} />
-                    </>
+                  {open ? (
+                    <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
+                      {ranges.map((r, i) => (
+                        <span key={i} className="flex items-center gap-1.5">
+                          <input
+                            type="time"
+                            aria-label={i === 0 ? t('widget.settings.from', { day }) : t('widget.settings.fromN', { day, n: i + 1 })}
+                            className={`${cls.input} w-28`}
+                            value={r.from}
+                            onChange={(e) => setRange(d, i, { from: e.target.value })}
+                          />
+                          <span className="text-ink-3">–</span>
+                          <input
+                            type="time"
+                            aria-label={i === 0 ? t('widget.settings.to', { day }) : t('widget.settings.toN', { day, n: i + 1 })}
+                            className={`${cls.input} w-28`}
+                            value={r.to}
+                            onChange={(e) => setRange(d, i, { to: e.target.value })}
+                          />
+                          {i > 0 && (
+                            <button
+                              type="button"
+                              className="rounded px-1 text-ink-3 hover:bg-hover hover:text-ink"
+                              aria-label={t('widget.settings.removeRange', { day, n: i + 1 })}
+                              onClick={() => setDay(d, ranges.filter((_, k) => k !== i))}
+                            >
+                              ×
+                            </button>
+                          )}
+                        </span>
+                      ))}
+                      {ranges.length < MAX_RANGES && (
+                        <button
+                          type="button"
+                          className="text-xs text-accent hover:underline"
+                          aria-label={t('widget.settings.addRange', { day })}
+                          title={t('widget.settings.addRange', { day })}
+                          onClick={() => setDay(d, [...ranges, { from: ranges.at(-1)!.to, to: '18:00' }])}
+                        >
+                          +
+                        </button>
+                      )}
+                    </div>
                   ) : (
-                    <span className="text-ink-3">{t('widget.settings.closed')}</span>
+                    <span className="pt-1.5 text-ink-3">{t('widget.settings.closed')}</span>
                   )}
                 </li>
               );
