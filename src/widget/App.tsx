@@ -263,6 +263,7 @@ function Message({ m, t, locale, seen, fileUrl }: { m: ChatMessage; t: Translate
       )}
       <span class="meta">
         {m.failed ? t('message.failed', { reason: m.failed }) : m.pending ? t('message.pending') : formatTime(m.createdAt, locale)}
+        {m.byEmail && ` · ${t('message.byEmail')}`}
         {seen && ` · ${t('message.seen')}`}
       </span>
     </li>

@@ -65,6 +65,8 @@ export interface ChatMessage {
   text: string;
   createdAt: string;
   attachments?: ChatFile[];
+  /** Written by e-mail, not in the widget. */
+  byEmail?: boolean;
   pending?: boolean;
   failed?: string;
 }

@@ -124,6 +124,9 @@ describe('the chat widget when the visitor has left', () => {
     const texts = await log.getByRole('listitem').allTextContents();
     const order = ['Can I return boots', 'Yes, within 30 days', 'Great, I will send them back'].map((t) => texts.findIndex((x) => x.includes(t)));
     expect(order).toEqual([...order].sort((a, b) => a - b));
+    // The reply that came by e-mail says so; the chat messages do not.
+    expect(texts.find((x) => x.includes('Great, I will send them back'))).toContain('by e-mail');
+    expect(texts.find((x) => x.includes('Can I return boots'))).not.toContain('by e-mail');
     await screenshot(back, 'widget-back-after-email');
     await visitorCtx.close();
   });

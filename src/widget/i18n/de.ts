@@ -18,6 +18,7 @@ export const de: Catalog = {
   'list.label': 'Nachrichten',
   'message.you': 'Sie',
   'message.seen': 'Gesehen',
+  'message.byEmail': 'per E-Mail',
   'message.pending': 'Wird gesendet…',
   'message.failed': 'Nicht gesendet: {reason}',
   'typing.agent': '{name} schreibt…',

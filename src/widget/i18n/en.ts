@@ -16,6 +16,7 @@ export const en = {
   'list.label': 'Messages',
   'message.you': 'You',
   'message.seen': 'Seen',
+  'message.byEmail': 'by e-mail',
   'message.pending': 'Sending…',
   'message.failed': 'Not sent: {reason}',
   'typing.agent': '{name} is typing…',

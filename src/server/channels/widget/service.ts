@@ -269,6 +269,8 @@ export function presentVisitorMessage(m: typeof messages.$inferSelect, clientMes
     createdAt: m.createdAt,
     /** An agent's reply: when the visitor saw it. */
     seenAt: m.seenAt,
+    /** Written by e-mail (the visitor answered an answer that reached them there), not in the widget. */
+    byEmail: m.channel === 'email',
     attachments: files,
   };
 }

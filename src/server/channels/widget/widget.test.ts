@@ -191,6 +191,7 @@ describe('chat widget: server side', () => {
     // Back on the site, the widget shows it all.
     const items = json(await call('GET', `/conversations/${first.conversationId}/messages`, undefined, v.token)).items;
     expect(items.map((m: any) => m.text)).toEqual(['Do you ship to Norway?', 'We do, within 5 days.', 'Great, ordering now.']);
+    expect(items.map((m: any) => m.byEmail)).toEqual([false, false, true]);
   });
 
   it('sends no e-mail to a visitor who is still there', async () => {
