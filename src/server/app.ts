@@ -26,6 +26,7 @@ import { Jobs } from './core/jobs/queue.js';
 import { apiChannelRoutes } from './channels/api/routes.js';
 import { deliverMessageJob } from './channels/deliver-message.js';
 import { attachmentRoutes } from './domains/attachments/routes.js';
+import { startPendingAttachmentCleanup } from './domains/attachments/service.js';
 import { auditRoutes } from './domains/audit/routes.js';
 import { authRoutes } from './domains/auth/routes.js';
 import { cannedResponseRoutes } from './domains/canned-responses/routes.js';
@@ -235,6 +236,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
 
   const smtpPort = opts.smtpPort ?? (config.HEARD_SMTP_PORT || false);
   let imapPolling: { stop(): void } | undefined;
+  let attachmentCleanup: { stop(): void } | undefined;
   const heard: Heard = {
     app,
     ctx,
@@ -249,6 +251,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       if (roles.includes('web')) d.start();
       // Worker nodes enqueue a poll of every IMAP mailbox now and then; any worker runs it.
       if (roles.includes('worker') && config.HEARD_IMAP_POLL_SECONDS > 0) imapPolling = startImapPolling(ctx, jobs, app.log, config.HEARD_IMAP_POLL_SECONDS);
+      if (roles.includes('worker')) attachmentCleanup = startPendingAttachmentCleanup(ctx.db, app.log);
       if (roles.includes('mail') && smtpPort !== false) {
         try {
           heard.smtp = await startSmtpListener(ctx, app.files, app.log, { port: smtpPort, host: config.HEARD_SMTP_HOST });
@@ -262,6 +265,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
     },
     async close() {
       imapPolling?.stop();
+      attachmentCleanup?.stop();
       await heard.smtp?.close();
       await d.stop();
       await jobs.stop();

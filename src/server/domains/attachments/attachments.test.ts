@@ -6,7 +6,8 @@ import { attachments, messages } from '../../db/schema/index.js';
 import { buildApiInbox, buildMember, sendInbound, signIn, type Client } from '../../../../test/factories.js';
 import { countRows } from '../../../../test/helpers/database.js';
 import { json, startTestHeard, type TestHeard } from '../../../../test/helpers/heard.js';
-import { attachmentDisposition, cleanFilename } from './service.js';
+import { eq } from 'drizzle-orm';
+import { attachmentDisposition, cleanFilename, forgetPendingAttachments } from './service.js';
 
 /** A multipart/form-data body with these files, as a browser's FormData sends it. */
 function multipart(files: { filename: string; contentType: string; bytes: Buffer }[]) {
@@ -141,6 +142,21 @@ describe('attachments', () => {
     expect(res.statusCode).toBe(404);
     expect(res.body).not.toContain('secret');
     expect((await h.app.inject({ url: `/api/v1/attachments/${mine[0].id}/download` })).statusCode).toBe(401);
+  });
+
+  it('forgets uploads never sent after a day, and keeps sent ones and recent drafts', async () => {
+    const files = (name: string) => [{ filename: name, contentType: 'text/plain', bytes: Buffer.from(name) }];
+    const [old] = json(await upload(agent.headers, files('abandoned.txt')));
+    const [fresh] = json(await upload(agent.headers, files('draft.txt')));
+    const [sent] = json(await upload(agent.headers, files('sent.txt')));
+    const conv = await sendInbound(h.app, agent, inbox.id);
+    expect((await reply(agent, conv.conversationId, { text: 'With a file', attachmentIds: [sent.id] })).statusCode).toBe(201);
+    const twoDaysAgo = new Date(Date.now() - 48 * 3_600_000);
+    for (const id of [old.id, sent.id]) await h.ctx.db.update(attachments).set({ createdAt: twoDaysAgo }).where(eq(attachments.id, id));
+    expect(await forgetPendingAttachments(h.ctx.db, new Date(Date.now() - 24 * 3_600_000))).toBe(1);
+    const left = (await h.ctx.db.select({ id: attachments.id }).from(attachments)).map((a) => a.id);
+    expect(left).not.toContain(old.id);
+    expect(left).toEqual(expect.arrayContaining([fresh.id, sent.id]));
   });
 
   it('cleans file names and encodes them for the header', () => {

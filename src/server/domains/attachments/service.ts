@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt } from 'drizzle-orm';
 import type { Readable } from 'node:stream';
 import type { Executor } from '../../db/client.js';
 import { attachments } from '../../db/schema/index.js';
@@ -74,4 +74,26 @@ export function attachmentDisposition(filename: string): string {
   const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   const encoded = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+/**
+ * Forgets uploads that never went out with a message (a draft abandoned, a tab closed):
+ * pending attachments older than `olderThan`. Their bytes stay in the content-addressed
+ * store, where the same file may serve another message.
+ */
+export async function forgetPendingAttachments(db: Executor, olderThan: Date): Promise<number> {
+  const gone = await db
+    .delete(attachments)
+    .where(and(isNull(attachments.messageId), lt(attachments.createdAt, olderThan)))
+    .returning({ id: attachments.id });
+  return gone.length;
+}
+
+/** On worker nodes: every hour, forget pending attachments left for more than a day. Safe on every node at once. */
+export function startPendingAttachmentCleanup(db: Executor, log: { warn(o: object, m: string): void }): { stop(): void } {
+  const run = () =>
+    void forgetPendingAttachments(db, new Date(Date.now() - 24 * 3_600_000)).catch((err: unknown) => log.warn({ err }, 'forgetting old pending attachments failed'));
+  const timer = setInterval(run, 3_600_000);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }
