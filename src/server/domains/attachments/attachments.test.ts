@@ -146,9 +146,9 @@ describe('attachments', () => {
 
   it('forgets uploads never sent after a day, and keeps sent ones and recent drafts', async () => {
     const files = (name: string) => [{ filename: name, contentType: 'text/plain', bytes: Buffer.from(name) }];
-    const [old] = json(await upload(agent.headers, files('abandoned.txt')));
-    const [fresh] = json(await upload(agent.headers, files('draft.txt')));
-    const [sent] = json(await upload(agent.headers, files('sent.txt')));
+    const [old] = json<{ id: string }[]>(await upload(agent.headers, files('abandoned.txt')));
+    const [fresh] = json<{ id: string }[]>(await upload(agent.headers, files('draft.txt')));
+    const [sent] = json<{ id: string }[]>(await upload(agent.headers, files('sent.txt')));
     const conv = await sendInbound(h.app, agent, inbox.id);
     expect((await reply(agent, conv.conversationId, { text: 'With a file', attachmentIds: [sent.id] })).statusCode).toBe(201);
     const twoDaysAgo = new Date(Date.now() - 48 * 3_600_000);
