@@ -1,7 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { SQL } from 'drizzle-orm';
+import pg from 'pg';
+import { openDatabase } from '../../src/server/db/client.js';
+import { engine } from './database.js';
 
 /** Real `heard start` processes for tests that need a whole server: several nodes, a crash and a restart. */
 
@@ -76,3 +83,48 @@ export async function stopNode(node: Node, ms = 10_000) {
   }
 }
 
+
+/**
+ * Where a `heard` process under test keeps its data: a new PostgreSQL database in the
+ * postgres project (dropped by `remove`), and a temp HEARD_DATA_DIR always (PGlite's
+ * database in the pglite project, stored files in both). `rows` reads it while no process
+ * holds it (PGlite allows one).
+ */
+export async function processStorage(prefix: string) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `heard-${prefix}-`));
+  const base = engine === 'postgres' ? process.env.DATABASE_URL : undefined;
+  const dbName = `heard_${prefix.replace(/\W/g, '')}_${crypto.randomBytes(5).toString('hex')}`;
+  const admin = async (statement: string) => {
+    const c = new pg.Client({ connectionString: base });
+    await c.connect();
+    try {
+      await c.query(statement);
+    } finally {
+      await c.end();
+    }
+  };
+  let databaseUrl = '';
+  if (base) {
+    await admin(`create database ${dbName}`);
+    const u = new URL(base);
+    u.pathname = `/${dbName}`;
+    databaseUrl = u.toString();
+  }
+  return {
+    env: { DATABASE_URL: databaseUrl, HEARD_DATA_DIR: dataDir },
+    async rows<T>(query: SQL): Promise<T[]> {
+      const database = await openDatabase(databaseUrl ? { databaseUrl } : { dataDir: `${dataDir}/db` });
+      try {
+        const result = await database.db.execute(query);
+        // pg answers { rows }, PGlite the rows themselves.
+        return ((result as unknown as { rows?: T[] }).rows ?? (result as unknown as T[])) as T[];
+      } finally {
+        await database.close();
+      }
+    },
+    async remove() {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (base) await admin(`drop database if exists ${dbName} with (force)`);
+    },
+  };
+}

@@ -1,16 +1,9 @@
 import { execFile } from 'node:child_process';
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/client.js';
-import { engine } from '../../../../test/helpers/database.js';
 import { type Dovecot, startDovecot } from '../../../../test/helpers/dovecot.js';
-import { freePorts, heardBin, type Node, root, startNode, stopNode, waitHealthy } from '../../../../test/helpers/heard-process.js';
+import { freePorts, heardBin, type Node, processStorage, root, startNode, stopNode, waitHealthy } from '../../../../test/helpers/heard-process.js';
 
 const run = promisify(execFile);
 const TOTAL = 200;
@@ -23,9 +16,7 @@ const TOTAL = 200;
  * every message in the mailbox is flagged \Seen.
  */
 describe('a crash in the middle of polling an IMAP mailbox', () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'heard-imap-crash-'));
-  const dbName = `heard_imapcrash_${crypto.randomBytes(5).toString('hex')}`;
-  const base = process.env.DATABASE_URL;
+  let storage: Awaited<ReturnType<typeof processStorage>>;
   let env: NodeJS.ProcessEnv;
   let node: Node | undefined;
   let httpPort: number;
@@ -40,22 +31,12 @@ describe('a crash in the middle of polling an IMAP mailbox', () => {
     await dovecot.appendMany(mails.filter((_, i) => i % 2 === 0), { seen: true });
     await dovecot.appendMany(mails.filter((_, i) => i % 2 === 1));
 
-    let databaseUrl: string | undefined;
-    if (engine === 'postgres') {
-      const admin = new pg.Client({ connectionString: base });
-      await admin.connect();
-      await admin.query(`create database ${dbName}`);
-      await admin.end();
-      const u = new URL(base!);
-      u.pathname = `/${dbName}`;
-      databaseUrl = u.toString();
-    }
+    storage = await processStorage('imap-crash');
     [httpPort] = await freePorts(1);
     env = {
       ...process.env,
-      DATABASE_URL: databaseUrl ?? '',
+      ...storage.env,
       REDIS_URL: '',
-      HEARD_DATA_DIR: dataDir,
       HOST: '127.0.0.1',
       HEARD_SMTP_PORT: '0',
       HEARD_IMAP_POLL_SECONDS: '1',
@@ -70,25 +51,11 @@ describe('a crash in the middle of polling an IMAP mailbox', () => {
   afterAll(async () => {
     if (node) await stopNode(node);
     await dovecot?.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    if (engine === 'postgres') {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`drop database if exists ${dbName} with (force)`);
-      await c.end();
-    }
+    await storage?.remove();
   });
 
-  const countStored = async () => {
-    const database = await openDatabase(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: `${dataDir}/db` });
-    try {
-      const result = await database.db.execute<{ n: number }>(sql`select count(*)::int as n from messages where external_id like 'imapcrash-%'`);
-      const rows = (result as unknown as { rows?: { n: number }[] }).rows ?? (result as unknown as { n: number }[]);
-      return rows[0].n;
-    } finally {
-      await database.close();
-    }
-  };
+  const countStored = async () => (await storage.rows<{ n: number }>(sql`select count(*)::int as n from messages where external_id like 'imapcrash-%'`))[0].n;
+
 
   it('stores each of 200 messages exactly once across a SIGKILL mid-batch and a restart', async () => {
     node = startNode('heard', httpPort, env);
@@ -128,21 +95,14 @@ describe('a crash in the middle of polling an IMAP mailbox', () => {
     await stopNode(node);
     node = undefined;
 
-    const database = await openDatabase(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: `${dataDir}/db` });
-    try {
-      const result = await database.db.execute<{ external_id: string; n: number }>(
-        sql`select external_id, count(*)::int as n from messages where external_id like 'imapcrash-%' group by external_id`,
-      );
-      const counts = (result as unknown as { rows?: { external_id: string; n: number }[] }).rows ?? (result as unknown as { external_id: string; n: number }[]);
-      expect(counts).toHaveLength(TOTAL);
-      expect(counts.filter((r) => r.n !== 1)).toEqual([]);
-      const state = await database.db.execute<{ last_uid: number; last_error: string | null }>(sql`select last_uid, last_error from imap_states`);
-      const rows = (state as unknown as { rows?: { last_uid: number; last_error: string | null }[] }).rows ?? (state as unknown as { last_uid: number; last_error: string | null }[]);
-      expect(rows).toHaveLength(1);
-      expect(Number(rows[0].last_uid)).toBe(Math.max(...(await dovecot.listUids())));
-      expect(rows[0].last_error).toBeNull();
-    } finally {
-      await database.close();
-    }
+    const counts = await storage.rows<{ external_id: string; n: number }>(
+      sql`select external_id, count(*)::int as n from messages where external_id like 'imapcrash-%' group by external_id`,
+    );
+    expect(counts).toHaveLength(TOTAL);
+    expect(counts.filter((r) => r.n !== 1)).toEqual([]);
+    const rows = await storage.rows<{ last_uid: number; last_error: string | null }>(sql`select last_uid, last_error from imap_states`);
+    expect(rows).toHaveLength(1);
+    expect(Number(rows[0].last_uid)).toBe(Math.max(...(await dovecot.listUids())));
+    expect(rows[0].last_error).toBeNull();
   }, 240_000);
 });

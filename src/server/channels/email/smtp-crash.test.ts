@@ -1,16 +1,10 @@
 import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/client.js';
-import { engine } from '../../../../test/helpers/database.js';
-import { freePorts, heardBin, type Node, root, startNode, stopNode, waitHealthy } from '../../../../test/helpers/heard-process.js';
+import { freePorts, heardBin, type Node, processStorage, root, startNode, stopNode, waitHealthy } from '../../../../test/helpers/heard-process.js';
 
 const run = promisify(execFile);
 
@@ -21,9 +15,7 @@ const run = promisify(execFile);
  * After the restart every message is there exactly once.
  */
 describe('a crash in the middle of receiving mail over SMTP', () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'heard-smtp-crash-'));
-  const dbName = `heard_smtpcrash_${crypto.randomBytes(5).toString('hex')}`;
-  const base = process.env.DATABASE_URL;
+  let storage: Awaited<ReturnType<typeof processStorage>>;
   let env: NodeJS.ProcessEnv;
   let node: Node | undefined;
   let httpPort: number;
@@ -31,22 +23,12 @@ describe('a crash in the middle of receiving mail over SMTP', () => {
   const email = `owner-${crypto.randomBytes(3).toString('hex')}@crash.test`;
 
   beforeAll(async () => {
-    let databaseUrl: string | undefined;
-    if (engine === 'postgres') {
-      const admin = new pg.Client({ connectionString: base });
-      await admin.connect();
-      await admin.query(`create database ${dbName}`);
-      await admin.end();
-      const u = new URL(base!);
-      u.pathname = `/${dbName}`;
-      databaseUrl = u.toString();
-    }
+    storage = await processStorage('smtp-crash');
     [httpPort, smtpPort] = await freePorts(2);
     env = {
       ...process.env,
-      DATABASE_URL: databaseUrl ?? '',
+      ...storage.env,
       REDIS_URL: '',
-      HEARD_DATA_DIR: dataDir,
       HOST: '127.0.0.1',
       HEARD_SMTP_HOST: '127.0.0.1',
       HEARD_SMTP_PORT: String(smtpPort),
@@ -67,13 +49,7 @@ describe('a crash in the middle of receiving mail over SMTP', () => {
 
   afterAll(async () => {
     if (node) await stopNode(node);
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    if (engine === 'postgres') {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`drop database if exists ${dbName} with (force)`);
-      await c.end();
-    }
+    await storage?.remove();
   });
 
   it('keeps every message exactly once across a SIGKILL and a restart', async () => {
@@ -125,16 +101,10 @@ describe('a crash in the middle of receiving mail over SMTP', () => {
     await stopNode(node);
     node = undefined;
 
-    const database = await openDatabase(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: `${dataDir}/db` });
-    try {
-      const rows = await database.db.execute<{ external_id: string; n: number }>(
-        sql`select external_id, count(*)::int as n from messages where external_id like 'crash-%' group by external_id`,
-      );
-      const counts = (rows as unknown as { rows?: { external_id: string; n: number }[] }).rows ?? (rows as unknown as { external_id: string; n: number }[]);
-      expect(counts).toHaveLength(total);
-      expect(counts.every((r) => r.n === 1)).toBe(true);
-    } finally {
-      await database.close();
-    }
+    const counts = await storage.rows<{ external_id: string; n: number }>(
+      sql`select external_id, count(*)::int as n from messages where external_id like 'crash-%' group by external_id`,
+    );
+    expect(counts).toHaveLength(total);
+    expect(counts.every((r) => r.n === 1)).toBe(true);
   }, 240_000);
 });
