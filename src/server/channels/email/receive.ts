@@ -59,16 +59,18 @@ export async function receiveEmail(ctx: Ctx, files: FileStore, input: ReceiveInp
   const [inbox] = await ctx.db.select().from(inboxes).where(and(eq(inboxes.id, input.inboxId), eq(inboxes.channel, 'email')));
   if (!inbox) throw new NotFound('Email inbox');
   const stored = await files.put(input.raw);
+  // What every hold of this message says of where it came from.
+  const held = { workspaceId: inbox.workspaceId, inboxId: inbox.id, source: input.source, rawSha256: stored.sha256, size: stored.size };
 
   let mail: ParsedEmail;
   try {
     mail = await mailParserFor(ctx).parse(input.raw);
   } catch (err) {
     if (!(err instanceof ParseFailed)) throw err;
-    return hold(ctx, { workspaceId: inbox.workspaceId, inboxId: inbox.id, source: input.source, rawSha256: stored.sha256, size: stored.size, reason: 'unparseable', detail: err.message, ...headerGuess(input.raw) });
+    return hold(ctx, { ...held, reason: 'unparseable', detail: err.message, ...headerGuess(input.raw) });
   }
   if (!mail.from) {
-    return hold(ctx, { workspaceId: inbox.workspaceId, inboxId: inbox.id, source: input.source, rawSha256: stored.sha256, size: stored.size, reason: 'unparseable', detail: 'it has no sender (From) address', subject: mail.subject });
+    return hold(ctx, { ...held, reason: 'unparseable', detail: 'it has no sender (From) address', subject: mail.subject });
   }
 
   // Our own reply coming back (a Bcc to the inbox, a Sent folder): never a customer message.
@@ -84,11 +86,7 @@ export async function receiveEmail(ctx: Ctx, files: FileStore, input: ReceiveInp
   const thread = await findThread(ctx, inbox, mail, input.envelopeTo ?? []);
   if (thread && !thread.senderKnown) {
     return hold(ctx, {
-      workspaceId: inbox.workspaceId,
-      inboxId: inbox.id,
-      source: input.source,
-      rawSha256: stored.sha256,
-      size: stored.size,
+      ...held,
       reason: 'unknown_sender',
       detail: `${mail.from.address} replied to conversation #${thread.number}, but is neither its customer nor in copy`,
       fromAddress: mail.from.address,
@@ -103,7 +101,7 @@ export async function receiveEmail(ctx: Ctx, files: FileStore, input: ReceiveInp
     // block an IMAP mailbox behind it: it is held for a person instead. Anything else
     // (the database) is thrown, and the sender tries again later.
     if (!(err instanceof HeardError) || err.status >= 500) throw err;
-    return hold(ctx, { workspaceId: inbox.workspaceId, inboxId: inbox.id, source: input.source, rawSha256: stored.sha256, size: stored.size, reason: 'unparseable', detail: `it could not be stored: ${err.message}`, fromAddress: mail.from.address, subject: mail.subject });
+    return hold(ctx, { ...held, reason: 'unparseable', detail: `it could not be stored: ${err.message}`, fromAddress: mail.from.address, subject: mail.subject });
   }
 }
 
