@@ -33,7 +33,10 @@ import { cannedResponseRoutes } from './domains/canned-responses/routes.js';
 import { contactRoutes } from './domains/contacts/routes.js';
 import { conversationJobsProcessor, sendScheduledJob, wakeSnoozedJob } from './domains/conversations/jobs.js';
 import { conversationRoutes } from './domains/conversations/routes.js';
+import { communityRoutes } from './domains/community/routes.js';
 import { customFieldRoutes } from './domains/custom-fields/routes.js';
+import { helpCenterRoutes } from './domains/help-center/routes.js';
+import { knowledgeBaseRoutes } from './domains/knowledge-base/routes.js';
 import { inboxRoutes } from './domains/inboxes/routes.js';
 import { memberRoutes } from './domains/members/routes.js';
 import { tagRoutes } from './domains/tags/routes.js';
@@ -50,6 +53,8 @@ import { eq } from 'drizzle-orm';
 import { pollImapJob, startImapPolling } from './channels/email/imap-poller.js';
 import { closeMailParser } from './channels/email/receive.js';
 import { startSmtpListener } from './channels/email/smtp-listener.js';
+import { ViewCounter } from './domains/help-center/view-counter.js';
+import { helpCenterSite } from './helpcenter/site.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -81,6 +86,8 @@ export interface HeardOptions {
   webDir?: string;
   /** Where the built widget is; dist/widget by default. */
   widgetDir?: string;
+  /** Where the help center's built stylesheet and script are; dist/help by default. */
+  helpAssetsDir?: string;
   /** The SMTP listener's port instead of HEARD_SMTP_PORT: 0 picks a free one (tests), false runs none. */
   smtpPort?: number | false;
 }
@@ -200,11 +207,16 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       await api.register(tagRoutes);
       await api.register(attachmentRoutes);
       await api.register(customFieldRoutes);
+      await api.register(helpCenterRoutes);
+      await api.register(knowledgeBaseRoutes);
+      await api.register(communityRoutes);
     },
     { prefix: '/api/v1' },
   );
   await app.register(widgetRoutes);
   await serveWidget(app, opts.widgetDir);
+  const views = new ViewCounter(database.db, app.log);
+  await helpCenterSite(app, { assetsDir: opts.helpAssetsDir, views });
   await serveAgentApp(app, opts.webDir ?? WEB_DIR);
 
   await app.ready();
@@ -249,6 +261,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       // The dispatcher runs where agents' sockets are: it feeds them, and hands
       // deliveries to the job queue, which any worker node then runs.
       if (roles.includes('web')) d.start();
+      if (roles.includes('web')) views.start();
       // Worker nodes enqueue a poll of every IMAP mailbox now and then; any worker runs it.
       if (roles.includes('worker') && config.HEARD_IMAP_POLL_SECONDS > 0) imapPolling = startImapPolling(ctx, jobs, app.log, config.HEARD_IMAP_POLL_SECONDS);
       if (roles.includes('worker')) attachmentCleanup = startPendingAttachmentCleanup(ctx.db, app.log);
@@ -264,6 +277,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       }
     },
     async close() {
+      await views.stop();
       imapPolling?.stop();
       attachmentCleanup?.stop();
       await heard.smtp?.close();

@@ -99,6 +99,26 @@ export const ConfigSchema = z.object({
     .min(1)
     .default(120)
     .describe('How long after an agent answers in the chat widget Heard waits for the visitor to be back before it sends the answer to their e-mail address.'),
+  HEARD_PORTAL_LINK_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15)
+    .describe('How long a customer portal sign-in link is valid, in minutes. Each link works once.'),
+  HEARD_PORTAL_SESSION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(365)
+    .default(30)
+    .describe('How long a customer stays signed in to the portal.'),
+  HEARD_HELP_RATE_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(30)
+    .describe('Forms a visitor of a help center may send per minute from one address (contact form, sign-in links, posts, votes, feedback); pages are not limited by this.'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')

@@ -7,6 +7,7 @@ import { recordEvent } from '../core/events/record-event.js';
 import { defineJob, type Jobs } from '../core/jobs/queue.js';
 import { deliverToCallback, type DeliveryOutcome } from './api/deliver.js';
 import { deliverEmail } from './email/send.js';
+import { deliverPortalReply } from './portal/deliver.js';
 import { widgetEmailFallbackJob } from './widget/email-fallback.js';
 
 export const DeliverMessagePayload = z.object({ messageId: z.uuid(), attempt: z.number().int().min(0).default(0) });
@@ -47,6 +48,8 @@ async function deliverMessage(ctx: Ctx, payload: z.infer<typeof DeliverMessagePa
             await jobs
               .send(widgetEmailFallbackJob, { messageId: m.id }, { startAfter: new Date(Date.now() + ctx.config.HEARD_WIDGET_EMAIL_AFTER_SECONDS * 1000), singletonKey: `widget-email:${m.id}` })
               .then(() => ({ ok: true as const }))
+          : inbox.channel === 'portal'
+            ? await deliverPortalReply(ctx, m)
         : // Said plainly rather than pretending it was sent.
           { ok: false, reason: `replies cannot be sent through a ${inbox.channel} inbox yet`, permanent: true };
 

@@ -48,7 +48,7 @@ export function replySubject(subject: string, number: number): string {
  * in the subject. Its Message-ID is derived from the message id, so a retry sends the
  * same message again and the customer's mail client shows it once.
  */
-export async function deliverEmail(ctx: Ctx, inbox: Inbox, message: Message): Promise<DeliveryOutcome> {
+export async function deliverEmail(ctx: Ctx, inbox: Inbox, message: Message, opts: { footer?: string } = {}): Promise<DeliveryOutcome> {
   const settings = emailSettings(inbox);
   const transport = transportOptions(ctx, inbox);
   if (!transport) return { ok: false, reason: 'no outgoing mail server: set SMTP_URL, or SMTP settings on the inbox', permanent: true };
@@ -98,7 +98,8 @@ export async function deliverEmail(ctx: Ctx, inbox: Inbox, message: Message): Pr
   const inboxName = settings.displayName || inbox.name;
   const fromName = author?.name ? `${author.name} (${inboxName})` : inboxName;
   const signatures = [author?.signature, settings.signature].filter((s) => s?.trim()).join('\n\n');
-  const text = signatures ? `${message.text}\n\n-- \n${signatures}` : message.text;
+  const body = opts.footer ? `${message.text}\n\n${opts.footer}` : message.text;
+  const text = signatures ? `${body}\n\n-- \n${signatures}` : body;
   const messageId = outgoingMessageId(ctx.secret, message.id, ctx.config.mailDomain);
   const references = [...(parentMail?.references ?? []), ...(parentMail?.messageId ? [parentMail.messageId] : [])].slice(-20);
   const subject = replySubject(conv.subject, conv.number);

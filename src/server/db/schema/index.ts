@@ -8,3 +8,4 @@ export * from './invites.js';
 export * from './custom-fields.js';
 export * from './email.js';
 export * from './widget.js';
+export * from './help-center.js';

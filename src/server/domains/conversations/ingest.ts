@@ -36,6 +36,17 @@ export interface InboundMessage {
   contactId?: string;
   /** Further customers on the message (e-mail Cc): kept as the conversation's participants. */
   participants?: ContactRef[];
+  /** Where the customer wrote it, when not in the conversation's own channel (a reply in the help center's portal to an e-mail case). */
+  channel?: (typeof inboxes.$inferSelect)['channel'];
+  /** The customer chose to reopen a closed conversation (the portal's Reopen): it opens again instead of refusing. */
+  reopenClosed?: boolean;
+  /** The topic the customer chose (the help center's contact form), for a new conversation. */
+  topic?: string;
+  /**
+   * What the channel must store with the message, in the same transaction (the contact
+   * form's confirmation): a new message either comes with it or not at all. Not run for a duplicate.
+   */
+  alsoInTransaction?: (tx: Tx, result: IngestResult) => Promise<void>;
 }
 
 export interface IngestResult {
@@ -189,6 +200,7 @@ async function ingestIn(tx: Tx, msg: InboundMessage): Promise<IngestResult> {
         contactId: contact.id,
         subject: (msg.subject ?? text.split('\n')[0]).slice(0, 500),
         teamId: inbox.teamId,
+        topic: msg.topic ?? null,
         lastMessageAt: now,
         lastInboundAt: now,
         waitingSince: now,
@@ -211,7 +223,7 @@ async function ingestIn(tx: Tx, msg: InboundMessage): Promise<IngestResult> {
       conversationId: conv.id,
       inboxId: inbox.id,
       direction: 'in',
-      channel: inbox.channel,
+      channel: msg.channel ?? inbox.channel,
       contactId: contact.id,
       text,
       html,
@@ -230,7 +242,7 @@ async function ingestIn(tx: Tx, msg: InboundMessage): Promise<IngestResult> {
   }
   await addParticipants(tx, msg, conv, contact.id);
 
-  const reopen = !createdConversation && (conv.status === 'pending' || conv.status === 'solved');
+  const reopen = !createdConversation && (conv.status === 'pending' || conv.status === 'solved' || (conv.status === 'closed' && msg.reopenClosed === true));
   // The customer's message wakes a snoozed conversation at once.
   const wake = !createdConversation && conv.snoozedUntil !== null;
   // A conversation opened just now already carries these times.
@@ -269,7 +281,7 @@ async function ingestIn(tx: Tx, msg: InboundMessage): Promise<IngestResult> {
     });
   }
   if (!createdConversation) await cancelScheduledReplies(tx, conv.id, contact.id);
-  return {
+  const result: IngestResult = {
     conversationId: conv.id,
     conversationNumber: conv.number,
     messageId: m.id,
@@ -277,4 +289,6 @@ async function ingestIn(tx: Tx, msg: InboundMessage): Promise<IngestResult> {
     duplicate: false,
     createdConversation,
   };
+  if (msg.alsoInTransaction) await msg.alsoInTransaction(tx, result);
+  return result;
 }

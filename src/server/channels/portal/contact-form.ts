@@ -1,0 +1,67 @@
+import { uuidv7 } from 'uuidv7';
+import { z } from 'zod';
+import { messages } from '../../db/schema/index.js';
+import type { Ctx } from '../../core/context.js';
+import { Invalid } from '../../core/errors.js';
+import { recordEvent } from '../../core/events/record-event.js';
+import { ingest } from '../../domains/conversations/ingest.js';
+import { ensurePortalInbox, type HelpCenter, helpCenterPath } from '../../domains/help-center/service.js';
+import { catalog } from '../../helpcenter/i18n/index.js';
+import { inTransaction } from '../../core/context.js';
+import type { PortalFile } from './conversations.js';
+
+export const ContactFormSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  email: z.email().max(320),
+  topic: z.string().trim().max(60).optional(),
+  subject: z.string().trim().min(1).max(200),
+  message: z.string().trim().min(1).max(20_000),
+});
+export type ContactFormInput = z.infer<typeof ContactFormSchema>;
+
+/**
+ * The help center's contact form: a new conversation in the portal inbox, with the
+ * customer's topic and files, and a confirmation to their address with the way to the
+ * portal, stored in the same transaction (one without the other never happens). The
+ * form's id makes sending it twice open one conversation.
+ */
+export async function submitContactForm(ctx: Ctx, hc: HelpCenter, input: ContactFormInput & { formId: string; files: PortalFile[] }) {
+  if (input.topic && !hc.topics.some((t) => t.id === input.topic)) throw new Invalid('topic', 'is not one of the topics of this form');
+  const inbox = await inTransaction(ctx, (tx) => ensurePortalInbox(tx, hc));
+  const t = catalog(hc.locale);
+  const topicName = hc.topics.find((x) => x.id === input.topic)?.name;
+  return ingest(ctx, {
+    workspaceId: hc.workspaceId,
+    inboxId: inbox.id,
+    contact: { email: input.email, name: input.name },
+    subject: input.subject,
+    text: input.message,
+    externalId: `contact-form:${input.formId}`,
+    threadByContact: false,
+    topic: topicName,
+    attachments: input.files.map((f) => ({ id: uuidv7(), ...f })),
+    alsoInTransaction: async (tx, r) => {
+      const url = `${ctx.config.publicUrl}${helpCenterPath(hc)}/portal/conversations/${r.conversationNumber}`;
+      const [m] = await tx
+        .insert(messages)
+        .values({
+          workspaceId: hc.workspaceId,
+          conversationId: r.conversationId,
+          inboxId: inbox.id,
+          direction: 'out',
+          channel: 'portal',
+          contactId: r.contactId,
+          text: t('mail.confirm.text', { number: r.conversationNumber, subject: input.subject, url }),
+          deliveryStatus: 'queued',
+          email: { autoAck: true },
+        })
+        .returning();
+      await recordEvent(tx, {
+        workspaceId: hc.workspaceId,
+        conversationId: r.conversationId,
+        type: 'message.created',
+        data: { messageId: m.id, direction: 'out', deliveryStatus: 'queued', autoAck: true },
+      });
+    },
+  });
+}

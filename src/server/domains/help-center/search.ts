@@ -1,0 +1,147 @@
+import { sql } from 'drizzle-orm';
+import { type Executor, selectRows } from '../../db/client.js';
+import type { HelpCenter } from './service.js';
+
+export interface SearchHit {
+  kind: 'article' | 'thread';
+  id: string;
+  title: string;
+  /** The title with the matched words between \u0001 and \u0002 (escape, then mark). */
+  titleHighlight: string;
+  /** Passages of the text around the matched words, marked the same way. */
+  snippet: string;
+  /** An article's slug, or a thread's number. */
+  slug: string;
+  number: number | null;
+  /** Whether a community thread has an accepted answer. */
+  answered: boolean;
+  updatedAt: Date;
+  /** Found by similar spelling of the title rather than by its words. */
+  fuzzy: boolean;
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  total: number;
+  /** The query found nothing by its words, and these are titles spelt like it. */
+  fuzzy: boolean;
+}
+
+/** Highlight markers: control characters that never occur in stored text, so escaping can come after. */
+export const MARK_START = '\u0001';
+export const MARK_END = '\u0002';
+const HEADLINE = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=28, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`;
+
+/** Queries of up to this many words also look for titles spelt like them (typos), when the words find too little. */
+const SHORT_QUERY_WORDS = 3;
+
+/**
+ * One search over a help center's published articles and visible community threads:
+ * PostgreSQL full-text search in the help center's language (websearch syntax:
+ * "quoted phrases", -excluded, or), ranked by cover density with articles ahead of
+ * threads of the same rank, with highlighted passages. Short queries that find fewer
+ * than a page also match titles by trigram similarity (pg_trgm), which forgives typos.
+ */
+export async function searchHelpCenter(
+  db: Executor,
+  hc: Pick<HelpCenter, 'workspaceId' | 'language' | 'communityEnabled'>,
+  query: string,
+  opts: { limit?: number; offset?: number; kinds?: ('article' | 'thread')[] } = {},
+): Promise<SearchResult> {
+  const q = query.trim().slice(0, 200);
+  if (!q) return { hits: [], total: 0, fuzzy: false };
+  const limit = opts.limit ?? 10;
+  const offset = opts.offset ?? 0;
+  const kinds = (opts.kinds ?? ['article', 'thread']).filter((k) => k === 'article' || hc.communityEnabled);
+  const wantArticles = kinds.includes('article');
+  const wantThreads = kinds.includes('thread');
+  const lang = hc.language;
+
+  const matches = sql`
+    ${wantArticles ? sql`select 'article' as kind, a.id, a.title, a.plain as body, a.slug, null::int as number, false as answered, a.updated_at,
+        ts_rank_cd(a.search, tsq.q, 32) * 1.2 as rank
+      from kb_articles a, tsq
+      where a.workspace_id = ${hc.workspaceId} and a.status = 'published' and a.search @@ tsq.q` : sql`select null::text as kind, null::uuid as id, null::text as title, null::text as body, null::text as slug, null::int as number, false as answered, null::timestamptz as updated_at, 0::real as rank where false`}
+    union all
+    ${wantThreads ? sql`select 'thread', t.id, t.title, t.plain || ' ' || t.answers_plain, t.number::text, t.number, t.accepted_post_id is not null, t.last_activity_at,
+        ts_rank_cd(t.search, tsq.q, 32) * (case when t.accepted_post_id is not null then 1.0 else 0.8 end)
+      from community_threads t, tsq
+      where t.workspace_id = ${hc.workspaceId} and t.hidden_at is null and t.deleted_at is null and t.search @@ tsq.q` : sql`select null, null, null, null, null, null, false, null, 0 where false`}`;
+
+  // websearch_to_tsquery never fails on user input; the tsq CTE is evaluated once.
+  const tsq = sql`tsq as (select websearch_to_tsquery(${lang}::regconfig, ${q}) as q)`;
+  const rows = await selectRows<Row>(
+    db,
+    sql`
+      with ${tsq}, found as (${matches}),
+      page as (select * from found order by rank desc, updated_at desc, id limit ${limit} offset ${offset})
+      select page.kind, page.id, page.title, page.slug, page.number, page.answered, page.updated_at,
+        ts_headline(${lang}::regconfig, page.title, tsq.q, ${`HighlightAll=true, StartSel=${MARK_START}, StopSel=${MARK_END}`}) as title_highlight,
+        ts_headline(${lang}::regconfig, page.body, tsq.q, ${HEADLINE}) as snippet,
+        (select count(*)::int from found) as total
+      from page, tsq
+      order by page.rank desc, page.updated_at desc, page.id`,
+  );
+
+  const total = rows[0]?.total ?? (offset > 0 ? (await countMatches(db, tsq, matches)) : 0);
+  const hits = rows.map((r) => toHit(r, false));
+  const words = q.split(/\s+/).filter(Boolean).length;
+  if (words > SHORT_QUERY_WORDS || hits.length >= limit || offset > 0) return { hits, total, fuzzy: false };
+
+  // Typos: titles spelt like the query (word similarity, so "pasword" finds "Reset your password").
+  const seen = new Set(hits.map((h) => h.id));
+  const similar = sql`
+    ${wantArticles ? sql`select 'article' as kind, a.id, a.title, a.plain as body, a.slug, null::int as number, false as answered, a.updated_at, word_similarity(${q}, a.title) as rank
+      from kb_articles a where a.workspace_id = ${hc.workspaceId} and a.status = 'published' and ${q} <% a.title` : sql`select null::text as kind, null::uuid as id, null::text as title, null::text as body, null::text as slug, null::int as number, false as answered, null::timestamptz as updated_at, 0::real as rank where false`}
+    union all
+    ${wantThreads ? sql`select 'thread', t.id, t.title, t.plain, t.number::text, t.number, t.accepted_post_id is not null, t.last_activity_at, word_similarity(${q}, t.title) * 0.9
+      from community_threads t where t.workspace_id = ${hc.workspaceId} and t.hidden_at is null and t.deleted_at is null and ${q} <% t.title` : sql`select null, null, null, null, null, null, false, null, 0 where false`}`;
+  const fuzzyRows = await selectRows<Row>(
+    db,
+    sql`
+      select kind, id, title, slug, number, answered, updated_at, title as title_highlight, left(body, 200) as snippet, 0 as total
+      from (${similar}) s order by rank desc, updated_at desc limit ${limit}`,
+  );
+  for (const r of fuzzyRows) {
+    if (hits.length >= limit) break;
+    if (seen.has(r.id)) continue;
+    seen.add(r.id);
+    hits.push(toHit(r, true));
+  }
+  return { hits, total: Math.max(total, hits.length), fuzzy: total === 0 && hits.length > 0 };
+}
+
+interface Row {
+  kind: 'article' | 'thread';
+  id: string;
+  title: string;
+  slug: string;
+  number: number | null;
+  answered: boolean;
+  updated_at: Date | string;
+  title_highlight: string;
+  snippet: string;
+  total: number;
+}
+
+function toHit(r: Row, fuzzy: boolean): SearchHit {
+  return {
+    kind: r.kind,
+    id: r.id,
+    title: r.title,
+    titleHighlight: r.title_highlight,
+    snippet: fuzzy ? excerpt(r.snippet) : r.snippet,
+    slug: r.slug,
+    number: r.number,
+    answered: r.answered,
+    updatedAt: new Date(r.updated_at),
+    fuzzy,
+  };
+}
+
+const excerpt = (s: string) => (s.length > 180 ? `${s.slice(0, 180).replace(/\s+\S*$/, '')} …` : s);
+
+async function countMatches(db: Executor, tsq: ReturnType<typeof sql>, matches: ReturnType<typeof sql>) {
+  const rows = await selectRows<{ n: number }>(db, sql`with ${tsq} select count(*)::int as n from (${matches}) m`);
+  return rows[0]?.n ?? 0;
+}

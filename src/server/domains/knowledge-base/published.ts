@@ -1,0 +1,148 @@
+import { and, asc, desc, eq, isNull, ne, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client.js';
+import { communityThreads, helpDeflections, kbArticles, kbCategories, kbFeedback } from '../../db/schema/index.js';
+import { Invalid, NotFound } from '../../core/errors.js';
+import type { HelpCenter } from '../help-center/service.js';
+
+/** What the public reads: only published articles, in categories that have some. */
+const published = (workspaceId: string) => and(eq(kbArticles.workspaceId, workspaceId), eq(kbArticles.status, 'published'));
+
+const listed = { id: kbArticles.id, slug: kbArticles.slug, title: kbArticles.title, excerpt: kbArticles.excerpt, updatedAt: kbArticles.updatedAt, categoryId: kbArticles.categoryId };
+export type ListedArticle = { id: string; slug: string; title: string; excerpt: string; updatedAt: Date; categoryId: string | null };
+
+/** The categories with published articles, in order, each with its count and its most read articles. */
+export async function publishedCategories(db: Executor, workspaceId: string, perCategory = 5) {
+  const cats = await db.select().from(kbCategories).where(eq(kbCategories.workspaceId, workspaceId)).orderBy(asc(kbCategories.position), asc(kbCategories.name));
+  const counts = await db
+    .select({ categoryId: kbArticles.categoryId, n: sql<number>`count(*)::int` })
+    .from(kbArticles)
+    .where(published(workspaceId))
+    .groupBy(kbArticles.categoryId);
+  // The most read few of each category, in one query.
+  const top = (await db.execute(sql`
+    select id, slug, title, excerpt, updated_at as "updatedAt", category_id as "categoryId" from (
+      select a.*, row_number() over (partition by a.category_id order by a.views desc, a.title) as r
+      from kb_articles a where a.workspace_id = ${workspaceId} and a.status = 'published' and a.category_id is not null
+    ) x where r <= ${perCategory} order by category_id, r`)) as unknown as { rows: ListedArticle[] };
+  return cats
+    .map((c) => ({ category: c, count: counts.find((n) => n.categoryId === c.id)?.n ?? 0, top: top.rows.filter((a) => a.categoryId === c.id) }))
+    .filter((c) => c.count > 0);
+}
+
+/** The most read published articles. */
+export async function popularArticles(db: Executor, workspaceId: string, limit = 6): Promise<ListedArticle[]> {
+  return db.select(listed).from(kbArticles).where(published(workspaceId)).orderBy(desc(kbArticles.views), asc(kbArticles.title)).limit(limit);
+}
+
+/** A category and its published articles, by title. */
+export async function publishedCategory(db: Executor, workspaceId: string, slug: string) {
+  const [category] = await db.select().from(kbCategories).where(and(eq(kbCategories.workspaceId, workspaceId), eq(kbCategories.slug, slug)));
+  if (!category) throw new NotFound('Category');
+  const articles = await db.select(listed).from(kbArticles).where(and(published(workspaceId), eq(kbArticles.categoryId, category.id))).orderBy(asc(kbArticles.title)).limit(1000);
+  return { category, articles };
+}
+
+/** A published article by its slug, with its category. Drafts and archived ones are not found (members preview them by id). */
+export async function publishedArticle(db: Executor, workspaceId: string, slug: string, opts: { preview?: boolean } = {}) {
+  const [row] = await db
+    .select({ a: kbArticles, c: kbCategories })
+    .from(kbArticles)
+    .leftJoin(kbCategories, eq(kbCategories.id, kbArticles.categoryId))
+    .where(and(eq(kbArticles.workspaceId, workspaceId), eq(kbArticles.slug, slug), opts.preview ? undefined : eq(kbArticles.status, 'published')));
+  if (!row) throw new NotFound('Article');
+  return { article: row.a, category: row.c };
+}
+
+/**
+ * Articles related to this one: those whose words its title shares (any of them, ranked
+ * by full-text rank) and, to fill up, others of its category.
+ */
+export async function relatedArticles(db: Executor, hc: Pick<HelpCenter, 'workspaceId' | 'language'>, article: { id: string; title: string; categoryId: string | null }, limit = 5): Promise<ListedArticle[]> {
+  const words = article.title
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 2);
+  const byWords = words.length
+    ? await db
+        .select(listed)
+        .from(kbArticles)
+        .where(and(published(hc.workspaceId), ne(kbArticles.id, article.id), sql`${kbArticles.search} @@ to_tsquery(${hc.language}::regconfig, ${words.map((w) => `'${w.replace(/'/g, '')}'`).join(' | ')})`))
+        .orderBy(sql`ts_rank_cd(${kbArticles.search}, to_tsquery(${hc.language}::regconfig, ${words.map((w) => `'${w.replace(/'/g, '')}'`).join(' | ')})) desc`, asc(kbArticles.title))
+        .limit(limit)
+    : [];
+  if (byWords.length >= limit || !article.categoryId) return byWords;
+  const sameCategory = await db
+    .select(listed)
+    .from(kbArticles)
+    .where(and(published(hc.workspaceId), eq(kbArticles.categoryId, article.categoryId), ne(kbArticles.id, article.id), byWords.length ? sql`${kbArticles.id} not in ${byWords.map((a) => a.id)}` : undefined))
+    .orderBy(desc(kbArticles.views))
+    .limit(limit - byWords.length);
+  return [...byWords, ...sameCategory];
+}
+
+/** A reader's "was this helpful?": counted on the article at once, kept with the reader when they are signed in. */
+export async function recordHelpful(tx: Executor, workspaceId: string, articleId: string, helpful: boolean, contactId: string | null) {
+  const [a] = await tx
+    .update(kbArticles)
+    .set(helpful ? { helpfulYes: sql`${kbArticles.helpfulYes} + 1` } : { helpfulNo: sql`${kbArticles.helpfulNo} + 1` })
+    .where(and(published(workspaceId), eq(kbArticles.id, articleId)))
+    .returning({ id: kbArticles.id });
+  if (!a) throw new NotFound('Article');
+  const [f] = await tx.insert(kbFeedback).values({ workspaceId, articleId, helpful, contactId }).returning();
+  return f;
+}
+
+/** The comment a reader adds to their "was this helpful?" answer; it reaches the team with it. */
+export async function addFeedbackComment(tx: Executor, workspaceId: string, feedbackId: string, comment: string) {
+  const text = comment.trim();
+  if (!text) throw new Invalid('comment', 'must not be empty');
+  if (text.length > 2000) throw new Invalid('comment', 'must be at most 2,000 characters');
+  const [f] = await tx
+    .update(kbFeedback)
+    .set({ comment: text })
+    .where(and(eq(kbFeedback.id, feedbackId), eq(kbFeedback.workspaceId, workspaceId), isNull(kbFeedback.comment)))
+    .returning();
+  if (!f) throw new NotFound('Feedback');
+  return f;
+}
+
+/** A suggestion the contact form showed was opened: counted, and the page it opens asks whether it solved the question. */
+export async function recordSuggestionOpened(tx: Executor, workspaceId: string, target: { articleId: string } | { threadId: string }, query: string) {
+  const [d] = await tx
+    .insert(helpDeflections)
+    .values({ workspaceId, ...target, query: query.slice(0, 200) })
+    .returning();
+  return d;
+}
+
+/** The customer said the suggestion solved it: no conversation needed. Counted once. */
+export async function markSuggestionSolved(tx: Executor, workspaceId: string, deflectionId: string) {
+  const [d] = await tx
+    .update(helpDeflections)
+    .set({ solved: true })
+    .where(and(eq(helpDeflections.id, deflectionId), eq(helpDeflections.workspaceId, workspaceId), eq(helpDeflections.solved, false)))
+    .returning();
+  if (d?.articleId) await tx.update(kbArticles).set({ deflections: sql`${kbArticles.deflections} + 1` }).where(eq(kbArticles.id, d.articleId));
+  return d ?? null;
+}
+
+export async function deflectionOf(db: Executor, workspaceId: string, id: string) {
+  const [d] = await db.select().from(helpDeflections).where(and(eq(helpDeflections.id, id), eq(helpDeflections.workspaceId, workspaceId)));
+  return d ?? null;
+}
+
+/** Everything a crawler should find: categories, articles and visible threads, with when they last changed. */
+export async function sitemapEntries(db: Executor, workspaceId: string, communityEnabled: boolean) {
+  const articles = await db.select({ slug: kbArticles.slug, updatedAt: kbArticles.updatedAt }).from(kbArticles).where(published(workspaceId)).orderBy(asc(kbArticles.slug)).limit(40_000);
+  const cats = await db.select({ slug: kbCategories.slug, updatedAt: kbCategories.updatedAt }).from(kbCategories).where(eq(kbCategories.workspaceId, workspaceId));
+  const threads = communityEnabled
+    ? await db
+        .select({ number: communityThreads.number, updatedAt: communityThreads.lastActivityAt })
+        .from(communityThreads)
+        .where(and(eq(communityThreads.workspaceId, workspaceId), isNull(communityThreads.hiddenAt), isNull(communityThreads.deletedAt)))
+        .orderBy(asc(communityThreads.number))
+        .limit(40_000)
+    : [];
+  return { articles, categories: cats, threads };
+}
+

@@ -1,0 +1,26 @@
+import type { HelpCenter } from '../domains/help-center/service.js';
+import type { Translate } from './i18n/index.js';
+
+/** Who is looking at a help center page. */
+export interface Viewer {
+  /** A customer signed in to the portal. */
+  customer: { id: string; name: string; sessionId: string } | null;
+  /** A member of the help center's workspace, signed in to the agent app: sees staff controls. */
+  member: { id: string; name: string } | null;
+}
+
+/** What every page is rendered with. */
+export interface PageContext {
+  hc: HelpCenter;
+  t: Translate;
+  /** The help center's path, /help/<slug>. */
+  base: string;
+  publicUrl: string;
+  lang: string;
+  viewer: Viewer;
+  /** A fresh token for one form (forms.ts). */
+  formToken(): string;
+  assets: { css: string; js: string };
+  /** The path of this page, for "sign in and come back here". */
+  path: string;
+}
