@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { Forbidden, Invalid } from '../core/errors.js';
+import { Invalid } from '../core/errors.js';
 import { cleanFilename } from '../domains/attachments/service.js';
 import type { PortalFile } from '../channels/portal/conversations.js';
-import { type CheckedForm, checkForm, checkOrigin } from './forms.js';
+import { type CheckedForm, checkForm, checkOrigin, PageRefusal } from './forms.js';
 import type { Translate } from './i18n/index.js';
 
 export type Fields = Record<string, string | undefined>;
@@ -37,7 +37,7 @@ export async function readMultipartForm(app: FastifyInstance, req: FastifyReques
     }
     if (!form) {
       part.file.resume();
-      throw new Forbidden('This form has expired or was not sent from this help center; reload the page and send it again');
+      throw new PageRefusal(403, 'error.form', 'This form has expired or was not sent from this help center; reload the page and send it again');
     }
     // A file input left empty still sends a part, with no name and no bytes.
     if (!part.filename || form.spam) {
@@ -57,7 +57,7 @@ export async function readMultipartForm(app: FastifyInstance, req: FastifyReques
     if (stored.size === 0) continue;
     files.push({ ...stored, filename: cleanFilename(part.filename), contentType: part.mimetype || 'application/octet-stream' });
   }
-  if (!form) throw new Forbidden('This form has expired or was not sent from this help center; reload the page and send it again');
+  if (!form) throw new PageRefusal(403, 'error.form', 'This form has expired or was not sent from this help center; reload the page and send it again');
   return { fields, files, form, fileErrors: errors };
 }
 

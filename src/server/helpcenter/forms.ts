@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Forbidden } from '../core/errors.js';
+import { HeardError } from '../core/errors.js';
+import type { MessageKey } from './i18n/index.js';
 import { randomToken } from '../core/ids.js';
 
 /**
@@ -14,6 +15,17 @@ export const FORM_COOKIE = 'heard_help_form';
 const MAX_AGE_MS = 24 * 3_600_000;
 /** Faster than any person fills in a form. */
 export const MIN_FILL_MS = 1200;
+
+/** A refusal the help center explains in its own words (its catalog key), in the reader's language. */
+export class PageRefusal extends HeardError {
+  constructor(
+    status: number,
+    readonly key: MessageKey,
+    message: string,
+  ) {
+    super(status, status === 403 ? 'Forbidden' : 'Refused', message);
+  }
+}
 
 const mac = (secret: string, what: string) => crypto.createHmac('sha256', secret).update(what).digest('base64url').slice(0, 32);
 
@@ -48,9 +60,9 @@ export function checkForm(secret: string, req: FastifyRequest, fields: Record<st
   const [ts, id, sig] = (fields._form ?? '').split('.');
   const shownAt = Number.parseInt(ts ?? '', 36);
   if (!cookie || !id || !sig || !Number.isFinite(shownAt) || sig !== mac(secret, `help-form:${cookie}:${shownAt}:${id}`)) {
-    throw new Forbidden('This form has expired or was not sent from this help center; reload the page and send it again');
+    throw new PageRefusal(403, 'error.form', 'This form has expired or was not sent from this help center; reload the page and send it again');
   }
-  if (now - shownAt > MAX_AGE_MS) throw new Forbidden('This form is more than a day old; reload the page and send it again');
+  if (now - shownAt > MAX_AGE_MS) throw new PageRefusal(403, 'error.form', 'This form is more than a day old; reload the page and send it again');
   // The trap: a field people never see (hidden by the stylesheet), that form-filling bots fill in.
   const trapped = Boolean(fields.website?.trim());
   return { id, shownAt, spam: trapped || now - shownAt < MIN_FILL_MS };
@@ -62,5 +74,5 @@ export function checkOrigin(req: FastifyRequest, publicUrl: string) {
   if (!origin || origin === 'null') return;
   const own = new URL(publicUrl).origin;
   const host = `${req.protocol}://${req.host}`;
-  if (origin !== own && origin !== host) throw new Forbidden('This form was sent from another site');
+  if (origin !== own && origin !== host) throw new PageRefusal(403, 'error.otherSite', 'This form was sent from another site');
 }

@@ -9,7 +9,7 @@ import { openHelpFile } from '../domains/knowledge-base/service.js';
 import { safeContentType } from '../core/files/content-types.js';
 import { serveHelpAssets } from './assets.js';
 import { loadSite } from './context.js';
-import { formCookie, issueFormToken } from './forms.js';
+import { formCookie, issueFormToken, PageRefusal } from './forms.js';
 import { catalog, htmlLang } from './i18n/index.js';
 import { ErrorPage } from './pages/error.js';
 import { sendPage } from './render.js';
@@ -112,5 +112,22 @@ async function errorPage(app: FastifyInstance, req: FastifyRequest, reply: Fasti
       path: req.url.split('?')[0],
     };
   }
-  return sendPage(reply, h(ErrorPage, { ctx, status, message: status < 500 ? err.message : undefined }), status);
+  // Someone who must sign in first is taken there, and back afterwards.
+  if (status === 401) {
+    const back = req.method === 'GET' ? req.url : (refererPath(req.headers.referer, ctx.base) ?? ctx.base);
+    return reply.redirect(`${ctx.base}/portal/sign-in?return=${encodeURIComponent(back)}`, 303);
+  }
+  const message = err instanceof PageRefusal ? ctx.t(err.key) : status < 500 ? err.message : undefined;
+  return sendPage(reply, h(ErrorPage, { ctx, status, message }), status);
+}
+
+/** The path of the page a form was sent from, when it is a page of this help center. */
+function refererPath(referer: string | undefined, base: string) {
+  if (!referer) return undefined;
+  try {
+    const path = new URL(referer).pathname;
+    return path.startsWith(`${base}/`) || path === base ? path : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -222,6 +222,9 @@ export const en = {
   'error.title': 'Something went wrong',
   'error.generic': 'Something went wrong on our side. Please try again in a moment.',
   'error.tooMany': 'Too many requests from here. Please wait a minute, then try again.',
+  'error.form': 'This form has expired or did not come from this page. Please reload the page and send it again.',
+  'error.otherSite': 'This form was sent from another website, so we did not accept it.',
+  'error.signIn': 'Please sign in first.',
   'error.home': 'Go to the help center',
 
   'mail.signIn.subject': 'Sign in to {title}',
