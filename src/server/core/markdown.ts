@@ -40,7 +40,8 @@ function clean(html: string, author: MarkdownAuthor): string {
   return sanitize(html, {
     allowedTags: author === 'staff' ? [...BASE_TAGS, 'h1', 'img'] : BASE_TAGS,
     allowedAttributes: {
-      a: ['href', 'title'],
+      // rel is ours alone: transformTags below sets it, and an attribute not listed here would be dropped after it.
+      a: ['href', 'title', 'rel'],
       img: ['src', 'alt', 'title'],
       h1: ['id'],
       h2: ['id'],
@@ -59,7 +60,8 @@ function clean(html: string, author: MarkdownAuthor): string {
       a: (tagName, attribs) => {
         const external = /^(https?:)?\/\//i.test(attribs.href ?? '');
         const rel = author === 'customer' ? 'nofollow ugc noopener noreferrer' : external ? 'noopener noreferrer' : undefined;
-        return { tagName, attribs: { ...attribs, ...(rel ? { rel } : {}) } };
+        const { rel: _given, ...rest } = attribs;
+        return { tagName, attribs: { ...rest, ...(rel ? { rel } : {}) } };
       },
     },
   });
