@@ -25,7 +25,9 @@ export const helpCenterRoutes: FastifyPluginAsyncZod = async (app) => {
       if (!req.isMultipart()) throw new Invalid('file', 'send the image as multipart/form-data');
       const part = await req.file({ limits: { fileSize: LOGO_MAX_BYTES, files: 1 } });
       if (!part) throw new Invalid('file', 'send an image file');
-      const bytes = await part.toBuffer();
+      const bytes = await part.toBuffer().catch((err: { code?: string }) => {
+        throw err.code === 'FST_REQ_FILE_TOO_LARGE' ? new Invalid('file', 'must be at most 1 MB') : err;
+      });
       return present(req.actor!.workspaceId, await inTransaction(app.ctx, (tx) => setHelpCenterLogo(tx, req.actor!, app.files, bytes)));
     },
   );

@@ -72,7 +72,10 @@ export const knowledgeBaseRoutes: FastifyPluginAsyncZod = async (app) => {
       if (!req.isMultipart()) throw new Invalid('file', 'send the image as multipart/form-data');
       const part = await req.file({ limits: { fileSize: IMAGE_MAX_BYTES, files: 1 } });
       if (!part) throw new Invalid('file', 'send an image file');
-      const bytes = await part.toBuffer();
+      // The upload stops at the limit: said as the field and the limit, like every other refusal.
+      const bytes = await part.toBuffer().catch((err: { code?: string }) => {
+        throw err.code === 'FST_REQ_FILE_TOO_LARGE' ? new Invalid('file', 'must be at most 5 MB') : err;
+      });
       reply.code(201);
       return inTransaction(app.ctx, (tx) => uploadArticleImage(tx, req.actor!, app.files, bytes, part.filename));
     },
