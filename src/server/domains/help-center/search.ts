@@ -34,6 +34,8 @@ const HEADLINE = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=28, MinW
 
 /** Queries of up to this many words also look for titles spelt like them (typos), when the words find too little. */
 const SHORT_QUERY_WORDS = 3;
+/** A quoted phrase or an excluded -word asks for exactly that: spellings are not guessed at then (a guess would bring back what was excluded). */
+const PRECISE = /"|(^|\s)-\S/;
 
 /**
  * One search over a help center's published articles and visible community threads:
@@ -86,7 +88,7 @@ export async function searchHelpCenter(
   const total = rows[0]?.total ?? (offset > 0 ? (await countMatches(db, tsq, matches)) : 0);
   const hits = rows.map((r) => toHit(r, false));
   const words = q.split(/\s+/).filter(Boolean).length;
-  if (words > SHORT_QUERY_WORDS || hits.length >= limit || offset > 0) return { hits, total, fuzzy: false };
+  if (words > SHORT_QUERY_WORDS || hits.length >= limit || offset > 0 || PRECISE.test(q)) return { hits, total, fuzzy: false };
 
   // Typos: titles spelt like the query (word similarity, so "pasword" finds "Reset your password").
   const seen = new Set(hits.map((h) => h.id));
