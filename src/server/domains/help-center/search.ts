@@ -50,7 +50,10 @@ export async function searchHelpCenter(
   query: string,
   opts: { limit?: number; offset?: number; kinds?: ('article' | 'thread')[] } = {},
 ): Promise<SearchResult> {
-  const q = query.trim().slice(0, 200);
+  // Control characters are no words, and PostgreSQL refuses a NUL in text outright.
+  const clean = query.replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
+  // Cut long queries at a word: half a word finds nothing.
+  const q = clean.length > 200 ? clean.slice(0, 201).replace(/\s+\S*$/, '').slice(0, 200) : clean;
   if (!q) return { hits: [], total: 0, fuzzy: false };
   const limit = opts.limit ?? 10;
   const offset = opts.offset ?? 0;

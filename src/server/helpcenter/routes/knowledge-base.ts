@@ -114,7 +114,9 @@ export const knowledgeBasePages: FastifyPluginAsync<{ views: ViewCounter }> = as
     return reply.redirect(`${ctx.base}/articles/${slug}?commented=1#feedback`, 303);
   });
 
-  const SearchQuery = z.object({ q: z.string().max(500).default(''), page: z.coerce.number().int().min(1).max(100).catch(1).default(1) });
+  // What a reader types goes in the address: anything is a query (cut to length), never an error page.
+  const queryText = z.string().catch('').transform((s) => s.slice(0, 500));
+  const SearchQuery = z.object({ q: queryText, page: z.coerce.number().int().min(1).max(100).catch(1).default(1) });
   app.get('/:site/search', { schema: { hide: true }, config: { public: true } }, async (req, reply) => {
     const { hc, ctx } = siteOf(req);
     const { q, page } = SearchQuery.parse(req.query);
@@ -124,9 +126,9 @@ export const knowledgeBasePages: FastifyPluginAsync<{ views: ViewCounter }> = as
 
   // The suggestions script asks here as people type (search box, ask form, contact form).
   const SuggestQuery = z.object({
-    q: z.string().max(500).default(''),
+    q: queryText,
     limit: z.coerce.number().int().min(1).max(10).catch(5).default(5),
-    kinds: z.enum(['article', 'thread']).optional(),
+    kinds: z.enum(['article', 'thread']).optional().catch(undefined),
   });
   app.get('/:site/search.json', { schema: { hide: true }, config: { public: true } }, async (req, reply) => {
     const { hc, ctx } = siteOf(req);
