@@ -171,7 +171,7 @@ export function ThreadPage({ ctx, view, answer, needsName }: { ctx: PageContext;
   const name = (a: { name: string; staff: boolean }) => a.name || t('community.anonymous');
   const visiblePosts = view.posts.filter((p) => !p.post.deletedAt || staff);
   return (
-    <Layout ctx={ctx} meta={{ title: th.title, description: th.plain.slice(0, 160), canonical: th.hiddenAt || th.deletedAt ? undefined : path, noindex: Boolean(th.hiddenAt || th.deletedAt), section: 'community', ogType: 'article' }}>
+    <Layout ctx={ctx} meta={{ title: th.title, description: th.deletedAt ? undefined : th.plain.slice(0, 160), canonical: th.hiddenAt || th.deletedAt ? undefined : path, noindex: Boolean(th.hiddenAt || th.deletedAt), section: 'community', ogType: 'article' }}>
       <nav aria-label={t('breadcrumb.label')} class="crumbs">
         <a href={`${base}/community`}>{t('community.title')}</a>
       </nav>
@@ -190,7 +190,8 @@ export function ThreadPage({ ctx, view, answer, needsName }: { ctx: PageContext;
           <p class="muted small">
             <Byline ctx={ctx} name={name(view.author)} staff={view.author.staff} /> · {formatDate(ctx.lang, th.createdAt)}
           </p>
-          <StoredHtml html={th.html} className="prose" />
+          {/* A deleted question's words are gone from every page, the team's too: its reason stands in their place. */}
+          {!th.deletedAt && <StoredHtml html={th.html} className="prose" />}
           {staff && <ThreadModeration ctx={ctx} view={view} />}
         </div>
       </article>
