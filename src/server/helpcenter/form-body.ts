@@ -61,7 +61,11 @@ export async function readMultipartForm(app: FastifyInstance, req: FastifyReques
   return { fields, files, form, fileErrors: errors };
 }
 
-/** Zod's findings about a form, in the help center's words, by field. */
+/**
+ * Zod's findings about a form, in the help center's words, by field. Parse with
+ * `{ reportInput: true }`: without the input in its issues, Zod 4 cannot tell an empty
+ * field from a short one or a mistyped address, and every finding would read "required".
+ */
 export function fieldErrors(error: z.ZodError, t: Translate): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of error.issues) {

@@ -77,7 +77,7 @@ export const communityPages: FastifyPluginAsync<{ views: ViewCounter }> = async 
     const again = (errors: Record<string, string>, status = 422) =>
       sendPage(reply, h(AskPage, { ctx: site.ctx, form: { title: fields.title, body: fields.body, displayName: fields.displayName, errors }, needsName: needsName(site) }), status);
     if (form.spam) return again({ form: site.ctx.t('contact.tooFast') }, 200);
-    const parsed = ThreadCreateSchema.safeParse(fields);
+    const parsed = ThreadCreateSchema.safeParse(fields, { reportInput: true });
     const errors = parsed.success ? {} : fieldErrors(parsed.error, site.ctx.t);
     if (needsName(site) && !fields.displayName?.trim()) errors.displayName = site.ctx.t('field.required');
     if (!parsed.success || Object.keys(errors).length) return again(errors);
@@ -109,7 +109,7 @@ export const communityPages: FastifyPluginAsync<{ views: ViewCounter }> = async 
     const again = (errors: Record<string, string>, status = 422) =>
       sendPage(reply, h(ThreadPage, { ctx: site.ctx, view, needsName: needsName(site), answer: { body: fields.body, displayName: fields.displayName, errors } }), status);
     if (form.spam) return again({ body: site.ctx.t('contact.tooFast') }, 200);
-    const parsed = PostCreateSchema.safeParse(fields);
+    const parsed = PostCreateSchema.safeParse(fields, { reportInput: true });
     const errors = parsed.success ? {} : fieldErrors(parsed.error, site.ctx.t);
     if (needsName(site) && !fields.displayName?.trim()) errors.displayName = site.ctx.t('field.required');
     if (!parsed.success || Object.keys(errors).length) return again(errors);

@@ -44,7 +44,7 @@ export const contactPages: FastifyPluginAsync = async (app) => {
     // The trap was filled: a bot. It is thanked like a person, and nothing is stored.
     if (form.spam && fields.website?.trim()) return sendPage(reply, h(ContactSentPage, { ctx: site.ctx, name: fields.name ?? '', email: fields.email ?? '', number: null }));
     if (form.spam) return again({ notice: t('contact.tooFast') }, 200);
-    const parsed = ContactFormSchema.safeParse(input);
+    const parsed = ContactFormSchema.safeParse(input, { reportInput: true });
     const errors = { ...(parsed.success ? {} : fieldErrors(parsed.error, t)), ...fileErrors };
     if (input.topic && !site.hc.topics.some((x) => x.id === input.topic)) errors.topic = t('field.invalid');
     if (!parsed.success || Object.keys(errors).length) return again({ errors });
