@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { h } from 'preact';
 import { z } from 'zod';
 import { eq } from 'drizzle-orm';
-import { and } from 'drizzle-orm';
+import { and, isNull } from 'drizzle-orm';
 import { communityThreads, kbArticles, members, users } from '../../db/schema/index.js';
 import { inTransaction } from '../../core/context.js';
 import { NotFound } from '../../core/errors.js';
@@ -160,7 +160,13 @@ export const knowledgeBasePages: FastifyPluginAsync<{ views: ViewCounter }> = as
       const d = await inTransaction(app.ctx, (tx) => recordSuggestionOpened(tx, hc.workspaceId, { articleId: id }, q));
       return reply.redirect(`${ctx.base}/articles/${a.slug}?deflection=${d.id}`, 303);
     }
-    const [t] = await app.ctx.db.select({ number: communityThreads.number }).from(communityThreads).where(and(eq(communityThreads.id, id), eq(communityThreads.workspaceId, hc.workspaceId)));
+    // Only a thread the public may read: a hidden or deleted one (or a closed community) is no suggestion, and is not counted as one.
+    const [t] = hc.communityEnabled
+      ? await app.ctx.db
+          .select({ number: communityThreads.number })
+          .from(communityThreads)
+          .where(and(eq(communityThreads.id, id), eq(communityThreads.workspaceId, hc.workspaceId), isNull(communityThreads.hiddenAt), isNull(communityThreads.deletedAt)))
+      : [];
     if (!t) throw new NotFound('Thread');
     const d = await inTransaction(app.ctx, (tx) => recordSuggestionOpened(tx, hc.workspaceId, { threadId: id }, q));
     return reply.redirect(`${ctx.base}/community/${t.number}?deflection=${d.id}`, 303);
