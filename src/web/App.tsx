@@ -19,6 +19,8 @@ const SettingsRoutes = lazy(() => import('./settings/SettingsRoutes'));
 const AcceptInvite = lazy(() => import('./settings/AcceptInvite'));
 // Held mail (e-mail waiting for review, and the quarantine), loaded only when opened.
 const HeldMailPage = lazy(() => import('./screens/HeldMailPage'));
+// The knowledge base (articles, the editor, categories, the community): src/web/kb, loaded only when opened.
+const KnowledgeBaseRoutes = lazy(() => import('./kb/KnowledgeBaseRoutes'));
 
 function Loading() {
   return (
@@ -99,6 +101,14 @@ const router = createBrowserRouter(
               element: (
                 <Suspense fallback={<Loading />}>
                   <HeldMailPage />
+                </Suspense>
+              ),
+            },
+            {
+              path: 'kb/*',
+              element: (
+                <Suspense fallback={<Loading />}>
+                  <KnowledgeBaseRoutes />
                 </Suspense>
               ),
             },

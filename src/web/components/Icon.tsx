@@ -40,6 +40,12 @@ const paths = {
   phoneOut: 'M5 4h4l2 5-2.5 1.5a11 11 0 0 0 5 5L15 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 6a2 2 0 0 1 2-2zm16 5V3h-6m6 0l-6 6',
   bell: 'M6 16v-5a6 6 0 1 1 12 0v5l2 2H4zm4 3a2 2 0 0 0 4 0',
   shield: 'M12 3l8 3v6c0 5-3.5 8-8 9-4.5-1-8-4-8-9V6zm0 6v4m0 3h.01',
+  book: 'M4 19.5V4.5A2.5 2.5 0 0 1 6.5 2H20v15H6.5A2.5 2.5 0 0 0 4 19.5zm0 0A2.5 2.5 0 0 0 6.5 22H20v-5',
+  external: 'M14 4h6v6m0-6l-9 9m7 1v6H4V6h6',
+  image: 'M3 5h18v14H3zm0 11l5-5 4 4 3-3 6 6M15.5 9.5h.01',
+  up: 'M12 19V5m-6 6l6-6 6 6',
+  down: 'M12 5v14m-6-6l6 6 6-6',
+  plus: 'M12 5v14M5 12h14',
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -104,6 +104,9 @@ export function Shell({ children }: { children: ReactNode }) {
             <RailLink to="/inbox/snoozed" icon="snooze" label={t('view.snoozed')} count={counts.snoozed} />
             <RailLink to="/inbox/solved" icon="check" label={t('view.solved')} count={counts.solved} />
           </div>
+          <div className="mt-2 border-t border-line pt-2">
+            <RailLink to="/kb" icon="book" label={t('nav.kb')} />
+          </div>
         </div>
         {!connected && (
           <p role="status" className="mx-3 mb-2 rounded-md bg-danger-soft px-2 py-1 text-xs text-danger">
