@@ -5,6 +5,7 @@ import AuditPage from './AuditPage';
 import CannedPage from './CannedPage';
 import CustomFieldsPage from './CustomFieldsPage';
 import EmailInboxSettings from './EmailInboxSettings';
+import HelpCenterPage from './HelpCenterPage';
 import InboxesPage from './InboxesPage';
 import MembersPage from './MembersPage';
 import ProfilePage from './ProfilePage';
@@ -31,6 +32,7 @@ const workspace: Section[] = [
   { path: 'members', label: 'settings.nav.members', element: <MembersPage /> },
   { path: 'teams', label: 'settings.nav.teams', element: <TeamsPage /> },
   { path: 'inboxes', label: 'settings.nav.inboxes', element: <InboxesPage /> },
+  { path: 'help-center', label: 'settings.nav.helpCenter', element: <HelpCenterPage /> },
   { path: 'tags', label: 'settings.nav.tags', element: <TagsPage /> },
   { path: 'custom-fields', label: 'settings.nav.fields', element: <CustomFieldsPage /> },
   { path: 'audit-log', label: 'settings.nav.audit', element: <AuditPage />, adminOnly: true },
