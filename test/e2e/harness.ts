@@ -22,6 +22,7 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 const heardBin = path.join(root, 'bin/heard.js');
 const distIndex = path.join(root, 'dist/web/index.html');
 const distWidget = path.join(root, 'dist/widget/widget.js');
+const distHelp = path.join(root, 'dist/help/help.js');
 const run = promisify(execFile);
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -47,10 +48,10 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds the agent app and the widget (`npm run build`) when dist/web or dist/widget is missing or older than its source. */
+/** Builds the agent app, the widget and the help center's assets (`npm run build`) when dist/web, dist/widget or dist/help is missing or older than its source. */
 export function ensureBuilt() {
   const fresh = (built: string, src: string) => fs.existsSync(built) && fs.statSync(built).mtimeMs >= newestMtime(path.join(root, src));
-  if (fresh(distIndex, 'src/web') && fresh(distWidget, 'src/widget')) return;
+  if (fresh(distIndex, 'src/web') && fresh(distWidget, 'src/widget') && fresh(distHelp, 'src/help')) return;
   // Vitest sets NODE_ENV=test, which would bundle React's development build: test what users get.
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
 }
