@@ -118,7 +118,16 @@ export function Layout({ ctx, meta, children }: { ctx: PageContext; meta: PageMe
 export function SearchForm({ ctx, compact, value }: { ctx: PageContext; compact?: boolean; value?: string }) {
   const { t, base } = ctx;
   return (
-    <form class={compact ? 'search search-compact' : 'search'} action={`${base}/search`} method="get" role="search" data-suggest={`${base}/search.json`}>
+    <form
+      class={compact ? 'search search-compact' : 'search'}
+      action={`${base}/search`}
+      method="get"
+      role="search"
+      data-suggest={`${base}/search.json`}
+      data-label-suggestions={t('search.suggestions')}
+      data-label-article={t('search.kind.article')}
+      data-label-thread={t('search.kind.thread')}
+    >
       <label for={compact ? 'q-header' : 'q'} class="visually-hidden">
         {t('search.label')}
       </label>
