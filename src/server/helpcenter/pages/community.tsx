@@ -279,9 +279,10 @@ function Vote({ ctx, targetId, score, voted, own, returnTo }: { ctx: PageContext
   const { t, base } = ctx;
   const label = t('thread.score', { count: score });
   if (!ctx.viewer.customer || own) {
+    // The score as text ("3 votes"): a div has no role that could carry an aria-label.
     return (
-      <div class="vote" aria-label={label}>
-        <span class="vote-score">{score}</span>
+      <div class="vote">
+        <span class="vote-score">{score}</span> <span class="vote-label">{plural(t, 'community.votes', score).replace(/^\d+\s*/, '')}</span>
       </div>
     );
   }
