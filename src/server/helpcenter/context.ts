@@ -7,6 +7,7 @@ import { type HelpCenter, helpCenterBySlug, helpCenterPath, visibleTo } from '..
 import type { Actor } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
 import { portalSessionOf } from '../channels/portal/sign-in.js';
+import { communityNameOf } from '../domains/community/service.js';
 import { formCookie, issueFormToken } from './forms.js';
 import { catalog, htmlLang } from './i18n/index.js';
 import type { PageContext, Viewer } from './page-context.js';
@@ -44,7 +45,7 @@ export async function loadSite(app: FastifyInstance, req: FastifyRequest, reply:
   const portalToken = req.cookies[PORTAL_COOKIE];
   const portal = portalToken ? await portalSessionOf(app.ctx.db, hc, portalToken) : null;
   const viewer: Viewer = {
-    customer: portal ? { id: portal.contact.id, name: portal.contact.name, sessionId: portal.session.id } : null,
+    customer: portal ? { id: portal.contact.id, name: portal.contact.name, sessionId: portal.session.id, communityName: communityNameOf(portal.contact) } : null,
     member: member ? { id: member.memberId, name: await memberName(app, member.memberId) } : null,
   };
   const cookie = formCookie(req, reply, app.ctx.config.secureCookies);

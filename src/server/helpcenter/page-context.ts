@@ -4,7 +4,7 @@ import type { Translate } from './i18n/index.js';
 /** Who is looking at a help center page. */
 export interface Viewer {
   /** A customer signed in to the portal. */
-  customer: { id: string; name: string; sessionId: string } | null;
+  customer: { id: string; name: string; sessionId: string; /** What the community shows of them; '' until they choose one. */ communityName: string } | null;
   /** A member of the help center's workspace, signed in to the agent app: sees staff controls. */
   member: { id: string; name: string } | null;
 }

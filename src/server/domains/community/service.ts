@@ -37,7 +37,22 @@ async function nextThreadNumber(tx: Executor, workspaceId: string) {
   return row.n;
 }
 
-/** A customer posting: within the hourly limit, and with a name the community can show (never their address). */
+/** "Maya Johnson" → "Maya J.": what the community shows of a customer who chose no name of their own. */
+export function shortName(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  if (parts.length < 2) return parts[0] ?? '';
+  return `${parts[0]} ${parts[parts.length - 1][0].toUpperCase()}.`;
+}
+
+/** The name a customer goes by in the community (kept in their contact's attributes), or '' when they have none yet. */
+export const communityNameOf = (c: Pick<typeof contacts.$inferSelect, 'attributes'>): string =>
+  typeof c.attributes.communityName === 'string' ? c.attributes.communityName : '';
+
+/**
+ * A customer posting: within the hourly limit, and with a name the community can show.
+ * Never their address, and not their full name unless they choose it: the name they give
+ * (or, without one, their first name and initial) is kept as their community name.
+ */
 async function checkCustomer(tx: Executor, workspaceId: string, author: { contactId: string; displayName?: string }) {
   const since = new Date(Date.now() - 3_600_000);
   const [{ n: threads }] = await tx
@@ -48,9 +63,14 @@ async function checkCustomer(tx: Executor, workspaceId: string, author: { contac
   if (threads + posts >= POSTS_PER_HOUR) throw new RateLimited(3600);
   const [c] = await tx.select().from(contacts).where(and(eq(contacts.id, author.contactId), eq(contacts.workspaceId, workspaceId)));
   if (!c) throw new NotFound('Contact');
-  const name = author.displayName?.trim();
-  if (name) await tx.update(contacts).set({ name: name.slice(0, 100), updatedAt: new Date() }).where(eq(contacts.id, c.id));
-  else if (!c.name.trim()) throw new Invalid('displayName', 'is required: the name the community sees beside your posts');
+  const name = (author.displayName?.trim() || communityNameOf(c) || shortName(c.name)).slice(0, 100);
+  if (!name) throw new Invalid('displayName', 'is required: the name the community sees beside your posts');
+  if (name !== communityNameOf(c)) {
+    await tx
+      .update(contacts)
+      .set({ attributes: { ...c.attributes, communityName: name }, updatedAt: new Date() })
+      .where(eq(contacts.id, c.id));
+  }
 }
 
 function authorColumns(author: Author) {
@@ -233,12 +253,12 @@ export interface AuthorView {
 async function authorsOf(db: Executor, rows: { authorContactId: string | null; authorMemberId: string | null }[]) {
   const contactIds = [...new Set(rows.map((r) => r.authorContactId).filter((x): x is string => Boolean(x)))];
   const memberIds = [...new Set(rows.map((r) => r.authorMemberId).filter((x): x is string => Boolean(x)))];
-  const cs = contactIds.length ? await db.select({ id: contacts.id, name: contacts.name }).from(contacts).where(inArray(contacts.id, contactIds)) : [];
+  const cs = contactIds.length ? await db.select({ id: contacts.id, attributes: contacts.attributes }).from(contacts).where(inArray(contacts.id, contactIds)) : [];
   const ms = memberIds.length ? await db.select({ id: members.id, name: users.name }).from(members).innerJoin(users, eq(users.id, members.userId)).where(inArray(members.id, memberIds)) : [];
   return (r: { authorContactId: string | null; authorMemberId: string | null }): AuthorView =>
     r.authorMemberId
       ? { name: ms.find((m) => m.id === r.authorMemberId)?.name ?? '', staff: true }
-      : { name: cs.find((c) => c.id === r.authorContactId)?.name.trim() || '', staff: false };
+      : { name: communityNameOf(cs.find((c) => c.id === r.authorContactId) ?? { attributes: {} }), staff: false };
 }
 
 /** A page of threads, most recently active first. Staff also see hidden ones (the moderated filter lists only those). */

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { inTransaction } from '../../core/context.js';
 import { Forbidden, HeardError, Invalid, NotFound } from '../../core/errors.js';
 import { ModerateSchema, PostCreateSchema, ThreadCreateSchema } from '../../domains/community/schema.js';
-import { acceptAnswer, answerThread, askQuestion, type AuthorView, listThreads, moderate, type Thread, threadToArticle, threadView, toggleVote } from '../../domains/community/service.js';
+import { acceptAnswer, answerThread, askQuestion, type AuthorView, listThreads, moderate, shortName, type Thread, threadToArticle, threadView, toggleVote } from '../../domains/community/service.js';
 import type { ViewCounter } from '../../domains/help-center/view-counter.js';
 import { fieldErrors, invalidToErrors, readForm } from '../form-body.js';
 import type { SiteRequest } from '../context.js';
@@ -36,7 +36,9 @@ function authorOf(site: SiteRequest, displayName?: string) {
   throw new HeardError(401, 'Unauthorized', 'sign in to post in the community');
 }
 
-const needsName = (site: SiteRequest) => Boolean(site.ctx.viewer.customer && !site.member && !site.ctx.viewer.customer.name.trim());
+const needsName = (site: SiteRequest) => Boolean(site.ctx.viewer.customer && !site.member && !site.ctx.viewer.customer.communityName);
+/** A suggestion for the name field: first name and initial, never the whole name or the address. */
+const suggestedName = (site: SiteRequest) => shortName(site.ctx.viewer.customer?.name ?? '');
 
 const ListQuery = z.object({ filter: z.enum(['all', 'unanswered', 'answered', 'moderated']).catch('all').default('all'), page: z.coerce.number().int().min(1).max(1000).catch(1).default(1) });
 const PER_PAGE = 20;
@@ -66,7 +68,7 @@ export const communityPages: FastifyPluginAsync<{ views: ViewCounter }> = async 
   app.get('/:site/community/ask', { schema: { hide: true }, config: { public: true } }, async (req, reply) => {
     const site = siteOf(req);
     open(site);
-    return sendPage(reply, h(AskPage, { ctx: site.ctx, form: {}, needsName: needsName(site) }));
+    return sendPage(reply, h(AskPage, { ctx: site.ctx, form: { displayName: suggestedName(site) || undefined }, needsName: needsName(site) }));
   });
 
   app.post('/:site/community', { schema: { hide: true }, config: { public: true, ...limit } }, async (req, reply) => {
@@ -96,7 +98,7 @@ export const communityPages: FastifyPluginAsync<{ views: ViewCounter }> = async 
     open(site);
     const view = await threadView(app.ctx.db, site.hc, { number: numberParam(req) }, { staff: site.member, contactId: site.ctx.viewer.customer?.id });
     if (!site.member) views.count('community_threads', view.thread.id, req.headers['user-agent']);
-    return sendPage(reply, h(ThreadPage, { ctx: site.ctx, view, needsName: needsName(site) }));
+    return sendPage(reply, h(ThreadPage, { ctx: site.ctx, view, needsName: needsName(site), answer: { displayName: suggestedName(site) || undefined } }));
   });
 
   app.post('/:site/community/:number/answers', { schema: { hide: true }, config: { public: true, ...limit } }, async (req, reply) => {
@@ -131,7 +133,7 @@ export const communityPages: FastifyPluginAsync<{ views: ViewCounter }> = async 
     if (!customer) throw new HeardError(401, 'Unauthorized', 'sign in to vote');
     const targetId = z.uuid().safeParse(fields.targetId);
     if (!targetId.success) throw new Invalid('targetId', 'is not a post');
-    const r = form.spam ? null : await inTransaction(app.ctx, (tx) => toggleVote(tx, site.hc, customer.id, targetId.data));
+    const r = form.trapped ? null : await inTransaction(app.ctx, (tx) => toggleVote(tx, site.hc, customer.id, targetId.data));
     const back = fields.return?.startsWith(`${site.ctx.base}/community/`) && !fields.return.includes('//') ? fields.return : `${site.ctx.base}/community`;
     return back === `${site.ctx.base}/community` && r ? redirectToThread(app, site, r.threadId, reply) : reply.redirect(back, 303);
   });
