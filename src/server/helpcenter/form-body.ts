@@ -35,7 +35,7 @@ export async function readMultipartForm(app: FastifyInstance, req: FastifyReques
   for await (const part of req.parts({ limits: { fileSize: limits.fileBytes, files: limits.files + 1, fields: 30, fieldSize: 100_000 } })) {
     if (part.type === 'field') {
       fields[part.fieldname] = withoutNul(typeof part.value === 'string' ? part.value : String(part.value));
-      if (part.fieldname === 'website' && form && fields.website?.trim()) form = { ...form, spam: true };
+      if (part.fieldname === 'website' && form && fields.website?.trim()) form = { ...form, trapped: true, spam: true };
       if (part.fieldname === '_form') form = checkForm(app.ctx.secret, req, fields);
       continue;
     }

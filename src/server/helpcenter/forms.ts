@@ -50,7 +50,11 @@ export interface CheckedForm {
   /** The form's own id: the key that makes sending it twice count once. */
   id: string;
   shownAt: number;
-  /** Sent too soon after it was shown, or with the trap field filled: a bot's. */
+  /** The trap field was filled in: a bot's, for certain. */
+  trapped: boolean;
+  /** Sent sooner after it was shown than a person fills in a form (one-click forms ignore this). */
+  tooFast: boolean;
+  /** Either: not to be stored as it is. */
   spam: boolean;
 }
 
@@ -65,7 +69,8 @@ export function checkForm(secret: string, req: FastifyRequest, fields: Record<st
   if (now - shownAt > MAX_AGE_MS) throw new PageRefusal(403, 'error.form', 'This form is more than a day old; reload the page and send it again');
   // The trap: a field people never see (hidden by the stylesheet), that form-filling bots fill in.
   const trapped = Boolean(fields.website?.trim());
-  return { id, shownAt, spam: trapped || now - shownAt < MIN_FILL_MS };
+  const tooFast = now - shownAt < MIN_FILL_MS;
+  return { id, shownAt, trapped, tooFast, spam: trapped || tooFast };
 }
 
 /** A browser sends Origin with a cross-site form post: one that names another site is refused before anything is read. */

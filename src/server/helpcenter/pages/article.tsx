@@ -14,7 +14,7 @@ export interface ArticleData {
   authorName: string | null;
   related: ListedArticle[];
   /** After "was this helpful?": the answer given, and the feedback to comment on (when no comment yet). */
-  feedback?: { helpful: boolean; id?: string; commented?: boolean };
+  feedback?: { helpful: boolean; id?: string; commented?: boolean; /** A comment that came quicker than a person types: shown again in its box, to send once more. */ again?: string };
   /** Opened from a contact-form suggestion that is not yet marked solved. */
   deflection?: { id: string; solved: boolean };
 }
@@ -72,8 +72,15 @@ export function ArticlePage({ ctx, data }: { ctx: PageContext; data: ArticleData
             {data.feedback.id && !data.feedback.commented && (
               <form method="post" action={`${path}/feedback/${data.feedback.id}/comment`} class="stack">
                 <FormGuard ctx={ctx} />
+                {data.feedback.again && (
+                  <p class="notice notice-warn" role="alert">
+                    {t('contact.tooFast')}
+                  </p>
+                )}
                 <label for="comment">{t('article.commentLabel')}</label>
-                <textarea id="comment" name="comment" rows={3} maxLength={2000} aria-describedby="comment-hint" />
+                <textarea id="comment" name="comment" rows={3} maxLength={2000} aria-describedby="comment-hint">
+                  {data.feedback.again}
+                </textarea>
                 <p class="muted small" id="comment-hint">
                   {t('article.commentHint')}
                 </p>

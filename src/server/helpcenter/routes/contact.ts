@@ -42,7 +42,7 @@ export const contactPages: FastifyPluginAsync = async (app) => {
     const input = { ...fields, email: mine.email ?? fields.email, topic: fields.topic || undefined };
     const again = (extra: Partial<ContactForm>, status = 422) => sendPage(reply, h(ContactPage, { ctx: site.ctx, form: { ...input, message: fields.message, ...extra } }), status);
     // The trap was filled: a bot. It is thanked like a person, and nothing is stored.
-    if (form.spam && fields.website?.trim()) return sendPage(reply, h(ContactSentPage, { ctx: site.ctx, name: fields.name ?? '', email: fields.email ?? '', number: null }));
+    if (form.trapped) return sendPage(reply, h(ContactSentPage, { ctx: site.ctx, name: fields.name ?? '', email: fields.email ?? '', number: null }));
     if (form.spam) return again({ notice: t('contact.tooFast') }, 200);
     const parsed = ContactFormSchema.safeParse(input, { reportInput: true });
     const errors = { ...(parsed.success ? {} : fieldErrors(parsed.error, t)), ...fileErrors };

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import { z } from 'zod';
 import { eq } from 'drizzle-orm';
@@ -52,16 +52,17 @@ export const knowledgeBasePages: FastifyPluginAsync<{ views: ViewCounter }> = as
     return sendPage(reply, h(CategoryPage, { ctx, category, articles }));
   });
 
-  app.get('/:site/articles/:slug', { schema: { hide: true }, config: { public: true } }, async (req, reply) => {
+  /** An article's page; `comment` is a comment to show again in its box (sent too quickly). */
+  const articlePage = async (req: FastifyRequest, reply: FastifyReply, opts: { comment?: string; status?: number } = {}) => {
     const { hc, ctx, member } = siteOf(req);
-    const query = req.query as { deflection?: string; feedback?: string; commented?: string };
+    const query = req.query as { deflection?: string; commented?: string };
     // Members see drafts and archived articles at their address too (the editor's "preview").
     const { article, category } = await publishedArticle(app.ctx.db, hc.workspaceId, (req.params as { slug: string }).slug, { preview: Boolean(member) });
     const [related, [author]] = await Promise.all([
       relatedArticles(app.ctx.db, hc, article),
       article.authorMemberId ? app.ctx.db.select({ name: users.name }).from(members).innerJoin(users, eq(users.id, members.userId)).where(eq(members.id, article.authorMemberId)) : Promise.resolve([]),
     ]);
-    if (article.status === 'published' && !member) views.count('kb_articles', article.id, req.headers['user-agent']);
+    if (req.method === 'GET' && article.status === 'published' && !member) views.count('kb_articles', article.id, req.headers['user-agent']);
     const given = feedbackGiven(signedCookies(app, req, reply, ctx.base).read<Given[]>(FEEDBACK_COOKIE), article.id);
     const deflection = query.deflection && /^[0-9a-f-]{36}$/i.test(query.deflection) ? await deflectionOf(app.ctx.db, hc.workspaceId, query.deflection) : null;
     return sendPage(
@@ -73,12 +74,15 @@ export const knowledgeBasePages: FastifyPluginAsync<{ views: ViewCounter }> = as
           category,
           authorName: author?.name ?? null,
           related,
-          feedback: given ? { helpful: given.helpful, id: given.id, commented: query.commented === '1' || given.commented } : undefined,
+          feedback: given ? { helpful: given.helpful, id: given.id, commented: query.commented === '1' || given.commented, again: opts.comment } : undefined,
           deflection: deflection && deflection.articleId === article.id ? { id: deflection.id, solved: deflection.solved } : undefined,
         },
       }),
+      opts.status,
     );
-  });
+  };
+
+  app.get('/:site/articles/:slug', { schema: { hide: true }, config: { public: true } }, async (req, reply) => articlePage(req, reply));
 
   app.post('/:site/articles/:slug/feedback', { schema: { hide: true }, config: { public: true, ...limit } }, async (req, reply) => {
     const { hc, ctx } = siteOf(req);
@@ -86,7 +90,8 @@ export const knowledgeBasePages: FastifyPluginAsync<{ views: ViewCounter }> = as
     const slug = (req.params as { slug: string }).slug;
     const { article } = await publishedArticle(app.ctx.db, hc.workspaceId, slug);
     const back = `${ctx.base}/articles/${article.slug}#feedback`;
-    if (form.spam || (fields.helpful !== 'yes' && fields.helpful !== 'no')) return reply.redirect(back, 303);
+    // One click is all a person needs here, so only the trap (not the clock) tells a bot.
+    if (form.trapped || (fields.helpful !== 'yes' && fields.helpful !== 'no')) return reply.redirect(back, 303);
     const cookies = signedCookies(app, req, reply, ctx.base);
     const list = cookies.read<Given[]>(FEEDBACK_COOKIE);
     // One answer per reader and article: a second click changes nothing.
@@ -107,6 +112,8 @@ export const knowledgeBasePages: FastifyPluginAsync<{ views: ViewCounter }> = as
     // Only the reader who answered may comment on that answer.
     if (!given) throw new NotFound('Feedback');
     const comment = (fields.comment ?? '').trim().slice(0, 2000);
+    // Quicker than anyone types: shown again with its words, asking to send it once more (a bot in the trap is thanked).
+    if (comment && form.tooFast && !form.trapped) return articlePage(req, reply, { comment });
     if (comment && !form.spam) await inTransaction(app.ctx, (tx) => addFeedbackComment(tx, hc.workspaceId, id, comment)).catch((err) => {
       if (!(err instanceof NotFound)) throw err;
     });
@@ -178,7 +185,7 @@ export const knowledgeBasePages: FastifyPluginAsync<{ views: ViewCounter }> = as
     const id = (req.params as { id: string }).id;
     const d = /^[0-9a-f-]{36}$/i.test(id) ? await deflectionOf(app.ctx.db, hc.workspaceId, id) : null;
     if (!d) throw new NotFound('Suggestion');
-    if (!form.spam) await inTransaction(app.ctx, (tx) => markSuggestionSolved(tx, hc.workspaceId, id));
+    if (!form.trapped) await inTransaction(app.ctx, (tx) => markSuggestionSolved(tx, hc.workspaceId, id));
     const [target] = d.articleId ? await app.ctx.db.select({ slug: kbArticles.slug }).from(kbArticles).where(eq(kbArticles.id, d.articleId)) : [];
     return reply.redirect(target ? `${ctx.base}/articles/${target.slug}?deflection=${id}` : `${ctx.base}/community`, 303);
   });

@@ -50,8 +50,9 @@ export const portalPages: FastifyPluginAsync = async (app) => {
       const error = fields.email?.trim() ? site.ctx.t('field.email') : site.ctx.t('field.required');
       return sendPage(reply, h(SignInPage, { ctx: site.ctx, returnTo, email: fields.email, error, minutes }), 422);
     }
-    // A bot is told the same as a person, and no mail leaves.
-    if (!form.spam) await requestSignInLink(app.ctx, site.hc, { email: email.data, returnTo });
+    // Someone quicker than a person is asked to send it again; a bot in the trap is told the same as a person, and no mail leaves.
+    if (form.tooFast && !form.trapped) return sendPage(reply, h(SignInPage, { ctx: site.ctx, returnTo, email: fields.email, error: site.ctx.t('contact.tooFast'), minutes }), 200);
+    if (!form.trapped) await requestSignInLink(app.ctx, site.hc, { email: email.data, returnTo });
     return sendPage(reply, h(SignInPage, { ctx: site.ctx, returnTo, sentTo: email.data.toLowerCase(), minutes }));
   });
 
