@@ -2,6 +2,7 @@ import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApiInbox, buildMember, buildTeam, buildToken, sendInbound, signIn, type Client } from '../../../../test/factories.js';
 import { json, startTestHeard, type TestHeard } from '../../../../test/helpers/heard.js';
+import { askQuestion, buildArticle, buildCategory, type HelpBrowser, memberBrowser } from '../../../../test/helpers/help-center.js';
 
 /**
  * Who may call what: every /api/v1 route, for every kind of caller. The table below must
@@ -69,7 +70,8 @@ describe('authorization matrix', () => {
   let emailInbox: { id: string };
 
   beforeAll(async () => {
-    h = await startTestHeard();
+    // The community's threads are asked on the help center's pages, more of them a minute than its forms' rate limit lets one address send.
+    h = await startTestHeard({ HEARD_HELP_RATE_LIMIT: '1000' });
     setup = await buildMember(h.ctx, { workspace: 'Matrix Co', role: 'owner' });
     const members: Record<'owner' | 'admin' | 'agent' | 'light', Client> = {
       owner: await buildMember(h.ctx, { workspace: 'Matrix Co', role: 'owner' }),
@@ -99,6 +101,23 @@ describe('authorization matrix', () => {
     emailInbox = json(email) as { id: string };
   });
   afterAll(() => h.stop());
+
+  // The help center's community: threads are asked on its pages (a member may ask), answered by staff through the API.
+  let asker: HelpBrowser | undefined;
+  const helpSlug = async () => json(await h.app.inject({ url: '/api/v1/help-center', headers: setup.headers })).slug as string;
+  const freshThread = async (answered = false) => {
+    asker ??= await memberBrowser(h.app, h.ctx.secret, setup.email);
+    const number = await askQuestion(asker, await helpSlug(), `Matrix question ${unique()}`, 'Details of the question.');
+    const list = json(await h.app.inject({ url: '/api/v1/community/threads?limit=5', headers: setup.headers })).items as { id: string; number: number }[];
+    const id = list.find((t) => t.number === number)!.id;
+    let postId: string | undefined;
+    if (answered) {
+      const res = await h.app.inject({ method: 'POST', url: `/api/v1/community/threads/${id}/posts`, headers: setup.headers, payload: { body: 'A staff answer.' } });
+      if (res.statusCode !== 201) throw new Error(res.body);
+      postId = json(res).id;
+    }
+    return { id, postId: postId! };
+  };
 
   /** A new conversation, optionally assigned to someone, for requests that change one. */
   const freshConversation = async (assigneeId?: string) => {
@@ -462,6 +481,62 @@ describe('authorization matrix', () => {
     { route: 'POST /api/v1/custom-fields', allowed: ADMINS, request: () => ({ method: 'POST', url: '/api/v1/custom-fields', payload: customField() }) },
     { route: 'PATCH /api/v1/custom-fields/:id', allowed: ADMINS, request: async () => ({ method: 'PATCH', url: `/api/v1/custom-fields/${(await newCustomField()).id}`, payload: { label: `L ${unique()}` } }) },
     { route: 'DELETE /api/v1/custom-fields/:id', allowed: ADMINS, request: async () => ({ method: 'DELETE', url: `/api/v1/custom-fields/${(await newCustomField()).id}` }) },
+    // Help center (policy.ts: everyone reads; owners and admins configure)
+    { route: 'GET /api/v1/help-center', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/help-center' }) },
+    { route: 'PATCH /api/v1/help-center', allowed: ADMINS, request: () => ({ method: 'PATCH', url: '/api/v1/help-center', payload: { title: `Matrix Help ${unique()}` } }) },
+    {
+      route: 'POST /api/v1/help-center/logo',
+      allowed: ADMINS,
+      request: (c) => {
+        const body = avatarUpload();
+        return { method: 'POST', url: '/api/v1/help-center/logo', headers: { ...c.headers, 'content-type': body.contentType }, payload: body.payload };
+      },
+    },
+    { route: 'DELETE /api/v1/help-center/logo', allowed: ADMINS, request: () => ({ method: 'DELETE', url: '/api/v1/help-center/logo' }) },
+    { route: 'GET /api/v1/help-center/stats', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/help-center/stats' }) },
+    // Knowledge base: agents and admins write (light members and read tokens read); deletes pass the route for writers, and the service refuses all but admins
+    { route: 'GET /api/v1/kb/categories', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/kb/categories' }) },
+    { route: 'POST /api/v1/kb/categories', allowed: WRITERS, request: () => ({ method: 'POST', url: '/api/v1/kb/categories', payload: { name: `Category ${unique()}` } }) },
+    { route: 'PATCH /api/v1/kb/categories/:id', allowed: WRITERS, request: async () => ({ method: 'PATCH', url: `/api/v1/kb/categories/${(await buildCategory(h.app, setup)).id}`, payload: { description: 'Changed' } }) },
+    { route: 'DELETE /api/v1/kb/categories/:id', allowed: ADMINS, request: async () => ({ method: 'DELETE', url: `/api/v1/kb/categories/${(await buildCategory(h.app, setup)).id}` }) },
+    { route: 'GET /api/v1/kb/articles', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/kb/articles' }) },
+    { route: 'POST /api/v1/kb/articles', allowed: WRITERS, request: () => ({ method: 'POST', url: '/api/v1/kb/articles', payload: { title: `Article ${unique()}`, body: 'Words.' } }) },
+    { route: 'GET /api/v1/kb/articles/:id', allowed: EVERYONE, request: async () => ({ method: 'GET', url: `/api/v1/kb/articles/${(await buildArticle(h.app, setup)).id}` }) },
+    { route: 'PATCH /api/v1/kb/articles/:id', allowed: WRITERS, request: async () => ({ method: 'PATCH', url: `/api/v1/kb/articles/${(await buildArticle(h.app, setup)).id}`, payload: { title: `Changed ${unique()}` } }) },
+    { route: 'DELETE /api/v1/kb/articles/:id', allowed: ADMINS, request: async () => ({ method: 'DELETE', url: `/api/v1/kb/articles/${(await buildArticle(h.app, setup)).id}` }) },
+    { route: 'GET /api/v1/kb/articles/:id/feedback', allowed: EVERYONE, request: async () => ({ method: 'GET', url: `/api/v1/kb/articles/${(await buildArticle(h.app, setup)).id}/feedback` }) },
+    {
+      route: 'POST /api/v1/kb/images',
+      allowed: WRITERS,
+      request: (c) => {
+        const body = avatarUpload();
+        return { method: 'POST', url: '/api/v1/kb/images', headers: { ...c.headers, 'content-type': body.contentType }, payload: body.payload };
+      },
+    },
+    { route: 'POST /api/v1/kb/preview', allowed: WRITERS, request: () => ({ method: 'POST', url: '/api/v1/kb/preview', payload: { body: '**Preview**' } }) },
+    // Community: everyone reads; agents and admins answer and moderate
+    { route: 'GET /api/v1/community/threads', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/community/threads' }) },
+    { route: 'GET /api/v1/community/threads/:id', allowed: EVERYONE, request: async () => ({ method: 'GET', url: `/api/v1/community/threads/${(await freshThread()).id}` }) },
+    { route: 'POST /api/v1/community/threads/:id/posts', allowed: WRITERS, request: async () => ({ method: 'POST', url: `/api/v1/community/threads/${(await freshThread()).id}/posts`, payload: { body: 'An answer.' } }) },
+    {
+      route: 'POST /api/v1/community/threads/:id/accept',
+      allowed: WRITERS,
+      request: async () => {
+        const t = await freshThread(true);
+        return { method: 'POST', url: `/api/v1/community/threads/${t.id}/accept`, payload: { postId: t.postId } };
+      },
+    },
+    {
+      route: 'POST /api/v1/community/threads/:id/moderate',
+      allowed: WRITERS,
+      request: async () => ({ method: 'POST', url: `/api/v1/community/threads/${(await freshThread()).id}/moderate`, payload: { action: 'hide', reason: 'Off topic' } }),
+    },
+    {
+      route: 'POST /api/v1/community/posts/:id/moderate',
+      allowed: WRITERS,
+      request: async () => ({ method: 'POST', url: `/api/v1/community/posts/${(await freshThread(true)).postId}/moderate`, payload: { action: 'delete', reason: 'Spam' } }),
+    },
+    { route: 'POST /api/v1/community/threads/:id/article', allowed: WRITERS, request: async () => ({ method: 'POST', url: `/api/v1/community/threads/${(await freshThread(true)).id}/article`, payload: {} }) },
     // Tags
     { route: 'GET /api/v1/tags', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/tags' }) },
     { route: 'POST /api/v1/tags', allowed: ADMINS, request: () => ({ method: 'POST', url: '/api/v1/tags', payload: { name: `tag-${unique()}` } }) },
