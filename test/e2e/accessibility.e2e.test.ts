@@ -58,6 +58,27 @@ describe('accessibility (axe-core, WCAG 2 A and AA)', () => {
     expect(await audit(page)).toEqual([]);
   });
 
+  it('the help center settings', async () => {
+    await page.goto(`${heard.url}/app/settings/help-center`);
+    await page.getByRole('switch', { name: 'Published' }).waitFor();
+    expect(await audit(page)).toEqual([]);
+  });
+
+  it('the knowledge base and the article editor', async () => {
+    await page.goto(`${heard.url}/app/kb`);
+    await page.getByRole('heading', { name: 'Knowledge base', level: 1 }).waitFor();
+    await page.getByRole('tablist', { name: 'Status' }).waitFor();
+    expect(await audit(page)).toEqual([]);
+    // The editor asks before a reload loses what was typed: no later test reuses this page.
+    await page.goto(`${heard.url}/app/kb/articles/new`);
+    await page.getByLabel('Title').fill('Where is my order?');
+    await page.getByLabel('Article text').fill('## Tracking\n\nEvery order has a **tracking link** in its confirmation.\n\n- Open the e-mail\n- Choose *Track*');
+    expect(await audit(page)).toEqual([]);
+    await page.getByRole('tab', { name: 'Preview' }).click();
+    await page.getByRole('tabpanel').getByRole('heading', { name: 'Tracking' }).waitFor();
+    expect(await audit(page)).toEqual([]);
+  });
+
   it('the chat widget, closed and open, on the demo shop page', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
     const p = await ctx.newPage();
