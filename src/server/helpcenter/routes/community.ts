@@ -52,7 +52,8 @@ export const communityPages: FastifyPluginAsync<{ views: ViewCounter }> = async 
   const threadPath = (site: SiteRequest, n: number) => `${site.ctx.base}/community/${n}`;
   const numberParam = (req: { params: unknown }) => {
     const n = Number((req.params as { number: string }).number);
-    if (!Number.isInteger(n) || n < 1) throw new NotFound('Thread');
+    // Thread numbers are PostgreSQL integers: a larger one is no thread, not a query that fails.
+    if (!Number.isInteger(n) || n < 1 || n > 2 ** 31 - 1) throw new NotFound('Thread');
     return n;
   };
 

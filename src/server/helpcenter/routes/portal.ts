@@ -30,7 +30,8 @@ export const portalPages: FastifyPluginAsync = async (app) => {
   };
   const numberParam = (req: { params: unknown }) => {
     const n = Number((req.params as { number: string }).number);
-    if (!Number.isInteger(n) || n < 1 || n > 2 ** 31) throw new HeardError(404, 'Not Found', 'Conversation not found');
+    // The largest PostgreSQL integer is 2^31 − 1: 2^31 itself made the query fail.
+    if (!Number.isInteger(n) || n < 1 || n > 2 ** 31 - 1) throw new HeardError(404, 'Not Found', 'Conversation not found');
     return n;
   };
 
