@@ -147,7 +147,9 @@ export const communityPages: FastifyPluginAsync<{ views: ViewCounter }> = async 
     const view = await threadView(app.ctx.db, site.hc, { number: n }, { staff: site.member });
     const by = site.member ? { actor: site.member } : site.ctx.viewer.customer ? { contactId: site.ctx.viewer.customer.id } : null;
     if (!by) throw new HeardError(401, 'Unauthorized', 'sign in first');
-    const postId = fields.postId ? z.uuid().parse(fields.postId) : null;
+    const parsedPost = fields.postId ? z.uuid().safeParse(fields.postId) : null;
+    if (parsedPost && !parsedPost.success) throw new Invalid('postId', 'is not an answer');
+    const postId = parsedPost?.data ?? null;
     await inTransaction(app.ctx, (tx) => acceptAnswer(tx, site.hc, view.thread.id, postId, by));
     return reply.redirect(`${threadPath(site, n)}${postId ? `#post-${postId}` : ''}`, 303);
   });
