@@ -134,7 +134,13 @@ export async function deflectionOf(db: Executor, workspaceId: string, id: string
 /** Everything a crawler should find: categories, articles and visible threads, with when they last changed. */
 export async function sitemapEntries(db: Executor, workspaceId: string, communityEnabled: boolean) {
   const articles = await db.select({ slug: kbArticles.slug, updatedAt: kbArticles.updatedAt }).from(kbArticles).where(published(workspaceId)).orderBy(asc(kbArticles.slug)).limit(40_000);
-  const cats = await db.select({ slug: kbCategories.slug, updatedAt: kbCategories.updatedAt }).from(kbCategories).where(eq(kbCategories.workspaceId, workspaceId));
+  // Categories as the home page shows them: those with a published article (an empty one is no page to index).
+  const cats = await db
+    .selectDistinct({ slug: kbCategories.slug, updatedAt: kbCategories.updatedAt })
+    .from(kbCategories)
+    .innerJoin(kbArticles, and(eq(kbArticles.categoryId, kbCategories.id), eq(kbArticles.status, 'published')))
+    .where(eq(kbCategories.workspaceId, workspaceId))
+    .orderBy(asc(kbCategories.slug));
   const threads = communityEnabled
     ? await db
         .select({ number: communityThreads.number, updatedAt: communityThreads.lastActivityAt })
