@@ -270,7 +270,7 @@ describe('customer portal', () => {
       expect(notPats.statusCode).toBe(404);
       expect(notPats.body).not.toContain('Order 1234');
       expect((await quinn.get(`${base}/portal/conversations/999999`)).statusCode).toBe(404);
-      expect((await quinn.get(`${base}/portal/conversations/not-a-number`)).statusCode).toBe(404);
+      for (const n of ['not-a-number', '0', '2147483648', '99999999999']) expect((await quinn.get(`${base}/portal/conversations/${n}`)).statusCode, n).toBe(404);
 
       // Pat's own file, sent with a reply from the portal.
       await patBrowser.get(`${base}/portal/conversations/${mailConv.number}`);

@@ -134,6 +134,19 @@ describe('help center site', () => {
     expect((await page(`${base}/articles/no-such-article`)).statusCode).toBe(404);
   });
 
+  it('suggests related articles: those sharing words of the title first, then others of its category, never drafts', async () => {
+    const cancel = await buildArticle(h.app, agent, { title: 'Cancel an order', categoryId: category.id });
+    const shipping = await buildArticle(h.app, agent, { title: 'Shipping times', categoryId: category.id });
+    const elsewhere = await buildArticle(h.app, agent, { title: 'Order history export' });
+    const res = await page(`${base}/articles/${cancel.slug}`);
+    const related = /<section aria-labelledby="related-h">(.*?)<\/section>/s.exec(res.body)![1];
+    const titles = [...related.matchAll(/<a href="[^"]+">([^<]+)<\/a>/g)].map((m) => m[1]);
+    expect(titles.slice(0, 2).sort()).toEqual([article.title, elsewhere.title].sort());
+    expect(titles).toContain(shipping.title);
+    expect(titles).not.toContain('Cancel an order');
+    expect(titles.join(' ')).not.toMatch(/Secret draft|Old archived/);
+  });
+
   it("counts readers' views in batches; crawlers and the team are not readers", async () => {
     const counted = await buildArticle(h.app, agent, { title: 'Counting views here' });
     const staff = await memberBrowser(h.app, h.ctx.secret, agent.email);
@@ -278,8 +291,7 @@ describe('help center site', () => {
     expect(textOf((await page(`${base}/community?filter=unanswered`)).body)).toContain('Do you ship to Iceland?');
     expect(textOf((await page(`${base}/community?filter=answered`)).body)).not.toContain('Do you ship to Iceland?');
     expect(textOf((await page(base)).body)).toContain('Do you ship to Iceland?');
-    expect((await page(`${base}/community/999999`)).statusCode).toBe(404);
-    expect((await page(`${base}/community/abc`)).statusCode).toBe(404);
+    for (const n of ['999999', 'abc', '0', '-1', '1.5', '99999999999', '2147483648']) expect((await page(`${base}/community/${n}`)).statusCode, n).toBe(404);
   });
 
   it("gives the team its controls through the agent app's session: answer as staff, accept, hide, lock, delete", async () => {
@@ -295,6 +307,10 @@ describe('help center site', () => {
     expect(textOf(threadPage.body)).toContain('Answer as staff');
 
     const post = await answerQuestion(staff, slug, n, 'Yes: 10,000 mm, taped seams.');
+    // A form with a broken answer id is refused as such, not as a failure of ours.
+    await staff.get(`${base}/community/${n}`);
+    const broken = await staff.post(`${base}/community/${n}/accept`, { postId: 'not-an-id' });
+    expect(broken.statusCode).toBe(422);
     expect(textOf((await page(`${base}/community/${n}`)).body)).toContain('Avery Agent Staff');
     await staff.get(`${base}/community/${n}`);
     expect((await staff.post(`${base}/community/${n}/accept`, { postId: post })).statusCode).toBe(303);
@@ -334,6 +350,8 @@ describe('help center site', () => {
     expect(locs).not.toContain(`${root}${base}/articles/${draft.slug}`);
     expect(locs).not.toContain(`${root}${base}/articles/${archived.slug}`);
     expect(locs).not.toContain(`${root}${base}/community/${hidden.number}`);
+    // A category with nothing published is no page for crawlers (the home page leaves it out too).
+    expect(res.body).not.toContain('/categories/only-drafts-here');
 
     const other = await buildMember(h.ctx, { workspace: 'Unpublished Co' });
     const unpublished = json(await api(other, 'GET', '/help-center')).slug;
