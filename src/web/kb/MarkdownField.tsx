@@ -7,6 +7,7 @@ import { errorText } from '../settings/ui';
 import { previewHtml, uploadImage } from './data';
 import { imageProblem, insertBlock, removePlaceholder, replacePlaceholder, uploadPlaceholder } from './markdown-insert';
 import { panelProps, Tabs, useTabsId } from './ui';
+import './article-preview.css';
 
 type SetText = (update: string | ((previous: string) => string)) => void;
 
