@@ -12,6 +12,7 @@ import { LocalFileStore } from '../core/files/file-store.js';
 import { createTeam } from '../domains/teams/service.js';
 import { updateContact } from '../domains/contacts/service.js';
 import { ensureMember, findWorkspaceByName } from '../domains/workspaces/service.js';
+import { loadHelpCenterDemo } from './help-center-demo.js';
 
 export const DEMO_WORKSPACE = 'Acme Outfitters';
 export const DEMO_OWNER_EMAIL = 'owner@acme.test';
@@ -235,6 +236,7 @@ export async function loadDemo(ctx: Ctx): Promise<{ created: boolean; email: str
   if (tomId) {
     await inTransaction(ctx, (tx) => updateContact(tx, owner, tomId, { company: 'Becker Surveying', attributes: { plan: 'Pro', device: 'TrailNav X2' } }));
   }
+  await loadHelpCenterDemo(ctx, byEmail);
   return { created: true, email: DEMO_OWNER_EMAIL, password, workspaceId: owner.workspaceId };
 }
 
