@@ -4,6 +4,7 @@ import type { ListedArticle } from '../../domains/knowledge-base/published.js';
 import { FormGuard, formatDate, Layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';
 import { StoredHtml } from '../render.js';
+import { SuggestionCheck } from './suggestion-check.js';
 
 type Article = typeof kbArticles.$inferSelect;
 type Category = typeof kbCategories.$inferSelect;
@@ -36,22 +37,7 @@ export function ArticlePage({ ctx, data }: { ctx: PageContext; data: ArticleData
           </>
         )}
       </nav>
-      {data.deflection && (
-        <aside class="notice notice-brand" aria-live="polite">
-          {data.deflection.solved ? (
-            <p>{t('deflect.solved')}</p>
-          ) : (
-            <form method="post" action={`${base}/suggestions/${data.deflection.id}/solved`} class="inline-form">
-              <FormGuard ctx={ctx} />
-              <span>{t('deflect.ask')}</span>
-              <button type="submit">{t('deflect.yes')}</button>
-              <a class="button button-quiet" href={`${base}/contact`}>
-                {t('deflect.no')}
-              </a>
-            </form>
-          )}
-        </aside>
-      )}
+      {data.deflection && <SuggestionCheck ctx={ctx} deflection={data.deflection} />}
       <article class="article">
         {a.status !== 'published' && <p class="notice">{a.status === 'draft' ? t('article.draft') : t('article.archived')}</p>}
         <h1>{a.title}</h1>

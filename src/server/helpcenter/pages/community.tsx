@@ -4,6 +4,7 @@ import { plural } from '../i18n/index.js';
 import { FieldError, FormGuard, formatDate, Layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';
 import { StoredHtml } from '../render.js';
+import { SuggestionCheck } from './suggestion-check.js';
 
 export interface ThreadListItem {
   number: number;
@@ -160,7 +161,20 @@ export function AskPage({ ctx, form, needsName }: { ctx: PageContext; form: AskF
 type View = Awaited<ReturnType<typeof threadView>>;
 
 /** One question with its answers: votes, the accepted answer first, staff badges, moderation notes, and (for staff) the controls. */
-export function ThreadPage({ ctx, view, answer, needsName }: { ctx: PageContext; view: View; answer?: { body?: string; displayName?: string; errors?: Record<string, string> }; needsName: boolean }) {
+export function ThreadPage({
+  ctx,
+  view,
+  answer,
+  needsName,
+  deflection,
+}: {
+  ctx: PageContext;
+  view: View;
+  answer?: { body?: string; displayName?: string; errors?: Record<string, string> };
+  needsName: boolean;
+  /** Opened from a contact-form suggestion: the page asks whether it solved the question. */
+  deflection?: { id: string; solved: boolean };
+}) {
   const { t, base } = ctx;
   const th = view.thread;
   const path = `${base}/community/${th.number}`;
@@ -175,6 +189,7 @@ export function ThreadPage({ ctx, view, answer, needsName }: { ctx: PageContext;
       <nav aria-label={t('breadcrumb.label')} class="crumbs">
         <a href={`${base}/community`}>{t('community.title')}</a>
       </nav>
+      {deflection && <SuggestionCheck ctx={ctx} deflection={deflection} />}
       {th.hiddenAt && <p class="notice notice-warn">{t('thread.hiddenNote', { reason: th.hiddenReason ?? '' })}</p>}
       {th.deletedAt && <p class="notice notice-warn">{t('thread.deletedNote', { reason: th.deletedReason ?? '' })}</p>}
       {view.article && (

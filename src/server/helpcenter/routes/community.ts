@@ -6,6 +6,7 @@ import { Forbidden, HeardError, Invalid, NotFound } from '../../core/errors.js';
 import { ModerateSchema, PostCreateSchema, ThreadCreateSchema } from '../../domains/community/schema.js';
 import { acceptAnswer, answerThread, askQuestion, type AuthorView, listThreads, moderate, shortName, type Thread, threadToArticle, threadView, toggleVote } from '../../domains/community/service.js';
 import type { ViewCounter } from '../../domains/help-center/view-counter.js';
+import { deflectionOf } from '../../domains/knowledge-base/published.js';
 import { fieldErrors, invalidToErrors, readForm } from '../form-body.js';
 import type { SiteRequest } from '../context.js';
 import { AskPage, type CommunityFilter, CommunityPage, type ThreadListItem, ThreadPage } from '../pages/community.js';
@@ -99,7 +100,11 @@ export const communityPages: FastifyPluginAsync<{ views: ViewCounter }> = async 
     open(site);
     const view = await threadView(app.ctx.db, site.hc, { number: numberParam(req) }, { staff: site.member, contactId: site.ctx.viewer.customer?.id });
     if (!site.member) views.count('community_threads', view.thread.id, req.headers['user-agent']);
-    return sendPage(reply, h(ThreadPage, { ctx: site.ctx, view, needsName: needsName(site), answer: { displayName: suggestedName(site) || undefined } }));
+    // Opened from a contact-form suggestion: the page asks whether it solved the question.
+    const asked = (req.query as { deflection?: string }).deflection;
+    const d = asked && /^[0-9a-f-]{36}$/i.test(asked) ? await deflectionOf(app.ctx.db, site.hc.workspaceId, asked) : null;
+    const deflection = d && d.threadId === view.thread.id ? { id: d.id, solved: d.solved } : undefined;
+    return sendPage(reply, h(ThreadPage, { ctx: site.ctx, view, needsName: needsName(site), answer: { displayName: suggestedName(site) || undefined }, deflection }));
   });
 
   app.post('/:site/community/:number/answers', { schema: { hide: true }, config: { public: true, ...limit } }, async (req, reply) => {

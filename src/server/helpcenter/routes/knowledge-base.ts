@@ -13,6 +13,7 @@ import {
   addFeedbackComment,
   deflectionOf,
   markSuggestionSolved,
+  movedArticleSlug,
   popularArticles,
   publishedArticle,
   publishedCategories,
@@ -82,7 +83,17 @@ export const knowledgeBasePages: FastifyPluginAsync<{ views: ViewCounter }> = as
     );
   };
 
-  app.get('/:site/articles/:slug', { schema: { hide: true }, config: { public: true } }, async (req, reply) => articlePage(req, reply));
+  app.get('/:site/articles/:slug', { schema: { hide: true }, config: { public: true } }, async (req, reply) => {
+    try {
+      return await articlePage(req, reply);
+    } catch (err) {
+      // An article that moved to another address: links to the old one still arrive.
+      const moved = err instanceof NotFound ? await movedArticleSlug(app.ctx.db, siteOf(req).hc.workspaceId, (req.params as { slug: string }).slug) : null;
+      if (!moved) throw err;
+      const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
+      return reply.redirect(`${siteOf(req).ctx.base}/articles/${moved}${query}`, 301);
+    }
+  });
 
   app.post('/:site/articles/:slug/feedback', { schema: { hide: true }, config: { public: true, ...limit } }, async (req, reply) => {
     const { hc, ctx } = siteOf(req);
@@ -186,8 +197,13 @@ export const knowledgeBasePages: FastifyPluginAsync<{ views: ViewCounter }> = as
     const d = /^[0-9a-f-]{36}$/i.test(id) ? await deflectionOf(app.ctx.db, hc.workspaceId, id) : null;
     if (!d) throw new NotFound('Suggestion');
     if (!form.trapped) await inTransaction(app.ctx, (tx) => markSuggestionSolved(tx, hc.workspaceId, id));
-    const [target] = d.articleId ? await app.ctx.db.select({ slug: kbArticles.slug }).from(kbArticles).where(eq(kbArticles.id, d.articleId)) : [];
-    return reply.redirect(target ? `${ctx.base}/articles/${target.slug}?deflection=${id}` : `${ctx.base}/community`, 303);
+    // Back to the page the question was answered on, which now says so.
+    const [article] = d.articleId ? await app.ctx.db.select({ slug: kbArticles.slug }).from(kbArticles).where(eq(kbArticles.id, d.articleId)) : [];
+    const [thread] = d.threadId ? await app.ctx.db.select({ number: communityThreads.number }).from(communityThreads).where(eq(communityThreads.id, d.threadId)) : [];
+    return reply.redirect(
+      article ? `${ctx.base}/articles/${article.slug}?deflection=${id}` : thread ? `${ctx.base}/community/${thread.number}?deflection=${id}` : `${ctx.base}/community`,
+      303,
+    );
   });
 };
 
