@@ -355,6 +355,33 @@ describe('customer portal', () => {
       expect(last).toMatchObject({ text: 'Reopening on purpose', channel: 'portal', conversationId: mailConv.id });
     });
 
+    it('shows a merged conversation as continuing in the one it went into, and the conversations a customer was copied on', async () => {
+      const apiNumber = await findNumber('Hello through the shop app');
+      const [apiConv] = await h.ctx.db.select().from(conversations).where(and(eq(conversations.workspaceId, owner.workspaceId), eq(conversations.number, apiNumber)));
+      const merged = await api(agent, 'POST', `/conversations/${mailConv.id}/merge`, { sourceId: apiConv.id });
+      expect(merged.statusCode, merged.body).toBe(200);
+      const list = textOf((await patBrowser.get(`${base}/portal`)).body);
+      expect(list).not.toContain(`#${apiNumber} ·`);
+      const old = await patBrowser.get(`${base}/portal/conversations/${apiNumber}`);
+      expect(old.statusCode).toBe(200);
+      expect(textOf(old.body)).toContain(`This conversation continues in #${mailConv.number}.`);
+      expect(old.body).not.toContain('name="text"');
+      // Its words moved with it.
+      expect(textOf((await patBrowser.get(`${base}/portal/conversations/${mailConv.number}`)).body)).toContain('Hello through the shop app');
+      const before = await countRows(h.ctx.db, messages);
+      expect((await patBrowser.postMultipart(`${base}/portal/conversations/${apiNumber}/replies`, { text: 'To the merged one' })).statusCode).toBe(422);
+      expect(await countRows(h.ctx.db, messages)).toBe(before);
+
+      // Someone in Cc of an e-mail finds that conversation in their portal too.
+      const cc = 'copied@customers.test';
+      const sent = await email(`Pat Person <${pat}>`, 'Invoice for my accountant', 'Please send the invoice to both of us.', [`Cc: Carla Copied <${cc}>`]);
+      const carla = await customer(cc);
+      const carlaList = textOf((await carla.get(`${base}/portal`)).body);
+      expect(carlaList).toContain('Invoice for my accountant');
+      expect(carlaList).not.toContain('My order never came');
+      expect(textOf((await carla.get(`${base}/portal/conversations/${sent.conversation.number}`)).body)).toContain('Please send the invoice to both of us.');
+    });
+
     it("sends the team's answers to a portal conversation by e-mail, with the way back to the portal", async () => {
       const number = await findNumber('Written in the portal');
       const [c] = await h.ctx.db.select().from(conversations).where(and(eq(conversations.workspaceId, owner.workspaceId), eq(conversations.number, number)));

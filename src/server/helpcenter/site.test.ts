@@ -255,7 +255,18 @@ describe('help center site', () => {
     const staff = await memberBrowser(h.app, h.ctx.secret, agent.email);
     const n = await askQuestion(staff, slug, 'Can I change the delivery address?', 'After ordering.');
     const t = await threadByNumber(h.app, agent, n);
-    expect((await visitor.get(`${base}/suggestions/thread/${t.id}?q=address`)).headers.location).toMatch(new RegExp(`^${base}/community/${n}\\?deflection=`));
+    const toThread = String((await visitor.get(`${base}/suggestions/thread/${t.id}?q=address`)).headers.location);
+    expect(toThread).toMatch(new RegExp(`^${base}/community/${n}\\?deflection=[0-9a-f-]{36}$`));
+    // The thread asks too, and a "yes" comes back to it.
+    const threadPage = await visitor.get(toThread);
+    expect(textOf(threadPage.body)).toContain('Did this answer your question?');
+    const threadDeflection = toThread.split('deflection=')[1];
+    const back = await visitor.post(`${base}/suggestions/${threadDeflection}/solved`);
+    expect(back.headers.location).toBe(toThread);
+    expect(textOf((await visitor.get(toThread)).body)).toContain('Glad it helped!');
+    expect(json(await api(agent, 'GET', '/help-center/stats')).suggestionsLast30Days).toEqual({ opened: 2, solved: 2 });
+    // Another suggestion's id on this thread asks nothing.
+    expect(textOf((await visitor.get(`${base}/community/${n}?deflection=${d.id}`)).body)).not.toContain('Did this answer your question?');
     const before = await countRows(h.ctx.db, helpDeflections);
     expect((await visitor.get(`${base}/suggestions/article/${draft.id}?q=x`)).statusCode).toBe(404);
     expect((await visitor.get(`${base}/suggestions/article/0190a0a0-0000-7000-8000-000000000000`)).statusCode).toBe(404);
