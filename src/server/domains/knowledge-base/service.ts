@@ -174,12 +174,19 @@ async function present(db: Executor, rows: Article[], full = false) {
   return rows.map((a) => presentArticle(a, hc ?? { slug: '' }, { author: person(a.authorMemberId), updatedBy: person(a.updatedByMemberId) }, full));
 }
 
-const encodeCursor = (a: Pick<Article, 'updatedAt' | 'id'>) => Buffer.from(`${a.updatedAt.toISOString()}|${a.id}`).toString('base64url');
-function decodeCursor(cursor: string): { updatedAt: Date; id: string } {
+/**
+ * The list's cursor: the last row's change time to the microsecond, as PostgreSQL keeps it
+ * (a JavaScript Date has milliseconds only, and rows changed within the same millisecond
+ * as a page's last one would be skipped), and its id.
+ */
+const cursorAt = sql<string>`to_char(${kbArticles.updatedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const encodeCursor = (at: string, id: string) => Buffer.from(`${at}|${id}`).toString('base64url');
+function decodeCursor(cursor: string): { at: string; id: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const updatedAt = new Date(at);
-  if (!id || Number.isNaN(updatedAt.getTime())) throw new Invalid('cursor', 'is not a cursor this list gave');
-  return { updatedAt, id };
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(at ?? '') || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id ?? '')) {
+    throw new Invalid('cursor', 'is not a cursor this list gave');
+  }
+  return { at, id };
 }
 
 /** The workspace's articles, most recently changed first; `q` matches titles, typos tolerated. */
@@ -190,16 +197,17 @@ export async function listArticles(db: Executor, actor: Pick<Actor, 'workspaceId
   if (query.q) where.push(sql`(${kbArticles.title} ilike ${`%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} or ${query.q} <% ${kbArticles.title})`);
   if (query.cursor) {
     const c = decodeCursor(query.cursor);
-    where.push(sql`(${kbArticles.updatedAt}, ${kbArticles.id}) < (${c.updatedAt.toISOString()}::timestamptz, ${c.id}::uuid)`);
+    where.push(sql`(${kbArticles.updatedAt}, ${kbArticles.id}) < (${c.at}::timestamptz, ${c.id}::uuid)`);
   }
   const rows = await db
-    .select()
+    .select({ a: kbArticles, at: cursorAt })
     .from(kbArticles)
     .where(and(...where))
     .orderBy(desc(kbArticles.updatedAt), desc(kbArticles.id))
     .limit(query.limit + 1);
   const page = rows.slice(0, query.limit);
-  return { items: await present(db, page), nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]) : null };
+  const last = page[page.length - 1];
+  return { items: await present(db, page.map((r) => r.a)), nextCursor: rows.length > query.limit ? encodeCursor(last.at, last.a.id) : null };
 }
 
 export async function getArticle(db: Executor, actor: Pick<Actor, 'workspaceId'>, id: string) {
