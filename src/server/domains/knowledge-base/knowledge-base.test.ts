@@ -1,3 +1,4 @@
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { helpFiles, kbArticles, kbCategories } from '../../db/schema/index.js';
 import { buildMember, type Client } from '../../../../test/factories.js';
@@ -267,6 +268,18 @@ describe('knowledge base API', () => {
     expect(json(await api(ws, 'GET', '/kb/articles?q=changed')).items.map((x: any) => x.id)).toEqual([made[0]]);
     expect(json(await api(ws, 'GET', '/kb/articles?q=changd')).items.map((x: any) => x.id)).toEqual([made[0]]);
     expect(json(await api(ws, 'GET', '/kb/articles?q=zebra')).items).toEqual([]);
+    // Changes within one millisecond (PostgreSQL keeps microseconds): none is skipped at a page's edge.
+    const close = await buildMember(h.ctx, { workspace: 'Microsecond Co' });
+    const same: string[] = [];
+    for (let i = 0; i < 3; i++) same.push((await buildArticle(h.app, close, { title: `Same millisecond ${i}` })).id);
+    for (const [i, id] of same.entries()) await h.ctx.db.update(kbArticles).set({ updatedAt: sql`${`2030-01-01 00:00:00.000${9 - i * 4}00+00`}::timestamptz` }).where(eq(kbArticles.id, id));
+    const paged: string[] = [];
+    for (let cursor: string | null = '', i = 0; cursor !== null && i < 5; i++) {
+      const body = json(await api(close, 'GET', `/kb/articles?limit=1${cursor ? `&cursor=${cursor}` : ''}`));
+      paged.push(...body.items.map((x: any) => x.id));
+      cursor = body.nextCursor;
+    }
+    expect(paged).toEqual(same);
     const bad = await api(ws, 'GET', '/kb/articles?cursor=bm90LWEtY3Vyc29y');
     expect(bad.statusCode).toBe(422);
     expect(json(bad).errors[0].field).toBe('cursor');
