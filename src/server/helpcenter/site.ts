@@ -3,7 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import { h } from 'preact';
 import { helpCenters } from '../db/schema/index.js';
 import { HeardError } from '../core/errors.js';
-import { helpCenterBySlug, helpCenterPath } from '../domains/help-center/service.js';
+import { helpCenterBySlug, helpCenterMovedFrom, helpCenterPath } from '../domains/help-center/service.js';
 import { ViewCounter } from '../domains/help-center/view-counter.js';
 import { openHelpFile } from '../domains/knowledge-base/service.js';
 import { safeContentType } from '../core/files/content-types.js';
@@ -73,8 +73,16 @@ export async function helpCenterSite(app: FastifyInstance, opts: SiteOptions) {
 
     // Each request names its help center; who is looking is worked out once, here.
     site.addHook('preHandler', async (req, reply) => {
-      if ((req.params as { site?: string }).site === undefined) return;
-      req.site = await loadSite(app, req, reply, assets.urls());
+      const slug = (req.params as { site?: string }).site;
+      if (slug === undefined) return;
+      try {
+        req.site = await loadSite(app, req, reply, assets.urls());
+      } catch (err) {
+        // A help center that moved to another address: its old links lead to the new one.
+        const moved = err instanceof HeardError && err.status === 404 ? await helpCenterMovedFrom(app.ctx.db, slug) : undefined;
+        if (!moved?.published || req.method !== 'GET') throw err;
+        return reply.redirect(`${helpCenterPath(moved)}${req.url.slice(`/help/${slug}`.length)}`, 301);
+      }
     });
 
     site.setErrorHandler(async (err: FastifyError | HeardError, req, reply) => errorPage(app, req, reply, err, assets.urls()));

@@ -80,8 +80,11 @@ export default function ArticleEditor() {
   const [base, setBase] = useState<Draft>(EMPTY);
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [loadedId, setLoadedId] = useState<string | null>(null);
+  // The version the draft was made from: a save says so, and the server refuses it (409) if someone saved since.
+  const [baseVersion, setBaseVersion] = useState<string | null>(null);
   if (article && loadedId !== article.id) {
     setLoadedId(article.id);
+    setBaseVersion(article.updatedAt);
     setBase(draftOf(article));
     setDraft(draftOf(article));
   }
@@ -110,10 +113,12 @@ export default function ArticleEditor() {
         categoryId: values.categoryId || null,
         ...(values.slug.trim() ? { slug: values.slug.trim() } : {}),
         ...(status ? { status } : {}),
+        ...(id && baseVersion ? { baseUpdatedAt: baseVersion } : {}),
       };
       return id ? api<ArticleFull>(`/kb/articles/${id}`, { method: 'PATCH', body }) : api<ArticleFull>('/kb/articles', { method: 'POST', body });
     },
     onSuccess: (saved, { values }) => {
+      setBaseVersion(saved.updatedAt);
       qc.setQueryData(kbk.article(saved.id), saved);
       refresh();
       const next = draftOf(saved);

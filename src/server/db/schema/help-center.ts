@@ -44,12 +44,14 @@ export const helpCenters = pgTable(
     portalInboxId: uuid('portal_inbox_id').references(() => inboxes.id, { onDelete: 'set null' }),
     topics: jsonb('topics').$type<HelpTopic[]>().notNull().default([]),
     communityEnabled: boolean('community_enabled').notNull().default(true),
+    /** Addresses it had before: links to them still lead here (301), until another help center takes one. */
+    previousSlugs: text('previous_slugs').array().notNull().default(sql`'{}'::text[]`),
     /** The last community thread number handed out (threads take the next under a row lock, like conversations). */
     lastThreadNumber: integer('last_thread_number').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex('help_centers_slug_key').on(t.slug)],
+  (t) => [uniqueIndex('help_centers_slug_key').on(t.slug), index('help_centers_previous_slugs_idx').using('gin', t.previousSlugs)],
 );
 
 export const kbCategories = pgTable(
@@ -109,6 +111,20 @@ export const kbArticles = pgTable(
     index('kb_articles_search_idx').using('gin', t.search),
     index('kb_articles_title_trgm_idx').using('gin', sql`${t.title} gin_trgm_ops`),
   ],
+);
+
+/** An article's earlier addresses: a link to one still leads to the article (301). */
+export const kbArticleRedirects = pgTable(
+  'kb_article_redirects',
+  {
+    workspaceId: workspaceId(),
+    slug: text('slug').notNull(),
+    articleId: uuid('article_id')
+      .notNull()
+      .references(() => kbArticles.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.slug] })],
 );
 
 /** "Was this helpful?": one answer, and the reader's comment when they left one; it reaches the team beside the article. */

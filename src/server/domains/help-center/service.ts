@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, ne } from 'drizzle-orm';
+import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { communityThreads, helpCenters, inboxes, kbArticles, workspaces } from '../../db/schema/index.js';
 import type { Actor } from '../../core/actor.js';
@@ -79,6 +79,12 @@ export async function helpCenterBySlug(db: Executor, slug: string): Promise<Help
   return hc;
 }
 
+/** The help center that had this address before (links to it are redirected), if any. */
+export async function helpCenterMovedFrom(db: Executor, slug: string): Promise<HelpCenter | undefined> {
+  const [hc] = await db.select().from(helpCenters).where(sql`${helpCenters.previousSlugs} @> array[${slug.toLowerCase()}]::text[]`);
+  return hc;
+}
+
 /** The email inbox that sends the help center's mail (sign-in links, confirmations, answers): the oldest one that can send. */
 export async function helpMailInbox(db: Executor, config: Pick<Config, 'SMTP_URL'>, workspaceId: string) {
   const rows = await db
@@ -115,6 +121,12 @@ export async function updateHelpCenter(tx: Executor, actor: Actor, input: HelpCe
     const [taken] = await tx.select({ id: helpCenters.workspaceId }).from(helpCenters).where(and(eq(helpCenters.slug, input.slug), ne(helpCenters.workspaceId, hc.workspaceId)));
     if (taken) throw new Invalid('slug', 'is the address of another help center');
     patch.slug = input.slug;
+    // The old address keeps leading here; one that another help center used to have is this one's now.
+    patch.previousSlugs = [...hc.previousSlugs.filter((s) => s !== input.slug), hc.slug].slice(-10);
+    await tx
+      .update(helpCenters)
+      .set({ previousSlugs: sql`array_remove(${helpCenters.previousSlugs}, ${input.slug})` })
+      .where(and(ne(helpCenters.workspaceId, hc.workspaceId), sql`${helpCenters.previousSlugs} @> array[${input.slug}]::text[]`));
   }
   if (input.portalInboxId) {
     const [inbox] = await tx.select().from(inboxes).where(and(eq(inboxes.id, input.portalInboxId), eq(inboxes.workspaceId, actor.workspaceId)));

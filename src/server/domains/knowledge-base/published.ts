@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
-import { communityThreads, helpDeflections, kbArticles, kbCategories, kbFeedback } from '../../db/schema/index.js';
+import { communityThreads, helpDeflections, kbArticleRedirects, kbArticles, kbCategories, kbFeedback } from '../../db/schema/index.js';
 import { Invalid, NotFound } from '../../core/errors.js';
 import type { HelpCenter } from '../help-center/service.js';
 
@@ -51,6 +51,16 @@ export async function publishedArticle(db: Executor, workspaceId: string, slug: 
     .where(and(eq(kbArticles.workspaceId, workspaceId), eq(kbArticles.slug, slug), opts.preview ? undefined : eq(kbArticles.status, 'published')));
   if (!row) throw new NotFound('Article');
   return { article: row.a, category: row.c };
+}
+
+/** Where an article's earlier address leads now (its current slug), when it had that address. */
+export async function movedArticleSlug(db: Executor, workspaceId: string, slug: string): Promise<string | null> {
+  const [row] = await db
+    .select({ slug: kbArticles.slug })
+    .from(kbArticleRedirects)
+    .innerJoin(kbArticles, eq(kbArticles.id, kbArticleRedirects.articleId))
+    .where(and(eq(kbArticleRedirects.workspaceId, workspaceId), eq(kbArticleRedirects.slug, slug)));
+  return row?.slug ?? null;
 }
 
 /**

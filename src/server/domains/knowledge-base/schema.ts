@@ -37,6 +37,10 @@ export const ArticleCreateSchema = z.object({
 export type ArticleCreate = z.infer<typeof ArticleCreateSchema>;
 
 export const ArticleUpdateSchema = z.object({
+  baseUpdatedAt: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe('The updatedAt of the version this change was made to: when someone saved the article since, the change is refused (409) rather than overwriting theirs unseen.'),
   title: ArticleCreateSchema.shape.title.optional(),
   body: z.string().max(ARTICLE_MAX_CHARS).optional(),
   categoryId: z.uuid().nullable().optional(),

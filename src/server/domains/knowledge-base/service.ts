@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, max, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
-import { communityThreads, helpCenters, helpFiles, kbArticles, kbCategories, kbFeedback, members, users, contacts } from '../../db/schema/index.js';
+import { communityThreads, contacts, helpCenters, helpFiles, kbArticleRedirects, kbArticles, kbCategories, kbFeedback, members, users } from '../../db/schema/index.js';
 import type { Actor } from '../../core/actor.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import type { FileStore } from '../../core/files/file-store.js';
@@ -230,6 +230,8 @@ export async function createArticle(tx: Executor, actor: Actor, input: ArticleCr
   const slug = input.slug ?? (await freeSlug(taken, input.title, 'article'));
   const rendered = renderMarkdown(input.body, 'staff');
   const now = new Date();
+  // An address that used to lead to another article leads to this one now.
+  await tx.delete(kbArticleRedirects).where(and(eq(kbArticleRedirects.workspaceId, actor.workspaceId), eq(kbArticleRedirects.slug, slug)));
   const [row] = await claimingSlug(() =>
     tx
       .insert(kbArticles)
@@ -253,14 +255,32 @@ export async function createArticle(tx: Executor, actor: Actor, input: ArticleCr
   return a;
 }
 
+/**
+ * Changes an article. Given the version it was made to (baseUpdatedAt), a change to an
+ * article someone saved since is refused, naming them, so nobody's edit is lost unseen.
+ * A new address keeps the old one leading here.
+ */
 export async function updateArticle(tx: Executor, actor: Actor, id: string, input: ArticleUpdate) {
   requireWrite(actor);
-  const before = await getArticleRow(tx, actor, id);
+  await getArticleRow(tx, actor, id);
+  // Locked until commit: two saves of one article are checked one after the other.
+  const [before] = await tx.select().from(kbArticles).where(eq(kbArticles.id, id)).for('update');
+  if (input.baseUpdatedAt && new Date(input.baseUpdatedAt).getTime() !== before.updatedAt.getTime()) {
+    const [who] = before.updatedByMemberId ? [...(await peopleOf(tx, [before.updatedByMemberId])).values()] : [];
+    throw new Conflict(`${who?.name ?? 'Someone'} saved this article after you opened it; reload it to see their changes before saving yours`);
+  }
   await checkCategory(tx, actor.workspaceId, input.categoryId);
   if (input.slug && input.slug !== before.slug && (await articleSlugTaken(tx, actor.workspaceId, id)(input.slug))) throw new Invalid('slug', 'is the address of another article');
   const patch: Partial<typeof kbArticles.$inferInsert> = { updatedAt: new Date(), updatedByMemberId: actor.memberId };
   if (input.title !== undefined) patch.title = input.title;
-  if (input.slug !== undefined) patch.slug = input.slug;
+  if (input.slug !== undefined && input.slug !== before.slug) {
+    patch.slug = input.slug;
+    await tx.delete(kbArticleRedirects).where(and(eq(kbArticleRedirects.workspaceId, actor.workspaceId), eq(kbArticleRedirects.slug, input.slug)));
+    await tx
+      .insert(kbArticleRedirects)
+      .values({ workspaceId: actor.workspaceId, slug: before.slug, articleId: id })
+      .onConflictDoUpdate({ target: [kbArticleRedirects.workspaceId, kbArticleRedirects.slug], set: { articleId: id, createdAt: new Date() } });
+  }
   if (input.categoryId !== undefined) patch.categoryId = input.categoryId;
   if (input.body !== undefined) Object.assign(patch, { body: input.body, ...renderMarkdown(input.body, 'staff') });
   if (input.status !== undefined) {
