@@ -25,7 +25,16 @@ export interface SearchResult {
   total: number;
   /** The query found nothing by its words, and these are titles spelt like it. */
   fuzzy: boolean;
+  /** Nothing had all the words; these have some of them, the most first. */
+  relaxed: boolean;
 }
+
+/**
+ * How the words must match: `all` of them (the search page; websearch syntax), or `any`
+ * of them, ranked by how many and how close (suggestions as people type a sentence:
+ * "tent pole broke" still finds "Tent pole broken on day two").
+ */
+export type MatchMode = 'all' | 'any';
 
 /** Highlight markers: control characters that never occur in stored text, so escaping can come after. */
 export const MARK_START = '\u0001';
@@ -48,13 +57,13 @@ export async function searchHelpCenter(
   db: Executor,
   hc: Pick<HelpCenter, 'workspaceId' | 'language' | 'communityEnabled'>,
   query: string,
-  opts: { limit?: number; offset?: number; kinds?: ('article' | 'thread')[] } = {},
+  opts: { limit?: number; offset?: number; kinds?: ('article' | 'thread')[]; match?: MatchMode } = {},
 ): Promise<SearchResult> {
   // Control characters are no words, and PostgreSQL refuses a NUL in text outright.
   const clean = query.replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
   // Cut long queries at a word: half a word finds nothing.
   const q = clean.length > 200 ? clean.slice(0, 201).replace(/\s+\S*$/, '').slice(0, 200) : clean;
-  if (!q) return { hits: [], total: 0, fuzzy: false };
+  if (!q) return { hits: [], total: 0, fuzzy: false, relaxed: false };
   const limit = opts.limit ?? 10;
   const offset = opts.offset ?? 0;
   const kinds = (opts.kinds ?? ['article', 'thread']).filter((k) => k === 'article' || hc.communityEnabled);
@@ -73,9 +82,13 @@ export async function searchHelpCenter(
       from community_threads t, tsq
       where t.workspace_id = ${hc.workspaceId} and t.hidden_at is null and t.deleted_at is null and t.search @@ tsq.q` : sql`select null, null, null, null, null, null, false, null, 0 where false`}`;
 
+  // Any of the words: each one a quoted lexeme (letters and digits only, so nothing in it is query syntax), joined by or.
+  const words = q.split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 1).slice(0, 12);
+  const anyOf = words.map((w) => `'${w}'`).join(' | ');
   // websearch_to_tsquery never fails on user input; the tsq CTE is evaluated once.
-  const tsq = sql`tsq as (select websearch_to_tsquery(${lang}::regconfig, ${q}) as q)`;
-  const rows = await selectRows<Row>(
+  const tsqOf = (mode: MatchMode) =>
+    mode === 'any' ? sql`tsq as (select to_tsquery(${lang}::regconfig, ${anyOf || "''"}) as q)` : sql`tsq as (select websearch_to_tsquery(${lang}::regconfig, ${q}) as q)`;
+  const ftsPage = (tsq: ReturnType<typeof sql>) => selectRows<Row>(
     db,
     sql`
       with ${tsq}, found as (${matches}),
@@ -88,10 +101,18 @@ export async function searchHelpCenter(
       order by page.rank desc, page.updated_at desc, page.id`,
   );
 
-  const total = rows[0]?.total ?? (offset > 0 ? (await countMatches(db, tsq, matches)) : 0);
+  let mode: MatchMode = opts.match === 'any' && anyOf ? 'any' : 'all';
+  let rows = await ftsPage(tsqOf(mode));
+  // Nothing has all the words of a plain query of several: those with some of them are better than nothing.
+  if (!rows.length && mode === 'all' && offset === 0 && words.length > 1 && !PRECISE.test(q)) {
+    mode = 'any';
+    rows = await ftsPage(tsqOf(mode));
+  }
+  const relaxed = mode === 'any' && opts.match !== 'any';
+  const total = rows[0]?.total ?? (offset > 0 ? await countMatches(db, tsqOf(mode), matches) : 0);
   const hits = rows.map((r) => toHit(r, false));
-  const words = q.split(/\s+/).filter(Boolean).length;
-  if (words > SHORT_QUERY_WORDS || hits.length >= limit || offset > 0 || PRECISE.test(q)) return { hits, total, fuzzy: false };
+  const wordCount = q.split(/\s+/).filter(Boolean).length;
+  if (wordCount > SHORT_QUERY_WORDS || hits.length >= limit || offset > 0 || PRECISE.test(q)) return { hits, total, fuzzy: false, relaxed };
 
   // Typos: titles spelt like the query (word similarity, so "pasword" finds "Reset your password").
   const seen = new Set(hits.map((h) => h.id));
@@ -113,7 +134,7 @@ export async function searchHelpCenter(
     seen.add(r.id);
     hits.push(toHit(r, true));
   }
-  return { hits, total: Math.max(total, hits.length), fuzzy: total === 0 && hits.length > 0 };
+  return { hits, total: Math.max(total, hits.length), fuzzy: total === 0 && hits.length > 0, relaxed: relaxed && total > 0 };
 }
 
 interface Row {

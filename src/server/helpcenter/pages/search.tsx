@@ -15,7 +15,7 @@ export const hitUrl = (base: string, h: { kind: 'article' | 'thread'; slug: stri
 export function SearchPage({ ctx, q, page, result }: { ctx: PageContext; q: string; page: number; result: SearchResult }) {
   const { t, base } = ctx;
   const pages = Math.ceil(result.total / SEARCH_PAGE_SIZE);
-  const link = (p: number) => `${base}/search?q=${encodeURIComponent(q)}${p > 1 ? `&page=${p}` : ''}`;
+  const link = (p: number) => `${base}/search?q=${encodeURIComponent(q)}${result.relaxed ? '&match=any' : ''}${p > 1 ? `&page=${p}` : ''}`;
   return (
     <Layout ctx={ctx} meta={{ title: q ? t('search.titleFor', { q }) : t('search.title'), noindex: true, section: 'kb', hideHeaderSearch: true }}>
       <h1>{t('search.title')}</h1>
@@ -39,7 +39,7 @@ export function SearchPage({ ctx, q, page, result }: { ctx: PageContext; q: stri
       ) : (
         <>
           <p class="muted" role="status">
-            {result.fuzzy ? t('search.fuzzy', { q }) : plural(t, 'search.results', result.total, { q })}
+            {result.fuzzy ? t('search.fuzzy', { q }) : result.relaxed ? plural(t, 'search.relaxed', result.total, { q }) : plural(t, 'search.results', result.total, { q })}
           </p>
           <ol class="results">
             {result.hits.map((h) => (

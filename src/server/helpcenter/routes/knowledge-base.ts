@@ -138,7 +138,10 @@ export const knowledgeBasePages: FastifyPluginAsync<{ views: ViewCounter }> = as
   app.get('/:site/search', { schema: { hide: true }, config: { public: true } }, async (req, reply) => {
     const { hc, ctx } = siteOf(req);
     const { q, page } = SearchQuery.parse(req.query);
-    const result = await searchHelpCenter(app.ctx.db, hc, q, { limit: SEARCH_PAGE_SIZE, offset: (page - 1) * SEARCH_PAGE_SIZE });
+    const match = (req.query as { match?: string }).match === 'any' ? 'any' : 'all';
+    const found = await searchHelpCenter(app.ctx.db, hc, q, { limit: SEARCH_PAGE_SIZE, offset: (page - 1) * SEARCH_PAGE_SIZE, match });
+    // The next pages of results that have only some of the words are asked for as such.
+    const result = { ...found, relaxed: found.relaxed || (match === 'any' && found.hits.length > 0) };
     return sendPage(reply, h(SearchPage, { ctx, q: q.trim(), page, result }));
   });
 
@@ -151,7 +154,8 @@ export const knowledgeBasePages: FastifyPluginAsync<{ views: ViewCounter }> = as
   app.get('/:site/search.json', { schema: { hide: true }, config: { public: true } }, async (req, reply) => {
     const { hc, ctx } = siteOf(req);
     const { q, limit: n, kinds } = SuggestQuery.parse(req.query);
-    const result = q.trim().length < 3 ? { hits: [], total: 0, fuzzy: false } : await searchHelpCenter(app.ctx.db, hc, q, { limit: n, kinds: kinds ? [kinds] : undefined });
+    // Suggestions match any of the words: people type sentences ("tent pole broke") into these boxes.
+    const result = q.trim().length < 3 ? { hits: [], total: 0 } : await searchHelpCenter(app.ctx.db, hc, q, { limit: n, kinds: kinds ? [kinds] : undefined, match: 'any' });
     reply.header('cache-control', 'private, max-age=30');
     return {
       total: result.total,
