@@ -81,7 +81,9 @@ export function renderMarkdown(source: string, author: MarkdownAuthor): Rendered
   const raw = (author === 'staff' ? md : customerMd).render(source);
   const html = clean(raw, author);
   const plain = htmlToText(html);
-  return { html, plain, excerpt: excerptOf(plain) };
+  // The description is the opening prose: headings and list items read as fragments out of place.
+  const paragraphs = [...html.matchAll(/<p>([\s\S]*?)<\/p>/g)].map((m) => htmlToText(m[1])).filter(Boolean);
+  return { html, plain, excerpt: excerptOf(paragraphs.length ? paragraphs.join(' ') : plain) };
 }
 
 /** About 160 characters, cut at a word: what search engines show under a title. */
@@ -89,5 +91,7 @@ export function excerptOf(plain: string, max = 160): string {
   const flat = plain.replace(/\s+/g, ' ').trim();
   if (flat.length <= max) return flat;
   const cut = flat.slice(0, max);
-  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), max - 20)).trimEnd()}…`;
+  const words = cut.slice(0, Math.max(cut.lastIndexOf(' '), max - 20)).trimEnd();
+  // A cut that ends a sentence needs no ellipsis after its full stop.
+  return /[.!?]$/.test(words) ? words : `${words.replace(/[,;:]$/, '')}…`;
 }
