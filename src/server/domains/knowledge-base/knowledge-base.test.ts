@@ -275,8 +275,8 @@ describe('knowledge base API', () => {
     for (const [i, id] of same.entries()) await h.ctx.db.update(kbArticles).set({ updatedAt: sql`${`2030-01-01 00:00:00.000${9 - i * 4}00+00`}::timestamptz` }).where(eq(kbArticles.id, id));
     const paged: string[] = [];
     for (let cursor: string | null = '', i = 0; cursor !== null && i < 5; i++) {
-      const body = json(await api(close, 'GET', `/kb/articles?limit=1${cursor ? `&cursor=${cursor}` : ''}`));
-      paged.push(...body.items.map((x: any) => x.id));
+      const body: { items: { id: string }[]; nextCursor: string | null } = json(await api(close, 'GET', `/kb/articles?limit=1${cursor ? `&cursor=${cursor}` : ''}`));
+      paged.push(...body.items.map((x) => x.id));
       cursor = body.nextCursor;
     }
     expect(paged).toEqual(same);
