@@ -98,6 +98,8 @@ export interface Heard {
   jobs: Jobs;
   dispatcher: Dispatcher;
   realtime: AgentRealtime | undefined;
+  /** The help center's page views, counted in this process and added to the rows every few seconds. */
+  views: ViewCounter;
   /** The SMTP listener, once started on a node with the mail role. */
   smtp: { port: number; close(): Promise<void> } | undefined;
   /** Starts the background parts (dispatcher, jobs); the caller then listens. */
@@ -255,6 +257,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
     jobs,
     dispatcher: d,
     realtime,
+    views,
     smtp: undefined,
     async start() {
       await jobs.start(ctx, { work: roles.includes('worker'), pollingIntervalSeconds: opts.jobPollingSeconds });
