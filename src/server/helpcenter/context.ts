@@ -8,6 +8,7 @@ import type { Actor } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
 import { portalSessionOf } from '../channels/portal/sign-in.js';
 import { communityNameOf } from '../domains/community/service.js';
+import { helpCenterPolicy } from '../domains/help-center/policy.js';
 import { formCookie, issueFormToken } from './forms.js';
 import { catalog, htmlLang } from './i18n/index.js';
 import type { PageContext, Viewer } from './page-context.js';
@@ -46,7 +47,7 @@ export async function loadSite(app: FastifyInstance, req: FastifyRequest, reply:
   const portal = portalToken ? await portalSessionOf(app.ctx.db, hc, portalToken) : null;
   const viewer: Viewer = {
     customer: portal ? { id: portal.contact.id, name: portal.contact.name, sessionId: portal.session.id, communityName: communityNameOf(portal.contact) } : null,
-    member: member ? { id: member.memberId, name: await memberName(app, member.memberId) } : null,
+    member: member ? { id: member.memberId, name: await memberName(app, member.memberId), moderates: helpCenterPolicy.moderate(member) } : null,
   };
   const cookie = formCookie(req, reply, app.ctx.config.secureCookies);
   const ctx: PageContext = {

@@ -6,7 +6,7 @@ export interface Viewer {
   /** A customer signed in to the portal. */
   customer: { id: string; name: string; sessionId: string; /** What the community shows of them; '' until they choose one. */ communityName: string } | null;
   /** A member of the help center's workspace, signed in to the agent app: sees staff controls. */
-  member: { id: string; name: string } | null;
+  member: { id: string; name: string; /** May answer as staff and moderate (not a light member, not a read-only token). */ moderates: boolean } | null;
 }
 
 /** What every page is rendered with. */

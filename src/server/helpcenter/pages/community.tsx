@@ -179,6 +179,8 @@ export function ThreadPage({
   const th = view.thread;
   const path = `${base}/community/${th.number}`;
   const staff = Boolean(ctx.viewer.member);
+  // Light members (an executive, say) read what the team reads, but answer and moderate nothing here.
+  const moderator = Boolean(ctx.viewer.member?.moderates);
   const customer = ctx.viewer.customer;
   const asker = Boolean(customer && th.authorContactId === customer.id);
   const e = answer?.errors ?? {};
@@ -207,7 +209,7 @@ export function ThreadPage({
           </p>
           {/* A deleted question's words are gone from every page, the team's too: its reason stands in their place. */}
           {!th.deletedAt && <StoredHtml html={th.html} className="prose" />}
-          {staff && <ThreadModeration ctx={ctx} view={view} />}
+          {moderator && <ThreadModeration ctx={ctx} view={view} />}
         </div>
       </article>
 
@@ -223,7 +225,7 @@ export function ThreadPage({
               <p class="muted small">
                 <Byline ctx={ctx} name={name(author)} staff={author.staff} /> · {formatDate(ctx.lang, p.createdAt)}
               </p>
-              {!p.deletedAt && !p.hiddenAt && (staff || asker) && (
+              {!p.deletedAt && !p.hiddenAt && (moderator || asker) && (
                 <form method="post" action={`${path}/accept`} class="inline-form">
                   <FormGuard ctx={ctx} />
                   <input type="hidden" name="postId" value={accepted ? '' : p.id} />
@@ -232,7 +234,7 @@ export function ThreadPage({
                   </button>
                 </form>
               )}
-              {staff && !p.deletedAt && <PostModeration ctx={ctx} threadPath={path} postId={p.id} hidden={Boolean(p.hiddenAt)} />}
+              {moderator && !p.deletedAt && <PostModeration ctx={ctx} threadPath={path} postId={p.id} hidden={Boolean(p.hiddenAt)} />}
             </div>
           </article>
         ))}
@@ -241,11 +243,11 @@ export function ThreadPage({
       <section class="answer-form" aria-labelledby="your-answer-h">
         {th.lockedAt ? (
           <p class="notice">{t('thread.lockedNote', { reason: th.lockedReason ?? '' })}</p>
-        ) : customer || staff ? (
+        ) : customer || moderator ? (
           <form method="post" action={`${path}/answers`} class="stack form" novalidate>
             <FormGuard ctx={ctx} />
             <h2 id="your-answer-h" class="h3">
-              {staff ? t('thread.staffAnswer') : t('thread.yourAnswer')}
+              {moderator ? t('thread.staffAnswer') : t('thread.yourAnswer')}
             </h2>
             <label for="answer" class="visually-hidden">
               {t('thread.yourAnswer')}
@@ -257,7 +259,7 @@ export function ThreadPage({
               {t('ask.bodyHint')}
             </p>
             <FieldError id="answer" error={e.body} />
-            {needsName && !staff && (
+            {needsName && !moderator && (
               <div class="field">
                 <label for="displayName">{t('ask.displayName')}</label>
                 <input id="displayName" name="displayName" required maxLength={100} value={answer?.displayName} aria-invalid={e.displayName ? 'true' : undefined} aria-describedby="displayName-error" />
