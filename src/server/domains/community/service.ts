@@ -132,12 +132,13 @@ async function refreshThread(tx: Executor, threadId: string, activity = false) {
 /** Answers a question; a locked, hidden or deleted thread takes no answers. */
 export async function answerThread(tx: Executor, hc: HelpCenter, threadId: string, author: Author, body: string): Promise<Post> {
   if (isStaff(author) && !helpCenterPolicy.write(author.actor)) throw new Forbidden();
-  const t = await threadRow(tx, hc.workspaceId, { id: threadId });
+  await threadRow(tx, hc.workspaceId, { id: threadId });
+  // One answer at a time per thread (its count and text are rewritten from the visible answers),
+  // and none past a lock that lands at the same moment: the row is locked before it is looked at.
+  const [t] = await tx.select().from(communityThreads).where(eq(communityThreads.id, threadId)).for('update');
   if (t.deletedAt || (t.hiddenAt && !isStaff(author))) throw new NotFound('Thread');
   if (t.lockedAt) throw new Conflict(`this thread is locked${t.lockedReason ? `: ${t.lockedReason}` : ''}`);
   if (!isStaff(author)) await checkCustomer(tx, hc.workspaceId, author);
-  // One answer at a time per thread: its count and text are rewritten from the visible answers.
-  await tx.select({ id: communityThreads.id }).from(communityThreads).where(eq(communityThreads.id, t.id)).for('update');
   const rendered = renderMarkdown(body, 'customer');
   const [p] = await tx
     .insert(communityPosts)
@@ -153,6 +154,11 @@ export async function toggleVote(tx: Executor, hc: HelpCenter, contactId: string
   const [post] = thread ? [] : await tx.select().from(communityPosts).where(and(eq(communityPosts.id, targetId), eq(communityPosts.workspaceId, hc.workspaceId)));
   const target = thread ?? post;
   if (!target || target.deletedAt || target.hiddenAt) throw new NotFound('Post');
+  // An answer in a thread the public cannot see is not the public's to vote on.
+  if (post) {
+    const [parent] = await tx.select({ hiddenAt: communityThreads.hiddenAt, deletedAt: communityThreads.deletedAt }).from(communityThreads).where(eq(communityThreads.id, post.threadId));
+    if (!parent || parent.hiddenAt || parent.deletedAt) throw new NotFound('Post');
+  }
   if (target.authorContactId === contactId) throw new Invalid('targetId', 'you cannot vote for your own post');
   const removed = await tx
     .delete(communityVotes)
