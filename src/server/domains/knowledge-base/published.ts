@@ -35,10 +35,12 @@ export async function popularArticles(db: Executor, workspaceId: string, limit =
 }
 
 /** A category and its published articles, by title. */
-export async function publishedCategory(db: Executor, workspaceId: string, slug: string) {
+export async function publishedCategory(db: Executor, workspaceId: string, slug: string, opts: { preview?: boolean } = {}) {
   const [category] = await db.select().from(kbCategories).where(and(eq(kbCategories.workspaceId, workspaceId), eq(kbCategories.slug, slug)));
   if (!category) throw new NotFound('Category');
   const articles = await db.select(listed).from(kbArticles).where(and(published(workspaceId), eq(kbArticles.categoryId, category.id))).orderBy(asc(kbArticles.title)).limit(1000);
+  // A category with nothing published is not the public's yet (the home page and the sitemap leave it out too).
+  if (!articles.length && !opts.preview) throw new NotFound('Category');
   return { category, articles };
 }
 

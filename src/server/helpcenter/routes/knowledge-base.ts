@@ -49,7 +49,7 @@ export const knowledgeBasePages: FastifyPluginAsync<{ views: ViewCounter }> = as
 
   app.get('/:site/categories/:slug', { schema: { hide: true }, config: { public: true } }, async (req, reply) => {
     const { hc, ctx } = siteOf(req);
-    const { category, articles } = await publishedCategory(app.ctx.db, hc.workspaceId, (req.params as { slug: string }).slug);
+    const { category, articles } = await publishedCategory(app.ctx.db, hc.workspaceId, (req.params as { slug: string }).slug, { preview: Boolean(siteOf(req).member) });
     return sendPage(reply, h(CategoryPage, { ctx, category, articles }));
   });
 
