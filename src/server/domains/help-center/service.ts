@@ -131,6 +131,7 @@ export async function updateHelpCenter(tx: Executor, actor: Actor, input: HelpCe
   if (input.portalInboxId) {
     const [inbox] = await tx.select().from(inboxes).where(and(eq(inboxes.id, input.portalInboxId), eq(inboxes.workspaceId, actor.workspaceId)));
     if (!inbox || inbox.channel !== 'portal') throw new Invalid('portalInboxId', 'must be a portal inbox of this workspace');
+    if (inbox.archivedAt) throw new Invalid('portalInboxId', 'is archived; restore it or choose another');
     patch.portalInboxId = inbox.id;
   } else if (input.portalInboxId === null) patch.portalInboxId = null;
   for (const key of ['title', 'published', 'color', 'locale', 'topics', 'communityEnabled'] as const) {
