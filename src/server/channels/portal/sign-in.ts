@@ -42,13 +42,13 @@ export async function requestSignInLink(ctx: Ctx, hc: HelpCenter, input: { email
 
   const token = randomToken('', 32);
   const minutes = ctx.config.HEARD_PORTAL_LINK_MINUTES;
-  await ctx.db.insert(portalLinks).values({
+  const [link] = await ctx.db.insert(portalLinks).values({
     workspaceId: hc.workspaceId,
     email,
     tokenHash: sha256(token),
     returnTo: safeReturnTo(hc, input.returnTo),
     expiresAt: new Date(Date.now() + minutes * 60_000),
-  });
+  }).returning({ id: portalLinks.id });
 
   const t = catalog(hc.locale);
   const url = `${ctx.config.publicUrl}${helpCenterPath(hc)}/portal/auth/${token}`;
@@ -64,6 +64,8 @@ export async function requestSignInLink(ctx: Ctx, hc: HelpCenter, input: { email
       headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' },
     });
   } catch (err) {
+    // A link nobody received is no link: it neither works nor counts against the address's limit.
+    await ctx.db.delete(portalLinks).where(eq(portalLinks.id, link.id));
     throw new HeardError(503, 'Service Unavailable', `the sign-in e-mail could not be sent; try again in a minute (${(err as Error).message.slice(0, 200)})`);
   } finally {
     mailer.close();
