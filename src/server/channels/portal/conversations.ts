@@ -96,8 +96,10 @@ export async function portalConversation(db: Executor, hc: Pick<HelpCenter, 'wor
     .leftJoin(users, eq(users.id, members.userId))
     .leftJoin(contacts, eq(contacts.id, messages.contactId))
     .where(and(eq(messages.conversationId, c.id), PUBLIC))
-    .orderBy(asc(messages.createdAt), asc(messages.id))
+    // The newest thousand of a very long case, shown oldest first.
+    .orderBy(desc(messages.createdAt), desc(messages.id))
     .limit(1000);
+  rows.reverse();
   const files = rows.length
     ? await db
         .select()
