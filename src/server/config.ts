@@ -118,7 +118,7 @@ export const ConfigSchema = z.object({
     .int()
     .min(1)
     .default(30)
-    .describe('Forms a visitor of a help center may send per minute from one address (contact form, sign-in links, posts, votes, feedback); pages are not limited by this.'),
+    .describe('How many times a minute one address may send each of a help center\'s forms (the contact form, sign-in links, posts, votes, feedback), counted per form; pages are not limited by this.'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
