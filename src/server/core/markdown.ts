@@ -1,7 +1,7 @@
 import MarkdownIt from 'markdown-it';
 import sanitize from 'sanitize-html';
 import { htmlToText } from './html.js';
-import { slugify } from './slug.js';
+import { slugify } from '../../shared/slug.js';
 
 /**
  * Who wrote the Markdown decides what it may do. Staff write articles: images and

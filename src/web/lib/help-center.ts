@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from './api';
+import type { HelpLanguage, HelpLocale } from '../../shared/help-center';
 
 /** The help center as GET /help-center answers it (src/server/domains/help-center/schema.ts). */
 export interface HelpCenter {
@@ -26,12 +27,7 @@ export interface Topic {
   name: string;
 }
 
-/** The languages whose words search can stem, as the server lists them (HELP_LANGUAGES); `simple` only lower-cases. */
-export const HELP_LANGUAGES = ['english', 'german', 'french', 'spanish', 'italian', 'portuguese', 'dutch', 'danish', 'swedish', 'norwegian', 'finnish', 'russian', 'turkish', 'simple'] as const;
-export type HelpLanguage = (typeof HELP_LANGUAGES)[number];
-/** The languages the help center's own words (buttons, headings) come in. */
-export const HELP_LOCALES = ['en', 'de'] as const;
-export type HelpLocale = (typeof HELP_LOCALES)[number];
+export { HELP_LANGUAGES, HELP_LOCALES, type HelpLanguage, type HelpLocale } from '../../shared/help-center';
 
 export const helpCenterKey = ['help-center'] as const;
 

@@ -1,19 +1,4 @@
-/**
- * A URL-safe name from a title, as the server makes it (src/server/core/slug.ts): lower case,
- * accents dropped, words joined by hyphens. The app uses it to show an address before the
- * server has made it, and for ids it makes itself (contact-form topics).
- */
-export function slugify(text: string, max = 80): string {
-  return text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/ß/g, 'ss')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, max)
-    .replace(/-+$/g, '');
-}
+export { slugify } from '../../shared/slug';
 
 /** `base`, or `base-2`, `base-3`… : the first that is not in `taken`. */
 export function uniqueId(base: string, taken: Iterable<string>, max = 60): string {

@@ -1,9 +1,7 @@
 import { z } from 'zod';
+import { HELP_LANGUAGES, HELP_LOCALES } from '../../../shared/help-center.js';
 
-/** The languages whose words search can stem (PostgreSQL's snowball configurations); `simple` only lower-cases. */
-export const HELP_LANGUAGES = ['english', 'german', 'french', 'spanish', 'italian', 'portuguese', 'dutch', 'danish', 'swedish', 'norwegian', 'finnish', 'russian', 'turkish', 'simple'] as const;
-/** The catalogs the help center's own strings come in. */
-export const HELP_LOCALES = ['en', 'de'] as const;
+export { HELP_LANGUAGES, HELP_LOCALES };
 
 const slug = z
   .string()

@@ -7,7 +7,7 @@ import { Conflict, Invalid, NotFound } from '../../core/errors.js';
 import type { FileStore } from '../../core/files/file-store.js';
 import { sniffImage } from '../../core/files/content-types.js';
 import { renderMarkdown } from '../../core/markdown.js';
-import { slugify } from '../../core/slug.js';
+import { slugify } from '../../../shared/slug.js';
 import { recordAudit } from '../audit/service.js';
 import { emailSettings } from '../../channels/email/settings.js';
 import type { HelpCenterUpdate } from './schema.js';

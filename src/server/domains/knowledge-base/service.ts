@@ -6,7 +6,7 @@ import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import type { FileStore } from '../../core/files/file-store.js';
 import { sniffImage } from '../../core/files/content-types.js';
 import { renderMarkdown } from '../../core/markdown.js';
-import { slugify } from '../../core/slug.js';
+import { slugify } from '../../../shared/slug.js';
 import { recordAudit } from '../audit/service.js';
 import { cleanFilename } from '../attachments/service.js';
 import { ensureHelpCenter, helpCenterPath } from '../help-center/service.js';
