@@ -142,13 +142,7 @@ export function AskPage({ ctx, form, needsName }: { ctx: PageContext; form: AskF
             </p>
             <FieldError id="body" error={e.body} />
           </div>
-          {needsName && (
-            <div class="field">
-              <label for="displayName">{t('ask.displayName')}</label>
-              <input id="displayName" name="displayName" required maxLength={100} value={form.displayName} aria-describedby="displayName-error" aria-invalid={e.displayName ? 'true' : undefined} />
-              <FieldError id="displayName" error={e.displayName} />
-            </div>
-          )}
+          {needsName && <DisplayNameField ctx={ctx} value={form.displayName} error={e.displayName} />}
           <div>
             <button type="submit">{t('ask.submit')}</button>
           </div>
@@ -259,13 +253,7 @@ export function ThreadPage({
               {t('ask.bodyHint')}
             </p>
             <FieldError id="answer" error={e.body} />
-            {needsName && !moderator && (
-              <div class="field">
-                <label for="displayName">{t('ask.displayName')}</label>
-                <input id="displayName" name="displayName" required maxLength={100} value={answer?.displayName} aria-invalid={e.displayName ? 'true' : undefined} aria-describedby="displayName-error" />
-                <FieldError id="displayName" error={e.displayName} />
-              </div>
-            )}
+            {needsName && !moderator && <DisplayNameField ctx={ctx} value={answer?.displayName} error={e.displayName} />}
             <div>
               <button type="submit">{t('thread.postAnswer')}</button>
             </div>
@@ -279,6 +267,17 @@ export function ThreadPage({
         )}
       </section>
     </Layout>
+  );
+}
+
+/** The name a customer will go by in the community, asked on their first post. */
+function DisplayNameField({ ctx, value, error }: { ctx: PageContext; value?: string; error?: string }) {
+  return (
+    <div class="field">
+      <label for="displayName">{ctx.t('ask.displayName')}</label>
+      <input id="displayName" name="displayName" required maxLength={100} value={value} aria-describedby="displayName-error" aria-invalid={error ? 'true' : undefined} />
+      <FieldError id="displayName" error={error} />
+    </div>
   );
 }
 
