@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Forbidden, HeardError, Invalid } from '../../core/errors.js';
-import { safeContentType } from '../../core/files/content-types.js';
-import { attachmentDisposition, cleanFilename } from '../../domains/attachments/service.js';
+import { cleanFilename, sendCustomerFile } from '../../domains/attachments/service.js';
 import { fileForLink, issueTicket, WIDGET_FILE_MAX_BYTES, WIDGET_FILES_PER_MESSAGE } from './attachments.js';
 import type { Inbox } from '../../domains/inboxes/service.js';
 import { agentReadAt, markSeenByVisitor, openSession, originAllowed, publicWidgetConfig, sendFromVisitor, updateVisitorContact, visitorFromToken, visitorMessages, widgetByKey } from './service.js';
@@ -144,16 +143,8 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const a = await fileForLink(app.ctx.db, app.ctx.secret, req.widget!.workspaceId, req.params.id, req.query.s);
-      const type = safeContentType(a.contentType);
-      const image = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'].includes(type);
-      return reply
-        .type(type)
-        .header('content-disposition', image ? 'inline' : attachmentDisposition(a.filename))
-        .header('x-content-type-options', 'nosniff')
-        .header('content-security-policy', "default-src 'none'; sandbox")
-        .header('cross-origin-resource-policy', 'cross-origin')
-        .header('cache-control', 'private, max-age=86400')
-        .send(await app.files.get(a.sha256));
+      // Shown in the widget on the customer's own site: another origin.
+      return sendCustomerFile(reply, a, await app.files.get(a.sha256), { cacheControl: 'private, max-age=86400', crossOrigin: true });
     },
   );
   app.post(

@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull, lt } from 'drizzle-orm';
 import type { Readable } from 'node:stream';
+import type { FastifyReply } from 'fastify';
 import type { Executor } from '../../db/client.js';
 import { attachments } from '../../db/schema/index.js';
 import type { Actor } from '../../core/actor.js';
@@ -67,6 +68,25 @@ export async function openAttachment(db: Executor, actor: Actor, store: FileStor
   const [a] = await db.select().from(attachments).where(and(eq(attachments.id, id), eq(attachments.workspaceId, actor.workspaceId)));
   if (!a) throw new NotFound('Attachment');
   return { stream: await store.get(a.sha256), filename: a.filename, contentType: safeContentType(a.contentType), size: a.size };
+}
+
+const SHOWN_IMAGES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+
+/**
+ * Sends a conversation's file to a customer's browser (the widget, the portal): raster
+ * images shown, everything else downloaded, with a safe type, no sniffing, and a CSP that
+ * runs nothing even if a browser tried.
+ */
+export function sendCustomerFile(reply: FastifyReply, file: { contentType: string; filename: string }, stream: Readable, opts: { cacheControl: string; crossOrigin?: boolean }) {
+  const type = safeContentType(file.contentType);
+  reply
+    .type(type)
+    .header('content-disposition', SHOWN_IMAGES.has(type) ? 'inline' : attachmentDisposition(file.filename))
+    .header('x-content-type-options', 'nosniff')
+    .header('content-security-policy', "default-src 'none'; sandbox")
+    .header('cache-control', opts.cacheControl);
+  if (opts.crossOrigin) reply.header('cross-origin-resource-policy', 'cross-origin');
+  return reply.send(stream);
 }
 
 /** A Content-Disposition that always downloads, with the UTF-8 name (RFC 6266/5987) and an ASCII fallback. */

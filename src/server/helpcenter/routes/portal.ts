@@ -2,8 +2,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { h } from 'preact';
 import { z } from 'zod';
 import { HeardError, Invalid } from '../../core/errors.js';
-import { attachmentDisposition } from '../../domains/attachments/service.js';
-import { safeContentType } from '../../core/files/content-types.js';
+import { sendCustomerFile } from '../../domains/attachments/service.js';
 import { listPortalConversations, PORTAL_FILE_MAX_BYTES, PORTAL_FILES_PER_MESSAGE, portalConversation, portalFile, portalReply } from '../../channels/portal/conversations.js';
 import { endPortalSession, inspectSignInLink, LinkRefused, requestSignInLink, safeReturnTo, useSignInLink } from '../../channels/portal/sign-in.js';
 import { PORTAL_COOKIE, type SiteRequest } from '../context.js';
@@ -139,14 +138,6 @@ export const portalPages: FastifyPluginAsync = async (app) => {
     const id = z.uuid().safeParse((req.params as { id: string }).id);
     if (!id.success) throw new HeardError(404, 'Not Found', 'File not found');
     const a = await portalFile(app.ctx.db, site.hc, customer.id, id.data);
-    const type = safeContentType(a.contentType);
-    const image = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'].includes(type);
-    return reply
-      .type(type)
-      .header('content-disposition', image ? 'inline' : attachmentDisposition(a.filename))
-      .header('x-content-type-options', 'nosniff')
-      .header('content-security-policy', "default-src 'none'; sandbox")
-      .header('cache-control', 'private, max-age=3600')
-      .send(await app.files.get(a.sha256));
+    return sendCustomerFile(reply, a, await app.files.get(a.sha256), { cacheControl: 'private, max-age=3600' });
   });
 };
