@@ -107,6 +107,9 @@ export const kbArticles = pgTable(
   (t) => [
     uniqueIndex('kb_articles_slug_key').on(t.workspaceId, t.slug),
     index('kb_articles_list_idx').on(t.workspaceId, t.status, t.updatedAt),
+    // The most read, of the help center and of each category (the home page).
+    index('kb_articles_popular_idx').on(t.workspaceId, t.status, t.views.desc()),
+    index('kb_articles_category_popular_idx').on(t.workspaceId, t.status, t.categoryId, t.views.desc()),
     index('kb_articles_category_idx').on(t.categoryId, t.status),
     index('kb_articles_search_idx').using('gin', t.search),
     index('kb_articles_title_trgm_idx').using('gin', sql`${t.title} gin_trgm_ops`),

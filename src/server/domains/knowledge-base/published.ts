@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, isNull, ne, sql } from 'drizzle-orm';
-import type { Executor } from '../../db/client.js';
+import { and, asc, desc, eq, isNull, ne, notInArray, sql } from 'drizzle-orm';
+import { type Executor, selectRows } from '../../db/client.js';
 import { communityThreads, helpDeflections, kbArticleRedirects, kbArticles, kbCategories, kbFeedback } from '../../db/schema/index.js';
 import { Invalid, NotFound } from '../../core/errors.js';
 import type { HelpCenter } from '../help-center/service.js';
@@ -18,14 +18,18 @@ export async function publishedCategories(db: Executor, workspaceId: string, per
     .from(kbArticles)
     .where(published(workspaceId))
     .groupBy(kbArticles.categoryId);
-  // The most read few of each category, in one query.
-  const top = (await db.execute(sql`
-    select id, slug, title, excerpt, updated_at as "updatedAt", category_id as "categoryId" from (
-      select a.*, row_number() over (partition by a.category_id order by a.views desc, a.title) as r
-      from kb_articles a where a.workspace_id = ${workspaceId} and a.status = 'published' and a.category_id is not null
-    ) x where r <= ${perCategory} order by category_id, r`)) as unknown as { rows: ListedArticle[] };
+  // The most read few of each category, in one query: each category reads its first rows off the popularity index.
+  const top = await selectRows<ListedArticle>(
+    db,
+    sql`
+    select t.* from kb_categories c cross join lateral (
+      select a.id, a.slug, a.title, a.excerpt, a.updated_at as "updatedAt", a.category_id as "categoryId"
+      from kb_articles a where a.workspace_id = ${workspaceId} and a.status = 'published' and a.category_id = c.id
+      order by a.views desc limit ${perCategory}
+    ) t where c.workspace_id = ${workspaceId}`,
+  );
   return cats
-    .map((c) => ({ category: c, count: counts.find((n) => n.categoryId === c.id)?.n ?? 0, top: top.rows.filter((a) => a.categoryId === c.id) }))
+    .map((c) => ({ category: c, count: counts.find((n) => n.categoryId === c.id)?.n ?? 0, top: top.filter((a) => a.categoryId === c.id).map((a) => ({ ...a, updatedAt: new Date(a.updatedAt) })) }))
     .filter((c) => c.count > 0);
 }
 
@@ -65,31 +69,50 @@ export async function movedArticleSlug(db: Executor, workspaceId: string, slug: 
   return row?.slug ?? null;
 }
 
+/** How many articles sharing words with a title are weighed for "related": the most read of them. A common word must not make every page rank the whole knowledge base. */
+const RELATED_CANDIDATES = 200;
+
 /**
- * Articles related to this one: those whose words its title shares (any of them, ranked
- * by full-text rank) and, to fill up, others of its category.
+ * Articles related to this one: those sharing words with its title, first in its own
+ * category, ranked by how well their titles match (among the most read that share a
+ * word), then, to fill up, the most read of its category.
  */
 export async function relatedArticles(db: Executor, hc: Pick<HelpCenter, 'workspaceId' | 'language'>, article: { id: string; title: string; categoryId: string | null }, limit = 5): Promise<ListedArticle[]> {
   const words = article.title
     .toLowerCase()
     .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length > 2);
-  const byWords = words.length
-    ? await db
-        .select(listed)
-        .from(kbArticles)
-        .where(and(published(hc.workspaceId), ne(kbArticles.id, article.id), sql`${kbArticles.search} @@ to_tsquery(${hc.language}::regconfig, ${words.map((w) => `'${w.replace(/'/g, '')}'`).join(' | ')})`))
-        .orderBy(sql`ts_rank_cd(${kbArticles.search}, to_tsquery(${hc.language}::regconfig, ${words.map((w) => `'${w.replace(/'/g, '')}'`).join(' | ')})) desc`, asc(kbArticles.title))
-        .limit(limit)
-    : [];
-  if (byWords.length >= limit || !article.categoryId) return byWords;
+    .filter((w) => w.length > 2)
+    .slice(0, 12);
+  const found: ListedArticle[] = [];
+  const byWords = async (categoryId: string | null) => {
+    if (!words.length || found.length >= limit) return;
+    const q = sql`to_tsquery(${hc.language}::regconfig, ${words.map((w) => `'${w}'`).join(' | ')})`;
+    const rows = await selectRows<ListedArticle>(
+      db,
+      sql`
+      select c.id, c.slug, c.title, c.excerpt, c.updated_at as "updatedAt", c.category_id as "categoryId" from (
+        select a.id, a.slug, a.title, a.excerpt, a.updated_at, a.category_id, a.views from kb_articles a
+        where a.workspace_id = ${hc.workspaceId} and a.status = 'published' and a.id <> ${article.id}
+          ${categoryId ? sql`and a.category_id = ${categoryId}` : sql``}
+          ${found.length ? sql`and a.id not in (${sql.join(found.map((f) => sql`${f.id}::uuid`), sql`, `)})` : sql``}
+          and a.search @@ ${q}
+        order by a.views desc limit ${RELATED_CANDIDATES}
+      ) c
+      order by ts_rank_cd(to_tsvector(${hc.language}::regconfig, c.title), ${q}) desc, c.views desc
+      limit ${limit - found.length}`,
+    );
+    found.push(...rows.map((r) => ({ ...r, updatedAt: new Date(r.updatedAt) })));
+  };
+  if (article.categoryId) await byWords(article.categoryId);
+  await byWords(null);
+  if (found.length >= limit || !article.categoryId) return found;
   const sameCategory = await db
     .select(listed)
     .from(kbArticles)
-    .where(and(published(hc.workspaceId), eq(kbArticles.categoryId, article.categoryId), ne(kbArticles.id, article.id), byWords.length ? sql`${kbArticles.id} not in ${byWords.map((a) => a.id)}` : undefined))
+    .where(and(published(hc.workspaceId), eq(kbArticles.categoryId, article.categoryId), ne(kbArticles.id, article.id), found.length ? notInArray(kbArticles.id, found.map((a) => a.id)) : undefined))
     .orderBy(desc(kbArticles.views))
-    .limit(limit - byWords.length);
-  return [...byWords, ...sameCategory];
+    .limit(limit - found.length);
+  return [...found, ...sameCategory];
 }
 
 /** A reader's "was this helpful?": counted on the article at once, kept with the reader when they are signed in. */

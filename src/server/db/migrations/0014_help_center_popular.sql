@@ -1,0 +1,2 @@
+CREATE INDEX "kb_articles_popular_idx" ON "kb_articles" USING btree ("workspace_id","status","views" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "kb_articles_category_popular_idx" ON "kb_articles" USING btree ("workspace_id","status","category_id","views" DESC NULLS LAST);
