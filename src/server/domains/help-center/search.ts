@@ -41,6 +41,9 @@ export const MARK_START = '\u0001';
 export const MARK_END = '\u0002';
 const HEADLINE = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=28, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`;
 
+/** How many matches of each kind are ranked (see the candidates below); deeper pages than these hold are empty. */
+export const RANKED_CANDIDATES = 500;
+
 /** Queries of up to this many words also look for titles spelt like them (typos), when the words find too little. */
 const SHORT_QUERY_WORDS = 3;
 /** A quoted phrase or an excluded -word asks for exactly that: spellings are not guessed at then (a guess would bring back what was excluded). */
@@ -71,46 +74,66 @@ export async function searchHelpCenter(
   const wantThreads = kinds.includes('thread');
   const lang = hc.language;
 
-  const matches = sql`
-    ${wantArticles ? sql`select 'article' as kind, a.id, a.title, a.plain as body, a.slug, null::int as number, false as answered, a.updated_at,
-        ts_rank_cd(a.search, tsq.q, 32) * 1.2 as rank
-      from kb_articles a, tsq
-      where a.workspace_id = ${hc.workspaceId} and a.status = 'published' and a.search @@ tsq.q` : sql`select null::text as kind, null::uuid as id, null::text as title, null::text as body, null::text as slug, null::int as number, false as answered, null::timestamptz as updated_at, 0::real as rank where false`}
-    union all
-    ${wantThreads ? sql`select 'thread', t.id, t.title, t.plain || ' ' || t.answers_plain, t.number::text, t.number, t.accepted_post_id is not null, t.last_activity_at,
-        ts_rank_cd(t.search, tsq.q, 32) * (case when t.accepted_post_id is not null then 1.0 else 0.8 end)
-      from community_threads t, tsq
-      where t.workspace_id = ${hc.workspaceId} and t.hidden_at is null and t.deleted_at is null and t.search @@ tsq.q` : sql`select null, null, null, null, null, null, false, null, 0 where false`}`;
-
   // Any of the words: each one a quoted lexeme (letters and digits only, so nothing in it is query syntax), joined by or.
   const words = q.split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 1).slice(0, 12);
   const anyOf = words.map((w) => `'${w}'`).join(' | ');
   // websearch_to_tsquery never fails on user input; the tsq CTE is evaluated once.
   const tsqOf = (mode: MatchMode) =>
     mode === 'any' ? sql`tsq as (select to_tsquery(${lang}::regconfig, ${anyOf || "''"}) as q)` : sql`tsq as (select websearch_to_tsquery(${lang}::regconfig, ${q}) as q)`;
-  const ftsPage = (tsq: ReturnType<typeof sql>) => selectRows<Row>(
-    db,
-    sql`
-      with ${tsq}, found as (${matches}),
+
+  const articleMatch = sql`a.workspace_id = ${hc.workspaceId} and a.status = 'published' and a.search @@ tsq.q`;
+  const threadMatch = sql`t.workspace_id = ${hc.workspaceId} and t.hidden_at is null and t.deleted_at is null and t.search @@ tsq.q`;
+  const none = sql`select null::uuid as id where false`;
+  /*
+   * Ranking reads each match's whole text vector, which for a word found in most
+   * articles is most of the knowledge base. So only the likeliest candidates are ranked:
+   * per kind, those whose title has the words, then the most read (or voted). The total
+   * still counts every match.
+   */
+  const candidates = sql`
+    cand_a as (${wantArticles ? sql`select a.id from kb_articles a, tsq where ${articleMatch}
+      order by (to_tsvector(${lang}::regconfig, a.title) @@ tsq.q) desc, a.views desc limit ${RANKED_CANDIDATES}` : none}),
+    cand_t as (${wantThreads ? sql`select t.id from community_threads t, tsq where ${threadMatch}
+      order by (to_tsvector(${lang}::regconfig, t.title) @@ tsq.q) desc, t.score desc, t.last_activity_at desc limit ${RANKED_CANDIDATES}` : none}),
+    found as (
+      select 'article' as kind, a.id, a.title, a.plain as body, a.slug, null::int as number, false as answered, a.updated_at,
+        ts_rank_cd(a.search, tsq.q, 32) * 1.2 as rank
+      from cand_a join kb_articles a on a.id = cand_a.id, tsq
+      union all
+      select 'thread', t.id, t.title, t.plain || ' ' || t.answers_plain, t.number::text, t.number, t.accepted_post_id is not null, t.last_activity_at,
+        ts_rank_cd(t.search, tsq.q, 32) * (case when t.accepted_post_id is not null then 1.0 else 0.8 end)
+      from cand_t join community_threads t on t.id = cand_t.id, tsq
+    ),
+    total as (select
+      ${wantArticles ? sql`(select count(*) from kb_articles a, tsq where ${articleMatch})` : sql`0`} +
+      ${wantThreads ? sql`(select count(*) from community_threads t, tsq where ${threadMatch})` : sql`0`} as n)`;
+  const ftsPage = async (tsq: ReturnType<typeof sql>) => {
+    const rows = await selectRows<Row>(
+      db,
+      sql`
+      with ${tsq}, ${candidates},
       page as (select * from found order by rank desc, updated_at desc, id limit ${limit} offset ${offset})
       select page.kind, page.id, page.title, page.slug, page.number, page.answered, page.updated_at,
         ts_headline(${lang}::regconfig, page.title, tsq.q, ${`HighlightAll=true, StartSel=${MARK_START}, StopSel=${MARK_END}`}) as title_highlight,
         ts_headline(${lang}::regconfig, page.body, tsq.q, ${HEADLINE}) as snippet,
-        (select count(*)::int from found) as total
-      from page, tsq
+        total.n::int as total
+      from total cross join tsq left join page on true
       order by page.rank desc, page.updated_at desc, page.id`,
-  );
+    );
+    // Past the last page there is still the total's one row, without a hit.
+    return { rows: rows.filter((r) => r.id !== null), total: rows[0]?.total ?? 0 };
+  };
 
   let mode: MatchMode = opts.match === 'any' && anyOf ? 'any' : 'all';
-  let rows = await ftsPage(tsqOf(mode));
+  let page = await ftsPage(tsqOf(mode));
   // Nothing has all the words of a plain query of several: those with some of them are better than nothing.
-  if (!rows.length && mode === 'all' && offset === 0 && words.length > 1 && !PRECISE.test(q)) {
+  if (!page.total && mode === 'all' && offset === 0 && words.length > 1 && !PRECISE.test(q)) {
     mode = 'any';
-    rows = await ftsPage(tsqOf(mode));
+    page = await ftsPage(tsqOf(mode));
   }
   const relaxed = mode === 'any' && opts.match !== 'any';
-  const total = rows[0]?.total ?? (offset > 0 ? await countMatches(db, tsqOf(mode), matches) : 0);
-  const hits = rows.map((r) => toHit(r, false));
+  const { total } = page;
+  const hits = page.rows.map((r) => toHit(r, false));
   const wordCount = q.split(/\s+/).filter(Boolean).length;
   if (wordCount > SHORT_QUERY_WORDS || hits.length >= limit || offset > 0 || PRECISE.test(q)) return { hits, total, fuzzy: false, relaxed };
 
@@ -166,8 +189,3 @@ function toHit(r: Row, fuzzy: boolean): SearchHit {
 }
 
 const excerpt = (s: string) => (s.length > 180 ? `${s.slice(0, 180).replace(/\s+\S*$/, '')} …` : s);
-
-async function countMatches(db: Executor, tsq: ReturnType<typeof sql>, matches: ReturnType<typeof sql>) {
-  const rows = await selectRows<{ n: number }>(db, sql`with ${tsq} select count(*)::int as n from (${matches}) m`);
-  return rows[0]?.n ?? 0;
-}

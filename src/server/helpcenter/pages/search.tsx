@@ -1,11 +1,13 @@
 /** @jsxImportSource preact */
-import type { SearchResult } from '../../domains/help-center/search.js';
+import { RANKED_CANDIDATES, type SearchResult } from '../../domains/help-center/search.js';
 import { plural } from '../i18n/index.js';
 import { formatDate, Layout, SearchForm } from '../layout.js';
 import type { PageContext } from '../page-context.js';
 import { Highlighted } from '../render.js';
 
 export const SEARCH_PAGE_SIZE = 10;
+/** The pages of results offered: as many as the ranked candidates of articles fill (deeper ones are the broadest queries' tail). */
+export const SEARCH_MAX_PAGES = RANKED_CANDIDATES / SEARCH_PAGE_SIZE;
 
 /** Where a hit leads. */
 export const hitUrl = (base: string, h: { kind: 'article' | 'thread'; slug: string; number: number | null }) =>
@@ -14,7 +16,7 @@ export const hitUrl = (base: string, h: { kind: 'article' | 'thread'; slug: stri
 /** Search results over articles and community threads, with the matched words highlighted. */
 export function SearchPage({ ctx, q, page, result }: { ctx: PageContext; q: string; page: number; result: SearchResult }) {
   const { t, base } = ctx;
-  const pages = Math.ceil(result.total / SEARCH_PAGE_SIZE);
+  const pages = Math.min(Math.ceil(result.total / SEARCH_PAGE_SIZE), SEARCH_MAX_PAGES);
   const link = (p: number) => `${base}/search?q=${encodeURIComponent(q)}${result.relaxed ? '&match=any' : ''}${p > 1 ? `&page=${p}` : ''}`;
   return (
     <Layout ctx={ctx} meta={{ title: q ? t('search.titleFor', { q }) : t('search.title'), noindex: true, section: 'kb', hideHeaderSearch: true }}>

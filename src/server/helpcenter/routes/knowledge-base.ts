@@ -26,7 +26,7 @@ import { readForm } from '../form-body.js';
 import { ArticlePage } from '../pages/article.js';
 import { CategoryPage } from '../pages/category.js';
 import { HomePage } from '../pages/home.js';
-import { hitUrl, SEARCH_PAGE_SIZE, SearchPage } from '../pages/search.js';
+import { hitUrl, SEARCH_MAX_PAGES, SEARCH_PAGE_SIZE, SearchPage } from '../pages/search.js';
 import { sendPage } from '../render.js';
 import { threadItem } from './community.js';
 import { type SignedCookies, signedCookies, siteOf, submitLimit } from './shared.js';
@@ -134,7 +134,7 @@ export const knowledgeBasePages: FastifyPluginAsync<{ views: ViewCounter }> = as
 
   // What a reader types goes in the address: anything is a query (cut to length), never an error page.
   const queryText = z.string().catch('').transform((s) => s.slice(0, 500));
-  const SearchQuery = z.object({ q: queryText, page: z.coerce.number().int().min(1).max(100).catch(1).default(1) });
+  const SearchQuery = z.object({ q: queryText, page: z.coerce.number().int().min(1).max(SEARCH_MAX_PAGES).catch(1).default(1) });
   app.get('/:site/search', { schema: { hide: true }, config: { public: true } }, async (req, reply) => {
     const { hc, ctx } = siteOf(req);
     const { q, page } = SearchQuery.parse(req.query);
