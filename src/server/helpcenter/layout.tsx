@@ -161,10 +161,22 @@ export function FieldError({ id, error }: { id: string; error?: string }) {
 }
 
 /** Dates as the help center's readers write them. */
+// A formatter costs far more to make than to use: one per language and style, kept.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(lang: string, withTime: boolean) {
+  const key = `${lang}:${withTime}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'short', day: 'numeric', ...(withTime ? { hour: 'numeric', minute: '2-digit' } : {}) });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 export function formatDate(lang: string, d: Date) {
-  return new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'short', day: 'numeric' }).format(d);
+  return formatter(lang, false).format(d);
 }
 
 export function formatDateTime(lang: string, d: Date) {
-  return new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' }).format(d);
+  return formatter(lang, true).format(d);
 }
