@@ -54,6 +54,7 @@ import { pollImapJob, startImapPolling } from './channels/email/imap-poller.js';
 import { closeMailParser } from './channels/email/receive.js';
 import { startSmtpListener } from './channels/email/smtp-listener.js';
 import { ViewCounter } from './domains/help-center/view-counter.js';
+import { startPgliteMaintenance } from './db/maintenance.js';
 import { helpCenterSite } from './helpcenter/site.js';
 
 declare module 'fastify' {
@@ -251,6 +252,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
   const smtpPort = opts.smtpPort ?? (config.HEARD_SMTP_PORT || false);
   let imapPolling: { stop(): void } | undefined;
   let attachmentCleanup: { stop(): void } | undefined;
+  let maintenance: { stop(): Promise<void> } | undefined;
   const heard: Heard = {
     app,
     ctx,
@@ -265,6 +267,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       // deliveries to the job queue, which any worker node then runs.
       if (roles.includes('web')) d.start();
       if (roles.includes('web')) views.start();
+      maintenance = startPgliteMaintenance(database, app.log);
       // Worker nodes enqueue a poll of every IMAP mailbox now and then; any worker runs it.
       if (roles.includes('worker') && config.HEARD_IMAP_POLL_SECONDS > 0) imapPolling = startImapPolling(ctx, jobs, app.log, config.HEARD_IMAP_POLL_SECONDS);
       if (roles.includes('worker')) attachmentCleanup = startPendingAttachmentCleanup(ctx.db, app.log);
@@ -281,6 +284,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
     },
     async close() {
       await views.stop();
+      await maintenance?.stop();
       imapPolling?.stop();
       attachmentCleanup?.stop();
       await heard.smtp?.close();
