@@ -103,6 +103,8 @@ export const kbArticles = pgTable(
     search: tsvector('search').generatedAlwaysAs(
       (): SQL => sql`setweight(to_tsvector(${kbArticles.language}, coalesce(${kbArticles.title}, '')), 'A') || setweight(to_tsvector(${kbArticles.language}, coalesce(${kbArticles.plain}, '')), 'B')`,
     ),
+    /** The title's words alone: small enough to read for every match, where the whole text's vector is not (search picks what to rank by it). */
+    titleSearch: tsvector('title_search').generatedAlwaysAs((): SQL => sql`to_tsvector(${kbArticles.language}, coalesce(${kbArticles.title}, ''))`),
   },
   (t) => [
     uniqueIndex('kb_articles_slug_key').on(t.workspaceId, t.slug),
@@ -198,6 +200,7 @@ export const communityThreads = pgTable(
       (): SQL =>
         sql`setweight(to_tsvector(${communityThreads.language}, coalesce(${communityThreads.title}, '')), 'A') || setweight(to_tsvector(${communityThreads.language}, coalesce(${communityThreads.plain}, '')), 'B') || setweight(to_tsvector(${communityThreads.language}, coalesce(${communityThreads.answersPlain}, '')), 'C')`,
     ),
+    titleSearch: tsvector('title_search').generatedAlwaysAs((): SQL => sql`to_tsvector(${communityThreads.language}, coalesce(${communityThreads.title}, ''))`),
   },
   (t) => [
     uniqueIndex('community_threads_number_key').on(t.workspaceId, t.number),

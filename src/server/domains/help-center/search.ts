@@ -27,6 +27,8 @@ export interface SearchResult {
   fuzzy: boolean;
   /** Nothing had all the words; these have some of them, the most first. */
   relaxed: boolean;
+  /** There are more matches than were counted (COUNTED_MATCHES of a kind): the total is "more than". */
+  capped: boolean;
 }
 
 /**
@@ -42,7 +44,9 @@ export const MARK_END = '\u0002';
 const HEADLINE = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=28, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`;
 
 /** How many matches of each kind are ranked (see the candidates below); deeper pages than these hold are empty. */
-export const RANKED_CANDIDATES = 500;
+export const RANKED_CANDIDATES = 200;
+/** Matches are counted up to this many of each kind; past it the total reads "more than" (counting every match of a common word is most of a search's time). */
+export const COUNTED_MATCHES = 1000;
 
 /** Queries of up to this many words also look for titles spelt like them (typos), when the words find too little. */
 const SHORT_QUERY_WORDS = 3;
@@ -66,7 +70,7 @@ export async function searchHelpCenter(
   const clean = query.replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
   // Cut long queries at a word: half a word finds nothing.
   const q = clean.length > 200 ? clean.slice(0, 201).replace(/\s+\S*$/, '').slice(0, 200) : clean;
-  if (!q) return { hits: [], total: 0, fuzzy: false, relaxed: false };
+  if (!q) return { hits: [], total: 0, fuzzy: false, relaxed: false, capped: false };
   const limit = opts.limit ?? 10;
   const offset = opts.offset ?? 0;
   const kinds = (opts.kinds ?? ['article', 'thread']).filter((k) => k === 'article' || hc.communityEnabled);
@@ -77,9 +81,16 @@ export async function searchHelpCenter(
   // Any of the words: each one a quoted lexeme (letters and digits only, so nothing in it is query syntax), joined by or.
   const words = q.split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 1).slice(0, 12);
   const anyOf = words.map((w) => `'${w}'`).join(' | ');
-  // websearch_to_tsquery never fails on user input; the tsq CTE is evaluated once.
+  /*
+   * websearch_to_tsquery never fails on user input. The query is a materialized CTE: the
+   * planner then cannot see which words it holds, and finds matches through the GIN
+   * index, which answers without reading each row's text vector. Seeing a word in most
+   * rows, it would scan the table instead and read (de-TOAST) every vector: 90 ms, not 20.
+   */
   const tsqOf = (mode: MatchMode) =>
-    mode === 'any' ? sql`tsq as (select to_tsquery(${lang}::regconfig, ${anyOf || "''"}) as q)` : sql`tsq as (select websearch_to_tsquery(${lang}::regconfig, ${q}) as q)`;
+    mode === 'any'
+      ? sql`tsq as materialized (select to_tsquery(${lang}::regconfig, ${anyOf || "''"}) as q)`
+      : sql`tsq as materialized (select websearch_to_tsquery(${lang}::regconfig, ${q}) as q)`;
 
   const articleMatch = sql`a.workspace_id = ${hc.workspaceId} and a.status = 'published' and a.search @@ tsq.q`;
   const threadMatch = sql`t.workspace_id = ${hc.workspaceId} and t.hidden_at is null and t.deleted_at is null and t.search @@ tsq.q`;
@@ -87,14 +98,14 @@ export async function searchHelpCenter(
   /*
    * Ranking reads each match's whole text vector, which for a word found in most
    * articles is most of the knowledge base. So only the likeliest candidates are ranked:
-   * per kind, those whose title has the words, then the most read (or voted). The total
-   * still counts every match.
+   * per kind, those whose title has the words (the small title vector), then the most
+   * read (or voted). The total still counts every match.
    */
   const candidates = sql`
     cand_a as (${wantArticles ? sql`select a.id from kb_articles a, tsq where ${articleMatch}
-      order by (to_tsvector(${lang}::regconfig, a.title) @@ tsq.q) desc, a.views desc limit ${RANKED_CANDIDATES}` : none}),
+      order by (a.title_search @@ tsq.q) desc, a.views desc limit ${RANKED_CANDIDATES}` : none}),
     cand_t as (${wantThreads ? sql`select t.id from community_threads t, tsq where ${threadMatch}
-      order by (to_tsvector(${lang}::regconfig, t.title) @@ tsq.q) desc, t.score desc, t.last_activity_at desc limit ${RANKED_CANDIDATES}` : none}),
+      order by (t.title_search @@ tsq.q) desc, t.score desc, t.last_activity_at desc limit ${RANKED_CANDIDATES}` : none}),
     found as (
       select 'article' as kind, a.id, a.title, a.plain as body, a.slug, null::int as number, false as answered, a.updated_at,
         ts_rank_cd(a.search, tsq.q, 32) * 1.2 as rank
@@ -105,8 +116,8 @@ export async function searchHelpCenter(
       from cand_t join community_threads t on t.id = cand_t.id, tsq
     ),
     total as (select
-      ${wantArticles ? sql`(select count(*) from kb_articles a, tsq where ${articleMatch})` : sql`0`} +
-      ${wantThreads ? sql`(select count(*) from community_threads t, tsq where ${threadMatch})` : sql`0`} as n)`;
+      ${wantArticles ? sql`(select count(*) from (select 1 from kb_articles a, tsq where ${articleMatch} limit ${COUNTED_MATCHES + 1}) m)` : sql`0`} as articles,
+      ${wantThreads ? sql`(select count(*) from (select 1 from community_threads t, tsq where ${threadMatch} limit ${COUNTED_MATCHES + 1}) m)` : sql`0`} as threads)`;
   const ftsPage = async (tsq: ReturnType<typeof sql>) => {
     const rows = await selectRows<Row>(
       db,
@@ -116,12 +127,13 @@ export async function searchHelpCenter(
       select page.kind, page.id, page.title, page.slug, page.number, page.answered, page.updated_at,
         ts_headline(${lang}::regconfig, page.title, tsq.q, ${`HighlightAll=true, StartSel=${MARK_START}, StopSel=${MARK_END}`}) as title_highlight,
         ts_headline(${lang}::regconfig, page.body, tsq.q, ${HEADLINE}) as snippet,
-        total.n::int as total
+        total.articles::int as articles, total.threads::int as threads
       from total cross join tsq left join page on true
       order by page.rank desc, page.updated_at desc, page.id`,
     );
     // Past the last page there is still the total's one row, without a hit.
-    return { rows: rows.filter((r) => r.id !== null), total: rows[0]?.total ?? 0 };
+    const counts = [rows[0]?.articles ?? 0, rows[0]?.threads ?? 0];
+    return { rows: rows.filter((r) => r.id !== null), total: counts.reduce((n, c) => n + Math.min(c, COUNTED_MATCHES), 0), capped: counts.some((c) => c > COUNTED_MATCHES) };
   };
 
   let mode: MatchMode = opts.match === 'any' && anyOf ? 'any' : 'all';
@@ -132,10 +144,10 @@ export async function searchHelpCenter(
     page = await ftsPage(tsqOf(mode));
   }
   const relaxed = mode === 'any' && opts.match !== 'any';
-  const { total } = page;
+  const { total, capped } = page;
   const hits = page.rows.map((r) => toHit(r, false));
   const wordCount = q.split(/\s+/).filter(Boolean).length;
-  if (wordCount > SHORT_QUERY_WORDS || hits.length >= limit || offset > 0 || PRECISE.test(q)) return { hits, total, fuzzy: false, relaxed };
+  if (wordCount > SHORT_QUERY_WORDS || hits.length >= limit || offset > 0 || PRECISE.test(q)) return { hits, total, fuzzy: false, relaxed, capped };
 
   // Typos: titles spelt like the query (word similarity, so "pasword" finds "Reset your password").
   const seen = new Set(hits.map((h) => h.id));
@@ -148,7 +160,7 @@ export async function searchHelpCenter(
   const fuzzyRows = await selectRows<Row>(
     db,
     sql`
-      select kind, id, title, slug, number, answered, updated_at, title as title_highlight, left(body, 200) as snippet, 0 as total
+      select kind, id, title, slug, number, answered, updated_at, title as title_highlight, left(body, 200) as snippet
       from (${similar}) s order by rank desc, updated_at desc limit ${limit}`,
   );
   for (const r of fuzzyRows) {
@@ -157,7 +169,7 @@ export async function searchHelpCenter(
     seen.add(r.id);
     hits.push(toHit(r, true));
   }
-  return { hits, total: Math.max(total, hits.length), fuzzy: total === 0 && hits.length > 0, relaxed: relaxed && total > 0 };
+  return { hits, total: Math.max(total, hits.length), fuzzy: total === 0 && hits.length > 0, relaxed: relaxed && total > 0, capped };
 }
 
 interface Row {
@@ -170,7 +182,8 @@ interface Row {
   updated_at: Date | string;
   title_highlight: string;
   snippet: string;
-  total: number;
+  articles?: number;
+  threads?: number;
 }
 
 function toHit(r: Row, fuzzy: boolean): SearchHit {

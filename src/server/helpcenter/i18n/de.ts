@@ -23,6 +23,7 @@ export const de: Catalog = {
   'search.results_other': '{count} Ergebnisse für „{q}“',
   'search.none': 'Nichts gefunden für „{q}“.',
   'search.noneHint': 'Versuchen Sie andere Wörter, fragen Sie die Community oder schreiben Sie uns.',
+  'search.resultsMore': 'Mehr als {count} Ergebnisse für „{q}“, die besten zuerst',
   'search.relaxed_one': 'Nichts enthält alle Wörter von „{q}“; {count} Ergebnis enthält einige davon:',
   'search.relaxed_other': 'Nichts enthält alle Wörter von „{q}“; {count} Ergebnisse enthalten einige davon, die meisten zuerst:',
   'search.fuzzy': 'Keine genauen Treffer für „{q}“. Diese Titel sind ähnlich geschrieben:',

@@ -21,6 +21,7 @@ export const en = {
   'search.results_other': '{count} results for “{q}”',
   'search.none': 'Nothing found for “{q}”.',
   'search.noneHint': 'Try other words, ask the community, or write to us.',
+  'search.resultsMore': 'More than {count} results for “{q}”, the best first',
   'search.relaxed_one': 'Nothing has all of “{q}”; {count} result has some of its words:',
   'search.relaxed_other': 'Nothing has all of “{q}”; {count} results have some of its words, the most first:',
   'search.fuzzy': 'No exact matches for “{q}”. These titles are spelt like it:',

@@ -1,0 +1,2 @@
+ALTER TABLE "community_threads" ADD COLUMN "title_search" "tsvector" GENERATED ALWAYS AS (to_tsvector("community_threads"."language", coalesce("community_threads"."title", ''))) STORED;--> statement-breakpoint
+ALTER TABLE "kb_articles" ADD COLUMN "title_search" "tsvector" GENERATED ALWAYS AS (to_tsvector("kb_articles"."language", coalesce("kb_articles"."title", ''))) STORED;
