@@ -31,4 +31,32 @@ describe('the job queue', () => {
     expect(y).toBeTruthy();
     expect(x).not.toBe(y);
   });
+
+  it('stops only once a job that ran is recorded as done, so the database can close after', async () => {
+    const slow = defineJob({ name: 'queue-test-slow', schema: z.object({}), handler: async () => async () => undefined });
+    // pg-boss records a finished job without awaiting the statement: made slow here, so a
+    // stop() that did not wait for it would return with the job still active.
+    const { raw } = h.ctx.database;
+    let completions = 0;
+    const database = {
+      ...h.ctx.database,
+      raw: {
+        ...raw,
+        query: async (text: string, values?: unknown[]) => {
+          if (text.includes('SET completed_on = now()')) {
+            completions++;
+            await new Promise((r) => setTimeout(r, 300));
+          }
+          return raw.query(text, values);
+        },
+      },
+    } as typeof h.ctx.database;
+    const worker = new Jobs(database, [slow], h.app.log);
+    await worker.start(h.ctx, { work: true, pollingIntervalSeconds: 0.5 });
+    const id = await worker.send(slow, {});
+    await expect.poll(() => completions).toBe(1);
+    await worker.stop();
+    const { rows } = await raw.query<{ state: string }>('select state from pgboss.job where id = $1', [id]);
+    expect(rows).toEqual([{ state: 'completed' }]);
+  });
 });

@@ -30,6 +30,8 @@ export interface SendOptions {
 export class Jobs {
   private boss: PgBoss;
   private started = false;
+  // What pg-boss started on the database, and handlers running: stop() waits for them.
+  private readonly inflight = new Set<Promise<unknown>>();
 
   constructor(
     database: Database,
@@ -37,7 +39,7 @@ export class Jobs {
     private readonly log: FastifyBaseLogger,
   ) {
     this.boss = new PgBoss({
-      db: { executeSql: (text: string, values?: unknown[]) => database.raw.query(text, values) },
+      db: { executeSql: (text: string, values?: unknown[]) => this.track(database.raw.query(text, values)) },
       schema: 'pgboss',
     });
     this.boss.on('error', (err) => this.log.error({ err }, 'job queue error'));
@@ -55,13 +57,16 @@ export class Jobs {
       await this.boss.work(
         def.name,
         { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2, batchSize: 1 },
-        async (batch) => {
-          for (const job of batch) {
-            const payload = def.schema.parse(job.data);
-            const handle = await def.handler();
-            await handle(ctx, payload, this);
-          }
-        },
+        (batch) =>
+          this.track(
+            (async () => {
+              for (const job of batch) {
+                const payload = def.schema.parse(job.data);
+                const handle = await def.handler();
+                await handle(ctx, payload, this);
+              }
+            })(),
+          ),
       );
     }
   }
@@ -104,5 +109,26 @@ export class Jobs {
     if (!this.started) return;
     this.started = false;
     await this.boss.stop({ graceful: true, close: false, wait: true, timeout: 5000 });
+    // pg-boss's stop() can return before it is done with the database: it records a finished
+    // job without awaiting the statement, and a fetch in flight still hands its jobs to a
+    // handler. Closing the database under them would fail those statements unhandled, so
+    // wait until nothing it started is running (a stuck handler gets 10 seconds).
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (!this.inflight.size) return;
+      if (Date.now() > deadline) {
+        this.log.warn({ running: this.inflight.size }, 'job queue stopped with work still running');
+        return;
+      }
+      await Promise.race([Promise.allSettled([...this.inflight]), new Promise((resolve) => setTimeout(resolve, 500))]);
+    }
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.inflight.add(p);
+    const done = () => this.inflight.delete(p);
+    p.then(done, done);
+    return p;
   }
 }
