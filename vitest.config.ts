@@ -12,6 +12,10 @@ const e2e = 'test/e2e/**';
 
 export default defineConfig({
   test: {
+    // Vitest's default is one worker fewer than the CPUs: one, on CI's two. Test files spend
+    // much of their time waiting on PostgreSQL, mail servers and child processes, and each
+    // has its own database and ports, so they run side by side.
+    maxWorkers: Number(process.env.HEARD_TEST_WORKERS ?? 3),
     projects: engines.map((engine) => ({
       test: {
         name: engine,
@@ -21,6 +25,8 @@ export default defineConfig({
         testTimeout: 30_000,
         hookTimeout: 60_000,
         pool: 'forks',
+        // Migrates one template database per engine; each test file's database is a copy of it.
+        globalSetup: ['test/global-setup.ts'],
       },
     })),
   },

@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import { count } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { type Database, type Executor, openDatabase } from '../../src/server/db/client.js';
 
 /** Which engine this test run uses: set per Vitest project (vitest.config.ts). */
@@ -13,13 +15,19 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+// The migrated template that test/global-setup.ts built, read once per worker.
+let pgliteTemplate: Blob | undefined;
+
 /**
  * A fresh, migrated database for one test file: PGlite in memory, or a new database on
  * the PostgreSQL server named by DATABASE_URL (dropped afterwards). Tests never share rows.
+ * Both start as a copy of a template migrated once per run (test/global-setup.ts); the
+ * migrate() after it finds nothing to do, and proves the template is current.
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
   if (engine === 'pglite') {
-    const database = await openDatabase({ dataDir: 'memory://' });
+    pgliteTemplate ??= new Blob([new Uint8Array(fs.readFileSync(inject('pgliteTemplate')))]);
+    const database = await openDatabase({ dataDir: 'memory://', loadDataDir: pgliteTemplate });
     await database.migrate();
     return { database, drop: () => database.close() };
   }
@@ -28,7 +36,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `heard_test_${crypto.randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
-  await admin.query(`create database ${name}`);
+  await admin.query(`create database ${name} template ${inject('postgresTemplate')}`);
   await admin.end();
   const u = new URL(base);
   u.pathname = `/${name}`;
