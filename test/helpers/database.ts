@@ -47,7 +47,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     database,
     url,
     async drop() {
-      await database.close();
+      // A test may have closed it already (the CLI tests hand the database to `heard`): dropped all the same.
+      await database.close().catch(() => undefined);
       const c = new pg.Client({ connectionString: base });
       await c.connect();
       await c.query(`drop database if exists ${name} with (force)`);
