@@ -3,11 +3,13 @@ import type { Database } from './client.js';
 const DAY_MS = 86_400_000;
 
 /**
- * PostgreSQL keeps its planner's statistics fresh by itself (autovacuum); PGlite has no
- * autovacuum, and without statistics the planner picks wrong indexes once tables grow
- * (an article looked up by slug scanned thousands of rows). So on PGlite, Heard analyzes
- * its tables soon after it starts and then once a day: one table at a time, yielding in
- * between, because PGlite runs on this process's thread and a long statement stalls it.
+ * PostgreSQL cleans up after updates and keeps its planner's statistics fresh by itself
+ * (autovacuum); PGlite has no autovacuum. Without statistics the planner picks wrong
+ * indexes once tables grow (an article looked up by slug scanned thousands of rows), and
+ * without vacuum every update's dead row and index entries stay for good. So on PGlite,
+ * Heard vacuums and analyzes its tables soon after it starts and then once a day: one
+ * table at a time, yielding in between, because PGlite runs on this process's thread and
+ * a long statement stalls it.
  */
 export function startPgliteMaintenance(database: Database, log: { warn(obj: unknown, msg: string): void }, opts: { firstAfterMs?: number } = {}) {
   if (database.engine !== 'pglite') return { stop: async () => {} };
@@ -18,11 +20,11 @@ export function startPgliteMaintenance(database: Database, log: { warn(obj: unkn
       const { rows } = await database.raw.query<{ name: string }>("select quote_ident(tablename) as name from pg_tables where schemaname = 'public' order by tablename");
       for (const t of rows) {
         if (stopped) return;
-        await database.raw.exec(`analyze ${t.name}`);
+        await database.raw.exec(`vacuum (analyze) ${t.name}`);
         await new Promise((resolve) => setImmediate(resolve));
       }
     } catch (err) {
-      if (!stopped) log.warn({ err }, 'analyzing the embedded database failed; queries still work, perhaps slower');
+      if (!stopped) log.warn({ err }, 'vacuuming the embedded database failed; queries still work, perhaps slower');
     }
   };
   const run = () => {
