@@ -164,6 +164,7 @@ export async function seedHelpCenter(job: SeedJob): Promise<SeedResult> {
     const ta = performance.now();
     const slugs = new Set<string>();
     const articleRows: unknown[][] = [];
+    const viewRows: unknown[][] = [];
     const articles: SeedResult['articles'] = [];
     const docs: { title: string; plain: string }[] = [];
     const words = { min: Infinity, max: 0, sum: 0 };
@@ -196,10 +197,12 @@ export async function seedHelpCenter(job: SeedJob): Promise<SeedResult> {
       const views = Math.round(200_000 / (ranks[i] + 1)) + int(r, 0, 20);
       const created = now - int(r, 30, 900) * DAY;
       const updated = Math.min(now - DAY, created + int(r, 0, 400) * DAY);
+      const articleId = uuidv7();
+      viewRows.push([articleId, workspace.id, 'published', categories[ci].id, views]);
       articleRows.push([
-        uuidv7(), workspace.id, categories[ci].id, slug, title,
+        articleId, workspace.id, categories[ci].id, slug, title,
         parts.map((p) => p.md).join('\n\n'), parts.map((p) => p.html).join(''), excerptOf(plain), plain,
-        'published', member.id, member.id, new Date(created).toISOString(), views, int(r, 0, 40), int(r, 0, 8), 'english',
+        'published', member.id, member.id, new Date(created).toISOString(), int(r, 0, 40), int(r, 0, 8), 'english',
         new Date(created).toISOString(), new Date(updated).toISOString(),
       ]);
       articles.push({ slug, title, views });
@@ -208,15 +211,19 @@ export async function seedHelpCenter(job: SeedJob): Promise<SeedResult> {
     await insertMany(
       database,
       'kb_articles',
-      ['id', 'workspace_id', 'category_id', 'slug', 'title', 'body', 'html', 'excerpt', 'plain', 'status', 'author_member_id', 'updated_by_member_id', 'published_at', 'views', 'helpful_yes', 'helpful_no', 'language', 'created_at', 'updated_at'],
+      ['id', 'workspace_id', 'category_id', 'slug', 'title', 'body', 'html', 'excerpt', 'plain', 'status', 'author_member_id', 'updated_by_member_id', 'published_at', 'helpful_yes', 'helpful_no', 'language', 'created_at', 'updated_at'],
       articleRows,
     );
     articleRows.length = 0;
+    // Views have a table of their own; with triggers on (BENCH_HELP_SEED_FK=1), each article already has its row at 0.
+    await database.raw.query('delete from kb_article_views where workspace_id = $1', [workspace.id]);
+    await insertMany(database, 'kb_article_views', ['article_id', 'workspace_id', 'status', 'category_id', 'views'], viewRows);
     const articlesSec = (performance.now() - ta) / 1000;
 
     // Community threads, each with 1–3 answers; a little over half have an accepted one.
     const tt = performance.now();
     const threadRows: unknown[][] = [];
+    const threadViewRows: unknown[][] = [];
     const postRows: unknown[][] = [];
     let posts = 0;
     for (let i = 0; i < job.threads; i++) {
@@ -238,8 +245,9 @@ export async function seedHelpCenter(job: SeedJob): Promise<SeedResult> {
       posts += n;
       const accepted = r() < 0.55 ? pick(r, mine).id : null;
       const last = Math.max(...mine.map((m) => m.at));
+      threadViewRows.push([id, Math.round(5000 / (1 + Math.floor(r() * job.threads))) + int(r, 0, 50)]);
       threadRows.push([
-        id, workspace.id, i + 1, title, q.md, q.html, q.plain, pick(r, contactIds), accepted, int(r, 0, 30), n, Math.round(5000 / (1 + Math.floor(r() * job.threads))) + int(r, 0, 50),
+        id, workspace.id, i + 1, title, q.md, q.html, q.plain, pick(r, contactIds), accepted, int(r, 0, 30), n,
         mine.map((m) => m.plain).join('\n'), new Date(last).toISOString(), 'english', new Date(created).toISOString(), new Date(last).toISOString(),
       ]);
       if (i % 4 === 0) docs.push({ title, plain: `${q.plain}\n${mine.map((m) => m.plain).join('\n')}` });
@@ -247,10 +255,11 @@ export async function seedHelpCenter(job: SeedJob): Promise<SeedResult> {
     await insertMany(
       database,
       'community_threads',
-      ['id', 'workspace_id', 'number', 'title', 'body', 'html', 'plain', 'author_contact_id', 'accepted_post_id', 'score', 'answer_count', 'views', 'answers_plain', 'last_activity_at', 'language', 'created_at', 'updated_at'],
+      ['id', 'workspace_id', 'number', 'title', 'body', 'html', 'plain', 'author_contact_id', 'accepted_post_id', 'score', 'answer_count', 'answers_plain', 'last_activity_at', 'language', 'created_at', 'updated_at'],
       threadRows,
     );
     threadRows.length = 0;
+    await insertMany(database, 'community_thread_views', ['thread_id', 'views'], threadViewRows);
     await insertMany(database, 'community_posts', ['id', 'workspace_id', 'thread_id', 'author_contact_id', 'author_member_id', 'body', 'html', 'plain', 'score', 'created_at', 'updated_at'], postRows);
     postRows.length = 0;
     // New questions take the next number.

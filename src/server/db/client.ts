@@ -35,7 +35,8 @@ export interface Database {
   engine: 'pglite' | 'postgres';
   db: Db;
   raw: RawSql;
-  migrate(): Promise<void>;
+  /** Applies the migrations not applied yet: Heard's own, or those of another folder (tests of a migration). */
+  migrate(folder?: string): Promise<void>;
   /** PGlite only: the whole data directory as a tar, which loadDataDir opens again. */
   dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
@@ -82,12 +83,12 @@ async function openPostgres(url: string, max: number): Promise<Database> {
         await pool.query(text);
       },
     },
-    async migrate() {
+    async migrate(folder = migrationsFolder) {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       try {
         await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
-        await migratePg(drizzlePg(client, { schema }), { migrationsFolder });
+        await migratePg(drizzlePg(client, { schema }), { migrationsFolder: folder });
       } finally {
         await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
         await client.end();
@@ -162,7 +163,7 @@ async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<Database
         await client.exec(text);
       },
     },
-    migrate: () => migratePglite(drizzlePglite(client, { schema }), { migrationsFolder }),
+    migrate: (folder = migrationsFolder) => migratePglite(drizzlePglite(client, { schema }), { migrationsFolder: folder }),
     dumpDataDir: () => client.dumpDataDir('none'),
     close: async () => {
       await client.close();

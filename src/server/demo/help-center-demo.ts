@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Actor } from '../core/actor.js';
 import { type Ctx, inTransaction } from '../core/context.js';
-import { communityPosts, communityThreads, kbArticles } from '../db/schema/index.js';
+import { communityPosts, communityThreads, kbArticles, kbArticleViews } from '../db/schema/index.js';
 import { acceptAnswer, answerThread, askQuestion, toggleVote } from '../domains/community/service.js';
 import type { ContactRef } from '../domains/contacts/schema.js';
 import { identifyContact } from '../domains/contacts/service.js';
@@ -520,8 +520,9 @@ export async function loadHelpCenterDemo(ctx: Ctx, people: ReadonlyMap<string, A
       const at = ago(a.daysAgo);
       await tx
         .update(kbArticles)
-        .set({ createdAt: at, updatedAt: at, publishedAt: a.status ? null : at, views: a.views, helpfulYes: a.helpful?.[0] ?? 0, helpfulNo: a.helpful?.[1] ?? 0 })
+        .set({ createdAt: at, updatedAt: at, publishedAt: a.status ? null : at, helpfulYes: a.helpful?.[0] ?? 0, helpfulNo: a.helpful?.[1] ?? 0 })
         .where(eq(kbArticles.id, made.id));
+      await tx.update(kbArticleViews).set({ views: a.views }).where(eq(kbArticleViews.articleId, made.id));
     }
     return settings;
   });

@@ -18,6 +18,7 @@ import {
 } from '../../../test/helpers/help-center.js';
 import { json, startTestHeard, type TestHeard } from '../../../test/helpers/heard.js';
 import { waitFor } from '../../../test/helpers/receiver.js';
+import { popularArticles, publishedCategories } from '../domains/knowledge-base/published.js';
 import { startSmtpSink } from '../../../test/helpers/smtp-sink.js';
 
 /**
@@ -166,6 +167,47 @@ describe('help center site', () => {
     expect(await views()).toBe(3);
     const t = await threadByNumber(h.app, agent, staffThread);
     expect(json(await api(agent, 'GET', `/community/threads/${t.id}`)).views).toBe(2);
+  });
+
+  it('lists the most read first, on the home page and in their category, and follows an article moved or archived', async () => {
+    const first = await buildCategory(h.app, agent, { name: 'Read most' });
+    const second = await buildCategory(h.app, agent, { name: 'Moved to' });
+    const some = await buildArticle(h.app, agent, { title: 'Read by one', categoryId: first.id });
+    const most = await buildArticle(h.app, agent, { title: 'Read by five', categoryId: first.id });
+    const none = await buildArticle(h.app, agent, { title: 'Read by nobody', categoryId: first.id });
+    await reader().get(`${base}/articles/${some.slug}`);
+    for (let i = 0; i < 5; i++) await reader().get(`${base}/articles/${most.slug}`);
+    await h.views.flush();
+
+    const home = async () => {
+      const top = await publishedCategories(h.ctx.db, owner.workspaceId);
+      const titles = (id: string) => top.find((c) => c.category.id === id)?.top.map((a) => a.title) ?? null;
+      const ours = new Set([some.id, most.id, none.id]);
+      const popular = (await popularArticles(h.ctx.db, owner.workspaceId, 100)).filter((a) => ours.has(a.id)).map((a) => a.title);
+      return { first: titles(first.id), second: titles(second.id), popular };
+    };
+    let now = await home();
+    expect(now.first).toEqual(['Read by five', 'Read by one', 'Read by nobody']);
+    expect(now.second).toBeNull();
+    expect(now.popular).toEqual(['Read by five', 'Read by one', 'Read by nobody']);
+    // The home page shows the same order.
+    const html = (await page(base)).body;
+    expect(html.indexOf('Read by five')).toBeLessThan(html.indexOf('Read by one'));
+
+    expect((await api(agent, 'PATCH', `/kb/articles/${most.id}`, { categoryId: second.id })).statusCode).toBe(200);
+    now = await home();
+    expect(now.first).toEqual(['Read by one', 'Read by nobody']);
+    expect(now.second).toEqual(['Read by five']);
+    expect((await api(agent, 'PATCH', `/kb/articles/${most.id}`, { status: 'archived' })).statusCode).toBe(200);
+    now = await home();
+    expect(now.second).toBeNull();
+    expect(now.popular).toEqual(['Read by one', 'Read by nobody']);
+    expect(json(await api(agent, 'GET', `/kb/articles/${most.id}`)).views).toBe(5);
+    // A category deleted leaves its articles without one, and out of every category's list.
+    expect((await api(owner, 'DELETE', `/kb/categories/${first.id}`)).statusCode).toBe(204);
+    now = await home();
+    expect(now.first).toBeNull();
+    expect(now.popular).toEqual(['Read by one', 'Read by nobody']);
   });
 
   it('counts "was this helpful?" once per reader, and takes a comment on their own answer only', async () => {

@@ -102,8 +102,8 @@ export async function searchHelpCenter(
    * read (or voted). The total still counts every match.
    */
   const candidates = sql`
-    cand_a as (${wantArticles ? sql`select a.id from kb_articles a, tsq where ${articleMatch}
-      order by (a.title_search @@ tsq.q) desc, a.views desc limit ${RANKED_CANDIDATES}` : none}),
+    cand_a as (${wantArticles ? sql`select a.id from kb_articles a left join kb_article_views v on v.article_id = a.id, tsq where ${articleMatch}
+      order by (a.title_search @@ tsq.q) desc, v.views desc nulls last limit ${RANKED_CANDIDATES}` : none}),
     cand_t as (${wantThreads ? sql`select t.id from community_threads t, tsq where ${threadMatch}
       order by (t.title_search @@ tsq.q) desc, t.score desc, t.last_activity_at desc limit ${RANKED_CANDIDATES}` : none}),
     found as (

@@ -1,6 +1,6 @@
 import { and, count, eq, gt, isNull, sql, sum } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
-import { communityThreads, helpDeflections, kbArticles, kbFeedback } from '../../db/schema/index.js';
+import { communityThreads, helpDeflections, kbArticles, kbArticleViews, kbFeedback } from '../../db/schema/index.js';
 
 /** The figures a team watches: what is read, whether it helps, what it spares them, what waits for an answer. */
 export async function helpCenterStats(db: Executor, workspaceId: string) {
@@ -9,12 +9,15 @@ export async function helpCenterStats(db: Executor, workspaceId: string) {
     .select({
       published: sql<number>`(count(*) filter (where ${kbArticles.status} = 'published'))::int`,
       drafts: sql<number>`(count(*) filter (where ${kbArticles.status} = 'draft'))::int`,
-      views: sql<number>`coalesce(${sum(kbArticles.views)}, 0)::int`,
       helpfulYes: sql<number>`coalesce(${sum(kbArticles.helpfulYes)}, 0)::int`,
       helpfulNo: sql<number>`coalesce(${sum(kbArticles.helpfulNo)}, 0)::int`,
     })
     .from(kbArticles)
     .where(eq(kbArticles.workspaceId, workspaceId));
+  const [views] = await db
+    .select({ n: sql<number>`coalesce(${sum(kbArticleViews.views)}, 0)::int` })
+    .from(kbArticleViews)
+    .where(eq(kbArticleViews.workspaceId, workspaceId));
   const [comments] = await db
     .select({ n: count() })
     .from(kbFeedback)
@@ -32,7 +35,7 @@ export async function helpCenterStats(db: Executor, workspaceId: string) {
     .from(communityThreads)
     .where(and(eq(communityThreads.workspaceId, workspaceId), isNull(communityThreads.deletedAt), isNull(communityThreads.hiddenAt)));
   return {
-    articles: { ...articles, commentsLast30Days: comments.n },
+    articles: { ...articles, views: views.n, commentsLast30Days: comments.n },
     suggestionsLast30Days: { opened: deflections.opened, solved: deflections.solved },
     community,
   };

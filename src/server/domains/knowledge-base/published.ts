@@ -1,14 +1,14 @@
 import { and, asc, eq, isNull, ne, notInArray, sql } from 'drizzle-orm';
 import { type Executor, selectRows } from '../../db/client.js';
-import { communityThreads, helpDeflections, kbArticleRedirects, kbArticles, kbCategories, kbFeedback } from '../../db/schema/index.js';
+import { communityThreads, helpDeflections, kbArticleRedirects, kbArticles, kbArticleViews, kbCategories, kbFeedback } from '../../db/schema/index.js';
 import { Invalid, NotFound } from '../../core/errors.js';
 import type { HelpCenter } from '../help-center/service.js';
 
 /** What the public reads: only published articles, in categories that have some. */
 const published = (workspaceId: string) => and(eq(kbArticles.workspaceId, workspaceId), eq(kbArticles.status, 'published'));
 
-/** Most read first, as the popularity indexes hold them (views desc nulls last): the planner reads their first rows instead of sorting. */
-const byViews = sql`${kbArticles.views} desc nulls last`;
+/** Most read first, as the kb_article_views popularity indexes hold them (views desc nulls last): the planner reads their first rows instead of sorting. */
+const byViews = sql`${kbArticleViews.views} desc nulls last`;
 
 const listed = { id: kbArticles.id, slug: kbArticles.slug, title: kbArticles.title, excerpt: kbArticles.excerpt, updatedAt: kbArticles.updatedAt, categoryId: kbArticles.categoryId };
 export type ListedArticle = { id: string; slug: string; title: string; excerpt: string; updatedAt: Date; categoryId: string | null };
@@ -21,14 +21,15 @@ export async function publishedCategories(db: Executor, workspaceId: string, per
     .from(kbArticles)
     .where(published(workspaceId))
     .groupBy(kbArticles.categoryId);
-  // The most read few of each category, in one query: each category reads its first rows off the popularity index.
+  // The most read few of each category, in one query.
   const top = await selectRows<ListedArticle>(
     db,
     sql`
     select t.* from kb_categories c cross join lateral (
       select a.id, a.slug, a.title, a.excerpt, a.updated_at as "updatedAt", a.category_id as "categoryId"
-      from kb_articles a where a.workspace_id = ${workspaceId} and a.status = 'published' and a.category_id = c.id
-      order by a.views desc nulls last limit ${perCategory}
+      from kb_article_views v join kb_articles a on a.id = v.article_id
+      where v.workspace_id = ${workspaceId} and v.status = 'published' and v.category_id = c.id
+      order by v.views desc nulls last limit ${perCategory}
     ) t where c.workspace_id = ${workspaceId}`,
   );
   return cats
@@ -38,7 +39,13 @@ export async function publishedCategories(db: Executor, workspaceId: string, per
 
 /** The most read published articles. */
 export async function popularArticles(db: Executor, workspaceId: string, limit = 6): Promise<ListedArticle[]> {
-  return db.select(listed).from(kbArticles).where(published(workspaceId)).orderBy(byViews).limit(limit);
+  return db
+    .select(listed)
+    .from(kbArticleViews)
+    .innerJoin(kbArticles, eq(kbArticles.id, kbArticleViews.articleId))
+    .where(and(eq(kbArticleViews.workspaceId, workspaceId), eq(kbArticleViews.status, 'published')))
+    .orderBy(byViews)
+    .limit(limit);
 }
 
 /** A category and its published articles, by title. */
@@ -94,12 +101,13 @@ export async function relatedArticles(db: Executor, hc: Pick<HelpCenter, 'worksp
       db,
       sql`
       select c.id, c.slug, c.title, c.excerpt, c.updated_at as "updatedAt", c.category_id as "categoryId" from (
-        select a.id, a.slug, a.title, a.excerpt, a.updated_at, a.category_id, a.views from kb_articles a
+        select a.id, a.slug, a.title, a.excerpt, a.updated_at, a.category_id, v.views from kb_articles a
+        join kb_article_views v on v.article_id = a.id
         where a.workspace_id = ${hc.workspaceId} and a.status = 'published' and a.id <> ${article.id}
           ${categoryId ? sql`and a.category_id = ${categoryId}` : sql``}
           ${found.length ? sql`and a.id not in (${sql.join(found.map((f) => sql`${f.id}::uuid`), sql`, `)})` : sql``}
           and a.search @@ ${q}
-        order by a.views desc nulls last limit ${RELATED_CANDIDATES}
+        order by v.views desc nulls last limit ${RELATED_CANDIDATES}
       ) c
       order by ts_rank_cd(to_tsvector(${hc.language}::regconfig, c.title), ${q}) desc, c.views desc
       limit ${limit - found.length}`,
@@ -111,8 +119,9 @@ export async function relatedArticles(db: Executor, hc: Pick<HelpCenter, 'worksp
   if (found.length >= limit || !article.categoryId) return found;
   const sameCategory = await db
     .select(listed)
-    .from(kbArticles)
-    .where(and(published(hc.workspaceId), eq(kbArticles.categoryId, article.categoryId), ne(kbArticles.id, article.id), found.length ? notInArray(kbArticles.id, found.map((a) => a.id)) : undefined))
+    .from(kbArticleViews)
+    .innerJoin(kbArticles, eq(kbArticles.id, kbArticleViews.articleId))
+    .where(and(eq(kbArticleViews.workspaceId, hc.workspaceId), eq(kbArticleViews.status, 'published'), eq(kbArticleViews.categoryId, article.categoryId), ne(kbArticles.id, article.id), found.length ? notInArray(kbArticles.id, found.map((a) => a.id)) : undefined))
     .orderBy(byViews)
     .limit(limit - found.length);
   return [...found, ...sameCategory];

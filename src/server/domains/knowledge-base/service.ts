@@ -11,6 +11,7 @@ import { recordAudit } from '../audit/service.js';
 import { cleanFilename } from '../attachments/service.js';
 import { ensureHelpCenter, helpCenterPath } from '../help-center/service.js';
 import { helpCenterPolicy } from '../help-center/policy.js';
+import { viewCounts } from '../help-center/view-counter.js';
 import type { ArticleCreate, ArticleListQuery, ArticleUpdate, CategoryCreate, CategoryUpdate } from './schema.js';
 
 export type Article = typeof kbArticles.$inferSelect;
@@ -39,7 +40,7 @@ export function presentCategory(c: Category, counts?: { articles: number; publis
 type Person = { id: string; name: string } | null;
 
 /** An article as the team sees it: with its counts, and the body only when asked for (the editor). */
-export function presentArticle(a: Article, hc: { slug: string }, people: { author?: Person; updatedBy?: Person } = {}, full = false) {
+export function presentArticle(a: Article & { views: number }, hc: { slug: string }, people: { author?: Person; updatedBy?: Person } = {}, full = false) {
   return {
     id: a.id,
     slug: a.slug,
@@ -171,7 +172,8 @@ async function present(db: Executor, rows: Article[], full = false) {
   const [hc] = await db.select({ slug: helpCenters.slug }).from(helpCenters).where(eq(helpCenters.workspaceId, rows[0].workspaceId));
   const people = await peopleOf(db, rows.flatMap((a) => [a.authorMemberId, a.updatedByMemberId]));
   const person = (id: string | null) => (id ? (people.get(id) ?? null) : null);
-  return rows.map((a) => presentArticle(a, hc ?? { slug: '' }, { author: person(a.authorMemberId), updatedBy: person(a.updatedByMemberId) }, full));
+  const views = await viewCounts(db, 'kb_articles', rows.map((a) => a.id));
+  return rows.map((a) => presentArticle({ ...a, views: views.get(a.id) ?? 0 }, hc ?? { slug: '' }, { author: person(a.authorMemberId), updatedBy: person(a.updatedByMemberId) }, full));
 }
 
 /**

@@ -1,0 +1,87 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engine } from '../../../test/helpers/database.js';
+import { type Database, migrationsFolder, openDatabase } from './client.js';
+
+/** The migrations up to and including `tag`, as a folder of their own: a database as an older Heard left it. */
+function migrationsUpTo(tag: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heard-migrations-'));
+  fs.cpSync(migrationsFolder, dir, { recursive: true });
+  const journalPath = path.join(dir, 'meta/_journal.json');
+  const journal = JSON.parse(fs.readFileSync(journalPath, 'utf8')) as { entries: { tag: string; idx: number }[] };
+  const last = journal.entries.find((e) => e.tag === tag);
+  if (!last) throw new Error(`no migration ${tag}`);
+  journal.entries = journal.entries.filter((e) => e.idx <= last.idx);
+  fs.writeFileSync(journalPath, JSON.stringify(journal));
+  return dir;
+}
+
+/** An empty database, not the migrated template the other suites start from. */
+async function emptyDatabase(): Promise<{ database: Database; drop(): Promise<void> }> {
+  if (engine === 'pglite') {
+    const database = await openDatabase({ dataDir: 'memory://' });
+    return { database, drop: () => database.close() };
+  }
+  const base = process.env.DATABASE_URL!;
+  const name = `heard_test_${crypto.randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ databaseUrl: url.toString(), poolSize: 2 });
+  return {
+    database,
+    async drop() {
+      await database.close();
+      const c = new pg.Client({ connectionString: base });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+describe('upgrading a database', () => {
+  let db: Awaited<ReturnType<typeof emptyDatabase>>;
+  let older: string;
+  beforeAll(async () => {
+    db = await emptyDatabase();
+    older = migrationsUpTo('0015_help_center_title_search');
+  });
+  afterAll(async () => {
+    await db?.drop();
+    fs.rmSync(older, { recursive: true, force: true });
+  });
+
+  it("keeps every article's and thread's views when they move to tables of their own (0016)", async () => {
+    const { raw } = db.database;
+    await db.database.migrate(older);
+    const ws = crypto.randomUUID();
+    const [cat, read, unread, thread] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+    await raw.query('insert into kb_categories (id, workspace_id, slug, name) values ($1, $2, $3, $4)', [cat, ws, 'orders', 'Orders']);
+    await raw.query(
+      `insert into kb_articles (id, workspace_id, category_id, slug, title, status, views) values
+        ($1, $3, $4, 'read', 'Read a lot', 'published', 412), ($2, $3, null, 'unread', 'Never read', 'draft', 0)`,
+      [read, unread, ws, cat],
+    );
+    await raw.query(`insert into community_threads (id, workspace_id, number, title, body, html, views) values ($1, $2, 1, 'Q', 'q', '<p>q</p>', 37)`, [thread, ws]);
+
+    await db.database.migrate();
+    const { rows: articles } = await raw.query('select article_id, workspace_id, status, category_id, views from kb_article_views order by views desc');
+    expect(articles).toEqual([
+      { article_id: read, workspace_id: ws, status: 'published', category_id: cat, views: 412 },
+      { article_id: unread, workspace_id: ws, status: 'draft', category_id: null, views: 0 },
+    ]);
+    expect((await raw.query('select thread_id, views from community_thread_views')).rows).toEqual([{ thread_id: thread, views: 37 }]);
+    // An article written after the upgrade has its row too, at 0.
+    const later = crypto.randomUUID();
+    await raw.query(`insert into kb_articles (id, workspace_id, slug, title, status) values ($1, $2, 'later', 'Later', 'published')`, [later, ws]);
+    expect((await raw.query('select views from kb_article_views where article_id = $1', [later])).rows).toEqual([{ views: 0 }]);
+  });
+});
