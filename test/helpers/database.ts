@@ -31,18 +31,31 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     await database.migrate();
     return { database, drop: () => database.close() };
   }
+  const t = await createEmptyDatabase(inject('postgresTemplate'));
+  await t.database.migrate();
+  return t;
+}
+
+/**
+ * A database that nothing has migrated: for tests of the migrations themselves. On
+ * PostgreSQL it is a new database, a copy of `template` when one is named.
+ */
+export async function createEmptyDatabase(template?: string): Promise<TestDatabase> {
+  if (engine === 'pglite') {
+    const database = await openDatabase({ dataDir: 'memory://' });
+    return { database, drop: () => database.close() };
+  }
   const base = process.env.DATABASE_URL;
   if (!base) throw new Error('HEARD_TEST_ENGINE=postgres needs DATABASE_URL');
   const name = `heard_test_${crypto.randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
-  await admin.query(`create database ${name} template ${inject('postgresTemplate')}`);
+  await admin.query(`create database ${name}${template ? ` template ${template}` : ''}`);
   await admin.end();
   const u = new URL(base);
   u.pathname = `/${name}`;
   const url = u.toString();
   const database = await openDatabase({ databaseUrl: url, poolSize: 5 });
-  await database.migrate();
   return {
     database,
     url,

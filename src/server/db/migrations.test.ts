@@ -2,10 +2,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engine } from '../../../test/helpers/database.js';
-import { type Database, migrationsFolder, openDatabase } from './client.js';
+import { createEmptyDatabase, type TestDatabase } from '../../../test/helpers/database.js';
+import { migrationsFolder } from './client.js';
 
 /** The migrations up to and including `tag`, as a folder of their own: a database as an older Heard left it. */
 function migrationsUpTo(tag: string): string {
@@ -20,38 +19,11 @@ function migrationsUpTo(tag: string): string {
   return dir;
 }
 
-/** An empty database, not the migrated template the other suites start from. */
-async function emptyDatabase(): Promise<{ database: Database; drop(): Promise<void> }> {
-  if (engine === 'pglite') {
-    const database = await openDatabase({ dataDir: 'memory://' });
-    return { database, drop: () => database.close() };
-  }
-  const base = process.env.DATABASE_URL!;
-  const name = `heard_test_${crypto.randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: url.toString(), poolSize: 2 });
-  return {
-    database,
-    async drop() {
-      await database.close();
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
-
 describe('upgrading a database', () => {
-  let db: Awaited<ReturnType<typeof emptyDatabase>>;
+  let db: TestDatabase;
   let older: string;
   beforeAll(async () => {
-    db = await emptyDatabase();
+    db = await createEmptyDatabase();
     older = migrationsUpTo('0015_help_center_title_search');
   });
   afterAll(async () => {
