@@ -26,7 +26,7 @@
  * Exit code 1 when a request failed or an answer was wrong. Figures go to
  * bench/results/helpcenter-latest.json.
  */
-import { type ChildProcess, execFileSync, execSync, fork, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -36,24 +36,14 @@ import { Agent, request } from 'undici';
 import type { BenchQuery } from './helpcenter-corpus.js';
 import type { SeedJob, SeedResult } from './helpcenter-seed.js';
 import { createScratch, type Engine, type Scratch } from './storage.js';
-import { rng } from './workload.js';
+import { busyBetween, commit, cpuBusy, cpuTotals, intEnv, pgliteVersion, pickList, postgresVersion } from './machine.js';
+import { percentile, rng } from './workload.js';
 
 const self = fileURLToPath(import.meta.url);
 const here = path.dirname(self);
 const root = path.join(here, '..');
 const heardBin = path.join(root, 'bin', 'heard.js');
 const HELP_DIST = path.join(root, 'dist', 'help');
-
-function intEnv(name: string, fallback: number, min: number) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const v = Number(raw);
-  if (!Number.isInteger(v) || v < min) {
-    console.error(`${name} must be an integer of at least ${min}, not "${raw}"`);
-    process.exit(2);
-  }
-  return v;
-}
 
 const CONCURRENCY = intEnv('BENCH_HELP_CONCURRENCY', 32, 1);
 const SECONDS = intEnv('BENCH_HELP_SECONDS', 10, 1);
@@ -78,35 +68,8 @@ const ALL_SCENARIOS: { name: ScenarioName; label: string }[] = [
   { name: 'home', label: 'home page' },
 ];
 
-/** BENCH_HELP_SCENARIOS and BENCH_ENGINES (comma-separated) pick a subset. */
-function pickList<T extends string>(name: string, all: readonly T[], fallback: readonly T[] = all): T[] {
-  const raw = process.env[name];
-  if (!raw) return [...fallback];
-  const wanted = raw.split(',').map((s) => s.trim()).filter(Boolean);
-  const unknown = wanted.filter((w) => !all.includes(w as T));
-  if (unknown.length) {
-    console.error(`${name}: unknown ${unknown.join(', ')}; choose from ${all.join(', ')}`);
-    process.exit(2);
-  }
-  return all.filter((a) => wanted.includes(a));
-}
-
 // ---------------------------------------------------------------------------------------
 // The machine.
-
-/** The share of all CPUs' time spent not idle during `ms`: other work running beside the benchmark. */
-async function cpuBusy(ms: number) {
-  const a = cpuTotals();
-  await new Promise((r) => setTimeout(r, ms));
-  return busyBetween(a, cpuTotals());
-}
-function cpuTotals() {
-  return os.cpus().reduce((a, c) => ({ idle: a.idle + c.times.idle, total: a.total + Object.values(c.times).reduce((x, y) => x + y, 0) }), { idle: 0, total: 0 });
-}
-function busyBetween(a: ReturnType<typeof cpuTotals>, b: ReturnType<typeof cpuTotals>) {
-  const total = b.total - a.total;
-  return total > 0 ? 1 - (b.idle - a.idle) / total : 0;
-}
 
 /** CPU seconds a process has used (user + system), from /proc; undefined where there is no /proc. */
 function processCpuSeconds(pid: number | undefined): number | undefined {
@@ -128,31 +91,6 @@ function peakRss(pid: number | undefined): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-function commit() {
-  try {
-    const git = (args: string) => execSync(`git ${args}`, { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-    return git('status --porcelain -- src/server') ? `${git('rev-parse --short HEAD')} + uncommitted changes in src/server` : git('rev-parse --short HEAD');
-  } catch {
-    return 'unknown';
-  }
-}
-
-async function postgresVersion(url: string) {
-  const pg = (await import('pg')).default;
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    const { rows } = await c.query<{ v: string }>("select current_setting('server_version') as v");
-    return rows[0].v;
-  } finally {
-    await c.end();
-  }
-}
-function pgliteVersion() {
-  const file = path.join(root, 'node_modules', '@electric-sql', 'pglite', 'package.json');
-  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
 async function freePort(): Promise<number> {
@@ -316,11 +254,6 @@ interface Pass {
   errors: string[];
   tags: Record<string, { n: number; found: number }>;
   cpu: { heard?: number; load: number; machine: number };
-}
-
-function percentile(sorted: number[], p: number) {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
 /**

@@ -14,27 +14,16 @@
  * 5% of N, at least 50), BENCH_CONCURRENCY (default 16), BENCH_SEED, and BENCH_PATHS /
  * BENCH_ENGINES (comma-separated subsets, e.g. BENCH_PATHS=ingest,baseline-tx).
  */
-import { type ChildProcess, execSync, fork } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import type { PartJob, PartName, PartResult } from './part.js';
+import { commit, cpuBusy, intEnv, pgliteVersion, pickList, postgresVersion } from './machine.js';
 import { createScratch, type Engine, type Scratch } from './storage.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-
-function intEnv(name: string, fallback: number, min: number) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const v = Number(raw);
-  if (!Number.isInteger(v) || v < min) {
-    console.error(`${name} must be an integer of at least ${min}, not "${raw}"`);
-    process.exit(2);
-  }
-  return v;
-}
 
 const N = intEnv('BENCH_N', 2000, 1);
 const WARMUP = intEnv('BENCH_WARMUP', Math.max(50, Math.round(N * 0.05)), 0);
@@ -48,20 +37,7 @@ const ALL_PARTS: { name: PartName; label: string }[] = [
   { name: 'baseline-stmt', label: 'baseline: 1 INSERT stmt' },
 ];
 
-/** BENCH_PATHS and BENCH_ENGINES (comma-separated) pick a subset, e.g. BENCH_PATHS=ingest,baseline-tx. */
-function pick<T extends string>(name: string, all: readonly T[]): T[] {
-  const raw = process.env[name];
-  if (!raw) return [...all];
-  const wanted = raw.split(',').map((s) => s.trim()).filter(Boolean);
-  const unknown = wanted.filter((w) => !all.includes(w as T));
-  if (unknown.length) {
-    console.error(`${name}: unknown ${unknown.join(', ')}; choose from ${all.join(', ')}`);
-    process.exit(2);
-  }
-  return all.filter((a) => wanted.includes(a));
-}
-
-const PARTS = ALL_PARTS.filter((p) => pick('BENCH_PATHS', ALL_PARTS.map((x) => x.name)).includes(p.name));
+const PARTS = ALL_PARTS.filter((p) => pickList('BENCH_PATHS', ALL_PARTS.map((x) => x.name)).includes(p.name));
 
 interface Outcome {
   engine: Engine;
@@ -107,48 +83,12 @@ async function runPart(engine: Engine, part: PartName): Promise<Outcome> {
   }
 }
 
-async function postgresVersion(url: string) {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    const { rows } = await c.query<{ v: string }>("select current_setting('server_version') as v");
-    return rows[0].v;
-  } finally {
-    await c.end();
-  }
-}
-
-function pgliteVersion() {
-  const file = path.join(here, '..', 'node_modules', '@electric-sql', 'pglite', 'package.json');
-  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
-}
-
-function commit() {
-  try {
-    const git = (args: string) => execSync(`git ${args}`, { cwd: path.join(here, '..'), stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-    // Uncommitted changes to the server are part of what was measured: say so.
-    return git('status --porcelain -- src/server') ? `${git('rev-parse --short HEAD')} + uncommitted changes in src/server` : git('rev-parse --short HEAD');
-  } catch {
-    return 'unknown';
-  }
-}
-
-/** The share of all CPUs' time spent not idle during `ms`: other work running beside the benchmark. */
-async function cpuBusy(ms: number) {
-  const sum = () => os.cpus().reduce((a, c) => ({ idle: a.idle + c.times.idle, total: a.total + Object.values(c.times).reduce((x, y) => x + y, 0) }), { idle: 0, total: 0 });
-  const a = sum();
-  await new Promise((r) => setTimeout(r, ms));
-  const b = sum();
-  const total = b.total - a.total;
-  return total > 0 ? 1 - (b.idle - a.idle) / total : 0;
-}
-
 const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '-');
 const pct = (a: number, b: number) => `${Math.round((a / b) * 100)}%`;
 
 async function main() {
-  const engines = pick<Engine>('BENCH_ENGINES', process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite']);
+  const engines = pickList<Engine>('BENCH_ENGINES', process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite']);
   const versions: Record<string, string> = { pglite: pgliteVersion() };
   if (process.env.DATABASE_URL) versions.postgres = await postgresVersion(process.env.DATABASE_URL);
   const cpus = os.cpus();

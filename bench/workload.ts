@@ -114,11 +114,16 @@ export interface Latency {
   p99: number;
 }
 
+/** The nearest-rank `p`th percentile of values sorted ascending; NaN when there are none. */
+export function percentile(sorted: ArrayLike<number>, p: number) {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
 /** Nearest-rank percentiles of latencies in milliseconds. */
 export function percentiles(ms: number[]): Latency {
   const s = Float64Array.from(ms).sort();
-  const at = (p: number) => (s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] : NaN);
-  return { p50: at(50), p95: at(95), p99: at(99) };
+  return { p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99) };
 }
 
 export interface Failure {
