@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { inTransaction } from '../../core/context.js';
 import { helpCenterPolicy } from '../help-center/policy.js';
 import { ensureHelpCenter } from '../help-center/service.js';
+import { viewCounts } from '../help-center/view-counter.js';
 import { ModerateSchema, PostCreateSchema, ThreadListQuerySchema, ToArticleSchema } from './schema.js';
 import { acceptAnswer, answerThread, listThreads, moderate, presentPost, presentThread, threadToArticle, threadView } from './service.js';
 
@@ -18,13 +19,16 @@ export const communityRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/community/threads', { schema: { tags, summary: 'Threads, most recently active first (unanswered: fewest answers first)', querystring: ThreadListQuerySchema }, config: read }, async (req) => {
     const hc = await ensureHelpCenter(app.ctx.db, req.actor!.workspaceId);
     const { items, hasMore } = await listThreads(app.ctx.db, hc, req.query, { staff: req.actor });
-    return { items: items.map((i) => presentThread(i.thread, i.author, hc.slug)), hasMore };
+    // Only the team's list shows views: the public pages that list threads do not look them up.
+    const views = await viewCounts(app.ctx.db, 'community_threads', items.map((i) => i.thread.id));
+    return { items: items.map((i) => presentThread(i.thread, i.author, hc.slug, views.get(i.thread.id) ?? 0)), hasMore };
   });
   app.get('/community/threads/:id', { schema: { tags, summary: 'A thread with every answer, moderated ones included', params }, config: read }, async (req) => {
     const hc = await ensureHelpCenter(app.ctx.db, req.actor!.workspaceId);
     const v = await threadView(app.ctx.db, hc, { id: req.params.id }, { staff: req.actor });
+    const views = await viewCounts(app.ctx.db, 'community_threads', [v.thread.id]);
     return {
-      ...presentThread(v.thread, v.author, hc.slug),
+      ...presentThread(v.thread, v.author, hc.slug, views.get(v.thread.id) ?? 0),
       html: v.thread.deletedAt ? '' : v.thread.html,
       deleted: v.thread.deletedAt !== null,
       deletedReason: v.thread.deletedReason,

@@ -7,7 +7,6 @@ import { renderMarkdown } from '../../core/markdown.js';
 import { recordAudit } from '../audit/service.js';
 import { helpCenterPolicy } from '../help-center/policy.js';
 import type { HelpCenter } from '../help-center/service.js';
-import { viewCounts } from '../help-center/view-counter.js';
 import { createArticle } from '../knowledge-base/service.js';
 import type { Moderate, ThreadCreate, ThreadListQuery } from './schema.js';
 
@@ -285,8 +284,7 @@ export async function listThreads(db: Executor, hc: Pick<HelpCenter, 'workspaceI
     .offset((query.page - 1) * query.limit);
   const page = rows.slice(0, query.limit);
   const author = await authorsOf(db, page);
-  const views = await viewCounts(db, 'community_threads', page.map((t) => t.id));
-  return { items: page.map((t) => ({ thread: { ...t, views: views.get(t.id) ?? 0 }, author: author(t) })), hasMore: rows.length > query.limit };
+  return { items: page.map((t) => ({ thread: t, author: author(t) })), hasMore: rows.length > query.limit };
 }
 
 /** A thread as a reader sees it: its answers (accepted first, then by votes and age), authors, and the reader's votes. */
@@ -313,9 +311,8 @@ export async function threadView(db: Executor, hc: Pick<HelpCenter, 'workspaceId
       )
     : new Set<string>();
   const [article] = t.articleId ? await db.select({ slug: kbArticles.slug, status: kbArticles.status, title: kbArticles.title }).from(kbArticles).where(eq(kbArticles.id, t.articleId)) : [];
-  const views = await viewCounts(db, 'community_threads', [t.id]);
   return {
-    thread: { ...t, views: views.get(t.id) ?? 0 },
+    thread: t,
     author: author(t),
     posts: posts.map((p) => ({ post: p, author: author(p), voted: myVotes.has(p.id), accepted: p.id === t.acceptedPostId })),
     voted: myVotes.has(t.id),
@@ -324,8 +321,8 @@ export async function threadView(db: Executor, hc: Pick<HelpCenter, 'workspaceId
   };
 }
 
-/** What the team's list and the API show of a thread. */
-export function presentThread(t: Thread & { views: number }, author: AuthorView, hcSlug: string) {
+/** What the team's list and the API show of a thread, with its views (viewCounts). */
+export function presentThread(t: Thread, author: AuthorView, hcSlug: string, views: number) {
   return {
     id: t.id,
     number: t.number,
@@ -334,7 +331,7 @@ export function presentThread(t: Thread & { views: number }, author: AuthorView,
     author,
     answerCount: t.answerCount,
     score: t.score,
-    views: t.views,
+    views,
     accepted: t.acceptedPostId !== null,
     locked: t.lockedAt !== null,
     hidden: t.hiddenAt !== null,
