@@ -36,7 +36,7 @@ import { Agent, request } from 'undici';
 import type { BenchQuery } from './helpcenter-corpus.js';
 import type { SeedJob, SeedResult } from './helpcenter-seed.js';
 import { createScratch, type Engine, type Scratch } from './storage.js';
-import { busyBetween, commit, cpuBusy, cpuTotals, intEnv, pgliteVersion, pickList, postgresVersion } from './machine.js';
+import { busyBetween, commit, cpuBusy, cpuTotals, intEnv, machineFacts, machineLine, pgliteVersion, pickList, postgresVersion, writeReport } from './machine.js';
 import { percentile, rng } from './workload.js';
 
 const self = fileURLToPath(import.meta.url);
@@ -578,7 +578,7 @@ async function main() {
   const header = [
     `Heard help-center benchmark: ${ARTICLES} articles, ${THREADS} community threads; ${CONCURRENCY} keep-alive connections, ${SECONDS} s per scenario after ${WARMUP_SECONDS} s of warm-up` +
       (SOLO_SECONDS ? `, then ${SOLO_SECONDS} s over 1 connection` : ''),
-    `node ${process.version} · ${cpus.length} × ${cpus[0]?.model ?? 'cpu'} · ${os.platform()} ${os.release()} · commit ${commit()}`,
+    machineLine(),
     `PGlite ${versions.pglite} (file-backed, fresh temp dir)` + (versions.postgres ? ` · PostgreSQL ${versions.postgres} (fresh database)` : ' · PostgreSQL skipped (set DATABASE_URL to include it)'),
     `CPU busy before the run: ${Math.round(busyBefore * 100)}% of ${cpus.length} CPUs over 1 s, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}` +
       (busyBefore > 0.25 ? ' (other work shares these CPUs: figures will be low and noisy)' : ''),
@@ -617,10 +617,7 @@ async function main() {
   const report = {
     date: new Date().toISOString(),
     commit: commit(),
-    node: process.version,
-    cpus: cpus.length,
-    cpuModel: cpus[0]?.model,
-    platform: `${os.platform()} ${os.release()}`,
+    ...machineFacts(),
     cpuBusyBefore: busyBefore,
     loadAverage: os.loadavg(),
     versions,
@@ -628,15 +625,8 @@ async function main() {
     results,
     problems,
   };
-  const file = path.join(here, 'results', 'helpcenter-latest.json');
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`\nresults written to ${path.relative(process.cwd(), file)}`);
-  if (problems.length) {
-    console.log(`\n${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
-    process.exit(1);
-  }
-  process.exit(0);
+  writeReport(path.join(here, 'results', 'helpcenter-latest.json'), report, problems);
+  process.exit(problems.length ? 1 : 0);
 }
 
 if (process.argv[2] === 'seed') {

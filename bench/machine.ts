@@ -36,6 +36,26 @@ export function pickList<T extends string>(name: string, all: readonly T[], fall
   return all.filter((a) => wanted.includes(a));
 }
 
+/** The machine, for a report: Node's version, the CPUs and the OS. */
+export function machineFacts() {
+  const cpus = os.cpus();
+  return { node: process.version, cpus: cpus.length, cpuModel: cpus[0]?.model, platform: `${os.platform()} ${os.release()}` };
+}
+
+/** The header's line about the machine and what was measured on it. */
+export function machineLine() {
+  const m = machineFacts();
+  return `node ${m.node} · ${m.cpus} × ${m.cpuModel ?? 'cpu'} · ${m.platform} · commit ${commit()}`;
+}
+
+/** Writes a run's report as JSON and says where; then lists the problems the run found, if any. */
+export function writeReport(file: string, report: unknown, problems: string[]) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nresults written to ${path.relative(process.cwd(), file)}`);
+  if (problems.length) console.log(`\n${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
+}
+
 /** Idle and total CPU time of all CPUs so far, to compare two readings with busyBetween. */
 export function cpuTotals() {
   return os.cpus().reduce((a, c) => ({ idle: a.idle + c.times.idle, total: a.total + Object.values(c.times).reduce((x, y) => x + y, 0) }), { idle: 0, total: 0 });

@@ -15,12 +15,10 @@
  * BENCH_ENGINES (comma-separated subsets, e.g. BENCH_PATHS=ingest,baseline-tx).
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PartJob, PartName, PartResult } from './part.js';
-import { commit, cpuBusy, intEnv, pgliteVersion, pickList, postgresVersion } from './machine.js';
+import { commit, cpuBusy, intEnv, machineFacts, machineLine, pgliteVersion, pickList, postgresVersion, writeReport } from './machine.js';
 import { createScratch, type Engine, type Scratch } from './storage.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -91,11 +89,10 @@ async function main() {
   const engines = pickList<Engine>('BENCH_ENGINES', process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite']);
   const versions: Record<string, string> = { pglite: pgliteVersion() };
   if (process.env.DATABASE_URL) versions.postgres = await postgresVersion(process.env.DATABASE_URL);
-  const cpus = os.cpus();
 
   const header = [
     `Heard ingest benchmark: ${N} messages per path (+${WARMUP} warm-up, not counted), concurrency ${CONCURRENCY}, ~70% new contacts / ~30% follow-ups`,
-    `node ${process.version} · ${cpus.length} × ${cpus[0]?.model ?? 'cpu'} · ${os.platform()} ${os.release()} · commit ${commit()}`,
+    machineLine(),
     `PGlite ${versions.pglite} (file-backed, fresh temp dir per path)` +
       (versions.postgres ? ` · PostgreSQL ${versions.postgres} (fresh database per path)` : ' · PostgreSQL skipped (set DATABASE_URL to include it)'),
   ];
@@ -194,10 +191,7 @@ async function main() {
   const report = {
     date: new Date().toISOString(),
     commit: commit(),
-    node: process.version,
-    cpus: cpus.length,
-    cpuModel: cpus[0]?.model,
-    platform: `${os.platform()} ${os.release()}`,
+    ...machineFacts(),
     settings: { n: N, warmup: WARMUP, concurrency: CONCURRENCY, seed: SEED, newContactShare: 0.7 },
     versions,
     cpuBusyBefore: busyBefore,
@@ -205,15 +199,8 @@ async function main() {
     ratios,
     problems,
   };
-  const out = path.join(here, 'results', 'latest.json');
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`\nresults written to ${path.relative(process.cwd(), out)}`);
-
-  if (problems.length) {
-    console.log(`\n${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
-    process.exit(1);
-  }
+  writeReport(path.join(here, 'results', 'latest.json'), report, problems);
+  if (problems.length) process.exit(1);
 }
 
 main().catch((err) => {
