@@ -56,6 +56,8 @@ export class Chat {
   private agentTypingTimer: ReturnType<typeof setTimeout> | undefined;
   private typingSent = 0;
   private started: Promise<void> | null = null;
+  /** The session being opened (at boot, or again by identify()); what the visitor tells waits for it. */
+  private opening: Promise<void> | null = null;
   /** The next message starts a new conversation rather than continuing the open one. */
   private startNew = false;
   /** The panel is open on a visible page: what arrives is seen. */
@@ -144,7 +146,13 @@ export class Chat {
     await this.openSession();
   }
 
-  private async openSession() {
+  private openSession() {
+    const opening = this.requestSession();
+    this.opening = opening;
+    return opening;
+  }
+
+  private async requestSession() {
     const config = this.state.config;
     if (!config) return;
     if (config.requireVerification && !this.identity) {
@@ -430,6 +438,10 @@ export class Chat {
   async tell(fields: Partial<Record<'name' | 'email' | 'phone', string>>) {
     const body = Object.fromEntries(Object.entries(fields).filter(([, v]) => v && v.trim()));
     if (Object.keys(body).length) {
+      // The form shows once the config is in, and a quick visitor can press Start before the session is open:
+      // without its token the answers would be refused, and the session's arrival would overwrite what was told.
+      await this.start();
+      await this.opening;
       const r = await this.http<{ contact: Contact }>('PATCH', '/contact', body);
       // An address another customer holds is not stored for this one, but it is where they asked to be answered.
       this.set({ contact: { ...r.contact, name: r.contact.name ?? body.name ?? null, email: r.contact.email ?? body.email ?? null, phone: r.contact.phone ?? body.phone ?? null } });

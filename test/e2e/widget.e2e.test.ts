@@ -111,6 +111,28 @@ window.heardEvents=[];Heard.on('message',function(m){window.heardEvents.push(m.t
     await expect.poll(async () => (await conversationOf())?.number).toBeTruthy();
   });
 
+  it('keeps the pre-chat answers of a visitor quicker than the network: sent before the session opened, they are not lost', async () => {
+    // The form shows as soon as the config is in; on a slow line the session is still opening when the visitor presses Start.
+    const ctx = await newContext(browser);
+    let releaseSession!: () => void;
+    const sessionHeld = new Promise<void>((resolve) => (releaseSession = resolve));
+    await ctx.route('**/widget/v1/*/session', async (route) => {
+      await sessionHeld;
+      await route.continue();
+    });
+    const quick = await ctx.newPage();
+    await quick.goto(page(chat.widget.publicKey));
+    await quick.getByRole('button', { name: 'Open chat' }).click();
+    await panel(quick).getByRole('textbox', { name: /Your name/ }).fill('Quentin Quick');
+    await panel(quick).getByRole('textbox', { name: /E-mail address/ }).fill('quentin@example.com');
+    await panel(quick).getByRole('button', { name: 'Start chatting' }).click();
+    await quick.waitForTimeout(300);
+    releaseSession();
+    await panel(quick).getByText('We will answer at quentin@example.com.').waitFor();
+    await expect(panel(quick).getByRole('alert').count()).resolves.toBe(0);
+    await ctx.close();
+  });
+
   it('chats with an agent both ways, with typing shown both ways, and shows the agent where the visitor is', async () => {
     await signIn(agent, heard, heard.owner);
     const conv = (await conversationOf())!;
