@@ -197,6 +197,16 @@ export class Chat {
     if (changed || !this.socket) this.connect();
   }
 
+  /**
+   * For what the visitor does that needs their token (the pre-chat answers, files): the
+   * panel shows once the config is in, and a quick visitor acts while the session is still
+   * opening; sent then, without a token, it would be refused.
+   */
+  private async sessionOpened() {
+    await this.start();
+    await this.opening;
+  }
+
   /** The pre-chat fields the config asks that the visitor has not told yet. */
   unknownPreChat(config = this.state.config, contact = this.state.contact) {
     return (config?.preChat ?? []).filter((f) => !contact?.[f.field]);
@@ -323,6 +333,7 @@ export class Chat {
 
   /** Uploads files (POST /attachments): tickets to send with the next message. */
   async upload(files: File[]): Promise<UploadedFile[]> {
+    await this.sessionOpened();
     const form = new FormData();
     for (const f of files) form.append('file', f, f.name);
     const res = await fetch(`${this.origin}/widget/v1/${encodeURIComponent(this.publicKey)}/attachments`, {
@@ -438,10 +449,8 @@ export class Chat {
   async tell(fields: Partial<Record<'name' | 'email' | 'phone', string>>) {
     const body = Object.fromEntries(Object.entries(fields).filter(([, v]) => v && v.trim()));
     if (Object.keys(body).length) {
-      // The form shows once the config is in, and a quick visitor can press Start before the session is open:
-      // without its token the answers would be refused, and the session's arrival would overwrite what was told.
-      await this.start();
-      await this.opening;
+      // Told before the session opened, the session's arrival would also overwrite it.
+      await this.sessionOpened();
       const r = await this.http<{ contact: Contact }>('PATCH', '/contact', body);
       // An address another customer holds is not stored for this one, but it is where they asked to be answered.
       this.set({ contact: { ...r.contact, name: r.contact.name ?? body.name ?? null, email: r.contact.email ?? body.email ?? null, phone: r.contact.phone ?? body.phone ?? null } });

@@ -111,26 +111,52 @@ window.heardEvents=[];Heard.on('message',function(m){window.heardEvents.push(m.t
     await expect.poll(async () => (await conversationOf())?.number).toBeTruthy();
   });
 
-  it('keeps the pre-chat answers of a visitor quicker than the network: sent before the session opened, they are not lost', async () => {
-    // The form shows as soon as the config is in; on a slow line the session is still opening when the visitor presses Start.
+  /** A visitor on a slow line: their session request waits until release() is called. */
+  const slowSession = async () => {
     const ctx = await newContext(browser);
-    let releaseSession!: () => void;
-    const sessionHeld = new Promise<void>((resolve) => (releaseSession = resolve));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
     await ctx.route('**/widget/v1/*/session', async (route) => {
-      await sessionHeld;
+      await held;
       await route.continue();
     });
-    const quick = await ctx.newPage();
-    await quick.goto(page(chat.widget.publicKey));
-    await quick.getByRole('button', { name: 'Open chat' }).click();
-    await panel(quick).getByRole('textbox', { name: /Your name/ }).fill('Quentin Quick');
-    await panel(quick).getByRole('textbox', { name: /E-mail address/ }).fill('quentin@example.com');
-    await panel(quick).getByRole('button', { name: 'Start chatting' }).click();
-    await quick.waitForTimeout(300);
-    releaseSession();
-    await panel(quick).getByText('We will answer at quentin@example.com.').waitFor();
-    await expect(panel(quick).getByRole('alert').count()).resolves.toBe(0);
-    await ctx.close();
+    return { page: await ctx.newPage(), release, close: () => ctx.close() };
+  };
+
+  it('keeps the pre-chat answers of a visitor quicker than the network: sent before the session opened, they are not lost', async () => {
+    // The form shows as soon as the config is in; on a slow line the session is still opening when the visitor presses Start.
+    const quick = await slowSession();
+    await quick.page.goto(page(chat.widget.publicKey));
+    await quick.page.getByRole('button', { name: 'Open chat' }).click();
+    await panel(quick.page).getByRole('textbox', { name: /Your name/ }).fill('Quentin Quick');
+    await panel(quick.page).getByRole('textbox', { name: /E-mail address/ }).fill('quentin@example.com');
+    const start = panel(quick.page).getByRole('button', { name: 'Start chatting' });
+    await start.click();
+    // The answers wait for the session (the button says so by staying pressed), rather than going without it.
+    await expect.poll(() => start.isDisabled()).toBe(true);
+    quick.release();
+    await panel(quick.page).getByText('We will answer at quentin@example.com.').waitFor();
+    await expect(panel(quick.page).getByRole('alert').count()).resolves.toBe(0);
+    await quick.close();
+  });
+
+  it('sends a file attached before the session opened', async () => {
+    // No pre-chat questions: the composer shows as soon as the config is in.
+    const noQuestions = await heard.api<WidgetInbox>('POST', '/inboxes', { name: 'Quick chat', channel: 'widget', allowedOrigins: [siteUrl], preChat: [] });
+    expect(noQuestions.status, JSON.stringify(noQuestions.body)).toBe(201);
+    const quick = await slowSession();
+    await quick.page.goto(page(noQuestions.body.widget.publicKey));
+    await quick.page.getByRole('button', { name: 'Open chat' }).click();
+    const quickPanel = quick.page.getByRole('dialog', { name: 'Quick chat' });
+    await quickPanel.locator('input[type=file]').setInputFiles([{ name: 'receipt.txt', mimeType: 'text/plain', buffer: Buffer.from('Receipt 77: one tent') }]);
+    const composer = quickPanel.getByRole('textbox', { name: 'Your message' });
+    await composer.fill('My receipt');
+    await composer.press('Enter');
+    quick.release();
+    const sent = quickPanel.getByRole('log', { name: 'Messages' }).getByRole('listitem').filter({ hasText: 'My receipt' });
+    await sent.getByRole('link', { name: /receipt\.txt/ }).waitFor();
+    await expect(quickPanel.getByRole('alert').count()).resolves.toBe(0);
+    await quick.close();
   });
 
   it('chats with an agent both ways, with typing shown both ways, and shows the agent where the visitor is', async () => {
