@@ -19,3 +19,11 @@ export interface Actor {
 
 export const isAdmin = (a: Pick<Actor, 'role'>): boolean => a.role === 'owner' || a.role === 'admin';
 export const hasScope = (a: Pick<Actor, 'scopes'>, s: Scope): boolean => a.scopes.includes(s);
+
+/**
+ * The one rule for admin acts: changing the workspace's set-up (inboxes, teams, members,
+ * tags, fields, the help center) or destroying its content for good. An owner or admin,
+ * and through a token only when it carries the admin scope: a read/write token of an
+ * admin's, handed to an integration, can never delete what people wrote.
+ */
+export const canAdminister = (a: Pick<Actor, 'role' | 'scopes'>): boolean => isAdmin(a) && hasScope(a, 'admin');

@@ -4,7 +4,7 @@ import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { z } from 'zod';
 import { users } from '../../db/schema/index.js';
-import { hasScope, isAdmin } from '../../core/actor.js';
+import { canAdminister, hasScope, isAdmin } from '../../core/actor.js';
 import { Invalid } from '../../core/errors.js';
 import { getInbox } from '../../domains/inboxes/service.js';
 import { attachmentDisposition } from '../../domains/attachments/service.js';
@@ -28,7 +28,7 @@ const MIME_TYPES = ['message/rfc822', 'application/octet-stream', 'text/plain'];
 export const emailChannelRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['Email channel'];
   const params = z.object({ id: z.uuid() });
-  const admin = { allow: (a: Parameters<typeof isAdmin>[0] & Parameters<typeof hasScope>[0]) => isAdmin(a) && hasScope(a, 'admin') };
+  const admin = { allow: canAdminister };
 
   // A raw message is bytes, whatever charset it claims: it is parsed as a buffer, never as a string.
   app.addContentTypeParser(MIME_TYPES, { parseAs: 'buffer', bodyLimit: app.ctx.config.HEARD_MAIL_MAX_BYTES }, (_req, body, done) => done(null, body));

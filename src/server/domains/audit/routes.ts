@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { hasScope, isAdmin } from '../../core/actor.js';
+import { canAdminister, hasScope, isAdmin } from '../../core/actor.js';
 import { listAudit } from './service.js';
 
 export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -12,7 +12,7 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Admin actions, newest first',
         querystring: z.object({ before: z.coerce.date().optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
       },
-      config: { allow: (a) => isAdmin(a) && hasScope(a, 'admin') },
+      config: { allow: canAdminister },
     },
     async (req) => ({ items: await listAudit(app.ctx.db, req.actor!, req.query) }),
   );

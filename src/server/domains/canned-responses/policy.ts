@@ -1,4 +1,4 @@
-import { type Actor, hasScope, isAdmin } from '../../core/actor.js';
+import { type Actor, canAdminister, hasScope, isAdmin } from '../../core/actor.js';
 
 interface CannedResponseLike {
   ownerMemberId: string | null;
@@ -11,5 +11,5 @@ interface CannedResponseLike {
 export const cannedResponsePolicy = {
   read: (a: Actor, r: CannedResponseLike) => hasScope(a, 'read') && (r.ownerMemberId === null || r.ownerMemberId === a.memberId),
   write: (a: Actor, r: CannedResponseLike) =>
-    r.ownerMemberId === null ? isAdmin(a) && hasScope(a, 'admin') : hasScope(a, 'write') && r.ownerMemberId === a.memberId,
+    r.ownerMemberId === null ? canAdminister(a) : hasScope(a, 'write') && r.ownerMemberId === a.memberId,
 };

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { hasScope, isAdmin } from '../../core/actor.js';
+import { canAdminister, hasScope, isAdmin } from '../../core/actor.js';
 import { inTransaction } from '../../core/context.js';
 import { CustomFieldCreateSchema, CustomFieldListQuerySchema, CustomFieldUpdateSchema } from './schema.js';
 import { createCustomField, deleteCustomField, listCustomFields, updateCustomField } from './service.js';
@@ -9,7 +9,7 @@ const params = z.object({ id: z.uuid() });
 
 export const customFieldRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['Custom fields'];
-  const admin = { allow: (a: Parameters<typeof isAdmin>[0] & Parameters<typeof hasScope>[0]) => isAdmin(a) && hasScope(a, 'admin') };
+  const admin = { allow: canAdminister };
   app.get(
     '/custom-fields',
     { schema: { tags, summary: 'Custom field definitions for conversations and contacts', querystring: CustomFieldListQuerySchema }, config: { allow: (a) => hasScope(a, 'read') } },

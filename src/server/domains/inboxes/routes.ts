@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { hasScope, isAdmin } from '../../core/actor.js';
+import { canAdminister, hasScope, isAdmin } from '../../core/actor.js';
 import { inTransaction } from '../../core/context.js';
 import { InboxCreateSchema, InboxUpdateSchema } from './schema.js';
 import { createInbox, getInbox, imapStatesOf, listInboxes, presentInbox, rotateInboxSecret, updateInbox } from './service.js';
 
 export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['Inboxes'];
-  const admin = { allow: (a: Parameters<typeof isAdmin>[0] & Parameters<typeof hasScope>[0]) => isAdmin(a) && hasScope(a, 'admin') };
+  const admin = { allow: canAdminister };
   const params = z.object({ id: z.uuid() });
   app.get('/inboxes', { schema: { tags }, config: { allow: (a) => hasScope(a, 'read') } }, async (req) => {
     const rows = await listInboxes(app.ctx.db, req.actor!);

@@ -2,7 +2,7 @@ import net from 'node:net';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { imapStates, inboxes, teams } from '../../db/schema/index.js';
-import { type Actor, hasScope, isAdmin } from '../../core/actor.js';
+import { type Actor, canAdminister, hasScope, isAdmin } from '../../core/actor.js';
 import { Conflict, Invalid, NotFound } from '../../core/errors.js';
 import { randomToken } from '../../core/ids.js';
 import { isPrivateAddress } from '../../core/webhooks/safe-fetch.js';
@@ -28,9 +28,9 @@ export function presentInbox(i: Inbox, actor: Pick<Actor, 'role' | 'scopes'>, im
     teamId: i.teamId,
     callbackUrl: i.config.callbackUrl,
     address: typeof i.config.address === 'string' ? i.config.address : undefined,
-    signingSecret: isAdmin(actor) && hasScope(actor, 'admin') ? i.config.signingSecret : undefined,
+    signingSecret: canAdminister(actor) ? i.config.signingSecret : undefined,
     email: i.channel === 'email' ? presentEmailSettings(i.config as unknown as EmailSettings, imapState) : undefined,
-    widget: i.channel === 'widget' ? presentWidgetSettings(i.config as unknown as WidgetConfig, isAdmin(actor) && hasScope(actor, 'admin')) : undefined,
+    widget: i.channel === 'widget' ? presentWidgetSettings(i.config as unknown as WidgetConfig, canAdminister(actor)) : undefined,
     archived: i.archivedAt !== null,
     createdAt: i.createdAt,
   };

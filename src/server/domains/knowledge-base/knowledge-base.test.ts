@@ -136,10 +136,10 @@ describe('knowledge base API', () => {
 
     const byAgent = await api(agent, 'DELETE', `/kb/articles/${a.id}`);
     expect(byAgent.statusCode).toBe(403);
-    expect(json(byAgent).detail).toBe('Only admins delete articles; archive it instead');
+    expect(json(byAgent).detail).toBe('Only admins delete articles (a token needs the admin scope); archive it instead');
     const catByAgent = await api(agent, 'DELETE', `/kb/categories/${cat.id}`);
     expect(catByAgent.statusCode).toBe(403);
-    expect(json(catByAgent).detail).toBe('Only admins delete categories');
+    expect(json(catByAgent).detail).toBe('Only admins delete categories (a token needs the admin scope)');
     expect((await api(agent, 'GET', `/kb/articles/${a.id}`)).statusCode).toBe(200);
     // Archiving is what agents do instead.
     expect(json(await api(agent, 'PATCH', `/kb/articles/${a.id}`, { status: 'archived' })).status).toBe('archived');

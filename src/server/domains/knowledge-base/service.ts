@@ -153,7 +153,7 @@ export async function updateCategory(tx: Executor, actor: Actor, id: string, inp
 
 /** Deletes a category (admins); its articles stay, without a category. */
 export async function deleteCategory(tx: Executor, actor: Actor, id: string) {
-  if (!helpCenterPolicy.delete(actor)) throw new Forbidden('Only admins delete categories');
+  if (!helpCenterPolicy.delete(actor)) throw new Forbidden('Only admins delete categories (a token needs the admin scope)');
   const c = await getCategoryRow(tx, actor, id);
   await tx.delete(kbCategories).where(eq(kbCategories.id, id));
   await recordAudit(tx, actor, { action: 'kb.category.delete', targetType: 'kb_category', targetId: id, data: { name: c.name } });
@@ -296,7 +296,7 @@ export async function updateArticle(tx: Executor, actor: Actor, id: string, inpu
 
 /** Deletes an article for good (admins); others archive it. */
 export async function deleteArticle(tx: Executor, actor: Actor, id: string) {
-  if (!helpCenterPolicy.delete(actor)) throw new Forbidden('Only admins delete articles; archive it instead');
+  if (!helpCenterPolicy.delete(actor)) throw new Forbidden('Only admins delete articles (a token needs the admin scope); archive it instead');
   const a = await getArticleRow(tx, actor, id);
   await tx.update(communityThreads).set({ articleId: null }).where(eq(communityThreads.articleId, id));
   await tx.delete(kbArticles).where(eq(kbArticles.id, id));

@@ -1,13 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { hasScope, isAdmin, ROLES } from '../../core/actor.js';
+import { canAdminister, hasScope, isAdmin, ROLES } from '../../core/actor.js';
 import { inTransaction } from '../../core/context.js';
 import { Invalid } from '../../core/errors.js';
 import { AVATAR_MAX_BYTES, getAvatar, removeAvatar, setAvatar } from './avatar.js';
 import { createInvite, listInvites, revokeInvite } from './invites.js';
 import { addMember, getMember, listMembers, updateMember } from './service.js';
 
-const canAdmin = (a: Parameters<typeof isAdmin>[0] & Parameters<typeof hasScope>[0]) => isAdmin(a) && hasScope(a, 'admin');
 
 export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['Members'];
@@ -34,7 +33,7 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
           password: z.string().min(8, 'must be at least 8 characters').max(1000).optional(),
         }),
       },
-      config: { allow: canAdmin },
+      config: { allow: canAdminister },
     },
     async (req, reply) => {
       reply.code(201);
@@ -91,7 +90,7 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
     return reply.code(204).send();
   });
 
-  app.get('/members/invites', { schema: { tags, summary: 'Open invitations (admins)' }, config: { allow: canAdmin } }, async (req) => ({
+  app.get('/members/invites', { schema: { tags, summary: 'Open invitations (admins)' }, config: { allow: canAdminister } }, async (req) => ({
     items: await listInvites(app.ctx.db, req.actor!),
   }));
 
@@ -103,7 +102,7 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Invite someone by link (admins): answers with the link, valid for 7 days and shown only here',
         body: z.object({ email: z.email().max(320), role: z.enum(ROLES).default('agent'), name: z.string().trim().min(1).max(200).optional() }),
       },
-      config: { allow: canAdmin },
+      config: { allow: canAdminister },
     },
     async (req, reply) => {
       reply.code(201);
@@ -111,7 +110,7 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.delete('/members/invites/:id', { schema: { tags, summary: 'Revoke an invitation (admins)', params: z.object({ id: z.uuid() }) }, config: { allow: canAdmin } }, async (req, reply) => {
+  app.delete('/members/invites/:id', { schema: { tags, summary: 'Revoke an invitation (admins)', params: z.object({ id: z.uuid() }) }, config: { allow: canAdminister } }, async (req, reply) => {
     await inTransaction(app.ctx, (tx) => revokeInvite(tx, req.actor!, req.params.id));
     return reply.code(204).send();
   });

@@ -1,7 +1,7 @@
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { members, teamMembers, users } from '../../db/schema/index.js';
-import { type Actor, hasScope, isAdmin, type Role } from '../../core/actor.js';
+import { type Actor, canAdminister, hasScope, isAdmin, type Role } from '../../core/actor.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import { hashPassword } from '../../core/passwords.js';
 import { recordEvent } from '../../core/events/record-event.js';
@@ -85,7 +85,7 @@ export async function updateMember(
   const self = id === actor.memberId;
   const adminFields = input.role !== undefined || input.active !== undefined;
   if (!self && !isAdmin(actor)) throw new Forbidden('You can only change your own profile');
-  if (adminFields && !(isAdmin(actor) && hasScope(actor, 'admin'))) throw new Forbidden('Only admins (with an admin-scoped token) change roles or deactivate members');
+  if (adminFields && !(canAdminister(actor))) throw new Forbidden('Only admins (with an admin-scoped token) change roles or deactivate members');
   const [m] = await tx.select().from(members).where(and(eq(members.id, id), eq(members.workspaceId, actor.workspaceId)));
   if (!m) throw new NotFound('Member');
   if ((input.role === 'owner' || m.role === 'owner') && input.role !== undefined && input.role !== m.role && actor.role !== 'owner') {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { hasScope, isAdmin } from '../../core/actor.js';
+import { canAdminister, hasScope, isAdmin } from '../../core/actor.js';
 import { inTransaction } from '../../core/context.js';
 import { TagCreateSchema, TagUpdateSchema } from './schema.js';
 import { createTag, deleteTag, listTags, updateTag } from './service.js';
@@ -9,7 +9,7 @@ const params = z.object({ id: z.uuid() });
 
 export const tagRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['Tags'];
-  const admin = { allow: (a: Parameters<typeof isAdmin>[0] & Parameters<typeof hasScope>[0]) => isAdmin(a) && hasScope(a, 'admin') };
+  const admin = { allow: canAdminister };
   app.get(
     '/tags',
     { schema: { tags, summary: "The workspace's tags with how many conversations carry each" }, config: { allow: (a) => hasScope(a, 'read') } },

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { hasScope, isAdmin } from '../../core/actor.js';
+import { canAdminister, hasScope, isAdmin } from '../../core/actor.js';
 import { inTransaction } from '../../core/context.js';
 import { createTeam, deleteTeam, getTeam, listTeams, updateTeam } from './service.js';
 
@@ -8,7 +8,7 @@ const TeamBody = z.object({ name: z.string().trim().min(1).max(120), memberIds: 
 
 export const teamRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['Teams'];
-  const admin = { allow: (a: Parameters<typeof isAdmin>[0] & Parameters<typeof hasScope>[0]) => isAdmin(a) && hasScope(a, 'admin') };
+  const admin = { allow: canAdminister };
   app.get('/teams', { schema: { tags }, config: { allow: (a) => hasScope(a, 'read') } }, async (req) => ({ items: await listTeams(app.ctx.db, req.actor!) }));
   app.get('/teams/:id', { schema: { tags, params: z.object({ id: z.uuid() }) }, config: { allow: (a) => hasScope(a, 'read') } }, async (req) =>
     getTeam(app.ctx.db, req.actor!, req.params.id),

@@ -164,4 +164,21 @@ describe('API tokens', () => {
     const theirs = json(await h.app.inject({ url: '/api/v1/tokens', headers: stranger.headers })).items;
     expect(theirs.map((t: any) => t.memberId)).toEqual([stranger.memberId]);
   });
+
+  it('lets a read/write token of an admin change nothing for good: deletes need the admin scope, on every kind of content', async () => {
+    const admin = await buildMember(h.ctx, { workspace: 'Tokens Co', role: 'admin', scopes: ['read', 'write'] });
+    const category = json(await h.app.inject({ method: 'POST', url: '/api/v1/kb/categories', headers: owner.headers, payload: { name: `Cat ${Date.now()}` } }));
+    const article = json(
+      await h.app.inject({ method: 'POST', url: '/api/v1/kb/articles', headers: owner.headers, payload: { title: `Art ${Date.now()}`, body: 'Body', categoryId: category.id } }),
+    );
+    const tag = json(await h.app.inject({ method: 'POST', url: '/api/v1/tags', headers: owner.headers, payload: { name: `t-${Date.now()}` } }));
+    for (const url of [`/api/v1/kb/articles/${article.id}`, `/api/v1/kb/categories/${category.id}`, `/api/v1/tags/${tag.id}`]) {
+      const res = await h.app.inject({ method: 'DELETE', url, headers: admin.headers });
+      expect(res.statusCode, url).toBe(403);
+    }
+    expect((await h.app.inject({ url: `/api/v1/kb/articles/${article.id}`, headers: owner.headers })).statusCode).toBe(200);
+    // With the admin scope, the same admin may.
+    const full = await buildToken(h.app, await signIn(h.app, admin.email), { scopes: ['read', 'write', 'admin'] });
+    expect((await h.app.inject({ method: 'DELETE', url: `/api/v1/kb/articles/${article.id}`, headers: full.headers })).statusCode).toBe(204);
+  });
 });
