@@ -63,6 +63,27 @@ describe('inboxes', () => {
     expect(json(bad).errors[0].field).toBe('widget.allowedOrigins.1');
   });
 
+  it("sends a widget's answers only through an e-mail inbox of its own workspace (422 naming the field otherwise)", async () => {
+    const widget = json(await create(admin, { name: 'Chat', channel: 'widget' }));
+    const mine = json(await create(admin, { name: 'Mail', channel: 'email', address: `mine-${Date.now()}@inboxes.test` }));
+    const stranger = await buildMember(h.ctx, { workspace: 'Elsewhere Co' });
+    const theirs = json(await create(stranger, { name: 'Their mail', channel: 'email', address: `theirs-${Date.now()}@elsewhere.test` }));
+    const patch = (emailInboxId: string) => h.app.inject({ method: 'PATCH', url: `/api/v1/inboxes/${widget.id}`, headers: admin.headers, payload: { widget: { emailInboxId } } });
+
+    for (const id of [theirs.id, widget.id, '0190a0a0-0000-7000-8000-000000000000']) {
+      const res = await patch(id);
+      expect(res.statusCode).toBe(422);
+      expect(json(res).errors).toEqual([{ field: 'widget.emailInboxId', reason: 'is not an e-mail inbox of this workspace' }]);
+    }
+    expect(json(await get(admin, widget.id)).widget.emailInboxId ?? null).toBeNull();
+    const refusedAtCreation = await create(admin, { name: 'Chat 2', channel: 'widget', emailInboxId: theirs.id });
+    expect(refusedAtCreation.statusCode).toBe(422);
+    expect(json(refusedAtCreation).errors[0].field).toBe('emailInboxId');
+
+    expect((await patch(mine.id)).statusCode).toBe(200);
+    expect(json(await get(admin, widget.id)).widget.emailInboxId).toBe(mine.id);
+  });
+
   it('validates the callback URL (422 naming callbackUrl) and creates nothing', async () => {
     const before = await countRows(h.ctx.db, inboxes);
     for (const callbackUrl of ['not a url', 'ftp://files.example.test/x', 'javascript:alert(1)', '', undefined, 42]) {

@@ -85,6 +85,16 @@ async function checkTeam(db: Executor, workspaceId: string, teamId: string | nul
   if (!t) throw new Invalid('teamId', 'no such team');
 }
 
+/** A widget's answers by e-mail leave through an e-mail inbox of its own workspace, and no other. */
+async function checkEmailInbox(db: Executor, workspaceId: string, emailInboxId: string | null | undefined, field: string) {
+  if (!emailInboxId) return;
+  const [i] = await db
+    .select({ id: inboxes.id })
+    .from(inboxes)
+    .where(and(eq(inboxes.id, emailInboxId), eq(inboxes.workspaceId, workspaceId), eq(inboxes.channel, 'email')));
+  if (!i) throw new Invalid(field, 'is not an e-mail inbox of this workspace');
+}
+
 /**
  * A callback that plainly points inside the network is refused when the inbox is saved,
  * not days later after every retry failed. (Names are checked again at each delivery,
@@ -108,6 +118,7 @@ export async function createInbox(tx: Executor, actor: Actor, given: InboxCreate
   if (input.channel === 'widget') {
     const { name: _n, channel: _c, teamId: _t, ...settings } = input;
     await checkTeam(tx, actor.workspaceId, settings.showTeamId);
+    await checkEmailInbox(tx, actor.workspaceId, settings.emailInboxId, 'emailInboxId');
     Object.assign(config, settings, { publicKey: randomToken('pk_', 16), identitySecret: randomToken('wsec_', 24) });
   }
   if (input.channel === 'email') {
@@ -144,6 +155,7 @@ export async function updateInbox(tx: Executor, actor: Actor, id: string, input:
   if (input.widget !== undefined) {
     if (inbox.channel !== 'widget') throw new Invalid('widget', 'only widget inboxes have widget settings');
     await checkTeam(tx, actor.workspaceId, input.widget.showTeamId);
+    await checkEmailInbox(tx, actor.workspaceId, input.widget.emailInboxId, 'widget.emailInboxId');
     patch.config = { ...inbox.config, ...input.widget };
   }
   if (input.email !== undefined) {
