@@ -15,6 +15,11 @@ export interface Actor {
   via: 'session' | 'token';
   /** Token scopes; a session has all of them. */
   scopes: readonly Scope[];
+  /**
+   * For a token an owner made for another member: that owner. The token has the member's
+   * powers, but the audit log names the owner as the one who acted, on the member's behalf.
+   */
+  madeBy?: string;
 }
 
 export const isAdmin = (a: Pick<Actor, 'role'>): boolean => a.role === 'owner' || a.role === 'admin';

@@ -428,6 +428,7 @@ export const en = {
   'settings.audit.when': 'When',
   'settings.audit.who': 'Who',
   'settings.audit.what': 'What',
+  'settings.audit.onBehalfOf': 'with {name}’s token',
   'settings.audit.empty': 'Nothing recorded yet.',
 
   'app.close': 'Close',

@@ -15,7 +15,10 @@ export default function AuditPage() {
           {q.data.map((a) => (
             <tr key={a.id} className="border-t border-line">
               <td className={`${cls.td} whitespace-nowrap text-ink-2`}>{formatDate(a.createdAt)}</td>
-              <td className={cls.td}>{who(a.actorMemberId)}</td>
+              <td className={cls.td}>
+                {who(a.actorMemberId)}
+                {a.onBehalfOfMemberId && <span className="ml-1 text-xs text-ink-3">{t('settings.audit.onBehalfOf', { name: who(a.onBehalfOfMemberId) })}</span>}
+              </td>
               <td className={cls.td}>
                 <code className="text-xs">{a.action}</code>
                 <span className="ml-2 text-xs text-ink-3">

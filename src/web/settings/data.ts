@@ -79,6 +79,8 @@ export interface Token {
 export interface AuditEntry {
   id: string;
   actorMemberId: string | null;
+  /** The member whose token was used, when an owner made it for them and so acted. */
+  onBehalfOfMemberId: string | null;
   action: string;
   targetType: string;
   targetId: string | null;

@@ -9,8 +9,17 @@ import { askQuestion, buildArticle, buildCategory, type HelpBrowser, memberBrows
  * list exactly the routes the server has, so a new route without a row fails this test.
  */
 
-const CALLERS = ['owner', 'admin', 'agent', 'light', 'readToken', 'agentToken', 'anonymous'] as const;
+const CALLERS = ['owner', 'admin', 'agent', 'light', 'readToken', 'agentToken', 'anonymous', 'adminToken', 'lightToken', 'tokenForAdmin', 'tokenForAgent', 'tokenForLight'] as const;
 type Who = (typeof CALLERS)[number];
+
+/**
+ * Impersonation: a token an owner made for a member must do exactly what that member's own
+ * token with the same scopes does, never more. Each such caller is expected to get what its
+ * twin got (the twins come first in CALLERS, so their answers are known).
+ */
+const TWIN: Partial<Record<Who, Who>> = { tokenForAdmin: 'adminToken', tokenForAgent: 'agentToken', tokenForLight: 'lightToken' };
+/** A member's own token, which may do at most what the member's session may. */
+const SESSION_OF: Partial<Record<Who, Who>> = { adminToken: 'admin', lightToken: 'light' };
 
 interface Caller {
   who: Who;
@@ -67,6 +76,7 @@ describe('authorization matrix', () => {
   let contactId: string;
   let team: { id: string };
   let spare: Client;
+  const others = {} as Record<'owner' | 'admin' | 'agent' | 'light', Client>;
   let emailInbox: { id: string };
 
   beforeAll(async () => {
@@ -89,6 +99,22 @@ describe('authorization matrix', () => {
     // buildMember's token for an agent has the read and write scopes.
     callers.agentToken = { who: 'agentToken', memberId: members.agent.memberId, headers: members.agent.headers, fresh: async () => members.agent.headers };
     callers.anonymous = { who: 'anonymous', memberId: members.light.memberId, headers: {}, fresh: async () => ({}) };
+    const ownerSession = callers.owner.headers;
+    const tokenCaller = (who: Who, memberId: string, headers: Record<string, string>): Caller => ({ who, memberId, headers, fresh: async () => headers });
+    const adminToken = await buildToken(h.app, { headers: callers.admin.headers }, { scopes: ['read', 'write', 'admin'] });
+    callers.adminToken = tokenCaller('adminToken', members.admin.memberId, adminToken.headers);
+    const lightToken = await buildToken(h.app, { headers: callers.light.headers }, { scopes: ['read', 'write'] });
+    callers.lightToken = tokenCaller('lightToken', members.light.memberId, lightToken.headers);
+    for (const [who, member, scopes] of [
+      ['tokenForAdmin', members.admin, ['read', 'write', 'admin']],
+      ['tokenForAgent', members.agent, ['read', 'write']],
+      ['tokenForLight', members.light, ['read', 'write']],
+    ] as const) {
+      const made = await buildToken(h.app, { headers: ownerSession }, { memberId: member.memberId, scopes: [...scopes] });
+      callers[who] = tokenCaller(who, member.memberId, made.headers);
+    }
+    // Members of every role whom nobody calls as: the targets of tokens made for someone else.
+    for (const role of ['owner', 'admin', 'agent', 'light'] as const) others[role] = await buildMember(h.ctx, { workspace: 'Matrix Co', role });
 
     spare = await buildMember(h.ctx, { workspace: 'Matrix Co', role: 'agent' });
     inbox = await buildApiInbox(h.app, setup);
@@ -272,6 +298,15 @@ describe('authorization matrix', () => {
     // Tokens: managed from a session, or with the admin scope
     { route: 'GET /api/v1/tokens', allowed: SESSIONS, request: () => ({ method: 'GET', url: '/api/v1/tokens' }) },
     { route: 'POST /api/v1/tokens', allowed: SESSIONS, request: () => ({ method: 'POST', url: '/api/v1/tokens', payload: { name: `t ${unique()}`, scopes: ['read'] } }) },
+    // A token for someone else is an owner's act alone, whatever the other member's role.
+    ...([['owner', 'an owner'], ['admin', 'an admin'], ['agent', 'an agent'], ['light', 'a light member']] as const).map(
+      ([role, whom]): Row => ({
+        route: 'POST /api/v1/tokens',
+        when: `for another member, ${whom}`,
+        allowed: ['owner'],
+        request: () => ({ method: 'POST', url: '/api/v1/tokens', payload: { name: `t ${unique()}`, scopes: ['read'], memberId: others[role].memberId } }),
+      }),
+    ),
     {
       route: 'DELETE /api/v1/tokens/:id',
       when: 'own token',
@@ -559,7 +594,19 @@ describe('authorization matrix', () => {
       const res = await h.app.inject({ ...opts, headers: opts.headers ?? caller.headers });
       actual[who] =
         res.statusCode === 401 ? 'unauthenticated' : res.statusCode === 403 ? 'refused' : res.statusCode < 300 ? 'allowed' : `unexpected ${res.statusCode}: ${res.body}`;
-      expected[who] = row.allowed.includes(who) ? 'allowed' : who === 'anonymous' ? 'unauthenticated' : 'refused';
+      const twin = TWIN[who];
+      const session = SESSION_OF[who];
+      expected[who] = twin
+        ? actual[twin]
+        : session
+          ? expected[session] === 'allowed'
+            ? actual[who]
+            : 'refused'
+          : row.allowed.includes(who)
+            ? 'allowed'
+            : who === 'anonymous'
+              ? 'unauthenticated'
+              : 'refused';
       if (res.statusCode === 401 || res.statusCode === 403) expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     }
     expect(actual).toEqual(expected);

@@ -83,6 +83,11 @@ export const apiTokens = pgTable(
     id: id(),
     workspaceId: workspaceId(),
     memberId: uuid('member_id').notNull().references(() => members.id, { onDelete: 'cascade' }),
+    /**
+     * Who made the token: the member themself, or an owner who made it for them. A token
+     * made for someone else works only while its maker is still an active owner.
+     */
+    createdByMemberId: uuid('created_by_member_id').references(() => members.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     /** SHA-256 of the token: the token itself is shown once and never stored. */
     tokenHash: text('token_hash').notNull(),
@@ -100,7 +105,10 @@ export const auditLog = pgTable(
   {
     id: id(),
     workspaceId: workspaceId(),
+    /** The member who really acted: for a token an owner made for someone else, that owner. */
     actorMemberId: uuid('actor_member_id'),
+    /** The member whose token it was, when that is not the actor. */
+    onBehalfOfMemberId: uuid('on_behalf_of_member_id'),
     action: text('action').notNull(),
     targetType: text('target_type').notNull(),
     targetId: text('target_id'),

@@ -11,11 +11,20 @@ export interface AuditEntry {
   ip?: string | null;
 }
 
-/** Records an admin action in the caller's transaction, so the log and the change stand or fall together. */
-export async function recordAudit(tx: Executor, actor: Pick<Actor, 'workspaceId' | 'memberId'> | { workspaceId: string; memberId: null }, e: AuditEntry) {
+/**
+ * Records an admin action in the caller's transaction, so the log and the change stand or
+ * fall together. It names the member who really acted: for a token an owner made for
+ * someone else, the owner, on behalf of the token's member.
+ */
+export async function recordAudit(
+  tx: Executor,
+  actor: Pick<Actor, 'workspaceId' | 'memberId' | 'madeBy'> | { workspaceId: string; memberId: null; madeBy?: undefined },
+  e: AuditEntry,
+) {
   await tx.insert(auditLog).values({
     workspaceId: actor.workspaceId,
-    actorMemberId: actor.memberId,
+    actorMemberId: actor.madeBy ?? actor.memberId,
+    onBehalfOfMemberId: actor.madeBy ? actor.memberId : null,
     action: e.action,
     targetType: e.targetType,
     targetId: e.targetId ?? null,

@@ -1,4 +1,5 @@
 import { and, eq, gt, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Executor } from '../../db/client.js';
 import { apiTokens, members, sessions, users, workspaces } from '../../db/schema/index.js';
 import { type Actor, SCOPES, type Scope } from '../../core/actor.js';
@@ -59,14 +60,22 @@ export async function actorFromSession(db: Executor, token: string): Promise<(Ac
   };
 }
 
-/** The actor behind a bearer token, or null. Revoked tokens and deactivated members are refused. */
+/**
+ * The actor behind a bearer token, or null. Revoked tokens and deactivated members are
+ * refused, and so is a token made for someone else once its maker is no longer an active
+ * owner: it was their act, and ends with their power to make it.
+ */
 export async function actorFromApiToken(db: Executor, token: string): Promise<Actor | null> {
+  const maker = alias(members, 'maker');
   const [row] = await db
-    .select({ t: apiTokens, m: members })
+    .select({ t: apiTokens, m: members, maker: { id: maker.id, role: maker.role, active: maker.active } })
     .from(apiTokens)
     .innerJoin(members, eq(members.id, apiTokens.memberId))
+    .leftJoin(maker, eq(maker.id, apiTokens.createdByMemberId))
     .where(and(eq(apiTokens.tokenHash, sha256(token)), sql`${apiTokens.revokedAt} is null`));
   if (!row || !row.m.active || row.m.workspaceId !== row.t.workspaceId) return null;
+  const madeBy = row.maker && row.maker.id !== row.m.id ? row.maker : null;
+  if (madeBy && (!madeBy.active || madeBy.role !== 'owner')) return null;
   // Only touch last_used_at once a minute, so a busy integration does not write on every request.
   if (!row.t.lastUsedAt || Date.now() - row.t.lastUsedAt.getTime() > 60_000) {
     await db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, row.t.id));
@@ -78,6 +87,7 @@ export async function actorFromApiToken(db: Executor, token: string): Promise<Ac
     role: row.m.role,
     via: 'token',
     scopes: row.t.scopes.filter((s): s is Scope => (SCOPES as readonly string[]).includes(s)),
+    ...(madeBy ? { madeBy: madeBy.id } : {}),
   };
 }
 

@@ -20,7 +20,7 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
         body: z.object({
           name: z.string().trim().min(1).max(120),
           scopes: z.array(z.enum(SCOPES)).min(1).default(['read', 'write']),
-          memberId: z.uuid().optional().describe('Act as this member (admins); default: me.'),
+          memberId: z.uuid().optional().describe('Make it for this member (owners only; the audit log names the owner for what it does); default: me.'),
         }),
       },
       config: manage,

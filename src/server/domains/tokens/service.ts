@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { apiTokens, members } from '../../db/schema/index.js';
-import { type Actor, isAdmin, type Scope } from '../../core/actor.js';
+import { type Actor, hasScope, isAdmin, type Scope } from '../../core/actor.js';
 import { Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import { randomToken, sha256 } from '../../core/ids.js';
 import { recordAudit } from '../audit/service.js';
@@ -9,13 +9,20 @@ import { recordAudit } from '../audit/service.js';
 const PREFIX = 'heard_pat_';
 
 /**
- * Creates an API token acting as `memberId` (default: the actor). The token is
- * returned once; only its hash is stored. Admin scope needs an admin member.
+ * Creates an API token acting as `memberId` (default: the actor). The token is returned
+ * once; only its hash is stored. A token is made for oneself; only an owner makes one for
+ * another member, and the audit log then names the owner for all that token does. A token
+ * never carries more than its member's role allows, nor, made by a token, more scopes than
+ * the token that made it.
  */
 export async function createToken(tx: Executor, actor: Actor, input: { name: string; scopes: Scope[]; memberId?: string }) {
   const memberId = input.memberId ?? actor.memberId;
-  if (memberId !== actor.memberId && !isAdmin(actor)) throw new Forbidden('Only admins create tokens for other members');
-  const [member] = await tx.select().from(members).where(and(eq(members.id, memberId), eq(members.workspaceId, actor.workspaceId)));
+  const forOther = memberId !== actor.memberId;
+  // An owner's own token made for someone else would let its holder act twice removed: no.
+  if (forOther && (actor.role !== 'owner' || actor.madeBy)) throw new Forbidden('Only an owner makes a token for another member');
+  const missing = input.scopes.filter((s) => !hasScope(actor, s));
+  if (missing.length) throw new Invalid('scopes', `this token cannot make a token with scopes it lacks (${missing.join(', ')})`);
+  const [member] = await tx.select().from(members).where(and(eq(members.id, memberId), eq(members.workspaceId, actor.workspaceId), eq(members.active, true)));
   if (!member) throw new NotFound('Member');
   if (input.scopes.includes('admin') && !isAdmin(member)) throw new Invalid('scopes', 'admin scope needs an admin or owner member');
   const token = randomToken(PREFIX, 32);
@@ -24,13 +31,14 @@ export async function createToken(tx: Executor, actor: Actor, input: { name: str
     .values({
       workspaceId: actor.workspaceId,
       memberId,
+      createdByMemberId: actor.madeBy ?? actor.memberId,
       name: input.name,
       tokenHash: sha256(token),
       prefix: token.slice(0, PREFIX.length + 6),
       scopes: [...new Set(input.scopes)],
     })
     .returning();
-  await recordAudit(tx, actor, { action: 'token.create', targetType: 'api_token', targetId: row.id, data: { name: input.name, scopes: row.scopes } });
+  await recordAudit(tx, actor, { action: 'token.create', targetType: 'api_token', targetId: row.id, data: { name: input.name, scopes: row.scopes, memberId } });
   return { token, row };
 }
 
@@ -50,5 +58,5 @@ export async function revokeToken(tx: Executor, actor: Actor, id: string) {
 }
 
 export function presentToken(t: typeof apiTokens.$inferSelect) {
-  return { id: t.id, name: t.name, prefix: t.prefix, scopes: t.scopes, memberId: t.memberId, lastUsedAt: t.lastUsedAt, createdAt: t.createdAt };
+  return { id: t.id, name: t.name, prefix: t.prefix, scopes: t.scopes, memberId: t.memberId, createdByMemberId: t.createdByMemberId, lastUsedAt: t.lastUsedAt, createdAt: t.createdAt };
 }

@@ -165,6 +165,80 @@ describe('API tokens', () => {
     expect(theirs.map((t: any) => t.memberId)).toEqual([stranger.memberId]);
   });
 
+  describe('no role raises itself through a token', () => {
+    let admin: Client;
+    let adminSession: Awaited<ReturnType<typeof signIn>>;
+    let ownerSession: Awaited<ReturnType<typeof signIn>>;
+    const post = (headers: Record<string, string>, payload: object) => h.app.inject({ method: 'POST', url: '/api/v1/tokens', headers, payload });
+    const auditFor = async (targetId: string) =>
+      (json(await h.app.inject({ url: '/api/v1/audit-log?limit=200', headers: owner.headers })).items as any[]).filter((a) => a.targetId === targetId);
+
+    beforeAll(async () => {
+      admin = await buildMember(h.ctx, { workspace: 'Tokens Co', role: 'admin' });
+      adminSession = await signIn(h.app, admin.email);
+      ownerSession = await signIn(h.app, owner.email);
+    });
+
+    it("refuses an admin a token acting as the owner, from a session or an admin token, and writes nothing", async () => {
+      const before = await countRows(h.ctx.db, apiTokens);
+      for (const headers of [adminSession.headers, admin.headers]) {
+        const res = await post(headers, { name: 'x', memberId: owner.memberId, scopes: ['read', 'write', 'admin'] });
+        expect(res.statusCode).toBe(403);
+        expect(json(res).detail).toMatch(/only an owner/i);
+      }
+      // Nor for an agent: a token for someone else is an owner's act alone.
+      expect((await post(adminSession.headers, { name: 'x', memberId: agent.memberId, scopes: ['read'] })).statusCode).toBe(403);
+      expect(await countRows(h.ctx.db, apiTokens)).toBe(before);
+      // And so the admin cannot become owner.
+      const promote = await h.app.inject({ method: 'PATCH', url: `/api/v1/members/${admin.memberId}`, headers: admin.headers, payload: { role: 'owner' } });
+      expect(promote.statusCode).toBe(403);
+    });
+
+    it("lets an owner make a token for an admin that has the admin's powers only, and the audit log names the owner", async () => {
+      const made = await post(ownerSession.headers, { name: 'For the admin', memberId: admin.memberId, scopes: ['read', 'write', 'admin'] });
+      expect(made.statusCode).toBe(201);
+      expect(json(made)).toMatchObject({ memberId: admin.memberId, createdByMemberId: owner.memberId });
+      const headers = { authorization: `Bearer ${json(made).token}` };
+      expect(json(await me(headers)).member).toMatchObject({ id: admin.memberId, role: 'admin' });
+
+      // The admin's powers: no owner role for anyone through it.
+      const promote = await h.app.inject({ method: 'PATCH', url: `/api/v1/members/${admin.memberId}`, headers, payload: { role: 'owner' } });
+      expect(promote.statusCode).toBe(403);
+      // Nor a token made by it for someone else: the owner's hand does not pass on.
+      expect((await post(headers, { name: 'y', memberId: agent.memberId, scopes: ['read'] })).statusCode).toBe(403);
+
+      // An admin act through it is the owner's, on the admin's behalf.
+      const tag = await h.app.inject({ method: 'POST', url: '/api/v1/tags', headers, payload: { name: `vip-${Date.now()}` } });
+      expect(tag.statusCode).toBe(201);
+      const [entry] = await auditFor(json(tag).id);
+      expect(entry).toMatchObject({ action: 'tag.create', actorMemberId: owner.memberId, onBehalfOfMemberId: admin.memberId });
+      const [creation] = await auditFor(json(made).id);
+      expect(creation).toMatchObject({ action: 'token.create', actorMemberId: owner.memberId, onBehalfOfMemberId: null, data: { memberId: admin.memberId } });
+    });
+
+    it("ends a token made for someone else when its maker stops being an owner", async () => {
+      const second = await buildMember(h.ctx, { workspace: 'Tokens Co', role: 'owner' });
+      const secondSession = await signIn(h.app, second.email);
+      const made = await post(secondSession.headers, { name: 'For the agent', memberId: agent.memberId, scopes: ['read'] });
+      expect(made.statusCode).toBe(201);
+      const headers = { authorization: `Bearer ${json(made).token}` };
+      expect((await me(headers)).statusCode).toBe(200);
+      const demote = await h.app.inject({ method: 'PATCH', url: `/api/v1/members/${second.memberId}`, headers: owner.headers, payload: { role: 'admin' } });
+      expect(demote.statusCode).toBe(200);
+      expect((await me(headers)).statusCode).toBe(401);
+      // The second owner's own token still works: it was theirs, with their (now admin) role.
+      expect(json(await me(second.headers)).member).toMatchObject({ id: second.memberId, role: 'admin' });
+    });
+
+    it('never lets a token make a token with scopes it lacks', async () => {
+      const narrow = await post(ownerSession.headers, { name: 'Admin but no write', scopes: ['read', 'admin'] });
+      expect(narrow.statusCode).toBe(201);
+      const res = await post({ authorization: `Bearer ${json(narrow).token}` }, { name: 'wider', scopes: ['read', 'write', 'admin'] });
+      expect(res.statusCode).toBe(422);
+      expect(json(res).errors).toEqual([{ field: 'scopes', reason: expect.stringContaining('write') }]);
+    });
+  });
+
   it('lets a read/write token of an admin change nothing for good: deletes need the admin scope, on every kind of content', async () => {
     const admin = await buildMember(h.ctx, { workspace: 'Tokens Co', role: 'admin', scopes: ['read', 'write'] });
     const category = json(await h.app.inject({ method: 'POST', url: '/api/v1/kb/categories', headers: owner.headers, payload: { name: `Cat ${Date.now()}` } }));
