@@ -57,3 +57,52 @@ describe('upgrading a database', () => {
     expect((await raw.query('select views from kb_article_views where article_id = $1', [later])).rows).toEqual([{ views: 0 }]);
   });
 });
+
+describe('upgrading a database with tokens made for others (0017)', () => {
+  let db: TestDatabase;
+  let older: string;
+  beforeAll(async () => {
+    db = await createEmptyDatabase();
+    older = migrationsUpTo('0016_help_center_view_counts');
+  });
+  afterAll(async () => {
+    await db?.drop();
+    fs.rmSync(older, { recursive: true, force: true });
+  });
+
+  it('records who made each token, and revokes those an admin made as someone else', async () => {
+    const { raw } = db.database;
+    await db.database.migrate(older);
+    const ws = crypto.randomUUID();
+    await raw.query(`insert into workspaces (id, name) values ($1, 'Upgraded')`, [ws]);
+    const member = async (role: string) => {
+      const [user, id] = [crypto.randomUUID(), crypto.randomUUID()];
+      await raw.query(`insert into users (id, email, name) values ($1, $2, 'Someone')`, [user, `${user}@example.test`]);
+      await raw.query('insert into members (id, workspace_id, user_id, role) values ($1, $2, $3, $4)', [id, ws, user, role]);
+      return id;
+    };
+    const [owner, admin, agent] = [await member('owner'), await member('admin'), await member('agent')];
+    const token = async (memberId: string, madeBy: string | null) => {
+      const id = crypto.randomUUID();
+      await raw.query(`insert into api_tokens (id, workspace_id, member_id, name, token_hash, prefix, scopes) values ($1, $2, $3, 'old', $4, 'heard_pat_', '{read}')`, [id, ws, memberId, id]);
+      if (madeBy) await raw.query(`insert into audit_log (id, workspace_id, actor_member_id, action, target_type, target_id) values ($1, $2, $3, 'token.create', 'api_token', $4)`, [crypto.randomUUID(), ws, madeBy, id]);
+      return id;
+    };
+    const own = await token(admin, admin);
+    const ownersForAgent = await token(agent, owner);
+    const escalated = await token(owner, admin);
+    const unknown = await token(agent, null);
+
+    await db.database.migrate();
+    const { rows } = await raw.query<{ id: string; created_by_member_id: string | null; revoked: boolean }>(
+      'select id, created_by_member_id, revoked_at is not null as revoked from api_tokens',
+    );
+    const byId = Object.fromEntries(rows.map((r) => [r.id, { madeBy: r.created_by_member_id, revoked: r.revoked }]));
+    expect(byId).toEqual({
+      [own]: { madeBy: admin, revoked: false },
+      [ownersForAgent]: { madeBy: owner, revoked: false },
+      [escalated]: { madeBy: admin, revoked: true },
+      [unknown]: { madeBy: null, revoked: false },
+    });
+  });
+});
