@@ -124,6 +124,51 @@ describe('chat widget: server side', () => {
     expect(all.map((m: any) => m.text)).toEqual(['Is anyone there?', 'Yes! Ann here.']);
   });
 
+  it("never sends a visitor another visitor's messages, nor those of another workspace's widget", async () => {
+    const connected = async (token: string, key = widget.widget.publicKey) => {
+      const s = io(`${base}/visitor`, { path: '/socket.io', transports: ['websocket'], auth: { publicKey: key, token }, extraHeaders: { origin: 'https://shop.example' }, forceNew: true, reconnection: false });
+      sockets.push(s);
+      const got: any[] = [];
+      s.on('message', (m) => got.push(m));
+      await new Promise<void>((resolve, reject) => {
+        s.on('connect', () => resolve());
+        s.on('connect_error', reject);
+      });
+      return { s, got };
+    };
+    const [a, b] = [await session(), await session()];
+    const [sa, sb] = [await connected(a.token), await connected(b.token)];
+    // A visitor of another workspace's widget, whose team answers it too.
+    const stranger = await buildMember(h.ctx, { name: 'Sam Stranger' });
+    const theirs = json(
+      await h.app.inject({ method: 'POST', url: '/api/v1/inboxes', headers: stranger.headers, payload: { name: 'Their chat', channel: 'widget', allowedOrigins: ['https://shop.example'] } }),
+    );
+    const c = json(await h.app.inject({ method: 'POST', url: `/widget/v1/${theirs.widget.publicKey}/session`, headers: { origin: 'https://shop.example', 'content-type': 'application/json' }, payload: '{}' }));
+    const sc = await connected(c.token, theirs.widget.publicKey);
+
+    const sent = async (socket: typeof sa, text: string) => (await socket.s.emitWithAck('message:send', { clientMessageId: crypto.randomUUID(), text })) as any;
+    const ackA = await sent(sa, 'A: my order 1001 is late');
+    const ackB = await sent(sb, 'B: my address changed');
+    const ackC = await sent(sc, 'C: hello from elsewhere');
+    const answer = (by: Client, conversationId: string, text: string) =>
+      h.app.inject({ method: 'POST', url: `/api/v1/conversations/${conversationId}/messages`, headers: by.headers, payload: { text } });
+    expect((await answer(owner, ackA.conversationId, 'To A: it ships today')).statusCode).toBe(201);
+    expect((await answer(stranger, ackC.conversationId, 'To C: hello')).statusCode).toBe(201);
+    expect((await answer(owner, ackB.conversationId, 'To B: address updated')).statusCode).toBe(201);
+
+    // Each answer is dispatched in order: once the last has reached its visitor, any leak of the earlier ones would have too.
+    await waitFor(() => sb.got.find((m) => m.text === 'To B: address updated'));
+    await waitFor(() => sa.got.find((m) => m.text === 'To A: it ships today'));
+    await waitFor(() => sc.got.find((m) => m.text === 'To C: hello'));
+    await new Promise((r) => setTimeout(r, 300));
+    // Their own messages come back too (for their other tabs), and nothing else.
+    expect(sa.got.map((m) => m.text)).toEqual(['A: my order 1001 is late', 'To A: it ships today']);
+    expect(sb.got.map((m) => m.text)).toEqual(['B: my address changed', 'To B: address updated']);
+    expect(sc.got.map((m) => m.text)).toEqual(['C: hello from elsewhere', 'To C: hello']);
+    // Nor can one visitor read another's conversation by its id.
+    expect((await call('GET', `/conversations/${ackA.conversationId}/messages`, undefined, b.token)).statusCode).toBe(404);
+  });
+
   it('loses and doubles nothing when connections drop at random', async () => {
     const v = await session();
     const total = 40;
