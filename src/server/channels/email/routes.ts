@@ -4,7 +4,7 @@ import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { z } from 'zod';
 import { users } from '../../db/schema/index.js';
-import { canAdminister, hasScope, isAdmin } from '../../core/actor.js';
+import { canAdminister, hasScope } from '../../core/actor.js';
 import { Invalid } from '../../core/errors.js';
 import { getInbox } from '../../domains/inboxes/service.js';
 import { attachmentDisposition } from '../../domains/attachments/service.js';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { canAdminister, hasScope, isAdmin } from '../../core/actor.js';
+import { canAdminister } from '../../core/actor.js';
 import { listAudit } from './service.js';
 
 export const auditRoutes: FastifyPluginAsyncZod = async (app) => {

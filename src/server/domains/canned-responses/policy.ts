@@ -1,4 +1,4 @@
-import { type Actor, canAdminister, hasScope, isAdmin } from '../../core/actor.js';
+import { type Actor, canAdminister, hasScope } from '../../core/actor.js';
 
 interface CannedResponseLike {
   ownerMemberId: string | null;

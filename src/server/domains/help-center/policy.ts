@@ -1,4 +1,4 @@
-import { type Actor, canAdminister, hasScope, isAdmin } from '../../core/actor.js';
+import { type Actor, canAdminister, hasScope } from '../../core/actor.js';
 
 /**
  * Who may do what with the help center and what is in it. Everyone in the workspace

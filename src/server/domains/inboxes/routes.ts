@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { canAdminister, hasScope, isAdmin } from '../../core/actor.js';
+import { canAdminister, hasScope } from '../../core/actor.js';
 import { inTransaction } from '../../core/context.js';
 import { InboxCreateSchema, InboxUpdateSchema } from './schema.js';
 import { createInbox, getInbox, imapStatesOf, listInboxes, presentInbox, rotateInboxSecret, updateInbox } from './service.js';

@@ -2,7 +2,7 @@ import net from 'node:net';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { imapStates, inboxes, teams } from '../../db/schema/index.js';
-import { type Actor, canAdminister, hasScope, isAdmin } from '../../core/actor.js';
+import { type Actor, canAdminister } from '../../core/actor.js';
 import { Conflict, Invalid, NotFound } from '../../core/errors.js';
 import { randomToken } from '../../core/ids.js';
 import { isPrivateAddress } from '../../core/webhooks/safe-fetch.js';

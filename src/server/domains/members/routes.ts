@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { canAdminister, hasScope, isAdmin, ROLES } from '../../core/actor.js';
+import { canAdminister, hasScope, ROLES } from '../../core/actor.js';
 import { inTransaction } from '../../core/context.js';
 import { Invalid } from '../../core/errors.js';
 import { AVATAR_MAX_BYTES, getAvatar, removeAvatar, setAvatar } from './avatar.js';

@@ -1,7 +1,7 @@
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { members, teamMembers, users } from '../../db/schema/index.js';
-import { type Actor, canAdminister, hasScope, isAdmin, type Role } from '../../core/actor.js';
+import { type Actor, canAdminister, isAdmin, type Role } from '../../core/actor.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import { hashPassword } from '../../core/passwords.js';
 import { recordEvent } from '../../core/events/record-event.js';
