@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { loadConfig } from '../../src/server/config.js';
 import { buildHeard, type Heard, type HeardOptions } from '../../src/server/app.js';
+import { readEvent } from '../../src/server/core/events/types.js';
+import { events } from '../../src/server/db/schema/index.js';
 import { createTestDatabase, engine, type TestDatabase } from './database.js';
 
 export interface TestHeard extends Heard {
@@ -35,9 +37,13 @@ export async function startTestHeard(env: Record<string, string> = {}, opts: Par
     ...heard,
     testDb,
     async stop() {
+      // Every event the suite's work recorded fits its kind's schema (core/events/types.ts).
+      const recorded = await heard.ctx.db.select({ type: events.type, data: events.data }).from(events);
+      const misfits = recorded.filter((e) => !readEvent(e));
       await heard.close();
       await testDb.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
+      if (misfits.length) throw new Error(`events that fit no schema: ${JSON.stringify(misfits.slice(0, 5))}`);
     },
   };
 }

@@ -1,29 +1,20 @@
 import type { Executor } from '../../db/client.js';
 import { events } from '../../db/schema/index.js';
+import type { EventData, EventType } from './types.js';
 
-/** The kinds of event on the timeline; processors and clients switch on these names. */
-export type EventType =
-  | 'conversation.created'
-  | 'conversation.updated'
-  | 'message.created'
-  | 'message.delivery'
-  | 'contact.updated'
-  | 'contact.merged'
-  | 'member.updated'
-  | 'member.mentioned'
-  | 'conversation.merged'
-  | 'conversation.split'
-  | 'mail.held'
-  | 'conversation.read';
+export type { EventType } from './types.js';
 
-export interface NewEvent {
-  workspaceId: string;
-  type: EventType;
-  conversationId?: string | null;
-  actorMemberId?: string | null;
-  actorContactId?: string | null;
-  data?: Record<string, unknown>;
-}
+/** An event to record: its kind's data is typed by that kind's schema (types.ts). */
+export type NewEvent = {
+  [T in EventType]: {
+    workspaceId: string;
+    type: T;
+    conversationId?: string | null;
+    actorMemberId?: string | null;
+    actorContactId?: string | null;
+    data: EventData<T>;
+  };
+}[EventType];
 
 /** Writes an event in the caller's transaction: it becomes visible, and is dispatched, only if that transaction commits. */
 export async function recordEvent(tx: Executor, e: NewEvent) {
@@ -35,7 +26,7 @@ export async function recordEvent(tx: Executor, e: NewEvent) {
       conversationId: e.conversationId ?? null,
       actorMemberId: e.actorMemberId ?? null,
       actorContactId: e.actorContactId ?? null,
-      data: e.data ?? {},
+      data: e.data as Record<string, unknown>,
     })
     .returning();
   return row;

@@ -74,8 +74,8 @@ describe('the outbox dispatcher', () => {
 
   it('takes over events claimed by a node that died, and leaves live claims alone', async () => {
     await h.dispatcher.stop();
-    const dead = await recordEvent(h.ctx.db, { workspaceId: owner.workspaceId, type: 'contact.updated', data: { n: 'dead' } });
-    const live = await recordEvent(h.ctx.db, { workspaceId: owner.workspaceId, type: 'contact.updated', data: { n: 'live' } });
+    const dead = await recordEvent(h.ctx.db, { workspaceId: owner.workspaceId, type: 'contact.updated', data: { contactId: 'dead' } });
+    const live = await recordEvent(h.ctx.db, { workspaceId: owner.workspaceId, type: 'contact.updated', data: { contactId: 'live' } });
     await h.ctx.db.update(events).set({ claimedAt: sql`now() - interval '2 minutes'` }).where(eq(events.id, dead.id));
     await h.ctx.db.update(events).set({ claimedAt: sql`now()` }).where(eq(events.id, live.id));
     const { seen, p } = collector();
@@ -83,7 +83,7 @@ describe('the outbox dispatcher', () => {
     d.start();
     await d.flush();
     await d.stop();
-    expect(seen.map((e) => e.data.n)).toEqual(['dead']);
+    expect(seen.map((e) => e.data.contactId)).toEqual(['dead']);
     const [row] = await h.ctx.db.select().from(events).where(eq(events.id, dead.id));
     expect(row.dispatchedAt).not.toBeNull();
   });
@@ -92,11 +92,11 @@ describe('the outbox dispatcher', () => {
     await h.ctx.db.update(events).set({ dispatchedAt: sql`now()` }).where(sql`${events.dispatchedAt} is null`);
     await h.ctx.db
       .transaction(async (tx) => {
-        await recordEvent(tx, { workspaceId: owner.workspaceId, type: 'contact.updated', data: { n: 'rolled back' } });
+        await recordEvent(tx, { workspaceId: owner.workspaceId, type: 'contact.updated', data: { contactId: 'rolled back' } });
         throw new Error('abort');
       })
       .catch(() => undefined);
-    for (let i = 0; i < 30; i++) await recordEvent(h.ctx.db, { workspaceId: owner.workspaceId, type: 'contact.updated', data: { n: i } });
+    for (let i = 0; i < 30; i++) await recordEvent(h.ctx.db, { workspaceId: owner.workspaceId, type: 'contact.updated', data: { contactId: String(i) } });
     const a = collector();
     const b = collector();
     const da = new Dispatcher(h.ctx.database, [a.p], h.app.log, 20);
@@ -105,7 +105,7 @@ describe('the outbox dispatcher', () => {
     db.start();
     await Promise.all([da.flush(), db.flush()]);
     await Promise.all([da.stop(), db.stop()]);
-    const all = [...a.seen, ...b.seen].map((e) => e.data.n);
+    const all = [...a.seen, ...b.seen].map((e) => Number(e.data.contactId));
     expect(all.sort((x, y) => Number(x) - Number(y))).toEqual(Array.from({ length: 30 }, (_, i) => i));
     for (const s of [a.seen, b.seen]) expect(s.map((e) => e.seq)).toEqual([...s.map((e) => e.seq)].sort((x, y) => x - y));
   });

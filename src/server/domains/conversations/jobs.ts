@@ -4,7 +4,8 @@ import { deliverMessageJob } from '../../channels/deliver-message.js';
 import { conversations, messages } from '../../db/schema/index.js';
 import { type Ctx, inTransaction } from '../../core/context.js';
 import type { Processor } from '../../core/events/dispatcher.js';
-import { recordEvent } from '../../core/events/record-event.js';
+import { type EventRow, recordEvent } from '../../core/events/record-event.js';
+import { readEvent } from '../../core/events/types.js';
 import { defineJob, type Jobs } from '../../core/jobs/queue.js';
 import { answeredPatch } from './add-message.js';
 
@@ -76,27 +77,28 @@ async function sendScheduled(ctx: Ctx, payload: z.infer<typeof SendScheduledPayl
  * a scheduled reply its sending, and a scheduled reply that became queued its delivery.
  */
 export function conversationJobsProcessor(jobs: Jobs): Processor {
-  const snoozedTo = (data: Record<string, unknown>) => {
-    const change = (data.changes as Record<string, { to?: unknown }> | undefined)?.snoozedUntil;
-    return typeof change?.to === 'string' ? change.to : undefined;
+  /** What the event asks of the job queue: wake a snoozed conversation, send a reply later, or deliver one whose time came. */
+  const work = (e: EventRow) => {
+    const t = readEvent(e);
+    if (t?.type === 'conversation.updated') {
+      const until = t.data.changes.snoozedUntil?.to;
+      return typeof until === 'string' && e.conversationId ? ({ kind: 'wake', conversationId: e.conversationId, until } as const) : undefined;
+    }
+    if (t?.type === 'message.created' && t.data.deliveryStatus === 'scheduled' && t.data.sendAt) return { kind: 'send-later', messageId: t.data.messageId, sendAt: t.data.sendAt } as const;
+    if (t?.type === 'message.delivery' && 'messageId' in t.data && t.data.deliveryStatus === 'queued' && t.data.scheduled) return { kind: 'deliver', messageId: t.data.messageId } as const;
+    return undefined;
   };
   return {
     name: 'conversation-jobs',
-    handles: (e) =>
-      (e.type === 'conversation.updated' && snoozedTo(e.data) !== undefined) ||
-      (e.type === 'message.created' && e.data.deliveryStatus === 'scheduled') ||
-      (e.type === 'message.delivery' && e.data.deliveryStatus === 'queued' && e.data.scheduled === true),
+    handles: (e) => work(e) !== undefined,
     async process(e) {
-      if (e.type === 'conversation.updated') {
-        const until = snoozedTo(e.data)!;
-        const conversationId = e.conversationId!;
-        await jobs.send(wakeSnoozedJob, { conversationId, until }, { startAfter: new Date(until), singletonKey: `wake:${conversationId}:${until}` });
-      } else if (e.type === 'message.created') {
-        const messageId = String(e.data.messageId);
-        await jobs.send(sendScheduledJob, { messageId }, { startAfter: new Date(String(e.data.sendAt)), singletonKey: `send-later:${messageId}` });
-      } else {
-        const messageId = String(e.data.messageId);
-        await jobs.send(deliverMessageJob, { messageId, attempt: 0 }, { singletonKey: `deliver:${messageId}` });
+      const w = work(e);
+      if (w?.kind === 'wake') {
+        await jobs.send(wakeSnoozedJob, { conversationId: w.conversationId, until: w.until }, { startAfter: new Date(w.until), singletonKey: `wake:${w.conversationId}:${w.until}` });
+      } else if (w?.kind === 'send-later') {
+        await jobs.send(sendScheduledJob, { messageId: w.messageId }, { startAfter: new Date(w.sendAt), singletonKey: `send-later:${w.messageId}` });
+      } else if (w?.kind === 'deliver') {
+        await jobs.send(deliverMessageJob, { messageId: w.messageId, attempt: 0 }, { singletonKey: `deliver:${w.messageId}` });
       }
     },
   };

@@ -1,5 +1,6 @@
 import type { Processor } from '../dispatcher.js';
 import type { EventRow } from '../record-event.js';
+import { readEvent } from '../types.js';
 
 export interface RealtimeSink {
   publish(workspaceId: string, e: EventRow): void;
@@ -14,7 +15,8 @@ export function realtimeProcessor(sink: RealtimeSink): Processor {
     handles: () => true,
     async process(e) {
       sink.publish(e.workspaceId, e);
-      if (e.type === 'member.updated' && e.data.active === false) await sink.disconnectMember(String(e.data.memberId));
+      const t = readEvent(e);
+      if (t?.type === 'member.updated' && t.data.active === false) await sink.disconnectMember(t.data.memberId);
     },
   };
 }

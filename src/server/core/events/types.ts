@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { ROLES } from '../actor.js';
+
+/**
+ * Every kind of event on the timeline and the data it carries: one schema each, so that
+ * recordEvent is typed at every call site, and processors, rules and clients read typed
+ * fields (`readEvent`) instead of guessing at a bag of values.
+ */
+
+const Id = z.string().min(1);
+/** A time as recorded (a Date) or as read back from JSON (an ISO string). */
+const Instant = z.union([z.date(), z.string()]);
+const DeliveryStatus = z.enum(['received', 'queued', 'sent', 'failed', 'scheduled', 'cancelled']);
+
+/** What changed on a conversation: each field's value before and after; participants may list those added. */
+const Changes = z.record(z.string(), z.object({ from: z.unknown().optional(), to: z.unknown().optional(), added: z.array(Id).optional() }));
+
+export const EVENT_DATA = {
+  'conversation.created': z.object({
+    number: z.number().int(),
+    inboxId: Id,
+    channel: z.string(),
+    /** A conversation split from another: which one, and the message that began it. */
+    splitFromId: Id.optional(),
+    splitFromNumber: z.number().int().optional(),
+    messageId: Id.optional(),
+  }),
+  'conversation.updated': z.object({ changes: Changes }),
+  'conversation.merged': z.object({ sourceId: Id, sourceNumber: z.number().int(), targetId: Id, targetNumber: z.number().int(), messages: z.number().int() }),
+  'conversation.split': z.object({ messageId: Id, newConversationId: Id, newNumber: z.number().int() }),
+  'conversation.read': z.object({ lastReadAt: Instant }),
+  'message.created': z.object({
+    messageId: Id,
+    direction: z.enum(['in', 'out', 'note']),
+    deliveryStatus: DeliveryStatus.optional(),
+    /** An automatic acknowledgement (e-mail auto-reply, contact-form confirmation). */
+    autoAck: z.literal(true).optional(),
+    /** A logged phone call. */
+    call: z.literal(true).optional(),
+    /** A reply scheduled for later. */
+    sendAt: z.string().optional(),
+  }),
+  'message.delivery': z.union([
+    z.object({
+      messageId: Id,
+      deliveryStatus: DeliveryStatus,
+      deliveryError: z.string().nullable().optional(),
+      /** A scheduled reply whose time came. */
+      scheduled: z.literal(true).optional(),
+      /** A widget answer sent by e-mail to a visitor who left, or why it could not be. */
+      emailedTo: z.string().optional(),
+      emailError: z.string().optional(),
+    }),
+    /** The visitor saw the team's answers up to this one. */
+    z.object({ seenUpTo: Id, messageIds: z.array(Id), seenAt: Instant.nullable() }),
+  ]),
+  'contact.updated': z.object({ contactId: Id }),
+  'contact.merged': z.object({ targetId: Id, sourceId: Id }),
+  'member.updated': z.object({ memberId: Id, role: z.enum(ROLES).optional(), active: z.boolean().optional() }),
+  'member.mentioned': z.object({ memberId: Id, conversationId: Id, messageId: Id }),
+  'mail.held': z.object({ holdId: Id, reason: z.string(), inboxId: Id, conversationId: Id.nullish() }),
+} as const;
+
+export type EventType = keyof typeof EVENT_DATA;
+export const EVENT_TYPES = Object.keys(EVENT_DATA) as EventType[];
+
+/** The data of an event of kind T, as a call site gives it. */
+export type EventData<T extends EventType> = z.input<(typeof EVENT_DATA)[T]>;
+
+/** An event as read back (dates are ISO strings then): a union that narrows on `type`. */
+export type TypedEvent = { [T in EventType]: { type: T; data: z.output<(typeof EVENT_DATA)[T]> } }[EventType];
+
+/**
+ * Reads a stored event's data by its kind's schema: the typed event, or undefined for a
+ * kind this version does not know or data that does not fit (written by an older Heard).
+ */
+export function readEvent(e: { type: string; data: unknown }): TypedEvent | undefined {
+  const schema = (EVENT_DATA as Record<string, z.ZodType>)[e.type];
+  const parsed = schema?.safeParse(e.data);
+  return parsed?.success ? ({ type: e.type, data: parsed.data } as TypedEvent) : undefined;
+}
