@@ -33,6 +33,9 @@ export async function startSmtpListener(ctx: Ctx, files: FileStore, log: Fastify
     size: maxBytes,
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
+    // The client's PTR name is never used, and looking it up (the library's default) stalls
+    // every connection as long as a slow resolver takes.
+    disableReverseLookup: true,
     logger: false,
     socketTimeout: 60_000,
     closeTimeout: 10_000,
