@@ -22,6 +22,8 @@ export interface ReceiveInput {
   source: MailSource;
   /** SMTP RCPT TO addresses: they may carry the reply-to token when the headers do not. */
   envelopeTo?: string[];
+  /** Whether it reached the SMTP listener over TLS; unknown (undefined) for IMAP and the MIME endpoint. */
+  tls?: boolean;
 }
 
 export interface ReceiveResult {
@@ -96,7 +98,7 @@ export async function receiveEmail(ctx: Ctx, files: FileStore, input: ReceiveInp
     });
   }
   try {
-    return await ingestParsed(ctx, files, inbox, mail, { externalId, rawSha256: stored.sha256, conversationId: thread?.conversationId });
+    return await ingestParsed(ctx, files, inbox, mail, { externalId, rawSha256: stored.sha256, conversationId: thread?.conversationId, tls: input.tls });
   } catch (err) {
     // Mail that ingest() refuses (a 4xx of ours, or data the database will not take) would
     // be refused again on every retry and block an IMAP mailbox behind it: it is held for
@@ -122,7 +124,7 @@ export async function ingestParsed(
   files: FileStore,
   inbox: Inbox,
   mail: ParsedEmail,
-  opts: { externalId: string; rawSha256: string; conversationId?: string },
+  opts: { externalId: string; rawSha256: string; conversationId?: string; tls?: boolean },
 ): Promise<ReceiveResult> {
   const from = mail.from!;
   const attachments = [];
@@ -154,6 +156,7 @@ export async function ingestParsed(
     automated: mail.automated,
     rawSha256: opts.rawSha256,
     contentHash: mail.contentHash,
+    tls: opts.tls,
   };
   const result = await ingest(ctx, {
     workspaceId: inbox.workspaceId,

@@ -1,11 +1,17 @@
 import crypto from 'node:crypto';
 import dns from 'node:dns';
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { eq } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
+import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ConfigError, loadConfig } from '../../config.js';
 import { attachments as attachmentsTable, messages } from '../../db/schema/index.js';
+import { listenerCertificate } from './tls.js';
 import { buildMember, type Client } from '../../../../test/factories.js';
 import { json, startTestHeard, type TestHeard } from '../../../../test/helpers/heard.js';
 
@@ -74,6 +80,41 @@ describe('the SMTP listener', () => {
       client.close();
     }
   };
+
+  describe('STARTTLS', () => {
+    const send = async (transport: Parameters<typeof nodemailer.createTransport>[0] & object, subject: string) => {
+      const client = nodemailer.createTransport({ host: '127.0.0.1', port: h.smtp!.port, secure: false, ...transport });
+      const id = mid();
+      try {
+        const info = await client.sendMail({ from: 'gus@customer.example', to: 'support@acme.test', subject, text: 'Card ending 4242', messageId: `<${id}>` });
+        expect(info.response).toMatch(/^250/);
+      } finally {
+        client.close();
+      }
+      return storedMessage(id);
+    };
+
+    it('is offered with a self-signed certificate made on first start and kept, and the message says it came encrypted', async () => {
+      const m = await send({ requireTLS: true, tls: { rejectUnauthorized: false } }, 'Encrypted');
+      expect(m.email?.tls).toBe(true);
+      const timeline = json(await h.app.inject({ url: `/api/v1/conversations/${m.conversationId}/timeline`, headers: owner.headers }));
+      expect(timeline.items.find((i: any) => i.type === 'message').message.email.tls).toBe(true);
+      // The certificate is kept in the data directory, and the next start reads it rather than making another.
+      const kept = fs.readFileSync(path.join(h.ctx.config.dataDir, 'smtp-tls.pem'), 'utf8');
+      const again = await listenerCertificate(h.ctx.config);
+      expect(kept).toContain(again.cert);
+      expect(new crypto.X509Certificate(again.cert).subjectAltName).toBe('DNS:mail.heard.test');
+    });
+
+    it('records a plain delivery as not encrypted', async () => {
+      const m = await send({ ignoreTLS: true }, 'Plain');
+      expect(m.email?.tls).toBe(false);
+    });
+
+    it('refuses to start with a certificate but no key', async () => {
+      await expect(listenerCertificate(loadConfig({ HEARD_SMTP_TLS_CERT: '/nonexistent/cert.pem' }))).rejects.toThrow(ConfigError);
+    });
+  });
 
   describe('mail whose bytes cannot be stored as they are', () => {
     /** A message with the given header lines and body, as bytes (NUL and stray 8-bit bytes included). */
@@ -147,5 +188,49 @@ describe('the SMTP listener', () => {
     expect(ehlo).toContain('[127.0.0.1]');
     expect(ehlo).not.toContain('ptr.customer.example');
     expect(reverse).not.toHaveBeenCalled();
+  });
+});
+
+describe('the SMTP listener with a configured certificate', () => {
+  let h: TestHeard;
+  let dir: string;
+  let ca: string;
+
+  beforeAll(async () => {
+    // A private CA and a certificate it signed for the listener's name, as a real CA would.
+    const authority = await generate([{ name: 'commonName', value: 'Test CA' }], { keyType: 'ec', algorithm: 'sha256', extensions: [{ name: 'basicConstraints', cA: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true }] });
+    const leaf = await generate([{ name: 'commonName', value: 'mx.acme.test' }], {
+      keyType: 'ec',
+      algorithm: 'sha256',
+      ca: { key: authority.private, cert: authority.cert },
+      extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'mx.acme.test' }] }],
+    });
+    ca = authority.cert;
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heard-smtp-tls-'));
+    fs.writeFileSync(path.join(dir, 'fullchain.pem'), leaf.cert);
+    fs.writeFileSync(path.join(dir, 'privkey.pem'), leaf.private);
+    h = await startTestHeard({ HEARD_SMTP_TLS_CERT: path.join(dir, 'fullchain.pem'), HEARD_SMTP_TLS_KEY: path.join(dir, 'privkey.pem') }, { smtpPort: 0 });
+    const owner = await buildMember(h.ctx);
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/inboxes', headers: owner.headers, payload: { name: 'Support', channel: 'email', address: 'support@acme.test' } });
+    expect(res.statusCode, res.body).toBe(201);
+  });
+  afterAll(async () => {
+    await h?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('offers it with STARTTLS, and a client that verifies certificates delivers', async () => {
+    const client = nodemailer.createTransport({ host: '127.0.0.1', port: h.smtp!.port, secure: false, requireTLS: true, tls: { ca, servername: 'mx.acme.test' } });
+    const id = mid();
+    try {
+      const info = await client.sendMail({ from: 'gus@customer.example', to: 'support@acme.test', subject: 'Verified', text: 'Hello', messageId: `<${id}>` });
+      expect(info.response).toMatch(/^250/);
+    } finally {
+      client.close();
+    }
+    const [m] = await h.ctx.db.select().from(messages).where(eq(messages.externalId, id));
+    expect(m.email?.tls).toBe(true);
+    // No self-signed certificate was made beside the configured one.
+    expect(fs.existsSync(path.join(h.ctx.config.dataDir, 'smtp-tls.pem'))).toBe(false);
   });
 });
