@@ -33,7 +33,7 @@ export const ConfigSchema = z.object({
     .describe('Redis, for realtime fan-out and shared rate limits across nodes.'),
   HEARD_ALLOW_PRIVATE_WEBHOOKS: flag
     .default(false)
-    .describe('Set to 1 to let outbound callbacks reach private and loopback addresses (tests, local set-ups). Off by default to stop server-side request forgery.'),
+    .describe('Set to 1 to let the addresses customers configure reach private and loopback addresses: API channel callbacks, and email inboxes\' own SMTP and IMAP servers (tests, local set-ups, an on-premise mail server). Off by default to stop server-side request forgery.'),
   HEARD_TRUST_PROXY: flag.default(false).describe('Set to 1 when Heard runs behind a reverse proxy that sets X-Forwarded-For.'),
   HEARD_LOGIN_RATE_LIMIT: z.coerce
     .number()
