@@ -33,7 +33,7 @@ export const ConfigSchema = z.object({
     .describe('Redis, for realtime fan-out and shared rate limits across nodes.'),
   HEARD_ALLOW_PRIVATE_WEBHOOKS: flag
     .default(false)
-    .describe('Set to 1 to let outbound callbacks reach private and loopback addresses (tests, local set-ups). Off by default to stop server-side request forgery.'),
+    .describe('Set to 1 to let the addresses customers configure reach private and loopback addresses: API channel callbacks, and email inboxes\' own SMTP and IMAP servers (tests, local set-ups, an on-premise mail server). Off by default to stop server-side request forgery.'),
   HEARD_TRUST_PROXY: flag.default(false).describe('Set to 1 when Heard runs behind a reverse proxy that sets X-Forwarded-For.'),
   HEARD_LOGIN_RATE_LIMIT: z.coerce
     .number()
@@ -60,6 +60,12 @@ export const ConfigSchema = z.object({
     .default(2525)
     .describe('TCP port of the built-in SMTP listener that receives mail for the email inboxes\' addresses (on nodes with the mail role). 0 turns it off.'),
   HEARD_SMTP_HOST: z.string().min(1).default('0.0.0.0').describe('Address the SMTP listener binds to.'),
+  HEARD_SMTP_TLS_CERT: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('A PEM file with the certificate (and its chain) the SMTP listener offers with STARTTLS, e.g. a Let\'s Encrypt fullchain.pem. Without it and HEARD_SMTP_TLS_KEY, a self-signed certificate is made on first start and kept in HEARD_DATA_DIR (smtp-tls.pem). Read at start.'),
+  HEARD_SMTP_TLS_KEY: z.string().min(1).optional().describe('The PEM file with the private key of HEARD_SMTP_TLS_CERT (e.g. privkey.pem).'),
   HEARD_MAIL_MAX_BYTES: z.coerce
     .number()
     .int()

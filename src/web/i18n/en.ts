@@ -530,6 +530,8 @@ export const en = {
   'email.automated': 'Automatic reply',
   'email.automatedWhy': 'Sent automatically ({why}): Heard does not answer it automatically.',
   'email.autoAck': 'Auto-acknowledgement',
+  'email.unencrypted': 'Unencrypted',
+  'email.unencryptedWhy': 'The sending mail server delivered this message without TLS: it crossed the internet readable by anyone on the way.',
   'email.showQuoted': 'Show quoted text',
   'email.hideQuoted': 'Hide quoted text',
   'email.imagesBlocked': 'Images from other sites are not loaded ({count}).',

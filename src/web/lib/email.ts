@@ -21,6 +21,8 @@ export interface MessageEmail {
   replyAll?: boolean;
   /** Heard's own acknowledgement of a new conversation. */
   autoAck?: boolean;
+  /** Received over SMTP: whether the sending server encrypted it; absent when Heard did not see (IMAP, the MIME endpoint). */
+  tls?: boolean;
 }
 
 /** "Maya Johnson <maya@example.com>", or the bare address when there is no name. */

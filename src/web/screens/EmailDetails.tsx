@@ -23,7 +23,7 @@ function AddressLine({ label, list }: { label: string; list: EmailAddress[] | un
 function EmailHeader({ email, out }: { email: MessageEmail; out: boolean }) {
   return (
     <div className="mb-2 text-xs">
-      {(email.automated || email.autoAck) && (
+      {(email.automated || email.autoAck || email.tls === false) && (
         <p className="mb-1 flex flex-wrap gap-1.5">
           {email.automated && (
             <span className="rounded bg-hover px-1.5 py-px font-medium text-warn" title={t('email.automatedWhy', { why: email.automated })}>
@@ -31,6 +31,11 @@ function EmailHeader({ email, out }: { email: MessageEmail; out: boolean }) {
             </span>
           )}
           {email.autoAck && <span className="rounded bg-hover px-1.5 py-px font-medium text-ink-2">{t('email.autoAck')}</span>}
+          {email.tls === false && (
+            <span className="rounded bg-hover px-1.5 py-px font-medium text-ink-2" title={t('email.unencryptedWhy')}>
+              {t('email.unencrypted')}
+            </span>
+          )}
         </p>
       )}
       <dl aria-label={t('email.headers')} className="space-y-0.5">

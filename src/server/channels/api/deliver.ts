@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { contactIdentities, contacts, conversations, members, users } from '../../db/schema/index.js';
 import type { Ctx } from '../../core/context.js';
-import { BlockedAddressError, postJson } from '../../core/webhooks/safe-fetch.js';
+import { BlockedAddressError } from '../../core/net/outbound-guard.js';
+import { postJson } from '../../core/webhooks/safe-fetch.js';
 import { signPayload } from '../../core/webhooks/signature.js';
 import type { Inbox } from '../../domains/inboxes/service.js';
 import type { Message } from '../../domains/conversations/service.js';

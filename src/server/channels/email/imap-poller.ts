@@ -5,6 +5,7 @@ import pg from 'pg';
 import { z } from 'zod';
 import { imapStates, inboxes } from '../../db/schema/index.js';
 import type { Ctx } from '../../core/context.js';
+import { BlockedAddressError, publicAddress } from '../../core/net/outbound-guard.js';
 import { LocalFileStore, type FileStore } from '../../core/files/file-store.js';
 import { defineJob, type Jobs } from '../../core/jobs/queue.js';
 import type { EmailSettings } from '../../domains/inboxes/schema.js';
@@ -43,9 +44,17 @@ export interface PollResult {
   skipped?: string;
 }
 
-function clientFor(s: ImapSettings, opts: { maxBytes?: number } = {}): ImapFlow {
+/**
+ * A client for the mailbox, not yet connected. The server is a customer's setting: unless
+ * private addresses are allowed, it is reached at the public address its name resolves
+ * to now, and its certificate verified against the name (outbound-guard.ts); a private
+ * one throws BlockedAddressError before any connection.
+ */
+async function clientFor(s: ImapSettings, allowPrivate: boolean, opts: { maxBytes?: number } = {}): Promise<ImapFlow> {
+  const target = allowPrivate ? { address: s.host, servername: undefined } : await publicAddress(s.host);
   const options: ImapFlowOptions = {
-    host: s.host,
+    host: target.address,
+    servername: target.servername,
     port: s.port,
     secure: s.secure,
     auth: { user: s.user, pass: s.password ?? '' },
@@ -70,6 +79,8 @@ function clientFor(s: ImapSettings, opts: { maxBytes?: number } = {}): ImapFlow 
 export function describeImapError(err: unknown, s: Pick<ImapSettings, 'host' | 'port' | 'folder'>, folder = s.folder): string {
   const e = err as { code?: string; authenticationFailed?: boolean; tlsFailed?: boolean; mailboxMissing?: boolean; serverResponseCode?: string; responseText?: string; message?: string };
   const where = `${s.host}:${s.port}`;
+  // The same answer whatever the port: a refused address is never connected to.
+  if (err instanceof BlockedAddressError) return `Heard does not connect to this server: ${err.message}.`;
   if (e.authenticationFailed) return `The server refused the user name or password${e.responseText ? ` (${e.responseText})` : ''}.`;
   if (e.mailboxMissing || e.serverResponseCode === 'NONEXISTENT' || /mailbox.*(doesn't|does not|not) exist|unknown mailbox|no such (mailbox|folder)/i.test(e.responseText ?? '')) return `The folder "${folder}" was not found on the server.`;
   switch (e.code) {
@@ -102,9 +113,10 @@ export function describeImapError(err: unknown, s: Pick<ImapSettings, 'host' | '
 export type ConnectionCheck = { ok: true; folders: string[]; messages: number } | { ok: false; error: string };
 
 /** Logs in, lists the folders and counts the messages of the configured folder: the inbox settings' "check connection". */
-export async function checkImapConnection(s: ImapSettings): Promise<ConnectionCheck> {
-  const client = clientFor(s);
+export async function checkImapConnection(s: ImapSettings, allowPrivate: boolean): Promise<ConnectionCheck> {
+  let client: ImapFlow | undefined;
   try {
+    client = await clientFor(s, allowPrivate);
     await client.connect();
     const folders = (await client.list()).map((f) => f.path);
     const status = await client.status(s.folder, { messages: true }).catch((err: unknown) => {
@@ -115,7 +127,7 @@ export async function checkImapConnection(s: ImapSettings): Promise<ConnectionCh
   } catch (err) {
     return { ok: false, error: describeImapError(err, s) };
   } finally {
-    await client.logout().catch(() => client.close());
+    await client?.logout().catch(() => client?.close());
   }
 }
 
@@ -142,9 +154,10 @@ export async function pollImapInbox(ctx: Ctx, files: FileStore, inboxId: string,
   }
   if (!lock) return { ...result, skipped: 'another node is polling this mailbox' };
   const maxBytes = ctx.config.HEARD_MAIL_MAX_BYTES;
-  const client = clientFor(settings, { maxBytes });
+  let client: ImapFlow | undefined;
   let folder = settings.folder;
   try {
+    client = await clientFor(settings, ctx.config.HEARD_ALLOW_PRIVATE_WEBHOOKS, { maxBytes });
     await client.connect();
     if (settings.afterFetch === 'move' && settings.moveTo) {
       folder = settings.moveTo;
@@ -222,7 +235,7 @@ export async function pollImapInbox(ctx: Ctx, files: FileStore, inboxId: string,
     log?.warn({ inboxId, err, error: result.error }, 'IMAP poll failed; the next poll resumes from the last stored message');
     await saveState(ctx, inboxId, { lastPolledAt: new Date(), lastError: result.error }).catch((e: unknown) => log?.error({ err: e, inboxId }, 'could not record the IMAP poll failure'));
   } finally {
-    await client.logout().catch(() => client.close());
+    await client?.logout().catch(() => client?.close());
     await lock.release();
     polling.delete(inboxId);
   }

@@ -215,14 +215,14 @@ describe('IMAP polling (real Dovecot)', () => {
   });
 
   it('checks a connection and says plainly what is wrong', async () => {
-    const ok = await checkImapConnection(settings() as never);
+    const ok = await checkImapConnection(settings() as never, true);
     expect(ok).toMatchObject({ ok: true });
     if (ok.ok) expect(ok.folders).toEqual(expect.arrayContaining(['INBOX', 'Orders']));
-    expect(await checkImapConnection(settings({ password: 'wrong' }) as never)).toEqual({ ok: false, error: expect.stringMatching(/refused the user name or password/) });
-    expect(await checkImapConnection(settings({ folder: 'Nope' }) as never)).toEqual({ ok: false, error: 'The folder "Nope" was not found on the server.' });
-    expect(await checkImapConnection(settings({ secure: true }) as never)).toEqual({ ok: false, error: expect.stringMatching(/does not speak TLS: turn TLS off for this port/) });
+    expect(await checkImapConnection(settings({ password: 'wrong' }) as never, true)).toEqual({ ok: false, error: expect.stringMatching(/refused the user name or password/) });
+    expect(await checkImapConnection(settings({ folder: 'Nope' }) as never, true)).toEqual({ ok: false, error: 'The folder "Nope" was not found on the server.' });
+    expect(await checkImapConnection(settings({ secure: true }) as never, true)).toEqual({ ok: false, error: expect.stringMatching(/does not speak TLS: turn TLS off for this port/) });
     const closedPort = dovecot.port === 1 ? 2 : 1;
-    expect(await checkImapConnection(settings({ port: closedPort }) as never)).toEqual({ ok: false, error: expect.stringMatching(/^Cannot connect to 127\.0\.0\.1:\d+: the connection was refused/) });
+    expect(await checkImapConnection(settings({ port: closedPort }) as never, true)).toEqual({ ok: false, error: expect.stringMatching(/^Cannot connect to 127\.0\.0\.1:\d+: the connection was refused/) });
   });
 
   it('polls a backlog of 100 messages in batches (throughput)', async () => {

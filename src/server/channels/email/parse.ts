@@ -4,6 +4,7 @@ import type { EmailAddress } from '../../db/schema/index.js';
 import { htmlToText, sanitizeHtml } from '../../core/html.js';
 import { needsRepair, repairCharsets } from './charsets.js';
 import { splitQuotedHtml, splitQuotedText } from './quoted.js';
+import { storable } from './storable.js';
 
 export interface ParsedAttachment {
   filename: string;
@@ -110,8 +111,14 @@ const REPORT_PARTS = new Set(['message/delivery-status', 'text/rfc822-headers', 
 /**
  * Parses a raw RFC 5322 message into what the timeline shows. CPU-heavy on purpose-built
  * nasty mail, so it runs in a worker thread (parser-pool.ts), never on the main loop.
+ * Every string comes out storable (NUL bytes and broken characters replaced); the raw
+ * message keeps the bytes as they came.
  */
 export async function parseEmail(raw: Uint8Array): Promise<ParsedEmail> {
+  return storable(await parseMessage(raw));
+}
+
+async function parseMessage(raw: Uint8Array): Promise<ParsedEmail> {
   const bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   const parse = (b: Buffer) =>
     simpleParser(b, {
@@ -138,7 +145,7 @@ export async function parseEmail(raw: Uint8Array): Promise<ParsedEmail> {
   let text: string;
   let quotedText: string | undefined;
   if (mail.text?.trim()) {
-    const parts = splitQuotedText(mail.text.replace(/\r\n/g, '\n').replace(/\0/g, ''));
+    const parts = splitQuotedText(mail.text.replace(/\r\n/g, '\n'));
     text = parts.fresh;
     quotedText = parts.quoted;
   } else {

@@ -11,6 +11,7 @@ import { queueAutoAcknowledgement } from './auto-ack.js';
 import { emailSettings } from './settings.js';
 import type { ParsedEmail } from './parse.js';
 import { MailParser, ParseFailed } from './parser-pool.js';
+import { storable } from './storable.js';
 import { baseAddress, verifyMessageId, verifyReplyToken } from './tokens.js';
 
 export type MailSource = 'smtp' | 'imap' | 'http';
@@ -21,6 +22,8 @@ export interface ReceiveInput {
   source: MailSource;
   /** SMTP RCPT TO addresses: they may carry the reply-to token when the headers do not. */
   envelopeTo?: string[];
+  /** Whether it reached the SMTP listener over TLS; unknown (undefined) for IMAP and the MIME endpoint. */
+  tls?: boolean;
 }
 
 export interface ReceiveResult {
@@ -95,17 +98,25 @@ export async function receiveEmail(ctx: Ctx, files: FileStore, input: ReceiveInp
     });
   }
   try {
-    return await ingestParsed(ctx, files, inbox, mail, { externalId, rawSha256: stored.sha256, conversationId: thread?.conversationId });
+    return await ingestParsed(ctx, files, inbox, mail, { externalId, rawSha256: stored.sha256, conversationId: thread?.conversationId, tls: input.tls });
   } catch (err) {
-    // Mail that ingest() refuses (a 4xx of ours) would be refused again on every retry and
-    // block an IMAP mailbox behind it: it is held for a person instead. Anything else
-    // (the database) is thrown, and the sender tries again later.
-    if (!(err instanceof HeardError) || err.status >= 500) throw err;
-    return hold(ctx, { ...held, reason: 'unparseable', detail: `it could not be stored: ${err.message}`, fromAddress: mail.from.address, subject: mail.subject });
+    // Mail that ingest() refuses (a 4xx of ours, or data the database will not take) would
+    // be refused again on every retry and block an IMAP mailbox behind it: it is held for
+    // a person instead. Anything else (the database down) is thrown, and the sender tries
+    // again later.
+    if (!(err instanceof HeardError && err.status < 500) && !isDataException(err)) throw err;
+    return hold(ctx, { ...held, reason: 'unparseable', detail: `it could not be stored: ${(err as Error).message}`, fromAddress: mail.from.address, subject: mail.subject });
   }
 }
 
 type Inbox = typeof inboxes.$inferSelect;
+
+/** PostgreSQL's class 22 (data exception): these values will never be stored, however often they are sent. */
+function isDataException(err: unknown): boolean {
+  const e = err as { code?: unknown; cause?: { code?: unknown } };
+  const code = typeof e.code === 'string' ? e.code : e.cause?.code;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
+}
 
 /** Stores a parsed e-mail through ingest(): its files, the new text and quoted history, its Cc as participants. */
 export async function ingestParsed(
@@ -113,7 +124,7 @@ export async function ingestParsed(
   files: FileStore,
   inbox: Inbox,
   mail: ParsedEmail,
-  opts: { externalId: string; rawSha256: string; conversationId?: string },
+  opts: { externalId: string; rawSha256: string; conversationId?: string; tls?: boolean },
 ): Promise<ReceiveResult> {
   const from = mail.from!;
   const attachments = [];
@@ -145,6 +156,7 @@ export async function ingestParsed(
     automated: mail.automated,
     rawSha256: opts.rawSha256,
     contentHash: mail.contentHash,
+    tls: opts.tls,
   };
   const result = await ingest(ctx, {
     workspaceId: inbox.workspaceId,
@@ -315,7 +327,7 @@ async function hold(ctx: Ctx, h: HoldInput): Promise<ReceiveResult> {
   return inTransaction(ctx, async (tx) => {
     const [created] = await tx
       .insert(mailHolds)
-      .values({ ...h, subject: h.subject?.slice(0, 500), fromAddress: h.fromAddress?.slice(0, 320), detail: h.detail.slice(0, 1000) })
+      .values(storable({ ...h, subject: h.subject?.slice(0, 500), fromAddress: h.fromAddress?.slice(0, 320), detail: h.detail.slice(0, 1000) }))
       .onConflictDoNothing()
       .returning();
     if (created) {

@@ -1,17 +1,17 @@
 import { eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import nodemailer from 'nodemailer';
-import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { z } from 'zod';
 import { users } from '../../db/schema/index.js';
 import { canAdminister, hasScope } from '../../core/actor.js';
+import type { Ctx } from '../../core/context.js';
 import { Invalid } from '../../core/errors.js';
-import { getInbox } from '../../domains/inboxes/service.js';
+import { BlockedAddressError } from '../../core/net/outbound-guard.js';
+import { getInbox, type Inbox } from '../../domains/inboxes/service.js';
 import { attachmentDisposition } from '../../domains/attachments/service.js';
 import { checkImapConnection } from './imap-poller.js';
 import { getHold, type HoldAction, listHolds, rawOfHold, resolveHold } from './holds.js';
 import { receiveEmail } from './receive.js';
-import { transportOptions } from './send.js';
+import { mailerFor } from './send.js';
 import { emailSettings } from './settings.js';
 
 const ReceiveResultSchema = z.object({
@@ -102,7 +102,8 @@ export const emailChannelRoutes: FastifyPluginAsyncZod = async (app) => {
       const inbox = await getInbox(app.ctx.db, req.actor!, req.params.id);
       if (inbox.channel !== 'email') throw new Invalid('id', 'not an email inbox');
       const imap = emailSettings(inbox).imap;
-      const [smtp, imapResult] = await Promise.all([checkSmtp(transportOptions(app.ctx, inbox)), imap ? checkImapConnection(imap) : undefined]);
+      const allowPrivate = app.ctx.config.HEARD_ALLOW_PRIVATE_WEBHOOKS;
+      const [smtp, imapResult] = await Promise.all([checkSmtp(app.ctx, inbox), imap ? checkImapConnection(imap, allowPrivate) : undefined]);
       return { smtp, imap: imapResult ?? null };
     },
   );
@@ -115,12 +116,12 @@ export const emailChannelRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const inbox = await getInbox(app.ctx.db, req.actor!, req.params.id);
       if (inbox.channel !== 'email') throw new Invalid('id', 'not an email inbox');
-      const transport = transportOptions(app.ctx, inbox);
-      if (!transport) return { ok: false, error: 'no outgoing mail server: set SMTP_URL, or SMTP settings on the inbox' };
       const [me] = await app.ctx.db.select({ email: users.email }).from(users).where(eq(users.id, req.actor!.userId));
       const settings = emailSettings(inbox);
-      const mailer = nodemailer.createTransport(transport as SMTPTransport.Options);
+      let mailer: Awaited<ReturnType<typeof mailerFor>>;
       try {
+        mailer = await mailerFor(app.ctx, inbox);
+        if (!mailer) return { ok: false, error: NO_SERVER };
         await mailer.sendMail({
           from: { name: settings.displayName || inbox.name, address: settings.address },
           to: req.body.to ?? me.email,
@@ -129,26 +130,32 @@ export const emailChannelRoutes: FastifyPluginAsyncZod = async (app) => {
         });
         return { ok: true };
       } catch (err) {
-        return { ok: false, error: (err as Error).message };
+        return { ok: false, error: err instanceof BlockedAddressError ? refusal(err) : (err as Error).message };
       } finally {
-        mailer.close();
+        mailer?.close();
       }
     },
   );
 };
 
+const NO_SERVER = 'no outgoing mail server: set SMTP_URL, or SMTP settings on the inbox';
+// The same answer whatever the port: a refused address is never connected to.
+const refusal = (err: BlockedAddressError) => `Heard does not connect to this server: ${err.message}`;
+
 /** Connects and signs in to the outgoing server without sending: a clear error for the settings page. */
-async function checkSmtp(transport: SMTPTransport.Options | string | undefined): Promise<{ ok: boolean; error?: string }> {
-  if (!transport) return { ok: false, error: 'no outgoing mail server: set SMTP_URL, or SMTP settings on the inbox' };
-  const mailer = nodemailer.createTransport(transport as SMTPTransport.Options);
+async function checkSmtp(ctx: Ctx, inbox: Inbox): Promise<{ ok: boolean; error?: string }> {
+  let mailer: Awaited<ReturnType<typeof mailerFor>>;
   try {
+    mailer = await mailerFor(ctx, inbox);
+    if (!mailer) return { ok: false, error: NO_SERVER };
     await mailer.verify();
     return { ok: true };
   } catch (err) {
+    if (err instanceof BlockedAddressError) return { ok: false, error: refusal(err) };
     const e = err as Error & { code?: string };
-    const why = e.code === 'EAUTH' ? 'the server refused the user name or password' : e.code === 'ECONNECTION' || e.code === 'ETIMEDOUT' ? 'cannot connect to the server' : e.message;
+    const why = e.code === 'EAUTH' ? 'the server refused the user name or password' : e.code === 'ECONNECTION' || e.code === 'ETIMEDOUT' || e.code === 'ENOTFOUND' ? 'cannot connect to the server' : e.message;
     return { ok: false, error: `${why} (${e.message})`.slice(0, 500) };
   } finally {
-    mailer.close();
+    mailer?.close();
   }
 }

@@ -4,6 +4,7 @@ import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { attachments, contactIdentities, contacts, conversationParticipants, conversations, type EmailAddress, type EmailData, members, messages, users } from '../../db/schema/index.js';
 import type { Ctx } from '../../core/context.js';
 import { LocalFileStore } from '../../core/files/file-store.js';
+import { BlockedAddressError, publicAddress } from '../../core/net/outbound-guard.js';
 import type { Inbox } from '../../domains/inboxes/service.js';
 import type { Message } from '../../domains/conversations/service.js';
 import type { DeliveryOutcome } from '../api/deliver.js';
@@ -25,6 +26,21 @@ export function transportOptions(ctx: Ctx, inbox: Inbox): SMTPTransport.Options 
     };
   }
   return ctx.config.SMTP_URL;
+}
+
+/**
+ * A mailer for where the inbox's mail leaves, or undefined when there is nowhere. An
+ * inbox's own server is a customer's setting: it is connected to at the public address
+ * its name resolves to now (outbound-guard.ts), with the certificate still verified
+ * against the name. A private one throws BlockedAddressError before any connection.
+ * SMTP_URL is the operator's own and goes anywhere.
+ */
+export async function mailerFor(ctx: Ctx, inbox: Inbox) {
+  const transport = transportOptions(ctx, inbox);
+  if (!transport) return undefined;
+  if (typeof transport === 'string' || ctx.config.HEARD_ALLOW_PRIVATE_WEBHOOKS) return nodemailer.createTransport(transport);
+  const target = await publicAddress(transport.host!);
+  return nodemailer.createTransport({ ...transport, host: target.address, servername: target.servername });
 }
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -122,8 +138,10 @@ export async function deliverEmail(ctx: Ctx, inbox: Inbox, message: Message, opt
   // Recorded before sending: the agent sees where it went even when sending fails.
   await ctx.db.update(messages).set({ email: sent }).where(eq(messages.id, message.id));
 
-  const mailer = nodemailer.createTransport(transport as SMTPTransport.Options);
+  let mailer: Awaited<ReturnType<typeof mailerFor>>;
   try {
+    mailer = await mailerFor(ctx, inbox);
+    if (!mailer) throw new Error('no outgoing mail server');
     await mailer.sendMail({
       messageId: bracket(messageId),
       from: { name: fromName, address: settings.address },
@@ -144,12 +162,13 @@ export async function deliverEmail(ctx: Ctx, inbox: Inbox, message: Message, opt
     });
     return { ok: true };
   } catch (err) {
+    if (err instanceof BlockedAddressError) return { ok: false, reason: `the inbox's outgoing mail server is refused: ${err.message}`, permanent: true };
     const e = err as Error & { responseCode?: number; code?: string };
     const reason = `${e.responseCode ? `${e.responseCode} ` : ''}${e.message}`.slice(0, 500);
     // A 5xx answer is the server's final word (unknown recipient, refused); anything else may pass later.
     return { ok: false, reason, permanent: e.responseCode !== undefined && e.responseCode >= 500 };
   } finally {
-    mailer.close();
+    mailer?.close();
   }
 }
 

@@ -5,6 +5,7 @@ import { inboxes } from '../../db/schema/index.js';
 import type { Ctx } from '../../core/context.js';
 import type { FileStore } from '../../core/files/file-store.js';
 import { receiveEmail } from './receive.js';
+import { listenerCertificate } from './tls.js';
 import { baseAddress } from './tokens.js';
 
 type Smtp550 = Error & { responseCode?: number };
@@ -24,15 +25,26 @@ async function inboxFor(ctx: Ctx, address: string) {
  * (550 for anyone else, so it is no open relay), refuses mail over the size limit with
  * 552, and answers 250 only after every addressed inbox has committed the message. If
  * storing fails it answers 451, so the sending server keeps the message and tries again.
+ * It offers STARTTLS (tls.ts has the certificate), and each message records whether it
+ * came encrypted.
  */
 export async function startSmtpListener(ctx: Ctx, files: FileStore, log: FastifyBaseLogger, opts: { port: number; host: string }) {
   const maxBytes = ctx.config.HEARD_MAIL_MAX_BYTES;
+  const certificate = await listenerCertificate(ctx.config);
+  log.info({ certificate: certificate.source }, 'smtp: STARTTLS certificate');
   const server = new SMTPServer({
     name: ctx.config.mailDomain,
     banner: 'Heard',
     size: maxBytes,
     authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
+    disabledCommands: ['AUTH'],
+    // Plain SMTP on connect, upgraded by STARTTLS: how servers deliver to an MX.
+    secure: false,
+    key: certificate.key,
+    cert: certificate.cert,
+    // The client's PTR name is never used, and looking it up (the library's default) stalls
+    // every connection as long as a slow resolver takes.
+    disableReverseLookup: true,
     logger: false,
     socketTimeout: 60_000,
     closeTimeout: 10_000,
@@ -60,7 +72,7 @@ export async function startSmtpListener(ctx: Ctx, files: FileStore, log: Fastify
         const targets = [...(session.inboxIds?.keys() ?? [])];
         (async () => {
           for (const inboxId of targets) {
-            await receiveEmail(ctx, files, { inboxId, raw, source: 'smtp', envelopeTo: recipients });
+            await receiveEmail(ctx, files, { inboxId, raw, source: 'smtp', envelopeTo: recipients, tls: session.secure });
           }
         })()
           .then(() => done(null, 'Message stored'))

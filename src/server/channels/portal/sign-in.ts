@@ -1,6 +1,4 @@
 import { and, count, eq, gt, isNull } from 'drizzle-orm';
-import nodemailer from 'nodemailer';
-import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { Executor } from '../../db/client.js';
 import { contacts, portalLinks, portalSessions } from '../../db/schema/index.js';
 import { type Ctx, inTransaction } from '../../core/context.js';
@@ -9,7 +7,7 @@ import { randomToken, sha256 } from '../../core/ids.js';
 import { identifyContact, normalizeIdentity } from '../../domains/contacts/service.js';
 import { type HelpCenter, helpCenterPath, helpMailInbox } from '../../domains/help-center/service.js';
 import { emailSettings } from '../email/settings.js';
-import { transportOptions } from '../email/send.js';
+import { mailerFor } from '../email/send.js';
 import { catalog } from '../../helpcenter/i18n/index.js';
 
 /** Sign-in links one address may ask for in 15 minutes: enough for a lost mail, too few to flood someone's inbox. */
@@ -53,8 +51,10 @@ export async function requestSignInLink(ctx: Ctx, hc: HelpCenter, input: { email
   const t = catalog(hc.locale);
   const url = `${ctx.config.publicUrl}${helpCenterPath(hc)}/portal/auth/${token}`;
   const settings = emailSettings(mailInbox);
-  const mailer = nodemailer.createTransport(transportOptions(ctx, mailInbox) as SMTPTransport.Options);
+  let mailer: Awaited<ReturnType<typeof mailerFor>>;
   try {
+    mailer = await mailerFor(ctx, mailInbox);
+    if (!mailer) throw new Error('no outgoing mail server');
     await mailer.sendMail({
       from: { name: hc.title, address: settings.address },
       to: email,
@@ -68,7 +68,7 @@ export async function requestSignInLink(ctx: Ctx, hc: HelpCenter, input: { email
     await ctx.db.delete(portalLinks).where(eq(portalLinks.id, link.id));
     throw new HeardError(503, 'Service Unavailable', `the sign-in e-mail could not be sent; try again in a minute (${(err as Error).message.slice(0, 200)})`);
   } finally {
-    mailer.close();
+    mailer?.close();
   }
   return { email };
 }

@@ -1,47 +1,5 @@
-import dns from 'node:dns';
-import net from 'node:net';
 import { Agent, request } from 'undici';
-
-// Addresses an outbound callback must never reach unless explicitly allowed: loopback,
-// private, link-local (cloud metadata), carrier-grade NAT, multicast and reserved ranges.
-const blocked = new net.BlockList();
-for (const [addr, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16],
-  ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) blocked.addSubnet(addr, prefix, 'ipv4');
-for (const [addr, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) {
-  blocked.addSubnet(addr, prefix, 'ipv6');
-}
-
-/** True when `ip` is loopback, private, link-local or otherwise not a public address. */
-export function isPrivateAddress(ip: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped) return blocked.check(mapped[1], 'ipv4');
-  const family = net.isIPv4(ip) ? 'ipv4' : net.isIPv6(ip) ? 'ipv6' : null;
-  if (!family) return true;
-  return blocked.check(ip, family);
-}
-
-export class BlockedAddressError extends Error {}
-
-/**
- * The address is checked at connect time, after DNS, so a host name that resolves to a
- * private address (DNS rebinding included) is refused as surely as a literal one.
- */
-function guardedLookup(
-  hostname: string,
-  options: dns.LookupOptions,
-  callback: (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void,
-) {
-  dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
-    if (err) return callback(err, '');
-    const list = addresses as dns.LookupAddress[];
-    const bad = list.find((a) => isPrivateAddress(a.address));
-    if (bad) return callback(new BlockedAddressError(`${hostname} resolves to a private address (${bad.address})`), '');
-    if (options.all) return callback(null, list);
-    callback(null, list[0].address, list[0].family);
-  });
-}
+import { BlockedAddressError, guardedLookup, isPrivateAddress, literalAddress } from '../net/outbound-guard.js';
 
 const guardedAgent = new Agent({ connect: { lookup: guardedLookup, timeout: 10_000 }, headersTimeout: 15_000, bodyTimeout: 15_000 });
 const openAgent = new Agent({ connect: { timeout: 10_000 }, headersTimeout: 15_000, bodyTimeout: 15_000 });
@@ -59,10 +17,8 @@ export interface PostResult {
 export async function postJson(url: string, body: string, headers: Record<string, string>, allowPrivate: boolean): Promise<PostResult> {
   const u = new URL(url);
   if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new BlockedAddressError(`unsupported protocol ${u.protocol}`);
-  const host = u.hostname.replace(/^\[|\]$/g, '');
-  if (!allowPrivate && net.isIP(host) && isPrivateAddress(host)) {
-    throw new BlockedAddressError(`${host} is a private address`);
-  }
+  const literal = literalAddress(u.hostname);
+  if (!allowPrivate && literal && isPrivateAddress(literal)) throw new BlockedAddressError(`${literal} is a private address`);
   const res = await request(u, {
     method: 'POST',
     body,

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BlockedAddressError, isPrivateAddress, postJson } from './safe-fetch.js';
+import { BlockedAddressError, isPrivateAddress } from '../net/outbound-guard.js';
+import { postJson } from './safe-fetch.js';
 import { signPayload, verifySignature } from './signature.js';
 
 describe('callback signatures', () => {
@@ -34,7 +35,7 @@ describe('outbound request guard', () => {
   it.each([
     ['127.0.0.1', true], ['10.1.2.3', true], ['172.16.0.1', true], ['172.32.0.1', false], ['192.168.1.1', true],
     ['169.254.169.254', true], ['100.64.0.1', true], ['0.0.0.0', true], ['::1', true], ['::', true], ['fd00::1', true],
-    ['fe80::1', true], ['::ffff:127.0.0.1', true], ['::ffff:8.8.8.8', false], ['8.8.8.8', false], ['2606:4700::1111', false],
+    ['fe80::1', true], ['::ffff:127.0.0.1', true], ['::ffff:7f00:1', true], ['::7f00:1', true], ['::ffff:8.8.8.8', false], ['8.8.8.8', false], ['2606:4700::1111', false],
     ['not-an-ip', true],
   ])('%s is private: %s', (ip, expected) => {
     expect(isPrivateAddress(ip)).toBe(expected);

@@ -131,6 +131,12 @@ export interface EmailData {
   contentHash?: string;
   /** The raw message in the file store. */
   rawSha256?: string;
+  /**
+   * Inbound over Heard's SMTP listener: whether the sending server encrypted the delivery
+   * (STARTTLS). Absent for mail fetched over IMAP or posted to the MIME endpoint, whose
+   * delivery to the mailbox or the provider Heard did not see.
+   */
+  tls?: boolean;
 }
 
 export const attachments = pgTable(

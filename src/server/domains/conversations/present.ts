@@ -58,6 +58,7 @@ function presentEmail(e: NonNullable<Message['email']>) {
     automated: e.automated,
     replyAll: e.replyAll,
     autoAck: e.autoAck,
+    tls: e.tls,
   };
 }
 

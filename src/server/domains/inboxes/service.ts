@@ -1,11 +1,10 @@
-import net from 'node:net';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { imapStates, inboxes, teams } from '../../db/schema/index.js';
 import { type Actor, canAdminister } from '../../core/actor.js';
 import { Conflict, Invalid, NotFound } from '../../core/errors.js';
 import { randomToken } from '../../core/ids.js';
-import { isPrivateAddress } from '../../core/webhooks/safe-fetch.js';
+import { refusedHost } from '../../core/net/outbound-guard.js';
 import { recordAudit } from '../audit/service.js';
 import { type EmailSettings, type InboxCreate, type InboxCreateInput, InboxCreateSchema, type InboxUpdate, type WidgetSettings } from './schema.js';
 
@@ -102,9 +101,18 @@ async function checkEmailInbox(db: Executor, workspaceId: string, emailInboxId: 
  */
 function checkCallbackUrl(url: string | undefined, allowPrivate: boolean) {
   if (!url || allowPrivate) return;
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost') || (net.isIP(host) && isPrivateAddress(host))) {
+  if (refusedHost(new URL(url).hostname)) {
     throw new Invalid('callbackUrl', 'points to a private or loopback address; Heard only calls public addresses (HEARD_ALLOW_PRIVATE_WEBHOOKS=1 lifts this)');
+  }
+}
+
+/** The same for an inbox's own mail servers: "check connection" must not map the network Heard runs in. */
+function checkMailHosts(settings: Partial<Pick<EmailSettings, 'smtp' | 'imap'>>, prefix: string, allowPrivate: boolean) {
+  if (allowPrivate) return;
+  for (const kind of ['smtp', 'imap'] as const) {
+    const host = settings[kind]?.host;
+    const refused = host && refusedHost(host);
+    if (refused) throw new Invalid(`${prefix}${kind}.host`, `${refused}; Heard only connects to public mail servers (HEARD_ALLOW_PRIVATE_WEBHOOKS=1 lifts this)`);
   }
 }
 
@@ -123,6 +131,7 @@ export async function createInbox(tx: Executor, actor: Actor, given: InboxCreate
   }
   if (input.channel === 'email') {
     const { name: _n, channel: _c, teamId: _t, ...settings } = input;
+    checkMailHosts(settings, '', allowPrivate);
     Object.assign(config, mergeEmailSettings({ address: input.address }, settings));
   }
   const [row] = await claimingAddress(() =>
@@ -160,6 +169,7 @@ export async function updateInbox(tx: Executor, actor: Actor, id: string, input:
   }
   if (input.email !== undefined) {
     if (inbox.channel !== 'email') throw new Invalid('email', 'only email inboxes have e-mail settings');
+    checkMailHosts(input.email, 'email.', allowPrivate);
     patch.config = { ...inbox.config, ...mergeEmailSettings(inbox.config as unknown as EmailSettings, input.email) };
   }
   const [row] = await claimingAddress(() => tx.update(inboxes).set(patch).where(eq(inboxes.id, id)).returning());
