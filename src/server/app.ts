@@ -15,6 +15,7 @@ import { type Config, ConfigError } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
 import type { Ctx } from './core/context.js';
 import { Dispatcher } from './core/events/dispatcher.js';
+import { eventFailureRoutes } from './core/events/routes.js';
 import { outboundProcessor } from './core/events/processors/outbound.js';
 import { realtimeProcessor } from './core/events/processors/realtime.js';
 import { authenticate } from './core/http/authenticate.js';
@@ -206,6 +207,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       await api.register(contactRoutes);
       await api.register(conversationRoutes);
       await api.register(auditRoutes);
+      await api.register(eventFailureRoutes);
       await api.register(cannedResponseRoutes);
       await api.register(tagRoutes);
       await api.register(attachmentRoutes);
@@ -246,7 +248,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
   }
   const jobs = new Jobs(database, [deliverMessageJob, wakeSnoozedJob, sendScheduledJob, pollImapJob, widgetEmailFallbackJob], app.log);
   const processors = [outboundProcessor(jobs), conversationJobsProcessor(jobs), ...(realtime ? [realtimeProcessor(realtime)] : []), ...(visitors ? [visitorRealtimeProcessor(app, visitors)] : [])];
-  dispatcher = new Dispatcher(database, processors, app.log, opts.pollMs ?? 1000);
+  dispatcher = new Dispatcher(database, processors, app.log, opts.pollMs ?? 1000, undefined, ctx.retryBaseMs);
   const d = dispatcher;
 
   const smtpPort = opts.smtpPort ?? (config.HEARD_SMTP_PORT || false);

@@ -11,12 +11,23 @@ export interface Processor {
 
 const BATCH = 200;
 const CLAIM_TIMEOUT_S = 60;
+/** Attempts a processor gets at one event before it is left dead for an admin. */
+export const MAX_ATTEMPTS = 8;
+/** The longest wait between two attempts. */
+const MAX_BACKOFF_MS = 3_600_000;
+
+/** When the next attempt after `attempts` failed ones is due: doubling from the base, capped at an hour. */
+export function nextAttemptDelay(attempts: number, baseMs: number): number {
+  return Math.min(baseMs * 2 ** (attempts - 1), MAX_BACKOFF_MS);
+}
 
 /**
  * Delivers committed events from the outbox to the processors, at least once.
  * Any node may run it: rows are claimed with FOR UPDATE SKIP LOCKED, so two
  * dispatchers never take the same event, and a crash before the claim's commit
- * leaves the events for the next pass.
+ * leaves the events for the next pass. Delivery is tracked per processor: one that
+ * fails gets the event again by itself, with back-off (event_failures), and the others
+ * are not run twice.
  */
 export class Dispatcher {
   private timer: NodeJS.Timeout | undefined;
@@ -31,6 +42,7 @@ export class Dispatcher {
     private readonly log: FastifyBaseLogger,
     private readonly pollMs = 1000,
     private readonly claimTimeoutS = CLAIM_TIMEOUT_S,
+    private readonly retryBaseMs = 30_000,
   ) {}
 
   start() {
@@ -78,7 +90,58 @@ export class Dispatcher {
   private async drain() {
     for (;;) {
       const n = await this.pass();
-      if (n < BATCH) return;
+      if (n < BATCH) break;
+    }
+    await this.retryFailures();
+  }
+
+  /** Runs one processor on one event; a failure is recorded for that processor alone. */
+  private async attempt(p: Processor, e: EventRow, attempts: number): Promise<boolean> {
+    try {
+      await p.process(e);
+      return true;
+    } catch (err) {
+      const dead = attempts >= MAX_ATTEMPTS;
+      this.log.error({ err, processor: p.name, event: e.id, attempts }, dead ? 'event processor failed for the last time' : 'event processor failed; will retry');
+      const message = err instanceof Error ? err.message : String(err);
+      await this.database.raw.query(
+        `insert into event_failures (event_id, processor, workspace_id, attempts, last_error, next_attempt_at, dead_at)
+         values ($1, $2, $3, $4, $5, now() + make_interval(secs => $6), case when $7 then now() end)
+         on conflict (event_id, processor) do update
+           set attempts = excluded.attempts, last_error = excluded.last_error, next_attempt_at = excluded.next_attempt_at,
+               dead_at = excluded.dead_at, claimed_at = null`,
+        [e.id, p.name, e.workspaceId, attempts, message.slice(0, 2000), nextAttemptDelay(attempts, this.retryBaseMs) / 1000, dead],
+      );
+      return false;
+    }
+  }
+
+  /** Offers each due failure to its processor again (claimed like events, so one node takes each). */
+  private async retryFailures() {
+    const { rows } = await this.database.raw.query<Record<string, unknown>>(
+      `with due as (
+         update event_failures set claimed_at = now()
+          where (event_id, processor) in (
+            select event_id, processor from event_failures
+             where dead_at is null and next_attempt_at <= now()
+               and (claimed_at is null or claimed_at < now() - make_interval(secs => $2))
+             order by next_attempt_at limit $1 for update skip locked)
+          returning event_id, processor, attempts)
+       select due.processor, due.attempts, e.id, e.seq, e.workspace_id, e.conversation_id, e.type, e.actor_member_id, e.actor_contact_id, e.data, e.created_at
+         from due join events e on e.id = due.event_id order by e.seq`,
+      [BATCH, this.claimTimeoutS],
+    );
+    for (const r of rows) {
+      const p = this.processors.find((x) => x.name === r.processor);
+      const e = toEventRow(r);
+      // A processor this node does not run (or no longer exists) leaves it to a node that does.
+      if (!p) {
+        await this.database.raw.query('update event_failures set claimed_at = null where event_id = $1 and processor = $2', [e.id, r.processor]);
+        continue;
+      }
+      if (await this.attempt(p, e, Number(r.attempts) + 1)) {
+        await this.database.raw.query('delete from event_failures where event_id = $1 and processor = $2', [e.id, p.name]);
+      }
     }
   }
 
@@ -97,25 +160,13 @@ export class Dispatcher {
       [BATCH, this.claimTimeoutS],
     );
     const claimed = rows.map(toEventRow).sort((a, b) => a.seq - b.seq);
-    const done: string[] = [];
     for (const e of claimed) {
-      let ok = true;
-      for (const p of this.processors) {
-        if (!p.handles(e)) continue;
-        try {
-          await p.process(e);
-        } catch (err) {
-          // One processor's failure must not hold up the others. The event stays claimed
-          // but undispatched, so it is offered again once the claim times out: processors
-          // are idempotent, and a reply whose job could not be queued is not stranded.
-          ok = false;
-          this.log.error({ err, processor: p.name, event: e.id }, 'event processor failed; will retry');
-        }
-      }
-      if (ok) done.push(e.id);
+      // A processor that fails is recorded to be retried by itself; the event is done for
+      // the others. A crash before the update below offers it again to all (they are idempotent).
+      for (const p of this.processors) if (p.handles(e)) await this.attempt(p, e, 1);
     }
-    if (done.length) {
-      await raw.query('update events set dispatched_at = now() where id = any($1::uuid[])', [done]);
+    if (claimed.length) {
+      await raw.query('update events set dispatched_at = now() where id = any($1::uuid[])', [claimed.map((e) => e.id)]);
     }
     return claimed.length;
   }

@@ -2,6 +2,8 @@ import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApiInbox, buildMember, buildTeam, buildToken, sendInbound, signIn, type Client } from '../../../../test/factories.js';
 import { json, startTestHeard, type TestHeard } from '../../../../test/helpers/heard.js';
+import { eventFailures } from '../../db/schema/index.js';
+import { recordEvent } from '../events/record-event.js';
 import { askQuestion, buildArticle, buildCategory, type HelpBrowser, memberBrowser } from '../../../../test/helpers/help-center.js';
 
 /**
@@ -572,6 +574,17 @@ describe('authorization matrix', () => {
       request: async () => ({ method: 'POST', url: `/api/v1/community/posts/${(await freshThread(true)).postId}/moderate`, payload: { action: 'delete', reason: 'Spam' } }),
     },
     { route: 'POST /api/v1/community/threads/:id/article', allowed: WRITERS, request: async () => ({ method: 'POST', url: `/api/v1/community/threads/${(await freshThread(true)).id}/article`, payload: {} }) },
+    // Events a processor could not handle (admins see and retry them)
+    { route: 'GET /api/v1/event-failures', allowed: ADMINS, request: () => ({ method: 'GET', url: '/api/v1/event-failures' }) },
+    {
+      route: 'POST /api/v1/event-failures/:eventId/:processor/retry',
+      allowed: ADMINS,
+      request: async () => {
+        const e = await recordEvent(h.ctx.db, { workspaceId: setup.workspaceId, type: 'contact.updated', data: { contactId } });
+        await h.ctx.db.insert(eventFailures).values({ eventId: e.id, processor: 'matrix', workspaceId: setup.workspaceId, attempts: 8, lastError: 'gave up', nextAttemptAt: new Date(), deadAt: new Date() });
+        return { method: 'POST', url: `/api/v1/event-failures/${e.id}/matrix/retry` };
+      },
+    },
     // Tags
     { route: 'GET /api/v1/tags', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/tags' }) },
     { route: 'POST /api/v1/tags', allowed: ADMINS, request: () => ({ method: 'POST', url: '/api/v1/tags', payload: { name: `tag-${unique()}` } }) },

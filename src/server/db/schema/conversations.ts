@@ -185,6 +185,35 @@ export const events = pgTable(
   ],
 );
 
+/**
+ * An event one processor could not handle, retried for that processor alone with
+ * back-off (the others have had it); after the last attempt it stays here, dead, for an
+ * admin to see and retry.
+ */
+export const eventFailures = pgTable(
+  'event_failures',
+  {
+    eventId: uuid('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    processor: text('processor').notNull(),
+    workspaceId: workspaceId(),
+    attempts: integer('attempts').notNull().default(1),
+    lastError: text('last_error').notNull(),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull(),
+    /** Set by the dispatcher retrying it; a claim older than a minute is taken over. */
+    claimedAt: timestamp('claimed_at', { withTimezone: true }),
+    /** Given up: no more automatic attempts. */
+    deadAt: timestamp('dead_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.eventId, t.processor] }),
+    index('event_failures_due_idx').on(t.nextAttemptAt).where(sql`${t.deadAt} is null`),
+    index('event_failures_workspace_idx').on(t.workspaceId, t.createdAt),
+  ],
+);
+
 /** Per member, when they last read each conversation: a customer message after that is unread for them. */
 export const conversationReads = pgTable(
   'conversation_reads',
