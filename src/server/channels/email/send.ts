@@ -10,8 +10,18 @@ import type { DeliveryOutcome } from '../api/deliver.js';
 import { emailSettings } from './settings.js';
 import { outgoingMessageId, replyToAddress } from './tokens.js';
 
+/**
+ * How long a send may wait on the server: to connect, for its greeting, and in silence on
+ * the socket (a stalled DATA). They bound one send, and so how long a delivery job may
+ * run before it is taken to be dead (SEND_SECONDS).
+ */
+const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 15_000 };
+
+/** The longest a stalled send can wait before it fails: a job that sends mail may run this long. */
+export const SEND_SECONDS = (SMTP_TIMEOUTS.connectionTimeout + SMTP_TIMEOUTS.greetingTimeout + SMTP_TIMEOUTS.socketTimeout) / 1000;
+
 /** Where a reply leaves: the inbox's own SMTP server, or SMTP_URL. */
-export function transportOptions(ctx: Ctx, inbox: Inbox): SMTPTransport.Options | string | undefined {
+export function transportOptions(ctx: Ctx, inbox: Inbox): SMTPTransport.Options | undefined {
   const smtp = emailSettings(inbox).smtp;
   if (smtp) {
     return {
@@ -19,12 +29,10 @@ export function transportOptions(ctx: Ctx, inbox: Inbox): SMTPTransport.Options 
       port: smtp.port,
       secure: smtp.secure,
       auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
-      connectionTimeout: 20_000,
-      greetingTimeout: 20_000,
-      socketTimeout: 60_000,
+      ...SMTP_TIMEOUTS,
     };
   }
-  return ctx.config.SMTP_URL;
+  return ctx.config.SMTP_URL ? { url: ctx.config.SMTP_URL, ...SMTP_TIMEOUTS } : undefined;
 }
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -122,7 +130,7 @@ export async function deliverEmail(ctx: Ctx, inbox: Inbox, message: Message, opt
   // Recorded before sending: the agent sees where it went even when sending fails.
   await ctx.db.update(messages).set({ email: sent }).where(eq(messages.id, message.id));
 
-  const mailer = nodemailer.createTransport(transport as SMTPTransport.Options);
+  const mailer = nodemailer.createTransport(transport);
   try {
     await mailer.sendMail({
       messageId: bracket(messageId),
