@@ -52,6 +52,7 @@ import { conversations, inboxes, members, users } from './db/schema/index.js';
 import { eq } from 'drizzle-orm';
 import { pollImapJob, startImapPolling } from './channels/email/imap-poller.js';
 import { closeMailParser } from './channels/email/receive.js';
+import { closeMailers } from './channels/email/mailers.js';
 import { startSmtpListener } from './channels/email/smtp-listener.js';
 import { ViewCounter } from './domains/help-center/view-counter.js';
 import { startPgliteMaintenance } from './db/maintenance.js';
@@ -293,6 +294,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       visitors?.close();
       await realtime?.close();
       await closeMailParser(ctx);
+      closeMailers(ctx);
       await app.close();
       redis?.disconnect();
       if (!opts.database) await database.close();

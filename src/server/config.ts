@@ -52,6 +52,20 @@ export const ConfigSchema = z.object({
     .min(0.001)
     .default(72)
     .describe('How long Heard keeps retrying an outbound callback before it gives up and marks the message failed.'),
+  HEARD_OUTBOUND_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(256)
+    .default(8)
+    .describe('How many replies one worker node delivers at once, across all inboxes and channels.'),
+  HEARD_OUTBOUND_CONNECTIONS_PER_INBOX: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(4)
+    .describe("How many SMTP connections one worker node keeps open to each email inbox's outgoing server: that many of its replies are sent at once, the rest wait for a free connection. Connections are reused for up to 100 messages."),
   HEARD_SMTP_PORT: z.coerce
     .number()
     .int()

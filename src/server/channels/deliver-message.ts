@@ -20,6 +20,8 @@ export const deliverMessageJob = defineJob({
   // A send that stalls fails by then (a callback's request too: core/webhooks/safe-fetch.ts);
   // one still running has hung, and is sent again with the same Message-ID (or callback id).
   expireInSeconds: SEND_SECONDS + 5,
+  // Per inbox, email is bounded by its connections (email/mailers.ts).
+  concurrency: (config) => config.HEARD_OUTBOUND_CONCURRENCY,
 });
 
 const MAX_DELAY_MS = 60 * 60 * 1000;

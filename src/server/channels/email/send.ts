@@ -1,5 +1,4 @@
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
-import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { attachments, contactIdentities, contacts, conversationParticipants, conversations, type EmailAddress, type EmailData, members, messages, users } from '../../db/schema/index.js';
 import type { Ctx } from '../../core/context.js';
@@ -7,6 +6,7 @@ import { LocalFileStore } from '../../core/files/file-store.js';
 import type { Inbox } from '../../domains/inboxes/service.js';
 import type { Message } from '../../domains/conversations/service.js';
 import type { DeliveryOutcome } from '../api/deliver.js';
+import { mailerFor } from './mailers.js';
 import { emailSettings } from './settings.js';
 import { outgoingMessageId, replyToAddress } from './tokens.js';
 
@@ -130,9 +130,8 @@ export async function deliverEmail(ctx: Ctx, inbox: Inbox, message: Message, opt
   // Recorded before sending: the agent sees where it went even when sending fails.
   await ctx.db.update(messages).set({ email: sent }).where(eq(messages.id, message.id));
 
-  const mailer = nodemailer.createTransport(transport);
   try {
-    await mailer.sendMail({
+    await mailerFor(ctx, inbox.id, transport).sendMail({
       messageId: bracket(messageId),
       from: { name: fromName, address: settings.address },
       replyTo: replyToAddress(ctx.secret, settings.address, inbox.id, conv.number),
@@ -156,8 +155,6 @@ export async function deliverEmail(ctx: Ctx, inbox: Inbox, message: Message, opt
     const reason = `${e.responseCode ? `${e.responseCode} ` : ''}${e.message}`.slice(0, 500);
     // A 5xx answer is the server's final word (unknown recipient, refused); anything else may pass later.
     return { ok: false, reason, permanent: e.responseCode !== undefined && e.responseCode >= 500 };
-  } finally {
-    mailer.close();
   }
 }
 

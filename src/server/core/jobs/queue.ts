@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import crypto from 'node:crypto';
 import PgBoss from 'pg-boss';
 import type { z } from 'zod';
+import type { Config } from '../../config.js';
 import type { Database } from '../../db/client.js';
 import type { Ctx } from '../context.js';
 
@@ -20,6 +21,8 @@ export interface JobDefinition<S extends z.ZodType> {
    * the handler must be safe to repeat. pg-boss's 15 minutes when not given.
    */
   expireInSeconds?: number;
+  /** How many of these jobs one worker node runs at once; one when not given. */
+  concurrency?: (config: Config) => number;
 }
 
 export function defineJob<S extends z.ZodType>(def: JobDefinition<S>): JobDefinition<S> {
@@ -45,6 +48,9 @@ export class Jobs {
   // The jobs this node is running, and the timer that says so (watchLiveness).
   private readonly running = new Set<string>();
   private liveness: { stop(): void } | undefined;
+  // This node's workers per queue, and which of them is woken for the next job sent.
+  private readonly workers = new Map<string, string[]>();
+  private nextWorker = 0;
 
   constructor(
     private readonly database: Database,
@@ -68,32 +74,36 @@ export class Jobs {
     if (!opts.work) return;
     this.liveness = this.watchLiveness(this.database);
     for (const def of this.definitions) {
-      await this.boss.work(
-        def.name,
-        { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2, batchSize: 1 },
-        (batch) =>
+      // Several workers of one batch each, rather than one worker taking a batch: a slow job
+      // holds up only its own worker.
+      const ids: string[] = [];
+      for (let n = def.concurrency?.(ctx.config) ?? 1; n > 0; n--) {
+        const id: string = await this.boss.work(def.name, { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2, batchSize: 1 }, ([job]) =>
           this.track(
             (async () => {
-              for (const job of batch) {
-                this.running.add(job.id);
-                try {
-                  const payload = def.schema.parse(job.data);
-                  const handle = await def.handler();
-                  await handle(ctx, payload, this);
-                } finally {
-                  this.running.delete(job.id);
-                }
+              this.running.add(job.id);
+              try {
+                const payload = def.schema.parse(job.data);
+                const handle = await def.handler();
+                await handle(ctx, payload, this);
+              } finally {
+                this.running.delete(job.id);
+                // There may be more: the worker fetches again at once instead of after its polling interval.
+                this.boss.notifyWorker(id);
               }
             })(),
           ),
-      );
+        );
+        ids.push(id);
+      }
+      this.workers.set(def.name, ids);
     }
   }
 
   /** The job's id, or null when a job with the same singletonKey is still waiting (nothing was added). */
   async send<S extends z.ZodType>(def: JobDefinition<S>, payload: z.infer<S>, opts: SendOptions = {}) {
     def.schema.parse(payload);
-    return this.boss.send(def.name, payload as object, {
+    const id = await this.boss.send(def.name, payload as object, {
       startAfter: opts.startAfter,
       // Queues are `short` (one waiting job per key): a job without a key of its own gets a
       // unique one, or every keyless job would wait behind the first.
@@ -105,6 +115,10 @@ export class Jobs {
       retryDelay: 1,
       retryBackoff: true,
     });
+    // A job due now that this node works on starts now, not at a worker's next poll.
+    const workers = this.workers.get(def.name);
+    if (id && workers && !opts.startAfter) this.boss.notifyWorker(workers[this.nextWorker++ % workers.length]);
+    return id;
   }
 
   /**
