@@ -7,6 +7,8 @@ export interface SunkMail {
   to: string[];
   raw: Buffer;
   mail: ParsedMail;
+  /** performance.now() when it was accepted (answered 250). */
+  at: number;
 }
 
 export interface SinkOptions {
@@ -54,7 +56,7 @@ export async function startSmtpSink(opts: SinkOptions = {}) {
           await opts.hold?.();
           if (opts.latencyMs) await new Promise((r) => setTimeout(r, opts.latencyMs));
           const mail = await simpleParser(raw);
-          received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw, mail });
+          received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw, mail, at: performance.now() });
         })()
           .then(() => done(), done)
           .finally(() => stats.receiving--);
