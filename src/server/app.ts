@@ -8,6 +8,7 @@ import fastifyStatic from '@fastify/static';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Redis } from 'ioredis';
@@ -18,6 +19,7 @@ import { Dispatcher } from './core/events/dispatcher.js';
 import { outboundProcessor } from './core/events/processors/outbound.js';
 import { realtimeProcessor } from './core/events/processors/realtime.js';
 import { authenticate } from './core/http/authenticate.js';
+import { loadShedding } from './core/http/load-shedding.js';
 import { fileStorage } from './core/files/plugin.js';
 import { installErrorHandler } from './core/http/error-handler.js';
 import { sha256 } from './core/ids.js';
@@ -141,7 +143,8 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
   app.decorate('ctx', ctx);
   app.decorate('realtime', undefined as AgentRealtime | undefined);
 
-  // External plugins.
+  // External plugins. An overloaded node refuses requests first, before any work is done on them.
+  await app.register(underPressure, loadShedding(config));
   await app.register(helmet, {
     // Over plain HTTP (a LAN install), HSTS and upgrade-insecure-requests would break the site.
     hsts: config.secureCookies,

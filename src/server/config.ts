@@ -47,6 +47,24 @@ export const ConfigSchema = z.object({
     .min(1)
     .default(1200)
     .describe('API requests allowed per minute per address or token.'),
+  HEARD_SHED_EVENT_LOOP_DELAY_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(1000)
+    .describe('Load shedding: while the event loop lags more than this (ms), requests are answered 429 with Retry-After instead of queued; /healthz still answers. 0 turns this check off.'),
+  HEARD_SHED_HEAP_PERCENT: z.coerce
+    .number()
+    .min(0)
+    .max(100)
+    .default(90)
+    .describe("Load shedding: while the JavaScript heap is above this share of Node's heap limit (set with --max-old-space-size in NODE_OPTIONS), requests are answered 429. 0 turns this check off."),
+  HEARD_SHED_RSS_MB: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .describe("Load shedding: while the process's resident memory is above this many MB, requests are answered 429; set it below a container's memory limit. 0 (the default) turns this check off."),
   HEARD_WEBHOOK_MAX_AGE_HOURS: z.coerce
     .number()
     .min(0.001)
