@@ -51,8 +51,8 @@ export const ConfigSchema = z.object({
     .number()
     .int()
     .min(0)
-    .default(1000)
-    .describe('Load shedding: while the event loop lags more than this (ms), requests are answered 429 with Retry-After instead of queued; /healthz still answers. 0 turns this check off.'),
+    .default(0)
+    .describe('Load shedding: while the event loop lags more than this (ms), requests are answered 429 with Retry-After instead of queued; /healthz still answers. 0 (the default) turns this check off: with the embedded database, queries run on the same thread, so a long one (a report, the start-up) lags the loop without the node being overloaded. 1000 suits nodes on PostgreSQL.'),
   HEARD_SHED_HEAP_PERCENT: z.coerce
     .number()
     .min(0)

@@ -24,8 +24,6 @@ export async function startTestHeard(env: Record<string, string> = {}, opts: Par
     HEARD_API_RATE_LIMIT: '100000',
     // No IMAP polling timer unless a test asks: tests poll when they mean to.
     HEARD_IMAP_POLL_SECONDS: '0',
-    // The app shares its event loop with the test runner here: a lag of the runner's is no overload of Heard's.
-    HEARD_SHED_EVENT_LOOP_DELAY_MS: '0',
     // On PostgreSQL with Redis at hand (vitest.config.ts), realtime fans out through Redis as on a cluster.
     ...(engine === 'postgres' && process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...env,

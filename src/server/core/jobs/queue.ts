@@ -74,11 +74,12 @@ export class Jobs {
     if (!opts.work) return;
     this.liveness = this.watchLiveness(this.database);
     for (const def of this.definitions) {
-      // Several workers of one batch each, rather than one worker taking a batch: a slow job
-      // holds up only its own worker.
+      // Several workers fetching one job each, rather than one worker taking a batch: a slow
+      // job holds up only its own worker (decisions.md).
       const ids: string[] = [];
       for (let n = def.concurrency?.(ctx.config) ?? 1; n > 0; n--) {
-        const id: string = await this.boss.work(def.name, { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2, batchSize: 1 }, ([job]) =>
+        let id = '';
+        id = await this.boss.work(def.name, { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2, batchSize: 1 }, ([job]) =>
           this.track(
             (async () => {
               this.running.add(job.id);
@@ -89,7 +90,7 @@ export class Jobs {
               } finally {
                 this.running.delete(job.id);
                 // There may be more: the worker fetches again at once instead of after its polling interval.
-                this.boss.notifyWorker(id);
+                if (id) this.boss.notifyWorker(id);
               }
             })(),
           ),
