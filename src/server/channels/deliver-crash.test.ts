@@ -79,7 +79,7 @@ describe('a crash in the middle of sending a reply', () => {
     node = startNode('heard (restarted)', httpPort, env);
     await waitHealthy(node);
     // A bound on correctness, far below pg-boss's 15 minutes: the takeover comes ~20 s after the kill.
-    await expect.poll(() => sink.received.length, { timeout: 30_000, interval: 250 }).toBe(1);
+    await expect.poll(() => sink.received.length, { timeout: 45_000, interval: 250 }).toBe(1);
     // Stopping waits for the running delivery to record what it did.
     await stopNode(node);
     node = undefined;
@@ -90,5 +90,8 @@ describe('a crash in the middle of sending a reply', () => {
     expect(ids).toHaveLength(1);
     expect(ids[0]).toMatch(new RegExp(`^<m\\.${id.replace(/-/g, '')}\\.`));
     expect(sink.received[0].mail.text).toContain('It left the warehouse today.');
+    // Nothing is left that could send it again: the crashed run and its retry are both done.
+    const jobs = await storage.rows<{ state: string }>(sql`select state from pgboss.job where name = 'deliver-message'`);
+    expect(jobs.map((j) => j.state)).toEqual(['completed']);
   }, 180_000);
 });

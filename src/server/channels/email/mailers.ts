@@ -24,6 +24,7 @@ export function mailerFor(ctx: Ctx, inboxId: string, transport: SMTPTransport.Op
   const key = JSON.stringify(transport);
   const current = byInbox.get(inboxId);
   if (current?.key === key) return current.mailer;
+  // A send still on the old pool fails, and its job sends it again through the new one.
   current?.mailer.close();
   const perInbox = ctx.config.HEARD_OUTBOUND_CONNECTIONS_PER_INBOX;
   // One new connection for a message whose pooled one was closed under it (servers close
