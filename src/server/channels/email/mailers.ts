@@ -18,7 +18,7 @@ const pools = new WeakMap<Ctx, Map<string, Pool>>();
  * HEARD_OUTBOUND_CONNECTIONS_PER_INBOX of one inbox's replies are sent at once on this
  * node (more wait for a free connection). Changed settings close the old pool.
  */
-export function mailerFor(ctx: Ctx, inboxId: string, transport: SMTPTransport.Options): Transporter<SMTPPool.SentMessageInfo> {
+export function pooledMailer(ctx: Ctx, inboxId: string, transport: SMTPTransport.Options): Transporter<SMTPPool.SentMessageInfo> {
   let byInbox = pools.get(ctx);
   if (!byInbox) pools.set(ctx, (byInbox = new Map()));
   const key = JSON.stringify(transport);

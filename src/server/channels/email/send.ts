@@ -6,7 +6,7 @@ import { LocalFileStore } from '../../core/files/file-store.js';
 import type { Inbox } from '../../domains/inboxes/service.js';
 import type { Message } from '../../domains/conversations/service.js';
 import type { DeliveryOutcome } from '../api/deliver.js';
-import { mailerFor } from './mailers.js';
+import { pooledMailer } from './mailers.js';
 import { emailSettings } from './settings.js';
 import { outgoingMessageId, replyToAddress } from './tokens.js';
 
@@ -131,7 +131,7 @@ export async function deliverEmail(ctx: Ctx, inbox: Inbox, message: Message, opt
   await ctx.db.update(messages).set({ email: sent }).where(eq(messages.id, message.id));
 
   try {
-    await mailerFor(ctx, inbox.id, transport).sendMail({
+    await pooledMailer(ctx, inbox.id, transport).sendMail({
       messageId: bracket(messageId),
       from: { name: fromName, address: settings.address },
       replyTo: replyToAddress(ctx.secret, settings.address, inbox.id, conv.number),
