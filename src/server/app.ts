@@ -8,6 +8,7 @@ import fastifyStatic from '@fastify/static';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Redis } from 'ioredis';
@@ -19,6 +20,7 @@ import { eventFailureRoutes } from './core/events/routes.js';
 import { outboundProcessor } from './core/events/processors/outbound.js';
 import { realtimeProcessor } from './core/events/processors/realtime.js';
 import { authenticate } from './core/http/authenticate.js';
+import { loadShedding } from './core/http/load-shedding.js';
 import { fileStorage } from './core/files/plugin.js';
 import { installErrorHandler } from './core/http/error-handler.js';
 import { sha256 } from './core/ids.js';
@@ -53,6 +55,7 @@ import { conversations, inboxes, members, users } from './db/schema/index.js';
 import { eq } from 'drizzle-orm';
 import { pollImapJob, startImapPolling } from './channels/email/imap-poller.js';
 import { closeMailParser } from './channels/email/receive.js';
+import { closeMailers } from './channels/email/mailers.js';
 import { startSmtpListener } from './channels/email/smtp-listener.js';
 import { ViewCounter } from './domains/help-center/view-counter.js';
 import { startPgliteMaintenance } from './db/maintenance.js';
@@ -141,7 +144,8 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
   app.decorate('ctx', ctx);
   app.decorate('realtime', undefined as AgentRealtime | undefined);
 
-  // External plugins.
+  // External plugins. An overloaded node refuses requests first, before any work is done on them.
+  await app.register(underPressure, loadShedding(config));
   await app.register(helmet, {
     // Over plain HTTP (a LAN install), HSTS and upgrade-insecure-requests would break the site.
     hsts: config.secureCookies,
@@ -295,6 +299,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       visitors?.close();
       await realtime?.close();
       await closeMailParser(ctx);
+      closeMailers(ctx);
       await app.close();
       redis?.disconnect();
       if (!opts.database) await database.close();

@@ -47,11 +47,43 @@ export const ConfigSchema = z.object({
     .min(1)
     .default(1200)
     .describe('API requests allowed per minute per address or token.'),
+  HEARD_SHED_EVENT_LOOP_DELAY_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .describe('Load shedding: while the event loop lags more than this (ms), requests are answered 429 with Retry-After instead of queued; /healthz still answers. 0 (the default) turns this check off: with the embedded database, queries run on the same thread, so a long one (a report, the start-up) lags the loop without the node being overloaded. 1000 suits nodes on PostgreSQL.'),
+  HEARD_SHED_HEAP_PERCENT: z.coerce
+    .number()
+    .min(0)
+    .max(100)
+    .default(90)
+    .describe("Load shedding: while the JavaScript heap is above this share of Node's heap limit (set with --max-old-space-size in NODE_OPTIONS), requests are answered 429. 0 turns this check off."),
+  HEARD_SHED_RSS_MB: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .describe("Load shedding: while the process's resident memory is above this many MB, requests are answered 429; set it below a container's memory limit. 0 (the default) turns this check off."),
   HEARD_WEBHOOK_MAX_AGE_HOURS: z.coerce
     .number()
     .min(0.001)
     .default(72)
     .describe('How long Heard keeps retrying an outbound callback before it gives up and marks the message failed.'),
+  HEARD_OUTBOUND_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(256)
+    .default(8)
+    .describe('How many replies one worker node delivers at once, across all inboxes and channels.'),
+  HEARD_OUTBOUND_CONNECTIONS_PER_INBOX: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(4)
+    .describe("How many SMTP connections one worker node keeps open to each email inbox's outgoing server: that many of its replies are sent at once, the rest wait for a free connection. Connections are reused for up to 100 messages."),
   HEARD_SMTP_PORT: z.coerce
     .number()
     .int()

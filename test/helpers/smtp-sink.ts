@@ -7,19 +7,37 @@ export interface SunkMail {
   to: string[];
   raw: Buffer;
   mail: ParsedMail;
+  /** performance.now() when it was accepted (answered 250). */
+  at: number;
+}
+
+export interface SinkOptions {
+  user?: string;
+  password?: string;
+  reject?: (rcpt: string) => boolean;
+  /** Waits this long before answering each message, as a distant server does. */
+  latencyMs?: number;
+  /** Called once a message's data is in: it is neither kept nor answered before the promise resolves. */
+  hold?: () => Promise<void>;
 }
 
 /**
  * A real SMTP server standing in for the world's mail servers: it accepts what Heard
  * sends (answering with `reject(rcpt)` as a permanent refusal when given) and keeps it.
+ * `stats` counts the connections made and the most messages it was receiving at once.
  */
-export async function startSmtpSink(opts: { user?: string; password?: string; reject?: (rcpt: string) => boolean } = {}) {
+export async function startSmtpSink(opts: SinkOptions = {}) {
   const received: SunkMail[] = [];
+  const stats = { connections: 0, receiving: 0, mostAtOnce: 0 };
   const server = new SMTPServer({
     authOptional: !opts.user,
     allowInsecureAuth: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onConnect(_session, done) {
+      stats.connections++;
+      done();
+    },
     onAuth(auth, _session, done) {
       if (auth.username === opts.user && auth.password === opts.password) return done(null, { user: auth.username });
       done(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
@@ -29,16 +47,19 @@ export async function startSmtpSink(opts: { user?: string; password?: string; re
       done();
     },
     onData(stream, session, done) {
+      stats.mostAtOnce = Math.max(stats.mostAtOnce, ++stats.receiving);
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         const raw = Buffer.concat(chunks);
-        simpleParser(raw)
-          .then((mail) => {
-            received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw, mail });
-            done();
-          })
-          .catch(done);
+        (async () => {
+          await opts.hold?.();
+          if (opts.latencyMs) await new Promise((r) => setTimeout(r, opts.latencyMs));
+          const mail = await simpleParser(raw);
+          received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw, mail, at: performance.now() });
+        })()
+          .then(() => done(), done)
+          .finally(() => stats.receiving--);
       });
     },
   });
@@ -49,6 +70,7 @@ export async function startSmtpSink(opts: { user?: string; password?: string; re
     port,
     url: `smtp://${auth}127.0.0.1:${port}`,
     received,
+    stats,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

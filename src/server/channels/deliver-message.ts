@@ -6,7 +6,7 @@ import { inTransaction } from '../core/context.js';
 import { recordEvent } from '../core/events/record-event.js';
 import { defineJob, type Jobs } from '../core/jobs/queue.js';
 import { deliverToCallback, type DeliveryOutcome } from './api/deliver.js';
-import { deliverEmail } from './email/send.js';
+import { deliverEmail, SEND_SECONDS } from './email/send.js';
 import { deliverPortalReply } from './portal/deliver.js';
 import { widgetEmailFallbackJob } from './widget/email-fallback.js';
 
@@ -17,6 +17,11 @@ export const deliverMessageJob = defineJob({
   name: 'deliver-message',
   schema: DeliverMessagePayload,
   handler: async () => deliverMessage,
+  // A send that stalls fails by then (a callback's request too: core/webhooks/safe-fetch.ts);
+  // one still running has hung, and is sent again with the same Message-ID (or callback id).
+  expireInSeconds: SEND_SECONDS + 5,
+  // Per inbox, email is bounded by its connections (email/mailers.ts).
+  concurrency: (config) => config.HEARD_OUTBOUND_CONCURRENCY,
 });
 
 const MAX_DELAY_MS = 60 * 60 * 1000;

@@ -8,11 +8,22 @@ import { BlockedAddressError, publicAddress } from '../../core/net/outbound-guar
 import type { Inbox } from '../../domains/inboxes/service.js';
 import type { Message } from '../../domains/conversations/service.js';
 import type { DeliveryOutcome } from '../api/deliver.js';
+import { pooledMailer } from './mailers.js';
 import { emailSettings } from './settings.js';
 import { outgoingMessageId, replyToAddress } from './tokens.js';
 
+/**
+ * How long a send may wait on the server: to connect, for its greeting, and in silence on
+ * the socket (a stalled DATA). They bound one send, and so how long a delivery job may
+ * run before it is taken to be dead (SEND_SECONDS).
+ */
+const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 15_000 };
+
+/** The longest a stalled send can wait before it fails: a job that sends mail may run this long. */
+export const SEND_SECONDS = (SMTP_TIMEOUTS.connectionTimeout + SMTP_TIMEOUTS.greetingTimeout + SMTP_TIMEOUTS.socketTimeout) / 1000;
+
 /** Where a reply leaves: the inbox's own SMTP server, or SMTP_URL. */
-export function transportOptions(ctx: Ctx, inbox: Inbox): SMTPTransport.Options | string | undefined {
+export function transportOptions(ctx: Ctx, inbox: Inbox): SMTPTransport.Options | undefined {
   const smtp = emailSettings(inbox).smtp;
   if (smtp) {
     return {
@@ -20,12 +31,10 @@ export function transportOptions(ctx: Ctx, inbox: Inbox): SMTPTransport.Options 
       port: smtp.port,
       secure: smtp.secure,
       auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
-      connectionTimeout: 20_000,
-      greetingTimeout: 20_000,
-      socketTimeout: 60_000,
+      ...SMTP_TIMEOUTS,
     };
   }
-  return ctx.config.SMTP_URL;
+  return ctx.config.SMTP_URL ? { url: ctx.config.SMTP_URL, ...SMTP_TIMEOUTS } : undefined;
 }
 
 /**
@@ -38,7 +47,7 @@ export function transportOptions(ctx: Ctx, inbox: Inbox): SMTPTransport.Options 
 export async function mailerFor(ctx: Ctx, inbox: Inbox) {
   const transport = transportOptions(ctx, inbox);
   if (!transport) return undefined;
-  if (typeof transport === 'string' || ctx.config.HEARD_ALLOW_PRIVATE_WEBHOOKS) return nodemailer.createTransport(transport);
+  if (transport.url !== undefined || ctx.config.HEARD_ALLOW_PRIVATE_WEBHOOKS) return nodemailer.createTransport(transport);
   const target = await publicAddress(transport.host!);
   return nodemailer.createTransport({ ...transport, host: target.address, servername: target.servername });
 }
@@ -138,10 +147,12 @@ export async function deliverEmail(ctx: Ctx, inbox: Inbox, message: Message, opt
   // Recorded before sending: the agent sees where it went even when sending fails.
   await ctx.db.update(messages).set({ email: sent }).where(eq(messages.id, message.id));
 
-  let mailer: Awaited<ReturnType<typeof mailerFor>>;
   try {
-    mailer = await mailerFor(ctx, inbox);
-    if (!mailer) throw new Error('no outgoing mail server');
+    // A customer's own server is connected to at the public address its name resolves to
+    // now (outbound-guard.ts); SMTP_URL is the operator's own and goes anywhere.
+    const direct = transport.url !== undefined || ctx.config.HEARD_ALLOW_PRIVATE_WEBHOOKS;
+    const target = direct ? undefined : await publicAddress(transport.host!);
+    const mailer = pooledMailer(ctx, inbox.id, target ? { ...transport, host: target.address, servername: target.servername } : transport);
     await mailer.sendMail({
       messageId: bracket(messageId),
       from: { name: fromName, address: settings.address },
@@ -167,8 +178,6 @@ export async function deliverEmail(ctx: Ctx, inbox: Inbox, message: Message, opt
     const reason = `${e.responseCode ? `${e.responseCode} ` : ''}${e.message}`.slice(0, 500);
     // A 5xx answer is the server's final word (unknown recipient, refused); anything else may pass later.
     return { ok: false, reason, permanent: e.responseCode !== undefined && e.responseCode >= 500 };
-  } finally {
-    mailer?.close();
   }
 }
 

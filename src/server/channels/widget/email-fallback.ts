@@ -4,7 +4,7 @@ import { contactIdentities, conversations, inboxes, messages, widgetVisitors } f
 import { type Ctx, inTransaction } from '../../core/context.js';
 import { recordEvent } from '../../core/events/record-event.js';
 import { defineJob } from '../../core/jobs/queue.js';
-import { deliverEmail } from '../email/send.js';
+import { deliverEmail, SEND_SECONDS } from '../email/send.js';
 import { widgetSettings } from './service.js';
 
 export const WidgetEmailPayload = z.object({ messageId: z.uuid() });
@@ -19,6 +19,8 @@ export const widgetEmailFallbackJob = defineJob({
   name: 'widget-email-fallback',
   schema: WidgetEmailPayload,
   handler: async () => emailIfGone,
+  // As a delivery: one send at most (deliver-message).
+  expireInSeconds: SEND_SECONDS + 5,
 });
 
 async function emailIfGone(ctx: Ctx, payload: z.infer<typeof WidgetEmailPayload>) {

@@ -17,6 +17,8 @@ export const wakeSnoozedJob = defineJob({
   name: 'wake-snoozed-conversation',
   schema: WakeSnoozedPayload,
   handler: async () => wakeSnoozed,
+  // A transaction or two: still running after a minute means its node died.
+  expireInSeconds: 60,
 });
 
 /** Sends a scheduled reply at its time: it becomes queued and follows the normal delivery path. */
@@ -24,6 +26,7 @@ export const sendScheduledJob = defineJob({
   name: 'send-scheduled-reply',
   schema: SendScheduledPayload,
   handler: async () => sendScheduled,
+  expireInSeconds: 60,
 });
 
 const sameTime = (a: Date | null, iso: string) => a !== null && a.getTime() === new Date(iso).getTime();
