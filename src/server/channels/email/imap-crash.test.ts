@@ -40,6 +40,8 @@ describe('a crash in the middle of polling an IMAP mailbox', () => {
       HOST: '127.0.0.1',
       HEARD_SMTP_PORT: '0',
       HEARD_IMAP_POLL_SECONDS: '1',
+      // The test's Dovecot listens on loopback, which the outbound guard refuses by default.
+      HEARD_ALLOW_PRIVATE_WEBHOOKS: '1',
       LOG_LEVEL: 'warn',
     };
     const email = 'owner@imap-crash.test';
