@@ -20,6 +20,7 @@ import { realtimeProcessor } from './core/events/processors/realtime.js';
 import { authenticate } from './core/http/authenticate.js';
 import { fileStorage } from './core/files/plugin.js';
 import { installErrorHandler } from './core/http/error-handler.js';
+import { installInputGuard } from './core/http/input-guard.js';
 import { sha256 } from './core/ids.js';
 import { loadInstanceSecret } from './core/instance-secret.js';
 import { Jobs } from './core/jobs/queue.js';
@@ -127,6 +128,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  installInputGuard(app);
 
   let dispatcher: Dispatcher | undefined;
   const ctx: Ctx = {

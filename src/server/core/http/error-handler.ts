@@ -12,6 +12,19 @@ function pgCode(err: unknown): string | undefined {
 }
 
 /**
+ * A statement that failed on a value no column could take (bad text, a number out of range,
+ * nesting past PostgreSQL's stack): the input's fault. The input guard refuses these before
+ * any query; this answers 422 for whatever still gets through, without the statement's text.
+ */
+export function badInputForDatabase(err: unknown): Invalid | undefined {
+  const code = pgCode(err);
+  if (code === '22P02' || code === '22007' || code === '22001' || code === '22021' || code === '22P05') return new Invalid('body', 'has a value the database cannot store');
+  if (code === '22003') return new Invalid('body', 'has a number out of range');
+  if (code === '54001') return new Invalid('body', 'nests too deep');
+  return undefined;
+}
+
+/**
  * The one place errors become HTTP responses (RFC 9457 problem+json). Known errors
  * keep their status and say which field was wrong; anything else is a 500 with an id
  * that is in the log, and nothing of the stack in the body.
@@ -38,13 +51,12 @@ export function installErrorHandler(app: FastifyInstance) {
       e = new HeardError(413, 'Payload Too Large', 'The request body is too large');
     } else if (pgCode(err) === '23505') {
       e = new HeardError(409, 'Conflict', 'That already exists');
-    } else if (pgCode(err) === '22P02' || pgCode(err) === '22007' || pgCode(err) === '22001') {
-      e = new Invalid('body', 'has a value the database cannot store');
     } else if (err.statusCode === 429) {
       e = new HeardError(429, 'Too Many Requests', err.message);
     } else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500 && !isResponseSerializationError(err)) {
       e = new HeardError(err.statusCode, 'Bad Request', err.message);
     }
+    e ??= badInputForDatabase(err);
     if (!e) {
       const errorId = newId();
       req.log.error({ err, errorId }, 'unhandled error');

@@ -1,0 +1,85 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApiInbox, buildMember, type Client, sendInbound } from '../../../../test/factories.js';
+import { json, startTestHeard, type TestHeard } from '../../../../test/helpers/heard.js';
+import { publishHelpCenter } from '../../../../test/helpers/help-center.js';
+
+/**
+ * The input a security review found answering 500 (some with the failed SQL in the page):
+ * each is now a 4xx naming the field, and nothing is written.
+ */
+describe('input no route can store', () => {
+  let h: TestHeard;
+  let owner: Client;
+  let conversationNumber: number;
+
+  beforeAll(async () => {
+    h = await startTestHeard();
+    owner = await buildMember(h.ctx, { workspace: 'Guard Co' });
+    const inbox = await buildApiInbox(h.app, owner);
+    conversationNumber = (await sendInbound(h.app, owner, inbox.id)).conversationNumber;
+    await publishHelpCenter(h.app, owner, { slug: 'guard' });
+  });
+  afterAll(() => h.stop());
+
+  const count = async (table: string) => (await h.ctx.database.raw.query<{ n: number }>(`select count(*)::int as n from ${table}`)).rows[0].n;
+  const expectProblem = (res: LightMyRequestResponse, status: number, field?: string) => {
+    expect(res.statusCode, res.body).toBe(status);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    if (field) expect(json(res).errors).toContainEqual(expect.objectContaining({ field }));
+    expect(res.body).not.toMatch(/select|insert|update .* set|\bat .*\.ts:\d+/i);
+  };
+  const post = (url: string, payload: string | Buffer) => h.app.inject({ method: 'POST', url, headers: { ...owner.headers, 'content-type': 'application/json' }, payload });
+
+  it('refuses a NUL in a body field, a nested field, a key, the query and the path, naming it', async () => {
+    const teams = await count('teams');
+    expectProblem(await post('/api/v1/teams', JSON.stringify({ name: 'a\u0000b' })), 422, 'name');
+    expectProblem(await post('/api/v1/teams', JSON.stringify({ name: 'Team', memberIds: ['x\u0000'] })), 422, 'memberIds.0');
+    expect(await count('teams')).toBe(teams);
+    const inbox = await buildApiInbox(h.app, owner);
+    const messages = await count('messages');
+    expectProblem(await post(`/api/v1/inboxes/${inbox.id}/messages`, JSON.stringify({ contact: { externalId: 'x', name: 'N\u0000' }, text: 'Hi' })), 422, 'contact.name');
+    expectProblem(await post(`/api/v1/inboxes/${inbox.id}/messages`, JSON.stringify({ contact: { externalId: 'x', name: 'N', ['k\u0000']: 1 }, text: 'Hi' })), 422, 'contact.k\\u0000');
+    expect(await count('messages')).toBe(messages);
+    expectProblem(await h.app.inject({ url: '/api/v1/conversations?q=%00', headers: owner.headers }), 422, 'query.q');
+    expectProblem(await h.app.inject({ url: '/api/v1/contacts?q=a%00', headers: owner.headers }), 422, 'query.q');
+    expectProblem(await h.app.inject({ url: '/api/v1/conversations/%00', headers: owner.headers }), 422, 'params.id');
+  });
+
+  it('refuses a JSON body that is not UTF-8, or nests 5,000 levels, before parsing it', async () => {
+    const teams = await count('teams');
+    const bad = Buffer.concat([Buffer.from('{"name":"a'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+    const utf8 = await post('/api/v1/teams', bad);
+    expectProblem(utf8, 422, 'body');
+    expect(json(utf8).detail).toBe('body: is not valid UTF-8');
+    const deep = `{"name":"Deep","memberIds":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    expectProblem(await post('/api/v1/teams', deep), 422, 'body');
+    const object = `{"subject":"x","customFields":{"a":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}}`;
+    expectProblem(await h.app.inject({ method: 'PATCH', url: `/api/v1/conversations/${conversationNumber}`, headers: { ...owner.headers, 'content-type': 'application/json' }, payload: object }), 422, 'body');
+    expect(await count('teams')).toBe(teams);
+    // Brackets inside strings are text, not nesting.
+    const res = await post('/api/v1/teams', JSON.stringify({ name: `${'['.repeat(80)}` }));
+    expect(res.statusCode, res.body).toBe(201);
+  });
+
+  it('searches for numbers past any conversation number as text, and refuses them as the number in a path', async () => {
+    const search = await h.app.inject({ url: '/api/v1/conversations?q=99999999999999999999', headers: owner.headers });
+    expect(search.statusCode, search.body).toBe(200);
+    expect(json(search).items).toEqual([]);
+    expect(json(await h.app.inject({ url: `/api/v1/conversations?q=%23${conversationNumber}`, headers: owner.headers })).items).toHaveLength(1);
+    expectProblem(await h.app.inject({ url: '/api/v1/conversations/99999999999999999999', headers: owner.headers }), 422, 'params.id');
+    expect((await h.app.inject({ url: `/api/v1/conversations/${conversationNumber}`, headers: owner.headers })).statusCode).toBe(200);
+  });
+
+  it('answers the public help center with its own 4xx page, never 500 or SQL', async () => {
+    for (const url of ['/help/%00', '/help/guard/search?q=%00', '/help/guard/articles/%00', '/help/guard/community/99999999999999999999', '/help/guard/portal/conversations/99999999999999999999']) {
+      const res = await h.app.inject({ url });
+      expect(res.statusCode, `${url}: ${res.body}`).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode, url).toBeLessThan(500);
+      expect(res.body, url).not.toMatch(/select|from "|Failed query/i);
+    }
+    const page = await h.app.inject({ url: '/help/guard/search?q=%00' });
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.body).toContain('query.q: must not contain a NUL character');
+  });
+});

@@ -1,0 +1,75 @@
+import type { FastifyInstance } from 'fastify';
+import { Invalid } from '../errors.js';
+
+/** Deeper than any body Heard takes; a deeper one is refused before it is parsed (5,000 levels overflowed the stack further on). */
+export const MAX_JSON_DEPTH = 64;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Whether a JSON text nests deeper than `max`, counted over its brackets outside strings: no parsing, no recursion. */
+function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c) i++;
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) inString = true;
+    else if (ch === 0x7b || ch === 0x5b) {
+      if (++depth > max) return true;
+    } else if (ch === 0x7d || ch === 0x5d) depth--;
+  }
+  return false;
+}
+
+/**
+ * The path of the first string (value or key) holding a NUL in a parsed value, as the
+ * error handler names fields ("contact.name", "query.q"); walked with a stack of our own.
+ */
+function nulField(value: unknown, prefix = ''): string | undefined {
+  const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
+  const pending: [unknown, string][] = [[value, prefix]];
+  while (pending.length) {
+    const [v, path] = pending.pop()!;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return path || 'body';
+    } else if (v !== null && typeof v === 'object' && !ArrayBuffer.isView(v)) {
+      for (const [k, x] of Object.entries(v)) {
+        if (k.includes('\u0000')) return join(path, k.replaceAll('\u0000', '\\u0000'));
+        pending.push([x, join(path, k)]);
+      }
+    }
+  }
+  return undefined;
+}
+
+const NUL_REASON = 'must not contain a NUL character';
+
+/** Refuses, as Invalid naming the field, a NUL anywhere in a request's params, query or body. */
+export function refuseNul(parts: { params?: unknown; query?: unknown; body?: unknown }) {
+  const field = nulField(parts.params, 'params') ?? nulField(parts.query, 'query') ?? nulField(parts.body);
+  if (field) throw new Invalid(field, NUL_REASON);
+}
+
+/**
+ * The one place input that no route could store is refused, before any handler or query
+ * sees it: JSON that is not UTF-8 or nests too deep (parser), and a NUL in any string of
+ * the params, query or body (PostgreSQL's text cannot hold one). The help center's forms
+ * pass through the same hook and get its error page.
+ */
+export function installInputGuard(app: FastifyInstance) {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    let text: string;
+    try {
+      text = utf8.decode(body as Buffer);
+    } catch {
+      return done(new Invalid('body', 'is not valid UTF-8'), undefined);
+    }
+    if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return done(new Invalid('body', `nests deeper than ${MAX_JSON_DEPTH} levels`), undefined);
+    parseJson(req, text, done);
+  });
+  app.addHook('preValidation', async (req) => refuseNul(req));
+}
