@@ -28,6 +28,14 @@ export default async function setup(project: TestProject): Promise<void> {
   else project.provide('pgliteTemplate', await pgliteTemplate(key));
 }
 
+/** How long another set of migrations' template is kept unused. */
+const STALE_MS = 24 * 3_600_000;
+
+/** Notes on the template database when it was last used (in its comment). */
+async function markUsed(admin: pg.Client, name: string) {
+  await admin.query(`comment on database ${name} is '${Date.now()}'`);
+}
+
 function migrationsKey(): string {
   const hash = crypto.createHash('sha256');
   const walk = (dir: string) => {
@@ -48,7 +56,12 @@ function migrationsKey(): string {
 async function pgliteTemplate(key: string): Promise<string> {
   const dir = path.resolve('node_modules/.cache/heard-test');
   const file = path.join(dir, `pglite-${key}.tar`);
-  if (fs.existsSync(file)) return file;
+  if (fs.existsSync(file)) {
+    // Marked as used, so that a checkout of other migrations beside this one keeps it.
+    const now = new Date();
+    fs.utimesSync(file, now, now);
+    return file;
+  }
   fs.mkdirSync(dir, { recursive: true });
   const database = await openDatabase({ dataDir: 'memory://' });
   try {
@@ -62,8 +75,11 @@ async function pgliteTemplate(key: string): Promise<string> {
   } finally {
     await database.close();
   }
+  // Another set of migrations' template goes once unused for a day: a second checkout (a
+  // branch with a new migration) may be running its tests from it right now.
   for (const old of fs.readdirSync(dir)) {
-    if (old.startsWith('pglite-') && old !== path.basename(file)) fs.rmSync(path.join(dir, old), { force: true });
+    const other = path.join(dir, old);
+    if (old.startsWith('pglite-') && old.endsWith('.tar') && other !== file && Date.now() - fs.statSync(other).mtimeMs > STALE_MS) fs.rmSync(other, { force: true });
   }
   return file;
 }
@@ -76,7 +92,10 @@ async function postgresTemplate(key: string): Promise<string> {
   await admin.connect();
   try {
     const { rowCount } = await admin.query('select 1 from pg_database where datname = $1', [name]);
-    if (rowCount) return name;
+    if (rowCount) {
+      await markUsed(admin, name);
+      return name;
+    }
     // Migrated under a name of its own, then renamed: a template exists whole or not at all.
     const building = `heard_template_build_${crypto.randomBytes(4).toString('hex')}`;
     await admin.query(`create database ${building}`);
@@ -96,11 +115,17 @@ async function postgresTemplate(key: string): Promise<string> {
       if ((err as { code?: string }).code !== '42P04') throw err;
       return name;
     }
-    const stale = await admin.query<{ datname: string }>(
-      "select datname from pg_database where datname like 'heard\\_template\\_%' and datname <> $1",
+    await markUsed(admin, name);
+    // Other migrations' templates (not those being built) go once unused for a day; one
+    // never marked is marked now, and so kept for a day too.
+    const others = await admin.query<{ datname: string; used: string | null }>(
+      "select datname, shobj_description(oid, 'pg_database') as used from pg_database where datname ~ '^heard_template_[0-9a-f]{16}$' and datname <> $1",
       [name],
     );
-    for (const { datname } of stale.rows) await admin.query(`drop database if exists ${datname} with (force)`);
+    for (const { datname, used } of others.rows) {
+      if (used === null || !/^\d+$/.test(used)) await markUsed(admin, datname);
+      else if (Date.now() - Number(used) > STALE_MS) await admin.query(`drop database if exists ${datname} with (force)`);
+    }
     return name;
   } finally {
     await admin.end();
