@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { newId } from '../ids.js';
 import { HeardError, Invalid } from '../errors.js';
@@ -72,4 +72,13 @@ export function installErrorHandler(app: FastifyInstance) {
   app.setNotFoundHandler((req, reply) => {
     reply.code(404).type(PROBLEM).send({ type: 'about:blank', title: 'Not Found', status: 404, detail: `No route ${req.method} ${req.url.split('?')[0]}` });
   });
+}
+
+/**
+ * Errors Fastify answers before any route or error handler (a path that is not valid
+ * percent-encoding: /api/v1/conversations/%FF), as problem+json too. Set as the server's frameworkErrors.
+ */
+export function frameworkError(err: FastifyError, _req: FastifyRequest, reply: FastifyReply) {
+  const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+  void reply.code(status).type(PROBLEM).send({ type: 'about:blank', title: 'Bad Request', status, detail: err.message });
 }

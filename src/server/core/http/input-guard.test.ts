@@ -41,9 +41,11 @@ describe('input no route can store', () => {
     expectProblem(await post(`/api/v1/inboxes/${inbox.id}/messages`, JSON.stringify({ contact: { externalId: 'x', name: 'N\u0000' }, text: 'Hi' })), 422, 'contact.name');
     expectProblem(await post(`/api/v1/inboxes/${inbox.id}/messages`, JSON.stringify({ contact: { externalId: 'x', name: 'N', ['k\u0000']: 1 }, text: 'Hi' })), 422, 'contact.k\\u0000');
     expect(await count('messages')).toBe(messages);
-    expectProblem(await h.app.inject({ url: '/api/v1/conversations?q=%00', headers: owner.headers }), 422, 'query.q');
-    expectProblem(await h.app.inject({ url: '/api/v1/contacts?q=a%00', headers: owner.headers }), 422, 'query.q');
+    expectProblem(await h.app.inject({ url: '/api/v1/conversations?q=%00', headers: owner.headers }), 422, 'querystring.q');
+    expectProblem(await h.app.inject({ url: '/api/v1/contacts?q=a%00', headers: owner.headers }), 422, 'querystring.q');
     expectProblem(await h.app.inject({ url: '/api/v1/conversations/%00', headers: owner.headers }), 422, 'params.id');
+    // Not even percent-encoding: refused before any route, still as problem+json.
+    expectProblem(await h.app.inject({ url: '/api/v1/conversations/%FF', headers: owner.headers }), 400);
   });
 
   it('refuses a JSON body that is not UTF-8, or nests 5,000 levels, before parsing it', async () => {
@@ -80,6 +82,6 @@ describe('input no route can store', () => {
     }
     const page = await h.app.inject({ url: '/help/guard/search?q=%00' });
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
-    expect(page.body).toContain('query.q: must not contain a NUL character');
+    expect(page.body).toContain('querystring.q: must not contain a NUL character');
   });
 });
