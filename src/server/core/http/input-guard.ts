@@ -25,7 +25,7 @@ function nestsDeeperThan(text: string, max: number): boolean {
 
 /**
  * The path of the first string (value or key) holding a NUL in a parsed value, as the
- * error handler names fields ("contact.name", "query.q"); walked with a stack of our own.
+ * error handler names fields ("contact.name", "querystring.q"); walked with a stack of our own.
  */
 function nulField(value: unknown, prefix = ''): string | undefined {
   const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
@@ -48,7 +48,7 @@ const NUL_REASON = 'must not contain a NUL character';
 
 /** Refuses, as Invalid naming the field, a NUL anywhere in a request's params, query or body. */
 export function refuseNul(parts: { params?: unknown; query?: unknown; body?: unknown }) {
-  const field = nulField(parts.params, 'params') ?? nulField(parts.query, 'query') ?? nulField(parts.body);
+  const field = nulField(parts.params, 'params') ?? nulField(parts.query, 'querystring') ?? nulField(parts.body);
   if (field) throw new Invalid(field, NUL_REASON);
 }
 

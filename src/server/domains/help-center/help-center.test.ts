@@ -284,7 +284,7 @@ describe('help center settings, logo, stats and search', () => {
       // A NUL is no search: a page saying so, never a failed query.
       const nul = await h.app.inject({ url: `/help/acme/search?q=${encodeURIComponent('\u0000x')}` });
       expect(nul.statusCode).toBe(422);
-      expect(nul.body).toContain('query.q: must not contain a NUL character');
+      expect(nul.body).toContain('querystring.q: must not contain a NUL character');
       expect((await h.app.inject({ url: `/help/acme/search.json?q=${encodeURIComponent('\u0000x')}` })).statusCode).toBe(422);
       // A very long query is searched by its beginning; repeated or unknown parameters are ignored.
       const long = 'password '.repeat(2000);
