@@ -1,8 +1,10 @@
-import type { LightMyRequestResponse } from 'fastify';
+import Fastify, { type LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApiInbox, buildMember, type Client, sendInbound } from '../../../../test/factories.js';
+import { engine } from '../../../../test/helpers/database.js';
 import { json, startTestHeard, type TestHeard } from '../../../../test/helpers/heard.js';
 import { publishHelpCenter } from '../../../../test/helpers/help-center.js';
+import { installErrorHandler } from './error-handler.js';
 
 /**
  * The input a security review found answering 500 (some with the failed SQL in the page):
@@ -83,5 +85,28 @@ describe('input no route can store', () => {
     const page = await h.app.inject({ url: '/help/guard/search?q=%00' });
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(page.body).toContain('querystring.q: must not contain a NUL character');
+  });
+
+  it('answers 422 without the statement when bad input still reaches the database', async () => {
+    // A server with only the error handler: the statements fail on PostgreSQL (or PGlite) itself.
+    const app = Fastify();
+    installErrorHandler(app);
+    const statements: Record<string, [string, unknown[]]> = {
+      nul: ["select E'a\\000b' as t", []],
+      range: ['select $1::int as n', ['99999999999999999999']],
+      // PGlite answers this one without an error (rows of nothing); PostgreSQL runs out of stack depth.
+      ...(engine === 'postgres' ? { deep: ['select $1::jsonb as j', [`${'['.repeat(100_000)}${']'.repeat(100_000)}`]] as [string, unknown[]] } : {}),
+    };
+    app.get('/fail/:what', async (req) => {
+      const [text, values] = statements[(req.params as { what: string }).what];
+      return (await h.ctx.database.raw.query(text, values)).rows;
+    });
+    for (const what of Object.keys(statements)) {
+      const res = await app.inject({ url: `/fail/${what}` });
+      expect(res.statusCode, `${what}: ${res.body}`).toBe(422);
+      expectProblem(res, 422, 'body');
+      expect(res.body, what).not.toContain('$1');
+    }
+    await app.close();
   });
 });
