@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { newId } from '../ids.js';
@@ -76,9 +77,9 @@ export function installErrorHandler(app: FastifyInstance) {
 
 /**
  * Errors Fastify answers before any route or error handler (a path that is not valid
- * percent-encoding: /api/v1/conversations/%FF), as problem+json too. Set as the server's frameworkErrors.
+ * percent-encoding: /api/v1/conversations/%FF; a path parameter past maxParamLength), as problem+json too. Set as the server's frameworkErrors.
  */
 export function frameworkError(err: FastifyError, _req: FastifyRequest, reply: FastifyReply) {
   const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
-  void reply.code(status).type(PROBLEM).send({ type: 'about:blank', title: 'Bad Request', status, detail: err.message });
+  void reply.code(status).type(PROBLEM).send({ type: 'about:blank', title: STATUS_CODES[status] ?? 'Bad Request', status, detail: err.message });
 }

@@ -57,7 +57,7 @@ interface Case {
 }
 
 /**
- * Mutations a schema documents as valid, by "METHOD /path field" and kind, each with why:
+ * Mutations a schema documents as valid, by "METHOD /path field" ("*" for every route) and kind, each with why:
  * the test sends them too, and only these may be accepted.
  */
 const DIGITS: Kind[] = ['huge', 'int64', 'negative'];
@@ -68,6 +68,12 @@ const VALID: Record<string, { kinds: Kind[]; why: string }> = {
   'GET /api/v1/conversations querystring.q': { kinds: DIGITS, why: `${SEARCH}; digits name a conversation only up to its largest number` },
   'GET /api/v1/conversations querystring.tag': { kinds: DIGITS, why: 'a tag may be any text without a comma' },
   'GET /api/v1/kb/articles querystring.q': { kinds: DIGITS, why: SEARCH },
+  // On every widget route:
+  '* params.publicKey': {
+    kinds: ['long', ...DIGITS],
+    why: "the widget's key is looked up before validation, so its sites are checked first: an unknown one is not found (404), a long one too long a path (414)",
+  },
+  'GET /widget/v1/:publicKey/files/:id querystring.s': { kinds: DIGITS, why: "a file link's signature: digits are a wrong one, and the file is not found (404)" },
 };
 
 /** Routes with no JSON schema to generate from, and why their input is safe. */
@@ -221,16 +227,20 @@ function setAt(target: Record<string, unknown>, path: (string | number)[], value
   }
 }
 
-describe('input fuzz over every /api/v1 route', () => {
+describe('input fuzz over every /api/v1 and widget route', () => {
   let h: TestHeard;
   let headers: Record<string, string>;
   let openapi: { paths: Record<string, Record<string, Operation>> };
+  let publicKey: string;
   const covered: string[] = [];
 
   beforeAll(async () => {
-    h = await startTestHeard();
+    h = await startTestHeard({ HEARD_WIDGET_RATE_LIMIT: '100000' });
     const owner = await buildMember(h.ctx, { workspace: 'Fuzz Co', role: 'owner' });
-    headers = (await signIn(h.app, owner.email)).headers;
+    // The widget's routes are called from a site it runs on.
+    headers = { ...(await signIn(h.app, owner.email)).headers, origin: 'https://shop.example' };
+    const widget = await h.app.inject({ method: 'POST', url: '/api/v1/inboxes', headers, payload: { name: 'Chat', channel: 'widget', allowedOrigins: ['https://shop.example'] } });
+    publicKey = json(widget).widget.publicKey;
     openapi = h.app.swagger() as typeof openapi;
   });
   afterAll(async () => {
@@ -255,7 +265,7 @@ describe('input fuzz over every /api/v1 route', () => {
   const operations = () => {
     const out: { route: string; method: string; path: string; op: Operation }[] = [];
     for (const [path, methods] of Object.entries(openapi.paths)) {
-      if (!path.startsWith('/api/v1/')) continue;
+      if (!path.startsWith('/api/v1/') && !path.startsWith('/widget/v1/')) continue;
       for (const [method, op] of Object.entries(methods)) {
         if (!op.parameters?.length && !op.requestBody) continue;
         out.push({ route: `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`, method: method.toUpperCase(), path, op });
@@ -264,8 +274,9 @@ describe('input fuzz over every /api/v1 route', () => {
     return out.sort((a, b) => a.route.localeCompare(b.route));
   };
 
-  it('covers every /api/v1 route: generated from its schema, or listed as taking no JSON', () => {
-    const found = registeredRoutes(h.app.printRoutes({ commonPrefix: false }));
+  it('covers every /api/v1 and widget route: generated from its schema, or listed as taking no JSON', () => {
+    const tree = h.app.printRoutes({ commonPrefix: false });
+    const found = [...registeredRoutes(tree), ...registeredRoutes(tree, '/widget/v1/')].sort();
     const generated = operations().map((o) => o.route);
     expect(found.length).toBeGreaterThan(30);
     expect([...generated, ...Object.keys(NO_SCHEMA)].sort()).toEqual(found);
@@ -291,7 +302,7 @@ describe('input fuzz over every /api/v1 route', () => {
       const params: Record<string, string> = {};
       const query: Record<string, string> = {};
       for (const p of op.parameters ?? []) {
-        if (p.in === 'path') params[p.name] = String(sample(p.schema));
+        if (p.in === 'path') params[p.name] = p.name === 'publicKey' ? publicKey : String(sample(p.schema));
         else if (p.in === 'query' && p.required) query[p.name] = String(sample(p.schema));
         if (p.in === 'path' || p.in === 'query') cases(p.in === 'path' ? 'params' : 'querystring', p.schema, [p.name], list, []);
       }
@@ -324,10 +335,11 @@ describe('input fuzz over every /api/v1 route', () => {
         const opts: InjectOptions = { method: method as 'GET', url, query: q, headers: { ...headers, ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) }, payload };
         const res: LightMyRequestResponse = await h.app.inject(opts);
         const key = `${route} ${c.field} ${c.kind}`;
-        if (VALID[`${route} ${c.field}`]?.kinds.includes(c.kind)) {
-          // Valid, so not refused; still never a 5xx.
+        const valid = [`${route} ${c.field}`, `* ${c.field}`].find((k) => VALID[k]?.kinds.includes(c.kind));
+        if (valid) {
+          // Valid, so not refused as invalid; still never a 5xx.
           if (res.statusCode >= 500) failures.push(`${key}: ${res.statusCode} ${res.body.slice(0, 200)}`);
-          acceptedValid.add(`${route} ${c.field}`);
+          acceptedValid.add(valid);
           continue;
         }
         const named = (() => {
