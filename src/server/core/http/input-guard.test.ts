@@ -82,6 +82,12 @@ describe('input no route can store', () => {
       expect(res.statusCode, url).toBeLessThan(500);
       expect(res.body, url).not.toMatch(/select|from "|Failed query/i);
     }
+    // Cookies are no route's fields, but their values are looked up too.
+    for (const cookie of ['heard_session=%00', 'heard_portal=%00', 'heard_help_form=%00']) {
+      const res = await h.app.inject({ url: '/help/guard', headers: { cookie } });
+      expect(res.statusCode, `${cookie}: ${res.body}`).toBe(200);
+      expectProblem(await h.app.inject({ url: '/api/v1/me', headers: { cookie } }), 401);
+    }
     const page = await h.app.inject({ url: '/help/guard/search?q=%00' });
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(page.body).toContain('querystring.q: must not contain a NUL character');
