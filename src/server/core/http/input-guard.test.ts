@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApiInbox, buildMember, type Client, sendInbound } from '../../../../test/factories.js';
 import { engine } from '../../../../test/helpers/database.js';
 import { json, startTestHeard, type TestHeard } from '../../../../test/helpers/heard.js';
-import { publishHelpCenter } from '../../../../test/helpers/help-center.js';
+import { multipart, publishHelpCenter } from '../../../../test/helpers/help-center.js';
 import { installErrorHandler } from './error-handler.js';
 
 /**
@@ -48,6 +48,13 @@ describe('input no route can store', () => {
     expectProblem(await h.app.inject({ url: '/api/v1/conversations/%00', headers: owner.headers }), 422, 'params.id');
     // Not even percent-encoding: refused before any route, still as problem+json.
     expectProblem(await h.app.inject({ url: '/api/v1/conversations/%FF', headers: owner.headers }), 400);
+  });
+
+  it('keeps a NUL out of an uploaded file name, which is cleaned rather than refused', async () => {
+    const body = multipart({}, [{ filename: 'inv\u0000oice.txt', contentType: 'text/plain', content: 'hello' }]);
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/attachments', headers: { ...owner.headers, 'content-type': body.contentType }, payload: body.payload });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(json<{ filename: string }[]>(res).map((a) => a.filename)).toEqual(['invoice.txt']);
   });
 
   it('refuses a JSON body that is not UTF-8, or nests 5,000 levels, before parsing it', async () => {
