@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { Invalid } from '../core/errors.js';
-import { refuseNul } from '../core/http/input-guard.js';
+import { refuseUnstorable } from '../core/http/input-guard.js';
 import { cleanFilename } from '../domains/attachments/service.js';
 import type { PortalFile } from '../channels/portal/conversations.js';
 import { type CheckedForm, checkForm, checkOrigin, PageRefusal } from './forms.js';
@@ -11,7 +11,7 @@ export type Fields = Record<string, string | undefined>;
 
 /**
  * A form posted as application/x-www-form-urlencoded (the site's parser makes it an object of strings), checked for its token.
- * A NUL in it was refused before (core/http/input-guard.ts).
+ * Text PostgreSQL cannot store was refused before (core/http/input-guard.ts).
  */
 export function readForm(app: FastifyInstance, req: FastifyRequest): { fields: Fields; form: CheckedForm } {
   checkOrigin(req, app.ctx.config.publicUrl);
@@ -35,8 +35,8 @@ export async function readMultipartForm(app: FastifyInstance, req: FastifyReques
   for await (const part of req.parts({ limits: { fileSize: limits.fileBytes, files: limits.files + 1, fields: 30, fieldSize: 100_000 } })) {
     if (part.type === 'field') {
       const value = typeof part.value === 'string' ? part.value : String(part.value);
-      // Multipart bodies are read here, after the input guard's hook: a NUL is refused as the hook refuses one elsewhere.
-      refuseNul({ body: { [part.fieldname]: value } });
+      // Multipart bodies are read here, after the input guard's hook: text PostgreSQL cannot store is refused as the hook refuses it elsewhere.
+      refuseUnstorable({ body: { [part.fieldname]: value } });
       fields[part.fieldname] = value;
       if (part.fieldname === 'website' && form && fields.website?.trim()) form = { ...form, trapped: true, spam: true };
       if (part.fieldname === '_form') form = checkForm(app.ctx.secret, req, fields);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { eq, inArray } from 'drizzle-orm';
 import { conversations, inboxes, members, messages, users, widgetVisitors } from '../db/schema/index.js';
 import { HeardError } from '../core/errors.js';
-import { refuseNul } from '../core/http/input-guard.js';
+import { refuseUnstorable } from '../core/http/input-guard.js';
 import type { Processor } from '../core/events/dispatcher.js';
 import type { Inbox } from '../domains/inboxes/service.js';
 import { VisitorMessageSchema } from '../channels/widget/routes.js';
@@ -88,7 +88,7 @@ export function startVisitorRealtime(app: FastifyInstance, io: Server, onTyping:
       if (++window.count > 20) return reply({ error: 'too many messages; wait a moment', status: 429 });
       // The input guard's refusal, for the one event that carries text.
       try {
-        refuseNul({ body: payload });
+        refuseUnstorable({ body: payload });
       } catch (err) {
         return reply(problem(err));
       }

@@ -9,7 +9,7 @@ import { registeredRoutes } from '../../../../test/helpers/routes.js';
 /**
  * Hostile input in every field of every /api/v1 and widget route, generated from the route
  * table and the JSON schemas the OpenAPI document holds: a NUL, invalid UTF-8, a string past
- * its maximum, huge and negative numbers, the wrong type and 5,000 levels of nesting. Each
+ * its maximum, an unpaired surrogate, huge and negative numbers, the wrong type and 5,000 levels of nesting. Each
  * is a 4xx problem+json naming the field, sent as an owner (so authorization passes), and
  * leaves the database as it was. A new route fails the first test until it is generated
  * from its schema or listed in NO_SCHEMA. The help center's pages get the same from the
@@ -43,7 +43,7 @@ interface Operation {
 }
 
 type Where = 'body' | 'querystring' | 'params';
-type Kind = 'nul' | 'utf8' | 'long' | 'huge' | 'int64' | 'negative' | 'type' | 'deep';
+type Kind = 'nul' | 'surrogate' | 'utf8' | 'long' | 'huge' | 'int64' | 'negative' | 'type' | 'deep';
 
 interface Case {
   where: Where;
@@ -166,6 +166,8 @@ function cases(where: Where, schema: Schema, path: (string | number)[], out: Cas
   if (path.length) add('nul', t === 'string' || t === 'enum' || t === 'union' ? `${String(sample(s))}\u0000` : { key: '\u0000' });
   switch (t) {
     case 'string':
+      // JSON's \ud800 escape: an unpaired surrogate.
+      add('surrogate', `${String(sample(s))}\ud800`);
       if (s.maxLength !== undefined) add('long', 'f'.repeat(s.maxLength + 1));
       else if (!s.enum && !s.format && !s.pattern) unbounded.push(field);
       add('utf8');

@@ -50,6 +50,19 @@ describe('input no route can store', () => {
     expectProblem(await h.app.inject({ url: '/api/v1/conversations/%FF', headers: owner.headers }), 400);
   });
 
+  it('refuses an unpaired surrogate (JSON\'s \\ud800) in text and in JSON values, naming the field', async () => {
+    const inbox = await buildApiInbox(h.app, owner);
+    const { contactId } = await sendInbound(h.app, owner, inbox.id);
+    const teams = await count('teams');
+    expectProblem(await post('/api/v1/teams', '{"name":"x\\udc00y"}'), 422, 'name');
+    expect(await count('teams')).toBe(teams);
+    const patch = (payload: string) => h.app.inject({ method: 'PATCH', url: `/api/v1/contacts/${contactId}`, headers: { ...owner.headers, 'content-type': 'application/json' }, payload });
+    expectProblem(await patch('{"attributes":{"plan":"x\\ud800y"}}'), 422, 'attributes.plan');
+    expectProblem(await patch('{"name":"x\\ud800"}'), 422, 'name');
+    // A pair is a character like any other.
+    expect((await patch(JSON.stringify({ name: 'Smiley \u{1F600}' }))).statusCode).toBe(200);
+  });
+
   it('keeps a NUL out of an uploaded file name, which is cleaned rather than refused', async () => {
     const body = multipart({}, [{ filename: 'inv\u0000oice.txt', contentType: 'text/plain', content: 'hello' }]);
     const res = await h.app.inject({ method: 'POST', url: '/api/v1/attachments', headers: { ...owner.headers, 'content-type': body.contentType }, payload: body.payload });

@@ -23,20 +23,32 @@ function nestsDeeperThan(text: string, max: number): boolean {
   return false;
 }
 
+// A UTF-16 surrogate without its pair: JSON's \ud800 escape makes one, which text columns store as U+FFFD and jsonb refuses.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why PostgreSQL cannot store a string as it is, if it cannot. */
+function unstorable(s: string): string | undefined {
+  if (s.includes('\u0000')) return 'must not contain a NUL character';
+  if (LONE_SURROGATE.test(s)) return 'is not valid Unicode (an unpaired surrogate)';
+  return undefined;
+}
+
 /**
- * The path of the first string (value or key) holding a NUL in a parsed value, as the
+ * The first string (value or key) of a parsed value PostgreSQL cannot store, named as the
  * error handler names fields ("contact.name", "querystring.q"); walked with a stack of our own.
  */
-function nulField(value: unknown, prefix = ''): string | undefined {
+function unstorableField(value: unknown, prefix = ''): { field: string; reason: string } | undefined {
   const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
   const pending: [unknown, string][] = [[value, prefix]];
   while (pending.length) {
     const [v, path] = pending.pop()!;
     if (typeof v === 'string') {
-      if (v.includes('\u0000')) return path || 'body';
+      const reason = unstorable(v);
+      if (reason) return { field: path || 'body', reason };
     } else if (v !== null && typeof v === 'object' && !ArrayBuffer.isView(v)) {
       for (const [k, x] of Object.entries(v)) {
-        if (k.includes('\u0000')) return join(path, k.replaceAll('\u0000', '\\u0000'));
+        const reason = unstorable(k);
+        if (reason) return { field: join(path, JSON.stringify(k).slice(1, -1)), reason };
         pending.push([x, join(path, k)]);
       }
     }
@@ -44,19 +56,17 @@ function nulField(value: unknown, prefix = ''): string | undefined {
   return undefined;
 }
 
-const NUL_REASON = 'must not contain a NUL character';
-
-/** Refuses, as Invalid naming the field, a NUL anywhere in a request's params, query or body. */
-export function refuseNul(parts: { params?: unknown; query?: unknown; body?: unknown }) {
-  const field = nulField(parts.params, 'params') ?? nulField(parts.query, 'querystring') ?? nulField(parts.body);
-  if (field) throw new Invalid(field, NUL_REASON);
+/** Refuses, as Invalid naming the field, a string PostgreSQL cannot store (a NUL, an unpaired surrogate) anywhere in a request's params, query or body. */
+export function refuseUnstorable(parts: { params?: unknown; query?: unknown; body?: unknown }) {
+  const found = unstorableField(parts.params, 'params') ?? unstorableField(parts.query, 'querystring') ?? unstorableField(parts.body);
+  if (found) throw new Invalid(found.field, found.reason);
 }
 
 /**
  * The one place input that no route could store is refused, before any handler or query
- * sees it: JSON that is not UTF-8 or nests too deep (parser), and a NUL in any string of
- * the params, query or body (PostgreSQL's text cannot hold one). The help center's forms
- * pass through the same hook and get its error page.
+ * sees it: JSON that is not UTF-8 or nests too deep (parser), and a string PostgreSQL
+ * cannot store (a NUL, an unpaired surrogate) anywhere in the params, query or body. The
+ * help center's forms pass through the same hook and get its error page.
  */
 export function installInputGuard(app: FastifyInstance) {
   const parseJson = app.getDefaultJsonParser('error', 'error');
@@ -71,5 +81,5 @@ export function installInputGuard(app: FastifyInstance) {
     if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return done(new Invalid('body', `nests deeper than ${MAX_JSON_DEPTH} levels`), undefined);
     parseJson(req, text, done);
   });
-  app.addHook('preValidation', async (req) => refuseNul(req));
+  app.addHook('preValidation', async (req) => refuseUnstorable(req));
 }
