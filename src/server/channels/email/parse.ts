@@ -47,7 +47,9 @@ export interface ParsedEmail {
   contentHash: string;
 }
 
-const stripAngles = (id: string) => id.trim().replace(/^<+/, '').replace(/>+$/, '').trim();
+/** A sender's NUL (raw, or encoded in a header or part), which PostgreSQL's text cannot hold: dropped, as no reader needs it. */
+const withoutNul = (s: string) => s.replace(/\0/g, '');
+const stripAngles = (id: string) => withoutNul(id).trim().replace(/^<+/, '').replace(/>+$/, '').trim();
 
 function addresses(obj: AddressObject | AddressObject[] | undefined): EmailAddress[] {
   const list = Array.isArray(obj) ? obj : obj ? [obj] : [];
@@ -55,7 +57,7 @@ function addresses(obj: AddressObject | AddressObject[] | undefined): EmailAddre
   const walk = (values: AddressObject['value']) => {
     for (const v of values) {
       if (v.group) walk(v.group);
-      else if (v.address && /^[^\s@]+@[^\s@]+$/.test(v.address)) out.push({ address: v.address.toLowerCase(), ...(v.name ? { name: v.name.slice(0, 200) } : {}) });
+      else if (v.address && /^[^\s@\0]+@[^\s@\0]+$/.test(v.address)) out.push({ address: v.address.toLowerCase(), ...(v.name ? { name: withoutNul(v.name).slice(0, 200) } : {}) });
     }
   };
   for (const o of list) walk(o.value);
@@ -124,10 +126,10 @@ export async function parseEmail(raw: Uint8Array): Promise<ParsedEmail> {
   if (needsRepair(bytes, mail)) mail = await parse(await repairCharsets(bytes));
   const headers = mail.headers as Map<string, unknown>;
   const from = addresses(mail.from)[0];
-  const subject = (mail.subject ?? '').replace(/\s+/g, ' ').trim().slice(0, 998);
+  const subject = withoutNul(mail.subject ?? '').replace(/\s+/g, ' ').trim().slice(0, 998);
   const contentType = header(headers, 'content-type');
 
-  const rawHtml = typeof mail.html === 'string' && mail.html.trim() ? mail.html : undefined;
+  const rawHtml = typeof mail.html === 'string' && mail.html.trim() ? withoutNul(mail.html) : undefined;
   let html: string | undefined;
   let quotedHtml: string | undefined;
   if (rawHtml) {
@@ -138,7 +140,7 @@ export async function parseEmail(raw: Uint8Array): Promise<ParsedEmail> {
   let text: string;
   let quotedText: string | undefined;
   if (mail.text?.trim()) {
-    const parts = splitQuotedText(mail.text.replace(/\r\n/g, '\n').replace(/\0/g, ''));
+    const parts = splitQuotedText(withoutNul(mail.text.replace(/\r\n/g, '\n')));
     text = parts.fresh;
     quotedText = parts.quoted;
   } else {
@@ -157,7 +159,7 @@ export async function parseEmail(raw: Uint8Array): Promise<ParsedEmail> {
     // Shown inline only when the HTML refers to it; otherwise it is a file like any other.
     const inline = Boolean(a.cid && html?.includes(`cid:${a.cid}`));
     attachments.push({
-      filename: a.filename ?? defaultName(a),
+      filename: a.filename ? withoutNul(a.filename) || defaultName(a) : defaultName(a),
       contentType: a.contentType || 'application/octet-stream',
       content: new Uint8Array(a.content.buffer, a.content.byteOffset, a.content.byteLength),
       ...(inline ? { contentId: a.cid } : {}),

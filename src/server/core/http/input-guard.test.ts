@@ -63,6 +63,38 @@ describe('input no route can store', () => {
     expect((await patch(JSON.stringify({ name: 'Smiley \u{1F600}' }))).statusCode).toBe(200);
   });
 
+  it('ingests mail with NULs in its headers and parts without them, rather than failing it', async () => {
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/inboxes', headers: owner.headers, payload: { name: 'Mail', channel: 'email', address: 'guard@guard.test' } });
+    const inbox = json(res) as { id: string };
+    const b64 = (s: string) => `=?utf-8?B?${Buffer.from(s).toString('base64')}?=`;
+    const mail = [
+      `From: ${b64('Pat\u0000 Doe')} <pat@customer.test>`,
+      'To: guard@guard.test',
+      'Cc: "Odd" <od\u0000d@customer.test>',
+      `Subject: ${b64('Hel\u0000lo')}`,
+      'Message-ID: <nul\u0000id@customer.test>',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b"',
+      '',
+      '--b',
+      'Content-Type: text/html; charset=utf-8',
+      '',
+      '<p>Hi\u0000 there</p>',
+      '--b',
+      `Content-Type: text/plain; name="${b64('no\u0000te.txt')}"`,
+      'Content-Disposition: attachment',
+      '',
+      'file',
+      '--b--',
+      '',
+    ].join('\r\n');
+    const sent = await h.app.inject({ method: 'POST', url: `/api/v1/inboxes/${inbox.id}/mime`, headers: { ...owner.headers, 'content-type': 'message/rfc822' }, payload: mail });
+    expect(sent.statusCode, sent.body).toBe(201);
+    const timeline = json(await h.app.inject({ url: `/api/v1/conversations/${json(sent).conversationId}`, headers: owner.headers }));
+    expect(timeline.subject).toBe('Hello');
+    expect(JSON.stringify(timeline)).not.toContain('\\u0000');
+  });
+
   it('keeps a NUL out of an uploaded file name, which is cleaned rather than refused', async () => {
     const body = multipart({}, [{ filename: 'inv\u0000oice.txt', contentType: 'text/plain', content: 'hello' }]);
     const res = await h.app.inject({ method: 'POST', url: '/api/v1/attachments', headers: { ...owner.headers, 'content-type': body.contentType }, payload: body.payload });
