@@ -8,7 +8,8 @@ import { installErrorHandler } from './error-handler.js';
 
 /**
  * The input a security review found answering 500 (some with the failed SQL in the page):
- * each is now a 4xx naming the field, and nothing is written.
+ * each is now a 4xx naming the field, and nothing is written; what no person typed (a
+ * mail's headers, an uploaded file's name) is stored without the characters PostgreSQL cannot hold.
  */
 describe('input no route can store', () => {
   let h: TestHeard;
