@@ -22,7 +22,8 @@ import { realtimeProcessor } from './core/events/processors/realtime.js';
 import { authenticate } from './core/http/authenticate.js';
 import { loadShedding } from './core/http/load-shedding.js';
 import { fileStorage } from './core/files/plugin.js';
-import { installErrorHandler } from './core/http/error-handler.js';
+import { frameworkError, installErrorHandler } from './core/http/error-handler.js';
+import { installInputGuard } from './core/http/input-guard.js';
 import { sha256 } from './core/ids.js';
 import { loadInstanceSecret } from './core/instance-secret.js';
 import { Jobs } from './core/jobs/queue.js';
@@ -127,10 +128,12 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
     logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL },
     trustProxy: config.HEARD_TRUST_PROXY,
     bodyLimit: 2 * 1024 * 1024,
+    frameworkErrors: frameworkError,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  installInputGuard(app);
 
   let dispatcher: Dispatcher | undefined;
   const ctx: Ctx = {

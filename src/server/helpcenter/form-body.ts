@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { Invalid } from '../core/errors.js';
+import { refuseUnstorable } from '../core/http/input-guard.js';
 import { cleanFilename } from '../domains/attachments/service.js';
 import type { PortalFile } from '../channels/portal/conversations.js';
 import { type CheckedForm, checkForm, checkOrigin, PageRefusal } from './forms.js';
@@ -8,15 +9,14 @@ import type { Translate } from './i18n/index.js';
 
 export type Fields = Record<string, string | undefined>;
 
-/** PostgreSQL's text cannot hold a NUL, and no person types one: it is dropped rather than failing the request with a 500. */
-const withoutNul = (v: string) => (v.includes('\u0000') ? v.replaceAll('\u0000', '') : v);
-
-/** A form posted as application/x-www-form-urlencoded (the site's parser makes it an object of strings), checked for its token. */
+/**
+ * A form posted as application/x-www-form-urlencoded (the site's parser makes it an object of strings), checked for its token.
+ * Text PostgreSQL cannot store was refused before (core/http/input-guard.ts).
+ */
 export function readForm(app: FastifyInstance, req: FastifyRequest): { fields: Fields; form: CheckedForm } {
   checkOrigin(req, app.ctx.config.publicUrl);
-  const body = (req.body ?? {}) as Fields;
-  if (typeof body !== 'object') throw new Invalid('body', 'must be a form');
-  const fields: Fields = Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? withoutNul(v) : v]));
+  const fields = (req.body ?? {}) as Fields;
+  if (typeof fields !== 'object') throw new Invalid('body', 'must be a form');
   return { fields, form: checkForm(app.ctx.secret, req, fields) };
 }
 
@@ -34,7 +34,10 @@ export async function readMultipartForm(app: FastifyInstance, req: FastifyReques
   const errors: Record<string, string> = {};
   for await (const part of req.parts({ limits: { fileSize: limits.fileBytes, files: limits.files + 1, fields: 30, fieldSize: 100_000 } })) {
     if (part.type === 'field') {
-      fields[part.fieldname] = withoutNul(typeof part.value === 'string' ? part.value : String(part.value));
+      const value = typeof part.value === 'string' ? part.value : String(part.value);
+      // Multipart bodies are read here, after the input guard's hook: text PostgreSQL cannot store is refused as the hook refuses it elsewhere.
+      refuseUnstorable({ body: { [part.fieldname]: value } });
+      fields[part.fieldname] = value;
       if (part.fieldname === 'website' && form && fields.website?.trim()) form = { ...form, trapped: true, spam: true };
       if (part.fieldname === '_form') form = checkForm(app.ctx.secret, req, fields);
       continue;

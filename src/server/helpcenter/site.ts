@@ -3,6 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import { h } from 'preact';
 import { helpCenters } from '../db/schema/index.js';
 import { HeardError } from '../core/errors.js';
+import { badInputForDatabase } from '../core/http/error-handler.js';
 import { helpCenterBySlug, helpCenterMovedFrom, helpCenterPath } from '../domains/help-center/service.js';
 import { ViewCounter } from '../domains/help-center/view-counter.js';
 import { openHelpFile } from '../domains/knowledge-base/service.js';
@@ -98,7 +99,9 @@ export async function helpCenterSite(app: FastifyInstance, opts: SiteOptions) {
 }
 
 /** An error as a page of the help center it happened in (or a plain one when there is none). */
-async function errorPage(app: FastifyInstance, req: FastifyRequest, reply: FastifyReply, err: FastifyError | HeardError, urls: { css: string; js: string }) {
+async function errorPage(app: FastifyInstance, req: FastifyRequest, reply: FastifyReply, thrown: FastifyError | HeardError, urls: { css: string; js: string }) {
+  // A value the database could not take is the visitor's mistake, and the statement is nobody's business.
+  const err = badInputForDatabase(thrown) ?? thrown;
   const status = err instanceof HeardError ? err.status : (err.statusCode ?? 500);
   if (status >= 500) req.log.error({ err }, 'help center page failed');
   if (err instanceof HeardError && err.extra.retryAfter) reply.header('retry-after', String(err.extra.retryAfter));
@@ -106,7 +109,7 @@ async function errorPage(app: FastifyInstance, req: FastifyRequest, reply: Fasti
   if (!ctx) {
     const slug = (req.params as { site?: string } | undefined)?.site ?? /^\/help\/([^/?#]+)/.exec(req.url)?.[1];
     const hc = slug ? await helpCenterBySlug(app.ctx.db, slug).catch(() => null) : null;
-    if (!hc || !hc.published) return reply.code(status).type('text/plain; charset=utf-8').send(status === 404 ? 'Not found\n' : `${err.message}\n`);
+    if (!hc || !hc.published) return reply.code(status).type('text/plain; charset=utf-8').send(status === 404 ? 'Not found\n' : status < 500 ? `${err.message}\n` : 'Something went wrong\n');
     const cookie = formCookie(req, reply, app.ctx.config.secureCookies);
     ctx = {
       hc,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { eq, inArray } from 'drizzle-orm';
 import { conversations, inboxes, members, messages, users, widgetVisitors } from '../db/schema/index.js';
 import { HeardError } from '../core/errors.js';
+import { refuseUnstorable } from '../core/http/input-guard.js';
 import type { Processor } from '../core/events/dispatcher.js';
 import type { Inbox } from '../domains/inboxes/service.js';
 import { VisitorMessageSchema } from '../channels/widget/routes.js';
@@ -85,6 +86,12 @@ export function startVisitorRealtime(app: FastifyInstance, io: Server, onTyping:
       const reply = ackOf(ack);
       if (Date.now() - window.start > 10_000) window = { start: Date.now(), count: 0 };
       if (++window.count > 20) return reply({ error: 'too many messages; wait a moment', status: 429 });
+      // The input guard's refusal, for the one event that carries text.
+      try {
+        refuseUnstorable({ body: payload });
+      } catch (err) {
+        return reply(problem(err));
+      }
       const parsed = VisitorMessageSchema.safeParse(payload);
       if (!parsed.success) return reply({ error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), status: 422 });
       sendFromVisitor(app.ctx, inbox, visitor, parsed.data)

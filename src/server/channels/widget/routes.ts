@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Forbidden, HeardError, Invalid } from '../../core/errors.js';
+import { refuseUnstorable } from '../../core/http/input-guard.js';
 import { cleanFilename, sendCustomerFile } from '../../domains/attachments/service.js';
 import { fileForLink, issueTicket, WIDGET_FILE_MAX_BYTES, WIDGET_FILES_PER_MESSAGE } from './attachments.js';
 import type { Inbox } from '../../domains/inboxes/service.js';
@@ -65,6 +66,8 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
   app.addHook('onRequest', async (req, reply) => {
     const key = (req.params as { publicKey?: string }).publicKey;
     if (!key) return;
+    // Looked up before the input guard's hook runs (preValidation), so what PostgreSQL cannot store is refused here as it would be there.
+    refuseUnstorable({ params: req.params });
     const origin = req.headers.origin;
     const inbox = await widgetByKey(app.ctx.db, key);
     if (!originAllowed(inbox, origin)) throw new Forbidden(`this widget does not run on ${origin}`);

@@ -101,6 +101,18 @@ describe('chat widget: server side', () => {
     expect(signedIn.conversations.map((c: any) => c.id)).toContain(sent.conversationId);
   });
 
+  it('refuses a NUL in a message over the socket, naming the field, and stores nothing', async () => {
+    const v = await session();
+    const socket = visitorSocket(v.token);
+    await new Promise<void>((resolve, reject) => {
+      socket.on('connect', () => resolve());
+      socket.on('connect_error', reject);
+    });
+    const ack = (await socket.emitWithAck('message:send', { clientMessageId: 'nul-1', text: 'Hello \u0000 there' })) as any;
+    expect(ack).toEqual({ error: 'text: must not contain a NUL character', status: 422 });
+    expect(await h.ctx.db.select().from(messages).where(like(messages.text, 'Hello % there'))).toEqual([]);
+  });
+
   it('chats both ways in real time over the /visitor socket', async () => {
     const v = await session();
     const socket = visitorSocket(v.token);

@@ -5,6 +5,7 @@ import { json, startTestHeard, type TestHeard } from '../../../../test/helpers/h
 import { eventFailures } from '../../db/schema/index.js';
 import { recordEvent } from '../events/record-event.js';
 import { askQuestion, buildArticle, buildCategory, type HelpBrowser, memberBrowser } from '../../../../test/helpers/help-center.js';
+import { registeredRoutes } from '../../../../test/helpers/routes.js';
 
 /**
  * Who may call what: every /api/v1 route, for every kind of caller. The table below must
@@ -46,24 +47,6 @@ const ADMINS: readonly Who[] = ['owner', 'admin'];
 const SESSIONS: readonly Who[] = ['owner', 'admin', 'agent', 'light'];
 const WRITERS: readonly Who[] = ['owner', 'admin', 'agent', 'agentToken'];
 const PASSWORD = 'correct horse battery';
-
-/** The /api/v1 routes the running server has, read from Fastify's route tree (HEAD mirrors GET and is left out). */
-function registeredRoutes(tree: string): string[] {
-  const found: string[] = [];
-  const stack: string[] = [];
-  for (const line of tree.split('\n')) {
-    const m = /^([│ ]*)[├└]── (.*?) \(([^)]*)\)$/.exec(line) ?? /^([│ ]*)[├└]── (.*)$/.exec(line);
-    if (!m) continue;
-    const depth = m[1].length / 4;
-    const path = (stack[depth - 1] ?? '') + m[2];
-    stack[depth] = path;
-    stack.length = depth + 1;
-    for (const method of (m[3] ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
-      if (method !== 'HEAD' && path.startsWith('/api/v1/')) found.push(`${method} ${path}`);
-    }
-  }
-  return [...new Set(found)].sort();
-}
 
 describe('authorization matrix', () => {
   let h: TestHeard;

@@ -1,4 +1,5 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { newId } from '../ids.js';
 import { HeardError, Invalid } from '../errors.js';
@@ -9,6 +10,19 @@ function pgCode(err: unknown): string | undefined {
   const e = err as { code?: unknown; cause?: { code?: unknown } };
   const code = typeof e.code === 'string' ? e.code : typeof e.cause?.code === 'string' ? e.cause.code : undefined;
   return code && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+/**
+ * A statement that failed on a value no column could take (bad text, a number out of range,
+ * nesting past PostgreSQL's stack): the input's fault. The input guard refuses these before
+ * any query; this answers 422 for whatever still gets through, without the statement's text.
+ */
+export function badInputForDatabase(err: unknown): Invalid | undefined {
+  const code = pgCode(err);
+  if (code === '22P02' || code === '22007' || code === '22001' || code === '22021' || code === '22P05') return new Invalid('body', 'has a value the database cannot store');
+  if (code === '22003') return new Invalid('body', 'has a number out of range');
+  if (code === '54001') return new Invalid('body', 'nests too deep');
+  return undefined;
 }
 
 /**
@@ -38,13 +52,12 @@ export function installErrorHandler(app: FastifyInstance) {
       e = new HeardError(413, 'Payload Too Large', 'The request body is too large');
     } else if (pgCode(err) === '23505') {
       e = new HeardError(409, 'Conflict', 'That already exists');
-    } else if (pgCode(err) === '22P02' || pgCode(err) === '22007' || pgCode(err) === '22001') {
-      e = new Invalid('body', 'has a value the database cannot store');
     } else if (err.statusCode === 429) {
       e = new HeardError(429, 'Too Many Requests', err.message);
     } else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500 && !isResponseSerializationError(err)) {
       e = new HeardError(err.statusCode, 'Bad Request', err.message);
     }
+    e ??= badInputForDatabase(err);
     if (!e) {
       const errorId = newId();
       req.log.error({ err, errorId }, 'unhandled error');
@@ -60,4 +73,13 @@ export function installErrorHandler(app: FastifyInstance) {
   app.setNotFoundHandler((req, reply) => {
     reply.code(404).type(PROBLEM).send({ type: 'about:blank', title: 'Not Found', status: 404, detail: `No route ${req.method} ${req.url.split('?')[0]}` });
   });
+}
+
+/**
+ * Errors Fastify answers before any route or error handler (a path that is not valid
+ * percent-encoding: /api/v1/conversations/%FF; a path parameter past maxParamLength), as problem+json too. Set as the server's frameworkErrors.
+ */
+export function frameworkError(err: FastifyError, _req: FastifyRequest, reply: FastifyReply) {
+  const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+  void reply.code(status).type(PROBLEM).send({ type: 'about:blank', title: STATUS_CODES[status] ?? 'Bad Request', status, detail: err.message });
 }

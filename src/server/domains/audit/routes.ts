@@ -10,7 +10,7 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['Audit log'],
         summary: 'Admin actions, newest first',
-        querystring: z.object({ before: z.coerce.date().optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
+        querystring: z.object({ before: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional().describe('Entries before this time (ISO 8601).'), limit: z.coerce.number().int().min(1).max(200).default(50) }),
       },
       config: { allow: canAdminister },
     },

@@ -8,6 +8,13 @@ import { type Conversation, presentConversation } from './present.js';
 
 const c = conversations;
 
+/** The conversation number a query such as "42" or "#42" names; none past PostgreSQL's integer (2^31 − 1), which no conversation has. */
+function conversationNumberIn(text: string): number | undefined {
+  const m = /^#?(\d{1,10})$/.exec(text);
+  const n = m ? Number(m[1]) : NaN;
+  return n >= 1 && n <= 2 ** 31 - 1 ? n : undefined;
+}
+
 /** Not snoozed now: never snoozed, or its time has come (the wake job may not have run yet). */
 export const notSnoozed = (): SQL => sql`(${c.snoozedUntil} is null or ${c.snoozedUntil} <= now())`;
 export const isSnoozed = (): SQL => sql`(${c.snoozedUntil} is not null and ${c.snoozedUntil} > now())`;
@@ -118,11 +125,13 @@ export async function listConversations(db: Executor, actor: Actor, q: Conversat
   if (q.tag) conds.push(sql`${c.tags} @> array[${q.tag}]::text[]`);
   if (q.q) {
     const query = sql`websearch_to_tsquery('simple', ${q.q})`;
+    // Digits past any conversation number are searched as text only.
+    const number = conversationNumberIn(q.q);
     conds.push(
       or(
         sql`${c.search} @@ ${query}`,
         sql`exists (select 1 from ${messages} m where m.conversation_id = ${c.id} and m.search @@ ${query})`,
-        /^#?\d+$/.test(q.q) ? eq(c.number, Number(q.q.replace('#', ''))) : undefined,
+        number !== undefined ? eq(c.number, number) : undefined,
       ),
     );
   }

@@ -11,6 +11,7 @@ const tag = z.string().trim().min(1).max(50).regex(/^[^,]+$/, 'must not contain 
 export const ConversationListQuerySchema = z.object({
   status: z
     .string()
+    .max(200)
     .optional()
     .describe('One status or several, comma-separated (open,pending).')
     .transform((s, ctx) => {

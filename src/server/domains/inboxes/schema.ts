@@ -63,7 +63,7 @@ const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 export const BusinessHoursSchema = z
   .object({
-    timezone: z.string().refine((tz) => Intl.supportedValuesOf('timeZone').includes(tz) || tz === 'UTC', 'must be an IANA time zone, e.g. Europe/Berlin'),
+    timezone: z.string().max(100).refine((tz) => Intl.supportedValuesOf('timeZone').includes(tz) || tz === 'UTC', 'must be an IANA time zone, e.g. Europe/Berlin'),
     days: z.partialRecord(z.enum(DAYS), z.array(z.object({ from: hhmm, to: hhmm })).max(4)),
   })
   .describe('When people answer; outside these hours the widget shows the offline message and asks for an e-mail address.');

@@ -282,7 +282,7 @@ describe('knowledge base API', () => {
     expect(paged).toEqual(same);
     const bad = await api(ws, 'GET', '/kb/articles?cursor=bm90LWEtY3Vyc29y');
     expect(bad.statusCode).toBe(422);
-    expect(json(bad).errors[0].field).toBe('cursor');
+    expect(json(bad).errors[0].field).toBe('querystring.cursor');
   });
 
   it('sets publishedAt when an article is first published, and keeps it through archiving and publishing again', async () => {

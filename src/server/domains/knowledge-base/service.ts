@@ -186,7 +186,7 @@ const encodeCursor = (at: string, id: string) => Buffer.from(`${at}|${id}`).toSt
 function decodeCursor(cursor: string): { at: string; id: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
   if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(at ?? '') || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id ?? '')) {
-    throw new Invalid('cursor', 'is not a cursor this list gave');
+    throw new Invalid('querystring.cursor', 'is not a cursor this list gave');
   }
   return { at, id };
 }
