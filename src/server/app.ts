@@ -133,7 +133,6 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
-  installInputGuard(app);
 
   let dispatcher: Dispatcher | undefined;
   const ctx: Ctx = {
@@ -197,6 +196,8 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
 
   // Heard's own plugins.
   await app.register(authenticate);
+  // After authentication: who is calling is settled before their input is looked at.
+  installInputGuard(app);
   await app.register(fileStorage);
 
   // Routes.

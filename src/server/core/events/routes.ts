@@ -24,7 +24,7 @@ export const eventFailureRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/event-failures/:eventId/:processor/retry',
     {
-      schema: { tags, summary: 'Offer the event to that processor again now, with a fresh set of attempts', params: z.object({ eventId: z.uuid(), processor: z.string().min(1).max(100) }) },
+      schema: { tags, summary: 'Offer the event to that processor again now, with a fresh set of attempts', params: z.object({ eventId: z.uuid(), processor: z.string().regex(/^[a-z][a-z0-9-]*$/, 'is not a processor name').max(64) }) },
       config: { allow: canAdminister },
     },
     async (req, reply) => {

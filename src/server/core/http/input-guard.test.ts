@@ -51,6 +51,11 @@ describe('input no route can store', () => {
     expectProblem(await h.app.inject({ url: '/api/v1/conversations/%FF', headers: owner.headers }), 400);
   });
 
+  it('asks who is calling before looking at their input: an anonymous NUL is a 401', async () => {
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/teams', payload: { name: 'x\u0000' } });
+    expectProblem(res, 401);
+  });
+
   it('refuses an unpaired surrogate (JSON\'s \\ud800) in text and in JSON values, naming the field', async () => {
     const inbox = await buildApiInbox(h.app, owner);
     const { contactId } = await sendInbound(h.app, owner, inbox.id);
@@ -64,7 +69,7 @@ describe('input no route can store', () => {
     expect((await patch(JSON.stringify({ name: 'Smiley \u{1F600}' }))).statusCode).toBe(200);
   });
 
-  it('ingests mail with NULs in its headers and parts without them, rather than failing it', async () => {
+  it('ingests mail with NULs in its encoded headers and parts, replaced, rather than failing it', async () => {
     const res = await h.app.inject({ method: 'POST', url: '/api/v1/inboxes', headers: owner.headers, payload: { name: 'Mail', channel: 'email', address: 'guard@guard.test' } });
     const inbox = json(res) as { id: string };
     const b64 = (s: string) => `=?utf-8?B?${Buffer.from(s).toString('base64')}?=`;
@@ -92,7 +97,8 @@ describe('input no route can store', () => {
     const sent = await h.app.inject({ method: 'POST', url: `/api/v1/inboxes/${inbox.id}/mime`, headers: { ...owner.headers, 'content-type': 'message/rfc822' }, payload: mail });
     expect(sent.statusCode, sent.body).toBe(201);
     const timeline = json(await h.app.inject({ url: `/api/v1/conversations/${json(sent).conversationId}`, headers: owner.headers }));
-    expect(timeline.subject).toBe('Hello');
+    // Stored with the NUL replaced (U+FFFD), as the e-mail channel cleans what it cannot store.
+    expect(timeline.subject).toBe('Hel\uFFFDlo');
     expect(JSON.stringify(timeline)).not.toContain('\\u0000');
   });
 
