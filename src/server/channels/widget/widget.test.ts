@@ -29,11 +29,16 @@ describe('chat widget: server side', () => {
     expect(res.statusCode, res.body).toBe(200);
     return json(res);
   };
-  const visitorSocket = (token: string) => {
-    const s = io(`${base}/visitor`, { path: '/socket.io', transports: ['websocket'], auth: { publicKey: widget.widget.publicKey, token }, extraHeaders: { origin: 'https://shop.example' }, forceNew: true, reconnection: false });
+  const visitorSocket = (token: string, publicKey = widget.widget.publicKey) => {
+    const s = io(`${base}/visitor`, { path: '/socket.io', transports: ['websocket'], auth: { publicKey, token }, extraHeaders: { origin: 'https://shop.example' }, forceNew: true, reconnection: false });
     sockets.push(s);
     return s;
   };
+  const connected = (s: Socket) =>
+    new Promise<void>((resolve, reject) => {
+      s.on('connect', () => resolve());
+      s.on('connect_error', reject);
+    });
 
   beforeAll(async () => {
     sink = await startSmtpSink();
@@ -104,10 +109,7 @@ describe('chat widget: server side', () => {
   it('refuses a NUL in a message over the socket, naming the field, and stores nothing', async () => {
     const v = await session();
     const socket = visitorSocket(v.token);
-    await new Promise<void>((resolve, reject) => {
-      socket.on('connect', () => resolve());
-      socket.on('connect_error', reject);
-    });
+    await connected(socket);
     const ack = (await socket.emitWithAck('message:send', { clientMessageId: 'nul-1', text: 'Hello \u0000 there' })) as any;
     expect(ack).toEqual({ error: 'text: must not contain a NUL character', status: 422 });
     expect(await h.ctx.db.select().from(messages).where(like(messages.text, 'Hello % there'))).toEqual([]);
@@ -116,10 +118,7 @@ describe('chat widget: server side', () => {
   it('chats both ways in real time over the /visitor socket', async () => {
     const v = await session();
     const socket = visitorSocket(v.token);
-    await new Promise<void>((resolve, reject) => {
-      socket.on('connect', () => resolve());
-      socket.on('connect_error', reject);
-    });
+    await connected(socket);
     const ack = (await socket.emitWithAck('message:send', { clientMessageId: 'live-1', text: 'Is anyone there?' })) as any;
     expect(ack).toMatchObject({ ok: true, message: { text: 'Is anyone there?', from: 'visitor', clientMessageId: 'live-1' } });
     const received: any[] = [];
@@ -137,26 +136,22 @@ describe('chat widget: server side', () => {
   });
 
   it("never sends a visitor another visitor's messages, nor those of another workspace's widget", async () => {
-    const connected = async (token: string, key = widget.widget.publicKey) => {
-      const s = io(`${base}/visitor`, { path: '/socket.io', transports: ['websocket'], auth: { publicKey: key, token }, extraHeaders: { origin: 'https://shop.example' }, forceNew: true, reconnection: false });
-      sockets.push(s);
+    const listening = async (token: string, key?: string) => {
+      const s = visitorSocket(token, key);
       const got: any[] = [];
       s.on('message', (m) => got.push(m));
-      await new Promise<void>((resolve, reject) => {
-        s.on('connect', () => resolve());
-        s.on('connect_error', reject);
-      });
+      await connected(s);
       return { s, got };
     };
     const [a, b] = [await session(), await session()];
-    const [sa, sb] = [await connected(a.token), await connected(b.token)];
+    const [sa, sb] = [await listening(a.token), await listening(b.token)];
     // A visitor of another workspace's widget, whose team answers it too.
     const stranger = await buildMember(h.ctx, { name: 'Sam Stranger' });
     const theirs = json(
       await h.app.inject({ method: 'POST', url: '/api/v1/inboxes', headers: stranger.headers, payload: { name: 'Their chat', channel: 'widget', allowedOrigins: ['https://shop.example'] } }),
     );
     const c = json(await h.app.inject({ method: 'POST', url: `/widget/v1/${theirs.widget.publicKey}/session`, headers: { origin: 'https://shop.example', 'content-type': 'application/json' }, payload: '{}' }));
-    const sc = await connected(c.token, theirs.widget.publicKey);
+    const sc = await listening(c.token, theirs.widget.publicKey);
 
     const sent = async (socket: typeof sa, text: string) => (await socket.s.emitWithAck('message:send', { clientMessageId: crypto.randomUUID(), text })) as any;
     const ackA = await sent(sa, 'A: my order 1001 is late');
