@@ -6,7 +6,7 @@ import { cls, formatDate, LoadState, SettingsPage, SettingsTable } from './ui';
 export default function AuditPage() {
   const q = useAudit();
   const members = useSettingsMembers();
-  const who = (id: string | null) => (id ? (members.data?.find((m) => m.id === id)?.name ?? id.slice(0, 8)) : t('event.system'));
+  const who = (id: string | null) => (id ? (members.data?.find((m) => m.id === id)?.name ?? `…${id.slice(-8)}`) : t('event.system'));
   return (
     <SettingsPage title={t('settings.audit.title')} description={t('settings.audit.description')}>
       <LoadState error={q.error} loading={q.isPending} />
@@ -23,7 +23,7 @@ export default function AuditPage() {
                 <code className="text-xs">{a.action}</code>
                 <span className="ml-2 text-xs text-ink-3">
                   {a.targetType}
-                  {a.targetId ? ` ${a.targetId.slice(0, 8)}` : ''}
+                  {a.targetId ? ` …${a.targetId.slice(-8)}` : ''}
                 </span>
               </td>
             </tr>
