@@ -1,12 +1,13 @@
 import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
-import { companies, contactIdentities, contacts, conversations, messages } from '../../db/schema/index.js';
+import { companies, contactIdentities, contacts, conversations } from '../../db/schema/index.js';
 import type { Actor } from '../../core/actor.js';
 import { Conflict, Invalid, NotFound } from '../../core/errors.js';
 import { recordEvent } from '../../core/events/record-event.js';
 import { recordAudit } from '../audit/service.js';
 import type { ContactRef, ContactUpdate } from './schema.js';
 import { validateCustomValues } from '../custom-fields/service.js';
+import { moveContact } from '../conversations/commands.js';
 
 type IdentityKind = (typeof contactIdentities.$inferSelect)['kind'];
 export type Contact = typeof contacts.$inferSelect;
@@ -206,8 +207,7 @@ export async function mergeContacts(tx: Executor, actor: Actor, targetId: string
   if (source.mergedIntoId) throw new Invalid('sourceId', 'was already merged');
   if (target.mergedIntoId) throw new Invalid('targetId', 'was merged into another contact');
   await tx.update(contactIdentities).set({ contactId: target.id }).where(eq(contactIdentities.contactId, source.id));
-  await tx.update(conversations).set({ contactId: target.id }).where(eq(conversations.contactId, source.id));
-  await tx.update(messages).set({ contactId: target.id }).where(eq(messages.contactId, source.id));
+  await moveContact(tx, actor.workspaceId, source.id, target.id);
   await tx
     .update(contacts)
     .set({

@@ -1,0 +1,51 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client.js';
+import { conversationParticipants, conversations, messages } from '../../db/schema/index.js';
+
+/**
+ * The writes other domains make to conversations and messages, as commands of this one:
+ * callers never touch these tables themselves.
+ */
+
+/**
+ * A contact merged into another: its conversations, messages and cc's belong to the kept
+ * contact from now on, so a reply from any of its addresses still threads as a customer's.
+ * A cc row that would repeat one the kept contact has (or that names the conversation's
+ * own customer) is dropped rather than doubled.
+ */
+export async function moveContact(tx: Executor, workspaceId: string, fromContactId: string, toContactId: string) {
+  await tx
+    .update(conversations)
+    .set({ contactId: toContactId })
+    .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.contactId, fromContactId)));
+  await tx
+    .update(messages)
+    .set({ contactId: toContactId })
+    .where(and(eq(messages.workspaceId, workspaceId), eq(messages.contactId, fromContactId)));
+  const ccOf = await tx
+    .delete(conversationParticipants)
+    .where(eq(conversationParticipants.contactId, fromContactId))
+    .returning({ conversationId: conversationParticipants.conversationId, createdAt: conversationParticipants.createdAt });
+  if (ccOf.length) {
+    const customerOf = await tx
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(and(inArray(conversations.id, ccOf.map((p) => p.conversationId)), eq(conversations.contactId, toContactId)));
+    const kept = ccOf.filter((p) => !customerOf.some((c) => c.id === p.conversationId));
+    if (kept.length) {
+      await tx
+        .insert(conversationParticipants)
+        .values(kept.map((p) => ({ conversationId: p.conversationId, contactId: toContactId, createdAt: p.createdAt })))
+        .onConflictDoNothing();
+    }
+  }
+  // The kept contact may have been cc'd on a conversation that is now its own.
+  await tx
+    .delete(conversationParticipants)
+    .where(
+      and(
+        eq(conversationParticipants.contactId, toContactId),
+        inArray(conversationParticipants.conversationId, sql`(select ${conversations.id} from ${conversations} where ${conversations.contactId} = ${toContactId})`),
+      ),
+    );
+}
