@@ -129,6 +129,8 @@ export interface Message {
 
 export interface TimelineEvent {
   id: string;
+  /** Another conversation's for an event of one merged into this one. */
+  conversationId?: string | null;
   type: string;
   actorMemberId: string | null;
   actorName: string | null;
@@ -155,7 +157,7 @@ export interface Contact {
 export interface RealtimeEvent {
   id: string;
   type: string;
-  conversationId: string | null;
+  conversationId?: string | null;
   actorMemberId: string | null;
   data: Record<string, unknown>;
   createdAt: string;

@@ -32,7 +32,7 @@ export const conversations = pgTable(
     lastInboundAt: timestamp('last_inbound_at', { withTimezone: true }),
     /** Hidden from open views until then; a job or the customer's next message wakes it. */
     snoozedUntil: timestamp('snoozed_until', { withTimezone: true }),
-    /** Set on a conversation merged into another: where its messages went. */
+    /** Set on a conversation merged into another: where its messages went (its events stay, and the target's timeline reads them). */
     mergedIntoId: uuid('merged_into_id').references((): AnyPgColumn => conversations.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -47,6 +47,7 @@ export const conversations = pgTable(
     index('conversations_priority_idx').on(t.workspaceId, t.priority, t.lastMessageAt, t.id),
     index('conversations_snoozed_idx').on(t.workspaceId, t.snoozedUntil).where(sql`${t.snoozedUntil} is not null`),
     index('conversations_contact_idx').on(t.contactId),
+    index('conversations_merged_into_idx').on(t.mergedIntoId).where(sql`${t.mergedIntoId} is not null`),
     index('conversations_tags_idx').using('gin', t.tags),
     index('conversations_search_idx').using('gin', t.search),
   ],

@@ -116,6 +116,20 @@ export async function updateConversation(tx: Executor, actor: Actor, id: string,
   return presentConversation(row);
 }
 
+/**
+ * The conversations merged into this one, and those merged into them: their events stay
+ * where they were written (the timeline is append-only), and the target's timeline shows them.
+ */
+async function mergedSources(db: Executor, id: string) {
+  const found: string[] = [];
+  for (let next = [id]; next.length; ) {
+    const rows = await db.select({ id: conversations.id }).from(conversations).where(inArray(conversations.mergedIntoId, next));
+    next = rows.map((r) => r.id).filter((r) => r !== id && !found.includes(r));
+    found.push(...next);
+  }
+  return found;
+}
+
 /** The conversation's opening shares its first message's transaction time; it reads first. */
 const opensFirst = (i: { type: string; event?: { type: string } }) => (i.type === 'event' && i.event?.type === 'conversation.created' ? 1 : 0);
 
@@ -125,6 +139,7 @@ const opensFirst = (i: { type: string; event?: { type: string } }) => (i.type ==
  */
 export async function getTimeline(db: Executor, actor: Actor, id: string) {
   const c = await getConversationRow(db, actor, id);
+  const sources = await mergedSources(db, c.id);
   const msgs = await db.select().from(messages).where(eq(messages.conversationId, c.id)).orderBy(asc(messages.createdAt), asc(messages.id));
   const files = msgs.length ? await db.select().from(attachments).where(inArray(attachments.messageId, msgs.map((m) => m.id))) : [];
   const evts = await db
@@ -133,7 +148,14 @@ export async function getTimeline(db: Executor, actor: Actor, id: string) {
     .leftJoin(members, eq(members.id, events.actorMemberId))
     .leftJoin(users, eq(users.id, members.userId))
     // Messages are items of their own; an agent having read it is no part of the case history.
-    .where(and(eq(events.conversationId, c.id), sql`${events.type} not in ('message.created', 'conversation.read')`))
+    .where(
+      and(
+        inArray(events.conversationId, [c.id, ...sources]),
+        sql`${events.type} not in ('message.created', 'conversation.read')`,
+        // A source's own closing by the merge: the target says it with its conversation.merged.
+        sql`(${events.conversationId} = ${c.id} or ${events.data}->'changes'->'mergedIntoId' is null)`,
+      ),
+    )
     .orderBy(asc(events.seq));
   const authors = await db
     .select({ id: members.id, name: users.name })
@@ -149,7 +171,7 @@ export async function getTimeline(db: Executor, actor: Actor, id: string) {
     ...evts.map(({ e, actorName }) => ({
       type: 'event' as const,
       at: e.createdAt,
-      event: { id: e.id, type: e.type, actorMemberId: e.actorMemberId, actorName, data: e.data },
+      event: { id: e.id, conversationId: e.conversationId, type: e.type, actorMemberId: e.actorMemberId, actorName, data: e.data },
     })),
   ].sort((a, b) => a.at.getTime() - b.at.getTime() || opensFirst(b) - opensFirst(a));
   return { conversation: presentConversation(c), items };
