@@ -127,6 +127,9 @@ export interface Message {
   createdAt: string;
 }
 
+/** What acted when no member did: a rule, the SLA engine or one of Heard's jobs (server: ACTOR_SYSTEM). */
+export type ActorSystem = { kind: 'rule'; id: string; name: string } | { kind: 'sla' } | { kind: 'job'; name: string };
+
 export interface TimelineEvent {
   id: string;
   /** Another conversation's for an event of one merged into this one. */
@@ -134,6 +137,7 @@ export interface TimelineEvent {
   type: string;
   actorMemberId: string | null;
   actorName: string | null;
+  actorSystem?: ActorSystem | null;
   data: Record<string, unknown>;
 }
 

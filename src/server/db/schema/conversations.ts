@@ -3,6 +3,7 @@ import { type AnyPgColumn, bigserial, index, integer, jsonb, pgEnum, pgTable, pr
 import { createdAt, id, tsvector, updatedAt, workspaceId } from './columns.js';
 import { contacts } from './contacts.js';
 import { channelKind, inboxes } from './inboxes.js';
+import type { ActorSystem } from '../../core/events/types.js';
 import { members, teams } from './workspaces.js';
 
 export const conversationStatus = pgEnum('conversation_status', ['open', 'pending', 'on_hold', 'solved', 'closed']);
@@ -173,6 +174,8 @@ export const events = pgTable(
     type: text('type').notNull(),
     actorMemberId: uuid('actor_member_id'),
     actorContactId: uuid('actor_contact_id'),
+    /** What acted when no member did (a rule, the SLA engine, a job): core/events/types.ts ACTOR_SYSTEM. */
+    actorSystem: jsonb('actor_system').$type<ActorSystem>(),
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
     /** Set by the dispatcher that took the event; a claim older than a minute is taken over (that node died). */

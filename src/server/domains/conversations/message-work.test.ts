@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { noteMentions } from '../../db/schema/index.js';
+import { events, noteMentions } from '../../db/schema/index.js';
 import { buildApiInbox, buildMember, sendInbound, type Client } from '../../../../test/factories.js';
 import { json, startTestHeard, type TestHeard } from '../../../../test/helpers/heard.js';
 import { startReceiver, waitFor } from '../../../../test/helpers/receiver.js';
@@ -48,7 +48,10 @@ describe('snooze, send later, mentions and collisions', () => {
         return conv.snoozedUntil === null && conv;
       });
       expect(woke.status).toBe('open');
-      expect(updates(await timeline(c.conversationId)).at(-1)).toEqual({ snoozedUntil: { from: new Date(until).toISOString(), to: null }, status: { from: 'pending', to: 'open' } });
+      const last = (await timeline(c.conversationId)).items.filter((i: any) => i.type === 'event' && i.event.type === 'conversation.updated').at(-1).event;
+      expect(last.data.changes).toEqual({ snoozedUntil: { from: new Date(until).toISOString(), to: null }, status: { from: 'pending', to: 'open' } });
+      // No member did it: the timeline names the job that did.
+      expect(last).toMatchObject({ actorMemberId: null, actorName: null, actorSystem: { kind: 'job', name: 'wake-snoozed' } });
     });
 
     it('wakes at once when the customer writes', async () => {
@@ -87,6 +90,11 @@ describe('snooze, send later, mentions and collisions', () => {
         return msg?.deliveryStatus === 'sent' && msg;
       });
       expect(sent.text).toBe('Sent a little later');
+      const [queued] = await h.ctx.db
+        .select()
+        .from(events)
+        .where(and(eq(events.type, 'message.delivery'), sql`${events.data}->>'messageId' = ${m.id}`, sql`${events.data}->>'deliveryStatus' = 'queued'`));
+      expect(queued).toMatchObject({ actorMemberId: null, actorSystem: { kind: 'job', name: 'send-scheduled' } });
       const conv = await get(c.conversationId);
       expect(conv.waitingSince).toBeNull();
       expect(conv.firstResponseAt).not.toBeNull();

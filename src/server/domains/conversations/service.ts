@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { attachments, contacts, conversations, events, inboxes, members, messages, teams, users } from '../../db/schema/index.js';
-import type { Actor } from '../../core/actor.js';
+import { type Actor, eventActor, isSystemActor, type SystemActor } from '../../core/actor.js';
 import { Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import { recordEvent } from '../../core/events/record-event.js';
 import { lastPreviews, unreadFor } from './list-conversations.js';
@@ -51,7 +51,7 @@ export async function getConversation(db: Executor, actor: Actor, id: string) {
   };
 }
 
-async function checkRefs(db: Executor, actor: Actor, u: ConversationUpdate) {
+async function checkRefs(db: Executor, actor: Pick<Actor, 'workspaceId'>, u: ConversationUpdate) {
   if (u.assigneeId) {
     const [m] = await db.select().from(members).where(and(eq(members.id, u.assigneeId), eq(members.workspaceId, actor.workspaceId)));
     if (!m) throw new Invalid('assigneeId', 'no such member');
@@ -63,10 +63,13 @@ async function checkRefs(db: Executor, actor: Actor, u: ConversationUpdate) {
   }
 }
 
-/** Changes status, priority, assignee, team, tags, topic or custom fields, and records each change on the timeline. */
-export async function updateConversation(tx: Executor, actor: Actor, id: string, u: ConversationUpdate) {
+/**
+ * Changes status, priority, assignee, team, tags, topic or custom fields, and records each
+ * change on the timeline, by a member or by a rule or job (a SystemActor, which no policy limits).
+ */
+export async function updateConversation(tx: Executor, actor: Actor | SystemActor, id: string, u: ConversationUpdate) {
   const c = await getConversationRow(tx, actor, id);
-  if (!conversationPolicy.update(actor, c)) throw new Forbidden('You can change only conversations assigned to you');
+  if (!isSystemActor(actor) && !conversationPolicy.update(actor, c)) throw new Forbidden('You can change only conversations assigned to you');
   await checkRefs(tx, actor, u);
   if (u.customFields) await validateCustomValues(tx, actor, 'conversation', u.customFields);
   const patch: Partial<typeof conversations.$inferInsert> = {};
@@ -110,7 +113,7 @@ export async function updateConversation(tx: Executor, actor: Actor, id: string,
     workspaceId: actor.workspaceId,
     conversationId: c.id,
     type: 'conversation.updated',
-    actorMemberId: actor.memberId,
+    ...eventActor(actor),
     data: { changes },
   });
   return presentConversation(row);
@@ -171,7 +174,7 @@ export async function getTimeline(db: Executor, actor: Actor, id: string) {
     ...evts.map(({ e, actorName }) => ({
       type: 'event' as const,
       at: e.createdAt,
-      event: { id: e.id, conversationId: e.conversationId, type: e.type, actorMemberId: e.actorMemberId, actorName, data: e.data },
+      event: { id: e.id, conversationId: e.conversationId, type: e.type, actorMemberId: e.actorMemberId, actorName, actorSystem: e.actorSystem, data: e.data },
     })),
   ].sort((a, b) => a.at.getTime() - b.at.getTime() || opensFirst(b) - opensFirst(a));
   return { conversation: presentConversation(c), items };
