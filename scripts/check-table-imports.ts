@@ -73,7 +73,6 @@ const ALLOWED: Record<string, string[]> = {
   'domains/auth/service.ts': ['apiTokens', 'members', 'workspaces'],
   'domains/canned-responses/service.ts': ['contacts', 'members', 'users', 'workspaces'],
   'domains/community/service.ts': ['contacts', 'members', 'users'],
-  'domains/contacts/service.ts': ['conversations'],
   'domains/conversations/add-message.ts': ['inboxes', 'members', 'users'],
   'domains/conversations/ingest.ts': ['contacts', 'inboxes', 'workspaces'],
   'domains/conversations/list-conversations.ts': ['contacts', 'inboxes'],

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
-import { companies, contactIdentities, contacts, conversations } from '../../db/schema/index.js';
+import { companies, contactIdentities, contacts } from '../../db/schema/index.js';
 import type { Actor } from '../../core/actor.js';
 import { Conflict, Invalid, NotFound } from '../../core/errors.js';
 import { recordEvent } from '../../core/events/record-event.js';
@@ -8,6 +8,7 @@ import { recordAudit } from '../audit/service.js';
 import type { ContactRef, ContactUpdate } from './schema.js';
 import { validateCustomValues } from '../custom-fields/service.js';
 import { moveContact } from '../conversations/commands.js';
+import { conversationsOfContact } from '../conversations/queries.js';
 
 type IdentityKind = (typeof contactIdentities.$inferSelect)['kind'];
 export type Contact = typeof contacts.$inferSelect;
@@ -150,19 +151,7 @@ export async function listContacts(db: Executor, actor: Actor, opts: { q?: strin
 export async function getContact(db: Executor, actor: Actor, id: string) {
   const c = await getContactRow(db, actor, id);
   const [view] = await hydrate(db, [c]);
-  const convs = await db
-    .select({
-      id: conversations.id,
-      number: conversations.number,
-      subject: conversations.subject,
-      status: conversations.status,
-      inboxId: conversations.inboxId,
-      lastMessageAt: conversations.lastMessageAt,
-    })
-    .from(conversations)
-    .where(and(eq(conversations.workspaceId, actor.workspaceId), eq(conversations.contactId, c.id)))
-    .orderBy(desc(conversations.lastMessageAt));
-  return { ...view, conversations: convs };
+  return { ...view, conversations: await conversationsOfContact(db, actor.workspaceId, c.id) };
 }
 
 export async function updateContact(tx: Executor, actor: Actor, id: string, input: ContactUpdate) {
