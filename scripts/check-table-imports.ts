@@ -85,7 +85,6 @@ const ALLOWED: Record<string, string[]> = {
   'domains/inboxes/service.ts': ['imapStates', 'teams'],
   'domains/knowledge-base/service.ts': ['contacts', 'members', 'users'],
   'domains/members/service.ts': ['teamMembers'],
-  'domains/tags/service.ts': ['conversations'],
   'domains/teams/service.ts': ['members'],
   'domains/tokens/service.ts': ['members'],
   'domains/workspaces/service.ts': ['members', 'users'],

@@ -49,3 +49,22 @@ export async function moveContact(tx: Executor, workspaceId: string, fromContact
       ),
     );
 }
+
+/** A tag renamed: every conversation of the workspace carrying it carries the new name, once where it had both. */
+export async function renameTagOnConversations(tx: Executor, workspaceId: string, from: string, to: string) {
+  await tx
+    .update(conversations)
+    .set({
+      tags: sql`case when ${conversations.tags} @> array[${to}]::text[] then array_remove(${conversations.tags}, ${from}) else array_replace(${conversations.tags}, ${from}, ${to}) end`,
+      updatedAt: new Date(),
+    })
+    .where(and(eq(conversations.workspaceId, workspaceId), sql`${conversations.tags} @> array[${from}]::text[]`));
+}
+
+/** A tag deleted: no conversation of the workspace carries it any more. */
+export async function removeTagFromConversations(tx: Executor, workspaceId: string, name: string) {
+  await tx
+    .update(conversations)
+    .set({ tags: sql`array_remove(${conversations.tags}, ${name})`, updatedAt: new Date() })
+    .where(and(eq(conversations.workspaceId, workspaceId), sql`${conversations.tags} @> array[${name}]::text[]`));
+}
