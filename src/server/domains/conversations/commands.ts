@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { conversationParticipants, conversations, messages } from '../../db/schema/index.js';
+import { recordEvent } from '../../core/events/record-event.js';
 
 /**
  * The writes other domains make to conversations and messages, as commands of this one:
@@ -67,4 +68,41 @@ export async function removeTagFromConversations(tx: Executor, workspaceId: stri
     .update(conversations)
     .set({ tags: sql`array_remove(${conversations.tags}, ${name})`, updatedAt: new Date() })
     .where(and(eq(conversations.workspaceId, workspaceId), sql`${conversations.tags} @> array[${name}]::text[]`));
+}
+
+type DeliveryStatus = NonNullable<(typeof messages.$inferSelect)['deliveryStatus']>;
+
+/**
+ * What became of a reply sent out: its status and error on the message (`whileQueued`: only
+ * if still queued, so a late outcome never overwrites a newer one), and on the timeline
+ * unless it is still queued for another attempt. The message as updated, or undefined when
+ * no outgoing message of the workspace matched.
+ */
+export async function recordDelivery(
+  tx: Executor,
+  workspaceId: string,
+  messageId: string,
+  outcome: { status: DeliveryStatus; error: string | null; whileQueued?: boolean },
+) {
+  const [m] = await tx
+    .update(messages)
+    .set({ deliveryStatus: outcome.status, deliveryError: outcome.error, ...(outcome.whileQueued ? { deliveredAt: outcome.status === 'sent' ? new Date() : null } : {}) })
+    .where(
+      and(
+        eq(messages.id, messageId),
+        eq(messages.workspaceId, workspaceId),
+        eq(messages.direction, 'out'),
+        outcome.whileQueued ? eq(messages.deliveryStatus, 'queued') : undefined,
+      ),
+    )
+    .returning();
+  if (m && outcome.status !== 'queued') {
+    await recordEvent(tx, {
+      workspaceId,
+      conversationId: m.conversationId,
+      type: 'message.delivery',
+      data: { messageId: m.id, deliveryStatus: outcome.status, deliveryError: m.deliveryError },
+    });
+  }
+  return m;
 }
