@@ -106,3 +106,35 @@ export async function recordDelivery(
   }
   return m;
 }
+
+/**
+ * An automatic acknowledgement to the customer (an e-mail auto-reply, a contact form's
+ * confirmation): an outgoing message queued for delivery that answers nobody, so the
+ * customer is still waiting for a person.
+ */
+export async function systemMessage(
+  tx: Executor,
+  c: { workspaceId: string; conversationId: string; inboxId: string; contactId: string; channel: (typeof messages.$inferSelect)['channel']; text: string },
+) {
+  const [m] = await tx
+    .insert(messages)
+    .values({
+      workspaceId: c.workspaceId,
+      conversationId: c.conversationId,
+      inboxId: c.inboxId,
+      direction: 'out',
+      channel: c.channel,
+      contactId: c.contactId,
+      text: c.text,
+      deliveryStatus: 'queued',
+      email: { autoAck: true },
+    })
+    .returning();
+  await recordEvent(tx, {
+    workspaceId: c.workspaceId,
+    conversationId: c.conversationId,
+    type: 'message.created',
+    data: { messageId: m.id, direction: 'out', deliveryStatus: 'queued', autoAck: true },
+  });
+  return m;
+}
