@@ -5,6 +5,7 @@ import { type Ctx, inTransaction } from '../../core/context.js';
 import { Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import { identifyContact, normalizeIdentity } from '../../domains/contacts/service.js';
 import { recordEvent } from '../../core/events/record-event.js';
+import { moveContact } from '../../domains/conversations/commands.js';
 import { ingest } from '../../domains/conversations/ingest.js';
 import type { WidgetSettings } from '../../domains/inboxes/schema.js';
 import type { Inbox } from '../../domains/inboxes/service.js';
@@ -134,8 +135,7 @@ export async function openSession(ctx: Ctx, inbox: Inbox, input: SessionInput) {
       contactId = contact.id;
       // The anonymous visitor who just signed in: their conversations are this person's.
       if (visitor && visitor.contactId !== contactId && (await isAnonymous(tx, visitor.contactId))) {
-        await tx.update(conversations).set({ contactId }).where(eq(conversations.contactId, visitor.contactId));
-        await tx.update(messages).set({ contactId }).where(eq(messages.contactId, visitor.contactId));
+        await moveContact(tx, inbox.workspaceId, visitor.contactId, contactId);
       } else if (visitor && visitor.contactId !== contactId) {
         // Another identified person on the same browser: a visitor of their own.
         visitor = undefined;
