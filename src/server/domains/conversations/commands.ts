@@ -138,3 +138,32 @@ export async function systemMessage(
   });
   return m;
 }
+
+/**
+ * The customer has seen the team's replies up to `messageId`: each not seen before is marked
+ * seen, and the agents get a `message.delivery` event with `seenUpTo`.
+ */
+export async function recordSeen(tx: Executor, c: { id: string; workspaceId: string; contactId: string }, messageId: string) {
+  const seen = await tx
+    .update(messages)
+    .set({ seenAt: new Date() })
+    .where(
+      and(
+        eq(messages.conversationId, c.id),
+        eq(messages.direction, 'out'),
+        sql`${messages.seenAt} is null`,
+        sql`(${messages.createdAt}, ${messages.id}) <= (select m.created_at, m.id from ${messages} m where m.id = ${messageId} and m.conversation_id = ${c.id})`,
+      ),
+    )
+    .returning({ id: messages.id, seenAt: messages.seenAt });
+  if (seen.length) {
+    await recordEvent(tx, {
+      workspaceId: c.workspaceId,
+      conversationId: c.id,
+      type: 'message.delivery',
+      actorContactId: c.contactId,
+      data: { seenUpTo: messageId, messageIds: seen.map((m) => m.id), seenAt: seen[0].seenAt },
+    });
+  }
+  return { seen: seen.length };
+}
