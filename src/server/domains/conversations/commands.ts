@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
-import { conversationParticipants, conversations, messages } from '../../db/schema/index.js';
+import { conversationParticipants, conversations, type EmailData, messages } from '../../db/schema/index.js';
 import { recordEvent } from '../../core/events/record-event.js';
 
 /**
@@ -166,4 +166,9 @@ export async function recordSeen(tx: Executor, c: { id: string; workspaceId: str
     });
   }
   return { seen: seen.length };
+}
+
+/** The headers and addresses a reply goes out with, kept on the message so the agent sees where it went. */
+export async function recordSentEmail(db: Executor, messageId: string, email: EmailData) {
+  await db.update(messages).set({ email }).where(eq(messages.id, messageId));
 }
