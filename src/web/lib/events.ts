@@ -11,7 +11,7 @@ function statusLabel(v: unknown) {
 }
 
 /** The name of what acted when no member did; Heard's own jobs are Heard. */
-function systemName(s: ActorSystem | null | undefined) {
+export function systemName(s: ActorSystem | null | undefined) {
   if (s?.kind === 'rule') return t('event.actor.rule', { name: s.name });
   if (s?.kind === 'sla') return t('event.actor.sla');
   return undefined;

@@ -163,6 +163,7 @@ export interface RealtimeEvent {
   type: string;
   conversationId?: string | null;
   actorMemberId: string | null;
+  actorSystem?: ActorSystem | null;
   data: Record<string, unknown>;
   createdAt: string;
 }
