@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { loadConfig } from '../../src/server/config.js';
 import { buildHeard, type Heard, type HeardOptions } from '../../src/server/app.js';
-import { readEvent } from '../../src/server/core/events/types.js';
+import { ACTOR_SYSTEM, readEvent } from '../../src/server/core/events/types.js';
 import { events } from '../../src/server/db/schema/index.js';
 import { createTestDatabase, engine, type TestDatabase } from './database.js';
 
@@ -38,8 +38,8 @@ export async function startTestHeard(env: Record<string, string> = {}, opts: Par
     testDb,
     async stop() {
       // Every event the suite's work recorded fits its kind's schema (core/events/types.ts).
-      const recorded = await heard.ctx.db.select({ type: events.type, data: events.data }).from(events);
-      const misfits = recorded.filter((e) => !readEvent(e));
+      const recorded = await heard.ctx.db.select({ type: events.type, data: events.data, actorSystem: events.actorSystem }).from(events);
+      const misfits = recorded.filter((e) => !readEvent(e) || (e.actorSystem !== null && !ACTOR_SYSTEM.safeParse(e.actorSystem).success));
       await heard.close();
       await testDb.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });

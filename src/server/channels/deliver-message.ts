@@ -1,10 +1,10 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { inboxes, messages } from '../db/schema/index.js';
 import type { Ctx } from '../core/context.js';
 import { inTransaction } from '../core/context.js';
-import { recordEvent } from '../core/events/record-event.js';
 import { defineJob, type Jobs } from '../core/jobs/queue.js';
+import { recordDelivery } from '../domains/conversations/commands.js';
 import { deliverToCallback, type DeliveryOutcome } from './api/deliver.js';
 import { deliverEmail, SEND_SECONDS } from './email/send.js';
 import { deliverPortalReply } from './portal/deliver.js';
@@ -75,19 +75,5 @@ async function deliverMessage(ctx: Ctx, payload: z.infer<typeof DeliverMessagePa
   if (status === 'queued') {
     await jobs.send(deliverMessageJob, { messageId: m.id, attempt: payload.attempt + 1 }, { startAfter: new Date(Date.now() + nextDelay) });
   }
-  await inTransaction(ctx, async (tx) => {
-    const updated = await tx
-      .update(messages)
-      .set({ deliveryStatus: status, deliveryError: error, deliveredAt: outcome.ok ? new Date() : null })
-      .where(and(eq(messages.id, m.id), eq(messages.deliveryStatus, 'queued')))
-      .returning({ id: messages.id });
-    if (updated.length && status !== 'queued') {
-      await recordEvent(tx, {
-        workspaceId: m.workspaceId,
-        conversationId: m.conversationId,
-        type: 'message.delivery',
-        data: { messageId: m.id, deliveryStatus: status, deliveryError: error },
-      });
-    }
-  });
+  await inTransaction(ctx, (tx) => recordDelivery(tx, m.workspaceId, m.id, { status, error, whileQueued: true }));
 }

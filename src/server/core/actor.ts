@@ -1,3 +1,5 @@
+import type { ActorSystem } from './events/types.js';
+
 /** Roles, from most to least powerful. A light member (e.g. an executive) answers what is assigned to them. */
 export const ROLES = ['owner', 'admin', 'agent', 'light'] as const;
 export type Role = (typeof ROLES)[number];
@@ -32,3 +34,24 @@ export const hasScope = (a: Pick<Actor, 'scopes'>, s: Scope): boolean => a.scope
  * admin's, handed to an integration, can never delete what people wrote.
  */
 export const canAdminister = (a: Pick<Actor, 'role' | 'scopes'>): boolean => isAdmin(a) && hasScope(a, 'admin');
+
+/**
+ * A job or rule acting on a conversation in a workspace: no member, no role. Only the
+ * conversation commands take one, and skip for it the checks meant for people (it acts
+ * by the workspace's own set-up); the events it writes name it (events.actor_system).
+ */
+export interface SystemActor {
+  workspaceId: string;
+  system: ActorSystem;
+}
+
+export const systemActor = {
+  rule: (workspaceId: string, id: string, name: string): SystemActor => ({ workspaceId, system: { kind: 'rule', id, name } }),
+  sla: (workspaceId: string): SystemActor => ({ workspaceId, system: { kind: 'sla' } }),
+  job: (workspaceId: string, name: Extract<ActorSystem, { kind: 'job' }>['name']): SystemActor => ({ workspaceId, system: { kind: 'job', name } }),
+};
+
+export const isSystemActor = (a: Actor | SystemActor): a is SystemActor => 'system' in a;
+
+/** Who an event names as having acted: the member, or what acted in their stead. */
+export const eventActor = (a: Actor | SystemActor) => (isSystemActor(a) ? { actorMemberId: null, actorSystem: a.system } : { actorMemberId: a.memberId });

@@ -2,7 +2,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Actor, Role } from '../core/actor.js';
 import { type Ctx, inTransaction } from '../core/context.js';
 import { randomToken } from '../core/ids.js';
-import { conversations, events, messages } from '../db/schema/index.js';
+import { conversations } from '../db/schema/index.js';
+import { backdate, settleBackdated } from '../domains/conversations/demo-history.js';
 import { addAgentMessage, updateConversation } from '../domains/conversations/service.js';
 import { ingest } from '../domains/conversations/ingest.js';
 import { createInbox } from '../domains/inboxes/service.js';
@@ -198,15 +199,15 @@ export async function loadDemo(ctx: Ctx): Promise<{ created: boolean; email: str
       text: first.text,
       externalId: `demo-${++seq}`,
     });
-    await backdate(ctx, r.messageId, first.hoursAgo);
+    await backdate(ctx.db, r.messageId, first.hoursAgo);
     for (const m of rest) {
       if (m.from === 'customer') {
         const next = await ingest(ctx, { workspaceId: owner.workspaceId, inboxId: inboxIds[c.inbox], contact: c.contact, text: m.text, externalId: `demo-${++seq}`, conversationId: r.conversationId });
-        await backdate(ctx, next.messageId, m.hoursAgo);
+        await backdate(ctx.db, next.messageId, m.hoursAgo);
       } else {
         const author = byEmail.get(m.from)!;
         const sent = await inTransaction(ctx, (tx) => addAgentMessage(tx, { ...author, role: 'owner' }, r.conversationId, { text: m.text, kind: m.note ? 'note' : 'reply' }));
-        await backdate(ctx, sent.id, m.hoursAgo);
+        await backdate(ctx.db, sent.id, m.hoursAgo);
       }
     }
     const assigneeId = c.assignee ? byEmail.get(c.assignee)!.memberId : undefined;
@@ -219,13 +220,13 @@ export async function loadDemo(ctx: Ctx): Promise<{ created: boolean; email: str
         tags: c.tags,
       }),
     );
-    await settleConversation(ctx, r.conversationId);
+    await settleBackdated(ctx.db, r.conversationId);
   }
   // One e-mail as it really arrives (HTML, a quoted history, a signature), through the email channel.
   const mail = await receiveEmail(ctx, new LocalFileStore(`${ctx.config.dataDir}/files`), { inboxId: inboxIds.email, raw: Buffer.from(DEMO_EMAIL), source: 'http' });
   if (mail.messageId && mail.conversationId) {
-    await backdate(ctx, mail.messageId, 1);
-    await settleConversation(ctx, mail.conversationId);
+    await backdate(ctx.db, mail.messageId, 1);
+    await settleBackdated(ctx.db, mail.conversationId);
   }
 
   const [tom] = await ctx.db
@@ -272,35 +273,3 @@ const DEMO_EMAIL = [
   '',
 ].join('\r\n');
 
-/** Spreads the demo over the last days, so waiting times and ordering look like a real inbox. */
-async function backdate(ctx: Ctx, messageId: string, hoursAgo: number) {
-  const at = new Date(Date.now() - hoursAgo * 3_600_000);
-  await ctx.db.update(messages).set({ createdAt: at, deliveredAt: null }).where(eq(messages.id, messageId));
-  await ctx.db
-    .update(events)
-    .set({ createdAt: at })
-    .where(and(eq(events.type, 'message.created'), sql`${events.data}->>'messageId' = ${messageId}`));
-}
-
-/** Recomputes a conversation's times from its backdated messages. */
-async function settleConversation(ctx: Ctx, conversationId: string) {
-  const rows = await ctx.db.select().from(messages).where(eq(messages.conversationId, conversationId)).orderBy(messages.createdAt);
-  const visible = rows.filter((m) => m.direction !== 'note');
-  const firstIn = visible.find((m) => m.direction === 'in');
-  const firstOut = visible.find((m) => m.direction === 'out');
-  const last = visible.at(-1)!;
-  await ctx.db
-    .update(conversations)
-    .set({
-      createdAt: firstIn?.createdAt ?? last.createdAt,
-      lastMessageAt: last.createdAt,
-      firstResponseAt: firstOut?.createdAt ?? null,
-      waitingSince: last.direction === 'in' ? last.createdAt : null,
-    })
-    .where(eq(conversations.id, conversationId));
-  // Demo replies are history: they were delivered long ago, not waiting for a channel now.
-  await ctx.db
-    .update(messages)
-    .set({ deliveryStatus: 'sent', deliveredAt: sql`${messages.createdAt}` })
-    .where(and(eq(messages.conversationId, conversationId), eq(messages.direction, 'out')));
-}

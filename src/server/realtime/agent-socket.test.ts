@@ -63,7 +63,7 @@ describe('agent realtime', () => {
     expect(message.data).toMatchObject({ messageId: inbound.messageId, direction: 'in' });
     expect(message.seq).toBeGreaterThan(created.seq);
     // Only the public shape of an event leaves the server.
-    expect(Object.keys(message).sort()).toEqual(['actorContactId', 'actorMemberId', 'conversationId', 'createdAt', 'data', 'id', 'seq', 'type']);
+    expect(Object.keys(message).sort()).toEqual(['actorContactId', 'actorMemberId', 'actorSystem', 'conversationId', 'createdAt', 'data', 'id', 'seq', 'type']);
 
     const patch = await h.app.inject({
       method: 'PATCH',

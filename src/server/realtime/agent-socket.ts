@@ -72,6 +72,7 @@ export function presentEvent(e: EventRow) {
     conversationId: e.conversationId,
     actorMemberId: e.actorMemberId,
     actorContactId: e.actorContactId,
+    actorSystem: e.actorSystem,
     data: e.data,
     createdAt: e.createdAt,
   };

@@ -32,6 +32,15 @@ describe('timeline event lines', () => {
     expect(describeEvent(ev('message.delivery', {}), members, teams)).toEqual([]);
   });
 
+  it('names the rule, the service level policy or the job that acted', () => {
+    const by = (actorSystem: Record<string, unknown>, changes: Record<string, unknown>) => ({ ...ev('conversation.updated', { changes }, null), actorSystem }) as Parameters<typeof describeEvent>[0];
+    expect(describeEvent(by({ kind: 'rule', id: 'r1', name: 'VIP to tier 2' }, { priority: { from: 'normal', to: 'high' } }), members, teams)).toEqual(['Rule ‘VIP to tier 2’ set the priority to High']);
+    expect(describeEvent(by({ kind: 'sla' }, { teamId: { from: null, to: 't1' } }), members, teams)).toEqual(['The service level policy moved it to team Support']);
+    expect(
+      describeEvent(by({ kind: 'job', name: 'wake-snoozed' }, { snoozedUntil: { from: '2026-01-01T00:00:00Z', to: null }, status: { from: 'pending', to: 'open' } }), members, teams),
+    ).toEqual(['Snooze ended: the conversation is open again']);
+  });
+
   it('names merges and splits with the other conversation’s number', () => {
     expect(describeEvent(ev('conversation.merged', { sourceNumber: 12, messages: 3 }), members, teams)).toEqual(['Olivia Owner merged #12 into this one']);
     expect(describeEvent(ev('conversation.updated', { changes: { status: { from: 'open', to: 'closed' }, mergedIntoId: { from: null, to: 'c2' } } }), members, teams)).toEqual([

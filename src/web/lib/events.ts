@@ -1,6 +1,6 @@
 import { t, tn } from '../i18n';
 import { fullTime } from './time';
-import type { Member, TimelineEvent } from './types';
+import type { ActorSystem, Member, TimelineEvent } from './types';
 
 function memberName(id: unknown, members: Member[]) {
   return typeof id === 'string' ? (members.find((m) => m.id === id)?.name ?? t('event.someone')) : '';
@@ -10,9 +10,17 @@ function statusLabel(v: unknown) {
   return typeof v === 'string' ? t(`status.${v}` as 'status.open') : String(v);
 }
 
+/** The name of what acted when no member did; Heard's own jobs are Heard. */
+export function systemName(s: ActorSystem | null | undefined) {
+  if (s?.kind === 'rule') return t('event.actor.rule', { name: s.name });
+  if (s?.kind === 'sla') return t('event.actor.sla');
+  return undefined;
+}
+
 /** The sentences an event line says: one per change. `customers` names the contacts it may mention (cc'd customers). */
 export function describeEvent(e: TimelineEvent, members: Member[], teams: { id: string; name: string }[], customers: Record<string, string> = {}): string[] {
-  const actor = e.actorName ?? (e.actorMemberId ? t('event.someone') : t('event.system'));
+  const actor = e.actorName ?? systemName(e.actorSystem) ?? (e.actorMemberId ? t('event.someone') : t('event.system'));
+  if (e.actorSystem?.kind === 'job' && e.actorSystem.name === 'wake-snoozed' && e.type === 'conversation.updated') return [t('event.snoozeEnded')];
   if (e.type === 'conversation.created') {
     if (typeof e.data?.splitFromNumber === 'number') return [t('event.splitFrom', { actor, number: e.data.splitFromNumber })];
     return [t('event.created', { actor: e.actorName ?? t('msg.customer') })];

@@ -1,5 +1,6 @@
 import { t } from '../i18n';
 import { api } from './api';
+import { systemName } from './events';
 import type { Conversation, RealtimeEvent } from './types';
 
 /**
@@ -55,7 +56,7 @@ export async function notifyAbout(e: RealtimeEvent, me: { memberId: string; acto
   if (!reason) return;
   const c = await api<Conversation>(`/conversations/${reason.conversationId}`).catch(() => null);
   if (!c) return;
-  const actor = await me.actorName(e.actorMemberId);
+  const actor = systemName(e.actorSystem) ?? (await me.actorName(e.actorMemberId));
   const title = t(reason.kind === 'assigned' ? 'notify.assigned' : 'notify.mentioned', { actor, number: c.number });
   const n = new Notification(title, { body: c.subject || t('list.noSubject'), tag: `heard-${e.id}` });
   n.onclick = () => {

@@ -127,11 +127,17 @@ export interface Message {
   createdAt: string;
 }
 
+/** What acted when no member did: a rule, the SLA engine or one of Heard's jobs (server: ACTOR_SYSTEM). */
+export type ActorSystem = { kind: 'rule'; id: string; name: string } | { kind: 'sla' } | { kind: 'job'; name: string };
+
 export interface TimelineEvent {
   id: string;
+  /** Another conversation's for an event of one merged into this one. */
+  conversationId?: string | null;
   type: string;
   actorMemberId: string | null;
   actorName: string | null;
+  actorSystem?: ActorSystem | null;
   data: Record<string, unknown>;
 }
 
@@ -155,8 +161,9 @@ export interface Contact {
 export interface RealtimeEvent {
   id: string;
   type: string;
-  conversationId: string | null;
+  conversationId?: string | null;
   actorMemberId: string | null;
+  actorSystem?: ActorSystem | null;
   data: Record<string, unknown>;
   createdAt: string;
 }

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
-import { conversations, type inboxes, messages } from '../../db/schema/index.js';
+import { conversations, type inboxes } from '../../db/schema/index.js';
 import { type Ctx, inTransaction } from '../../core/context.js';
-import { recordEvent } from '../../core/events/record-event.js';
+import { systemMessage } from '../../domains/conversations/commands.js';
 import { emailSettings } from './settings.js';
 
 /**
@@ -16,25 +16,6 @@ export async function queueAutoAcknowledgement(ctx: Ctx, inbox: typeof inboxes.$
   await inTransaction(ctx, async (tx) => {
     const [c] = await tx.select().from(conversations).where(eq(conversations.id, conversationId));
     const text = ack.text.replaceAll('{{number}}', `#${c.number}`).replaceAll('{{responseTime}}', ack.responseTime).replaceAll('{{subject}}', c.subject);
-    const [m] = await tx
-      .insert(messages)
-      .values({
-        workspaceId: c.workspaceId,
-        conversationId: c.id,
-        inboxId: inbox.id,
-        direction: 'out',
-        channel: 'email',
-        contactId: c.contactId,
-        text,
-        deliveryStatus: 'queued',
-        email: { autoAck: true },
-      })
-      .returning();
-    await recordEvent(tx, {
-      workspaceId: c.workspaceId,
-      conversationId: c.id,
-      type: 'message.created',
-      data: { messageId: m.id, direction: 'out', deliveryStatus: 'queued', autoAck: true },
-    });
+    await systemMessage(tx, { workspaceId: c.workspaceId, conversationId: c.id, inboxId: inbox.id, contactId: c.contactId, channel: 'email', text });
   });
 }

@@ -143,6 +143,23 @@ describe('email channel', () => {
     expect(out.raw.toString()).not.toMatch(/^bcc:/im);
   });
 
+  it("threads a cc'd customer's reply after their contact was merged into another, from either address", async () => {
+    const first = mid();
+    const r = json(await mime(eml({ from: 'gus@customer.example', to: 'support@acme.test', cc: 'Wendy <wendy.home@customer.example>', subject: 'Club order', messageId: first }, 'Quote 10 caps.')));
+    const [cc] = await h.ctx.db.select().from(conversationParticipants).where(eq(conversationParticipants.conversationId, r.conversationId));
+    // Wendy wrote before from her work address: another contact, which the agent keeps.
+    const work = json(await mime(eml({ from: 'wendy.work@customer.example', to: 'support@acme.test', subject: 'Invoice', messageId: mid() }, 'Send the invoice here.')));
+    const workContactId = json(await h.app.inject({ url: `/api/v1/conversations/${work.conversationId}`, headers: owner.headers })).contactId;
+    const merged = await h.app.inject({ method: 'POST', url: `/api/v1/contacts/${workContactId}/merge`, headers: owner.headers, payload: { sourceId: cc.contactId } });
+    expect(merged.statusCode, merged.body).toBe(200);
+    const parts = await h.ctx.db.select().from(conversationParticipants).where(eq(conversationParticipants.conversationId, r.conversationId));
+    expect(parts.map((p) => p.contactId)).toEqual([workContactId]);
+    for (const from of ['wendy.home@customer.example', 'wendy.work@customer.example']) {
+      const w = json(await mime(eml({ from, to: 'gus@customer.example', cc: 'support@acme.test', subject: 'Re: Club order', messageId: mid(), inReplyTo: first }, `Make it 12, says ${from}.`)));
+      expect(w).toMatchObject({ outcome: 'ingested', conversationId: r.conversationId });
+    }
+  });
+
   it('holds a reply from a stranger for review; linking it adds them in copy', async () => {
     const first = mid();
     const r = json(await mime(eml({ from: 'gus@customer.example', to: 'support@acme.test', subject: 'Private matter', messageId: first }, 'My account number is 42.')));

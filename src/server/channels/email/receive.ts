@@ -6,6 +6,7 @@ import { type Ctx, inTransaction } from '../../core/context.js';
 import { HeardError, NotFound } from '../../core/errors.js';
 import { recordEvent } from '../../core/events/record-event.js';
 import type { FileStore } from '../../core/files/file-store.js';
+import { recordDelivery } from '../../domains/conversations/commands.js';
 import { ingest } from '../../domains/conversations/ingest.js';
 import { queueAutoAcknowledgement } from './auto-ack.js';
 import { emailSettings } from './settings.js';
@@ -292,21 +293,7 @@ async function isCustomerOf(db: Executor, workspaceId: string, conv: { id: strin
 async function markBounced(ctx: Ctx, workspaceId: string, messageId: string, mail: ParsedEmail): Promise<string | undefined> {
   const b = mail.bounce!;
   const reason = ['bounced', b.recipient && `for ${b.recipient}`, b.status && `(status ${b.status})`, b.diagnostic && `: ${b.diagnostic}`].filter(Boolean).join(' ');
-  return inTransaction(ctx, async (tx) => {
-    const [m] = await tx
-      .update(messages)
-      .set({ deliveryStatus: 'failed', deliveryError: reason.slice(0, 1000) })
-      .where(and(eq(messages.id, messageId), eq(messages.workspaceId, workspaceId), eq(messages.direction, 'out')))
-      .returning();
-    if (!m) return undefined;
-    await recordEvent(tx, {
-      workspaceId,
-      conversationId: m.conversationId,
-      type: 'message.delivery',
-      data: { messageId: m.id, deliveryStatus: 'failed', deliveryError: m.deliveryError },
-    });
-    return m.conversationId;
-  });
+  return inTransaction(ctx, async (tx) => (await recordDelivery(tx, workspaceId, messageId, { status: 'failed', error: reason.slice(0, 1000) }))?.conversationId);
 }
 
 interface HoldInput {

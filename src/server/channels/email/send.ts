@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { attachments, contactIdentities, contacts, conversationParticipants, conversations, type EmailAddress, type EmailData, members, messages, users } from '../../db/schema/index.js';
+import { recordSentEmail } from '../../domains/conversations/commands.js';
 import type { Ctx } from '../../core/context.js';
 import { LocalFileStore } from '../../core/files/file-store.js';
 import { BlockedAddressError, publicAddress } from '../../core/net/outbound-guard.js';
@@ -145,7 +146,7 @@ export async function deliverEmail(ctx: Ctx, inbox: Inbox, message: Message, opt
     subject,
   };
   // Recorded before sending: the agent sees where it went even when sending fails.
-  await ctx.db.update(messages).set({ email: sent }).where(eq(messages.id, message.id));
+  await recordSentEmail(ctx.db, message.id, sent);
 
   try {
     // A customer's own server is connected to at the public address its name resolves to

@@ -1,9 +1,8 @@
 import { uuidv7 } from 'uuidv7';
 import { z } from 'zod';
-import { messages } from '../../db/schema/index.js';
 import type { Ctx } from '../../core/context.js';
 import { Invalid } from '../../core/errors.js';
-import { recordEvent } from '../../core/events/record-event.js';
+import { systemMessage } from '../../domains/conversations/commands.js';
 import { ingest } from '../../domains/conversations/ingest.js';
 import { ensurePortalInbox, type HelpCenter, helpCenterPath } from '../../domains/help-center/service.js';
 import { catalog } from '../../helpcenter/i18n/index.js';
@@ -42,25 +41,13 @@ export async function submitContactForm(ctx: Ctx, hc: HelpCenter, input: Contact
     attachments: input.files.map((f) => ({ id: uuidv7(), ...f })),
     alsoInTransaction: async (tx, r) => {
       const url = `${ctx.config.publicUrl}${helpCenterPath(hc)}/portal/conversations/${r.conversationNumber}`;
-      const [m] = await tx
-        .insert(messages)
-        .values({
-          workspaceId: hc.workspaceId,
-          conversationId: r.conversationId,
-          inboxId: inbox.id,
-          direction: 'out',
-          channel: 'portal',
-          contactId: r.contactId,
-          text: t('mail.confirm.text', { number: r.conversationNumber, subject: input.subject, url }),
-          deliveryStatus: 'queued',
-          email: { autoAck: true },
-        })
-        .returning();
-      await recordEvent(tx, {
+      await systemMessage(tx, {
         workspaceId: hc.workspaceId,
         conversationId: r.conversationId,
-        type: 'message.created',
-        data: { messageId: m.id, direction: 'out', deliveryStatus: 'queued', autoAck: true },
+        inboxId: inbox.id,
+        contactId: r.contactId,
+        channel: 'portal',
+        text: t('mail.confirm.text', { number: r.conversationNumber, subject: input.subject, url }),
       });
     },
   });

@@ -5,6 +5,7 @@ import { type Ctx, inTransaction } from '../../core/context.js';
 import { Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import { identifyContact, normalizeIdentity } from '../../domains/contacts/service.js';
 import { recordEvent } from '../../core/events/record-event.js';
+import { moveContact, recordSeen } from '../../domains/conversations/commands.js';
 import { ingest } from '../../domains/conversations/ingest.js';
 import type { WidgetSettings } from '../../domains/inboxes/schema.js';
 import type { Inbox } from '../../domains/inboxes/service.js';
@@ -134,8 +135,7 @@ export async function openSession(ctx: Ctx, inbox: Inbox, input: SessionInput) {
       contactId = contact.id;
       // The anonymous visitor who just signed in: their conversations are this person's.
       if (visitor && visitor.contactId !== contactId && (await isAnonymous(tx, visitor.contactId))) {
-        await tx.update(conversations).set({ contactId }).where(eq(conversations.contactId, visitor.contactId));
-        await tx.update(messages).set({ contactId }).where(eq(messages.contactId, visitor.contactId));
+        await moveContact(tx, inbox.workspaceId, visitor.contactId, contactId);
       } else if (visitor && visitor.contactId !== contactId) {
         // Another identified person on the same browser: a visitor of their own.
         visitor = undefined;
@@ -308,30 +308,7 @@ export async function visitorMessages(ctx: Ctx, publicKey: string, visitor: Visi
  */
 export async function markSeenByVisitor(ctx: Ctx, visitor: Visitor, conversationId: string, messageId: string) {
   const c = await ownConversation(ctx.db, visitor, conversationId);
-  return inTransaction(ctx, async (tx) => {
-    const seen = await tx
-      .update(messages)
-      .set({ seenAt: new Date() })
-      .where(
-        and(
-          eq(messages.conversationId, c.id),
-          eq(messages.direction, 'out'),
-          sql`${messages.seenAt} is null`,
-          sql`(${messages.createdAt}, ${messages.id}) <= (select m.created_at, m.id from ${messages} m where m.id = ${messageId} and m.conversation_id = ${c.id})`,
-        ),
-      )
-      .returning({ id: messages.id, seenAt: messages.seenAt });
-    if (seen.length) {
-      await recordEvent(tx, {
-        workspaceId: c.workspaceId,
-        conversationId: c.id,
-        type: 'message.delivery',
-        actorContactId: c.contactId,
-        data: { seenUpTo: messageId, messageIds: seen.map((m) => m.id), seenAt: seen[0].seenAt },
-      });
-    }
-    return { seen: seen.length };
-  });
+  return inTransaction(ctx, (tx) => recordSeen(tx, c, messageId));
 }
 
 /** When an agent last read the conversation (the widget's "Seen" under the visitor's messages), or null. */

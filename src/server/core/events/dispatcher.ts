@@ -181,6 +181,7 @@ function toEventRow(r: Record<string, unknown>): EventRow {
     type: r.type as string,
     actorMemberId: (r.actor_member_id as string | null) ?? null,
     actorContactId: (r.actor_contact_id as string | null) ?? null,
+    actorSystem: (r.actor_system as EventRow['actorSystem']) ?? null,
     data: r.data as Record<string, unknown>,
     createdAt: new Date(r.created_at as string),
     claimedAt: null,

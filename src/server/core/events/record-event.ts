@@ -1,6 +1,6 @@
 import type { Executor } from '../../db/client.js';
 import { events } from '../../db/schema/index.js';
-import type { EventData, EventType } from './types.js';
+import type { ActorSystem, EventData, EventType } from './types.js';
 
 export type { EventType } from './types.js';
 
@@ -12,6 +12,7 @@ export type NewEvent = {
     conversationId?: string | null;
     actorMemberId?: string | null;
     actorContactId?: string | null;
+    actorSystem?: ActorSystem | null;
     data: EventData<T>;
   };
 }[EventType];
@@ -26,6 +27,7 @@ export async function recordEvent(tx: Executor, e: NewEvent) {
       conversationId: e.conversationId ?? null,
       actorMemberId: e.actorMemberId ?? null,
       actorContactId: e.actorContactId ?? null,
+      actorSystem: e.actorSystem ?? null,
       data: e.data as Record<string, unknown>,
     })
     .returning();

@@ -15,6 +15,20 @@ const DeliveryStatus = z.enum(['received', 'queued', 'sent', 'failed', 'schedule
 /** What changed on a conversation: each field's value before and after; participants may list those added. */
 const Changes = z.record(z.string(), z.object({ from: z.unknown().optional(), to: z.unknown().optional(), added: z.array(Id).optional() }));
 
+/** The jobs that act on conversations by themselves, each named in the timeline. */
+export const SYSTEM_JOBS = ['wake-snoozed', 'send-scheduled'] as const;
+
+/**
+ * What acted when no person did: a rule (named as it was when it fired), the SLA engine,
+ * or one of Heard's jobs. Stored beside the event (events.actor_system).
+ */
+export const ACTOR_SYSTEM = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('rule'), id: Id, name: z.string() }),
+  z.object({ kind: z.literal('sla') }),
+  z.object({ kind: z.literal('job'), name: z.enum(SYSTEM_JOBS) }),
+]);
+export type ActorSystem = z.infer<typeof ACTOR_SYSTEM>;
+
 export const EVENT_DATA = {
   'conversation.created': z.object({
     number: z.number().int(),

@@ -3,6 +3,7 @@ import { type AnyPgColumn, bigserial, index, integer, jsonb, pgEnum, pgTable, pr
 import { createdAt, id, tsvector, updatedAt, workspaceId } from './columns.js';
 import { contacts } from './contacts.js';
 import { channelKind, inboxes } from './inboxes.js';
+import type { ActorSystem } from '../../core/events/types.js';
 import { members, teams } from './workspaces.js';
 
 export const conversationStatus = pgEnum('conversation_status', ['open', 'pending', 'on_hold', 'solved', 'closed']);
@@ -32,7 +33,7 @@ export const conversations = pgTable(
     lastInboundAt: timestamp('last_inbound_at', { withTimezone: true }),
     /** Hidden from open views until then; a job or the customer's next message wakes it. */
     snoozedUntil: timestamp('snoozed_until', { withTimezone: true }),
-    /** Set on a conversation merged into another: where its messages went. */
+    /** Set on a conversation merged into another: where its messages went (its events stay, and the target's timeline reads them). */
     mergedIntoId: uuid('merged_into_id').references((): AnyPgColumn => conversations.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -47,6 +48,7 @@ export const conversations = pgTable(
     index('conversations_priority_idx').on(t.workspaceId, t.priority, t.lastMessageAt, t.id),
     index('conversations_snoozed_idx').on(t.workspaceId, t.snoozedUntil).where(sql`${t.snoozedUntil} is not null`),
     index('conversations_contact_idx').on(t.contactId),
+    index('conversations_merged_into_idx').on(t.mergedIntoId).where(sql`${t.mergedIntoId} is not null`),
     index('conversations_tags_idx').using('gin', t.tags),
     index('conversations_search_idx').using('gin', t.search),
   ],
@@ -172,6 +174,8 @@ export const events = pgTable(
     type: text('type').notNull(),
     actorMemberId: uuid('actor_member_id'),
     actorContactId: uuid('actor_contact_id'),
+    /** What acted when no member did (a rule, the SLA engine, a job): core/events/types.ts ACTOR_SYSTEM. */
+    actorSystem: jsonb('actor_system').$type<ActorSystem>(),
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
     /** Set by the dispatcher that took the event; a claim older than a minute is taken over (that node died). */

@@ -48,7 +48,7 @@ export async function addPendingAttachments(tx: Executor, actor: Actor, files: (
  * Puts pending attachments on a new message, in the message's transaction. Each must be
  * the workspace's and not yet on a message; otherwise nothing is attached (422).
  */
-export async function attachToMessage(tx: Executor, actor: Actor, messageId: string, ids: string[]) {
+export async function attachToMessage(tx: Executor, actor: Pick<Actor, 'workspaceId'>, messageId: string, ids: string[]) {
   const unique = [...new Set(ids)];
   if (!unique.length) return [];
   const rows = await tx

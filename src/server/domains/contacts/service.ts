@@ -1,12 +1,14 @@
 import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
-import { companies, contactIdentities, contacts, conversations, messages } from '../../db/schema/index.js';
+import { companies, contactIdentities, contacts } from '../../db/schema/index.js';
 import type { Actor } from '../../core/actor.js';
 import { Conflict, Invalid, NotFound } from '../../core/errors.js';
 import { recordEvent } from '../../core/events/record-event.js';
 import { recordAudit } from '../audit/service.js';
 import type { ContactRef, ContactUpdate } from './schema.js';
 import { validateCustomValues } from '../custom-fields/service.js';
+import { moveContact } from '../conversations/commands.js';
+import { conversationsOfContact } from '../conversations/queries.js';
 
 type IdentityKind = (typeof contactIdentities.$inferSelect)['kind'];
 export type Contact = typeof contacts.$inferSelect;
@@ -149,19 +151,7 @@ export async function listContacts(db: Executor, actor: Actor, opts: { q?: strin
 export async function getContact(db: Executor, actor: Actor, id: string) {
   const c = await getContactRow(db, actor, id);
   const [view] = await hydrate(db, [c]);
-  const convs = await db
-    .select({
-      id: conversations.id,
-      number: conversations.number,
-      subject: conversations.subject,
-      status: conversations.status,
-      inboxId: conversations.inboxId,
-      lastMessageAt: conversations.lastMessageAt,
-    })
-    .from(conversations)
-    .where(and(eq(conversations.workspaceId, actor.workspaceId), eq(conversations.contactId, c.id)))
-    .orderBy(desc(conversations.lastMessageAt));
-  return { ...view, conversations: convs };
+  return { ...view, conversations: await conversationsOfContact(db, actor.workspaceId, c.id) };
 }
 
 export async function updateContact(tx: Executor, actor: Actor, id: string, input: ContactUpdate) {
@@ -206,8 +196,7 @@ export async function mergeContacts(tx: Executor, actor: Actor, targetId: string
   if (source.mergedIntoId) throw new Invalid('sourceId', 'was already merged');
   if (target.mergedIntoId) throw new Invalid('targetId', 'was merged into another contact');
   await tx.update(contactIdentities).set({ contactId: target.id }).where(eq(contactIdentities.contactId, source.id));
-  await tx.update(conversations).set({ contactId: target.id }).where(eq(conversations.contactId, source.id));
-  await tx.update(messages).set({ contactId: target.id }).where(eq(messages.contactId, source.id));
+  await moveContact(tx, actor.workspaceId, source.id, target.id);
   await tx
     .update(contacts)
     .set({

@@ -1,7 +1,7 @@
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { conversations, inboxes, members, messages, noteMentions, users } from '../../db/schema/index.js';
-import type { Actor } from '../../core/actor.js';
+import { type Actor, eventActor, isSystemActor, type SystemActor } from '../../core/actor.js';
 import { Forbidden, HeardError, Invalid } from '../../core/errors.js';
 import { recordEvent } from '../../core/events/record-event.js';
 import { attachToMessage } from '../attachments/service.js';
@@ -14,19 +14,21 @@ import { getConversationRow } from './service.js';
  * An agent's reply or internal note. A reply is stored as `queued` and handed to its
  * channel after commit (the outbound processor), or as `scheduled` with sendAt for the
  * send-later job; a note never leaves Heard, and records the members it @mentions.
+ * A rule or job (SystemActor) may write one too: no policy limits it, and no member is its author.
  */
-export async function addAgentMessage(tx: Executor, actor: Actor, id: string, input: MessageCreate) {
+export async function addAgentMessage(tx: Executor, actor: Actor | SystemActor, id: string, input: MessageCreate) {
   const c = await getConversationRow(tx, actor, id);
-  const allowed = input.kind === 'note' ? conversationPolicy.note(actor) : conversationPolicy.reply(actor, c);
+  const person = isSystemActor(actor) ? undefined : actor;
+  const allowed = !person || (input.kind === 'note' ? conversationPolicy.note(person) : conversationPolicy.reply(person, c));
   if (!allowed) throw new Forbidden(input.kind === 'note' ? 'Your token cannot write' : 'You can reply only to conversations assigned to you');
   // A status set along with the message is a change like PATCH, under the same rule.
-  if (input.status && input.status !== c.status && !conversationPolicy.update(actor, c)) {
+  if (person && input.status && input.status !== c.status && !conversationPolicy.update(person, c)) {
     throw new Forbidden('You can change only conversations assigned to you');
   }
   const sendAt = input.sendAt ? new Date(input.sendAt) : null;
   if (sendAt && input.kind !== 'reply') throw new Invalid('sendAt', 'only a reply can be sent later');
   if (sendAt && sendAt.getTime() <= Date.now()) throw new Invalid('sendAt', 'must be in the future');
-  if (input.kind === 'reply' && input.lastSeenMessageId && !input.force) await refuseCollision(tx, actor, c, input.lastSeenMessageId);
+  if (person && input.kind === 'reply' && input.lastSeenMessageId && !input.force) await refuseCollision(tx, person, c, input.lastSeenMessageId);
 
   const [inbox] = await tx.select().from(inboxes).where(eq(inboxes.id, c.inboxId));
   if ((input.cc?.length || input.bcc?.length || input.replyAll) && (input.kind !== 'reply' || inbox.channel !== 'email')) {
@@ -41,7 +43,7 @@ export async function addAgentMessage(tx: Executor, actor: Actor, id: string, in
       inboxId: c.inboxId,
       direction: input.kind === 'note' ? 'note' : 'out',
       channel: inbox.channel,
-      authorMemberId: actor.memberId,
+      authorMemberId: person?.memberId ?? null,
       contactId: c.contactId,
       text: input.text,
       deliveryStatus: input.kind === 'note' ? 'sent' : sendAt ? 'scheduled' : 'queued',
@@ -65,7 +67,7 @@ export async function addAgentMessage(tx: Executor, actor: Actor, id: string, in
     workspaceId: actor.workspaceId,
     conversationId: c.id,
     type: 'message.created',
-    actorMemberId: actor.memberId,
+    ...eventActor(actor),
     data: { messageId: m.id, direction: m.direction, deliveryStatus: m.deliveryStatus, ...(sendAt ? { sendAt: sendAt.toISOString() } : {}) },
   });
   if (patch.status) {
@@ -73,7 +75,7 @@ export async function addAgentMessage(tx: Executor, actor: Actor, id: string, in
       workspaceId: actor.workspaceId,
       conversationId: c.id,
       type: 'conversation.updated',
-      actorMemberId: actor.memberId,
+      ...eventActor(actor),
       data: { changes: { status: { from: c.status, to: patch.status } } },
     });
   }
@@ -121,7 +123,7 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * Records the members a note @mentions, by display name (case-insensitive) or e-mail,
  * with a member.mentioned event for each; the author mentioning themselves is ignored.
  */
-export async function recordMentions(tx: Executor, actor: Actor, conversationId: string, messageId: string, text: string) {
+export async function recordMentions(tx: Executor, actor: Actor | SystemActor, conversationId: string, messageId: string, text: string) {
   if (!text.includes('@')) return [];
   const candidates = await tx
     .select({ id: members.id, name: users.name, email: users.email })
@@ -129,7 +131,7 @@ export async function recordMentions(tx: Executor, actor: Actor, conversationId:
     .innerJoin(users, eq(users.id, members.userId))
     .where(and(eq(members.workspaceId, actor.workspaceId), eq(members.active, true)));
   const mentioned = candidates.filter((m) => {
-    if (m.id === actor.memberId) return false;
+    if (!isSystemActor(actor) && m.id === actor.memberId) return false;
     const names = [m.email, m.name].filter((n) => n.trim().length > 0);
     return names.some((n) => new RegExp(`(^|[^\\w@])@${escapeRegExp(n)}(?![\\w@.-]*\\w)`, 'i').test(text));
   });
@@ -140,7 +142,7 @@ export async function recordMentions(tx: Executor, actor: Actor, conversationId:
       workspaceId: actor.workspaceId,
       conversationId,
       type: 'member.mentioned',
-      actorMemberId: actor.memberId,
+      ...eventActor(actor),
       data: { memberId: m.id, conversationId, messageId },
     });
   }

@@ -1,4 +1,6 @@
+import { inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { events } from '../../db/schema/index.js';
 import { buildApiInbox, buildMember, sendInbound, type Client } from '../../../../test/factories.js';
 import { json, startTestHeard, type TestHeard } from '../../../../test/helpers/heard.js';
 
@@ -83,22 +85,32 @@ describe('calls, merge, split and participants', () => {
   });
 
   describe('merge', () => {
-    it("moves the source's messages and history into the target, closes the source with a pointer, records both", async () => {
+    it("moves the source's messages into the target and shows its history there, leaves its events in place, closes the source with a pointer", async () => {
       const target = await sendInbound(h.app, owner, inbox.id, { contact: { externalId: 'merge-a' }, text: 'First question' });
       const source = await sendInbound(h.app, owner, inbox.id, { contact: { externalId: 'merge-b', name: 'Bea Other' }, text: 'Same question, other address' });
       await h.app.inject({ method: 'PATCH', url: `/api/v1/conversations/${source.conversationId}`, headers: owner.headers, payload: { tags: ['dupe'] } });
       await post(agent, `/conversations/${source.conversationId}/messages`, { kind: 'note', text: 'a note on the source' });
 
+      const eventRows = () => h.ctx.db.select({ id: events.id, conversationId: events.conversationId }).from(events).where(inArray(events.conversationId, [target.conversationId, source.conversationId])).orderBy(events.seq);
+      const before = await eventRows();
       const res = await post(agent, `/conversations/${target.conversationId}/merge`, { sourceId: source.conversationId });
       expect(res.statusCode, res.body).toBe(200);
       expect(json(res).tags).toEqual(['dupe']);
+      // Events are never rewritten: the source's stay its own; the merge only adds new ones.
+      expect((await eventRows()).slice(0, before.length)).toEqual(before);
       const msgs = await messagesOf(target.conversationId);
       expect(msgs.map((m: any) => m.text)).toEqual(['First question', 'Same question, other address', 'a note on the source']);
       const merged = await eventsOf(target.conversationId, 'conversation.merged');
       expect(merged).toHaveLength(1);
       expect(merged[0].data).toMatchObject({ sourceId: source.conversationId, sourceNumber: source.conversationNumber, messages: 2 });
-      // The source's history came along.
-      expect((await eventsOf(target.conversationId, 'conversation.updated')).some((e: any) => e.data.changes.tags)).toBe(true);
+      // The target's timeline shows the source's history, in order, and says where each came from.
+      const history = (await timeline(target.conversationId)).items.filter((i: any) => i.type === 'event').map((i: any) => [i.event.type, i.event.conversationId]);
+      expect(history).toEqual([
+        ['conversation.created', target.conversationId],
+        ['conversation.created', source.conversationId],
+        ['conversation.updated', source.conversationId],
+        ['conversation.merged', target.conversationId],
+      ]);
 
       const src = await get(owner, source.conversationId);
       expect(src).toMatchObject({ status: 'closed', mergedIntoId: target.conversationId });

@@ -7,7 +7,9 @@ import type { Processor } from '../../core/events/dispatcher.js';
 import { type EventRow, recordEvent } from '../../core/events/record-event.js';
 import { readEvent } from '../../core/events/types.js';
 import { defineJob, type Jobs } from '../../core/jobs/queue.js';
+import { eventActor, systemActor } from '../../core/actor.js';
 import { answeredPatch } from './add-message.js';
+import { updateConversation } from './service.js';
 
 export const WakeSnoozedPayload = z.object({ conversationId: z.uuid(), until: z.string() });
 export const SendScheduledPayload = z.object({ messageId: z.uuid() });
@@ -37,10 +39,7 @@ async function wakeSnoozed(ctx: Ctx, payload: z.infer<typeof WakeSnoozedPayload>
     // Woken already (by the customer or an agent) or snoozed again to another time: that time has its own job.
     if (!c || !sameTime(c.snoozedUntil, payload.until)) return false;
     if (c.snoozedUntil!.getTime() > Date.now()) return true;
-    const changes: Record<string, { from: unknown; to: unknown }> = { snoozedUntil: { from: c.snoozedUntil, to: null } };
-    if (c.status !== 'open') changes.status = { from: c.status, to: 'open' };
-    await tx.update(conversations).set({ snoozedUntil: null, status: 'open', updatedAt: new Date() }).where(eq(conversations.id, c.id));
-    await recordEvent(tx, { workspaceId: c.workspaceId, conversationId: c.id, type: 'conversation.updated', data: { changes } });
+    await updateConversation(tx, systemActor.job(c.workspaceId, 'wake-snoozed'), c.id, { snoozedUntil: null, status: 'open' });
     return false;
   });
   if (early) await jobs.send(wakeSnoozedJob, payload, { startAfter: new Date(payload.until) });
@@ -68,6 +67,7 @@ async function sendScheduled(ctx: Ctx, payload: z.infer<typeof SendScheduledPayl
       workspaceId: m.workspaceId,
       conversationId: m.conversationId,
       type: 'message.delivery',
+      ...eventActor(systemActor.job(m.workspaceId, 'send-scheduled')),
       data: { messageId: m.id, deliveryStatus: 'queued', scheduled: true },
     });
     return undefined;

@@ -1,6 +1,6 @@
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import { conversationParticipants, conversations, events, messages, noteMentions } from '../../db/schema/index.js';
+import { conversationParticipants, conversations, messages, noteMentions } from '../../db/schema/index.js';
 import type { Actor } from '../../core/actor.js';
 import { Forbidden, Invalid } from '../../core/errors.js';
 import { recordEvent } from '../../core/events/record-event.js';
@@ -13,9 +13,10 @@ const later = (a: Date | null, b: Date | null) => (a && b ? (a > b ? a : b) : (a
 const earlier = (a: Date | null, b: Date | null) => (a && b ? (a < b ? a : b) : (a ?? b));
 
 /**
- * Merges the source conversation into the target: the source's messages and history move
- * to the target, its customer joins as a participant, and the source is closed with a
- * pointer (mergedIntoId). Both timelines record it.
+ * Merges the source conversation into the target: the source's messages move to the target,
+ * its customer joins as a participant, and the source is closed with a pointer (mergedIntoId).
+ * Its events stay where they were written (events are never rewritten); the target's timeline
+ * shows them through that pointer. Both timelines record the merge.
  */
 export async function mergeConversations(tx: Tx, actor: Actor, targetId: string, input: Merge) {
   const found = await getConversationRow(tx, actor, targetId);
@@ -36,7 +37,6 @@ export async function mergeConversations(tx: Tx, actor: Actor, targetId: string,
 
   const moved = await tx.update(messages).set({ conversationId: target.id }).where(eq(messages.conversationId, src.id)).returning({ id: messages.id });
   await tx.update(noteMentions).set({ conversationId: target.id }).where(eq(noteMentions.conversationId, src.id));
-  await tx.update(events).set({ conversationId: target.id }).where(eq(events.conversationId, src.id));
   // The source's customer and cc's become participants of the target.
   const ccs = await tx.select({ contactId: conversationParticipants.contactId }).from(conversationParticipants).where(eq(conversationParticipants.conversationId, src.id));
   const joining = [...new Set([src.contactId, ...ccs.map((p) => p.contactId)])].filter((id) => id !== target.contactId);

@@ -1,9 +1,12 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { noteMentions } from '../../db/schema/index.js';
+import { events, noteMentions } from '../../db/schema/index.js';
 import { buildApiInbox, buildMember, sendInbound, type Client } from '../../../../test/factories.js';
 import { json, startTestHeard, type TestHeard } from '../../../../test/helpers/heard.js';
 import { startReceiver, waitFor } from '../../../../test/helpers/receiver.js';
+import { systemActor } from '../../core/actor.js';
+import { inTransaction } from '../../core/context.js';
+import { addAgentMessage, updateConversation } from './service.js';
 
 
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
@@ -48,7 +51,10 @@ describe('snooze, send later, mentions and collisions', () => {
         return conv.snoozedUntil === null && conv;
       });
       expect(woke.status).toBe('open');
-      expect(updates(await timeline(c.conversationId)).at(-1)).toEqual({ snoozedUntil: { from: new Date(until).toISOString(), to: null }, status: { from: 'pending', to: 'open' } });
+      const last = (await timeline(c.conversationId)).items.filter((i: any) => i.type === 'event' && i.event.type === 'conversation.updated').at(-1).event;
+      expect(last.data.changes).toEqual({ snoozedUntil: { from: new Date(until).toISOString(), to: null }, status: { from: 'pending', to: 'open' } });
+      // No member did it: the timeline names the job that did.
+      expect(last).toMatchObject({ actorMemberId: null, actorName: null, actorSystem: { kind: 'job', name: 'wake-snoozed' } });
     });
 
     it('wakes at once when the customer writes', async () => {
@@ -87,6 +93,11 @@ describe('snooze, send later, mentions and collisions', () => {
         return msg?.deliveryStatus === 'sent' && msg;
       });
       expect(sent.text).toBe('Sent a little later');
+      const [queued] = await h.ctx.db
+        .select()
+        .from(events)
+        .where(and(eq(events.type, 'message.delivery'), sql`${events.data}->>'messageId' = ${m.id}`, sql`${events.data}->>'deliveryStatus' = 'queued'`));
+      expect(queued).toMatchObject({ actorMemberId: null, actorSystem: { kind: 'job', name: 'send-scheduled' } });
       const conv = await get(c.conversationId);
       expect(conv.waitingSince).toBeNull();
       expect(conv.firstResponseAt).not.toBeNull();
@@ -158,6 +169,27 @@ describe('snooze, send later, mentions and collisions', () => {
       expect(await h.ctx.db.select().from(noteMentions).where(eq(noteMentions.messageId, note.id))).toEqual([]);
       const reply = json(await post(owner, c.conversationId, { text: 'Thanks @abe agent' }));
       expect(await h.ctx.db.select().from(noteMentions).where(eq(noteMentions.messageId, reply.id))).toEqual([]);
+    });
+  });
+
+  describe('rules and jobs', () => {
+    it('lets a rule change a conversation assigned to someone else and write a note, named on the timeline as the rule', async () => {
+      const c = await sendInbound(h.app, owner, inbox.id, { contact: { externalId: 'by-rule' } });
+      await patch(owner, c.conversationId, { assigneeId: other.memberId });
+      const ruleId = '0190a1b2-0000-7000-8000-000000000001';
+      const rule = systemActor.rule(owner.workspaceId, ruleId, 'VIP to tier 2');
+      await inTransaction(h.ctx, async (tx) => {
+        await updateConversation(tx, rule, c.conversationId, { priority: 'high' });
+        await addAgentMessage(tx, rule, c.conversationId, { kind: 'note', text: 'VIP customer: @abe agent please take a look' });
+      });
+      const t = await timeline(c.conversationId);
+      const note = t.items.find((i: any) => i.type === 'message' && i.message.direction === 'note').message;
+      expect(note).toMatchObject({ authorMemberId: null, text: 'VIP customer: @abe agent please take a look' });
+      const byRule = t.items.filter((i: any) => i.type === 'event' && i.event.actorSystem).map((i: any) => [i.event.type, i.event.actorMemberId, i.event.actorSystem]);
+      expect(byRule).toEqual([
+        ['conversation.updated', null, { kind: 'rule', id: ruleId, name: 'VIP to tier 2' }],
+        ['member.mentioned', null, { kind: 'rule', id: ruleId, name: 'VIP to tier 2' }],
+      ]);
     });
   });
 

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { attachments, contacts, conversations, events, inboxes, members, messages, teams, users } from '../../db/schema/index.js';
-import type { Actor } from '../../core/actor.js';
+import { type Actor, eventActor, isSystemActor, type SystemActor } from '../../core/actor.js';
 import { Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import { recordEvent } from '../../core/events/record-event.js';
 import { lastPreviews, unreadFor } from './list-conversations.js';
@@ -51,7 +51,7 @@ export async function getConversation(db: Executor, actor: Actor, id: string) {
   };
 }
 
-async function checkRefs(db: Executor, actor: Actor, u: ConversationUpdate) {
+async function checkRefs(db: Executor, actor: Pick<Actor, 'workspaceId'>, u: ConversationUpdate) {
   if (u.assigneeId) {
     const [m] = await db.select().from(members).where(and(eq(members.id, u.assigneeId), eq(members.workspaceId, actor.workspaceId)));
     if (!m) throw new Invalid('assigneeId', 'no such member');
@@ -63,10 +63,13 @@ async function checkRefs(db: Executor, actor: Actor, u: ConversationUpdate) {
   }
 }
 
-/** Changes status, priority, assignee, team, tags, topic or custom fields, and records each change on the timeline. */
-export async function updateConversation(tx: Executor, actor: Actor, id: string, u: ConversationUpdate) {
+/**
+ * Changes status, priority, assignee, team, tags, topic or custom fields, and records each
+ * change on the timeline, by a member or by a rule or job (a SystemActor, which no policy limits).
+ */
+export async function updateConversation(tx: Executor, actor: Actor | SystemActor, id: string, u: ConversationUpdate) {
   const c = await getConversationRow(tx, actor, id);
-  if (!conversationPolicy.update(actor, c)) throw new Forbidden('You can change only conversations assigned to you');
+  if (!isSystemActor(actor) && !conversationPolicy.update(actor, c)) throw new Forbidden('You can change only conversations assigned to you');
   await checkRefs(tx, actor, u);
   if (u.customFields) await validateCustomValues(tx, actor, 'conversation', u.customFields);
   const patch: Partial<typeof conversations.$inferInsert> = {};
@@ -110,10 +113,24 @@ export async function updateConversation(tx: Executor, actor: Actor, id: string,
     workspaceId: actor.workspaceId,
     conversationId: c.id,
     type: 'conversation.updated',
-    actorMemberId: actor.memberId,
+    ...eventActor(actor),
     data: { changes },
   });
   return presentConversation(row);
+}
+
+/**
+ * The conversations merged into this one, and those merged into them: their events stay
+ * where they were written (the timeline is append-only), and the target's timeline shows them.
+ */
+async function mergedSources(db: Executor, id: string) {
+  const found: string[] = [];
+  for (let next = [id]; next.length; ) {
+    const rows = await db.select({ id: conversations.id }).from(conversations).where(inArray(conversations.mergedIntoId, next));
+    next = rows.map((r) => r.id).filter((r) => r !== id && !found.includes(r));
+    found.push(...next);
+  }
+  return found;
 }
 
 /** The conversation's opening shares its first message's transaction time; it reads first. */
@@ -125,6 +142,7 @@ const opensFirst = (i: { type: string; event?: { type: string } }) => (i.type ==
  */
 export async function getTimeline(db: Executor, actor: Actor, id: string) {
   const c = await getConversationRow(db, actor, id);
+  const sources = await mergedSources(db, c.id);
   const msgs = await db.select().from(messages).where(eq(messages.conversationId, c.id)).orderBy(asc(messages.createdAt), asc(messages.id));
   const files = msgs.length ? await db.select().from(attachments).where(inArray(attachments.messageId, msgs.map((m) => m.id))) : [];
   const evts = await db
@@ -133,7 +151,14 @@ export async function getTimeline(db: Executor, actor: Actor, id: string) {
     .leftJoin(members, eq(members.id, events.actorMemberId))
     .leftJoin(users, eq(users.id, members.userId))
     // Messages are items of their own; an agent having read it is no part of the case history.
-    .where(and(eq(events.conversationId, c.id), sql`${events.type} not in ('message.created', 'conversation.read')`))
+    .where(
+      and(
+        inArray(events.conversationId, [c.id, ...sources]),
+        sql`${events.type} not in ('message.created', 'conversation.read')`,
+        // A source's own closing by the merge: the target says it with its conversation.merged.
+        sql`(${events.conversationId} = ${c.id} or ${events.data}->'changes'->'mergedIntoId' is null)`,
+      ),
+    )
     .orderBy(asc(events.seq));
   const authors = await db
     .select({ id: members.id, name: users.name })
@@ -149,7 +174,7 @@ export async function getTimeline(db: Executor, actor: Actor, id: string) {
     ...evts.map(({ e, actorName }) => ({
       type: 'event' as const,
       at: e.createdAt,
-      event: { id: e.id, type: e.type, actorMemberId: e.actorMemberId, actorName, data: e.data },
+      event: { id: e.id, conversationId: e.conversationId, type: e.type, actorMemberId: e.actorMemberId, actorName, actorSystem: e.actorSystem, data: e.data },
     })),
   ].sort((a, b) => a.at.getTime() - b.at.getTime() || opensFirst(b) - opensFirst(a));
   return { conversation: presentConversation(c), items };

@@ -1,0 +1,1 @@
+CREATE INDEX "conversations_merged_into_idx" ON "conversations" USING btree ("merged_into_id") WHERE "conversations"."merged_into_id" is not null;
