@@ -58,6 +58,15 @@ export const EVENT_DATA = {
   'contact.merged': z.object({ targetId: Id, sourceId: Id }),
   'member.updated': z.object({ memberId: Id, role: z.enum(ROLES).optional(), active: z.boolean().optional() }),
   'member.mentioned': z.object({ memberId: Id, conversationId: Id, messageId: Id }),
+  /** An automation rule's actions were applied to the conversation (domains/rules). */
+  'rule.fired': z.object({
+    ruleId: Id,
+    ruleName: z.string(),
+    trigger: z.string(),
+    /** The event that triggered it, or for a time rule the state it matched. */
+    occasion: z.string(),
+    actions: z.array(z.string()),
+  }),
   'mail.held': z.object({ holdId: Id, reason: z.string(), inboxId: Id, conversationId: Id.nullish() }),
 } as const;
 

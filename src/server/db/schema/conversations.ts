@@ -162,6 +162,10 @@ export const attachments = pgTable(
  * The timeline of everything that happens (DESIGN §4), and the transactional outbox:
  * rows are written in the same transaction as the change and dispatched after commit.
  */
+export interface EventCause {
+  ruleIds: string[];
+}
+
 export const events = pgTable(
   'events',
   {
@@ -173,6 +177,12 @@ export const events = pgTable(
     actorMemberId: uuid('actor_member_id'),
     actorContactId: uuid('actor_contact_id'),
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    /**
+     * The rules whose actions made this event, outermost first, when a rule made it: taken
+     * from the transaction's `heard.cause` setting, so the conversation commands a rule calls
+     * need not know about rules (the rules' loop guard reads it).
+     */
+    cause: jsonb('cause').$type<EventCause>().default(sql`nullif(current_setting('heard.cause', true), '')::jsonb`),
     createdAt: createdAt(),
     /** Set by the dispatcher that took the event; a claim older than a minute is taken over (that node died). */
     claimedAt: timestamp('claimed_at', { withTimezone: true }),

@@ -110,20 +110,19 @@ export async function renderCannedResponse(db: Executor, actor: Actor, id: strin
   const r = await getReadable(db, actor, id);
   const c = await getConversationRow(db, actor, conversationId);
   const [contact] = await db.select({ name: contacts.name }).from(contacts).where(eq(contacts.id, c.contactId));
-  const [agent] = await db
-    .select({ name: users.name, workspace: workspaces.name })
-    .from(members)
-    .innerJoin(users, eq(users.id, members.userId))
-    .innerJoin(workspaces, eq(workspaces.id, members.workspaceId))
-    .where(eq(members.id, actor.memberId));
+  const [ws] = await db.select({ name: workspaces.name }).from(workspaces).where(eq(workspaces.id, actor.workspaceId));
+  // A rule sending a template acts as no member: the agent variables stay unfilled.
+  const [agent] = actor.memberId
+    ? await db.select({ name: users.name }).from(members).innerJoin(users, eq(users.id, members.userId)).where(eq(members.id, actor.memberId))
+    : [];
   const contactName = contact?.name.trim() ?? '';
   const { text, missing } = fillVariables(r.body, {
     'contact.name': contactName,
     'contact.first_name': firstName(contactName),
-    'agent.name': agent.name,
-    'agent.first_name': firstName(agent.name),
+    'agent.name': agent?.name ?? '',
+    'agent.first_name': firstName(agent?.name ?? ''),
     'conversation.number': String(c.number),
-    'workspace.name': agent.workspace,
+    'workspace.name': ws.name,
   });
   return { text, missing };
 }
