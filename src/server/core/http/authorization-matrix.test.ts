@@ -479,6 +479,12 @@ describe('authorization matrix', () => {
       allowed: EVERYONE,
       request: async () => ({ method: 'POST', url: `/api/v1/canned-responses/${(await sharedCannedResponse()).id}/render`, payload: { conversationId } }),
     },
+    {
+      route: 'POST /api/v1/conversations/:id/macros/:cannedResponseId',
+      when: 'a shared macro without changes, as a draft',
+      allowed: WRITERS.concat('light'),
+      request: async () => ({ method: 'POST', url: `/api/v1/conversations/${conversationId}/macros/${(await sharedCannedResponse()).id}`, payload: {} }),
+    },
     // Rules
     { route: 'GET /api/v1/rules', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/rules' }) },
     { route: 'GET /api/v1/rules/:id', allowed: EVERYONE, request: async () => ({ method: 'GET', url: `/api/v1/rules/${(await newRule()).id}` }) },

@@ -1,10 +1,13 @@
 import { and, asc, eq, ilike, isNull, or } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
-import { cannedResponses, contacts, members, users, workspaces } from '../../db/schema/index.js';
+import { cannedResponses, contacts, type MacroActions, members, users, workspaces } from '../../db/schema/index.js';
 import type { Actor } from '../../core/actor.js';
-import { Forbidden, NotFound } from '../../core/errors.js';
+import { Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import { recordAudit } from '../audit/service.js';
-import { getConversationRow } from '../conversations/service.js';
+import { addAgentMessage } from '../conversations/add-message.js';
+import { getConversationRow, presentConversation, updateConversation } from '../conversations/service.js';
+import { getMember } from '../members/service.js';
+import { getTeam } from '../teams/service.js';
 import { cannedResponsePolicy } from './policy.js';
 import type { CannedResponseCreate, CannedResponseUpdate } from './schema.js';
 
@@ -16,6 +19,7 @@ export function presentCannedResponse(r: CannedResponseRow) {
     title: r.title,
     body: r.body,
     shortcut: r.shortcut,
+    actions: r.actions,
     shared: r.ownerMemberId === null,
     ownerMemberId: r.ownerMemberId,
     createdAt: r.createdAt,
@@ -51,13 +55,29 @@ export async function getCannedResponse(db: Executor, actor: Actor, id: string) 
   return presentCannedResponse(await getReadable(db, actor, id));
 }
 
+/** A macro's member and team must be the workspace's (they are checked again when it is applied). */
+async function checkActions(db: Executor, actor: Actor, actions: MacroActions | null | undefined) {
+  if (!actions) return null;
+  const must = async (field: string, find: () => Promise<unknown>) => {
+    try {
+      await find();
+    } catch (err) {
+      if (err instanceof NotFound) throw new Invalid(field, `no such ${field === 'actions.teamId' ? 'team' : 'member'}`);
+      throw err;
+    }
+  };
+  if (actions.assigneeId) await must('actions.assigneeId', () => getMember(db, actor, actions.assigneeId!));
+  if (actions.teamId) await must('actions.teamId', () => getTeam(db, actor, actions.teamId!));
+  return actions;
+}
+
 /** Saves a canned response: personal unless `shared`, which only admins may create. */
 export async function createCannedResponse(tx: Executor, actor: Actor, input: CannedResponseCreate) {
   const ownerMemberId = input.shared ? null : actor.memberId;
   if (!cannedResponsePolicy.write(actor, { ownerMemberId })) throw new Forbidden('Only admins create shared canned responses');
   const [r] = await tx
     .insert(cannedResponses)
-    .values({ workspaceId: actor.workspaceId, ownerMemberId, title: input.title, body: input.body, shortcut: input.shortcut ?? null })
+    .values({ workspaceId: actor.workspaceId, ownerMemberId, title: input.title, body: input.body, shortcut: input.shortcut ?? null, actions: await checkActions(tx, actor, input.actions) })
     .returning();
   if (input.shared) await recordAudit(tx, actor, { action: 'canned_response.create', targetType: 'canned_response', targetId: r.id, data: { title: r.title } });
   return presentCannedResponse(r);
@@ -71,6 +91,7 @@ export async function updateCannedResponse(tx: Executor, actor: Actor, id: strin
   if (input.title !== undefined) patch.title = input.title;
   if (input.body !== undefined) patch.body = input.body;
   if (input.shortcut !== undefined) patch.shortcut = input.shortcut;
+  if (input.actions !== undefined) patch.actions = await checkActions(tx, actor, input.actions);
   const [updated] = await tx.update(cannedResponses).set(patch).where(eq(cannedResponses.id, r.id)).returning();
   if (r.ownerMemberId === null) await recordAudit(tx, actor, { action: 'canned_response.update', targetType: 'canned_response', targetId: r.id, data: input });
   return presentCannedResponse(updated);
@@ -125,4 +146,17 @@ export async function renderCannedResponse(db: Executor, actor: Actor, id: strin
     'workspace.name': ws.name,
   });
   return { text, missing };
+}
+
+/**
+ * Applies a macro to a conversation: its text (sent as a reply, or returned as a draft) and
+ * its changes, all in the caller's transaction through the conversation commands, so either
+ * everything lands or nothing does.
+ */
+export async function applyMacro(tx: Executor, actor: Actor, conversationId: string, id: string, opts: { send: boolean }) {
+  const { text } = await renderCannedResponse(tx, actor, id, conversationId);
+  const r = await getReadable(tx, actor, id);
+  const message = opts.send ? await addAgentMessage(tx, actor, conversationId, { kind: 'reply', text }) : undefined;
+  const conversation = r.actions ? await updateConversation(tx, actor, conversationId, r.actions) : presentConversation(await getConversationRow(tx, actor, conversationId));
+  return { conversation, ...(message ? { message } : { draft: text }) };
 }

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApiInbox, buildMember, buildTeam, sendInbound, type Client } from '../../../../test/factories.js';
@@ -147,6 +149,30 @@ describe('rules', () => {
     const tags = (await conversation(chained)).tags;
     expect(tags.filter((t) => t.startsWith('step-')).sort()).toEqual(Array.from({ length: MAX_RULE_DEPTH + 1 }, (_, i) => `step-${i}`));
     for (const s of steps) await disable(s.id);
+  });
+
+  it('calls its webhook once, after its changes committed', async () => {
+    const received: string[] = [];
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        received.push(body);
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const rule = await createRule({
+      name: 'Tell the CRM',
+      trigger: 'conversation.created',
+      actions: [{ type: 'add_tags', tags: ['crm'] }, { type: 'webhook', url: `http://127.0.0.1:${port}/hook` }],
+    });
+    const id = await arrive();
+    server.close();
+    expect(received.map((b) => JSON.parse(b))).toEqual([expect.objectContaining({ event: 'rule.fired', conversationId: id, rule: { id: rule.id, name: 'Tell the CRM' } })]);
+    expect((await conversation(id)).tags).toEqual(['crm']);
+    await disable(rule.id);
   });
 
   it('applies a rule once when its event is delivered again', async () => {
