@@ -82,8 +82,8 @@ async function run(engine: Engine): Promise<Result[]> {
     const { member, workspace } = await inTransaction(h.ctx, (tx) => ensureMember(tx, { workspaceName: 'Bench Rules', email: 'admin@bench.example', password: 'correct horse battery', role: 'owner' }));
     const actor: Actor = { workspaceId: workspace.id, memberId: member.id, userId: member.userId, role: member.role, via: 'session', scopes: ['read', 'write', 'admin'] };
     const { token } = await inTransaction(h.ctx, (tx) => createToken(tx, actor, { name: 'bench', scopes: ['read', 'write', 'admin'] }));
-    // The API inbox's replies would go to a callback; this run sends none.
-    const inbox = await inTransaction(h.ctx, (tx) => createInbox(tx, actor, { name: 'API', channel: 'api', callbackUrl: 'http://127.0.0.1:9/unused' }));
+    // No reply is sent in this run: the callback is never called.
+    const inbox = await inTransaction(h.ctx, (tx) => createInbox(tx, actor, { name: 'API', channel: 'api', callbackUrl: 'https://integration.example.com/heard-callback' }));
 
     const none = await ingest(h, url, token, inbox.id, 'none');
     for (let i = 0; i < RULES; i++) {

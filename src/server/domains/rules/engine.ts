@@ -66,10 +66,27 @@ async function runRules(ctx: Ctx, log: FastifyBaseLogger, e: EventRow, online?: 
     .from(rules)
     .where(and(eq(rules.workspaceId, e.workspaceId), eq(rules.enabled, true), inArray(rules.trigger, triggersOf(e))))
     .orderBy(asc(rules.position), asc(rules.createdAt));
-  for (const rule of candidates) {
-    if (chain.includes(rule.id)) continue;
-    await fireRule(ctx, log, rule, e.conversationId!, e.id, chain, online);
+  let pending = candidates.filter((r) => !chain.includes(r.id));
+  // One query tells which rules match now; after one fires, those after it are asked again.
+  while (pending.length) {
+    const now = await whichMatch(ctx.db, e.workspaceId, e.conversationId!, pending);
+    const next = pending.findIndex((_, i) => now[i]);
+    if (next < 0) break;
+    await fireRule(ctx, log, pending[next], e.conversationId!, e.id, chain, online);
+    pending = pending.slice(next + 1);
   }
+}
+
+/** For each rule, whether its conditions hold for the conversation now (one query). */
+async function whichMatch(db: Ctx['db'], workspaceId: string, conversationId: string, candidates: RuleRow[]): Promise<boolean[]> {
+  const columns = Object.fromEntries(candidates.map((r, i) => [`r${i}`, sql<boolean>`${conditionsSql(r.conditions as Conditions)}`.as(`r${i}`)]));
+  const [row] = await db
+    .select(columns)
+    .from(conversations)
+    .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, conversationId), sql`${conversations.mergedIntoId} is null`));
+  return candidates.map((_, i) => row?.[`r${i}`] === true);
 }
 
 /**
