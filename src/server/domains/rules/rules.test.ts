@@ -175,6 +175,25 @@ describe('rules', () => {
     await disable(rule.id);
   });
 
+  it('answers from a shared canned response, never from a personal one', async () => {
+    const canned = async (by: Client, shared: boolean) =>
+      json(await h.app.inject({ method: 'POST', url: '/api/v1/canned-responses', headers: by.headers, payload: { title: `Ack ${shared}`, body: 'Thanks {{contact.first_name}}, we got it.', shared } }))
+        .id as string;
+    const personal = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/rules',
+      headers: admin.headers,
+      payload: { name: 'Ack', trigger: 'conversation.created', actions: [{ type: 'reply_template', cannedResponseId: await canned(agent, false) }] },
+    });
+    expect(personal.statusCode).toBe(422);
+    expect(json(personal).errors[0].field).toBe('actions.0.cannedResponseId');
+    const rule = await createRule({ name: 'Ack', trigger: 'conversation.created', actions: [{ type: 'reply_template', cannedResponseId: await canned(admin, true) }] });
+    const id = await arrive({ contact: { externalId: `ack-${Date.now()}`, name: 'Dana Doe' } });
+    const replies = await h.ctx.db.select().from(messages).where(and(eq(messages.conversationId, id), eq(messages.direction, 'out')));
+    expect(replies.map((m) => [m.text, m.authorMemberId])).toEqual([['Thanks Dana, we got it.', null]]);
+    await disable(rule.id);
+  });
+
   it('applies a rule once when its event is delivered again', async () => {
     const rule = await createRule({ name: 'Note once', trigger: 'conversation.created', actions: [{ type: 'add_note', text: 'Welcome note' }] });
     const id = await arrive();
