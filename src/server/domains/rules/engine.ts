@@ -44,15 +44,23 @@ export function rulesProcessor(ctx: Ctx, log: FastifyBaseLogger, online?: Online
   };
 }
 
-/** A conversation that enters a team assigning by itself, and has no one, gets its member. */
+/**
+ * A conversation that enters a team assigning by itself (moved there, or opened in an inbox
+ * of that team) and has no one gets its member.
+ */
 async function assignOnEnteringTeam(ctx: Ctx, e: EventRow, online?: OnlineMembers) {
   const t = readEvent(e);
-  if (t?.type !== 'conversation.updated' || !t.data.changes.teamId?.to) return;
+  const movedTo = t?.type === 'conversation.updated' ? t.data.changes.teamId?.to : undefined;
+  if (t?.type !== 'conversation.created' && !movedTo) return;
+  const unassignedIn = (c: typeof conversations.$inferSelect | undefined) => c && !c.assigneeId && c.teamId && (!movedTo || c.teamId === movedTo);
+  // Most new conversations have no team: a read, no transaction, tells.
+  const [seen] = await ctx.db.select().from(conversations).where(eq(conversations.id, e.conversationId!));
+  if (!unassignedIn(seen)) return;
   await inTransaction(ctx, async (tx) => {
     const [c] = await tx.select().from(conversations).where(eq(conversations.id, e.conversationId!)).for('update');
-    // Someone (or a redelivery of this event) assigned it already, or it moved on.
-    if (!c || c.assigneeId || !c.teamId || c.teamId !== t.data.changes.teamId!.to) return;
-    const memberId = await pickAssignee(tx, c.workspaceId, c.teamId, { online });
+    // Someone (or a redelivery of this event) assigned it meanwhile, or it moved on.
+    if (!unassignedIn(c)) return;
+    const memberId = await pickAssignee(tx, c.workspaceId, c.teamId!, { online });
     if (memberId) await withCause(tx, e.cause?.ruleIds ?? [], () => updateConversation(tx, ruleActor(c.workspaceId), c.id, { assigneeId: memberId }));
   });
 }

@@ -68,4 +68,21 @@ describe('automatic assignment within a team', () => {
     const left = await h.app.inject({ url: `/api/v1/conversations/${next.conversationId}`, headers: admin.headers });
     expect(JSON.parse(left.body)).toMatchObject({ teamId: t.id, assigneeId: null });
   });
+
+  it("gives a conversation opened in a round-robin team's inbox its member", async () => {
+    const t = await team('round_robin');
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/inboxes',
+      headers: admin.headers,
+      payload: { name: 'Sales', channel: 'api', callbackUrl: 'http://127.0.0.1:9/unused', teamId: t.id },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    for (const a of agents) await h.app.inject({ method: 'PATCH', url: `/api/v1/members/${a.memberId}`, headers: a.headers, payload: { availability: 'available' } });
+    const { conversationId } = await sendInbound(h.app, admin, JSON.parse(res.body).id);
+    await h.dispatcher.flush();
+    const c = JSON.parse((await h.app.inject({ url: `/api/v1/conversations/${conversationId}`, headers: admin.headers })).body);
+    expect(c.teamId).toBe(t.id);
+    expect(agents.map((a) => a.memberId)).toContain(c.assigneeId);
+  });
 });
