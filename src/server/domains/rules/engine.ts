@@ -57,11 +57,14 @@ async function assignOnEnteringTeam(ctx: Ctx, e: EventRow, online?: OnlineMember
   const [seen] = await ctx.db.select().from(conversations).where(eq(conversations.id, e.conversationId!));
   if (!unassignedIn(seen)) return;
   await inTransaction(ctx, async (tx) => {
-    const [c] = await tx.select().from(conversations).where(eq(conversations.id, e.conversationId!)).for('update');
-    // Someone (or a redelivery of this event) assigned it meanwhile, or it moved on.
-    if (!unassignedIn(c)) return;
-    const memberId = await pickAssignee(tx, c.workspaceId, c.teamId!, { online });
-    if (memberId) await withCause(tx, e.cause?.ruleIds ?? [], () => updateConversation(tx, ruleActor(c.workspaceId), c.id, { assigneeId: memberId }));
+    // The team is locked before the conversation is read again, in the order deleting a
+    // team takes them; one who assigned it meanwhile (a redelivery of this event) has committed by then.
+    const stillWanted = async () => {
+      const [c] = await tx.select().from(conversations).where(eq(conversations.id, seen!.id));
+      return Boolean(unassignedIn(c)) && c.teamId === seen!.teamId;
+    };
+    const memberId = await pickAssignee(tx, seen!.workspaceId, seen!.teamId!, { online, stillWanted });
+    if (memberId) await withCause(tx, e.cause?.ruleIds ?? [], () => updateConversation(tx, ruleActor(seen!.workspaceId), seen!.id, { assigneeId: memberId }));
   });
 }
 

@@ -21,7 +21,12 @@ export async function pickAssignee(
   tx: Executor,
   workspaceId: string,
   teamId: string,
-  opts: { mode?: 'round_robin' | 'least_open'; online?: OnlineMembers } = {},
+  opts: {
+    mode?: 'round_robin' | 'least_open';
+    online?: OnlineMembers;
+    /** Asked once the team is locked: whether a member is still wanted (the conversation may have been assigned meanwhile). */
+    stillWanted?: () => Promise<boolean>;
+  } = {},
 ): Promise<string | null> {
   const [team] = await tx
     .select()
@@ -31,6 +36,7 @@ export async function pickAssignee(
   if (!team) return null;
   const mode = team.assignmentMode === 'manual' ? opts.mode : team.assignmentMode;
   if (!mode) return null;
+  if (opts.stillWanted && !(await opts.stillWanted())) return null;
   const rows = await tx
     .select({
       id: members.id,
