@@ -30,6 +30,7 @@ const OWNERS: Record<string, string[]> = {
   'inboxes.ts': ['domains/inboxes'],
   'invites.ts': ['domains/members'],
   'tags.ts': ['domains/tags'],
+  'rules.ts': ['domains/rules'],
   'widget.ts': ['channels/widget'],
   workspaces: ['domains/workspaces'],
   users: ['domains/auth', 'domains/members'],
@@ -88,6 +89,12 @@ const ALLOWED: Record<string, string[]> = {
   'domains/inboxes/service.ts': ['imapStates', 'teams'],
   'domains/knowledge-base/service.ts': ['contacts', 'members', 'users'],
   'domains/members/service.ts': ['teamMembers'],
+  // Rules read conversations with their contact and inbox in one query (conditions compile
+  // to SQL): reads, to move behind a conversations query that takes compiled conditions.
+  'domains/rules/conditions.ts': ['contactIdentities', 'contacts', 'conversations', 'inboxes'],
+  'domains/rules/engine.ts': ['contacts', 'conversations', 'inboxes'],
+  'domains/rules/service.ts': ['cannedResponses', 'conversations', 'inboxes', 'members', 'teams'],
+  'domains/teams/assignment.ts': ['members'],
   'domains/teams/service.ts': ['members'],
   'domains/tokens/service.ts': ['members'],
   'domains/workspaces/service.ts': ['members', 'users'],

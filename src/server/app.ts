@@ -43,6 +43,8 @@ import { helpCenterRoutes } from './domains/help-center/routes.js';
 import { knowledgeBaseRoutes } from './domains/knowledge-base/routes.js';
 import { inboxRoutes } from './domains/inboxes/routes.js';
 import { memberRoutes } from './domains/members/routes.js';
+import { ruleRoutes } from './domains/rules/routes.js';
+import { rulesProcessor, startTimeRules } from './domains/rules/engine.js';
 import { tagRoutes } from './domains/tags/routes.js';
 import { teamRoutes } from './domains/teams/routes.js';
 import { tokenRoutes } from './domains/tokens/routes.js';
@@ -217,6 +219,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       await api.register(auditRoutes);
       await api.register(eventFailureRoutes);
       await api.register(cannedResponseRoutes);
+      await api.register(ruleRoutes);
       await api.register(tagRoutes);
       await api.register(attachmentRoutes);
       await api.register(customFieldRoutes);
@@ -255,13 +258,16 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
     };
   }
   const jobs = new Jobs(database, [deliverMessageJob, wakeSnoozedJob, sendScheduledJob, pollImapJob, widgetEmailFallbackJob], app.log);
-  const processors = [outboundProcessor(jobs), conversationJobsProcessor(jobs), ...(realtime ? [realtimeProcessor(realtime)] : []), ...(visitors ? [visitorRealtimeProcessor(app, visitors)] : [])];
+  // Automatic assignment may ask who is online: a node without agent sockets cannot tell, and assigns to no one who must be.
+  const online = (workspaceId: string) => realtime?.onlineMemberIds(workspaceId) ?? Promise.resolve([]);
+  const processors = [outboundProcessor(jobs), conversationJobsProcessor(jobs), rulesProcessor(ctx, app.log, online), ...(realtime ? [realtimeProcessor(realtime)] : []), ...(visitors ? [visitorRealtimeProcessor(app, visitors)] : [])];
   dispatcher = new Dispatcher(database, processors, app.log, opts.pollMs ?? 1000, undefined, ctx.retryBaseMs);
   const d = dispatcher;
 
   const smtpPort = opts.smtpPort ?? (config.HEARD_SMTP_PORT || false);
   let imapPolling: { stop(): void } | undefined;
   let attachmentCleanup: { stop(): void } | undefined;
+  let timeRules: { stop(): Promise<void> } | undefined;
   let maintenance: { stop(): Promise<void> } | undefined;
   const heard: Heard = {
     app,
@@ -281,6 +287,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       // Worker nodes enqueue a poll of every IMAP mailbox now and then; any worker runs it.
       if (roles.includes('worker') && config.HEARD_IMAP_POLL_SECONDS > 0) imapPolling = startImapPolling(ctx, jobs, app.log, config.HEARD_IMAP_POLL_SECONDS);
       if (roles.includes('worker')) attachmentCleanup = startPendingAttachmentCleanup(ctx.db, app.log);
+      if (roles.includes('worker')) timeRules = startTimeRules(ctx, app.log, online);
       if (roles.includes('mail') && smtpPort !== false) {
         try {
           heard.smtp = await startSmtpListener(ctx, app.files, app.log, { port: smtpPort, host: config.HEARD_SMTP_HOST });
@@ -297,6 +304,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       await maintenance?.stop();
       imapPolling?.stop();
       attachmentCleanup?.stop();
+      await timeRules?.stop();
       await heard.smtp?.close();
       await d.stop();
       await jobs.stop();

@@ -19,6 +19,8 @@ export interface AgentRealtime extends RealtimeSink {
   disconnectSession(tokenHash: string): Promise<void>;
   /** How many members of the workspace have the agent app open now, on any node. */
   membersOnline(workspaceId: string): Promise<number>;
+  /** Which members of the workspace have the agent app open now, on any node (automatic assignment). */
+  onlineMemberIds(workspaceId: string): Promise<string[]>;
   /** Called when a member starts or stops typing in a conversation (the widget shows it to the visitor). */
   onTyping?: (conversationId: string, memberId: string, typing: boolean) => void;
   close(): Promise<void>;
@@ -198,6 +200,7 @@ export function startAgentRealtime(app: FastifyInstance, redisUrl: string | unde
     async membersOnline(workspaceId) {
       return (await onlineMembers(nsp, workspaceId)).length;
     },
+    onlineMemberIds: (workspaceId) => onlineMembers(nsp, workspaceId),
     publish(workspaceId, e) {
       nsp.to(workspaceRoom(workspaceId)).emit('event', presentEvent(e));
     },

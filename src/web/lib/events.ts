@@ -26,7 +26,8 @@ export function describeEvent(e: TimelineEvent, members: Member[], teams: { id: 
     return [t('event.created', { actor: e.actorName ?? t('msg.customer') })];
   }
   if (e.type === 'conversation.split') return [t('event.split', { actor, number: String(e.data?.newNumber ?? '?') })];
-  if (e.type === 'message.delivery') return [];
+  // A rule's firing shows as the changes it made, each naming the rule.
+  if (e.type === 'message.delivery' || e.type === 'rule.fired') return [];
   if (e.type === 'member.mentioned') return [t('event.mentioned', { actor, to: memberName(e.data?.memberId, members) })];
   if (e.type === 'conversation.merged' || e.type === 'conversation.merge')
     return [typeof e.data?.sourceNumber === 'number' ? t('event.mergedFrom', { actor, number: e.data.sourceNumber }) : t('event.merged', { actor })];

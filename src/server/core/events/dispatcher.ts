@@ -127,7 +127,7 @@ export class Dispatcher {
                and (claimed_at is null or claimed_at < now() - make_interval(secs => $2))
              order by next_attempt_at limit $1 for update skip locked)
           returning event_id, processor, attempts)
-       select due.processor, due.attempts, e.id, e.seq, e.workspace_id, e.conversation_id, e.type, e.actor_member_id, e.actor_contact_id, e.data, e.created_at
+       select due.processor, due.attempts, e.id, e.seq, e.workspace_id, e.conversation_id, e.type, e.actor_member_id, e.actor_contact_id, e.data, e.cause, e.created_at
          from due join events e on e.id = due.event_id order by e.seq`,
       [BATCH, this.claimTimeoutS],
     );
@@ -156,7 +156,7 @@ export class Dispatcher {
                       where dispatched_at is null
                         and (claimed_at is null or claimed_at < now() - make_interval(secs => $2))
                       order by seq limit $1 for update skip locked)
-        returning id, seq, workspace_id, conversation_id, type, actor_member_id, actor_contact_id, data, created_at`,
+        returning id, seq, workspace_id, conversation_id, type, actor_member_id, actor_contact_id, data, cause, created_at`,
       [BATCH, this.claimTimeoutS],
     );
     const claimed = rows.map(toEventRow).sort((a, b) => a.seq - b.seq);
@@ -183,6 +183,7 @@ function toEventRow(r: Record<string, unknown>): EventRow {
     actorContactId: (r.actor_contact_id as string | null) ?? null,
     actorSystem: (r.actor_system as EventRow['actorSystem']) ?? null,
     data: r.data as Record<string, unknown>,
+    cause: (r.cause as EventRow['cause']) ?? null,
     createdAt: new Date(r.created_at as string),
     claimedAt: null,
     dispatchedAt: null,

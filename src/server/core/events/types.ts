@@ -16,7 +16,7 @@ const DeliveryStatus = z.enum(['received', 'queued', 'sent', 'failed', 'schedule
 const Changes = z.record(z.string(), z.object({ from: z.unknown().optional(), to: z.unknown().optional(), added: z.array(Id).optional() }));
 
 /** The jobs that act on conversations by themselves, each named in the timeline. */
-export const SYSTEM_JOBS = ['wake-snoozed', 'send-scheduled'] as const;
+export const SYSTEM_JOBS = ['wake-snoozed', 'send-scheduled', 'auto-assign'] as const;
 
 /**
  * What acted when no person did: a rule (named as it was when it fired), the SLA engine,
@@ -72,6 +72,15 @@ export const EVENT_DATA = {
   'contact.merged': z.object({ targetId: Id, sourceId: Id }),
   'member.updated': z.object({ memberId: Id, role: z.enum(ROLES).optional(), active: z.boolean().optional() }),
   'member.mentioned': z.object({ memberId: Id, conversationId: Id, messageId: Id }),
+  /** An automation rule's actions were applied to the conversation (domains/rules). */
+  'rule.fired': z.object({
+    ruleId: Id,
+    ruleName: z.string(),
+    trigger: z.string(),
+    /** The event that triggered it, or for a time rule the state it matched. */
+    occasion: z.string(),
+    actions: z.array(z.string()),
+  }),
   'mail.held': z.object({ holdId: Id, reason: z.string(), inboxId: Id, conversationId: Id.nullish() }),
 } as const;
 

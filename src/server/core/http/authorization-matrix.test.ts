@@ -165,6 +165,18 @@ describe('authorization matrix', () => {
     return json(res) as { id: string };
   };
 
+  /** A new (disabled) rule, made by an owner. */
+  const newRule = async () => {
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/rules',
+      headers: setup.headers,
+      payload: { name: `Rule ${unique()}`, enabled: false, trigger: 'conversation.created', actions: [{ type: 'add_tags', tags: ['ruled'] }] },
+    });
+    if (res.statusCode !== 201) throw new Error(res.body);
+    return json(res) as { id: string };
+  };
+
   /** A new tag on the workspace's list, made by an owner. */
   const newTag = async () => {
     const res = await h.app.inject({ method: 'POST', url: '/api/v1/tags', headers: setup.headers, payload: { name: `tag-${unique()}` } });
@@ -466,6 +478,27 @@ describe('authorization matrix', () => {
       route: 'POST /api/v1/canned-responses/:id/render',
       allowed: EVERYONE,
       request: async () => ({ method: 'POST', url: `/api/v1/canned-responses/${(await sharedCannedResponse()).id}/render`, payload: { conversationId } }),
+    },
+    {
+      route: 'POST /api/v1/conversations/:id/macros/:cannedResponseId',
+      when: 'a shared macro without changes, as a draft',
+      allowed: WRITERS.concat('light'),
+      request: async () => ({ method: 'POST', url: `/api/v1/conversations/${conversationId}/macros/${(await sharedCannedResponse()).id}`, payload: {} }),
+    },
+    // Rules
+    { route: 'GET /api/v1/rules', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/rules' }) },
+    { route: 'GET /api/v1/rules/:id', allowed: EVERYONE, request: async () => ({ method: 'GET', url: `/api/v1/rules/${(await newRule()).id}` }) },
+    {
+      route: 'POST /api/v1/rules',
+      allowed: ADMINS,
+      request: () => ({ method: 'POST', url: '/api/v1/rules', payload: { name: `Rule ${unique()}`, enabled: false, trigger: 'time', actions: [{ type: 'set_status', status: 'solved' }] } }),
+    },
+    { route: 'PATCH /api/v1/rules/:id', allowed: ADMINS, request: async () => ({ method: 'PATCH', url: `/api/v1/rules/${(await newRule()).id}`, payload: { name: `Rule ${unique()}` } }) },
+    { route: 'DELETE /api/v1/rules/:id', allowed: ADMINS, request: async () => ({ method: 'DELETE', url: `/api/v1/rules/${(await newRule()).id}` }) },
+    {
+      route: 'POST /api/v1/rules/preview',
+      allowed: ADMINS,
+      request: () => ({ method: 'POST', url: '/api/v1/rules/preview', payload: { conditions: { match: 'any', conditions: [{ field: 'status', operator: 'is', value: 'open' }] } } }),
     },
     // Attachments
     {

@@ -90,6 +90,7 @@ const NO_SCHEMA: Record<string, string> = {
   'GET /api/v1/inboxes': 'no input',
   'GET /api/v1/views': 'no input',
   'GET /api/v1/tags': 'no input',
+  'GET /api/v1/rules': 'no input',
   'POST /api/v1/attachments': 'multipart: files whose names are cleaned of control characters (cleanFilename)',
   'GET /api/v1/help-center': 'no input',
   'POST /api/v1/help-center/logo': 'multipart: one image, checked as one',

@@ -1,6 +1,15 @@
-import { index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { index, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, updatedAt, workspaceId } from './columns.js';
 import { members } from './workspaces.js';
+
+export interface MacroActions {
+  status?: 'open' | 'pending' | 'on_hold' | 'solved' | 'closed';
+  priority?: 'low' | 'normal' | 'high' | 'urgent';
+  assigneeId?: string | null;
+  teamId?: string | null;
+  addTags?: string[];
+  removeTags?: string[];
+}
 
 /** A saved reply: shared with the workspace (no owner) or personal to the member who owns it. */
 export const cannedResponses = pgTable(
@@ -14,6 +23,8 @@ export const cannedResponses = pgTable(
     body: text('body').notNull(),
     /** Typed after `/` in the composer to find it; optional. */
     shortcut: text('shortcut'),
+    /** A macro: conversation changes applied with the reply (status, priority, assignee, team, tags). */
+    actions: jsonb('actions').$type<MacroActions>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -164,6 +164,10 @@ export const attachments = pgTable(
  * The timeline of everything that happens (DESIGN §4), and the transactional outbox:
  * rows are written in the same transaction as the change and dispatched after commit.
  */
+export interface EventCause {
+  ruleIds: string[];
+}
+
 export const events = pgTable(
   'events',
   {
@@ -177,6 +181,12 @@ export const events = pgTable(
     /** What acted when no member did (a rule, the SLA engine, a job): core/events/types.ts ACTOR_SYSTEM. */
     actorSystem: jsonb('actor_system').$type<ActorSystem>(),
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    /**
+     * The rules whose actions made this event, outermost first, when a rule made it: taken
+     * from the transaction's `heard.cause` setting, so the conversation commands a rule calls
+     * need not know about rules (the rules' loop guard reads it).
+     */
+    cause: jsonb('cause').$type<EventCause>().default(sql`nullif(current_setting('heard.cause', true), '')::jsonb`),
     createdAt: createdAt(),
     /** Set by the dispatcher that took the event; a claim older than a minute is taken over (that node died). */
     claimedAt: timestamp('claimed_at', { withTimezone: true }),

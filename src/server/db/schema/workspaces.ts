@@ -28,6 +28,8 @@ export const users = pgTable(
 
 export const memberRole = pgEnum('member_role', ['owner', 'admin', 'agent', 'light']);
 
+export const memberAvailability = pgEnum('member_availability', ['available', 'away']);
+
 export const members = pgTable(
   'members',
   {
@@ -37,10 +39,16 @@ export const members = pgTable(
     role: memberRole('role').notNull().default('agent'),
     active: boolean('active').notNull().default(true),
     signature: text('signature').notNull().default(''),
+    /** Whether automatic assignment may give this member conversations (their own switch). */
+    availability: memberAvailability('availability').notNull().default('available'),
+    /** The most open conversations automatic assignment gives them; null for no limit. */
+    capacity: integer('capacity'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('members_workspace_user_key').on(t.workspaceId, t.userId)],
 );
+
+export const assignmentMode = pgEnum('assignment_mode', ['manual', 'round_robin', 'least_open']);
 
 export const teams = pgTable(
   'teams',
@@ -48,6 +56,12 @@ export const teams = pgTable(
     id: id(),
     workspaceId: workspaceId(),
     name: text('name').notNull(),
+    /** How a conversation entering the team gets a member: by hand, in turn, or to the least busy. */
+    assignmentMode: assignmentMode('assignment_mode').notNull().default('manual'),
+    /** Only members with the app open (a connected socket) get conversations automatically. */
+    assignOnlineOnly: boolean('assign_online_only').notNull().default(false),
+    /** Round robin: the member who got the last one; the next in order gets the next. */
+    lastAssignedMemberId: uuid('last_assigned_member_id'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('teams_workspace_name_key').on(t.workspaceId, sql`lower(${t.name})`)],

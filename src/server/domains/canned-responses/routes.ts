@@ -2,8 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { hasScope } from '../../core/actor.js';
 import { inTransaction } from '../../core/context.js';
-import { CannedResponseCreateSchema, CannedResponseListQuerySchema, CannedResponseRenderSchema, CannedResponseUpdateSchema } from './schema.js';
+import { CannedResponseCreateSchema, CannedResponseListQuerySchema, CannedResponseRenderSchema, CannedResponseUpdateSchema, MacroApplySchema } from './schema.js';
 import {
+  applyMacro,
   createCannedResponse,
   deleteCannedResponse,
   getCannedResponse,
@@ -52,5 +53,18 @@ export const cannedResponseRoutes: FastifyPluginAsyncZod = async (app) => {
       config: read,
     },
     async (req) => renderCannedResponse(app.ctx.db, req.actor!, req.params.id, req.body.conversationId),
+  );
+  app.post(
+    '/conversations/:id/macros/:cannedResponseId',
+    {
+      schema: {
+        tags,
+        summary: "Apply a canned response's text (as a draft, or sent with send: true) and its changes (status, priority, assignee, team, tags) together, or none of them",
+        params: z.object({ id: z.union([z.uuid(), z.string().regex(/^\d{1,9}$/)]), cannedResponseId: z.uuid() }),
+        body: MacroApplySchema,
+      },
+      config: write,
+    },
+    async (req) => inTransaction(app.ctx, (tx) => applyMacro(tx, req.actor!, req.params.id, req.params.cannedResponseId, req.body)),
   );
 };

@@ -1,10 +1,13 @@
 import { and, asc, eq, ilike, isNull, or } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
-import { cannedResponses, contacts, members, users, workspaces } from '../../db/schema/index.js';
-import type { Actor } from '../../core/actor.js';
-import { Forbidden, NotFound } from '../../core/errors.js';
+import { cannedResponses, contacts, type MacroActions, members, users, workspaces } from '../../db/schema/index.js';
+import { type Actor, isSystemActor, type SystemActor } from '../../core/actor.js';
+import { Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import { recordAudit } from '../audit/service.js';
-import { getConversationRow } from '../conversations/service.js';
+import { addAgentMessage } from '../conversations/add-message.js';
+import { getConversationRow, presentConversation, updateConversation } from '../conversations/service.js';
+import { getMember } from '../members/service.js';
+import { getTeam } from '../teams/service.js';
 import { cannedResponsePolicy } from './policy.js';
 import type { CannedResponseCreate, CannedResponseUpdate } from './schema.js';
 
@@ -16,6 +19,7 @@ export function presentCannedResponse(r: CannedResponseRow) {
     title: r.title,
     body: r.body,
     shortcut: r.shortcut,
+    actions: r.actions,
     shared: r.ownerMemberId === null,
     ownerMemberId: r.ownerMemberId,
     createdAt: r.createdAt,
@@ -41,14 +45,32 @@ export async function listCannedResponses(db: Executor, actor: Actor, opts: { q?
 }
 
 /** A canned response the caller may read; another member's personal one is as unknown as another workspace's. */
-async function getReadable(db: Executor, actor: Actor, id: string) {
+async function getReadable(db: Executor, actor: Actor | SystemActor, id: string) {
   const [r] = await db.select().from(cannedResponses).where(and(eq(cannedResponses.id, id), eq(cannedResponses.workspaceId, actor.workspaceId)));
-  if (!r || !cannedResponsePolicy.read(actor, r)) throw new NotFound('Canned response');
+  // A rule reads the workspace's shared responses only: a personal one is its owner's alone.
+  const readable = r && (isSystemActor(actor) ? r.ownerMemberId === null : cannedResponsePolicy.read(actor, r));
+  if (!readable) throw new NotFound('Canned response');
   return r;
 }
 
 export async function getCannedResponse(db: Executor, actor: Actor, id: string) {
   return presentCannedResponse(await getReadable(db, actor, id));
+}
+
+/** A macro's member and team must be the workspace's (they are checked again when it is applied). */
+async function checkActions(db: Executor, actor: Actor, actions: MacroActions | null | undefined) {
+  if (!actions) return null;
+  const must = async (field: string, find: () => Promise<unknown>) => {
+    try {
+      await find();
+    } catch (err) {
+      if (err instanceof NotFound) throw new Invalid(field, `no such ${field === 'actions.teamId' ? 'team' : 'member'}`);
+      throw err;
+    }
+  };
+  if (actions.assigneeId) await must('actions.assigneeId', () => getMember(db, actor, actions.assigneeId!));
+  if (actions.teamId) await must('actions.teamId', () => getTeam(db, actor, actions.teamId!));
+  return actions;
 }
 
 /** Saves a canned response: personal unless `shared`, which only admins may create. */
@@ -57,7 +79,7 @@ export async function createCannedResponse(tx: Executor, actor: Actor, input: Ca
   if (!cannedResponsePolicy.write(actor, { ownerMemberId })) throw new Forbidden('Only admins create shared canned responses');
   const [r] = await tx
     .insert(cannedResponses)
-    .values({ workspaceId: actor.workspaceId, ownerMemberId, title: input.title, body: input.body, shortcut: input.shortcut ?? null })
+    .values({ workspaceId: actor.workspaceId, ownerMemberId, title: input.title, body: input.body, shortcut: input.shortcut ?? null, actions: await checkActions(tx, actor, input.actions) })
     .returning();
   if (input.shared) await recordAudit(tx, actor, { action: 'canned_response.create', targetType: 'canned_response', targetId: r.id, data: { title: r.title } });
   return presentCannedResponse(r);
@@ -71,6 +93,7 @@ export async function updateCannedResponse(tx: Executor, actor: Actor, id: strin
   if (input.title !== undefined) patch.title = input.title;
   if (input.body !== undefined) patch.body = input.body;
   if (input.shortcut !== undefined) patch.shortcut = input.shortcut;
+  if (input.actions !== undefined) patch.actions = await checkActions(tx, actor, input.actions);
   const [updated] = await tx.update(cannedResponses).set(patch).where(eq(cannedResponses.id, r.id)).returning();
   if (r.ownerMemberId === null) await recordAudit(tx, actor, { action: 'canned_response.update', targetType: 'canned_response', targetId: r.id, data: input });
   return presentCannedResponse(updated);
@@ -106,24 +129,35 @@ export function fillVariables(body: string, values: Record<string, string>) {
 }
 
 /** A canned response's body with its variables filled for one conversation, ready for the composer. */
-export async function renderCannedResponse(db: Executor, actor: Actor, id: string, conversationId: string) {
+export async function renderCannedResponse(db: Executor, actor: Actor | SystemActor, id: string, conversationId: string) {
   const r = await getReadable(db, actor, id);
   const c = await getConversationRow(db, actor, conversationId);
   const [contact] = await db.select({ name: contacts.name }).from(contacts).where(eq(contacts.id, c.contactId));
-  const [agent] = await db
-    .select({ name: users.name, workspace: workspaces.name })
-    .from(members)
-    .innerJoin(users, eq(users.id, members.userId))
-    .innerJoin(workspaces, eq(workspaces.id, members.workspaceId))
-    .where(eq(members.id, actor.memberId));
+  const [ws] = await db.select({ name: workspaces.name }).from(workspaces).where(eq(workspaces.id, actor.workspaceId));
+  // A rule sending a template acts as no member: the agent variables stay unfilled.
+  const memberId = isSystemActor(actor) ? undefined : actor.memberId;
+  const [agent] = memberId ? await db.select({ name: users.name }).from(members).innerJoin(users, eq(users.id, members.userId)).where(eq(members.id, memberId)) : [];
   const contactName = contact?.name.trim() ?? '';
   const { text, missing } = fillVariables(r.body, {
     'contact.name': contactName,
     'contact.first_name': firstName(contactName),
-    'agent.name': agent.name,
-    'agent.first_name': firstName(agent.name),
+    'agent.name': agent?.name ?? '',
+    'agent.first_name': firstName(agent?.name ?? ''),
     'conversation.number': String(c.number),
-    'workspace.name': agent.workspace,
+    'workspace.name': ws.name,
   });
   return { text, missing };
+}
+
+/**
+ * Applies a macro to a conversation: its text (sent as a reply, or returned as a draft) and
+ * its changes, all in the caller's transaction through the conversation commands, so either
+ * everything lands or nothing does.
+ */
+export async function applyMacro(tx: Executor, actor: Actor, conversationId: string, id: string, opts: { send: boolean }) {
+  const { text } = await renderCannedResponse(tx, actor, id, conversationId);
+  const r = await getReadable(tx, actor, id);
+  const message = opts.send ? await addAgentMessage(tx, actor, conversationId, { kind: 'reply', text }) : undefined;
+  const conversation = r.actions ? await updateConversation(tx, actor, conversationId, r.actions) : presentConversation(await getConversationRow(tx, actor, conversationId));
+  return { conversation, ...(message ? { message } : { draft: text }) };
 }

@@ -46,13 +46,15 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Change a member: own name and signature; role and deactivation for admins',
+        summary: 'Change a member: own name, signature and availability; role, capacity and deactivation for admins',
         params: z.object({ id: z.uuid() }),
         body: z.object({
           name: z.string().trim().min(1).max(200).optional(),
           signature: z.string().max(5000).optional(),
           role: z.enum(ROLES).optional(),
           active: z.boolean().optional(),
+          availability: z.enum(['available', 'away']).optional().describe('Away: automatic assignment passes the member by (their own switch, or an admin).'),
+          capacity: z.number().int().min(1).max(10_000).nullable().optional().describe('The most open conversations automatic assignment gives them; null for no limit (admins).'),
         }),
       },
       config: { allow: (a) => hasScope(a, 'write') },

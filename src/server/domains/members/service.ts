@@ -19,6 +19,8 @@ export function presentMember(m: typeof members.$inferSelect, u: typeof users.$i
     role: m.role,
     active: m.active,
     signature: m.signature,
+    availability: m.availability,
+    capacity: m.capacity,
     avatarUrl: avatarUrl(m.id, u.avatarFileId),
     teamIds,
     createdAt: m.createdAt,
@@ -80,12 +82,12 @@ export async function updateMember(
   tx: Executor,
   actor: Actor,
   id: string,
-  input: { name?: string; signature?: string; role?: Role; active?: boolean },
+  input: { name?: string; signature?: string; role?: Role; active?: boolean; availability?: 'available' | 'away'; capacity?: number | null },
 ) {
   const self = id === actor.memberId;
-  const adminFields = input.role !== undefined || input.active !== undefined;
+  const adminFields = input.role !== undefined || input.active !== undefined || input.capacity !== undefined;
   if (!self && !isAdmin(actor)) throw new Forbidden('You can only change your own profile');
-  if (adminFields && !(canAdminister(actor))) throw new Forbidden('Only admins (with an admin-scoped token) change roles or deactivate members');
+  if (adminFields && !(canAdminister(actor))) throw new Forbidden('Only admins (with an admin-scoped token) change roles or capacities, or deactivate members');
   const [m] = await tx.select().from(members).where(and(eq(members.id, id), eq(members.workspaceId, actor.workspaceId)));
   if (!m) throw new NotFound('Member');
   if ((input.role === 'owner' || m.role === 'owner') && input.role !== undefined && input.role !== m.role && actor.role !== 'owner') {
@@ -105,6 +107,8 @@ export async function updateMember(
   if (input.signature !== undefined) patch.signature = input.signature;
   if (input.role !== undefined) patch.role = input.role;
   if (input.active !== undefined) patch.active = input.active;
+  if (input.availability !== undefined) patch.availability = input.availability;
+  if (input.capacity !== undefined) patch.capacity = input.capacity;
   if (Object.keys(patch).length) await tx.update(members).set(patch).where(eq(members.id, id));
   if (input.name !== undefined) await tx.update(users).set({ name: input.name }).where(eq(users.id, m.userId));
   if (adminFields) {

@@ -4,7 +4,15 @@ import { canAdminister, hasScope } from '../../core/actor.js';
 import { inTransaction } from '../../core/context.js';
 import { createTeam, deleteTeam, getTeam, listTeams, updateTeam } from './service.js';
 
-const TeamBody = z.object({ name: z.string().trim().min(1).max(120), memberIds: z.array(z.uuid()).max(1000).optional() });
+const TeamBody = z.object({
+  name: z.string().trim().min(1).max(120),
+  memberIds: z.array(z.uuid()).max(1000).optional(),
+  assignmentMode: z
+    .enum(['manual', 'round_robin', 'least_open'])
+    .optional()
+    .describe('How a conversation entering the team gets a member: by hand, in turn, or to the one with the fewest open.'),
+  assignOnlineOnly: z.boolean().optional().describe('Assign automatically only to members with the app open.'),
+});
 
 export const teamRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['Teams'];

@@ -6,7 +6,7 @@ import { Conflict, Invalid, NotFound } from '../../core/errors.js';
 import { recordAudit } from '../audit/service.js';
 
 export function presentTeam(t: typeof teams.$inferSelect, memberIds: string[]) {
-  return { id: t.id, name: t.name, memberIds, createdAt: t.createdAt };
+  return { id: t.id, name: t.name, memberIds, assignmentMode: t.assignmentMode, assignOnlineOnly: t.assignOnlineOnly, createdAt: t.createdAt };
 }
 
 export async function listTeams(db: Executor, actor: Actor) {
@@ -33,18 +33,26 @@ async function setTeamMembers(tx: Executor, actor: Actor, teamId: string, member
   if (unique.length) await tx.insert(teamMembers).values(unique.map((memberId) => ({ workspaceId: actor.workspaceId, teamId, memberId })));
 }
 
-export async function createTeam(tx: Executor, actor: Actor, input: { name: string; memberIds?: string[] }) {
+type TeamInput = { name: string; memberIds?: string[]; assignmentMode?: 'manual' | 'round_robin' | 'least_open'; assignOnlineOnly?: boolean };
+
+export async function createTeam(tx: Executor, actor: Actor, input: TeamInput) {
   const [dupe] = await tx.select().from(teams).where(and(eq(teams.workspaceId, actor.workspaceId), eq(teams.name, input.name)));
   if (dupe) throw new Conflict(`A team named ${input.name} exists`);
-  const [t] = await tx.insert(teams).values({ workspaceId: actor.workspaceId, name: input.name }).returning();
+  const [t] = await tx
+    .insert(teams)
+    .values({ workspaceId: actor.workspaceId, name: input.name, assignmentMode: input.assignmentMode, assignOnlineOnly: input.assignOnlineOnly })
+    .returning();
   await setTeamMembers(tx, actor, t.id, input.memberIds ?? []);
   await recordAudit(tx, actor, { action: 'team.create', targetType: 'team', targetId: t.id, data: { name: t.name } });
   return getTeam(tx, actor, t.id);
 }
 
-export async function updateTeam(tx: Executor, actor: Actor, id: string, input: { name?: string; memberIds?: string[] }) {
+export async function updateTeam(tx: Executor, actor: Actor, id: string, input: Partial<TeamInput>) {
   await getTeam(tx, actor, id);
-  if (input.name !== undefined) await tx.update(teams).set({ name: input.name }).where(eq(teams.id, id));
+  const { name, assignmentMode, assignOnlineOnly } = input;
+  if (name !== undefined || assignmentMode !== undefined || assignOnlineOnly !== undefined) {
+    await tx.update(teams).set({ name, assignmentMode, assignOnlineOnly }).where(eq(teams.id, id));
+  }
   if (input.memberIds !== undefined) await setTeamMembers(tx, actor, id, input.memberIds);
   await recordAudit(tx, actor, { action: 'team.update', targetType: 'team', targetId: id, data: input });
   return getTeam(tx, actor, id);

@@ -1,0 +1,200 @@
+import { systemActor } from '../../core/actor.js';
+import type { FastifyBaseLogger } from 'fastify';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { type Ctx, inTransaction } from '../../core/context.js';
+import type { Processor } from '../../core/events/dispatcher.js';
+import { recordEvent, type EventRow } from '../../core/events/record-event.js';
+import { readEvent } from '../../core/events/types.js';
+import { postJson } from '../../core/webhooks/safe-fetch.js';
+import type { Tx } from '../../db/client.js';
+import { contacts, conversations, inboxes, ruleFirings, rules } from '../../db/schema/index.js';
+import { updateConversation } from '../conversations/service.js';
+import { type OnlineMembers, pickAssignee } from '../teams/assignment.js';
+import { applyActions } from './apply-actions.js';
+import { conditionsSql } from './conditions.js';
+import { type Action, type Conditions, type Trigger } from './schema.js';
+
+/**
+ * How many rules deep one customer's event may set off: a rule's changes are events that
+ * may trigger other rules, whose changes may trigger more. Past this depth nothing fires.
+ */
+export const MAX_RULE_DEPTH = 5;
+
+type RuleRow = typeof rules.$inferSelect;
+
+/** The rule triggers an event stands for (none for events rules do not watch). */
+export function triggersOf(e: Pick<EventRow, 'type' | 'data'>): Trigger[] {
+  const t = readEvent(e);
+  if (!t) return [];
+  if (t.type === 'conversation.created') return ['conversation.created'];
+  if (t.type === 'message.created') return t.data.direction === 'in' ? ['message.received'] : [];
+  if (t.type !== 'conversation.updated') return [];
+  const byField: Record<string, Trigger> = { status: 'status.changed', priority: 'priority.changed', assigneeId: 'assignee.changed', teamId: 'team.changed', tags: 'tags.changed' };
+  return Object.keys(t.data.changes).flatMap((k) => (byField[k] ? [byField[k]] : []));
+}
+
+/** Runs the workspace's rules on each committed event that is one of their triggers. */
+export function rulesProcessor(ctx: Ctx, log: FastifyBaseLogger, online?: OnlineMembers): Processor {
+  return {
+    name: 'rules',
+    handles: (e) => e.conversationId !== null && triggersOf(e).length > 0,
+    async process(e) {
+      await assignOnEnteringTeam(ctx, e, online);
+      await runRules(ctx, log, e, online);
+    },
+  };
+}
+
+/**
+ * A conversation that enters a team assigning by itself (moved there, or opened in an inbox
+ * of that team) and has no one gets its member.
+ */
+async function assignOnEnteringTeam(ctx: Ctx, e: EventRow, online?: OnlineMembers) {
+  const t = readEvent(e);
+  const movedTo = t?.type === 'conversation.updated' ? t.data.changes.teamId?.to : undefined;
+  if (t?.type !== 'conversation.created' && !movedTo) return;
+  const unassignedIn = (c: typeof conversations.$inferSelect | undefined) => c && !c.assigneeId && c.teamId && (!movedTo || c.teamId === movedTo);
+  // Most new conversations have no team: a read, no transaction, tells.
+  const [seen] = await ctx.db.select().from(conversations).where(eq(conversations.id, e.conversationId!));
+  if (!unassignedIn(seen)) return;
+  await inTransaction(ctx, async (tx) => {
+    // The team is locked before the conversation is read again, in the order deleting a
+    // team takes them; one who assigned it meanwhile (a redelivery of this event) has committed by then.
+    const stillWanted = async () => {
+      const [c] = await tx.select().from(conversations).where(eq(conversations.id, seen!.id));
+      return Boolean(unassignedIn(c)) && c.teamId === seen!.teamId;
+    };
+    const memberId = await pickAssignee(tx, seen!.workspaceId, seen!.teamId!, { online, stillWanted });
+    if (memberId) await withCause(tx, e.cause?.ruleIds ?? [], () => updateConversation(tx, systemActor.job(seen!.workspaceId, 'auto-assign'), seen!.id, { assigneeId: memberId }));
+  });
+}
+
+async function runRules(ctx: Ctx, log: FastifyBaseLogger, e: EventRow, online?: OnlineMembers) {
+  // The loop guard: rules that caused this event, and chains too deep, fire no more.
+  const chain = e.cause?.ruleIds ?? [];
+  if (chain.length >= MAX_RULE_DEPTH) return;
+  const candidates = await ctx.db
+    .select()
+    .from(rules)
+    .where(and(eq(rules.workspaceId, e.workspaceId), eq(rules.enabled, true), inArray(rules.trigger, triggersOf(e))))
+    .orderBy(asc(rules.position), asc(rules.createdAt));
+  let pending = candidates.filter((r) => !chain.includes(r.id));
+  // One query tells which rules match now; after one fires, those after it are asked again.
+  while (pending.length) {
+    const now = await whichMatch(ctx.db, e.workspaceId, e.conversationId!, pending);
+    const next = pending.findIndex((_, i) => now[i]);
+    if (next < 0) break;
+    await fireRule(ctx, log, pending[next], e.conversationId!, e.id, chain, online);
+    pending = pending.slice(next + 1);
+  }
+}
+
+/** For each rule, whether its conditions hold for the conversation now (one query). */
+async function whichMatch(db: Ctx['db'], workspaceId: string, conversationId: string, candidates: RuleRow[]): Promise<boolean[]> {
+  const columns = Object.fromEntries(candidates.map((r, i) => [`r${i}`, sql<boolean>`${conditionsSql(r.conditions as Conditions)}`.as(`r${i}`)]));
+  const [row] = await db
+    .select(columns)
+    .from(conversations)
+    .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, conversationId), sql`${conversations.mergedIntoId} is null`));
+  return candidates.map((_, i) => row?.[`r${i}`] === true);
+}
+
+/**
+ * Fires one rule on one conversation for one occasion, if its conditions hold now and it
+ * has not fired for that occasion before: its actions, the firing record and a rule.fired
+ * event commit together. Every event written meanwhile carries the rule in its cause.
+ */
+export async function fireRule(ctx: Ctx, log: FastifyBaseLogger, rule: RuleRow, conversationId: string, occasion: string, chain: string[], online?: OnlineMembers) {
+  const webhooks = await inTransaction(ctx, async (tx) => {
+    // One rule at a time per conversation: later rules see the earlier ones' changes.
+    await tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, conversationId)).for('update');
+    if (!(await matches(tx, rule.workspaceId, rule.conditions as Conditions, conversationId))) return [];
+    const [fresh] = await tx
+      .insert(ruleFirings)
+      .values({ workspaceId: rule.workspaceId, ruleId: rule.id, occasion, conversationId })
+      .onConflictDoNothing()
+      .returning({ id: ruleFirings.id });
+    if (!fresh) return [];
+    const actions = rule.actions as Action[];
+    const { webhooks } = await withCause(tx, [...chain, rule.id], () => applyActions(tx, systemActor.rule(rule.workspaceId, rule.id, rule.name), conversationId, actions, online));
+    await recordEvent(tx, {
+      workspaceId: rule.workspaceId,
+      conversationId,
+      type: 'rule.fired',
+      data: { ruleId: rule.id, ruleName: rule.name, trigger: rule.trigger, occasion, actions: actions.map((a) => a.type) },
+    });
+    return webhooks;
+  });
+  for (const url of webhooks) {
+    const body = JSON.stringify({ event: 'rule.fired', rule: { id: rule.id, name: rule.name }, conversationId, occasion });
+    // Called once, after the changes committed; a failure is logged, not retried (the changes stand).
+    await postJson(url, body, {}, ctx.config.HEARD_ALLOW_PRIVATE_WEBHOOKS).then(
+      (r) => r.status >= 300 && log.warn({ rule: rule.id, status: r.status }, 'rule webhook refused'),
+      (err) => log.warn({ err, rule: rule.id }, 'rule webhook failed'),
+    );
+  }
+}
+
+/** Events recorded inside `fn` carry the chain of rules that caused them (events.cause). */
+async function withCause<T>(tx: Tx, ruleIds: string[], fn: () => Promise<T>): Promise<T> {
+  await tx.execute(sql`select set_config('heard.cause', ${JSON.stringify({ ruleIds })}, true)`);
+  const result = await fn();
+  await tx.execute(sql`select set_config('heard.cause', '', true)`);
+  return result;
+}
+
+/** The conversations with what conditions read: their contact and inbox. */
+export function matchingConversations(tx: Tx | Ctx['db'], workspaceId: string, c: Conditions, narrow: SQL = sql`true`) {
+  return tx
+    .select({ id: conversations.id, number: conversations.number, subject: conversations.subject, status: conversations.status, occasion: sql<string>`${conversations.updatedAt}::text`.as('occasion') })
+    .from(conversations)
+    .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .where(and(eq(conversations.workspaceId, workspaceId), sql`${conversations.mergedIntoId} is null`, narrow, conditionsSql(c)));
+}
+
+async function matches(tx: Tx, workspaceId: string, c: Conditions, conversationId: string) {
+  const rows = await matchingConversations(tx, workspaceId, c, eq(conversations.id, conversationId));
+  return rows.length > 0;
+}
+
+/** How many conversations one time rule handles per pass; the rest wait for the next minute. */
+const TIME_BATCH = 100;
+
+/**
+ * Time rules: each enabled one fires on the conversations its conditions match now, once
+ * per state of the conversation (its last change), so a conversation still pending a day
+ * later is not handled again unless something changed it. Any number of nodes may run
+ * this: the firing record lets one of them apply each.
+ */
+export async function runTimeRules(ctx: Ctx, log: FastifyBaseLogger, online?: OnlineMembers) {
+  const due = await ctx.db.select().from(rules).where(and(eq(rules.enabled, true), eq(rules.trigger, 'time'))).orderBy(asc(rules.workspaceId), asc(rules.position), asc(rules.createdAt));
+  for (const rule of due) {
+    const found = await matchingConversations(
+      ctx.db,
+      rule.workspaceId,
+      rule.conditions as Conditions,
+      sql`not exists (select 1 from ${ruleFirings} f where f.rule_id = ${rule.id} and f.occasion = 'time:' || ${conversations.id} || '@' || ${conversations.updatedAt}::text)`,
+    ).limit(TIME_BATCH);
+    for (const c of found) await fireRule(ctx, log, rule, c.id, `time:${c.id}@${c.occasion}`, [], online);
+  }
+}
+
+/** Runs the time rules every minute on this node until stopped. */
+export function startTimeRules(ctx: Ctx, log: FastifyBaseLogger, online?: OnlineMembers, everyMs = 60_000) {
+  let running: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    running ??= runTimeRules(ctx, log, online)
+      .catch((err) => log.error({ err }, 'time rules failed'))
+      .finally(() => (running = undefined));
+  }, everyMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
