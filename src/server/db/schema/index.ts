@@ -9,3 +9,4 @@ export * from './custom-fields.js';
 export * from './email.js';
 export * from './widget.js';
 export * from './help-center.js';
+export * from './service-levels.js';
