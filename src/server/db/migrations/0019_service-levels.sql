@@ -13,9 +13,9 @@ CREATE TABLE "sla_alerts" (
 	"conversation_id" uuid NOT NULL,
 	"target" text NOT NULL,
 	"kind" text NOT NULL,
-	"due_at" timestamp with time zone NOT NULL,
+	"cycle_started_at" timestamp with time zone NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "sla_alerts_conversation_id_target_kind_due_at_pk" PRIMARY KEY("conversation_id","target","kind","due_at")
+	CONSTRAINT "sla_alerts_conversation_id_target_kind_cycle_started_at_pk" PRIMARY KEY("conversation_id","target","kind","cycle_started_at")
 );
 --> statement-breakpoint
 CREATE TABLE "sla_policies" (

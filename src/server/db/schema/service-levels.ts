@@ -59,8 +59,10 @@ export const slaPolicies = pgTable(
 );
 
 /**
- * The warnings and breaches recorded, one row per conversation, target, kind and due
- * time: the key that makes each fire once however many nodes run the job.
+ * The warnings and breaches recorded, one per conversation, target, kind and run of the
+ * target's clock (its start: creation, or the customer message next response answers):
+ * the key that makes each fire once however many nodes run the job, and once per run when
+ * a pause moves the due time.
  */
 export const slaAlerts = pgTable(
   'sla_alerts',
@@ -70,10 +72,10 @@ export const slaAlerts = pgTable(
       .references(() => conversations.id, { onDelete: 'cascade' }),
     target: text('target').$type<SlaTarget>().notNull(),
     kind: text('kind').$type<'warning' | 'breached'>().notNull(),
-    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    cycleStartedAt: timestamp('cycle_started_at', { withTimezone: true }).notNull(),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.conversationId, t.target, t.kind, t.dueAt] })],
+  (t) => [primaryKey({ columns: [t.conversationId, t.target, t.kind, t.cycleStartedAt] })],
 );
 
 /** Where one target of a conversation stands. */
@@ -84,6 +86,8 @@ export interface SlaTargetState {
   status: 'running' | 'paused' | 'met' | 'missed';
   /** Minutes (business or plain, as the target counts) left when it paused or stopped; negative once overdue. */
   remainingMinutes: number;
+  /** When this run of the clock began. */
+  startedAt: string;
   stoppedAt?: string;
 }
 export type SlaState = Partial<Record<SlaTarget, SlaTargetState>>;
