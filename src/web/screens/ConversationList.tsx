@@ -6,7 +6,7 @@ import { memo, type RefObject, useCallback, useEffect, useRef, useState } from '
 import { useSearchParams } from 'react-router';
 import { Avatar } from '../components/Avatar';
 import { Icon, channelIcon } from '../components/Icon';
-import { Button, PriorityBadge, Select, StatusPill } from '../components/ui';
+import { Button, PriorityBadge, Select, SlaBadge, StatusPill } from '../components/ui';
 import { t, tn } from '../i18n';
 import { api, ApiError } from '../lib/api';
 import { prefetchTimeline, qk, refreshLists, useMembers, useViewCounts } from '../lib/queries';
@@ -268,6 +268,7 @@ const Row = memo(function Row({
         </div>
         <div className="mt-0.5 flex items-center gap-1.5">
           <span className="min-w-0 flex-1 truncate text-xs text-ink-3">{c.preview}</span>
+          <SlaBadge c={c} />
           <PriorityBadge priority={c.priority} />
           {c.status !== 'open' && <StatusPill status={c.status} />}
           {assignee ? <Avatar name={assignee.name} src={assignee.avatarUrl} size={18} online={online} /> : null}

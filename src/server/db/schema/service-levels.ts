@@ -88,6 +88,8 @@ export interface SlaTargetState {
   remainingMinutes: number;
   /** When this run of the clock began. */
   startedAt: string;
+  /** While it runs: when its warning fires (the app turns its badge amber then). */
+  warnAt?: string;
   stoppedAt?: string;
 }
 export type SlaState = Partial<Record<SlaTarget, SlaTargetState>>;

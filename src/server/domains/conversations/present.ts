@@ -27,6 +27,7 @@ export function presentSla(c: Conversation, policyName: string | null | undefine
       name,
       {
         dueAt: t.dueAt,
+        warnAt: t.warnAt ?? null,
         status: t.status,
         met: t.status === 'met',
         breached: t.status === 'missed' || (t.status === 'running' && t.dueAt !== null && new Date(t.dueAt) <= now) || (t.status === 'paused' && t.remainingMinutes < 0),

@@ -65,6 +65,8 @@ export async function recomputeSla(tx: Executor, conversationId: string): Promis
     .orderBy(asc(events.seq));
   const { state, pausedAt } = computeSla(applied.clocks, history.map(toFact).filter((f) => f !== undefined));
   const due = (t: SlaTarget) => (state[t]?.dueAt ? new Date(state[t].dueAt) : null);
+  const warnAt = (t: SlaTarget) => new Date(due(t)!.getTime() - warnBeforeMinutes(applied.policy, applied.policy.targets[t]!) * 60_000);
+  for (const t of SLA_TARGETS) if (due(t)) state[t]!.warnAt = warnAt(t).toISOString();
   const running = SLA_TARGETS.map(due).filter((d) => d !== null);
   await tx
     .update(conversations)
@@ -81,9 +83,8 @@ export async function recomputeSla(tx: Executor, conversationId: string): Promis
   return SLA_TARGETS.flatMap((target): Alarm[] => {
     const d = due(target);
     if (!d) return [];
-    const warnMs = warnBeforeMinutes(applied.policy, applied.policy.targets[target]!) * 60_000;
     return [
-      { target, kind: 'warning', at: new Date(d.getTime() - warnMs), dueAt: d.toISOString() },
+      { target, kind: 'warning', at: warnAt(target), dueAt: d.toISOString() },
       { target, kind: 'breached', at: d, dueAt: d.toISOString() },
     ];
   });

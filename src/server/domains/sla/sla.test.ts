@@ -150,6 +150,8 @@ describe('SLA: business hours, policies, due times, warnings and breaches', () =
     await age(owner, conversationId, 50);
     await waitFor(async () => (await alerts(conversationId, 'sla.warning')).length > 0);
     let c = await getConversation(owner, conversationId);
+    // The default warning: 15 minutes (less than a quarter of 60) before the due time.
+    expect(new Date(c.sla.targets.firstResponse.dueAt).getTime() - new Date(c.sla.targets.firstResponse.warnAt).getTime()).toBe(15 * 60_000);
     const warned = { conversationId, target: 'firstResponse' as const, kind: 'warning' as const, dueAt: c.sla.targets.firstResponse.dueAt, at: new Date().toISOString() };
     // The same check again, on both nodes, twice each, without the queue's de-duplication.
     for (const node of [h, other, h, other]) await node.jobs.send(slaCheckJob, warned);
