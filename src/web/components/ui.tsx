@@ -44,8 +44,9 @@ export function SlaBadge({ c }: { c: Pick<Conversation, 'sla' | 'status'> }) {
   if (!badge) return null;
   const tone = badge.tone === 'breached' ? 'bg-danger text-white' : badge.tone === 'warn' ? 'bg-warn text-surface' : 'bg-hover text-ink-2';
   return (
-    <span data-testid="sla-badge" data-tone={badge.tone} title={badge.title} className={`inline-flex shrink-0 items-center rounded px-1.5 py-px text-[11px] font-semibold tabular-nums ${tone}`}>
-      {badge.label}
+    <span data-testid="sla-badge" data-tone={badge.tone} title={[badge.label, badge.title].filter(Boolean).join(' · ')} className={`inline-flex shrink-0 items-center rounded px-1.5 py-px text-[11px] font-semibold tabular-nums ${tone}`}>
+      <span className="hidden sm:inline">{badge.label}</span>
+      <span className="sm:hidden">{badge.short}</span>
     </span>
   );
 }

@@ -9,9 +9,9 @@ const running = (due: number, warn: number) => ({ dueAt: min(due), warnAt: min(w
 
 describe('the SLA due badge', () => {
   it('says when the soonest reply is due, amber inside the warning window and red once breached', () => {
-    expect(slaBadge({ status: 'open', sla: sla({ firstResponse: running(18, 3), resolution: running(600, 585) }) }, now)).toEqual({ label: 'Reply due in 18m', tone: 'calm', title: 'SLA policy: VIP' });
+    expect(slaBadge({ status: 'open', sla: sla({ firstResponse: running(18, 3), resolution: running(600, 585) }) }, now)).toEqual({ label: 'Reply due in 18m', short: '18m', tone: 'calm', title: 'SLA policy: VIP' });
     expect(slaBadge({ status: 'open', sla: sla({ firstResponse: running(10, -5) }) }, now)?.tone).toBe('warn');
-    expect(slaBadge({ status: 'open', sla: sla({ nextResponse: running(-125, -140) }) }, now)).toMatchObject({ label: 'Reply overdue by 2h', tone: 'breached' });
+    expect(slaBadge({ status: 'open', sla: sla({ nextResponse: running(-125, -140) }) }, now)).toMatchObject({ label: 'Reply overdue by 2h', short: '2h late', tone: 'breached' });
     expect(slaBadge({ status: 'open', sla: sla({ resolution: running(90, 75) }) }, now)?.label).toBe('Solve due in 1h');
   });
 

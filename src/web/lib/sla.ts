@@ -15,10 +15,10 @@ function shortSpan(ms: number): string {
 }
 
 /**
- * The badge for a conversation's soonest running SLA target ("Reply due in 18m"), or for
- * paused clocks; null when no target runs.
+ * The badge for a conversation's soonest running SLA target ("Reply due in 18m", on a phone
+ * "18m"), or for paused clocks; null when no target runs.
  */
-export function slaBadge(c: Pick<Conversation, 'sla' | 'status'>, now = Date.now()): { label: string; tone: SlaTone; title: string } | null {
+export function slaBadge(c: Pick<Conversation, 'sla' | 'status'>, now = Date.now()): { label: string; short: string; tone: SlaTone; title: string } | null {
   const sla = c.sla;
   if (!sla) return null;
   const running = (Object.entries(sla.targets) as [SlaTargetName, NonNullable<Conversation['sla']>['targets'][SlaTargetName]][])
@@ -26,12 +26,13 @@ export function slaBadge(c: Pick<Conversation, 'sla' | 'status'>, now = Date.now
     .sort(([, a], [, b]) => new Date(a!.dueAt!).getTime() - new Date(b!.dueAt!).getTime());
   const title = sla.policy.name ? t('sla.policy', { name: sla.policy.name }) : '';
   if (!running.length) {
-    return sla.pausedAt && c.status !== 'solved' && c.status !== 'closed' ? { label: t('sla.paused'), tone: 'calm', title } : null;
+    return sla.pausedAt && c.status !== 'solved' && c.status !== 'closed' ? { label: t('sla.paused'), short: t('sla.pausedShort'), tone: 'calm', title } : null;
   }
   const [name, target] = running[0];
   const left = new Date(target!.dueAt!).getTime() - now;
   const solve = name === 'resolution';
-  if (left <= 0) return { label: t(solve ? 'sla.solveOverdue' : 'sla.replyOverdue', { time: shortSpan(left) }), tone: 'breached', title };
+  const time = shortSpan(left);
+  if (left <= 0) return { label: t(solve ? 'sla.solveOverdue' : 'sla.replyOverdue', { time }), short: t('sla.overdueShort', { time }), tone: 'breached', title };
   const warn = target!.warnAt !== null && new Date(target!.warnAt).getTime() <= now;
-  return { label: t(solve ? 'sla.solveDue' : 'sla.replyDue', { time: shortSpan(left) }), tone: warn ? 'warn' : 'calm', title };
+  return { label: t(solve ? 'sla.solveDue' : 'sla.replyDue', { time }), short: time, tone: warn ? 'warn' : 'calm', title };
 }

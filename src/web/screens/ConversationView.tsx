@@ -158,8 +158,8 @@ export function ConversationView({ number, backTo, onSolved, onOpen }: { number:
               <Icon name="back" />
             </Link>
             <div className="min-w-0 flex-1">
-              <div className="flex min-w-0 items-center gap-2">
-                <h1 className="truncate text-[16px] font-semibold" title={c.subject}>
+              <div className="flex min-w-0 flex-wrap items-center gap-x-2 gap-y-0.5">
+                <h1 className="min-w-0 max-w-full truncate text-[16px] font-semibold" title={c.subject}>
                   {c.subject || t('list.noSubject')}
                 </h1>
                 <SlaBadge c={c} />
