@@ -1,10 +1,10 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
-import { businessHours, slaPolicies } from '../../db/schema/index.js';
+import { businessHours } from '../../db/schema/index.js';
 import type { Actor } from '../actor.js';
 import { Conflict, NotFound } from '../errors.js';
 import { recordAudit } from '../../domains/audit/service.js';
-import type { Calendar } from './calendar.js';
+import { slaPoliciesCountingIn } from '../../domains/sla/service.js';
 import type { BusinessHoursCreate, BusinessHoursUpdate } from './schema.js';
 
 type Row = typeof businessHours.$inferSelect;
@@ -12,9 +12,6 @@ type Row = typeof businessHours.$inferSelect;
 export function presentBusinessHours(r: Row) {
   return { id: r.id, name: r.name, timeZone: r.timeZone, hours: r.hours, holidays: r.holidays, createdAt: r.createdAt, updatedAt: r.updatedAt };
 }
-
-/** A stored calendar as the business-hours functions take it. */
-export const toCalendar = (r: Pick<Row, 'timeZone' | 'hours' | 'holidays'>): Calendar => ({ timeZone: r.timeZone, hours: r.hours, holidays: r.holidays });
 
 export async function listBusinessHours(db: Executor, actor: Pick<Actor, 'workspaceId'>) {
   const rows = await db.select().from(businessHours).where(eq(businessHours.workspaceId, actor.workspaceId)).orderBy(asc(businessHours.name));
@@ -49,11 +46,8 @@ export async function updateBusinessHours(tx: Executor, actor: Actor, id: string
 /** Deletes a calendar no SLA policy counts in; one in use is a conflict naming the policies. */
 export async function deleteBusinessHours(tx: Executor, actor: Actor, id: string) {
   const r = await getBusinessHoursRow(tx, actor, id);
-  const users = await tx
-    .select({ name: slaPolicies.name })
-    .from(slaPolicies)
-    .where(and(eq(slaPolicies.workspaceId, actor.workspaceId), sql`${slaPolicies.targets}::text like ${`%"${id}"%`}`));
-  if (users.length) throw new Conflict(`Business hours ${r.name} are used by the SLA policies ${users.map((u) => u.name).join(', ')}`);
+  const users = await slaPoliciesCountingIn(tx, actor.workspaceId, id);
+  if (users.length) throw new Conflict(`Business hours ${r.name} are used by the SLA policies ${users.join(', ')}`);
   await tx.delete(businessHours).where(eq(businessHours.id, id));
   await recordAudit(tx, actor, { action: 'business_hours.delete', targetType: 'business_hours', targetId: id, data: { name: r.name } });
 }

@@ -2,7 +2,6 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { businessHours, type SlaConditions, slaPolicies, SLA_TARGETS, type SlaTarget, type SlaTargetSpec } from '../../db/schema/index.js';
 import type { Actor } from '../../core/actor.js';
-import { toCalendar } from '../../core/business-hours/service.js';
 import { Invalid, NotFound } from '../../core/errors.js';
 import { recordAudit } from '../audit/service.js';
 import type { TargetClock } from './compute-sla.js';
@@ -105,6 +104,12 @@ export async function deleteSlaPolicy(tx: Executor, actor: Actor, id: string) {
   await recordAudit(tx, actor, { action: 'sla_policy.delete', targetType: 'sla_policy', targetId: id, data: { name: p.name } });
 }
 
+/** The names of the workspace's policies with a target counted in a calendar (which may then not be deleted). */
+export async function slaPoliciesCountingIn(db: Executor, workspaceId: string, businessHoursId: string) {
+  const rows = await db.select({ name: slaPolicies.name, targets: slaPolicies.targets }).from(slaPolicies).where(eq(slaPolicies.workspaceId, workspaceId));
+  return rows.filter((p) => SLA_TARGETS.some((t) => p.targets[t]?.businessHoursId === businessHoursId)).map((p) => p.name);
+}
+
 /** What a policy's conditions look at on a conversation. */
 export interface SlaSubject {
   workspaceId: string;
@@ -144,7 +149,7 @@ export async function applicableSlaPolicy(db: Executor, s: SlaSubject) {
     const spec = policy.targets[t];
     if (!spec) continue;
     const cal = spec.businessHoursId ? cals.find((c) => c.id === spec.businessHoursId) : undefined;
-    clocks[t] = { minutes: spec.minutes, calendar: cal ? toCalendar(cal) : null };
+    clocks[t] = { minutes: spec.minutes, calendar: cal ? { timeZone: cal.timeZone, hours: cal.hours, holidays: cal.holidays } : null };
   }
   return { policy, clocks };
 }
