@@ -178,6 +178,32 @@ describe('SLA: business hours, policies, due times, warnings and breaches', () =
     expect(json(await h.app.inject({ url: '/api/v1/conversations?breachingWithin=0', headers: owner.headers })).items.map((x: any) => x.id)).toEqual([conversationId]);
   });
 
+  it('moves a conversation to the policy its new priority, tag or contact matches, with due times from its creation', async () => {
+    const owner = await buildMember(h.ctx);
+    const inbox = await buildApiInbox(h.app, owner);
+    await post(owner, '/api/v1/sla-policies', { name: 'Enterprise', conditions: { contactAttribute: { key: 'plan', value: 'enterprise' }, tags: ['billing'] }, targets: { firstResponse: { minutes: 10 } } });
+    await post(owner, '/api/v1/sla-policies', { name: 'Urgent', conditions: { priorities: ['urgent'], inboxIds: [inbox.id] }, targets: { firstResponse: { minutes: 15 } } });
+    await post(owner, '/api/v1/sla-policies', { name: 'Off', enabled: false, targets: { firstResponse: { minutes: 1 } } });
+    await post(owner, '/api/v1/sla-policies', { name: 'Standard', targets: { firstResponse: { minutes: 240 } } });
+    const { conversationId, contactId } = await sendInbound(h.app, owner, inbox.id);
+    const res = await h.app.inject({ method: 'PATCH', url: `/api/v1/contacts/${contactId}`, headers: owner.headers, payload: { attributes: { plan: 'enterprise' } } });
+    expect(res.statusCode, res.body).toBe(200);
+    await settle();
+    const [created] = (await raw(`select created_at from events where conversation_id = $1 and type = 'conversation.created'`, [conversationId])).rows;
+    const dueAfter = (minutes: number) => new Date(new Date(created.created_at).getTime() + minutes * 60_000).toISOString();
+    const policyNow = async () => {
+      const c = await getConversation(owner, conversationId);
+      return [c.sla?.policy.name, c.sla?.targets.firstResponse.dueAt];
+    };
+    expect(await policyNow()).toEqual(['Standard', dueAfter(240)]);
+    await h.app.inject({ method: 'PATCH', url: `/api/v1/conversations/${conversationId}`, headers: owner.headers, payload: { priority: 'urgent' } });
+    await settle();
+    expect(await policyNow()).toEqual(['Urgent', dueAfter(15)]);
+    await h.app.inject({ method: 'PATCH', url: `/api/v1/conversations/${conversationId}`, headers: owner.headers, payload: { addTags: ['billing'] } });
+    await settle();
+    expect(await policyNow()).toEqual(['Enterprise', dueAfter(10)]);
+  });
+
   it('records no breach when the team replied in time, even when the check for the old due time runs', async () => {
     const { owner, inbox } = await workspace({ targets: { firstResponse: { minutes: 30 } } });
     const { conversationId } = await sendInbound(h.app, owner, inbox.id);
