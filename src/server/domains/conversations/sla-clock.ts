@@ -1,10 +1,10 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, notInArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '../../db/client.js';
 import { contacts, conversations, events, slaAlerts, SLA_TARGETS, type SlaTarget } from '../../db/schema/index.js';
 import type { Ctx } from '../../core/context.js';
 import type { Processor } from '../../core/events/dispatcher.js';
-import { recordEvent } from '../../core/events/record-event.js';
+import { type EventRow, recordEvent } from '../../core/events/record-event.js';
 import { readEvent } from '../../core/events/types.js';
 import { defineJob, type Jobs } from '../../core/jobs/queue.js';
 import { computeSla, type SlaFact } from '../sla/compute-sla.js';
@@ -130,16 +130,32 @@ async function checkSla(ctx: Ctx, payload: z.infer<typeof SlaCheckPayload>, jobs
   else ctx.kick();
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The conversations an event may move: its own, or a changed contact's unfinished ones (a policy may look at its attributes). */
+async function affected(ctx: Ctx, e: EventRow): Promise<string[]> {
+  if (e.conversationId && SLA_EVENTS.has(e.type)) return [e.conversationId];
+  const t = readEvent(e);
+  if (t?.type !== 'contact.updated' || !UUID.test(t.data.contactId)) return [];
+  const rows = await ctx.db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(and(eq(conversations.workspaceId, e.workspaceId), eq(conversations.contactId, t.data.contactId), notInArray(conversations.status, ['solved', 'closed'])));
+  return rows.map((r) => r.id);
+}
+
 /** Keeps each conversation's SLA due times current after every event that can move them, and schedules their warnings and breaches. */
 export function slaProcessor(ctx: Ctx, jobs: Jobs): Processor {
   return {
     name: 'sla',
-    handles: (e) => e.conversationId !== null && SLA_EVENTS.has(e.type),
+    handles: (e) => (e.conversationId !== null && SLA_EVENTS.has(e.type)) || e.type === 'contact.updated',
     async process(e) {
-      const alarms = await ctx.db.transaction((tx) => recomputeSla(tx, e.conversationId!));
-      for (const a of alarms) {
-        const payload = { conversationId: e.conversationId!, target: a.target, kind: a.kind, dueAt: a.dueAt, at: a.at.toISOString() };
-        await jobs.send(slaCheckJob, payload, { startAfter: a.at, singletonKey: `sla:${e.conversationId}:${a.target}:${a.kind}:${a.dueAt}` });
+      for (const conversationId of await affected(ctx, e)) {
+        const alarms = await ctx.db.transaction((tx) => recomputeSla(tx, conversationId));
+        for (const a of alarms) {
+          const payload = { conversationId, target: a.target, kind: a.kind, dueAt: a.dueAt, at: a.at.toISOString() };
+          await jobs.send(slaCheckJob, payload, { startAfter: a.at, singletonKey: `sla:${conversationId}:${a.target}:${a.kind}:${a.dueAt}` });
+        }
       }
     },
   };

@@ -182,6 +182,7 @@ describe('SLA: business hours, policies, due times, warnings and breaches', () =
     const owner = await buildMember(h.ctx);
     const inbox = await buildApiInbox(h.app, owner);
     await post(owner, '/api/v1/sla-policies', { name: 'Enterprise', conditions: { contactAttribute: { key: 'plan', value: 'enterprise' }, tags: ['billing'] }, targets: { firstResponse: { minutes: 10 } } });
+    await post(owner, '/api/v1/sla-policies', { name: 'Gold', conditions: { contactAttribute: { key: 'tier', value: 'gold' } }, targets: { firstResponse: { minutes: 20 } } });
     await post(owner, '/api/v1/sla-policies', { name: 'Urgent', conditions: { priorities: ['urgent'], inboxIds: [inbox.id] }, targets: { firstResponse: { minutes: 15 } } });
     await post(owner, '/api/v1/sla-policies', { name: 'Off', enabled: false, targets: { firstResponse: { minutes: 1 } } });
     await post(owner, '/api/v1/sla-policies', { name: 'Standard', targets: { firstResponse: { minutes: 240 } } });
@@ -202,6 +203,11 @@ describe('SLA: business hours, policies, due times, warnings and breaches', () =
     await h.app.inject({ method: 'PATCH', url: `/api/v1/conversations/${conversationId}`, headers: owner.headers, payload: { addTags: ['billing'] } });
     await settle();
     expect(await policyNow()).toEqual(['Enterprise', dueAfter(10)]);
+    // A change to the contact alone moves its open conversations too.
+    await h.app.inject({ method: 'PATCH', url: `/api/v1/conversations/${conversationId}`, headers: owner.headers, payload: { removeTags: ['billing'], priority: 'normal' } });
+    await h.app.inject({ method: 'PATCH', url: `/api/v1/contacts/${contactId}`, headers: owner.headers, payload: { attributes: { plan: 'enterprise', tier: 'gold' } } });
+    await settle();
+    expect(await policyNow()).toEqual(['Gold', dueAfter(20)]);
   });
 
   it('records no breach when the team replied in time, even when the check for the old due time runs', async () => {
