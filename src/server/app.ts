@@ -37,6 +37,9 @@ import { cannedResponseRoutes } from './domains/canned-responses/routes.js';
 import { contactRoutes } from './domains/contacts/routes.js';
 import { conversationJobsProcessor, sendScheduledJob, wakeSnoozedJob } from './domains/conversations/jobs.js';
 import { conversationRoutes } from './domains/conversations/routes.js';
+import { slaCheckJob, slaProcessor } from './domains/conversations/sla-clock.js';
+import { slaPolicyRoutes } from './domains/sla/routes.js';
+import { businessHoursRoutes } from './core/business-hours/routes.js';
 import { communityRoutes } from './domains/community/routes.js';
 import { customFieldRoutes } from './domains/custom-fields/routes.js';
 import { helpCenterRoutes } from './domains/help-center/routes.js';
@@ -221,6 +224,8 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       await api.register(cannedResponseRoutes);
       await api.register(ruleRoutes);
       await api.register(tagRoutes);
+      await api.register(businessHoursRoutes);
+      await api.register(slaPolicyRoutes);
       await api.register(attachmentRoutes);
       await api.register(customFieldRoutes);
       await api.register(helpCenterRoutes);
@@ -257,10 +262,17 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       })().catch((err) => app.log.warn({ err }, 'visitor typing failed'));
     };
   }
-  const jobs = new Jobs(database, [deliverMessageJob, wakeSnoozedJob, sendScheduledJob, pollImapJob, widgetEmailFallbackJob], app.log);
+  const jobs = new Jobs(database, [deliverMessageJob, wakeSnoozedJob, sendScheduledJob, pollImapJob, widgetEmailFallbackJob, slaCheckJob], app.log);
   // Automatic assignment may ask who is online: a node without agent sockets cannot tell, and assigns to no one who must be.
   const online = (workspaceId: string) => realtime?.onlineMemberIds(workspaceId) ?? Promise.resolve([]);
-  const processors = [outboundProcessor(jobs), conversationJobsProcessor(jobs), rulesProcessor(ctx, app.log, online), ...(realtime ? [realtimeProcessor(realtime)] : []), ...(visitors ? [visitorRealtimeProcessor(app, visitors)] : [])];
+  const processors = [
+    outboundProcessor(jobs),
+    conversationJobsProcessor(jobs),
+    rulesProcessor(ctx, app.log, online),
+    slaProcessor(ctx, jobs),
+    ...(realtime ? [realtimeProcessor(realtime)] : []),
+    ...(visitors ? [visitorRealtimeProcessor(app, visitors)] : []),
+  ];
   dispatcher = new Dispatcher(database, processors, app.log, opts.pollMs ?? 1000, undefined, ctx.retryBaseMs);
   const d = dispatcher;
 

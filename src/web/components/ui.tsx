@@ -1,5 +1,6 @@
 import type { ReactNode, SelectHTMLAttributes } from 'react';
-import type { Priority, Status } from '../lib/types';
+import { slaBadge } from '../lib/sla';
+import type { Conversation, Priority, Status } from '../lib/types';
 import { t } from '../i18n';
 
 /** A compact native select: accessible, keyboard-friendly and fast. */
@@ -33,6 +34,19 @@ export function PriorityBadge({ priority }: { priority: Priority }) {
   return (
     <span className={`inline-flex shrink-0 items-center rounded px-1.5 py-px text-[11px] font-semibold ${priority === 'urgent' ? 'bg-danger text-white' : 'bg-danger-soft text-danger'}`}>
       {t(`priority.${priority}`)}
+    </span>
+  );
+}
+
+/** A conversation's SLA due badge: amber inside the warning window, red once breached. */
+export function SlaBadge({ c }: { c: Pick<Conversation, 'sla' | 'status'> }) {
+  const badge = slaBadge(c);
+  if (!badge) return null;
+  const tone = badge.tone === 'breached' ? 'bg-danger text-white' : badge.tone === 'warn' ? 'bg-warn text-surface' : 'bg-hover text-ink-2';
+  return (
+    <span data-testid="sla-badge" data-tone={badge.tone} title={[badge.label, badge.title].filter(Boolean).join(' · ')} className={`inline-flex shrink-0 items-center rounded px-1.5 py-px text-[11px] font-semibold tabular-nums ${tone}`}>
+      <span className="hidden sm:inline">{badge.label}</span>
+      <span className="sm:hidden">{badge.short}</span>
     </span>
   );
 }

@@ -28,6 +28,11 @@ export function describeEvent(e: TimelineEvent, members: Member[], teams: { id: 
   if (e.type === 'conversation.split') return [t('event.split', { actor, number: String(e.data?.newNumber ?? '?') })];
   // A rule's firing shows as the changes it made, each naming the rule.
   if (e.type === 'message.delivery' || e.type === 'rule.fired') return [];
+  if (e.type === 'sla.warning' || e.type === 'sla.breached') {
+    const target = t(`sla.target.${String(e.data?.target)}` as 'sla.target.firstResponse');
+    const vars = { target, policy: String(e.data?.policyName ?? ''), time: typeof e.data?.dueAt === 'string' ? fullTime(e.data.dueAt) : '' };
+    return [t(e.type === 'sla.warning' ? 'event.slaWarning' : 'event.slaBreached', vars)];
+  }
   if (e.type === 'member.mentioned') return [t('event.mentioned', { actor, to: memberName(e.data?.memberId, members) })];
   if (e.type === 'conversation.merged' || e.type === 'conversation.merge')
     return [typeof e.data?.sourceNumber === 'number' ? t('event.mergedFrom', { actor, number: e.data.sourceNumber }) : t('event.merged', { actor })];

@@ -63,8 +63,21 @@ export interface Conversation {
   visitor?: VisitorContext | null;
   lastMessageAt: string;
   waitingSince: string | null;
+  /** The SLA that applies (docs/sla.md), or null. */
+  sla?: ConversationSla | null;
   createdAt: string;
   updatedAt: string;
+}
+
+export type SlaTargetName = 'firstResponse' | 'nextResponse' | 'resolution';
+
+export interface ConversationSla {
+  policy: { id: string; name: string | null };
+  dueAt: string | null;
+  pausedAt: string | null;
+  targets: Partial<
+    Record<SlaTargetName, { dueAt: string | null; warnAt: string | null; status: 'running' | 'paused' | 'met' | 'missed'; met: boolean; breached: boolean; remainingMinutes: number | null; stoppedAt: string | null }>
+  >;
 }
 
 export interface VisitorContext {

@@ -5,8 +5,8 @@ export type ViewId = 'mine' | 'unassigned' | 'open' | 'mentions' | 'snoozed' | '
 
 export const FIXED_VIEWS = ['mine', 'unassigned', 'open', 'mentions', 'snoozed', 'solved'] as const;
 
-export type Sort = 'newest' | 'waiting' | 'priority';
-export const SORTS: Sort[] = ['waiting', 'newest', 'priority'];
+export type Sort = 'newest' | 'waiting' | 'priority' | 'due';
+export const SORTS: Sort[] = ['waiting', 'newest', 'priority', 'due'];
 
 /** What the agent narrowed the view down to, kept in the URL's query string. */
 export interface Filters {

@@ -6,7 +6,7 @@ import { memo, type RefObject, useCallback, useEffect, useRef, useState } from '
 import { useSearchParams } from 'react-router';
 import { Avatar } from '../components/Avatar';
 import { Icon, channelIcon } from '../components/Icon';
-import { Button, PriorityBadge, Select, StatusPill } from '../components/ui';
+import { Button, PriorityBadge, Select, SlaBadge, StatusPill } from '../components/ui';
 import { t, tn } from '../i18n';
 import { api, ApiError } from '../lib/api';
 import { prefetchTimeline, qk, refreshLists, useMembers, useViewCounts } from '../lib/queries';
@@ -15,6 +15,7 @@ import { NewCallDialog } from './CallDialogs';
 import { useSession } from '../lib/session';
 import { useShortcuts } from '../lib/shortcuts';
 import { shortAge } from '../lib/time';
+import { slaBadge } from '../lib/sla';
 import { CHANNELS, type Conversation, type Member, type Page, PRIORITIES, STATUSES } from '../lib/types';
 import { type Filters, hasFilters, type Sort, SORTS, type ViewId } from '../lib/views';
 
@@ -224,6 +225,7 @@ const Row = memo(function Row({
 }) {
   const unread = c.unread === true;
   const waiting = c.waitingSince && c.status !== 'solved' && c.status !== 'closed' ? shortAge(c.waitingSince) : '';
+  const due = slaBadge(c) !== null;
   return (
     <div
       id={`conv-${c.id}`}
@@ -255,12 +257,16 @@ const Row = memo(function Row({
       <div className="min-w-0 flex-1">
         <div className="flex items-center gap-1.5">
           <span className={`min-w-0 flex-1 truncate text-[13px] ${unread ? 'font-semibold text-ink' : 'text-ink'}`}>{c.contact?.name ?? '—'}</span>
-          {waiting && (
+          {/* A running SLA says more than how long the customer has waited: its badge takes that place. */}
+          {due ? (
+            <SlaBadge c={c} />
+          ) : waiting ? (
             <span className="shrink-0 text-[11px] text-warn tabular-nums" title={t('list.waiting', { time: waiting })}>
               {waiting}
             </span>
+          ) : (
+            <span className="shrink-0 text-[11px] text-ink-3 tabular-nums">{shortAge(c.lastMessageAt)}</span>
           )}
-          {!waiting && <span className="shrink-0 text-[11px] text-ink-3 tabular-nums">{shortAge(c.lastMessageAt)}</span>}
         </div>
         <div className={`flex items-center gap-1.5 truncate text-[13px] ${unread ? 'font-semibold text-ink' : 'text-ink-2'}`}>
           <Icon name={channelIcon[c.channel ?? 'api'] ?? 'mail'} size={13} className="shrink-0 text-ink-3" aria-label={t(`channel.${c.channel ?? 'api'}`)} />

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExter
 import { Link } from 'react-router';
 import { Avatar } from '../components/Avatar';
 import { Icon } from '../components/Icon';
-import { Button } from '../components/ui';
+import { Button, SlaBadge } from '../components/ui';
 import { t } from '../i18n';
 import { api, ApiError } from '../lib/api';
 import { type ConversationPatch, qk, refreshLists, useContact, useConversation, useMembers, useTeams, useTimeline, useUpdateConversation } from '../lib/queries';
@@ -158,9 +158,12 @@ export function ConversationView({ number, backTo, onSolved, onOpen }: { number:
               <Icon name="back" />
             </Link>
             <div className="min-w-0 flex-1">
-              <h1 className="truncate text-[16px] font-semibold" title={c.subject}>
-                {c.subject || t('list.noSubject')}
-              </h1>
+              <div className="flex min-w-0 flex-wrap items-center gap-x-2 gap-y-0.5">
+                <h1 className="min-w-0 max-w-full truncate text-[16px] font-semibold" title={c.subject}>
+                  {c.subject || t('list.noSubject')}
+                </h1>
+                <SlaBadge c={c} />
+              </div>
               <p className="text-xs text-ink-3">
                 {t('conv.number', { number: c.number })} · {contactName}
                 {participants.length > 0 && <> · {t('conv.cc', { names: participants.map((p) => p.name || t('msg.customer')).join(', ') })}</>}

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, max, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { contactIdentities, contacts, conversationReads, conversations, inboxes, members, messages, teamMembers, teams, users, type VisitorContext, widgetVisitors } from '../../db/schema/index.js';
+import { isOpen } from '../../core/business-hours/calendar.js';
 import { type Ctx, inTransaction } from '../../core/context.js';
 import { Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import { identifyContact, normalizeIdentity } from '../../domains/contacts/service.js';
@@ -35,17 +36,9 @@ export function originAllowed(inbox: Inbox, origin: string | undefined): boolean
   return allowed.includes(origin);
 }
 
-const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
-
 /** Whether `now` falls in the inbox's business hours (in their time zone); no hours set means always. */
 export function withinBusinessHours(hours: WidgetSettings['businessHours'], now = new Date()): boolean {
-  if (!hours) return true;
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone: hours.timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(now).map((p) => [p.type, p.value]),
-  );
-  const day = DAYS.find((d) => d === String(parts.weekday).toLowerCase().slice(0, 3));
-  const hm = `${parts.hour}:${parts.minute}`;
-  return (hours.days[day!] ?? []).some((r) => r.from <= hm && hm < r.to);
+  return hours ? isOpen({ timeZone: hours.timezone, hours: hours.days }, now) : true;
 }
 
 /**

@@ -12,6 +12,8 @@ const Id = z.string().min(1);
 const Instant = z.union([z.date(), z.string()]);
 const DeliveryStatus = z.enum(['received', 'queued', 'sent', 'failed', 'scheduled', 'cancelled']);
 
+const SlaAlert = z.object({ target: z.enum(['firstResponse', 'nextResponse', 'resolution']), dueAt: Instant, policyId: Id, policyName: z.string() });
+
 /** What changed on a conversation: each field's value before and after; participants may list those added. */
 const Changes = z.record(z.string(), z.object({ from: z.unknown().optional(), to: z.unknown().optional(), added: z.array(Id).optional() }));
 
@@ -82,6 +84,9 @@ export const EVENT_DATA = {
     actions: z.array(z.string()),
   }),
   'mail.held': z.object({ holdId: Id, reason: z.string(), inboxId: Id, conversationId: Id.nullish() }),
+  /** An SLA target of the conversation comes due soon (docs/sla.md), or came due unmet. */
+  'sla.warning': SlaAlert,
+  'sla.breached': SlaAlert,
 } as const;
 
 export type EventType = keyof typeof EVENT_DATA;

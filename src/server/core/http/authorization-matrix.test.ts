@@ -184,6 +184,18 @@ describe('authorization matrix', () => {
     return json(res) as { id: string };
   };
 
+  /** A new business-hours calendar and a new SLA policy, made by an owner. */
+  const newBusinessHours = async () => {
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/business-hours', headers: setup.headers, payload: { name: `Hours ${unique()}`, timeZone: 'Europe/Berlin', hours: { mon: [{ from: '09:00', to: '17:00' }] } } });
+    if (res.statusCode !== 201) throw new Error(res.body);
+    return json(res) as { id: string };
+  };
+  const newSlaPolicy = async () => {
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/sla-policies', headers: setup.headers, payload: { name: `SLA ${unique()}`, enabled: false, targets: { firstResponse: { minutes: 60 } } } });
+    if (res.statusCode !== 201) throw new Error(res.body);
+    return json(res) as { id: string };
+  };
+
   /** A multipart body with a tiny PNG, as the profile page uploads an avatar. */
   const avatarUpload = () => {
     const boundary = `----matrix${unique()}`;
@@ -606,6 +618,24 @@ describe('authorization matrix', () => {
     { route: 'POST /api/v1/tags', allowed: ADMINS, request: () => ({ method: 'POST', url: '/api/v1/tags', payload: { name: `tag-${unique()}` } }) },
     { route: 'PATCH /api/v1/tags/:id', allowed: ADMINS, request: async () => ({ method: 'PATCH', url: `/api/v1/tags/${(await newTag()).id}`, payload: { name: `tag-${unique()}` } }) },
     { route: 'DELETE /api/v1/tags/:id', allowed: ADMINS, request: async () => ({ method: 'DELETE', url: `/api/v1/tags/${(await newTag()).id}` }) },
+    { route: 'GET /api/v1/business-hours', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/business-hours' }) },
+    { route: 'GET /api/v1/business-hours/:id', allowed: EVERYONE, request: async () => ({ method: 'GET', url: `/api/v1/business-hours/${(await newBusinessHours()).id}` }) },
+    {
+      route: 'POST /api/v1/business-hours',
+      allowed: ADMINS,
+      request: () => ({ method: 'POST', url: '/api/v1/business-hours', payload: { name: `Hours ${unique()}`, timeZone: 'UTC', hours: { tue: [{ from: '08:00', to: '24:00' }] } } }),
+    },
+    { route: 'PATCH /api/v1/business-hours/:id', allowed: ADMINS, request: async () => ({ method: 'PATCH', url: `/api/v1/business-hours/${(await newBusinessHours()).id}`, payload: { name: `Hours ${unique()}` } }) },
+    { route: 'DELETE /api/v1/business-hours/:id', allowed: ADMINS, request: async () => ({ method: 'DELETE', url: `/api/v1/business-hours/${(await newBusinessHours()).id}` }) },
+    { route: 'GET /api/v1/sla-policies', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/sla-policies' }) },
+    { route: 'GET /api/v1/sla-policies/:id', allowed: EVERYONE, request: async () => ({ method: 'GET', url: `/api/v1/sla-policies/${(await newSlaPolicy()).id}` }) },
+    {
+      route: 'POST /api/v1/sla-policies',
+      allowed: ADMINS,
+      request: () => ({ method: 'POST', url: '/api/v1/sla-policies', payload: { name: `SLA ${unique()}`, enabled: false, targets: { resolution: { minutes: 600 } } } }),
+    },
+    { route: 'PATCH /api/v1/sla-policies/:id', allowed: ADMINS, request: async () => ({ method: 'PATCH', url: `/api/v1/sla-policies/${(await newSlaPolicy()).id}`, payload: { name: `SLA ${unique()}` } }) },
+    { route: 'DELETE /api/v1/sla-policies/:id', allowed: ADMINS, request: async () => ({ method: 'DELETE', url: `/api/v1/sla-policies/${(await newSlaPolicy()).id}` }) },
   ];
 
   it('has a row for every /api/v1 route the server has, and none for a route it does not have', () => {

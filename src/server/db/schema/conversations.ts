@@ -4,6 +4,7 @@ import { createdAt, id, tsvector, updatedAt, workspaceId } from './columns.js';
 import { contacts } from './contacts.js';
 import { channelKind, inboxes } from './inboxes.js';
 import type { ActorSystem } from '../../core/events/types.js';
+import { type SlaState, slaPolicies } from './service-levels.js';
 import { members, teams } from './workspaces.js';
 
 export const conversationStatus = pgEnum('conversation_status', ['open', 'pending', 'on_hold', 'solved', 'closed']);
@@ -35,6 +36,16 @@ export const conversations = pgTable(
     snoozedUntil: timestamp('snoozed_until', { withTimezone: true }),
     /** Set on a conversation merged into another: where its messages went (its events stay, and the target's timeline reads them). */
     mergedIntoId: uuid('merged_into_id').references((): AnyPgColumn => conversations.id, { onDelete: 'set null' }),
+    /** The SLA policy that applies (docs/sla.md); its targets' state, recomputed from the timeline on every relevant event. */
+    slaPolicyId: uuid('sla_policy_id').references((): AnyPgColumn => slaPolicies.id, { onDelete: 'set null' }),
+    sla: jsonb('sla').$type<SlaState>(),
+    firstResponseDueAt: timestamp('first_response_due_at', { withTimezone: true }),
+    nextResponseDueAt: timestamp('next_response_due_at', { withTimezone: true }),
+    resolutionDueAt: timestamp('resolution_due_at', { withTimezone: true }),
+    /** Set while the clocks stand still (pending, on hold); the time until they resume is not counted. */
+    slaPausedAt: timestamp('sla_paused_at', { withTimezone: true }),
+    /** The soonest due time of a running target: what the list sorts and filters "breaching soon" by. */
+    slaDueAt: timestamp('sla_due_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     search: tsvector('search').generatedAlwaysAs((): SQL => sql`to_tsvector('simple', coalesce(${conversations.subject}, ''))`),
@@ -46,6 +57,7 @@ export const conversations = pgTable(
     index('conversations_assignee_idx').on(t.workspaceId, t.assigneeId),
     index('conversations_waiting_idx').on(t.workspaceId, t.waitingSince, t.id),
     index('conversations_priority_idx').on(t.workspaceId, t.priority, t.lastMessageAt, t.id),
+    index('conversations_sla_due_idx').on(t.workspaceId, t.slaDueAt, t.id).where(sql`${t.slaDueAt} is not null`),
     index('conversations_snoozed_idx').on(t.workspaceId, t.snoozedUntil).where(sql`${t.snoozedUntil} is not null`),
     index('conversations_contact_idx').on(t.contactId),
     index('conversations_merged_into_idx').on(t.mergedIntoId).where(sql`${t.mergedIntoId} is not null`),

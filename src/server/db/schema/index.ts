@@ -10,3 +10,4 @@ export * from './email.js';
 export * from './widget.js';
 export * from './help-center.js';
 export * from './rules.js';
+export * from './service-levels.js';

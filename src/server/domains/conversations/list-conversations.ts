@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
-import { contacts, conversationReads, conversations, inboxes, messages, noteMentions } from '../../db/schema/index.js';
+import { contacts, conversationReads, conversations, inboxes, messages, noteMentions, slaPolicies } from '../../db/schema/index.js';
 import type { Actor } from '../../core/actor.js';
 import { Invalid } from '../../core/errors.js';
 import type { ConversationListQuery, View } from './schema.js';
@@ -57,6 +57,8 @@ function encodeCursor(sort: Sort, row: Conversation) {
   const key: CursorKey =
     sort === 'waiting'
       ? [row.waitingSince?.toISOString() ?? null, row.id]
+      : sort === 'due'
+        ? [row.slaDueAt?.toISOString() ?? null, row.id]
       : sort === 'priority'
         ? [row.priority, row.lastMessageAt.toISOString(), row.id]
         : [row.lastMessageAt.toISOString(), row.id];
@@ -81,13 +83,14 @@ function afterCursor(sort: Sort, cursor: string): SQL {
     if (!isDate(at) || !isUuid(id)) throw bad();
     return or(lt(c.lastMessageAt, new Date(at)), and(eq(c.lastMessageAt, new Date(at)), lt(c.id, id)))!;
   }
-  if (sort === 'waiting') {
-    // waitingSince ascending with the never-waiting last, then id ascending.
+  if (sort === 'waiting' || sort === 'due') {
+    // Ascending with the rows that have none last, then id ascending.
+    const col = sort === 'waiting' ? c.waitingSince : c.slaDueAt;
     const [, at, id] = parsed as unknown[];
     if (!(at === null || isDate(at)) || !isUuid(id)) throw bad();
-    if (at === null) return and(isNull(c.waitingSince), gt(c.id, id))!;
+    if (at === null) return and(isNull(col), gt(c.id, id))!;
     const d = new Date(at);
-    return or(gt(c.waitingSince, d), and(eq(c.waitingSince, d), gt(c.id, id)), isNull(c.waitingSince))!;
+    return or(gt(col, d), and(eq(col, d), gt(c.id, id)), isNull(col))!;
   }
   const [, p, at, id] = parsed as unknown[];
   if (typeof p !== 'string' || !['low', 'normal', 'high', 'urgent'].includes(p) || !isDate(at) || !isUuid(id)) throw bad();
@@ -101,11 +104,12 @@ function afterCursor(sort: Sort, cursor: string): SQL {
 const ORDER: Record<Sort, SQL[]> = {
   newest: [desc(c.lastMessageAt), desc(c.id)],
   waiting: [sql`${c.waitingSince} asc nulls last`, asc(c.id)],
+  due: [sql`${c.slaDueAt} asc nulls last`, asc(c.id)],
   priority: [desc(c.priority), desc(c.lastMessageAt), desc(c.id)],
 };
 
 /**
- * Lists conversations in one of three orders (newest activity, waiting longest, priority)
+ * Lists conversations in one of four orders (newest activity, waiting longest, priority, SLA due soonest)
  * with keyset pagination: a page costs the same at conversation 10 as at 100,000.
  */
 export async function listConversations(db: Executor, actor: Actor, q: ConversationListQuery) {
@@ -122,6 +126,8 @@ export async function listConversations(db: Executor, actor: Actor, q: Conversat
   if (q.contact) conds.push(eq(c.contactId, q.contact));
   if (q.priority) conds.push(eq(c.priority, q.priority));
   if (q.snoozed !== undefined) conds.push(q.snoozed ? isSnoozed() : notSnoozed());
+  // A running SLA target due within the minutes given, or past due and still unmet.
+  if (q.breachingWithin !== undefined) conds.push(sql`${c.slaDueAt} <= now() + make_interval(mins => ${q.breachingWithin})`);
   if (q.tag) conds.push(sql`${c.tags} @> array[${q.tag}]::text[]`);
   if (q.q) {
     const query = sql`websearch_to_tsquery('simple', ${q.q})`;
@@ -137,10 +143,11 @@ export async function listConversations(db: Executor, actor: Actor, q: Conversat
   }
   if (q.cursor) conds.push(afterCursor(q.sort, q.cursor));
   const rows = await db
-    .select({ c, contactName: contacts.name, channel: inboxes.channel, unread: unreadFor(actor.memberId).mapWith(Boolean) })
+    .select({ c, contactName: contacts.name, channel: inboxes.channel, unread: unreadFor(actor.memberId).mapWith(Boolean), slaPolicyName: slaPolicies.name })
     .from(c)
     .innerJoin(contacts, eq(contacts.id, c.contactId))
     .innerJoin(inboxes, eq(inboxes.id, c.inboxId))
+    .leftJoin(slaPolicies, eq(slaPolicies.id, c.slaPolicyId))
     .where(and(...conds))
     .orderBy(...ORDER[q.sort])
     .limit(q.limit + 1);
@@ -148,7 +155,7 @@ export async function listConversations(db: Executor, actor: Actor, q: Conversat
   const previews = await lastPreviews(db, page.map((r) => r.c.id));
   return {
     items: page.map((r) =>
-      presentConversation(r.c, { contact: { id: r.c.contactId, name: r.contactName }, preview: previews.get(r.c.id), channel: r.channel, unread: r.unread }),
+      presentConversation(r.c, { contact: { id: r.c.contactId, name: r.contactName }, preview: previews.get(r.c.id), channel: r.channel, unread: r.unread, slaPolicyName: r.slaPolicyName }),
     ),
     nextCursor: rows.length > q.limit ? encodeCursor(q.sort, page[page.length - 1].c) : null,
   };

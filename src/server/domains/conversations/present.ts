@@ -11,6 +11,32 @@ export interface ConversationExtras {
   /** A customer message newer than the caller's last read. */
   unread?: boolean;
   participants?: { contactId: string; name: string; role: string }[];
+  /** The name of the SLA policy that applies. */
+  slaPolicyName?: string | null;
+}
+
+/**
+ * Where the conversation's SLA stands: the policy, each tracked target's due time and
+ * whether it was met or breached (a running target past its due time is breached), and
+ * since when the clocks stand still. Null when no policy applies.
+ */
+export function presentSla(c: Conversation, policyName: string | null | undefined, now = new Date()) {
+  if (!c.slaPolicyId || !c.sla) return null;
+  const targets = Object.fromEntries(
+    Object.entries(c.sla).map(([name, t]) => [
+      name,
+      {
+        dueAt: t.dueAt,
+        warnAt: t.warnAt ?? null,
+        status: t.status,
+        met: t.status === 'met',
+        breached: t.status === 'missed' || (t.status === 'running' && t.dueAt !== null && new Date(t.dueAt) <= now) || (t.status === 'paused' && t.remainingMinutes < 0),
+        remainingMinutes: t.status === 'paused' || t.status === 'running' ? t.remainingMinutes : null,
+        stoppedAt: t.stoppedAt ?? null,
+      },
+    ]),
+  );
+  return { policy: { id: c.slaPolicyId, name: policyName ?? null }, dueAt: c.slaDueAt, pausedAt: c.slaPausedAt, targets };
 }
 
 export function presentConversation(c: Conversation, extra: ConversationExtras = {}) {
@@ -38,6 +64,7 @@ export function presentConversation(c: Conversation, extra: ConversationExtras =
     snoozedUntil: c.snoozedUntil,
     mergedIntoId: c.mergedIntoId,
     firstResponseAt: c.firstResponseAt,
+    sla: presentSla(c, extra.slaPolicyName),
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
   };

@@ -40,7 +40,17 @@ export const ConversationListQuerySchema = z.object({
   view: ViewSchema.optional().describe(
     'A named view, combined with the other filters: mine (assigned to me, open or pending), unassigned (open), open, mentions, snoozed, solved. Team and inbox views: view=open&team=… or &inbox=….',
   ),
-  sort: z.enum(['newest', 'waiting', 'priority']).default('newest').describe('newest: latest activity first; waiting: waiting longest first; priority: urgent first, then newest.'),
+  sort: z
+    .enum(['newest', 'waiting', 'priority', 'due'])
+    .default('newest')
+    .describe('newest: latest activity first; waiting: waiting longest first; priority: urgent first, then newest; due: the soonest SLA due time first, those without one last.'),
+  breachingWithin: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10_080)
+    .optional()
+    .describe('Breaching soon: a running SLA target is due within this many minutes, or past due and still unmet.'),
   q: z.string().trim().max(200).optional().describe('Full-text query over subjects and messages (web search syntax: "exact phrase", -not, or).'),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().max(200).optional().describe('From the previous page: nextCursor.'),

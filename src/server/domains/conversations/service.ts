@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
-import { attachments, contacts, conversations, events, inboxes, members, messages, teams, users } from '../../db/schema/index.js';
+import { attachments, contacts, conversations, events, inboxes, members, messages, slaPolicies, teams, users } from '../../db/schema/index.js';
 import { type Actor, eventActor, isSystemActor, type SystemActor } from '../../core/actor.js';
 import { Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import { recordEvent } from '../../core/events/record-event.js';
@@ -31,10 +31,11 @@ export async function getConversationRow(db: Executor, actor: Pick<Actor, 'works
 export async function getConversation(db: Executor, actor: Actor, id: string) {
   const row = await getConversationRow(db, actor, id);
   const [r] = await db
-    .select({ contactName: contacts.name, channel: inboxes.channel, unread: unreadFor(actor.memberId).mapWith(Boolean) })
+    .select({ contactName: contacts.name, channel: inboxes.channel, unread: unreadFor(actor.memberId).mapWith(Boolean), slaPolicyName: slaPolicies.name })
     .from(conversations)
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
+    .leftJoin(slaPolicies, eq(slaPolicies.id, conversations.slaPolicyId))
     .where(eq(conversations.id, row.id));
   const participants = await listParticipants(db, row.id);
   const previews = await lastPreviews(db, [row.id]);
@@ -45,6 +46,7 @@ export async function getConversation(db: Executor, actor: Actor, id: string) {
       channel: r.channel,
       unread: r.unread,
       participants,
+      slaPolicyName: r.slaPolicyName,
     }),
     // A widget conversation: the page the visitor is on, their browser, language and time zone.
     visitor: r.channel === 'widget' ? await visitorContextOf(db, row.contactId) : undefined,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WEEKDAYS } from '../../core/business-hours/calendar.js';
 
 export const ChannelSchema = z.enum(['api', 'email', 'widget', 'portal', 'phone']);
 
@@ -59,7 +60,7 @@ export const EmailSettingsSchema = z.object({
 export type EmailSettings = z.infer<typeof EmailSettingsSchema>;
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:MM');
-const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+const DAYS = WEEKDAYS;
 
 export const BusinessHoursSchema = z
   .object({

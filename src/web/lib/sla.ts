@@ -1,0 +1,38 @@
+import { t } from '../i18n';
+import type { Conversation, SlaTargetName } from './types';
+
+/** How a due badge looks: calm, amber inside the warning window, red once breached. */
+export type SlaTone = 'calm' | 'warn' | 'breached';
+
+/** A span of time in the list's short units: 45s → "now", 18 minutes → "18m", 3 hours → "3h". */
+function shortSpan(ms: number): string {
+  const m = Math.floor(Math.abs(ms) / 60_000);
+  if (m < 1) return t('time.now');
+  if (m < 60) return t('time.m', { n: m });
+  const h = Math.floor(m / 60);
+  if (h < 48) return t('time.h', { n: h });
+  return t('time.d', { n: Math.floor(h / 24) });
+}
+
+/**
+ * The badge for a conversation's soonest running SLA target ("Reply due in 18m", on a phone
+ * "18m"), or for paused clocks; null when no target runs.
+ */
+export function slaBadge(c: Pick<Conversation, 'sla' | 'status'>, now = Date.now()): { label: string; short: string; tone: SlaTone; title: string } | null {
+  const sla = c.sla;
+  if (!sla) return null;
+  const running = (Object.entries(sla.targets) as [SlaTargetName, NonNullable<Conversation['sla']>['targets'][SlaTargetName]][])
+    .filter(([, x]) => x?.status === 'running' && x.dueAt)
+    .sort(([, a], [, b]) => new Date(a!.dueAt!).getTime() - new Date(b!.dueAt!).getTime());
+  const title = sla.policy.name ? t('sla.policy', { name: sla.policy.name }) : '';
+  if (!running.length) {
+    return sla.pausedAt && c.status !== 'solved' && c.status !== 'closed' ? { label: t('sla.paused'), short: t('sla.pausedShort'), tone: 'calm', title } : null;
+  }
+  const [name, target] = running[0];
+  const left = new Date(target!.dueAt!).getTime() - now;
+  const solve = name === 'resolution';
+  const time = shortSpan(left);
+  if (left <= 0) return { label: t(solve ? 'sla.solveOverdue' : 'sla.replyOverdue', { time }), short: t('sla.overdueShort', { time }), tone: 'breached', title };
+  const warn = target!.warnAt !== null && new Date(target!.warnAt).getTime() <= now;
+  return { label: t(solve ? 'sla.solveDue' : 'sla.replyDue', { time }), short: time, tone: warn ? 'warn' : 'calm', title };
+}
