@@ -33,6 +33,7 @@ export const en = {
   'view.unassigned': 'Unassigned',
   'view.open': 'All open',
   'view.mentions': 'Mentions',
+  'view.breaching': 'Breaching soon',
   'view.snoozed': 'Snoozed',
   'view.solved': 'Solved',
   'view.all': 'All conversations',

@@ -7,6 +7,9 @@ describe('views', () => {
     expect(viewQuery('unassigned')).toMatchObject({ assignee: 'none' });
     // The server's view, so the list and the rail's count agree.
     expect(viewQuery('solved')).toEqual({ view: 'solved', sort: 'newest' });
+    // Breaching soon: the server's view, what breaches first on top unless the agent sorts otherwise.
+    expect(viewQuery('breaching')).toEqual({ view: 'breaching', sort: 'due' });
+    expect(viewQuery('breaching', { sort: 'waiting' })).toMatchObject({ sort: 'waiting' });
     expect(viewQuery('team:0190a0b0-0000-7000-8000-000000000001')).toMatchObject({ team: '0190a0b0-0000-7000-8000-000000000001' });
   });
 

@@ -1,9 +1,9 @@
 import type { Channel, Priority, Status } from './types';
 
 /** A view in the left rail: a saved set of list filters. Teams and inboxes are views too ("team:<id>", "inbox:<id>"). */
-export type ViewId = 'mine' | 'unassigned' | 'open' | 'mentions' | 'snoozed' | 'solved' | `team:${string}` | `inbox:${string}`;
+export type ViewId = 'mine' | 'unassigned' | 'open' | 'mentions' | 'breaching' | 'snoozed' | 'solved' | `team:${string}` | `inbox:${string}`;
 
-export const FIXED_VIEWS = ['mine', 'unassigned', 'open', 'mentions', 'snoozed', 'solved'] as const;
+export const FIXED_VIEWS = ['mine', 'unassigned', 'open', 'mentions', 'breaching', 'snoozed', 'solved'] as const;
 
 export type Sort = 'newest' | 'waiting' | 'priority' | 'due';
 export const SORTS: Sort[] = ['waiting', 'newest', 'priority', 'due'];
@@ -25,6 +25,9 @@ export function isViewId(v: string | undefined): v is ViewId {
   return (FIXED_VIEWS as readonly string[]).includes(v) || /^(team|inbox):[0-9a-f-]{36}$/.test(v);
 }
 
+/** A view's order when the agent chose none: what breaches first comes first in "Breaching soon". */
+export const defaultSort = (view: ViewId): Sort => (view === 'breaching' ? 'due' : 'newest');
+
 /** The list query of a view; the agent's filters override the view's own where they overlap. */
 export function viewQuery(view: ViewId, f: Filters = {}): ListQuery {
   const base: ListQuery = (() => {
@@ -37,6 +40,8 @@ export function viewQuery(view: ViewId, f: Filters = {}): ListQuery {
         return { status: 'open', snoozed: 'false' };
       case 'mentions':
         return { view: 'mentions' };
+      case 'breaching':
+        return { view: 'breaching' };
       case 'snoozed':
         return { snoozed: 'true' };
       case 'solved':
@@ -54,7 +59,7 @@ export function viewQuery(view: ViewId, f: Filters = {}): ListQuery {
   if (f.priority) q.priority = f.priority;
   if (f.tag) q.tag = f.tag;
   if (f.assignee) q.assignee = f.assignee;
-  q.sort = f.sort ?? 'newest';
+  q.sort = f.sort ?? defaultSort(view);
   return q;
 }
 

@@ -17,7 +17,7 @@ import { useShortcuts } from '../lib/shortcuts';
 import { shortAge } from '../lib/time';
 import { slaBadge } from '../lib/sla';
 import { CHANNELS, type Conversation, type Member, type Page, PRIORITIES, STATUSES } from '../lib/types';
-import { type Filters, hasFilters, type Sort, SORTS, type ViewId } from '../lib/views';
+import { defaultSort, type Filters, hasFilters, type Sort, SORTS, type ViewId } from '../lib/views';
 
 const ROW = 78;
 
@@ -130,7 +130,7 @@ export function ConversationList({ title, view, filters, items, query, cursor, s
           <BulkBar ids={[...selected]} members={members} onDone={() => setSelected(new Set())} />
         ) : (
           <div className="flex items-center gap-2">
-            <Select label={t('list.sort')} value={filters.sort ?? 'newest'} onChange={(e) => setFilter('sort', e.target.value === 'newest' ? '' : e.target.value)} className="flex-1">
+            <Select label={t('list.sort')} value={filters.sort ?? defaultSort(view)} onChange={(e) => setFilter('sort', e.target.value === defaultSort(view) ? '' : e.target.value)} className="flex-1">
               {SORTS.map((s) => (
                 <option key={s} value={s}>
                   {t(`sort.${s as Sort}`)}

@@ -45,6 +45,7 @@ const fixed: { id: ViewId; icon: IconName }[] = [
   { id: 'unassigned', icon: 'userOff' },
   { id: 'open', icon: 'stack' },
   { id: 'mentions', icon: 'at' },
+  { id: 'breaching', icon: 'clock' },
 ];
 
 /** The frame around every signed-in page: the left rail with views, search, theme and account. */

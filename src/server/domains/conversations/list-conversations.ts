@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { contacts, conversationReads, conversations, inboxes, messages, noteMentions, slaPolicies } from '../../db/schema/index.js';
 import type { Actor } from '../../core/actor.js';
@@ -46,6 +46,9 @@ export function viewCondition(view: View, memberId: string): SQL {
     case 'solved':
       // Done work: solved, and closed (which includes conversations merged into another).
       return inArray(c.status, ['solved', 'closed']);
+    case 'breaching':
+      // Breaching soon: a running SLA target due within the hour, or past due and still unmet.
+      return and(notInArray(c.status, ['solved', 'closed']), sql`${c.slaDueAt} <= now() + interval '1 hour'`)!;
   }
 }
 

@@ -32,7 +32,7 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
   const read = { allow: conversationPolicy.read };
   // Per-conversation rules (light members) are checked by the service once it has the row.
   const write = { allow: conversationPolicy.note };
-  app.get('/views', { schema: { tags, summary: "Counts for the agent app's views: mine, unassigned, open, mentions, snoozed, solved, each team and inbox" }, config: read }, async (req) =>
+  app.get('/views', { schema: { tags, summary: "Counts for the agent app's views: mine, unassigned, open, mentions, snoozed, solved, breaching soon, each team and inbox" }, config: read }, async (req) =>
     countViews(app.ctx.db, req.actor!),
   );
   app.get(

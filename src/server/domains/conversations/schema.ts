@@ -4,7 +4,7 @@ import { ContactRefSchema } from '../contacts/schema.js';
 export const StatusSchema = z.enum(['open', 'pending', 'on_hold', 'solved', 'closed']);
 export const PrioritySchema = z.enum(['low', 'normal', 'high', 'urgent']);
 export const ChannelSchema = z.enum(['api', 'email', 'widget', 'portal', 'phone']);
-export const ViewSchema = z.enum(['mine', 'unassigned', 'open', 'mentions', 'snoozed', 'solved']);
+export const ViewSchema = z.enum(['mine', 'unassigned', 'open', 'mentions', 'snoozed', 'solved', 'breaching']);
 export type View = z.infer<typeof ViewSchema>;
 const tag = z.string().trim().min(1).max(50).regex(/^[^,]+$/, 'must not contain a comma');
 

@@ -22,6 +22,7 @@ export async function countViews(db: Executor, actor: Actor) {
       mentions: countWhere(viewCondition('mentions', me)),
       snoozed: countWhere(viewCondition('snoozed', me)),
       solved: countWhere(viewCondition('solved', me)),
+      breaching: countWhere(viewCondition('breaching', me)),
     })
     .from(c)
     .where(eq(c.workspaceId, actor.workspaceId));

@@ -164,6 +164,10 @@ describe('SLA: business hours, policies, due times, warnings and breaches', () =
     expect(byDue.map((x: any) => x.id)).toEqual([conversationId, calm]);
     const soon = json(await h.app.inject({ url: '/api/v1/conversations?breachingWithin=15', headers: owner.headers })).items;
     expect(soon.map((x: any) => x.id)).toEqual([conversationId]);
+    // The rail's "Breaching soon" view (due within the hour) has it first, and counts what it lists.
+    const view = json(await h.app.inject({ url: '/api/v1/conversations?view=breaching&sort=due', headers: owner.headers })).items;
+    expect(view[0].id).toBe(conversationId);
+    expect(json(await h.app.inject({ url: '/api/v1/views', headers: owner.headers })).breaching).toBe(view.length);
 
     // Twenty minutes later still unanswered: breached, once.
     await age(owner, conversationId, 20);
