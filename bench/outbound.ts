@@ -27,7 +27,7 @@ import { createToken } from '../src/server/domains/tokens/service.js';
 import { ensureMember } from '../src/server/domains/workspaces/service.js';
 import { startSmtpSink } from '../test/helpers/smtp-sink.js';
 import { commit, cpuBusy, intEnv, machineFacts, machineLine, pgliteVersion, pickList, postgresVersion, writeReport } from './machine.js';
-import { createScratch, type Engine } from './storage.js';
+import { createScratch, type Engine, scratchConfig } from './storage.js';
 import { type Latency, percentiles } from './workload.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -72,18 +72,7 @@ async function baseline(sink: Sink): Promise<Result> {
 
 async function heard(engine: Engine, sink: Sink): Promise<Result> {
   const scratch = await createScratch(engine);
-  const config = loadConfig({
-    LOG_LEVEL: 'silent',
-    HEARD_DATA_DIR: scratch.dataDir,
-    DATABASE_URL: scratch.databaseUrl,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    HEARD_API_RATE_LIMIT: '100000000',
-    HEARD_SMTP_PORT: '0',
-    HEARD_IMAP_POLL_SECONDS: '0',
-    SMTP_URL: sink.url,
-    HEARD_MAIL_DOMAIN: 'bench.example',
-  });
+  const config = scratchConfig(scratch, { HEARD_SMTP_PORT: '0', SMTP_URL: sink.url, HEARD_MAIL_DOMAIN: 'bench.example' });
   const h = await buildHeard({ config, smtpPort: false });
   try {
     await h.app.listen({ port: 0, host: '127.0.0.1' });

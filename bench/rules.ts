@@ -10,7 +10,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildHeard, type Heard } from '../src/server/app.js';
-import { loadConfig } from '../src/server/config.js';
 import type { Actor } from '../src/server/core/actor.js';
 import { inTransaction } from '../src/server/core/context.js';
 import { createInbox } from '../src/server/domains/inboxes/service.js';
@@ -18,7 +17,7 @@ import { createRule } from '../src/server/domains/rules/service.js';
 import { createToken } from '../src/server/domains/tokens/service.js';
 import { ensureMember } from '../src/server/domains/workspaces/service.js';
 import { commit, cpuBusy, intEnv, machineFacts, machineLine, pgliteVersion, pickList, postgresVersion, writeReport } from './machine.js';
-import { createScratch, type Engine } from './storage.js';
+import { createScratch, type Engine, scratchConfig } from './storage.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const N = intEnv('BENCH_RULES_N', 1000, 1);
@@ -65,15 +64,7 @@ async function ingest(h: Heard, url: string, token: string, inboxId: string, par
 
 async function run(engine: Engine): Promise<Result[]> {
   const scratch = await createScratch(engine);
-  const config = loadConfig({
-    LOG_LEVEL: 'silent',
-    HEARD_DATA_DIR: scratch.dataDir,
-    DATABASE_URL: scratch.databaseUrl,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    HEARD_API_RATE_LIMIT: '100000000',
-    HEARD_IMAP_POLL_SECONDS: '0',
-  });
+  const config = scratchConfig(scratch);
   const h = await buildHeard({ config, smtpPort: false, pollMs: 50 });
   try {
     await h.app.listen({ port: 0, host: '127.0.0.1' });

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { type Config, loadConfig } from '../src/server/config.js';
 
 export type Engine = 'pglite' | 'postgres';
 
@@ -14,6 +15,23 @@ export interface Scratch {
   /** PostgreSQL: the URL of the new database. */
   databaseUrl?: string;
   remove(): Promise<void>;
+}
+
+/**
+ * The settings of a Heard that a benchmark drives on its scratch database: quiet, on a free
+ * loopback port, with no API rate limit and no IMAP polling timer; `extra` adds to them.
+ */
+export function scratchConfig(scratch: Pick<Scratch, 'dataDir' | 'databaseUrl'>, extra: Record<string, string> = {}): Config {
+  return loadConfig({
+    LOG_LEVEL: 'silent',
+    HEARD_DATA_DIR: scratch.dataDir,
+    DATABASE_URL: scratch.databaseUrl,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    HEARD_API_RATE_LIMIT: '100000000',
+    HEARD_IMAP_POLL_SECONDS: '0',
+    ...extra,
+  });
 }
 
 /**

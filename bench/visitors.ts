@@ -19,12 +19,11 @@ import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import { WebSocket, WebSocketServer } from 'ws';
 import { buildHeard } from '../src/server/app.js';
-import { loadConfig } from '../src/server/config.js';
 import { inTransaction } from '../src/server/core/context.js';
 import { createInbox } from '../src/server/domains/inboxes/service.js';
 import { createToken } from '../src/server/domains/tokens/service.js';
 import { ensureMember } from '../src/server/domains/workspaces/service.js';
-import { createScratch, type Engine } from './storage.js';
+import { createScratch, type Engine, scratchConfig } from './storage.js';
 import { percentiles } from './workload.js';
 
 const self = fileURLToPath(import.meta.url);
@@ -65,18 +64,7 @@ async function serve(kind: 'heard' | 'echo', scratch: { dataDir?: string; databa
     process.send!({ type: 'ready', info: { url: `ws://127.0.0.1:${port}` } });
     return;
   }
-  const config = loadConfig({
-    LOG_LEVEL: 'silent',
-    HEARD_DATA_DIR: scratch.dataDir,
-    DATABASE_URL: scratch.databaseUrl,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    HEARD_API_RATE_LIMIT: '100000000',
-    HEARD_LOGIN_RATE_LIMIT: '100000000',
-    HEARD_WIDGET_RATE_LIMIT: '100000000',
-    HEARD_SMTP_PORT: '0',
-    HEARD_IMAP_POLL_SECONDS: '0',
-  });
+  const config = scratchConfig(scratch, { HEARD_LOGIN_RATE_LIMIT: '100000000', HEARD_WIDGET_RATE_LIMIT: '100000000', HEARD_SMTP_PORT: '0' });
   const heard = await buildHeard({ config, smtpPort: false });
   await heard.app.listen({ port: 0, host: '127.0.0.1' });
   await heard.start();
