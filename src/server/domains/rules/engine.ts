@@ -28,6 +28,7 @@ export function triggersOf(e: Pick<EventRow, 'type' | 'data'>): Trigger[] {
   if (!t) return [];
   if (t.type === 'conversation.created') return ['conversation.created'];
   if (t.type === 'message.created') return t.data.direction === 'in' ? ['message.received'] : [];
+  if (t.type === 'sla.warning' || t.type === 'sla.breached') return [t.type];
   if (t.type !== 'conversation.updated') return [];
   const byField: Record<string, Trigger> = { status: 'status.changed', priority: 'priority.changed', assigneeId: 'assignee.changed', teamId: 'team.changed', tags: 'tags.changed' };
   return Object.keys(t.data.changes).flatMap((k) => (byField[k] ? [byField[k]] : []));

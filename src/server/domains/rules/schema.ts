@@ -6,8 +6,23 @@ import { ChannelSchema, PrioritySchema, StatusSchema } from '../conversations/sc
  * it is when the rule runs, and actions. Every field is bounded (the input fuzz test).
  */
 
-/** When a rule runs: after an event of one of these kinds, or (`time`) on its own every minute. */
-export const TRIGGERS = ['conversation.created', 'message.received', 'status.changed', 'priority.changed', 'assignee.changed', 'team.changed', 'tags.changed', 'time'] as const;
+/**
+ * When a rule runs: after an event of one of these kinds, or (`time`) on its own every
+ * minute. `sla.warning` and `sla.breached` are how a team escalates a target about to be
+ * missed, or missed (docs/sla.md says when they fire).
+ */
+export const TRIGGERS = [
+  'conversation.created',
+  'message.received',
+  'status.changed',
+  'priority.changed',
+  'assignee.changed',
+  'team.changed',
+  'tags.changed',
+  'sla.warning',
+  'sla.breached',
+  'time',
+] as const;
 export const TriggerSchema = z.enum(TRIGGERS);
 export type Trigger = z.infer<typeof TriggerSchema>;
 
