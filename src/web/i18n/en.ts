@@ -170,6 +170,7 @@ export const en = {
   'event.system': 'Heard',
   'event.actor.rule': 'Rule ‘{name}’',
   'event.actor.sla': 'The service level policy',
+  'event.ruleFailed': 'Rule ‘{name}’ could not run, so it changed nothing: {reason}',
   'event.snoozeEnded': 'Snooze ended: the conversation is open again',
   'event.delivery': 'A reply was {status}',
   'event.mentioned': '{actor} mentioned {to}',

@@ -39,6 +39,9 @@ describe('timeline event lines', () => {
     expect(
       describeEvent(by({ kind: 'job', name: 'wake-snoozed' }, { snoozedUntil: { from: '2026-01-01T00:00:00Z', to: null }, status: { from: 'pending', to: 'open' } }), members, teams),
     ).toEqual(['Snooze ended: the conversation is open again']);
+    expect(describeEvent(ev('rule.failed', { ruleName: 'VIP to Kim', reason: 'Kim Lee is deactivated' }, null), members, teams)).toEqual([
+      'Rule ‘VIP to Kim’ could not run, so it changed nothing: Kim Lee is deactivated',
+    ]);
   });
 
   it('names merges and splits with the other conversation’s number', () => {

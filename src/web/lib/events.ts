@@ -28,6 +28,8 @@ export function describeEvent(e: TimelineEvent, members: Member[], teams: { id: 
   if (e.type === 'conversation.split') return [t('event.split', { actor, number: String(e.data?.newNumber ?? '?') })];
   // A rule's firing shows as the changes it made, each naming the rule.
   if (e.type === 'message.delivery' || e.type === 'rule.fired') return [];
+  // A rule that could not act says so where the agent looks, with the reason.
+  if (e.type === 'rule.failed') return [t('event.ruleFailed', { name: String(e.data?.ruleName ?? ''), reason: String(e.data?.reason ?? '') })];
   if (e.type === 'sla.warning' || e.type === 'sla.breached') {
     const target = t(`sla.target.${String(e.data?.target)}` as 'sla.target.firstResponse');
     const vars = { target, policy: String(e.data?.policyName ?? ''), time: typeof e.data?.dueAt === 'string' ? fullTime(e.data.dueAt) : '' };

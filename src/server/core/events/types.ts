@@ -83,6 +83,11 @@ export const EVENT_DATA = {
     occasion: z.string(),
     actions: z.array(z.string()),
   }),
+  /**
+   * A rule's actions could not be applied (a member since deactivated, a template deleted):
+   * none of them were, and the rules after it ran as if it had not matched.
+   */
+  'rule.failed': z.object({ ruleId: Id, ruleName: z.string(), trigger: z.string(), occasion: z.string(), reason: z.string() }),
   'mail.held': z.object({ holdId: Id, reason: z.string(), inboxId: Id, conversationId: Id.nullish() }),
   /** An SLA target of the conversation comes due soon (docs/sla.md), or came due unmet. */
   'sla.warning': SlaAlert,

@@ -2,6 +2,7 @@ import { systemActor } from '../../core/actor.js';
 import type { FastifyBaseLogger } from 'fastify';
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { type Ctx, inTransaction } from '../../core/context.js';
+import { HeardError, Invalid } from '../../core/errors.js';
 import type { Processor } from '../../core/events/dispatcher.js';
 import { recordEvent, type EventRow } from '../../core/events/record-event.js';
 import { readEvent } from '../../core/events/types.js';
@@ -108,26 +109,45 @@ async function whichMatch(db: Ctx['db'], workspaceId: string, conversationId: st
  * event commit together. Every event written meanwhile carries the rule in its cause.
  */
 export async function fireRule(ctx: Ctx, log: FastifyBaseLogger, rule: RuleRow, conversationId: string, occasion: string, chain: string[], online?: OnlineMembers) {
-  const webhooks = await inTransaction(ctx, async (tx) => {
-    // One rule at a time per conversation: later rules see the earlier ones' changes.
-    await tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, conversationId)).for('update');
-    if (!(await matches(tx, rule.workspaceId, rule.conditions as Conditions, conversationId))) return [];
-    const [fresh] = await tx
-      .insert(ruleFirings)
-      .values({ workspaceId: rule.workspaceId, ruleId: rule.id, occasion, conversationId })
-      .onConflictDoNothing()
-      .returning({ id: ruleFirings.id });
-    if (!fresh) return [];
-    const actions = rule.actions as Action[];
-    const { webhooks } = await withCause(tx, [...chain, rule.id], () => applyActions(tx, systemActor.rule(rule.workspaceId, rule.id, rule.name), conversationId, actions, online));
-    await recordEvent(tx, {
-      workspaceId: rule.workspaceId,
-      conversationId,
-      type: 'rule.fired',
-      data: { ruleId: rule.id, ruleName: rule.name, trigger: rule.trigger, occasion, actions: actions.map((a) => a.type) },
+  const firing = { workspaceId: rule.workspaceId, ruleId: rule.id, occasion, conversationId };
+  let webhooks: string[];
+  try {
+    webhooks = await inTransaction(ctx, async (tx) => {
+      // One rule at a time per conversation: later rules see the earlier ones' changes.
+      await tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, conversationId)).for('update');
+      if (!(await matches(tx, rule.workspaceId, rule.conditions as Conditions, conversationId))) return [];
+      const [fresh] = await tx.insert(ruleFirings).values(firing).onConflictDoNothing().returning({ id: ruleFirings.id });
+      if (!fresh) return [];
+      const actions = rule.actions as Action[];
+      const { webhooks } = await withCause(tx, [...chain, rule.id], () => applyActions(tx, systemActor.rule(rule.workspaceId, rule.id, rule.name), conversationId, actions, online));
+      await recordEvent(tx, {
+        workspaceId: rule.workspaceId,
+        conversationId,
+        type: 'rule.fired',
+        data: { ruleId: rule.id, ruleName: rule.name, trigger: rule.trigger, occasion, actions: actions.map((a) => a.type) },
+      });
+      return webhooks;
     });
-    return webhooks;
-  });
+  } catch (err) {
+    // An action the domain refuses (a member since deactivated, a template deleted) will be
+    // refused again on every retry: none of the rule's changes were made; the timeline says
+    // why, and the rules after it still run. Anything else (the database went away) is retried.
+    if (!(err instanceof HeardError)) throw err;
+    // Said to agents on the timeline: the reasons, without the API's field paths.
+    const reason = err instanceof Invalid ? err.errors.map((e) => e.reason).join('; ') : err.message;
+    log.warn({ rule: rule.id, conversationId, reason: err.message }, 'rule could not be applied');
+    await inTransaction(ctx, async (tx) => {
+      const [fresh] = await tx.insert(ruleFirings).values(firing).onConflictDoNothing().returning({ id: ruleFirings.id });
+      if (!fresh) return;
+      await recordEvent(tx, {
+        workspaceId: rule.workspaceId,
+        conversationId,
+        type: 'rule.failed',
+        data: { ruleId: rule.id, ruleName: rule.name, trigger: rule.trigger, occasion, reason },
+      });
+    });
+    return;
+  }
   for (const url of webhooks) {
     const body = JSON.stringify({ event: 'rule.fired', rule: { id: rule.id, name: rule.name }, conversationId, occasion });
     // Called once, after the changes committed; a failure is logged, not retried (the changes stand).

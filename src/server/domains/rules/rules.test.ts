@@ -207,6 +207,39 @@ describe('rules', () => {
     await disable(rule.id);
   });
 
+  it('changes nothing when one of its actions is refused, says why on the timeline, and the rules after it still run', async () => {
+    const kim = await buildMember(h.ctx, { workspace: 'Rules Co', role: 'agent', name: 'Kim Lee' });
+    const marker = `refused-${Date.now()}`;
+    const subject = { match: 'all', conditions: [{ field: 'subject', operator: 'contains', value: marker }] };
+    const toKim = await createRule({
+      name: 'VIP to Kim',
+      trigger: 'message.received',
+      conditions: subject,
+      actions: [{ type: 'add_tags', tags: ['vip'] }, { type: 'assign_member', memberId: kim.memberId }],
+    });
+    const after = await createRule({ name: 'Tag it', trigger: 'message.received', conditions: subject, actions: [{ type: 'add_tags', tags: ['seen'] }] });
+    const off = await h.app.inject({ method: 'PATCH', url: `/api/v1/members/${kim.memberId}`, headers: admin.headers, payload: { active: false } });
+    expect(off.statusCode, off.body).toBe(200);
+
+    const id = await arrive({ subject: `${marker} please` });
+    const c = await conversation(id);
+    // Not half applied: no vip tag without the assignment; the next rule ran.
+    expect(c.tags).toEqual(['seen']);
+    expect(c.assigneeId).toBeNull();
+    const failed = await h.ctx.db.select().from(events).where(and(eq(events.conversationId, id), eq(events.type, 'rule.failed')));
+    expect(failed.map((e) => e.data)).toEqual([expect.objectContaining({ ruleId: toKim.id, ruleName: 'VIP to Kim', reason: 'that member is deactivated' })]);
+    expect((await firings(id)).map((f) => f.ruleName)).toEqual(['Tag it']);
+    // Nothing left for the dispatcher to retry, and a redelivery says it once.
+    const [received] = await h.ctx.db.select().from(events).where(and(eq(events.conversationId, id), eq(events.type, 'message.created')));
+    await h.ctx.db.update(events).set({ dispatchedAt: null, claimedAt: null }).where(eq(events.id, received.id));
+    await h.dispatcher.flush();
+    expect(await h.ctx.db.select().from(events).where(and(eq(events.conversationId, id), eq(events.type, 'rule.failed')))).toHaveLength(1);
+    const dead = json(await h.app.inject({ url: '/api/v1/event-failures', headers: admin.headers }));
+    expect(JSON.stringify(dead)).not.toContain(received.id);
+    await disable(toKim.id);
+    await disable(after.id);
+  });
+
   it('previews which open conversations its conditions match, changing nothing', async () => {
     const marker = `preview-${Date.now()}`;
     const a = await arrive({ subject: `${marker} one` });

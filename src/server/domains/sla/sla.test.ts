@@ -182,6 +182,29 @@ describe('SLA: business hours, policies, due times, warnings and breaches', () =
     expect(json(await h.app.inject({ url: '/api/v1/conversations?breachingWithin=0', headers: owner.headers })).items.map((x: any) => x.id)).toEqual([conversationId]);
   });
 
+  it('escalates through rules: a warning tags the conversation and a breach raises its priority and tells the team, once with two nodes', async () => {
+    const { owner, inbox } = await workspace({ targets: { firstResponse: { minutes: 60 } } });
+    await post(owner, '/api/v1/rules', { name: 'At risk', trigger: 'sla.warning', actions: [{ type: 'add_tags', tags: ['at-risk'] }] });
+    await post(owner, '/api/v1/rules', {
+      name: 'Escalate breach',
+      trigger: 'sla.breached',
+      conditions: { match: 'all', conditions: [{ field: 'status', operator: 'is', value: 'open' }] },
+      actions: [{ type: 'set_priority', priority: 'urgent' }, { type: 'add_note', text: 'First reply overdue: escalated to urgent.' }],
+    });
+    const { conversationId } = await sendInbound(h.app, owner, inbox.id);
+    await settle();
+    await age(owner, conversationId, 50);
+    await waitFor(async () => (await getConversation(owner, conversationId)).tags.includes('at-risk'));
+    expect((await getConversation(owner, conversationId)).priority).toBe('normal');
+    await age(owner, conversationId, 20);
+    await waitFor(async () => (await getConversation(owner, conversationId)).priority === 'urgent');
+    await settle();
+    const notes = await raw(`select text from messages where conversation_id = $1 and direction = 'note'`, [conversationId]);
+    expect(notes.rows.map((r) => r.text)).toEqual(['First reply overdue: escalated to urgent.']);
+    const fired = await raw(`select data->>'ruleName' as name from events where conversation_id = $1 and type = 'rule.fired' order by seq`, [conversationId]);
+    expect(fired.rows.map((r) => r.name)).toEqual(['At risk', 'Escalate breach']);
+  });
+
   it('moves a conversation to the policy its new priority, tag or contact matches, with due times from its creation', async () => {
     const owner = await buildMember(h.ctx);
     const inbox = await buildApiInbox(h.app, owner);
