@@ -89,6 +89,8 @@ const ALLOWED: Record<string, string[]> = {
   // its contact and the policy's name, and write the once-only alert row; to move behind
   // the sla domain's functions.
   'domains/conversations/sla-clock.ts': ['contacts', 'events', 'slaAlerts'],
+  // Rule conditions read a conversation with its contact (and their addresses) and inbox in one query.
+  'domains/conversations/match.ts': ['contactIdentities', 'contacts', 'inboxes'],
   'domains/conversations/list-conversations.ts': ['contacts', 'inboxes', 'slaPolicies'],
   'domains/sla/service.ts': ['businessHours'],
   'domains/conversations/views.ts': ['inboxes', 'teams'],
@@ -96,11 +98,6 @@ const ALLOWED: Record<string, string[]> = {
   'domains/inboxes/service.ts': ['imapStates', 'teams'],
   'domains/knowledge-base/service.ts': ['contacts', 'members', 'users'],
   'domains/members/service.ts': ['teamMembers'],
-  // Rules read conversations with their contact and inbox in one query (conditions compile
-  // to SQL): reads, to move behind a conversations query that takes compiled conditions.
-  'domains/rules/conditions.ts': ['contactIdentities', 'contacts', 'conversations', 'inboxes'],
-  'domains/rules/engine.ts': ['contacts', 'conversations', 'inboxes'],
-  'domains/rules/service.ts': ['cannedResponses', 'conversations', 'inboxes', 'members', 'teams'],
   'domains/teams/assignment.ts': ['members'],
   'domains/teams/service.ts': ['members'],
   'domains/tokens/service.ts': ['members'],

@@ -53,6 +53,16 @@ async function getReadable(db: Executor, actor: Actor | SystemActor, id: string)
   return r;
 }
 
+/** One of the workspace's shared canned responses (what a rule may send); NotFound for a personal one. */
+export async function getSharedCannedResponse(db: Executor, workspaceId: string, id: string) {
+  const [r] = await db
+    .select()
+    .from(cannedResponses)
+    .where(and(eq(cannedResponses.id, id), eq(cannedResponses.workspaceId, workspaceId), isNull(cannedResponses.ownerMemberId)));
+  if (!r) throw new NotFound('Canned response');
+  return presentCannedResponse(r);
+}
+
 export async function getCannedResponse(db: Executor, actor: Actor, id: string) {
   return presentCannedResponse(await getReadable(db, actor, id));
 }

@@ -1,6 +1,6 @@
 import { systemActor } from '../../core/actor.js';
 import type { FastifyBaseLogger } from 'fastify';
-import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { type Ctx, inTransaction } from '../../core/context.js';
 import { HeardError, Invalid } from '../../core/errors.js';
 import type { Processor } from '../../core/events/dispatcher.js';
@@ -8,11 +8,11 @@ import { recordEvent, type EventRow } from '../../core/events/record-event.js';
 import { readEvent } from '../../core/events/types.js';
 import { postJson } from '../../core/webhooks/safe-fetch.js';
 import type { Tx } from '../../db/client.js';
-import { contacts, conversations, inboxes, ruleFirings, rules } from '../../db/schema/index.js';
-import { updateConversation } from '../conversations/service.js';
+import { ruleFirings, rules } from '../../db/schema/index.js';
+import { conversationsMatching, lockConversation, whichHold } from '../conversations/match.js';
+import { getConversationRow, updateConversation } from '../conversations/service.js';
 import { type OnlineMembers, pickAssignee } from '../teams/assignment.js';
 import { applyActions } from './apply-actions.js';
-import { conditionsSql } from './conditions.js';
 import { type Action, type Conditions, type Trigger } from './schema.js';
 
 /**
@@ -55,19 +55,19 @@ async function assignOnEnteringTeam(ctx: Ctx, e: EventRow, online?: OnlineMember
   const t = readEvent(e);
   const movedTo = t?.type === 'conversation.updated' ? t.data.changes.teamId?.to : undefined;
   if (t?.type !== 'conversation.created' && !movedTo) return;
-  const unassignedIn = (c: typeof conversations.$inferSelect | undefined) => c && !c.assigneeId && c.teamId && (!movedTo || c.teamId === movedTo);
+  const unassignedIn = (c: { assigneeId: string | null; teamId: string | null }) => !c.assigneeId && c.teamId && (!movedTo || c.teamId === movedTo);
   // Most new conversations have no team: a read, no transaction, tells.
-  const [seen] = await ctx.db.select().from(conversations).where(eq(conversations.id, e.conversationId!));
+  const seen = await getConversationRow(ctx.db, e, e.conversationId!);
   if (!unassignedIn(seen)) return;
   await inTransaction(ctx, async (tx) => {
     // The team is locked before the conversation is read again, in the order deleting a
     // team takes them; one who assigned it meanwhile (a redelivery of this event) has committed by then.
     const stillWanted = async () => {
-      const [c] = await tx.select().from(conversations).where(eq(conversations.id, seen!.id));
-      return Boolean(unassignedIn(c)) && c.teamId === seen!.teamId;
+      const c = await getConversationRow(tx, e, seen.id);
+      return Boolean(unassignedIn(c)) && c.teamId === seen.teamId;
     };
-    const memberId = await pickAssignee(tx, seen!.workspaceId, seen!.teamId!, { online, stillWanted });
-    if (memberId) await withCause(tx, e.cause?.ruleIds ?? [], () => updateConversation(tx, systemActor.job(seen!.workspaceId, 'auto-assign'), seen!.id, { assigneeId: memberId }));
+    const memberId = await pickAssignee(tx, seen.workspaceId, seen.teamId!, { online, stillWanted });
+    if (memberId) await withCause(tx, e.cause?.ruleIds ?? [], () => updateConversation(tx, systemActor.job(seen.workspaceId, 'auto-assign'), seen.id, { assigneeId: memberId }));
   });
 }
 
@@ -83,24 +83,12 @@ async function runRules(ctx: Ctx, log: FastifyBaseLogger, e: EventRow, online?: 
   let pending = candidates.filter((r) => !chain.includes(r.id));
   // One query tells which rules match now; after one fires, those after it are asked again.
   while (pending.length) {
-    const now = await whichMatch(ctx.db, e.workspaceId, e.conversationId!, pending);
+    const now = await whichHold(ctx.db, e.workspaceId, e.conversationId!, pending.map((r) => r.conditions as Conditions));
     const next = pending.findIndex((_, i) => now[i]);
     if (next < 0) break;
     await fireRule(ctx, log, pending[next], e.conversationId!, e.id, chain, online);
     pending = pending.slice(next + 1);
   }
-}
-
-/** For each rule, whether its conditions hold for the conversation now (one query). */
-async function whichMatch(db: Ctx['db'], workspaceId: string, conversationId: string, candidates: RuleRow[]): Promise<boolean[]> {
-  const columns = Object.fromEntries(candidates.map((r, i) => [`r${i}`, sql<boolean>`${conditionsSql(r.conditions as Conditions)}`.as(`r${i}`)]));
-  const [row] = await db
-    .select(columns)
-    .from(conversations)
-    .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
-    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-    .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, conversationId), sql`${conversations.mergedIntoId} is null`));
-  return candidates.map((_, i) => row?.[`r${i}`] === true);
 }
 
 /**
@@ -114,8 +102,9 @@ export async function fireRule(ctx: Ctx, log: FastifyBaseLogger, rule: RuleRow, 
   try {
     webhooks = await inTransaction(ctx, async (tx) => {
       // One rule at a time per conversation: later rules see the earlier ones' changes.
-      await tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, conversationId)).for('update');
-      if (!(await matches(tx, rule.workspaceId, rule.conditions as Conditions, conversationId))) return [];
+      await lockConversation(tx, conversationId);
+      const [holds] = await whichHold(tx, rule.workspaceId, conversationId, [rule.conditions as Conditions]);
+      if (!holds) return [];
       const [fresh] = await tx.insert(ruleFirings).values(firing).onConflictDoNothing().returning({ id: ruleFirings.id });
       if (!fresh) return [];
       const actions = rule.actions as Action[];
@@ -166,21 +155,6 @@ async function withCause<T>(tx: Tx, ruleIds: string[], fn: () => Promise<T>): Pr
   return result;
 }
 
-/** The conversations with what conditions read: their contact and inbox. */
-export function matchingConversations(tx: Tx | Ctx['db'], workspaceId: string, c: Conditions, narrow: SQL = sql`true`) {
-  return tx
-    .select({ id: conversations.id, number: conversations.number, subject: conversations.subject, status: conversations.status, occasion: sql<string>`${conversations.updatedAt}::text`.as('occasion') })
-    .from(conversations)
-    .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
-    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-    .where(and(eq(conversations.workspaceId, workspaceId), sql`${conversations.mergedIntoId} is null`, narrow, conditionsSql(c)));
-}
-
-async function matches(tx: Tx, workspaceId: string, c: Conditions, conversationId: string) {
-  const rows = await matchingConversations(tx, workspaceId, c, eq(conversations.id, conversationId));
-  return rows.length > 0;
-}
-
 /** How many conversations one time rule handles per pass; the rest wait for the next minute. */
 const TIME_BATCH = 100;
 
@@ -193,12 +167,9 @@ const TIME_BATCH = 100;
 export async function runTimeRules(ctx: Ctx, log: FastifyBaseLogger, online?: OnlineMembers) {
   const due = await ctx.db.select().from(rules).where(and(eq(rules.enabled, true), eq(rules.trigger, 'time'))).orderBy(asc(rules.workspaceId), asc(rules.position), asc(rules.createdAt));
   for (const rule of due) {
-    const found = await matchingConversations(
-      ctx.db,
-      rule.workspaceId,
-      rule.conditions as Conditions,
-      sql`not exists (select 1 from ${ruleFirings} f where f.rule_id = ${rule.id} and f.occasion = 'time:' || ${conversations.id} || '@' || ${conversations.updatedAt}::text)`,
-    ).limit(TIME_BATCH);
+    const found = await conversationsMatching(ctx.db, rule.workspaceId, rule.conditions as Conditions, {
+      narrow: (c) => sql`not exists (select 1 from ${ruleFirings} f where f.rule_id = ${rule.id} and f.occasion = 'time:' || ${c.id} || '@' || ${c.updatedAt}::text)`,
+    }).limit(TIME_BATCH);
     for (const c of found) await fireRule(ctx, log, rule, c.id, `time:${c.id}@${c.occasion}`, [], online);
   }
 }

@@ -1,11 +1,15 @@
-import { and, asc, count, eq, isNull, max, notInArray } from 'drizzle-orm';
+import { and, asc, eq, max } from 'drizzle-orm';
 import type { Actor } from '../../core/actor.js';
 import { canAdminister } from '../../core/actor.js';
 import { Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import type { Executor } from '../../db/client.js';
-import { cannedResponses, conversations, inboxes, members, rules, teams } from '../../db/schema/index.js';
+import { rules } from '../../db/schema/index.js';
+import { getSharedCannedResponse } from '../canned-responses/service.js';
+import { previewMatching } from '../conversations/match.js';
+import { getInbox } from '../inboxes/service.js';
+import { getMember } from '../members/service.js';
+import { getTeam } from '../teams/service.js';
 import { recordAudit } from '../audit/service.js';
-import { matchingConversations } from './engine.js';
 import type { Action, Conditions, RuleCreate, RuleUpdate } from './schema.js';
 
 type RuleRow = typeof rules.$inferSelect;
@@ -39,29 +43,34 @@ export async function getRule(db: Executor, actor: Actor, id: string) {
   return presentRule(await getRow(db, actor, id));
 }
 
+/** Whether `find` finds it: its NotFound means no (another workspace's is not found either). */
+async function found(find: () => Promise<unknown>) {
+  try {
+    await find();
+    return true;
+  } catch (err) {
+    if (err instanceof NotFound) return false;
+    throw err;
+  }
+}
+
 /** Members, teams, inboxes and templates a rule names must be the workspace's own. */
 async function checkRefs(db: Executor, actor: Actor, conditions: Conditions | undefined, actions: Action[] | undefined) {
-  const ws = actor.workspaceId;
-  const exists = async (table: typeof members | typeof teams | typeof inboxes, id: string) =>
-    (await db.select({ id: table.id }).from(table).where(and(eq(table.id, id), eq(table.workspaceId, ws)))).length > 0;
+  const member = (id: string) => found(() => getMember(db, actor, id));
+  const team = (id: string) => found(() => getTeam(db, actor, id));
   for (const [i, c] of (conditions?.conditions ?? []).entries()) {
     const field = `conditions.conditions.${i}.value`;
-    if (c.field === 'inbox' && !(await exists(inboxes, c.value))) throw new Invalid(field, 'no such inbox');
-    if (c.field === 'assignee' && c.value && !(await exists(members, c.value))) throw new Invalid(field, 'no such member');
-    if (c.field === 'team' && c.value && !(await exists(teams, c.value))) throw new Invalid(field, 'no such team');
+    if (c.field === 'inbox' && !(await found(() => getInbox(db, actor, c.value)))) throw new Invalid(field, 'no such inbox');
+    if (c.field === 'assignee' && c.value && !(await member(c.value))) throw new Invalid(field, 'no such member');
+    if (c.field === 'team' && c.value && !(await team(c.value))) throw new Invalid(field, 'no such team');
   }
   for (const [i, a] of (actions ?? []).entries()) {
     const at = `actions.${i}`;
-    if (a.type === 'assign_member' && a.memberId && !(await exists(members, a.memberId))) throw new Invalid(`${at}.memberId`, 'no such member');
-    if ((a.type === 'assign_team' || a.type === 'assign_within_team') && a.teamId && !(await exists(teams, a.teamId))) throw new Invalid(`${at}.teamId`, 'no such team');
-    if (a.type === 'reply_template') {
-      // A rule sends as the workspace: only a shared response, never someone's personal one.
-      const [r] = await db
-        .select({ id: cannedResponses.id })
-        .from(cannedResponses)
-        .where(and(eq(cannedResponses.id, a.cannedResponseId), eq(cannedResponses.workspaceId, ws), isNull(cannedResponses.ownerMemberId)));
-      if (!r) throw new Invalid(`${at}.cannedResponseId`, 'no such shared canned response');
-    }
+    if (a.type === 'assign_member' && a.memberId && !(await member(a.memberId))) throw new Invalid(`${at}.memberId`, 'no such member');
+    if ((a.type === 'assign_team' || a.type === 'assign_within_team') && a.teamId && !(await team(a.teamId))) throw new Invalid(`${at}.teamId`, 'no such team');
+    // A rule sends as the workspace: only a shared response, never someone's personal one.
+    if (a.type === 'reply_template' && !(await found(() => getSharedCannedResponse(db, actor.workspaceId, a.cannedResponseId))))
+      throw new Invalid(`${at}.cannedResponseId`, 'no such shared canned response');
   }
 }
 
@@ -115,10 +124,5 @@ export const PREVIEW_LIMIT = 50;
 /** Which of the workspace's conversations still being worked on the conditions match now; nothing is changed. */
 export async function previewRule(db: Executor, actor: Actor, conditions: Conditions) {
   await checkRefs(db, actor, conditions, undefined);
-  const notDone = notInArray(conversations.status, ['solved', 'closed']);
-  const items = await matchingConversations(db, actor.workspaceId, conditions, notDone).orderBy(asc(conversations.number)).limit(PREVIEW_LIMIT);
-  const [{ n }] = await db
-    .select({ n: count() })
-    .from(matchingConversations(db, actor.workspaceId, conditions, notDone).as('m'));
-  return { total: n, items: items.map(({ id, number, subject, status }) => ({ id, number, subject, status })) };
+  return previewMatching(db, actor.workspaceId, conditions, PREVIEW_LIMIT);
 }
