@@ -85,10 +85,6 @@ const ALLOWED: Record<string, string[]> = {
   'domains/conversations/participants.ts': ['contacts'],
   'domains/conversations/service.ts': ['contacts', 'events', 'inboxes', 'members', 'slaPolicies', 'teams', 'users'],
   'domains/conversations/split-message.ts': ['inboxes'],
-  // The SLA clocks live beside the conversation they time: they read its timeline (events),
-  // its contact and the policy's name, and write the once-only alert row; to move behind
-  // the sla domain's functions.
-  'domains/conversations/sla-clock.ts': ['contacts', 'events', 'slaAlerts'],
   // Rule conditions read a conversation with its contact (and their addresses) and inbox in one query.
   'domains/conversations/match.ts': ['contactIdentities', 'contacts', 'inboxes'],
   'domains/conversations/list-conversations.ts': ['contacts', 'inboxes', 'slaPolicies'],

@@ -1,3 +1,4 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { events } from '../../db/schema/index.js';
 import type { ActorSystem, EventData, EventType } from './types.js';
@@ -35,3 +36,12 @@ export async function recordEvent(tx: Executor, e: NewEvent) {
 }
 
 export type EventRow = typeof events.$inferSelect;
+
+/** A conversation's events of these kinds, oldest first: what a replay (the SLA clocks) reads. */
+export async function conversationHistory(db: Executor, conversationId: string, types: readonly EventType[]) {
+  return db
+    .select({ type: events.type, data: events.data, createdAt: events.createdAt })
+    .from(events)
+    .where(and(eq(events.conversationId, conversationId), inArray(events.type, [...types])))
+    .orderBy(asc(events.seq));
+}

@@ -89,6 +89,12 @@ export async function identifyContact(tx: Executor, workspaceId: string, ref: Co
   return { contact, created: false };
 }
 
+/** A contact's attributes (what SLA policies and rules match on); empty for one not found. */
+export async function contactAttributes(db: Executor, contactId: string): Promise<Record<string, unknown>> {
+  const [c] = await db.select({ attributes: contacts.attributes }).from(contacts).where(eq(contacts.id, contactId));
+  return (c?.attributes as Record<string, unknown> | undefined) ?? {};
+}
+
 export async function getContactRow(db: Executor, actor: Pick<Actor, 'workspaceId'>, id: string) {
   const [c] = await db.select().from(contacts).where(and(eq(contacts.id, id), eq(contacts.workspaceId, actor.workspaceId)));
   if (!c) throw new NotFound('Contact');

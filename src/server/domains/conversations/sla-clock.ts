@@ -1,18 +1,20 @@
-import { and, asc, eq, inArray, notInArray } from 'drizzle-orm';
+import { and, eq, notInArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '../../db/client.js';
-import { contacts, conversations, events, slaAlerts, SLA_TARGETS, type SlaTarget } from '../../db/schema/index.js';
+import { conversations, SLA_TARGETS, type SlaTarget } from '../../db/schema/index.js';
 import type { Ctx } from '../../core/context.js';
 import type { Processor } from '../../core/events/dispatcher.js';
-import { type EventRow, recordEvent } from '../../core/events/record-event.js';
+import { conversationHistory, type EventRow, recordEvent } from '../../core/events/record-event.js';
 import { eventActor, systemActor } from '../../core/actor.js';
 import { readEvent } from '../../core/events/types.js';
 import { defineJob, type Jobs } from '../../core/jobs/queue.js';
 import { computeSla, type SlaFact } from '../sla/compute-sla.js';
-import { applicableSlaPolicy, getSlaPolicyRow, warnBeforeMinutes } from '../sla/service.js';
+import { contactAttributes } from '../contacts/service.js';
+import { applicableSlaPolicy, claimSlaAlert, getSlaPolicyRow, warnBeforeMinutes } from '../sla/service.js';
 
 /** The events that can move a conversation's SLA: what it is (policy conditions) and what happened (the clocks). */
-const SLA_EVENTS = new Set(['conversation.created', 'conversation.updated', 'message.created', 'message.delivery']);
+const SLA_EVENT_TYPES = ['conversation.created', 'conversation.updated', 'message.created', 'message.delivery'] as const;
+const SLA_EVENTS = new Set<string>(SLA_EVENT_TYPES);
 
 /** A stored event as a fact for the clocks, or undefined for one that does not move them. */
 function toFact(e: { type: string; data: unknown; createdAt: Date }): SlaFact | undefined {
@@ -48,8 +50,7 @@ interface Alarm {
 export async function recomputeSla(tx: Executor, conversationId: string): Promise<Alarm[]> {
   const [c] = await tx.select().from(conversations).where(eq(conversations.id, conversationId)).for('update');
   if (!c) return [];
-  const [contact] = await tx.select({ attributes: contacts.attributes }).from(contacts).where(eq(contacts.id, c.contactId));
-  const applied = c.mergedIntoId ? null : await applicableSlaPolicy(tx, { ...c, contactAttributes: contact?.attributes ?? {} });
+  const applied = c.mergedIntoId ? null : await applicableSlaPolicy(tx, { ...c, contactAttributes: await contactAttributes(tx, c.contactId) });
   if (!applied) {
     if (c.slaPolicyId || c.sla) {
       await tx
@@ -59,11 +60,7 @@ export async function recomputeSla(tx: Executor, conversationId: string): Promis
     }
     return [];
   }
-  const history = await tx
-    .select({ type: events.type, data: events.data, createdAt: events.createdAt })
-    .from(events)
-    .where(and(eq(events.conversationId, c.id), inArray(events.type, [...SLA_EVENTS])))
-    .orderBy(asc(events.seq));
+  const history = await conversationHistory(tx, c.id, SLA_EVENT_TYPES);
   const { state, pausedAt } = computeSla(applied.clocks, history.map(toFact).filter((f) => f !== undefined));
   const due = (t: SlaTarget) => (state[t]?.dueAt ? new Date(state[t].dueAt) : null);
   const warnAt = (t: SlaTarget) => new Date(due(t)!.getTime() - warnBeforeMinutes(applied.policy, applied.policy.targets[t]!) * 60_000);
@@ -111,13 +108,7 @@ async function checkSla(ctx: Ctx, payload: z.infer<typeof SlaCheckPayload>, jobs
     if (new Date(payload.at).getTime() > now + 1000) return true;
     // A warning that comes when the target is already due would only repeat the breach.
     if (payload.kind === 'warning' && new Date(payload.dueAt).getTime() <= now) return false;
-    // The alert's key, not the queue, makes it once: a second run (another node, a retry) inserts nothing.
-    const inserted = await tx
-      .insert(slaAlerts)
-      .values({ conversationId: c.id, target: payload.target, kind: payload.kind, cycleStartedAt: new Date(target.startedAt) })
-      .onConflictDoNothing()
-      .returning({ id: slaAlerts.conversationId });
-    if (!inserted.length) return false;
+    if (!(await claimSlaAlert(tx, { conversationId: c.id, target: payload.target, kind: payload.kind, cycleStartedAt: new Date(target.startedAt) }))) return false;
     const policy = await getSlaPolicyRow(tx, c, c.slaPolicyId);
     await recordEvent(tx, {
       workspaceId: c.workspaceId,

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
-import { businessHours, type SlaConditions, slaPolicies, SLA_TARGETS, type SlaTarget, type SlaTargetSpec } from '../../db/schema/index.js';
+import { businessHours, type SlaConditions, slaAlerts, slaPolicies, SLA_TARGETS, type SlaTarget, type SlaTargetSpec } from '../../db/schema/index.js';
 import type { Actor } from '../../core/actor.js';
 import { Invalid, NotFound } from '../../core/errors.js';
 import { recordAudit } from '../audit/service.js';
@@ -157,4 +157,13 @@ export async function applicableSlaPolicy(db: Executor, s: SlaSubject) {
 /** How long before a due time a target's warning fires: the policy's setting, or 15 minutes or a quarter of the target, whichever is less. */
 export function warnBeforeMinutes(policy: Pick<Row, 'warnBeforeMinutes'>, target: SlaTargetSpec): number {
   return policy.warnBeforeMinutes ?? Math.min(15, target.minutes / 4);
+}
+
+/**
+ * Records that a warning or breach was said for one run of a target; false when it was
+ * already (another node, a retry): the row's key, not the queue, makes each alert once.
+ */
+export async function claimSlaAlert(tx: Executor, alert: { conversationId: string; target: SlaTarget; kind: 'warning' | 'breached'; cycleStartedAt: Date }) {
+  const inserted = await tx.insert(slaAlerts).values(alert).onConflictDoNothing().returning({ id: slaAlerts.conversationId });
+  return inserted.length > 0;
 }
