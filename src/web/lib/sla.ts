@@ -1,4 +1,5 @@
 import { t } from '../i18n';
+import { messageTime } from './time';
 import type { Conversation, SlaTargetName } from './types';
 
 /** How a due badge looks: calm, amber inside the warning window, red once breached. */
@@ -35,4 +36,36 @@ export function slaBadge(c: Pick<Conversation, 'sla' | 'status'>, now = Date.now
   if (left <= 0) return { label: t(solve ? 'sla.solveOverdue' : 'sla.replyOverdue', { time }), short: t('sla.overdueShort', { time }), tone: 'breached', title };
   const warn = target!.warnAt !== null && new Date(target!.warnAt).getTime() <= now;
   return { label: t(solve ? 'sla.solveDue' : 'sla.replyDue', { time }), short: time, tone: warn ? 'warn' : 'calm', title };
+}
+
+/** One line of the conversation's SLA panel: a target, where it stands, and how that looks. */
+export interface SlaLine {
+  target: SlaTargetName;
+  name: string;
+  state: string;
+  tone: SlaTone | 'met';
+}
+
+const ORDER: SlaTargetName[] = ['firstResponse', 'nextResponse', 'resolution'];
+
+/**
+ * Every target of the conversation's policy and where it stands: met at a time, missed by
+ * how much, due when (amber from its warning, red past due), or paused with what is left.
+ */
+export function slaLines(sla: Conversation['sla'], now = Date.now()): SlaLine[] {
+  if (!sla) return [];
+  return ORDER.flatMap((target) => {
+    const x = sla.targets[target];
+    if (!x) return [];
+    const name = t(`sla.target.${target}`);
+    const left = Math.max(0, Math.round(x.remainingMinutes ?? 0)) * 60_000;
+    if (x.status === 'met') return [{ target, name, state: x.stoppedAt ? t('sla.line.metAt', { time: messageTime(x.stoppedAt, new Date(now)) }) : t('sla.line.met'), tone: 'met' as const }];
+    if (x.status === 'missed') return [{ target, name, state: t('sla.line.missed', { time: shortSpan(-(x.remainingMinutes ?? 0) * 60_000) }), tone: 'breached' as const }];
+    if (x.status === 'paused' || !x.dueAt) return [{ target, name, state: t('sla.line.paused', { time: shortSpan(left) }), tone: 'calm' as const }];
+    const until = new Date(x.dueAt).getTime() - now;
+    const at = messageTime(x.dueAt, new Date(now));
+    if (until <= 0) return [{ target, name, state: t('sla.line.overdue', { at, time: shortSpan(until) }), tone: 'breached' as const }];
+    const warn = x.warnAt !== null && new Date(x.warnAt).getTime() <= now;
+    return [{ target, name, state: t('sla.line.due', { at, time: shortSpan(until) }), tone: warn ? ('warn' as const) : ('calm' as const) }];
+  });
 }

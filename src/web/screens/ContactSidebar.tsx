@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useDeferredValue, useState } from 'react';
+import { type FormEvent, useDeferredValue, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Avatar } from '../components/Avatar';
 import { Icon } from '../components/Icon';
@@ -8,12 +8,44 @@ import { t } from '../i18n';
 import { api, ApiError } from '../lib/api';
 import { qk, refreshLists, useContact, useConversation } from '../lib/queries';
 import { useSession } from '../lib/session';
+import { slaLines } from '../lib/sla';
 import { shortAge, shortDate } from '../lib/time';
 import type { Contact, Conversation, Participant } from '../lib/types';
 import { VisitorDetails } from './VisitorDetails';
 
 function show(v: unknown) {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+}
+
+const lineTone = { met: 'text-ok', calm: 'text-ink-2', warn: 'text-warn', breached: 'text-danger' } as const;
+
+/** Where each target of the conversation's SLA stands, brought up to date every half minute. */
+function SlaPanel({ sla }: { sla: NonNullable<Conversation['sla']> }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(timer);
+  }, []);
+  const lines = slaLines(sla, now);
+  if (!lines.length) return null;
+  return (
+    <section className="border-t border-line p-4 text-[13px]" aria-labelledby="sla-title">
+      <h3 id="sla-title" className="mb-1 text-[11px] font-semibold tracking-wide text-ink-3 uppercase">
+        {t('sla.panel')}
+      </h3>
+      {sla.policy.name && <p className="mb-1.5 text-xs text-ink-3">{t('sla.policy', { name: sla.policy.name })}</p>}
+      <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-3 gap-y-0.5" data-testid="sla-panel">
+        {lines.map((l) => (
+          <div key={l.target} className="contents">
+            <dt className="text-ink-3">{l.name}</dt>
+            <dd className={`min-w-0 font-medium ${lineTone[l.tone]}`} data-tone={l.tone}>
+              {l.state}
+            </dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
 }
 
 /** Who the customer is: identities, company, attributes and their other conversations; editable. Beside a conversation, also who is cc'd on it. */
@@ -77,6 +109,7 @@ export function ContactSidebar({ contactId, currentNumber, conversation, canChan
           )}
         </div>
       )}
+      {conversation?.sla && <SlaPanel sla={conversation.sla} />}
       {conversation && visitor && <VisitorDetails visitor={visitor} />}
       {conversation && <Participants conversation={conversation} canChange={canChange} />}
       <section className="border-t border-line p-4">
