@@ -54,18 +54,18 @@ const ORDER: SlaTargetName[] = ['firstResponse', 'nextResponse', 'resolution'];
  */
 export function slaLines(sla: Conversation['sla'], now = Date.now()): SlaLine[] {
   if (!sla) return [];
-  return ORDER.flatMap((target) => {
+  return ORDER.flatMap((target): SlaLine[] => {
     const x = sla.targets[target];
     if (!x) return [];
     const name = t(`sla.target.${target}`);
     const left = Math.max(0, Math.round(x.remainingMinutes ?? 0)) * 60_000;
-    if (x.status === 'met') return [{ target, name, state: x.stoppedAt ? t('sla.line.metAt', { time: messageTime(x.stoppedAt, new Date(now)) }) : t('sla.line.met'), tone: 'met' as const }];
-    if (x.status === 'missed') return [{ target, name, state: t('sla.line.missed', { time: shortSpan(-(x.remainingMinutes ?? 0) * 60_000) }), tone: 'breached' as const }];
-    if (x.status === 'paused' || !x.dueAt) return [{ target, name, state: t('sla.line.paused', { time: shortSpan(left) }), tone: 'calm' as const }];
+    if (x.status === 'met') return [{ target, name, state: x.stoppedAt ? t('sla.line.metAt', { time: messageTime(x.stoppedAt, new Date(now)) }) : t('sla.line.met'), tone: 'met' }];
+    if (x.status === 'missed') return [{ target, name, state: t('sla.line.missed', { time: shortSpan(-(x.remainingMinutes ?? 0) * 60_000) }), tone: 'breached' }];
+    if (x.status === 'paused' || !x.dueAt) return [{ target, name, state: t('sla.line.paused', { time: shortSpan(left) }), tone: 'calm' }];
     const until = new Date(x.dueAt).getTime() - now;
     const at = messageTime(x.dueAt, new Date(now));
-    if (until <= 0) return [{ target, name, state: t('sla.line.overdue', { at, time: shortSpan(until) }), tone: 'breached' as const }];
+    if (until <= 0) return [{ target, name, state: t('sla.line.overdue', { at, time: shortSpan(until) }), tone: 'breached' }];
     const warn = x.warnAt !== null && new Date(x.warnAt).getTime() <= now;
-    return [{ target, name, state: t('sla.line.due', { at, time: shortSpan(until) }), tone: warn ? ('warn' as const) : ('calm' as const) }];
+    return [{ target, name, state: t('sla.line.due', { at, time: shortSpan(until) }), tone: warn ? 'warn' : 'calm' }];
   });
 }
