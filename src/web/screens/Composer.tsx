@@ -3,7 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { forwardRef, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react';
 import { Avatar } from '../components/Avatar';
 import { Icon } from '../components/Icon';
-import { Toast } from '../components/Toast';
+import { Notice } from '../components/Notice';
 import { Button, Select } from '../components/ui';
 import { t } from '../i18n';
 import { api, ApiError } from '../lib/api';
@@ -257,6 +257,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
         )}
         <input ref={fileInput} type="file" multiple hidden onChange={(e) => void upload(e.target.files).then(() => (e.target.value = ''))} />
       </div>
+      <Notice message={notice} onDone={() => setNotice(null)} className="mb-2" />
       {!note && <EmailRecipients conversation={conversation} value={recipients} onChange={setRecipients} />}
       <div className="relative">
         <textarea
@@ -341,7 +342,6 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
           {error}
         </p>
       )}
-      <Toast message={notice} onDone={() => setNotice(null)} />
       <div className="mt-2 flex items-center gap-2">
         <span className="hidden text-xs text-ink-3 2xl:inline">{t('composer.hint')}</span>
         <span className="flex-1" />
@@ -432,6 +432,7 @@ function CannedPicker({
                     type="button"
                     onClick={() => void pick(c)}
                     aria-label={macro ? t('composer.macroApply', { name: c.title }) : undefined}
+                    title={macro ? `${c.title}: ${macroPhrases(macro, names, 'summary').join(', ')}` : c.title}
                     className="min-w-0 flex-1 rounded px-2 py-1.5 text-left"
                   >
                     <span className="flex items-center gap-1.5 text-[13px] font-medium">

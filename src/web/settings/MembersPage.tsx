@@ -272,7 +272,6 @@ export default function MembersPage() {
       }
     >
       {!admin && <ReadOnlyNote />}
-      <p className="mb-3 text-xs text-ink-3">{t('settings.members.capacityHint')}</p>
       {adding === 'member' && <AddMember onDone={() => setAdding(null)} />}
       {adding === 'invite' && <InviteForm onDone={() => setAdding(null)} />}
       <LoadState error={q.error} loading={q.isPending} />
@@ -283,6 +282,7 @@ export default function MembersPage() {
           ))}
         </SettingsTable>
       )}
+      {q.data && <p className="mt-2 text-xs text-ink-3">{t('settings.members.capacityHint')}</p>}
       {admin && <OpenInvites />}
     </SettingsPage>
   );

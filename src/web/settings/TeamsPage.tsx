@@ -108,8 +108,7 @@ function Assignment({ team, admin, onChange }: { team: SettingsTeam; admin: bool
       </div>
       <p className="mt-1 text-xs text-ink-3">
         {t(`settings.teams.modeHint.${mode}`)}
-        {' '}
-        {t('settings.teams.skipped')}
+        {mode !== 'manual' && <> {t('settings.teams.skipped')}</>}
       </p>
     </div>
   );
