@@ -423,7 +423,7 @@ export const en = {
   'settings.fields.type.select': 'Choice',
   'settings.fields.type.checkbox': 'Yes or no',
   'settings.canned.title': 'Canned responses',
-  'settings.canned.description': 'Answers you give often. Type / in the composer to insert one.',
+  'settings.canned.description': 'Answers you give often, inserted with the lightning button above the reply. A macro also changes the conversation: status, priority, assignee, team, tags.',
   'settings.canned.add': 'New response',
   'settings.canned.edit': 'Edit response',
   'settings.canned.titleField': 'Title',
