@@ -13,8 +13,8 @@ export function initials(name: string) {
   return ((parts[0][0] ?? '') + (parts.length > 1 ? parts[parts.length - 1][0] : '')).toUpperCase();
 }
 
-/** A round badge with someone's initials; a green dot when they are online. */
-export function Avatar({ name, size = 24, online, title, src }: { name: string; size?: number; online?: boolean; title?: string; src?: string | null }) {
+/** A round badge with someone's initials; a green dot when they are online, an amber one when they said they are away. */
+export function Avatar({ name, size = 24, online, away, title, src }: { name: string; size?: number; online?: boolean; away?: boolean; title?: string; src?: string | null }) {
   return (
     <span className="relative inline-flex shrink-0" title={title ?? name}>
       {src ? (
@@ -29,7 +29,7 @@ export function Avatar({ name, size = 24, online, title, src }: { name: string; 
         </span>
       )}
       {online !== undefined && (
-        <span className={`absolute -right-0.5 -bottom-0.5 h-2.5 w-2.5 rounded-full border-2 border-surface ${online ? 'bg-ok' : 'bg-ink-3'}`} aria-hidden="true" />
+        <span className={`absolute -right-0.5 -bottom-0.5 h-2.5 w-2.5 rounded-full border-2 border-surface ${!online ? 'bg-ink-3' : away ? 'bg-warn' : 'bg-ok'}`} aria-hidden="true" />
       )}
     </span>
   );

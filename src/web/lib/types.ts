@@ -11,10 +11,13 @@ export const CHANNELS: Channel[] = ['email', 'widget', 'api', 'portal', 'phone']
 
 export interface Me {
   user: { id: string; email: string; name: string; avatarUrl?: string | null };
-  member: { id: string; role: 'owner' | 'admin' | 'agent' | 'light'; signature: string | null };
+  member: { id: string; role: 'owner' | 'admin' | 'agent' | 'light'; signature: string | null; availability?: Availability };
   workspace: { id: string; name: string };
   csrfToken?: string;
 }
+
+/** Away: automatic assignment passes the member by (their own switch). */
+export type Availability = 'available' | 'away';
 
 export interface Member {
   id: string;
@@ -22,14 +25,22 @@ export interface Member {
   email: string;
   role: string;
   active?: boolean;
+  availability?: Availability;
+  /** The most open conversations automatic assignment gives them; null: no limit. */
+  capacity?: number | null;
   teamIds?: string[];
   avatarUrl?: string | null;
 }
+
+export type AssignmentMode = 'manual' | 'round_robin' | 'least_open';
+export const ASSIGNMENT_MODES: AssignmentMode[] = ['manual', 'round_robin', 'least_open'];
 
 export interface Team {
   id: string;
   name: string;
   memberIds?: string[];
+  assignmentMode?: AssignmentMode;
+  assignOnlineOnly?: boolean;
 }
 
 export interface Inbox {
@@ -181,9 +192,23 @@ export interface RealtimeEvent {
   createdAt: string;
 }
 
+/** What a macro changes besides giving its text (server: MacroActionsSchema); absent keys stay as they are. */
+export interface MacroActions {
+  status?: Status;
+  priority?: Priority;
+  /** A member, or null to unassign. */
+  assigneeId?: string | null;
+  /** A team, or null for none. */
+  teamId?: string | null;
+  addTags?: string[];
+  removeTags?: string[];
+}
+
 export interface CannedResponse {
   id: string;
   title: string;
   body: string;
   shortcut?: string | null;
+  /** Makes it a macro. */
+  actions?: MacroActions | null;
 }

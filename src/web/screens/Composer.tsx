@@ -3,13 +3,15 @@ import { useQueryClient } from '@tanstack/react-query';
 import { forwardRef, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react';
 import { Avatar } from '../components/Avatar';
 import { Icon } from '../components/Icon';
+import { Notice } from '../components/Notice';
 import { Button, Select } from '../components/ui';
 import { t } from '../i18n';
 import { api, ApiError } from '../lib/api';
-import { qk, refreshLists, useCanned } from '../lib/queries';
+import { isMacro, type MacroNames, macroPhrases } from '../lib/macros';
+import { patchConversationInCaches, qk, refreshLists, useCanned, useTeams } from '../lib/queries';
 import { mentionAt } from '../lib/mention';
 import { announceViewing, useRealtime } from '../lib/realtime';
-import type { Attachment, Conversation, Member, Message } from '../lib/types';
+import type { Attachment, CannedResponse, Conversation, Member, Message } from '../lib/types';
 import { noRecipients, recipientFields, type ReplyRecipients } from '../lib/email';
 import { EmailRecipients } from './EmailRecipients';
 
@@ -59,10 +61,13 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [collision, setCollision] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const [mention, setMention] = useState<{ start: number; query: string } | null>(null);
   const [mentionIndex, setMentionIndex] = useState(0);
   const area = useRef<HTMLTextAreaElement>(null);
   const { online } = useRealtime();
+  const teams = useTeams().data ?? [];
+  const names: MacroNames = { member: (id) => members.find((m) => m.id === id)?.name, team: (id) => teams.find((tm) => tm.id === id)?.name };
   const fileInput = useRef<HTMLInputElement>(null);
   const typingAt = useRef(0);
   // The newest message when I began writing: a reply by someone else after it is a collision.
@@ -177,6 +182,45 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
     }
   }
 
+  /** Adds text below what is already written, and puts the caret at its end. */
+  function insert(body: string) {
+    if (!text) seenAtStart.current = lastMessageId;
+    const next = text ? `${text}\n${body}` : body;
+    setText(next);
+    requestAnimationFrame(() => {
+      area.current?.focus();
+      area.current?.setSelectionRange(next.length, next.length);
+    });
+  }
+
+  /**
+   * Applies a macro through the server, where its changes and (with `sendNow`) its reply land
+   * together or not at all; the text comes back as a draft otherwise, for the agent to finish.
+   */
+  async function applyMacro(c: CannedResponse, sendNow: boolean) {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await api<{ conversation: Conversation; draft?: string; message?: Message }>(`/conversations/${conversation.id}/macros/${c.id}`, { method: 'POST', body: { send: sendNow } });
+      patchConversationInCaches(qc, r.conversation);
+      if (r.draft !== undefined) {
+        if (canReply) setMode('reply');
+        insert(r.draft);
+      }
+      const changes = c.actions ? macroPhrases(c.actions, names, 'applied').join(', ') : '';
+      setNotice(t(sendNow ? 'composer.macroSent' : 'composer.macroApplied', { name: c.title, changes: changes || t('composer.macroNothing') }));
+      void qc.invalidateQueries({ queryKey: ['timeline'] });
+      void refreshLists(qc);
+      void qc.invalidateQueries({ queryKey: qk.views });
+    } catch (e) {
+      // Nothing was changed: the server refuses a macro whole (e.g. it names a deactivated member).
+      setError(e instanceof ApiError && e.status === 403 ? t('error.forbidden') : (e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
   const note = mode === 'note';
   return (
     <div className={`border-t border-line p-3 ${note ? 'bg-note' : 'bg-surface'}`}>
@@ -202,7 +246,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
           {t('composer.note')}
         </button>
         <span className="flex-1" />
-        <CannedPicker conversationId={conversation.id} onPick={(body) => setText((prev) => (prev ? `${prev}\n${body}` : body))} />
+        <CannedPicker conversationId={conversation.id} names={names} canSend={canReply} onPick={insert} onMacro={(c, sendNow) => void applyMacro(c, sendNow)} />
         <button type="button" aria-label={t('composer.attach')} title={t('composer.attach')} onClick={() => fileInput.current?.click()} className="rounded-md p-1.5 text-ink-2 hover:bg-hover">
           <Icon name="paperclip" />
         </button>
@@ -213,6 +257,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
         )}
         <input ref={fileInput} type="file" multiple hidden onChange={(e) => void upload(e.target.files).then(() => (e.target.value = ''))} />
       </div>
+      <Notice message={notice} onDone={() => setNotice(null)} className="mb-2" />
       {!note && <EmailRecipients conversation={conversation} value={recipients} onChange={setRecipients} />}
       <div className="relative">
         <textarea
@@ -325,18 +370,36 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
   );
 });
 
-function CannedPicker({ conversationId, onPick }: { conversationId: string; onPick: (body: string) => void }) {
+/**
+ * The canned responses, searchable. A plain one puts its text, filled for this conversation, in
+ * the composer; a macro is applied (its changes at once, its text as a draft), or applied and
+ * sent in one go.
+ */
+function CannedPicker({
+  conversationId,
+  names,
+  canSend,
+  onPick,
+  onMacro,
+}: {
+  conversationId: string;
+  names: MacroNames;
+  canSend: boolean;
+  onPick: (body: string) => void;
+  onMacro: (c: CannedResponse, sendNow: boolean) => void;
+}) {
   const [open, setOpen] = useState(false);
   const [q, setQ] = useState('');
   const canned = useCanned(open);
   const items = (canned.data ?? []).filter((c) => `${c.title} ${c.shortcut ?? ''} ${c.body}`.toLowerCase().includes(q.toLowerCase()));
-  async function pick(id: string, body: string) {
+  async function pick(c: CannedResponse, sendNow = false) {
     setOpen(false);
+    if (isMacro(c.actions)) return onMacro(c, sendNow);
     try {
-      const r = await api<{ body?: string; text?: string }>(`/canned-responses/${id}/render`, { method: 'POST', body: { conversationId } });
-      onPick(r.body ?? r.text ?? body);
+      const r = await api<{ body?: string; text?: string }>(`/canned-responses/${c.id}/render`, { method: 'POST', body: { conversationId } });
+      onPick(r.body ?? r.text ?? c.body);
     } catch {
-      onPick(body);
+      onPick(c.body);
     }
   }
   return (
@@ -347,7 +410,7 @@ function CannedPicker({ conversationId, onPick }: { conversationId: string; onPi
         </button>
       </Popover.Trigger>
       <Popover.Portal>
-        <Popover.Content side="top" align="end" sideOffset={6} className="z-50 w-80 rounded-lg border border-line bg-raised p-2 shadow-lg">
+        <Popover.Content side="top" align="end" sideOffset={6} collisionPadding={8} className="z-50 w-96 max-w-[calc(100vw-16px)] rounded-lg border border-line bg-raised p-2 shadow-lg">
           <input
             autoFocus
             aria-label={t('composer.cannedSearch')}
@@ -355,20 +418,44 @@ function CannedPicker({ conversationId, onPick }: { conversationId: string; onPi
             value={q}
             onChange={(e) => setQ(e.target.value)}
             onKeyDown={(e) => {
-              if (e.key === 'Enter' && items[0]) void pick(items[0].id, items[0].body);
+              if (e.key === 'Enter' && items[0]) void pick(items[0]);
             }}
             className="mb-1 h-8 w-full rounded-md border border-line bg-canvas px-2 text-[13px]"
           />
-          <ul className="max-h-64 overflow-y-auto">
+          <ul className="max-h-72 overflow-y-auto">
             {canned.isSuccess && items.length === 0 && <li className="p-2 text-xs text-ink-3">{t('composer.cannedEmpty')}</li>}
-            {items.map((c) => (
-              <li key={c.id}>
-                <button type="button" onClick={() => void pick(c.id, c.body)} className="w-full rounded px-2 py-1.5 text-left hover:bg-hover">
-                  <span className="block text-[13px] font-medium">{c.title}</span>
-                  <span className="block truncate text-xs text-ink-3">{c.body}</span>
-                </button>
-              </li>
-            ))}
+            {items.map((c) => {
+              const macro = isMacro(c.actions) ? c.actions : null;
+              return (
+                <li key={c.id} className="flex items-center gap-1 rounded hover:bg-hover">
+                  <button
+                    type="button"
+                    onClick={() => void pick(c)}
+                    aria-label={macro ? t('composer.macroApply', { name: c.title }) : undefined}
+                    title={macro ? `${c.title}: ${macroPhrases(macro, names, 'summary').join(', ')}` : c.title}
+                    className="min-w-0 flex-1 rounded px-2 py-1.5 text-left"
+                  >
+                    <span className="flex items-center gap-1.5 text-[13px] font-medium">
+                      <span className="min-w-0 truncate">{c.title}</span>
+                      {macro && <span className="shrink-0 rounded bg-accent-soft px-1 py-px text-[11px] font-medium text-accent">{t('composer.macro')}</span>}
+                    </span>
+                    {macro && <span className="block truncate text-xs text-accent">{macroPhrases(macro, names, 'summary').join(', ')}</span>}
+                    <span className="block truncate text-xs text-ink-3">{c.body}</span>
+                  </button>
+                  {macro && canSend && (
+                    <button
+                      type="button"
+                      aria-label={t('composer.macroSendWho', { name: c.title })}
+                      title={t('composer.macroSendWho', { name: c.title })}
+                      onClick={() => void pick(c, true)}
+                      className="mr-1 shrink-0 rounded-md border border-line bg-surface px-2 py-1 text-xs font-medium text-ink hover:border-ink-3"
+                    >
+                      {t('composer.macroSend')}
+                    </button>
+                  )}
+                </li>
+              );
+            })}
           </ul>
         </Popover.Content>
       </Popover.Portal>

@@ -67,7 +67,7 @@ export function Controls({
           .filter((m) => m.id !== me.member.id && (m.active !== false || m.id === c.assigneeId))
           .map((m) => (
             <option key={m.id} value={m.id}>
-              {m.name}
+              {m.availability === 'away' ? t('conv.memberAway', { name: m.name }) : m.name}
             </option>
           ))}
       </Select>

@@ -5,6 +5,7 @@ import { NavLink, useNavigate } from 'react-router';
 import { Avatar } from '../components/Avatar';
 import { Icon, type IconName } from '../components/Icon';
 import { t } from '../i18n';
+import { useAvailability } from '../lib/availability';
 import { useInboxes, useTeams, useViewCounts } from '../lib/queries';
 import { useHeldMailCount } from '../lib/held-mail';
 import { useRealtime } from '../lib/realtime';
@@ -57,6 +58,8 @@ export function Shell({ children }: { children: ReactNode }) {
   const held = useHeldMailCount();
   const { connected } = useRealtime();
   const theme = useTheme();
+  const availability = useAvailability();
+  const away = availability.availability === 'away';
   const [searchOpen, setSearchOpen] = useState(false);
   const [helpOpen, setHelpOpen] = useState(false);
   const navigate = useNavigate();
@@ -117,14 +120,32 @@ export function Shell({ children }: { children: ReactNode }) {
         <div className="flex items-center gap-1 border-t border-line px-2 py-2">
           <DropdownMenu.Root>
             <DropdownMenu.Trigger asChild>
-              <button type="button" aria-label={t('nav.account')} className="flex min-w-0 flex-1 items-center gap-2 rounded-md p-1 text-left hover:bg-hover">
-                <Avatar name={me.user.name} src={me.user.avatarUrl} size={26} online={connected} />
-                <span className="min-w-0 flex-1 truncate text-[13px]">{me.user.name}</span>
+              <button
+                type="button"
+                aria-label={`${t('nav.account')} (${away ? t('nav.away') : t('nav.available')})`}
+                className="flex min-w-0 flex-1 items-center gap-2 rounded-md p-1 text-left hover:bg-hover"
+              >
+                <Avatar name={me.user.name} src={me.user.avatarUrl} size={26} online={connected} away={away} />
+                <span className="min-w-0 flex-1">
+                  <span className="block truncate text-[13px]">{me.user.name}</span>
+                  {away && <span className="block text-[11px] leading-tight text-warn">{t('nav.away')}</span>}
+                </span>
               </button>
             </DropdownMenu.Trigger>
             <DropdownMenu.Portal>
               <DropdownMenu.Content side="top" align="start" className="z-50 min-w-48 rounded-md border border-line bg-raised p-1 text-sm shadow-lg">
                 <div className="px-2 py-1.5 text-xs text-ink-3">{me.user.email}</div>
+                <DropdownMenu.Item
+                  className="cursor-pointer rounded px-2 py-1.5 outline-none data-highlighted:bg-hover"
+                  disabled={availability.pending}
+                  onSelect={() => availability.set(away ? 'available' : 'away')}
+                >
+                  <span className="flex items-center gap-2">
+                    <span className={`h-2.5 w-2.5 shrink-0 rounded-full ${away ? 'bg-ok' : 'bg-warn'}`} aria-hidden="true" />
+                    {away ? t('nav.setAvailable') : t('nav.setAway')}
+                  </span>
+                </DropdownMenu.Item>
+                <DropdownMenu.Separator className="my-1 h-px bg-line" />
                 <DropdownMenu.Item className="cursor-pointer rounded px-2 py-1.5 outline-none data-highlighted:bg-hover" onSelect={() => navigate('/settings')}>
                   {t('nav.settings')}
                 </DropdownMenu.Item>

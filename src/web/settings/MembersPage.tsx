@@ -160,8 +160,40 @@ function OpenInvites() {
   );
 }
 
+/** The most open conversations automatic assignment gives someone: empty for no limit; saved on Enter or when leaving the field. */
+function CapacityField({ m, disabled, onSave }: { m: SettingsMember; disabled: boolean; onSave: (capacity: number | null) => void }) {
+  const [value, setValue] = useState(m.capacity === null ? '' : String(m.capacity));
+  const save = () => {
+    const next = value.trim() === '' ? null : Number(value);
+    if (next !== m.capacity) onSave(next);
+  };
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        save();
+      }}
+    >
+      <input
+        type="number"
+        min={1}
+        max={10_000}
+        step={1}
+        inputMode="numeric"
+        aria-label={t('settings.members.capacityOf', { name: m.name })}
+        placeholder={t('settings.members.noLimit')}
+        className={`${cls.input} w-28`}
+        value={value}
+        disabled={disabled}
+        onChange={(e) => setValue(e.target.value)}
+        onBlur={save}
+      />
+    </form>
+  );
+}
+
 function MemberRow({ m, admin, meId }: { m: SettingsMember; admin: boolean; meId: string }) {
-  const update = useWrite((body: { role?: Role; active?: boolean }) => send('PATCH', `/members/${m.id}`, body), [qk.members]);
+  const update = useWrite((body: { role?: Role; active?: boolean; capacity?: number | null }) => send('PATCH', `/members/${m.id}`, body), [qk.members]);
   return (
     <tr className="border-t border-line">
       <td className={cls.td}>
@@ -193,7 +225,13 @@ function MemberRow({ m, admin, meId }: { m: SettingsMember; admin: boolean; meId
           roleLabel(m.role)
         )}
       </td>
-      <td className={cls.td}>{m.active ? t('settings.members.active') : t('settings.members.deactivated')}</td>
+      <td className={cls.td}>
+        {admin ? <CapacityField m={m} disabled={update.isPending} onSave={(capacity) => update.mutate({ capacity })} /> : (m.capacity ?? t('settings.members.noLimit'))}
+      </td>
+      <td className={cls.td}>
+        {m.active ? t('settings.members.active') : t('settings.members.deactivated')}
+        {m.active && m.availability === 'away' && <span className="ml-2 rounded bg-hover px-1.5 py-0.5 text-xs text-warn">{t('settings.members.away')}</span>}
+      </td>
       <td className={`${cls.td} text-right`}>
         {admin && m.id !== meId && (
           <button
@@ -238,12 +276,13 @@ export default function MembersPage() {
       {adding === 'invite' && <InviteForm onDone={() => setAdding(null)} />}
       <LoadState error={q.error} loading={q.isPending} />
       {q.data && (
-        <SettingsTable columns={[t('settings.members.name'), t('settings.members.role'), t('settings.members.status'), '']} isEmpty={false}>
+        <SettingsTable columns={[t('settings.members.name'), t('settings.members.role'), t('settings.members.capacity'), t('settings.members.status'), '']} isEmpty={false}>
           {q.data.map((m) => (
             <MemberRow key={m.id} m={m} admin={admin} meId={me.member.id} />
           ))}
         </SettingsTable>
       )}
+      {q.data && <p className="mt-2 text-xs text-ink-3">{t('settings.members.capacityHint')}</p>}
       {admin && <OpenInvites />}
     </SettingsPage>
   );

@@ -4,6 +4,7 @@ import { Avatar } from '../components/Avatar';
 import { Icon } from '../components/Icon';
 import { t } from '../i18n';
 import { api } from '../lib/api';
+import { useAvailability } from '../lib/availability';
 import { notificationsSupported, notificationsWanted, setNotificationsWanted } from '../lib/notifications';
 import { qk } from '../lib/queries';
 import { useSession } from '../lib/session';
@@ -100,6 +101,29 @@ function Picture() {
       </div>
       <p className="mt-2 text-xs text-ink-3">{t('settings.profile.avatarHint')}</p>
       <ErrorNote error={upload.error ?? remove.error} />
+    </div>
+  );
+}
+
+/** Available or away (the same switch as in the user menu): while away, automatic assignment passes me by. */
+function AvailabilityCard() {
+  const { availability, set, pending, error } = useAvailability();
+  return (
+    <div className={`${cls.card} p-4`}>
+      <h2 id="availability-title" className="mb-2 text-sm font-semibold">
+        {t('settings.profile.availability')}
+      </h2>
+      <div role="radiogroup" aria-labelledby="availability-title" className="flex gap-4">
+        {(['available', 'away'] as const).map((a) => (
+          <label key={a} className="flex items-center gap-2 text-sm">
+            <input type="radio" name="availability" className="h-4 w-4 accent-accent" checked={availability === a} disabled={pending} onChange={() => set(a)} />
+            <span className={`h-2.5 w-2.5 rounded-full ${a === 'away' ? 'bg-warn' : 'bg-ok'}`} aria-hidden="true" />
+            {t(a === 'away' ? 'nav.away' : 'nav.available')}
+          </label>
+        ))}
+      </div>
+      <p className="mt-2 text-xs text-ink-3">{t('settings.profile.availabilityHint')}</p>
+      <ErrorNote error={error} />
     </div>
   );
 }
@@ -212,6 +236,7 @@ export default function ProfilePage() {
     <SettingsPage title={t('settings.profile.title')} description={t('settings.profile.description', { email: me.user.email })}>
       <div className="max-w-xl space-y-5">
         <NameAndSignature />
+        <AvailabilityCard />
         <Picture />
         <Notifications />
         <Password />

@@ -1,12 +1,15 @@
 import { type FormEvent, useState } from 'react';
 import { t } from '../i18n';
 import { qk } from '../lib/queries';
+import { ASSIGNMENT_MODES, type AssignmentMode } from '../lib/types';
 import { send, type SettingsMember, type SettingsTeam, useSettingsMembers, useSettingsTeams, useWrite } from './data';
 import { cls, ErrorNote, LoadState, ReadOnlyNote, SettingsPage, useIsAdmin } from './ui';
 
+type AssignmentChange = { assignmentMode?: AssignmentMode; assignOnlineOnly?: boolean };
+
 function TeamCard({ team, members, admin }: { team: SettingsTeam; members: SettingsMember[]; admin: boolean }) {
   const [name, setName] = useState(team.name);
-  const save = useWrite((body: { name?: string; memberIds?: string[] }) => send('PATCH', `/teams/${team.id}`, body), [qk.teams, qk.members]);
+  const save = useWrite((body: { name?: string; memberIds?: string[] } & AssignmentChange) => send('PATCH', `/teams/${team.id}`, body), [qk.teams, qk.members]);
   const remove = useWrite(() => send('DELETE', `/teams/${team.id}`), [qk.teams, qk.members]);
   // While a change is on its way, the boxes show it already; the server's answer then replaces it.
   const [pending, setPending] = useState<string[] | null>(null);
@@ -61,7 +64,53 @@ function TeamCard({ team, members, admin }: { team: SettingsTeam; members: Setti
             ))}
         </div>
       </fieldset>
+      <Assignment team={team} admin={admin} onChange={(body, done) => save.mutate(body, { onSettled: done })} />
     </li>
+  );
+}
+
+/** How conversations entering the team get a member (docs/automation.md, Assignment). */
+function Assignment({ team, admin, onChange }: { team: SettingsTeam; admin: boolean; onChange: (body: AssignmentChange, done: () => void) => void }) {
+  const id = `team-${team.id}-assignment`;
+  // While a change is on its way, the controls show it already; the server's answer then replaces it.
+  const [pending, setPending] = useState<AssignmentChange | null>(null);
+  const mode = pending?.assignmentMode ?? team.assignmentMode;
+  const onlineOnly = pending?.assignOnlineOnly ?? team.assignOnlineOnly;
+  const change = (body: AssignmentChange) => {
+    setPending({ ...pending, ...body });
+    onChange(body, () => setPending(null));
+  };
+  return (
+    <div className="mt-3 border-t border-line pt-3">
+      <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
+        <label htmlFor={id} className="text-xs font-semibold tracking-wide text-ink-3 uppercase">
+          {t('settings.teams.assignment')}
+        </label>
+        <select
+          id={id}
+          aria-label={t('settings.teams.assignmentOf', { name: team.name })}
+          className={cls.select}
+          value={mode}
+          disabled={!admin}
+          onChange={(e) => change({ assignmentMode: e.target.value as AssignmentMode })}
+        >
+          {ASSIGNMENT_MODES.map((m) => (
+            <option key={m} value={m}>
+              {t(`settings.teams.mode.${m}`)}
+            </option>
+          ))}
+        </select>
+        {/* Also heeded by a rule's "assign within team" on a manual team. */}
+        <label className="flex items-center gap-1.5 text-sm">
+          <input type="checkbox" checked={onlineOnly} disabled={!admin} onChange={(e) => change({ assignOnlineOnly: e.target.checked })} />
+          {t('settings.teams.onlineOnly')}
+        </label>
+      </div>
+      <p className="mt-1 text-xs text-ink-3">
+        {t(`settings.teams.modeHint.${mode}`)}
+        {mode !== 'manual' && <> {t('settings.teams.skipped')}</>}
+      </p>
+    </div>
   );
 }
 

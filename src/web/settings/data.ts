@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../lib/api';
 import { qk } from '../lib/queries';
-import type { Channel } from '../lib/types';
+import type { AssignmentMode, Availability, Channel, MacroActions } from '../lib/types';
 
 /** The settings pages' view of the API (docs/api.md); the app's shared caches (members, teams, inboxes) are reused. */
 
@@ -17,12 +17,16 @@ export interface SettingsMember {
   signature: string | null;
   teamIds: string[];
   avatarUrl?: string | null;
+  availability: Availability;
+  capacity: number | null;
 }
 
 export interface SettingsTeam {
   id: string;
   name: string;
   memberIds: string[];
+  assignmentMode: AssignmentMode;
+  assignOnlineOnly: boolean;
 }
 
 export interface SettingsInbox {
@@ -51,6 +55,7 @@ export interface Canned {
   shortcut: string | null;
   shared: boolean;
   ownerMemberId: string | null;
+  actions: MacroActions | null;
 }
 
 export type CustomFieldType = 'text' | 'number' | 'date' | 'select' | 'checkbox';

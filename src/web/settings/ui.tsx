@@ -44,13 +44,20 @@ export function SettingsPage({ title, description, actions, children }: { title:
   );
 }
 
-/** The message for a failed request: the admin-role refusal, the fields at fault (by their labels when given), or the server's detail. */
+/** The message for a failed request: the admin-role refusal, the fields at fault (by their labels when given, a list's items by the list's), or the server's detail. */
 export function errorText(e: unknown, labels: Record<string, string> = {}): string {
   if (e instanceof ApiError) {
     if (e.status === 403) return t('settings.needAdmin');
     if (e.status === 0) return t('error.network');
     if (e.status === 409) return e.detail || t('error.conflict');
-    if (e.errors.length) return e.errors.map((x) => `${labels[x.field.replace(/^body\./, '')] ?? x.field}: ${x.reason}`).join('; ');
+    if (e.errors.length)
+      return e.errors
+        .map((x) => {
+          // A list's item (`addTags.2`) is named by the list's label.
+          const field = x.field.replace(/^body\./, '');
+          return `${labels[field] ?? labels[field.replace(/\.\d+$/, '')] ?? x.field}: ${x.reason}`;
+        })
+        .join('; ');
     return e.detail;
   }
   return e instanceof Error ? e.message : String(e);

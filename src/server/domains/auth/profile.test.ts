@@ -37,6 +37,15 @@ describe('my profile', () => {
     expect(json(await me(agent.headers)).user.name).toBe('Andy A.');
   });
 
+  it('tells my availability, which I switch to away and back', async () => {
+    expect(json(await me(agent.headers)).member.availability).toBe('available');
+    const away = await h.app.inject({ method: 'PATCH', url: `/api/v1/members/${agent.memberId}`, headers: agent.headers, payload: { availability: 'away' } });
+    expect(away.statusCode).toBe(200);
+    expect(json(await me(agent.headers)).member.availability).toBe('away');
+    await h.app.inject({ method: 'PATCH', url: `/api/v1/members/${agent.memberId}`, headers: agent.headers, payload: { availability: 'available' } });
+    expect(json(await me(agent.headers)).member.availability).toBe('available');
+  });
+
   it('changes my password: the current one is checked, other sessions end and this one stays', async () => {
     const m = await buildMember(h.ctx, { workspace: 'Profile Co', role: 'agent' });
     const here = await signIn(h.app, m.email);

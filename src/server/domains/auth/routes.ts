@@ -81,7 +81,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     const r = await whoAmI(app.ctx.db, actor);
     return {
       user: { id: r.u.id, email: r.u.email, name: r.u.name, avatarUrl: avatarUrl(r.m.id, r.u.avatarFileId) },
-      member: { id: r.m.id, role: r.m.role, signature: r.m.signature },
+      member: { id: r.m.id, role: r.m.role, signature: r.m.signature, availability: r.m.availability },
       workspace: { id: r.w.id, name: r.w.name },
       via: actor.via,
       scopes: actor.scopes,
@@ -89,7 +89,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     };
   };
 
-  app.get('/me', { schema: { tags: ['Auth'], summary: 'The signed-in member, their workspace and role' }, config: { allow: () => true } }, async (req) =>
+  app.get('/me', { schema: { tags: ['Auth'], summary: 'The signed-in member, their workspace, role and availability' }, config: { allow: () => true } }, async (req) =>
     me(req.actor!, req.csrfToken),
   );
 
