@@ -9,6 +9,8 @@ import HelpCenterPage from './HelpCenterPage';
 import InboxesPage from './InboxesPage';
 import MembersPage from './MembersPage';
 import ProfilePage from './ProfilePage';
+import RuleEditor from './RuleEditor';
+import RulesPage from './RulesPage';
 import TagsPage from './TagsPage';
 import TeamsPage from './TeamsPage';
 import TokensPage from './TokensPage';
@@ -35,6 +37,7 @@ const workspace: Section[] = [
   { path: 'help-center', label: 'settings.nav.helpCenter', element: <HelpCenterPage /> },
   { path: 'tags', label: 'settings.nav.tags', element: <TagsPage /> },
   { path: 'custom-fields', label: 'settings.nav.fields', element: <CustomFieldsPage /> },
+  { path: 'rules', label: 'settings.nav.rules', element: <RulesPage /> },
   { path: 'audit-log', label: 'settings.nav.audit', element: <AuditPage />, adminOnly: true },
 ];
 
@@ -74,6 +77,8 @@ export default function SettingsRoutes() {
           ))}
           <Route path="inboxes/:id" element={<EmailInboxSettings />} />
           <Route path="inboxes/:id/widget" element={<WidgetInboxSettingsPage />} />
+          <Route path="rules/new" element={<RuleEditor />} />
+          <Route path="rules/:id" element={<RuleEditor />} />
           <Route path="*" element={<Navigate to="profile" replace />} />
         </Routes>
       </div>

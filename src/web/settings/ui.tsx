@@ -179,3 +179,23 @@ export function InboxSecret({ inboxId, value, label, shown, setShown }: { inboxI
     </>
   );
 }
+
+/** An on/off switch (role switch): `label` names it for screen readers, `children` is the text shown beside it, if any. */
+export function Switch({ on, onChange, label, disabled, children }: { on: boolean; onChange: (on: boolean) => void; label: string; disabled?: boolean; children?: ReactNode }) {
+  return (
+    <button
+      type="button"
+      role="switch"
+      aria-checked={on}
+      aria-label={label}
+      disabled={disabled}
+      onClick={() => onChange(!on)}
+      className="flex shrink-0 items-center gap-2 rounded-full p-1 text-sm font-medium text-ink disabled:opacity-60"
+    >
+      {children}
+      <span className={`relative inline-flex h-6 w-11 items-center rounded-full border transition-colors ${on ? 'border-accent bg-accent' : 'border-ink-3 bg-hover'}`}>
+        <span className={`absolute h-4.5 w-4.5 rounded-full shadow transition-transform ${on ? 'translate-x-[22px] bg-accent-ink' : 'translate-x-[3px] bg-ink-3'}`} />
+      </span>
+    </button>
+  );
+}
