@@ -138,7 +138,7 @@ function RuleForm({ rule, lookups }: { rule?: Rule; lookups: Lookups }) {
       <Section title={t('settings.rules.conditions')} error={errors.get('conditions.conditions') ?? errors.get('conditions.match')}>
         <div className="mb-3 flex flex-wrap items-center gap-2 text-sm text-ink-2">
           <label htmlFor="rule-match">{t('settings.rules.match')}</label>
-          <select id="rule-match" className={cls.select} value={d.match} onChange={(e) => change({ match: e.target.value as Draft['match'] }, { conditions: true })}>
+          <select id="rule-match" className={`${cls.select} max-w-full`} value={d.match} onChange={(e) => change({ match: e.target.value as Draft['match'] }, { conditions: true })}>
             <option value="all">{t('settings.rules.matchAll')}</option>
             <option value="any">{t('settings.rules.matchAny')}</option>
           </select>

@@ -61,8 +61,10 @@ function Part({ label, error, hint, className = '', children }: { label: string;
   );
 }
 
-const select = `${cls.select} w-full`;
-const invalid = (p: ControlProps) => (p['aria-invalid'] ? ' border-danger' : '');
+// Every control of a row, and its buttons, one height, so that a row lines up.
+const select = `${cls.select} h-9 w-full`;
+const input = `${cls.input} h-9`;
+const invalid = (p: ControlProps) => (p['aria-invalid'] ? ' border-danger!' : '');
 
 /** Active members, and the one chosen if they were deactivated since, so that it is not lost by opening the rule. */
 function MemberOptions({ members, value }: { members: SettingsMember[]; value: string }) {
@@ -89,13 +91,13 @@ function RowButtons({ index, count, onMove, onRemove, kind }: { index: number; c
   const label = (what: 'Up' | 'Down' | 'Remove') => t(`settings.rules.${kind}${what}` as MessageKey, { n });
   return (
     <div className="ml-auto flex shrink-0 gap-1">
-      <button type="button" className={`${cls.secondary} px-2`} disabled={index === 0} aria-label={label('Up')} title={label('Up')} onClick={() => onMove(index - 1)}>
+      <button type="button" className={`${cls.secondary} h-9 px-2.5`} disabled={index === 0} aria-label={label('Up')} title={label('Up')} onClick={() => onMove(index - 1)}>
         <Icon name="up" size={14} />
       </button>
-      <button type="button" className={`${cls.secondary} px-2`} disabled={index === count - 1} aria-label={label('Down')} title={label('Down')} onClick={() => onMove(index + 1)}>
+      <button type="button" className={`${cls.secondary} h-9 px-2.5`} disabled={index === count - 1} aria-label={label('Down')} title={label('Down')} onClick={() => onMove(index + 1)}>
         <Icon name="down" size={14} />
       </button>
-      <button type="button" className={`${cls.danger} px-2`} aria-label={label('Remove')} title={label('Remove')} onClick={onRemove}>
+      <button type="button" className={`${cls.danger} h-9 px-2.5`} aria-label={label('Remove')} title={label('Remove')} onClick={onRemove}>
         <Icon name="x" size={14} />
       </button>
     </div>
@@ -122,7 +124,7 @@ export function ConditionEditor({ row, index, count, errors, lookups, defaults, 
     switch (row.field) {
       case 'inbox':
         return (
-          <Part label={valueLabel} error={errors.value} className="min-w-44 flex-1">
+          <Part label={valueLabel} error={errors.value} className="min-w-[min(11rem,100%)] flex-1">
             {(p) => (
               <select {...p} required className={select + invalid(p)} value={row.value} onChange={(e) => set({ value: e.target.value })}>
                 <option value="" disabled>
@@ -144,7 +146,7 @@ export function ConditionEditor({ row, index, count, errors, lookups, defaults, 
       case 'priority': {
         const values: readonly string[] = row.field === 'channel' ? CHANNELS : row.field === 'status' ? STATUSES : PRIORITIES;
         return (
-          <Part label={valueLabel} error={errors.value} className="min-w-44 flex-1">
+          <Part label={valueLabel} error={errors.value} className="min-w-[min(11rem,100%)] flex-1">
             {(p) => (
               <select {...p} className={select + invalid(p)} value={row.value} onChange={(e) => set({ value: e.target.value })}>
                 {values.map((v) => (
@@ -159,7 +161,7 @@ export function ConditionEditor({ row, index, count, errors, lookups, defaults, 
       }
       case 'assignee':
         return (
-          <Part label={valueLabel} error={errors.value} className="min-w-44 flex-1">
+          <Part label={valueLabel} error={errors.value} className="min-w-[min(11rem,100%)] flex-1">
             {(p) => (
               <select {...p} className={select + invalid(p)} value={row.value} onChange={(e) => set({ value: e.target.value })}>
                 <option value="">{t('settings.rules.nobody')}</option>
@@ -170,7 +172,7 @@ export function ConditionEditor({ row, index, count, errors, lookups, defaults, 
         );
       case 'team':
         return (
-          <Part label={valueLabel} error={errors.value} className="min-w-44 flex-1">
+          <Part label={valueLabel} error={errors.value} className="min-w-[min(11rem,100%)] flex-1">
             {(p) => (
               <select {...p} className={select + invalid(p)} value={row.value} onChange={(e) => set({ value: e.target.value })}>
                 <option value="">{t('settings.rules.noTeam')}</option>
@@ -182,10 +184,10 @@ export function ConditionEditor({ row, index, count, errors, lookups, defaults, 
       case 'hours_since_customer_message':
       case 'hours_since_update':
         return (
-          <Part label={valueLabel} error={errors.value} className="min-w-44 flex-1">
+          <Part label={valueLabel} error={errors.value} className="min-w-[min(11rem,100%)] flex-1">
             {(p) => (
               <span className="flex items-center gap-2">
-                <input {...p} type="number" required min={0} max={24 * 365} step={1} inputMode="numeric" className={`${cls.input} max-w-28${invalid(p)}`} value={row.value} onChange={(e) => set({ value: e.target.value })} />
+                <input {...p} type="number" required min={0} max={24 * 365} step={1} inputMode="numeric" className={`${input} max-w-28${invalid(p)}`} value={row.value} onChange={(e) => set({ value: e.target.value })} />
                 <span className="text-sm text-ink-2">{t('settings.rules.hours')}</span>
               </span>
             )}
@@ -193,25 +195,25 @@ export function ConditionEditor({ row, index, count, errors, lookups, defaults, 
         );
       case 'contact.attribute':
         return (
-          <div className="flex min-w-44 flex-1 flex-wrap gap-2">
-            <Part label={t('settings.rules.conditionKey', { n })} error={errors.key} className="min-w-32 flex-1">
-              {(p) => <input {...p} required maxLength={100} placeholder={t('settings.rules.attributeName')} className={cls.input + invalid(p)} value={row.key} onChange={(e) => set({ key: e.target.value })} />}
+          <div className="flex min-w-[min(11rem,100%)] flex-1 flex-wrap gap-2">
+            <Part label={t('settings.rules.conditionKey', { n })} error={errors.key} className="min-w-[min(8rem,100%)] flex-1">
+              {(p) => <input {...p} required maxLength={100} placeholder={t('settings.rules.attributeName')} className={input + invalid(p)} value={row.key} onChange={(e) => set({ key: e.target.value })} />}
             </Part>
-            <Part label={valueLabel} error={errors.value} className="min-w-32 flex-1">
-              {(p) => <input {...p} maxLength={500} placeholder={t('settings.rules.textValue')} className={cls.input + invalid(p)} value={row.value} onChange={(e) => set({ value: e.target.value })} />}
+            <Part label={valueLabel} error={errors.value} className="min-w-[min(8rem,100%)] flex-1">
+              {(p) => <input {...p} maxLength={500} placeholder={t('settings.rules.textValue')} className={input + invalid(p)} value={row.value} onChange={(e) => set({ value: e.target.value })} />}
             </Part>
           </div>
         );
       default:
         return (
-          <Part label={valueLabel} error={errors.value} className="min-w-44 flex-1">
+          <Part label={valueLabel} error={errors.value} className="min-w-[min(11rem,100%)] flex-1">
             {(p) => (
               <input
                 {...p}
                 required
                 maxLength={row.field === 'contact.email' ? 320 : row.field === 'tags' ? 50 : 500}
                 placeholder={t('settings.rules.textValue')}
-                className={cls.input + invalid(p)}
+                className={input + invalid(p)}
                 value={row.value}
                 onChange={(e) => set({ value: e.target.value })}
               />
@@ -223,7 +225,7 @@ export function ConditionEditor({ row, index, count, errors, lookups, defaults, 
   return (
     <li className="border-t border-line py-3 first:border-t-0 first:pt-0">
       <div className="flex flex-wrap items-start gap-2">
-        <Part label={t('settings.rules.conditionField', { n })} className="basis-full sm:basis-52">
+        <Part label={t('settings.rules.conditionField', { n })} className="basis-full sm:basis-60">
           {(p) => (
             <select {...p} className={select} value={row.field} onChange={(e) => onChange({ ...newCondition(e.target.value as ConditionRow['field'], defaults), id: row.id })}>
               {CONDITION_FIELDS.map((f) => (
@@ -234,7 +236,7 @@ export function ConditionEditor({ row, index, count, errors, lookups, defaults, 
             </select>
           )}
         </Part>
-        <Part label={t('settings.rules.conditionOperator', { n })} className="w-40">
+        <Part label={t('settings.rules.conditionOperator', { n })} className="w-40 max-w-full">
           {(p) => (
             <select {...p} className={select} value={row.operator} onChange={(e) => set({ operator: e.target.value as Operator })}>
               {operatorsOf(row.field).map((o) => (
@@ -256,7 +258,7 @@ export function ConditionEditor({ row, index, count, errors, lookups, defaults, 
 /** The value control of a custom field action, suited to the field's type. */
 function FieldValue({ field, value, set, label, error }: { field: CustomField | undefined; value: string; set: (v: string) => void; label: string; error?: string }) {
   return (
-    <Part label={label} error={error} className="min-w-36 flex-1">
+    <Part label={label} error={error} className="min-w-[min(9rem,100%)] flex-1">
       {(p) =>
         field?.type === 'select' || field?.type === 'checkbox' ? (
           <select {...p} className={select + invalid(p)} value={value} onChange={(e) => set(e.target.value)}>
@@ -281,7 +283,7 @@ function FieldValue({ field, value, set, label, error }: { field: CustomField | 
             step={field?.type === 'number' ? 'any' : undefined}
             maxLength={field?.type === 'text' || !field ? 1000 : undefined}
             placeholder={t('settings.rules.clear')}
-            className={cls.input + invalid(p)}
+            className={input + invalid(p)}
             value={value}
             onChange={(e) => set(e.target.value)}
           />
@@ -296,7 +298,7 @@ export function ActionEditor({ row, index, count, errors, lookups, defaults, onC
   const set = (patch: Partial<ActionRow>) => onChange({ ...row, ...patch });
   const valueLabel = t('settings.rules.actionValue', { n });
   const valueSelect = (options: ReactNode, hint?: string, required = false) => (
-    <Part label={valueLabel} error={errors.value} hint={hint} className="min-w-44 flex-1">
+    <Part label={valueLabel} error={errors.value} hint={hint} className="min-w-[min(11rem,100%)] flex-1">
       {(p) => (
         <select {...p} required={required} className={select + invalid(p)} value={row.value} onChange={(e) => set({ value: e.target.value })}>
           {options}
@@ -369,8 +371,8 @@ export function ActionEditor({ row, index, count, errors, lookups, defaults, onC
       case 'set_custom_field': {
         const known = lookups.fields.some((f) => f.key === row.key);
         return (
-          <div className="flex min-w-44 flex-1 flex-wrap gap-2">
-            <Part label={t('settings.rules.actionKey', { n })} error={errors.key} hint={lookups.fields.length ? undefined : t('settings.rules.noFields')} className="min-w-36 flex-1">
+          <div className="flex min-w-[min(11rem,100%)] flex-1 flex-wrap gap-2">
+            <Part label={t('settings.rules.actionKey', { n })} error={errors.key} hint={lookups.fields.length ? undefined : t('settings.rules.noFields')} className="min-w-[min(9rem,100%)] flex-1">
               {(p) => (
                 <select {...p} required className={select + invalid(p)} value={row.key} onChange={(e) => set({ key: e.target.value, value: '' })}>
                   <option value="" disabled>
@@ -397,14 +399,14 @@ export function ActionEditor({ row, index, count, errors, lookups, defaults, onC
         );
       case 'webhook':
         return (
-          <Part label={valueLabel} error={errors.value} className="min-w-44 flex-1">
-            {(p) => <input {...p} type="url" required maxLength={2000} placeholder="https://" className={cls.input + invalid(p)} value={row.value} onChange={(e) => set({ value: e.target.value })} />}
+          <Part label={valueLabel} error={errors.value} className="min-w-[min(11rem,100%)] flex-1">
+            {(p) => <input {...p} type="url" required maxLength={2000} placeholder="https://" className={input + invalid(p)} value={row.value} onChange={(e) => set({ value: e.target.value })} />}
           </Part>
         );
       default:
         return (
-          <Part label={valueLabel} error={errors.value} hint={t('settings.rules.tagsHint')} className="min-w-44 flex-1">
-            {(p) => <input {...p} required className={cls.input + invalid(p)} value={row.value} onChange={(e) => set({ value: e.target.value })} />}
+          <Part label={valueLabel} error={errors.value} hint={t('settings.rules.tagsHint')} className="min-w-[min(11rem,100%)] flex-1">
+            {(p) => <input {...p} required className={input + invalid(p)} value={row.value} onChange={(e) => set({ value: e.target.value })} />}
           </Part>
         );
     }
@@ -412,7 +414,7 @@ export function ActionEditor({ row, index, count, errors, lookups, defaults, onC
   return (
     <li className="border-t border-line py-3 first:border-t-0 first:pt-0">
       <div className="flex flex-wrap items-start gap-2">
-        <Part label={t('settings.rules.actionType', { n })} className="basis-full sm:basis-56">
+        <Part label={t('settings.rules.actionType', { n })} className="basis-full sm:basis-60">
           {(p) => (
             <select {...p} className={select} value={row.type} onChange={(e) => onChange({ ...newAction(e.target.value as ActionRow['type'], defaults), id: row.id })}>
               {ACTION_TYPES.map((a) => (

@@ -40,41 +40,46 @@ function RuleItem({ rule, index, count, names, admin, moving, onMove }: { rule: 
         <div className="min-w-0 flex-1">
           <h2 id={titleId} className={`font-medium [overflow-wrap:anywhere] ${enabled ? 'text-ink' : 'text-ink-3'}`}>
             {rule.name}
-            {!enabled && <span className="ml-2 rounded bg-hover px-1.5 py-px text-[11px] font-semibold text-ink-2 uppercase">{t('settings.rules.off')}</span>}
           </h2>
           <p className={`mt-1 text-sm [overflow-wrap:anywhere] ${enabled ? 'text-ink-2' : 'text-ink-3'}`}>{summarize(rule, names)}</p>
         </div>
-        <Switch on={enabled} disabled={!admin || toggle.isPending} label={t('settings.rules.enabledOf', { name: rule.name })} onChange={(on) => toggle.mutate(on)} />
       </div>
-      {admin && (
-        <div className="mt-3 flex flex-wrap justify-end gap-2">
-          <button type="button" className={`${cls.secondary} px-2`} disabled={moving || index === 0} aria-label={t('settings.rules.moveUp', { name: rule.name })} title={t('settings.rules.moveUp', { name: rule.name })} onClick={() => onMove(index - 1)}>
-            <Icon name="up" />
-          </button>
-          <button
-            type="button"
-            className={`${cls.secondary} px-2`}
-            disabled={moving || index === count - 1}
-            aria-label={t('settings.rules.moveDown', { name: rule.name })}
-            title={t('settings.rules.moveDown', { name: rule.name })}
-            onClick={() => onMove(index + 1)}
-          >
-            <Icon name="down" />
-          </button>
-          <Link to={rule.id} className={cls.secondary} aria-label={t('settings.rules.editWho', { name: rule.name })}>
-            {t('settings.edit')}
-          </Link>
-          <button
-            type="button"
-            className={cls.danger}
-            aria-label={t('settings.rules.deleteWho', { name: rule.name })}
-            disabled={remove.isPending}
-            onClick={() => window.confirm(t('settings.rules.confirmDelete', { name: rule.name })) && remove.mutate(undefined)}
-          >
-            {t('settings.delete')}
-          </button>
+      <div className="mt-3 flex flex-wrap items-center justify-end gap-2">
+        <div className="mr-auto">
+          <Switch on={enabled} disabled={!admin || toggle.isPending} label={t('settings.rules.enabledOf', { name: rule.name })} onChange={(on) => toggle.mutate(on)}>
+            <span className={enabled ? 'text-ink' : 'text-ink-3'}>{enabled ? t('settings.rules.on') : t('settings.rules.off')}</span>
+          </Switch>
         </div>
-      )}
+        {admin && (
+          <>
+            <button type="button" className={`${cls.secondary} px-2`} disabled={moving || index === 0} aria-label={t('settings.rules.moveUp', { name: rule.name })} title={t('settings.rules.moveUp', { name: rule.name })} onClick={() => onMove(index - 1)}>
+              <Icon name="up" />
+            </button>
+            <button
+              type="button"
+              className={`${cls.secondary} px-2`}
+              disabled={moving || index === count - 1}
+              aria-label={t('settings.rules.moveDown', { name: rule.name })}
+              title={t('settings.rules.moveDown', { name: rule.name })}
+              onClick={() => onMove(index + 1)}
+            >
+              <Icon name="down" />
+            </button>
+            <Link to={rule.id} className={cls.secondary} aria-label={t('settings.rules.editWho', { name: rule.name })}>
+              {t('settings.edit')}
+            </Link>
+            <button
+              type="button"
+              className={cls.danger}
+              aria-label={t('settings.rules.deleteWho', { name: rule.name })}
+              disabled={remove.isPending}
+              onClick={() => window.confirm(t('settings.rules.confirmDelete', { name: rule.name })) && remove.mutate(undefined)}
+            >
+              {t('settings.delete')}
+            </button>
+          </>
+        )}
+      </div>
       <ErrorNote error={toggle.error ?? remove.error} />
     </li>
   );

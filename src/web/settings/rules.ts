@@ -124,6 +124,8 @@ function conditionText(c: Condition, names: Names): string {
     case 'hours_since_customer_message':
     case 'hours_since_update':
       return t(`settings.rules.sum.${c.field}.${c.operator as 'more_than' | 'less_than'}`, { n: Number(c.value) });
+    case 'tags':
+      return t(`settings.rules.sum.tags.${c.operator as 'contains' | 'not_contains'}`, { value: quoted(c.value) });
     case 'contact.attribute':
       return t('settings.rules.sum.attribute', { key: c.key ?? '', op, value: quoted(c.value) });
     default: {

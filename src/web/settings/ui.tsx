@@ -29,9 +29,9 @@ export function useIsAdmin() {
 
 export function SettingsPage({ title, description, actions, children }: { title: string; description?: string; actions?: ReactNode; children: ReactNode }) {
   return (
-    <section aria-labelledby="settings-page-title" className="mx-auto w-full max-w-4xl px-6 py-6">
-      <header className="mb-5 flex items-start justify-between gap-4">
-        <div>
+    <section aria-labelledby="settings-page-title" className="mx-auto w-full max-w-4xl px-3 py-4 md:px-6 md:py-6">
+      <header className="mb-5 flex flex-wrap items-start justify-between gap-4">
+        <div className="min-w-0 flex-1 basis-60">
           <h1 id="settings-page-title" className="text-lg font-semibold text-ink">
             {title}
           </h1>
