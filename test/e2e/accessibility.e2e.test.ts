@@ -54,13 +54,29 @@ describe('accessibility (axe-core, WCAG 2 A and AA)', () => {
 
   it('settings', async () => {
     await page.goto(`${heard.url}/app/settings/inboxes`);
-    await page.getByRole('heading', { name: 'Inboxes' }).waitFor();
+    await page.getByRole('heading', { name: 'Inboxes', level: 1 }).waitFor();
     expect(await audit(page)).toEqual([]);
   });
 
   it('the help center settings', async () => {
     await page.goto(`${heard.url}/app/settings/help-center`);
     await page.getByRole('switch', { name: 'Published' }).waitFor();
+    expect(await audit(page)).toEqual([]);
+  });
+
+  it('the rules list and the rule editor, with a refusal beside its field and a preview', async () => {
+    await page.goto(`${heard.url}/app/settings/rules`);
+    await page.getByRole('heading', { name: 'Rules', level: 1 }).waitFor();
+    expect(await audit(page)).toEqual([]);
+    await page.goto(`${heard.url}/app/settings/rules/new`);
+    await page.getByRole('button', { name: 'Add condition' }).click();
+    await page.getByRole('button', { name: 'Preview' }).click();
+    const value = page.getByLabel('Condition 1 value');
+    await expect.poll(() => value.getAttribute('aria-invalid')).toBe('true');
+    expect(await audit(page)).toEqual([]);
+    await value.fill('GPS');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.getByText(/^Matches \d+ open conversations? now$/).waitFor();
     expect(await audit(page)).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Navigate, NavLink, Route, Routes } from 'react-router';
+import { Navigate, NavLink, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { type MessageKey, t } from '../i18n';
 import AuditPage from './AuditPage';
 import CannedPage from './CannedPage';
@@ -9,11 +9,13 @@ import HelpCenterPage from './HelpCenterPage';
 import InboxesPage from './InboxesPage';
 import MembersPage from './MembersPage';
 import ProfilePage from './ProfilePage';
+import RuleEditor from './RuleEditor';
+import RulesPage from './RulesPage';
 import TagsPage from './TagsPage';
 import TeamsPage from './TeamsPage';
 import TokensPage from './TokensPage';
 import WidgetInboxSettingsPage from './WidgetInboxSettings';
-import { useIsAdmin } from './ui';
+import { cls, useIsAdmin } from './ui';
 
 interface Section {
   path: string;
@@ -35,6 +37,7 @@ const workspace: Section[] = [
   { path: 'help-center', label: 'settings.nav.helpCenter', element: <HelpCenterPage /> },
   { path: 'tags', label: 'settings.nav.tags', element: <TagsPage /> },
   { path: 'custom-fields', label: 'settings.nav.fields', element: <CustomFieldsPage /> },
+  { path: 'rules', label: 'settings.nav.rules', element: <RulesPage /> },
   { path: 'audit-log', label: 'settings.nav.audit', element: <AuditPage />, adminOnly: true },
 ];
 
@@ -55,18 +58,47 @@ function NavGroup({ title, sections }: { title: string; sections: Section[] }) {
   );
 }
 
+/** On a narrow screen the menu is a select above the page, so that the page keeps the width. */
+function SectionPicker({ groups }: { groups: { title: string; sections: Section[] }[] }) {
+  const navigate = useNavigate();
+  const { pathname } = useLocation();
+  const current = groups.flatMap((g) => g.sections).find((s) => pathname === `/settings/${s.path}` || pathname.startsWith(`/settings/${s.path}/`));
+  return (
+    <div className="border-b border-line bg-surface p-2 md:hidden">
+      <select aria-label={t('settings.nav.label')} className={`${cls.select} w-full`} value={current?.path ?? ''} onChange={(e) => navigate(`/settings/${e.target.value}`)}>
+        {!current && <option value="" />}
+        {groups.map((g) => (
+          <optgroup key={g.title} label={g.title}>
+            {g.sections.map((s) => (
+              <option key={s.path} value={s.path}>
+                {t(s.label)}
+              </option>
+            ))}
+          </optgroup>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 /** The settings area at /app/settings/*: personal settings for everyone, the workspace's for admins (agents read them). */
 export default function SettingsRoutes() {
   const admin = useIsAdmin();
   // Agents do not see the audit log in the menu; opened by address, the server refuses and the page says so.
   const shown = workspace.filter((s) => admin || !s.adminOnly);
   return (
-    <div className="flex h-full min-h-0 w-full">
-      <nav aria-label={t('settings.nav.label')} className="w-52 shrink-0 overflow-y-auto border-r border-line bg-surface p-3">
+    <div className="flex h-full min-h-0 w-full flex-col md:flex-row">
+      <SectionPicker
+        groups={[
+          { title: t('settings.nav.personal'), sections: personal },
+          { title: t('settings.nav.workspace'), sections: shown },
+        ]}
+      />
+      <nav aria-label={t('settings.nav.label')} className="hidden w-52 shrink-0 overflow-y-auto border-r border-line bg-surface p-3 md:block">
         <NavGroup title={t('settings.nav.personal')} sections={personal} />
         <NavGroup title={t('settings.nav.workspace')} sections={shown} />
       </nav>
-      <div className="min-w-0 flex-1 overflow-y-auto bg-canvas">
+      <div className="min-h-0 min-w-0 flex-1 overflow-y-auto bg-canvas">
         <Routes>
           <Route index element={<Navigate to="profile" replace />} />
           {[...personal, ...workspace].map((s) => (
@@ -74,6 +106,8 @@ export default function SettingsRoutes() {
           ))}
           <Route path="inboxes/:id" element={<EmailInboxSettings />} />
           <Route path="inboxes/:id/widget" element={<WidgetInboxSettingsPage />} />
+          <Route path="rules/new" element={<RuleEditor />} />
+          <Route path="rules/:id" element={<RuleEditor />} />
           <Route path="*" element={<Navigate to="profile" replace />} />
         </Routes>
       </div>

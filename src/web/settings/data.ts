@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../lib/api';
 import { qk } from '../lib/queries';
 import type { AssignmentMode, Availability, Channel, MacroActions } from '../lib/types';
+import type { Rule } from './rules';
 
 /** The settings pages' view of the API (docs/api.md); the app's shared caches (members, teams, inboxes) are reused. */
 
@@ -101,6 +102,7 @@ export const sk = {
   audit: ['settings', 'audit'] as const,
   invites: ['settings', 'invites'] as const,
   fields: ['settings', 'custom-fields'] as const,
+  rules: ['settings', 'rules'] as const,
 };
 
 const items = <T>(path: string) => api<{ items: T[] }>(path).then((r) => r.items);
@@ -111,6 +113,7 @@ export const useSettingsInboxes = () => useQuery({ queryKey: qk.inboxes, queryFn
 export const useTags = () => useQuery({ queryKey: sk.tags, queryFn: () => items<Tag>('/tags') });
 export const useCannedList = () => useQuery({ queryKey: sk.canned, queryFn: () => items<Canned>('/canned-responses') });
 export const useCustomFields = () => useQuery({ queryKey: sk.fields, queryFn: () => items<CustomField>('/custom-fields') });
+export const useRules = () => useQuery({ queryKey: sk.rules, queryFn: () => items<Rule>('/rules') });
 export const useTokens = () => useQuery({ queryKey: sk.tokens, queryFn: () => items<Token>('/tokens') });
 export const useAudit = () => useQuery({ queryKey: sk.audit, queryFn: () => items<AuditEntry>('/audit-log?limit=100'), retry: false });
 

@@ -29,9 +29,9 @@ export function useIsAdmin() {
 
 export function SettingsPage({ title, description, actions, children }: { title: string; description?: string; actions?: ReactNode; children: ReactNode }) {
   return (
-    <section aria-labelledby="settings-page-title" className="mx-auto w-full max-w-4xl px-6 py-6">
-      <header className="mb-5 flex items-start justify-between gap-4">
-        <div>
+    <section aria-labelledby="settings-page-title" className="mx-auto w-full max-w-4xl px-3 py-4 md:px-6 md:py-6">
+      <header className="mb-5 flex flex-wrap items-start justify-between gap-4">
+        <div className="min-w-0 flex-1 basis-60">
           <h1 id="settings-page-title" className="text-lg font-semibold text-ink">
             {title}
           </h1>
@@ -184,5 +184,25 @@ export function InboxSecret({ inboxId, value, label, shown, setShown }: { inboxI
       </div>
       <ErrorNote error={rotate.error} />
     </>
+  );
+}
+
+/** An on/off switch (role switch): `label` names it for screen readers, `children` is the text shown beside it, if any. */
+export function Switch({ on, onChange, label, disabled, children }: { on: boolean; onChange: (on: boolean) => void; label: string; disabled?: boolean; children?: ReactNode }) {
+  return (
+    <button
+      type="button"
+      role="switch"
+      aria-checked={on}
+      aria-label={label}
+      disabled={disabled}
+      onClick={() => onChange(!on)}
+      className="flex shrink-0 items-center gap-2 rounded-full p-1 text-sm font-medium text-ink disabled:opacity-60"
+    >
+      {children}
+      <span className={`relative inline-flex h-6 w-11 items-center rounded-full border transition-colors ${on ? 'border-accent bg-accent' : 'border-ink-3 bg-hover'}`}>
+        <span className={`absolute h-4.5 w-4.5 rounded-full shadow transition-transform ${on ? 'translate-x-[22px] bg-accent-ink' : 'translate-x-[3px] bg-ink-3'}`} />
+      </span>
+    </button>
   );
 }

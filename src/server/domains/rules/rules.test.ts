@@ -66,6 +66,20 @@ describe('rules', () => {
     expect((await h.app.inject({ method: 'DELETE', url: `/api/v1/rules/${r.id}`, headers: admin.headers })).statusCode).toBe(204);
   });
 
+  it('changes only what a change names: moving or switching a rule keeps its conditions and state', async () => {
+    const conditions = { match: 'any', conditions: [{ field: 'subject', operator: 'contains', value: 'invoice' }] };
+    const r = await createRule({ name: 'Kept', enabled: false, trigger: 'message.received', conditions, actions: [{ type: 'add_tags', tags: ['kept'] }] });
+    const change = async (payload: Record<string, unknown>) => {
+      const res = await h.app.inject({ method: 'PATCH', url: `/api/v1/rules/${r.id}`, headers: admin.headers, payload });
+      expect(res.statusCode, res.body).toBe(200);
+      return json(res) as { position: number; enabled: boolean; conditions: unknown; name: string };
+    };
+    expect(await change({ position: 7 })).toMatchObject({ position: 7, enabled: false, conditions });
+    expect(await change({ enabled: true })).toMatchObject({ position: 7, enabled: true, conditions });
+    expect(await change({ name: 'Renamed' })).toMatchObject({ name: 'Renamed', enabled: true, conditions });
+    expect((await h.app.inject({ method: 'DELETE', url: `/api/v1/rules/${r.id}`, headers: admin.headers })).statusCode).toBe(204);
+  });
+
   it('fires in order on a new customer message, each rule seeing what the ones before it did, and puts each firing on the timeline', async () => {
     const second = await createRule({
       name: 'Urgent ones to the VIP tag',

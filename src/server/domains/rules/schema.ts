@@ -75,17 +75,28 @@ export const ActionSchema = z.discriminatedUnion('type', [
 ]);
 export type Action = z.infer<typeof ActionSchema>;
 
-export const RuleCreateSchema = z.object({
+const ruleFields = {
   name: z.string().trim().min(1).max(200),
   position: z.number().int().min(0).max(100_000).optional().describe('Rules run lowest first; the end of the list when not given.'),
-  enabled: z.boolean().default(true),
+  enabled: z.boolean(),
   trigger: TriggerSchema,
-  conditions: ConditionsSchema.default({ match: 'all', conditions: [] }),
+  conditions: ConditionsSchema,
   actions: z.array(ActionSchema).min(1).max(20),
+};
+
+export const RuleCreateSchema = z.object({
+  ...ruleFields,
+  enabled: ruleFields.enabled.default(true),
+  conditions: ruleFields.conditions.default({ match: 'all', conditions: [] }),
 });
 export type RuleCreate = z.infer<typeof RuleCreateSchema>;
 
-export const RuleUpdateSchema = RuleCreateSchema.partial();
+/**
+ * A change names only what it changes. Built from the fields without their defaults: Zod
+ * applies a default inside `.partial()`, so moving or switching a rule would otherwise
+ * clear its conditions and switch it back on.
+ */
+export const RuleUpdateSchema = z.object(ruleFields).partial();
 export type RuleUpdate = z.infer<typeof RuleUpdateSchema>;
 
 /** A preview needs only what decides a match. */
