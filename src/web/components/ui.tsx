@@ -1,5 +1,6 @@
 import type { ReactNode, SelectHTMLAttributes } from 'react';
 import { slaBadge } from '../lib/sla';
+import { useNow } from '../lib/use-now';
 import type { Conversation, Priority, Status } from '../lib/types';
 import { t } from '../i18n';
 
@@ -40,7 +41,8 @@ export function PriorityBadge({ priority }: { priority: Priority }) {
 
 /** A conversation's SLA due badge: amber inside the warning window, red once breached. */
 export function SlaBadge({ c }: { c: Pick<Conversation, 'sla' | 'status'> }) {
-  const badge = slaBadge(c);
+  // Counted from a clock that moves: a badge turns amber, then red, on time without a reload.
+  const badge = slaBadge(c, useNow());
   if (!badge) return null;
   const tone = badge.tone === 'breached' ? 'bg-danger text-white' : badge.tone === 'warn' ? 'bg-warn text-surface' : 'bg-hover text-ink-2';
   return (

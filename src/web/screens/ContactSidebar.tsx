@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useDeferredValue, useEffect, useState } from 'react';
+import { type FormEvent, useDeferredValue, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Avatar } from '../components/Avatar';
 import { Icon } from '../components/Icon';
@@ -10,6 +10,7 @@ import { qk, refreshLists, useContact, useConversation } from '../lib/queries';
 import { useSession } from '../lib/session';
 import { slaLines } from '../lib/sla';
 import { shortAge, shortDate } from '../lib/time';
+import { useNow } from '../lib/use-now';
 import type { Contact, Conversation, Participant } from '../lib/types';
 import { VisitorDetails } from './VisitorDetails';
 
@@ -19,14 +20,9 @@ function show(v: unknown) {
 
 const lineTone = { met: 'text-ok', calm: 'text-ink-2', warn: 'text-warn', breached: 'text-danger' } as const;
 
-/** Where each target of the conversation's SLA stands, brought up to date every half minute. */
+/** Where each target of the conversation's SLA stands, kept current as the minutes pass. */
 function SlaPanel({ sla }: { sla: NonNullable<Conversation['sla']> }) {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 30_000);
-    return () => clearInterval(timer);
-  }, []);
-  const lines = slaLines(sla, now);
+  const lines = slaLines(sla, useNow());
   if (!lines.length) return null;
   return (
     <section className="border-t border-line p-4 text-[13px]" aria-labelledby="sla-title">
