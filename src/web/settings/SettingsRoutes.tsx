@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Navigate, NavLink, Route, Routes } from 'react-router';
 import { type MessageKey, t } from '../i18n';
 import AuditPage from './AuditPage';
+import BusinessHoursPage, { BusinessHoursEditor } from './BusinessHoursPage';
 import CannedPage from './CannedPage';
 import CustomFieldsPage from './CustomFieldsPage';
 import EmailInboxSettings from './EmailInboxSettings';
@@ -9,6 +10,7 @@ import HelpCenterPage from './HelpCenterPage';
 import InboxesPage from './InboxesPage';
 import MembersPage from './MembersPage';
 import ProfilePage from './ProfilePage';
+import SlaPoliciesPage, { SlaPolicyEditor } from './SlaPoliciesPage';
 import TagsPage from './TagsPage';
 import TeamsPage from './TeamsPage';
 import TokensPage from './TokensPage';
@@ -35,6 +37,8 @@ const workspace: Section[] = [
   { path: 'help-center', label: 'settings.nav.helpCenter', element: <HelpCenterPage /> },
   { path: 'tags', label: 'settings.nav.tags', element: <TagsPage /> },
   { path: 'custom-fields', label: 'settings.nav.fields', element: <CustomFieldsPage /> },
+  { path: 'business-hours', label: 'settings.nav.hours', element: <BusinessHoursPage /> },
+  { path: 'sla-policies', label: 'settings.nav.sla', element: <SlaPoliciesPage /> },
   { path: 'audit-log', label: 'settings.nav.audit', element: <AuditPage />, adminOnly: true },
 ];
 
@@ -74,6 +78,8 @@ export default function SettingsRoutes() {
           ))}
           <Route path="inboxes/:id" element={<EmailInboxSettings />} />
           <Route path="inboxes/:id/widget" element={<WidgetInboxSettingsPage />} />
+          <Route path="business-hours/:id" element={<BusinessHoursEditor />} />
+          <Route path="sla-policies/:id" element={<SlaPolicyEditor />} />
           <Route path="*" element={<Navigate to="profile" replace />} />
         </Routes>
       </div>
