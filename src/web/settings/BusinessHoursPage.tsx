@@ -150,7 +150,7 @@ function DayRow({ day, ranges, error, onChange }: { day: Weekday; ranges: OpenIn
         aria-label={i === 0 ? t(`settings.hours.${end}`, { day: name }) : t(`settings.hours.${end}N`, { day: name, n: i + 1 })}
         aria-invalid={message ? true : undefined}
         aria-describedby={message ? `${id}-${i}-${end}` : undefined}
-        className={`${cls.input} w-28 ${message ? 'border-danger' : ''}`}
+        className={`${cls.inputSized} w-32 ${message ? 'border-danger' : ''}`}
         value={ranges[i][end]}
         onChange={(e) => setRange(i, { [end]: e.target.value })}
       />
@@ -158,7 +158,7 @@ function DayRow({ day, ranges, error, onChange }: { day: Weekday; ranges: OpenIn
   };
   return (
     <li className="flex flex-wrap items-start gap-x-3 gap-y-1 border-t border-line py-2 first:border-t-0">
-      <label className="flex w-32 shrink-0 items-center gap-2 pt-1.5 text-sm text-ink">
+      <label className="flex w-full shrink-0 items-center gap-2 pt-1.5 text-sm text-ink sm:w-32">
         <input type="checkbox" checked={ranges.length > 0} aria-label={t('settings.hours.dayOpen', { day: name })} onChange={(e) => onChange(e.target.checked ? NINE_TO_FIVE : [])} />
         {name}
       </label>
@@ -166,7 +166,7 @@ function DayRow({ day, ranges, error, onChange }: { day: Weekday; ranges: OpenIn
         {ranges.length ? (
           <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
             {ranges.map((_, i) => (
-              <span key={i} className="flex flex-wrap items-center gap-1.5">
+              <span key={i} className="flex items-center gap-1.5 whitespace-nowrap">
                 {input(i, 'from')}
                 <span className="text-ink-3">–</span>
                 {input(i, 'to')}
@@ -196,7 +196,7 @@ function DayRow({ day, ranges, error, onChange }: { day: Weekday; ranges: OpenIn
             )}
           </div>
         ) : (
-          <span className="block pt-1.5 text-sm text-ink-3">{t('settings.hours.closed')}</span>
+          <span className="block text-sm text-ink-3 sm:pt-1.5">{t('settings.hours.closed')}</span>
         )}
         {rangeErrors.map((e, i) =>
           (['from', 'to'] as const).map((end) =>
@@ -226,7 +226,7 @@ function HolidayRow({ n, holiday, error, onChange, onRemove }: { n: number; holi
           aria-label={t('settings.hours.holidayDate', { n })}
           aria-invalid={dateError ? true : undefined}
           aria-describedby={dateError ? `${id}-date` : undefined}
-          className={`${cls.input} w-40 ${dateError ? 'border-danger' : ''}`}
+          className={`${cls.inputSized} w-40 ${dateError ? 'border-danger' : ''}`}
           value={holiday.date}
           onChange={(e) => onChange({ ...holiday, date: e.target.value })}
         />

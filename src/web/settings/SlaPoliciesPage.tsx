@@ -57,10 +57,10 @@ function PolicyCard({ policy, index, count, names, admin }: { policy: SlaPolicy;
   const details = [...conditionsSummary(policy.conditions, names), ...targetsSummary(policy.targets, names)];
   if (policy.warnBeforeMinutes) details.push(t('settings.sla.sum.warn', { time: formatDuration(policy.warnBeforeMinutes) }));
   return (
-    <li className={`${cls.card} p-4 ${policy.enabled ? '' : 'opacity-75'}`} aria-label={policy.name}>
+    <li className={`${cls.card} p-4`} aria-label={policy.name}>
       <div className="flex flex-wrap items-start gap-x-4 gap-y-2">
         <span className="mt-0.5 flex h-6 w-6 shrink-0 items-center justify-center rounded-full bg-hover text-xs font-semibold text-ink-2 tabular-nums">{index + 1}</span>
-        <p className="min-w-0 flex-1 basis-48 text-sm break-words text-ink-2">
+        <p className={`min-w-0 flex-1 basis-48 text-sm break-words text-ink-2 ${policy.enabled ? '' : 'opacity-70'}`}>
           <Link to={policy.id} className="font-medium text-ink hover:underline">
             {policy.name}
           </Link>
@@ -395,7 +395,7 @@ function PolicyForm({ policy }: { policy?: SlaPolicy }) {
             return (
               <div key={target} className="flex flex-wrap items-start gap-x-3 gap-y-2">
                 <Field label={t('settings.sla.targetTime', { target: name })} error={err(`targets.${target}.minutes`) ?? err(`targets.${target}`)} className="w-40">
-                  {(p) => <input {...p} inputMode="text" placeholder="1h 30m" className={cls.input} value={draft.targets[target].time} onChange={(e) => setTarget(target, { time: e.target.value })} />}
+                  {(p) => <input {...p} placeholder={t('settings.sla.notTracked')} className={cls.input} value={draft.targets[target].time} onChange={(e) => setTarget(target, { time: e.target.value })} />}
                 </Field>
                 <Field label={t('settings.sla.targetClock', { target: name })} error={err(`targets.${target}.businessHoursId`)} className="min-w-0 flex-1 basis-52">
                   {(p) => (
@@ -413,7 +413,7 @@ function PolicyForm({ policy }: { policy?: SlaPolicy }) {
             );
           })}
           <Field label={t('settings.sla.warn')} hint={t('settings.sla.warnHint')} error={err('warnBeforeMinutes')} className="max-w-md">
-            {(p) => <input {...p} type="number" min={1} step={1} className={`${cls.input} w-28`} value={draft.warnBefore} onChange={(e) => set({ warnBefore: e.target.value })} />}
+            {(p) => <input {...p} type="number" min={1} step={1} placeholder={t('settings.sla.warnDefault')} className={`${cls.inputSized} w-32`} value={draft.warnBefore} onChange={(e) => set({ warnBefore: e.target.value })} />}
           </Field>
         </Group>
       </fieldset>
