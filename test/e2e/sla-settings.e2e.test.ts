@@ -150,7 +150,8 @@ describe('business hours and SLA policies in settings', () => {
     await form.getByLabel('Warn before (minutes)').fill('5');
     await form.getByLabel('Tags').fill('vip, gold');
     await form.getByRole('button', { name: 'Save' }).click();
-    await form.getByText('Saved').waitFor();
+    // Exactly: the row of buttons reads "SaveDelete", which holds "saved" too.
+    await form.getByRole('status').getByText('Saved', { exact: true }).waitFor();
     const urgent = (await heard.api<{ items: Policy[] }>('GET', '/sla-policies')).body.items.find((p) => p.name === 'Urgent')!;
     expect(urgent).toMatchObject({ warnBeforeMinutes: 5, conditions: { priorities: ['urgent'], tags: ['vip', 'gold'] }, position: 1 });
   });
