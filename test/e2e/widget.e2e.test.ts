@@ -397,7 +397,9 @@ window.heardEvents=[];Heard.on('message',function(m){window.heardEvents.push(m.t
     await hours.getByText('Saved').waitFor();
     await expect.poll(async () => (await heard.api<{ widget: { businessHoursId: string | null } }>('GET', `/inboxes/${id}`)).body.widget.businessHoursId).toBe(calendar.body.id);
     await agent.reload();
-    expect(await agent.getByLabel('Open hours').inputValue()).toBe(calendar.body.id);
+    const chosen = agent.getByLabel('Open hours');
+    await expect.poll(() => chosen.evaluate((el: HTMLSelectElement) => el.selectedOptions[0]?.textContent)).toBe('Within Help desk hours');
+    expect(await chosen.inputValue()).toBe(calendar.body.id);
     await agent.getByRole('link', { name: 'Edit these hours in Settings › Business hours' }).click();
     await agent.waitForURL(new RegExp(`/app/settings/business-hours/${calendar.body.id}$`));
     await agent.getByRole('heading', { level: 1, name: 'Help desk hours' }).waitFor();

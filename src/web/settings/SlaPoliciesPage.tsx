@@ -401,6 +401,9 @@ function PolicyForm({ policy }: { policy?: SlaPolicy }) {
                   {(p) => (
                     <select {...p} disabled={!tracked} className={`${cls.select} w-full disabled:opacity-60`} value={draft.targets[target].businessHoursId} onChange={(e) => setTarget(target, { businessHoursId: e.target.value })}>
                       <option value="">{t('settings.sla.aroundTheClock')}</option>
+                      {draft.targets[target].businessHoursId && !calendars.data?.some((c) => c.id === draft.targets[target].businessHoursId) && (
+                        <option value={draft.targets[target].businessHoursId}>{t('settings.loading')}</option>
+                      )}
                       {(calendars.data ?? []).map((c) => (
                         <option key={c.id} value={c.id}>
                           {t('settings.sla.inHours', { name: c.name })}

@@ -81,6 +81,8 @@ function PeopleSection({ inbox, widget }: { inbox: WidgetInbox; widget: WidgetIn
         {(p) => (
           <select {...p} className={`${cls.select} w-full`} value={f.value.businessHoursId} onChange={(e) => f.set({ businessHoursId: e.target.value })}>
             <option value="">{t('widget.settings.hoursOff')}</option>
+            {/* Until the calendars have loaded, the chosen one still shows as chosen. */}
+            {f.value.businessHoursId && !calendars.data?.some((c) => c.id === f.value.businessHoursId) && <option value={f.value.businessHoursId}>{t('settings.loading')}</option>}
             {calendars.data?.map((c) => (
               <option key={c.id} value={c.id}>
                 {t('widget.settings.hoursIn', { name: c.name })}
