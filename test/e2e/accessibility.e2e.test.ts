@@ -80,6 +80,15 @@ describe('accessibility (axe-core, WCAG 2 A and AA)', () => {
     expect(await audit(page)).toEqual([]);
   });
 
+  it('the business-hours and SLA policy editors', async () => {
+    await page.goto(`${heard.url}/app/settings/business-hours/new`);
+    await page.getByRole('checkbox', { name: 'Monday open' }).waitFor();
+    expect(await audit(page)).toEqual([]);
+    await page.goto(`${heard.url}/app/settings/sla-policies/new`);
+    await page.getByLabel('First reply within').waitFor();
+    expect(await audit(page)).toEqual([]);
+  });
+
   it('the knowledge base and the article editor', async () => {
     await page.goto(`${heard.url}/app/kb`);
     await page.getByRole('heading', { name: 'Knowledge base', level: 1 }).waitFor();

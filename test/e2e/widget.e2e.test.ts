@@ -383,25 +383,27 @@ window.heardEvents=[];Heard.on('message',function(m){window.heardEvents.push(m.t
     await pre.getByLabel('e-mail address required').isChecked().then((on) => expect(on).toBe(true));
     await sites.getByLabel('Identity secret of Help chat').waitFor();
     await sites.getByText("createHmac('sha256'", { exact: false }).waitFor();
-    // Business hours with a lunch break: two ranges on Monday, kept through a reload.
+    // Open hours: a business-hours calendar, picked from the list and kept through a reload.
+    const calendar = await heard.api<{ id: string }>('POST', '/business-hours', {
+      name: 'Help desk hours',
+      timeZone: 'Europe/Berlin',
+      hours: { mon: [{ from: '09:00', to: '12:00' }, { from: '13:00', to: '17:30' }] },
+    });
+    expect(calendar.status, JSON.stringify(calendar.body)).toBe(201);
+    await agent.reload();
     const hours = agent.getByRole('form', { name: 'Who answers, and when' });
-    await hours.getByRole('radio', { name: 'Only within business hours' }).check();
-    await hours.getByLabel('Time zone').fill('Europe/Berlin');
-    await hours.getByRole('checkbox', { name: 'Monday open' }).check();
-    await hours.getByLabel('Monday to', { exact: true }).fill('12:00');
-    await hours.getByRole('button', { name: 'Add hours on Monday' }).click();
-    await hours.getByLabel('Monday from (hours 2)').fill('13:00');
-    await hours.getByLabel('Monday to (hours 2)').fill('17:30');
+    await hours.getByLabel('Open hours').selectOption({ label: 'Within Help desk hours' });
     await hours.getByRole('button', { name: 'Save' }).click();
     await hours.getByText('Saved').waitFor();
-    await expect
-      .poll(async () => (await heard.api<{ widget: { businessHours: { days: Record<string, unknown> } } }>('GET', `/inboxes/${id}`)).body.widget.businessHours.days.mon)
-      .toEqual([
-        { from: '09:00', to: '12:00' },
-        { from: '13:00', to: '17:30' },
-      ]);
+    await expect.poll(async () => (await heard.api<{ widget: { businessHoursId: string | null } }>('GET', `/inboxes/${id}`)).body.widget.businessHoursId).toBe(calendar.body.id);
     await agent.reload();
-    expect(await agent.getByLabel('Monday to (hours 2)').inputValue()).toBe('17:30');
+    const chosen = agent.getByLabel('Open hours');
+    await expect.poll(() => chosen.evaluate((el: HTMLSelectElement) => el.selectedOptions[0]?.textContent)).toBe('Within Help desk hours');
+    expect(await chosen.inputValue()).toBe(calendar.body.id);
+    await agent.getByRole('link', { name: 'Edit these hours in Settings › Business hours' }).click();
+    await agent.waitForURL(new RegExp(`/app/settings/business-hours/${calendar.body.id}$`));
+    await agent.getByRole('heading', { level: 1, name: 'Help desk hours' }).waitFor();
+    await agent.goBack();
     await screenshot(agent, 'settings-widget-light-1280');
   });
 });

@@ -106,3 +106,53 @@ describe('upgrading a database with tokens made for others (0017)', () => {
     });
   });
 });
+
+describe('upgrading a database whose chat widgets have hours of their own (0023)', () => {
+  let db: TestDatabase;
+  let older: string;
+  beforeAll(async () => {
+    db = await createEmptyDatabase();
+    older = migrationsUpTo('0022_service-levels');
+  });
+  afterAll(async () => {
+    await db?.drop();
+    fs.rmSync(older, { recursive: true, force: true });
+  });
+
+  it("turns each widget's inline hours into a calendar named after the inbox, and leaves the rest as they were", async () => {
+    const { raw } = db.database;
+    await db.database.migrate(older);
+    const ws = crypto.randomUUID();
+    await raw.query(`insert into workspaces (id, name) values ($1, 'Upgraded')`, [ws]);
+    const days = { mon: [{ from: '09:00', to: '12:00' }, { from: '13:00', to: '17:30' }], fri: [{ from: '10:00', to: '16:00' }] };
+    const inbox = async (name: string, channel: string, config: Record<string, unknown>) => {
+      const id = crypto.randomUUID();
+      await raw.query('insert into inboxes (id, workspace_id, name, channel, config) values ($1, $2, $3, $4, $5)', [id, ws, name, channel, JSON.stringify(config)]);
+      return id;
+    };
+    const shop = await inbox('Shop chat', 'widget', { publicKey: 'pk_shop', color: '#0f766e', businessHours: { timezone: 'Europe/Berlin', days } });
+    const night = await inbox('Night desk', 'widget', { publicKey: 'pk_night', businessHours: { timezone: 'America/New_York', days: { sat: [{ from: '20:00', to: '23:00' }] } } });
+    const always = await inbox('Always chat', 'widget', { publicKey: 'pk_always', businessHours: null });
+    const plain = await inbox('Plain chat', 'widget', { publicKey: 'pk_plain' });
+    const mail = await inbox('Mail', 'email', { address: 'help@upgraded.test' });
+
+    await db.database.migrate();
+    const { rows: calendars } = await raw.query<{ id: string; workspace_id: string; name: string; time_zone: string; hours: unknown; holidays: unknown }>(
+      'select id, workspace_id, name, time_zone, hours, holidays from business_hours order by name',
+    );
+    expect(calendars.map(({ id: _id, ...c }) => c)).toEqual([
+      { workspace_id: ws, name: 'Night desk chat hours', time_zone: 'America/New_York', hours: { sat: [{ from: '20:00', to: '23:00' }] }, holidays: [] },
+      { workspace_id: ws, name: 'Shop chat chat hours', time_zone: 'Europe/Berlin', hours: days, holidays: [] },
+    ]);
+    // Ids like the app's own: UUIDv7.
+    for (const c of calendars) expect(c.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const { rows } = await raw.query<{ id: string; config: Record<string, unknown> }>('select id, config from inboxes');
+    const config = Object.fromEntries(rows.map((r) => [r.id, r.config]));
+    const [nightCal, shopCal] = calendars;
+    expect(config[shop]).toEqual({ publicKey: 'pk_shop', color: '#0f766e', businessHoursId: shopCal.id });
+    expect(config[night]).toEqual({ publicKey: 'pk_night', businessHoursId: nightCal.id });
+    expect(config[always]).toEqual({ publicKey: 'pk_always' });
+    expect(config[plain]).toEqual({ publicKey: 'pk_plain' });
+    expect(config[mail]).toEqual({ address: 'help@upgraded.test' });
+  });
+});

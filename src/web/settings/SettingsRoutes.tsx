@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Navigate, NavLink, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { type MessageKey, t } from '../i18n';
 import AuditPage from './AuditPage';
+import BusinessHoursPage, { BusinessHoursEditor } from './BusinessHoursPage';
 import CannedPage from './CannedPage';
 import CustomFieldsPage from './CustomFieldsPage';
 import EmailInboxSettings from './EmailInboxSettings';
@@ -11,6 +12,7 @@ import MembersPage from './MembersPage';
 import ProfilePage from './ProfilePage';
 import RuleEditor from './RuleEditor';
 import RulesPage from './RulesPage';
+import SlaPoliciesPage, { SlaPolicyEditor } from './SlaPoliciesPage';
 import TagsPage from './TagsPage';
 import TeamsPage from './TeamsPage';
 import TokensPage from './TokensPage';
@@ -38,6 +40,8 @@ const workspace: Section[] = [
   { path: 'tags', label: 'settings.nav.tags', element: <TagsPage /> },
   { path: 'custom-fields', label: 'settings.nav.fields', element: <CustomFieldsPage /> },
   { path: 'rules', label: 'settings.nav.rules', element: <RulesPage /> },
+  { path: 'business-hours', label: 'settings.nav.hours', element: <BusinessHoursPage /> },
+  { path: 'sla-policies', label: 'settings.nav.sla', element: <SlaPoliciesPage /> },
   { path: 'audit-log', label: 'settings.nav.audit', element: <AuditPage />, adminOnly: true },
 ];
 
@@ -108,6 +112,8 @@ export default function SettingsRoutes() {
           <Route path="inboxes/:id/widget" element={<WidgetInboxSettingsPage />} />
           <Route path="rules/new" element={<RuleEditor />} />
           <Route path="rules/:id" element={<RuleEditor />} />
+          <Route path="business-hours/:id" element={<BusinessHoursEditor />} />
+          <Route path="sla-policies/:id" element={<SlaPolicyEditor />} />
           <Route path="*" element={<Navigate to="profile" replace />} />
         </Routes>
       </div>

@@ -4,11 +4,10 @@ import { type MessageKey, t } from '../i18n';
 import { ApiError } from '../lib/api';
 import { qk } from '../lib/queries';
 import { Field, fieldError, otherError, Section, useSectionForm } from './EmailForm';
-import { send, type SettingsInbox, useSettingsInboxes, useSettingsTeams, useWrite } from './data';
+import { send, type SettingsInbox, useBusinessHours, useSettingsInboxes, useSettingsTeams, useWrite } from './data';
 import { cls, ErrorNote, LoadState, ReadOnlyNote, SettingsPage, useIsAdmin } from './ui';
-import { type Day, IdentitySecret, type WidgetInbox, type WidgetInboxSettings, WidgetSnippet } from './WidgetInstall';
+import { IdentitySecret, type WidgetInbox, type WidgetInboxSettings, WidgetSnippet } from './WidgetInstall';
 
-const DAYS: Day[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const FIELDS = ['name', 'email', 'phone'] as const;
 
 function LookSection({ inbox, widget }: { inbox: WidgetInbox; widget: WidgetInboxSettings }) {
@@ -50,39 +49,12 @@ function LookSection({ inbox, widget }: { inbox: WidgetInbox; widget: WidgetInbo
   );
 }
 
-/** Each day's opening hours: none (closed), or up to four ranges (a lunch break splits a day). */
-type Hours = Record<Day, { from: string; to: string }[]>;
-const MAX_RANGES = 4;
-
-function hoursOf(widget: WidgetInboxSettings): Hours {
-  return Object.fromEntries(DAYS.map((d) => [d, (widget.businessHours?.days[d] ?? []).map((r) => ({ from: r.from, to: r.to }))])) as Hours;
-}
-
 function PeopleSection({ inbox, widget }: { inbox: WidgetInbox; widget: WidgetInboxSettings }) {
   const teams = useSettingsTeams();
-  const f = useSectionForm(
-    inbox,
-    {
-      showTeamId: widget.showTeamId ?? '',
-      limited: !!widget.businessHours,
-      timezone: widget.businessHours?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
-      hours: hoursOf(widget),
-    },
-    (v) => ({
-      widget: {
-        showTeamId: v.showTeamId || null,
-        businessHours: v.limited
-          ? {
-              timezone: v.timezone,
-              days: Object.fromEntries(DAYS.filter((d) => v.hours[d].length).map((d) => [d, v.hours[d]])),
-            }
-          : null,
-      },
-    }),
-  );
-  const setDay = (d: Day, ranges: Hours[Day]) => f.set({ hours: { ...f.value.hours, [d]: ranges } });
-  const setRange = (d: Day, i: number, patch: Partial<Hours[Day][number]>) => setDay(d, f.value.hours[d].map((r, k) => (k === i ? { ...r, ...patch } : r)));
-  const radio = useId();
+  const calendars = useBusinessHours();
+  const f = useSectionForm(inbox, { showTeamId: widget.showTeamId ?? '', businessHoursId: widget.businessHoursId ?? '' }, (v) => ({
+    widget: { showTeamId: v.showTeamId || null, businessHoursId: v.businessHoursId || null },
+  }));
   return (
     <Section
       title={t('widget.settings.people')}
@@ -91,7 +63,7 @@ function PeopleSection({ inbox, widget }: { inbox: WidgetInbox; widget: WidgetIn
       saved={f.saved}
       dirty={f.dirty}
       error={f.error}
-      fields={['widget.showTeamId', 'widget.businessHours.timezone']}
+      fields={['widget.showTeamId', 'widget.businessHoursId']}
     >
       <Field label={t('widget.settings.team')} hint={t('widget.settings.teamHint')} error={fieldError(f.error, 'widget.showTeamId')} className="max-w-sm">
         {(p) => (
@@ -105,90 +77,25 @@ function PeopleSection({ inbox, widget }: { inbox: WidgetInbox; widget: WidgetIn
           </select>
         )}
       </Field>
-      <div className="flex flex-col gap-1">
-        <label className="flex items-center gap-2 text-sm text-ink">
-          <input type="radio" name={radio} checked={!f.value.limited} onChange={() => f.set({ limited: false })} />
-          {t('widget.settings.hoursOff')}
-        </label>
-        <label className="flex items-center gap-2 text-sm text-ink">
-          <input type="radio" name={radio} checked={f.value.limited} onChange={() => f.set({ limited: true })} />
-          {t('widget.settings.hoursOn')}
-        </label>
-      </div>
-      {f.value.limited && (
-        <div className="space-y-2 pl-6">
-          <Field label={t('widget.settings.timezone')} error={fieldError(f.error, 'widget.businessHours.timezone')} className="max-w-sm">
-            {(p) => <input {...p} required className={cls.input} value={f.value.timezone} placeholder="Europe/Berlin" onChange={(e) => f.set({ timezone: e.target.value })} />}
-          </Field>
-          <ul className="space-y-1">
-            {DAYS.map((d) => {
-              const day = t(`day.${d}` as MessageKey);
-              const ranges = f.value.hours[d];
-              const open = ranges.length > 0;
-              return (
-                <li key={d} className="flex items-start gap-3 text-sm">
-                  <label className="flex w-32 shrink-0 items-center gap-2 pt-1.5">
-                    <input
-                      type="checkbox"
-                      checked={open}
-                      aria-label={t('widget.settings.open.day', { day })}
-                      onChange={(e) => setDay(d, e.target.checked ? [{ from: '09:00', to: '17:00' }] : [])}
-                    />
-                    {day}
-                  </label>
-                  {open ? (
-                    <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
-                      {ranges.map((r, i) => (
-                        <span key={i} className="flex items-center gap-1.5">
-                          <input
-                            type="time"
-                            aria-label={i === 0 ? t('widget.settings.from', { day }) : t('widget.settings.fromN', { day, n: i + 1 })}
-                            className={`${cls.input} w-28`}
-                            value={r.from}
-                            onChange={(e) => setRange(d, i, { from: e.target.value })}
-                          />
-                          <span className="text-ink-3">–</span>
-                          <input
-                            type="time"
-                            aria-label={i === 0 ? t('widget.settings.to', { day }) : t('widget.settings.toN', { day, n: i + 1 })}
-                            className={`${cls.input} w-28`}
-                            value={r.to}
-                            onChange={(e) => setRange(d, i, { to: e.target.value })}
-                          />
-                          {i > 0 && (
-                            <button
-                              type="button"
-                              className="rounded px-1 text-ink-3 hover:bg-hover hover:text-ink"
-                              aria-label={t('widget.settings.removeRange', { day, n: i + 1 })}
-                              onClick={() => setDay(d, ranges.filter((_, k) => k !== i))}
-                            >
-                              ×
-                            </button>
-                          )}
-                        </span>
-                      ))}
-                      {ranges.length < MAX_RANGES && (
-                        <button
-                          type="button"
-                          className="text-xs text-accent hover:underline"
-                          aria-label={t('widget.settings.addRange', { day })}
-                          title={t('widget.settings.addRange', { day })}
-                          onClick={() => setDay(d, [...ranges, { from: ranges.at(-1)!.to, to: '18:00' }])}
-                        >
-                          +
-                        </button>
-                      )}
-                    </div>
-                  ) : (
-                    <span className="pt-1.5 text-ink-3">{t('widget.settings.closed')}</span>
-                  )}
-                </li>
-              );
-            })}
-          </ul>
-          {fieldError(f.error, 'widget.businessHours') && <p className="text-xs text-danger">{fieldError(f.error, 'widget.businessHours')}</p>}
-        </div>
-      )}
+      <Field label={t('widget.settings.hours')} hint={t('widget.settings.hoursHint')} error={fieldError(f.error, 'widget.businessHoursId')} className="max-w-sm">
+        {(p) => (
+          <select {...p} className={`${cls.select} w-full`} value={f.value.businessHoursId} onChange={(e) => f.set({ businessHoursId: e.target.value })}>
+            <option value="">{t('widget.settings.hoursOff')}</option>
+            {/* Until the calendars have loaded, the chosen one still shows as chosen. */}
+            {f.value.businessHoursId && !calendars.data?.some((c) => c.id === f.value.businessHoursId) && <option value={f.value.businessHoursId}>{t('settings.loading')}</option>}
+            {calendars.data?.map((c) => (
+              <option key={c.id} value={c.id}>
+                {t('widget.settings.hoursIn', { name: c.name })}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <p className="text-sm text-ink-2">
+        <Link to={f.value.businessHoursId ? `/settings/business-hours/${f.value.businessHoursId}` : '/settings/business-hours'} className="text-accent underline">
+          {f.value.businessHoursId ? t('widget.settings.hoursEdit') : t('widget.settings.hoursManage')}
+        </Link>
+      </p>
     </Section>
   );
 }

@@ -11,12 +11,12 @@ export interface WidgetInboxSettings {
   greeting: string;
   offlineMessage: string;
   showTeamId?: string | null;
-  businessHours?: { timezone: string; days: Partial<Record<Day, { from: string; to: string }[]>> } | null;
+  /** The business-hours calendar the widget is open in; none: always open. */
+  businessHoursId?: string | null;
   preChat: { field: 'name' | 'email' | 'phone'; required: boolean }[];
   allowedOrigins: string[];
   requireVerification: boolean;
 }
-export type Day = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
 export type WidgetInbox = SettingsInbox & { widget?: WidgetInboxSettings };
 
 export const STUB = `<script>window.Heard=window.Heard||{q:[]};['identify','open','close','on'].forEach(function(m){Heard[m]=Heard[m]||function(){Heard.q.push([m,[].slice.call(arguments)])}})</script>`;

@@ -95,6 +95,48 @@ export interface AuditEntry {
   createdAt: string;
 }
 
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+export const WEEKDAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/** One opening, as wall times in the calendar's zone; "24:00" ends at midnight. */
+export interface OpenInterval {
+  from: string;
+  to: string;
+}
+
+/** A business-hours calendar (docs/sla.md): what SLA targets and the chat widget count in. */
+export interface BusinessHours {
+  id: string;
+  name: string;
+  timeZone: string;
+  hours: Partial<Record<Weekday, OpenInterval[]>>;
+  holidays: { date: string; name?: string }[];
+}
+
+export type SlaTargetName = 'firstResponse' | 'nextResponse' | 'resolution';
+export const SLA_TARGETS: SlaTargetName[] = ['firstResponse', 'nextResponse', 'resolution'];
+export type Priority = 'low' | 'normal' | 'high' | 'urgent';
+export const PRIORITIES: Priority[] = ['low', 'normal', 'high', 'urgent'];
+
+export interface SlaConditions {
+  inboxIds?: string[];
+  teamIds?: string[];
+  priorities?: Priority[];
+  tags?: string[];
+  contactAttribute?: { key: string; value: string | number | boolean };
+}
+
+/** An SLA policy: the first enabled one in position order whose conditions match applies. */
+export interface SlaPolicy {
+  id: string;
+  name: string;
+  position: number;
+  enabled: boolean;
+  conditions: SlaConditions;
+  targets: Partial<Record<SlaTargetName, { minutes: number; businessHoursId: string | null } | null>>;
+  warnBeforeMinutes: number | null;
+}
+
 export const sk = {
   tags: ['settings', 'tags'] as const,
   canned: qk.canned,
@@ -103,6 +145,8 @@ export const sk = {
   invites: ['settings', 'invites'] as const,
   fields: ['settings', 'custom-fields'] as const,
   rules: ['settings', 'rules'] as const,
+  businessHours: ['settings', 'business-hours'] as const,
+  slaPolicies: ['settings', 'sla-policies'] as const,
 };
 
 const items = <T>(path: string) => api<{ items: T[] }>(path).then((r) => r.items);
@@ -114,6 +158,8 @@ export const useTags = () => useQuery({ queryKey: sk.tags, queryFn: () => items<
 export const useCannedList = () => useQuery({ queryKey: sk.canned, queryFn: () => items<Canned>('/canned-responses') });
 export const useCustomFields = () => useQuery({ queryKey: sk.fields, queryFn: () => items<CustomField>('/custom-fields') });
 export const useRules = () => useQuery({ queryKey: sk.rules, queryFn: () => items<Rule>('/rules') });
+export const useBusinessHours = () => useQuery({ queryKey: sk.businessHours, queryFn: () => items<BusinessHours>('/business-hours') });
+export const useSlaPolicies = () => useQuery({ queryKey: sk.slaPolicies, queryFn: () => items<SlaPolicy>('/sla-policies') });
 export const useTokens = () => useQuery({ queryKey: sk.tokens, queryFn: () => items<Token>('/tokens') });
 export const useAudit = () => useQuery({ queryKey: sk.audit, queryFn: () => items<AuditEntry>('/audit-log?limit=100'), retry: false });
 

@@ -8,6 +8,8 @@ import { useSession } from '../lib/session';
 /** Shared classes of the settings pages, so every form looks the same. */
 export const cls = {
   input: 'w-full rounded-md border border-line bg-canvas px-3 py-1.5 text-sm text-ink outline-none focus:border-accent',
+  /** An input as wide as its own width class says (a time, a date, a number of minutes). */
+  inputSized: 'rounded-md border border-line bg-canvas px-2 py-1.5 text-sm text-ink outline-none focus:border-accent',
   select: 'rounded-md border border-line bg-canvas px-2 py-1.5 text-sm text-ink outline-none focus:border-accent',
   primary: 'rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-accent-ink hover:opacity-90 disabled:opacity-60',
   secondary: 'rounded-md border border-line px-3 py-1.5 text-sm text-ink hover:bg-hover disabled:opacity-60',

@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, max, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { contactIdentities, contacts, conversationReads, conversations, inboxes, members, messages, teamMembers, teams, users, type VisitorContext, widgetVisitors } from '../../db/schema/index.js';
-import { isOpen } from '../../core/business-hours/calendar.js';
+import { type Calendar, isOpen } from '../../core/business-hours/calendar.js';
+import { findCalendar } from '../../core/business-hours/service.js';
 import { type Ctx, inTransaction } from '../../core/context.js';
 import { Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import { identifyContact, normalizeIdentity } from '../../domains/contacts/service.js';
@@ -36,9 +37,9 @@ export function originAllowed(inbox: Inbox, origin: string | undefined): boolean
   return allowed.includes(origin);
 }
 
-/** Whether `now` falls in the inbox's business hours (in their time zone); no hours set means always. */
-export function withinBusinessHours(hours: WidgetSettings['businessHours'], now = new Date()): boolean {
-  return hours ? isOpen({ timeZone: hours.timezone, hours: hours.days }, now) : true;
+/** Whether `now` falls in the widget's business-hours calendar (open hours in its time zone, not on a holiday); no calendar means always. */
+export function withinBusinessHours(calendar: Calendar | null, now = new Date()): boolean {
+  return calendar ? isOpen(calendar, now) : true;
 }
 
 /**
@@ -75,7 +76,7 @@ async function shownPeople(db: Executor, inbox: Inbox) {
 /** What the widget shows before anyone writes. `online` is whether a member of the workspace has the agent app open now. */
 export async function publicWidgetConfig(ctx: Ctx, inbox: Inbox, online: boolean) {
   const s = widgetSettings(inbox);
-  const open = withinBusinessHours(s.businessHours);
+  const open = withinBusinessHours(s.businessHoursId ? await findCalendar(ctx.db, inbox.workspaceId, s.businessHoursId) : null);
   const { teamName, people } = await shownPeople(ctx.db, inbox);
   return {
     name: inbox.name,

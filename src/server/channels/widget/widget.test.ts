@@ -77,6 +77,28 @@ describe('chat widget: server side', () => {
     expect((await h.app.inject({ url: '/widget/v1/pk_nope/config' })).statusCode).toBe(404);
   });
 
+  it("is open while its business-hours calendar is, closed on the calendar's holidays, and always open without one", async () => {
+    const allDay = [{ from: '00:00', to: '24:00' }];
+    const hours = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, allDay]));
+    const created = await h.app.inject({ method: 'POST', url: '/api/v1/business-hours', headers: owner.headers, payload: { name: 'Every day', timeZone: 'UTC', hours } });
+    expect(created.statusCode, created.body).toBe(201);
+    const calendar = json(created);
+    const setWidget = async (w: Record<string, unknown>) => {
+      const res = await h.app.inject({ method: 'PATCH', url: `/api/v1/inboxes/${widget.id}`, headers: owner.headers, payload: { widget: w } });
+      expect(res.statusCode, res.body).toBe(200);
+    };
+    const within = async () => json(await call('GET', '/config')).withinBusinessHours;
+    await setWidget({ businessHoursId: calendar.id });
+    expect(await within()).toBe(true);
+    // Yesterday, today and tomorrow (UTC) are holidays: closed, whenever this runs.
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const holidays = [-1, 0, 1].map((d) => ({ date: day(d) }));
+    expect((await h.app.inject({ method: 'PATCH', url: `/api/v1/business-hours/${calendar.id}`, headers: owner.headers, payload: { holidays } })).statusCode).toBe(200);
+    expect(await within()).toBe(false);
+    await setWidget({ businessHoursId: null });
+    expect(await within()).toBe(true);
+  });
+
   it('takes a visitor message once per client id, and shows only that visitor their conversations', async () => {
     const a = await session({ context: { url: 'https://shop.example/cart', locale: 'de-DE', timezone: 'Europe/Berlin' } });
     const first = await call('POST', '/messages', { clientMessageId: 'c1', text: 'Hallo, does this fit a 2019 model?' }, a.token);

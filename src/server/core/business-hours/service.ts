@@ -4,7 +4,9 @@ import { businessHours } from '../../db/schema/index.js';
 import type { Actor } from '../actor.js';
 import { Conflict, NotFound } from '../errors.js';
 import { recordAudit } from '../../domains/audit/service.js';
+import { widgetsOpenIn } from '../../domains/inboxes/service.js';
 import { slaPoliciesCountingIn } from '../../domains/sla/service.js';
+import type { Calendar } from './calendar.js';
 import type { BusinessHoursCreate, BusinessHoursUpdate } from './schema.js';
 
 type Row = typeof businessHours.$inferSelect;
@@ -25,6 +27,12 @@ export async function getBusinessHoursRow(db: Executor, actor: Pick<Actor, 'work
   return r;
 }
 
+/** A calendar of the workspace for other domains to use (the widget's hours): its arithmetic's input, or null when the workspace has no calendar with that id. */
+export async function findCalendar(db: Executor, workspaceId: string, id: string): Promise<(Calendar & { id: string; name: string }) | null> {
+  const [r] = await db.select().from(businessHours).where(and(eq(businessHours.id, id), eq(businessHours.workspaceId, workspaceId)));
+  return r ? { id: r.id, name: r.name, timeZone: r.timeZone, hours: r.hours, holidays: r.holidays } : null;
+}
+
 export async function createBusinessHours(tx: Executor, actor: Actor, input: BusinessHoursCreate) {
   const [r] = await tx.insert(businessHours).values({ workspaceId: actor.workspaceId, ...input }).returning();
   await recordAudit(tx, actor, { action: 'business_hours.create', targetType: 'business_hours', targetId: r.id, data: { name: r.name } });
@@ -43,11 +51,13 @@ export async function updateBusinessHours(tx: Executor, actor: Actor, id: string
   return presentBusinessHours(r);
 }
 
-/** Deletes a calendar no SLA policy counts in; one in use is a conflict naming the policies. */
+/** Deletes a calendar nothing counts in; one an SLA policy or a chat widget uses is a conflict naming them. */
 export async function deleteBusinessHours(tx: Executor, actor: Actor, id: string) {
   const r = await getBusinessHoursRow(tx, actor, id);
-  const users = await slaPoliciesCountingIn(tx, actor.workspaceId, id);
-  if (users.length) throw new Conflict(`Business hours ${r.name} are used by the SLA policies ${users.join(', ')}`);
+  const policies = await slaPoliciesCountingIn(tx, actor.workspaceId, id);
+  const widgets = await widgetsOpenIn(tx, actor.workspaceId, id);
+  const users = [policies.length && `the SLA ${policies.length > 1 ? 'policies' : 'policy'} ${policies.join(', ')}`, widgets.length && `the chat ${widgets.length > 1 ? 'widgets' : 'widget'} of ${widgets.join(', ')}`].filter(Boolean);
+  if (users.length) throw new Conflict(`Business hours ${r.name} are used by ${users.join(' and by ')}`);
   await tx.delete(businessHours).where(eq(businessHours.id, id));
   await recordAudit(tx, actor, { action: 'business_hours.delete', targetType: 'business_hours', targetId: id, data: { name: r.name } });
 }

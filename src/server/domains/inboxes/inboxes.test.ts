@@ -84,6 +84,38 @@ describe('inboxes', () => {
     expect(json(await get(admin, widget.id)).widget.emailInboxId).toBe(mine.id);
   });
 
+  it('opens a widget in a business-hours calendar of its own workspace (422 naming the field otherwise), and keeps that calendar from deletion', async () => {
+    const hours = { name: 'Chat hours', timeZone: 'Europe/Berlin', hours: { mon: [{ from: '09:00', to: '17:00' }] } };
+    const calendar = json(await h.app.inject({ method: 'POST', url: '/api/v1/business-hours', headers: admin.headers, payload: hours }));
+    const stranger = await buildMember(h.ctx, { workspace: 'Elsewhere Hours Co' });
+    const theirs = json(await h.app.inject({ method: 'POST', url: '/api/v1/business-hours', headers: stranger.headers, payload: hours }));
+    const widget = json(await create(admin, { name: 'Shop chat', channel: 'widget' }));
+    const patch = (w: Record<string, unknown>) => h.app.inject({ method: 'PATCH', url: `/api/v1/inboxes/${widget.id}`, headers: admin.headers, payload: { widget: w } });
+
+    for (const id of [theirs.id, '0190a0a0-0000-7000-8000-000000000000']) {
+      const res = await patch({ businessHoursId: id });
+      expect(res.statusCode).toBe(422);
+      expect(json(res).errors).toEqual([{ field: 'widget.businessHoursId', reason: 'is not a business-hours calendar of this workspace' }]);
+    }
+    const refusedAtCreation = await create(admin, { name: 'Chat 3', channel: 'widget', businessHoursId: theirs.id });
+    expect(refusedAtCreation.statusCode).toBe(422);
+    expect(json(refusedAtCreation).errors[0].field).toBe('businessHoursId');
+    // The old inline hours are refused by name, not dropped in silence.
+    const inline = await patch({ businessHours: { timezone: 'Europe/Berlin', days: {} } });
+    expect(inline.statusCode).toBe(422);
+    expect(json(inline).errors[0]).toMatchObject({ field: 'widget.businessHours', reason: expect.stringContaining('businessHoursId') });
+
+    expect((await patch({ businessHoursId: calendar.id })).statusCode).toBe(200);
+    expect(json(await get(agent, widget.id)).widget.businessHoursId).toBe(calendar.id);
+    const del = () => h.app.inject({ method: 'DELETE', url: `/api/v1/business-hours/${calendar.id}`, headers: admin.headers });
+    const inUse = await del();
+    expect(inUse.statusCode).toBe(409);
+    expect(json(inUse).detail).toBe('Business hours Chat hours are used by the chat widget of Shop chat');
+    // Always open again: the calendar may go.
+    expect((await patch({ businessHoursId: null })).statusCode).toBe(200);
+    expect((await del()).statusCode).toBe(204);
+  });
+
   it('validates the callback URL (422 naming callbackUrl) and creates nothing', async () => {
     const before = await countRows(h.ctx.db, inboxes);
     for (const callbackUrl of ['not a url', 'ftp://files.example.test/x', 'javascript:alert(1)', '', undefined, 42]) {

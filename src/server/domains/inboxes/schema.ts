@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { WEEKDAYS } from '../../core/business-hours/calendar.js';
 
 export const ChannelSchema = z.enum(['api', 'email', 'widget', 'portal', 'phone']);
 
@@ -59,22 +58,20 @@ export const EmailSettingsSchema = z.object({
 });
 export type EmailSettings = z.infer<typeof EmailSettingsSchema>;
 
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:MM');
-const DAYS = WEEKDAYS;
-
-export const BusinessHoursSchema = z
-  .object({
-    timezone: z.string().max(100).refine((tz) => Intl.supportedValuesOf('timeZone').includes(tz) || tz === 'UTC', 'must be an IANA time zone, e.g. Europe/Berlin'),
-    days: z.partialRecord(z.enum(DAYS), z.array(z.object({ from: hhmm, to: hhmm })).max(4)),
-  })
-  .describe('When people answer; outside these hours the widget shows the offline message and asks for an e-mail address.');
-
 export const WidgetSettingsSchema = z.object({
   color: z.string().regex(/^#[0-9a-f]{6}$/i, 'must be a colour as #rrggbb').default('#2563eb'),
   greeting: z.string().trim().max(500).default('Hi! Ask us anything, we usually reply within minutes.'),
   offlineMessage: z.string().trim().max(500).default("We're away right now. Leave your e-mail address and we'll answer there."),
   showTeamId: z.uuid().nullable().optional().describe('The team whose people (and their pictures) the widget shows.'),
-  businessHours: BusinessHoursSchema.nullable().optional(),
+  businessHoursId: z
+    .uuid()
+    .nullable()
+    .optional()
+    .describe("The business-hours calendar (/api/v1/business-hours) people answer in; outside it the widget shows the offline message and asks for an e-mail address. Null or absent: always open."),
+  businessHours: z
+    .never({ error: 'is now a calendar: create it with POST /api/v1/business-hours and set businessHoursId' })
+    .optional()
+    .describe('Replaced by businessHoursId.'),
   preChat: z
     .array(z.object({ field: z.enum(['name', 'email', 'phone']), required: z.boolean().default(false) }))
     .max(3)
@@ -102,6 +99,7 @@ export const WidgetSettingsPatchSchema = z.object({
   greeting: keptUnlessGiven(WidgetSettingsSchema.shape.greeting),
   offlineMessage: keptUnlessGiven(WidgetSettingsSchema.shape.offlineMessage),
   showTeamId: WidgetSettingsSchema.shape.showTeamId,
+  businessHoursId: WidgetSettingsSchema.shape.businessHoursId,
   businessHours: WidgetSettingsSchema.shape.businessHours,
   preChat: keptUnlessGiven(WidgetSettingsSchema.shape.preChat),
   allowedOrigins: keptUnlessGiven(WidgetSettingsSchema.shape.allowedOrigins),

@@ -1,7 +1,8 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { imapStates, inboxes, teams } from '../../db/schema/index.js';
 import { type Actor, canAdminister } from '../../core/actor.js';
+import { findCalendar } from '../../core/business-hours/service.js';
 import { Conflict, Invalid, NotFound } from '../../core/errors.js';
 import { randomToken } from '../../core/ids.js';
 import { refusedHost } from '../../core/net/outbound-guard.js';
@@ -94,6 +95,21 @@ async function checkEmailInbox(db: Executor, workspaceId: string, emailInboxId: 
   if (!i) throw new Invalid(field, 'is not an e-mail inbox of this workspace');
 }
 
+/** A widget is open in a business-hours calendar of its own workspace, and no other. */
+async function checkBusinessHours(db: Executor, workspaceId: string, businessHoursId: string | null | undefined, field: string) {
+  if (businessHoursId && !(await findCalendar(db, workspaceId, businessHoursId))) throw new Invalid(field, 'is not a business-hours calendar of this workspace');
+}
+
+/** The names of the workspace's widget inboxes (archived ones too: they may come back) open in a calendar, which may then not be deleted. */
+export async function widgetsOpenIn(db: Executor, workspaceId: string, businessHoursId: string) {
+  const rows = await db
+    .select({ name: inboxes.name })
+    .from(inboxes)
+    .where(and(eq(inboxes.workspaceId, workspaceId), eq(inboxes.channel, 'widget'), sql`${inboxes.config}->>'businessHoursId' = ${businessHoursId}`))
+    .orderBy(asc(inboxes.name));
+  return rows.map((r) => r.name);
+}
+
 /**
  * A callback that plainly points inside the network is refused when the inbox is saved,
  * not days later after every retry failed. (Names are checked again at each delivery,
@@ -127,6 +143,7 @@ export async function createInbox(tx: Executor, actor: Actor, given: InboxCreate
     const { name: _n, channel: _c, teamId: _t, ...settings } = input;
     await checkTeam(tx, actor.workspaceId, settings.showTeamId);
     await checkEmailInbox(tx, actor.workspaceId, settings.emailInboxId, 'emailInboxId');
+    await checkBusinessHours(tx, actor.workspaceId, settings.businessHoursId, 'businessHoursId');
     Object.assign(config, settings, { publicKey: randomToken('pk_', 16), identitySecret: randomToken('wsec_', 24) });
   }
   if (input.channel === 'email') {
@@ -165,6 +182,7 @@ export async function updateInbox(tx: Executor, actor: Actor, id: string, input:
     if (inbox.channel !== 'widget') throw new Invalid('widget', 'only widget inboxes have widget settings');
     await checkTeam(tx, actor.workspaceId, input.widget.showTeamId);
     await checkEmailInbox(tx, actor.workspaceId, input.widget.emailInboxId, 'widget.emailInboxId');
+    await checkBusinessHours(tx, actor.workspaceId, input.widget.businessHoursId, 'widget.businessHoursId');
     patch.config = { ...inbox.config, ...input.widget };
   }
   if (input.email !== undefined) {
