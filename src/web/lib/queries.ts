@@ -83,7 +83,12 @@ export function useSavedViewMutations() {
     void qc.invalidateQueries({ queryKey: qk.views });
   };
   return {
-    create: useMutation({ mutationFn: (body: SavedViewInput) => api<SavedView>('/saved-views', { method: 'POST', body }), onSettled: settled }),
+    create: useMutation({
+      mutationFn: (body: SavedViewInput) => api<SavedView>('/saved-views', { method: 'POST', body }),
+      // In the list at once, so the view opens before the list is fetched again.
+      onSuccess: (v) => qc.setQueryData<SavedView[]>(qk.savedViews, (old) => (old ? [...old, v] : [v])),
+      onSettled: settled,
+    }),
     update: useMutation({ mutationFn: ({ id, patch }: { id: string; patch: SavedViewPatch }) => api<SavedView>(`/saved-views/${id}`, { method: 'PATCH', body: patch }), onSettled: settled }),
     remove: useMutation({ mutationFn: (id: string) => api<void>(`/saved-views/${id}`, { method: 'DELETE' }), onSettled: settled }),
   };

@@ -72,7 +72,7 @@ export function InboxPage() {
   });
 
   // A saved view that is gone (deleted, or its team left): back to the agent's own.
-  if (savedId && savedViews.isSuccess && !saved) return <Navigate to="/inbox/mine" replace />;
+  if (savedId && savedViews.isSuccess && !savedViews.isFetching && !saved) return <Navigate to="/inbox/mine" replace />;
 
   return (
     <>
