@@ -133,16 +133,16 @@ export function ConversationList({ title, view, filters, listQuery, savedFilters
             className="h-4 w-4 accent-accent"
           />
           <h1 className="min-w-0 flex-1 truncate text-[15px] font-semibold">{title}</h1>
-          {total !== undefined && !hasFilters(filters) && <span className="text-xs text-ink-3 tabular-nums">{tn('view.count', total, { count: total.toLocaleString() })}</span>}
+          {total !== undefined && !hasFilters(filters) && <span className="hidden text-xs text-ink-3 tabular-nums sm:inline">{tn('view.count', total, { count: total.toLocaleString() })}</span>}
           <Button
             variant={narrowed ? 'default' : 'ghost'}
             onClick={() => setSaveOpen(true)}
             aria-label={t('saved.save')}
             title={t('saved.saveTitle')}
-            className={`h-7 shrink-0 ${narrowed ? 'px-2 text-xs' : 'px-1.5'}`}
+            className={`h-7 shrink-0 ${narrowed ? 'px-1.5 text-xs sm:px-2' : 'px-1.5'}`}
           >
             <Icon name="bookmark" size={14} />
-            {narrowed && t('saved.save')}
+            {narrowed && <span className="hidden sm:inline">{t('saved.save')}</span>}
           </Button>
         </div>
         {selected.size > 0 ? (

@@ -19,7 +19,7 @@ import { ShortcutsDialog } from './ShortcutsDialog';
 
 const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
 
-function RailLink({ to, icon, label, count, className = '' }: { to: string; icon?: IconName; label: string; count?: number; className?: string }) {
+function RailLink({ to, icon, label, count, className = '', countClassName = '' }: { to: string; icon?: IconName; label: string; count?: number; className?: string; countClassName?: string }) {
   return (
     <NavLink
       to={to}
@@ -29,7 +29,7 @@ function RailLink({ to, icon, label, count, className = '' }: { to: string; icon
     >
       {icon ? <Icon name={icon} className="shrink-0 opacity-80" /> : <span className="w-4" />}
       <span className="min-w-0 flex-1 truncate">{label}</span>
-      {count !== undefined && count > 0 && <span className="text-xs tabular-nums text-ink-3">{compact.format(count)}</span>}
+      {count !== undefined && count > 0 && <span className={`text-xs tabular-nums text-ink-3 ${countClassName}`}>{compact.format(count)}</span>}
     </NavLink>
   );
 }
@@ -55,7 +55,15 @@ function SavedViewLink({ view, count, current, onRename, indent }: { view: Saved
   const here = location.pathname.startsWith(`/inbox/saved:${view.id}`);
   return (
     <div className="group/saved relative flex items-center">
-      <RailLink to={`/inbox/saved:${view.id}`} icon={indent ? undefined : 'bookmark'} label={view.name} count={count} className={`flex-1 ${view.editable ? 'pr-7' : ''}`} />
+      {/* The menu's button takes the count's place while the pointer or the focus is on the view (always there on touch screens). */}
+      <RailLink
+        to={`/inbox/saved:${view.id}`}
+        icon={indent ? undefined : 'bookmark'}
+        label={view.name}
+        count={count}
+        className={`flex-1 ${view.editable ? 'pointer-coarse:pr-8' : ''}`}
+        countClassName={view.editable ? 'pointer-fine:group-hover/saved:invisible pointer-fine:group-has-[:focus-visible]/saved:invisible pointer-fine:group-has-[[data-state=open]]/saved:invisible' : ''}
+      />
       {view.editable && (
         <DropdownMenu.Root>
           <DropdownMenu.Trigger asChild>
@@ -63,7 +71,7 @@ function SavedViewLink({ view, count, current, onRename, indent }: { view: Saved
               type="button"
               aria-label={t('saved.actions', { name: view.name })}
               title={t('saved.actions', { name: view.name })}
-              className="absolute right-0.5 rounded p-1 text-ink-3 opacity-0 group-hover/saved:opacity-100 hover:bg-hover hover:text-ink focus-visible:opacity-100 data-[state=open]:opacity-100 pointer-coarse:opacity-100"
+              className="absolute right-1 rounded p-1 text-ink-2 opacity-0 group-has-[:focus-visible]/saved:opacity-100 group-hover/saved:opacity-100 hover:bg-hover hover:text-ink data-[state=open]:opacity-100 pointer-coarse:opacity-100"
             >
               <Icon name="more" size={14} />
             </button>
