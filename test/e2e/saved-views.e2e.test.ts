@@ -11,12 +11,14 @@ describe('saved views', () => {
   let boAccount: Account & { id: string };
   let inboxId: string;
   let savedId: string;
+  let billingId: string;
 
   beforeAll(async () => {
     heard = await startHeard();
     avaAccount = await heard.addMember('agent', 'Ava Agent');
     boAccount = await heard.addMember('agent', 'Bo Agent');
     inboxId = await createInbox(heard);
+    billingId = (await heard.api<{ id: string }>('POST', '/teams', { name: 'Billing', memberIds: [avaAccount.id] })).body.id;
     browser = await launchBrowser();
     ava = await (await newContext(browser)).newPage();
     ava.on('dialog', (d) => void d.accept());
@@ -86,6 +88,18 @@ describe('saved views', () => {
     await bo.waitForURL(/\/app\/inbox\/mine$/);
   });
 
+  it("shows a team's view to its members under the team, arriving with the next change in the workspace", async () => {
+    await rail(ava).getByRole('link', { name: /Billing/ }).first().waitFor();
+    const created = await heard.api<{ id: string }>('POST', '/saved-views', { name: 'Billing high', teamId: billingId, filters: { priority: 'high' } });
+    expect(created.status).toBe(201);
+    await conversation('normal');
+    await expect.poll(() => railCount(ava, 'Billing high'), { timeout: 15_000 }).toBe('3');
+    // Ava is in the team: she may change it. Bo is not: he does not see it.
+    await rail(ava).getByRole('button', { name: 'Actions for Billing high' }).waitFor({ state: 'attached' });
+    const theirs = await bo.evaluate(async () => (await (await fetch('/api/v1/saved-views')).json()) as { items: { name: string }[] });
+    expect(theirs.items).toEqual([]);
+  });
+
   it('renames, updates and deletes it from its menu in the rail, by keyboard', async () => {
     const actions = rail(ava).getByRole('button', { name: 'Actions for Hot ones' });
     await actions.focus();
@@ -99,11 +113,11 @@ describe('saved views', () => {
 
     // Narrowed further (normal priority), then kept: the view now lists the normal ones.
     await ava.goto(`${heard.url}/app/inbox/saved:${savedId}?priority=normal`);
-    await expect.poll(() => ava.getByRole('listbox', { name: 'Hot orders' }).getByRole('option').count()).toBe(2);
+    await expect.poll(() => ava.getByRole('listbox', { name: 'Hot orders' }).getByRole('option').count()).toBe(3);
     await rail(ava).getByRole('button', { name: 'Actions for Hot orders' }).click();
     await ava.getByRole('menuitem', { name: 'Update with current filters' }).click();
     await ava.waitForURL(new RegExp(`/app/inbox/saved:${savedId}$`));
-    await expect.poll(() => railCount(ava, 'Hot orders')).toBe('2');
+    await expect.poll(() => railCount(ava, 'Hot orders')).toBe('3');
     const mine = await ava.evaluate(async () => (await (await fetch('/api/v1/saved-views')).json()) as { items: { filters: Record<string, unknown> }[] });
     expect(mine.items[0].filters).toMatchObject({ priority: 'normal', status: ['open'], snoozed: false });
 

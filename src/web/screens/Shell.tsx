@@ -1,11 +1,11 @@
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
 import { useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, useMemo, useState } from 'react';
+import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import { NavLink, useLocation, useNavigate } from 'react-router';
 import { Avatar } from '../components/Avatar';
 import { Icon, type IconName } from '../components/Icon';
 import { t } from '../i18n';
-import { useInboxes, useSavedViewMutations, useSavedViews, useTeams, useViewCounts } from '../lib/queries';
+import { qk, useInboxes, useSavedViewMutations, useSavedViews, useTeams, useViewCounts } from '../lib/queries';
 import { useHeldMailCount } from '../lib/held-mail';
 import { useRealtime } from '../lib/realtime';
 import { signOut, useSession } from '../lib/session';
@@ -134,10 +134,12 @@ const fixed: { id: ViewId; icon: IconName }[] = [
 /** The frame around every signed-in page: the left rail with views, search, theme and account. */
 export function Shell({ children }: { children: ReactNode }) {
   const me = useSession();
-  const counts = useViewCounts().data ?? {};
+  const viewCounts = useViewCounts();
+  const counts = viewCounts.data ?? {};
   const teams = useTeams().data ?? [];
   const inboxes = (useInboxes().data ?? []).filter((i) => !i.archived);
-  const saved = useSavedViews().data ?? [];
+  const savedViews = useSavedViews();
+  const saved = savedViews.data ?? [];
   const current = useCurrentList(saved);
   const [renaming, setRenaming] = useState<SavedView | null>(null);
   const held = useHeldMailCount();
@@ -147,6 +149,14 @@ export function Shell({ children }: { children: ReactNode }) {
   const [helpOpen, setHelpOpen] = useState(false);
   const navigate = useNavigate();
   const qc = useQueryClient();
+
+  // The counts, fetched again on every change, name the saved views I see: one that another
+  // member added to my team, or took away, shows up without waiting for the list's own refetch.
+  const countedIds = viewCounts.isSuccess ? Object.keys(counts).filter((k) => k.startsWith('saved:')).sort().join() : undefined;
+  useEffect(() => {
+    if (countedIds === undefined || !savedViews.isSuccess || savedViews.isFetching) return;
+    if (saved.map((v) => `saved:${v.id}`).sort().join() !== countedIds) void qc.invalidateQueries({ queryKey: qk.savedViews });
+  }, [countedIds]);
 
   useShortcuts((action) => {
     if (action === 'search') return setSearchOpen(true), true;
