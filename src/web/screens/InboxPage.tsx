@@ -30,10 +30,10 @@ export function InboxPage() {
   const title = savedId
     ? (saved?.name ?? t('saved.title'))
     : view.startsWith('team:')
-    ? (teams.find((x) => `team:${x.id}` === view)?.name ?? t('nav.teams'))
-    : view.startsWith('inbox:')
-      ? (inboxes.find((x) => `inbox:${x.id}` === view)?.name ?? t('nav.inboxes'))
-      : t(`view.${view}` as 'view.mine');
+      ? (teams.find((x) => `team:${x.id}` === view)?.name ?? t('nav.teams'))
+      : view.startsWith('inbox:')
+        ? (inboxes.find((x) => `inbox:${x.id}` === view)?.name ?? t('nav.inboxes'))
+        : t(`view.${view}` as 'view.mine');
 
   const counts = useViewCounts().data;
   useEffect(() => {
