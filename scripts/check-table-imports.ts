@@ -31,6 +31,7 @@ const OWNERS: Record<string, string[]> = {
   'invites.ts': ['domains/members'],
   'tags.ts': ['domains/tags'],
   'rules.ts': ['domains/rules'],
+  'saved-views.ts': ['domains/saved-views'],
   'service-levels.ts': ['domains/sla'],
   businessHours: ['core/business-hours'],
   'widget.ts': ['channels/widget'],

@@ -47,6 +47,7 @@ import { knowledgeBaseRoutes } from './domains/knowledge-base/routes.js';
 import { inboxRoutes } from './domains/inboxes/routes.js';
 import { memberRoutes } from './domains/members/routes.js';
 import { ruleRoutes } from './domains/rules/routes.js';
+import { savedViewRoutes } from './domains/saved-views/routes.js';
 import { rulesProcessor, startTimeRules } from './domains/rules/engine.js';
 import { tagRoutes } from './domains/tags/routes.js';
 import { teamRoutes } from './domains/teams/routes.js';
@@ -219,6 +220,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       await api.register(emailChannelRoutes);
       await api.register(contactRoutes);
       await api.register(conversationRoutes);
+      await api.register(savedViewRoutes);
       await api.register(auditRoutes);
       await api.register(eventFailureRoutes);
       await api.register(cannedResponseRoutes);

@@ -13,13 +13,16 @@ interface Violation {
   nodes: { target: string[] }[];
 }
 
-/** axe-core's WCAG 2 A and AA rules on the page as it is; the serious and critical findings, one line each. */
-async function audit(page: Page): Promise<string[]> {
+/**
+ * axe-core's WCAG 2 A and AA rules on the page as it is (or on what `include` selects: an open
+ * dialog or menu, whose library hides the page behind it); the serious and critical findings, one line each.
+ */
+async function audit(page: Page, include?: string): Promise<string[]> {
   await page.addScriptTag({ path: AXE });
-  const violations = (await page.evaluate(async () => {
+  const violations = (await page.evaluate(async (sel) => {
     const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: unknown[] }> } }).axe;
-    return (await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } })).violations;
-  })) as Violation[];
+    return (await axe.run(sel ? { include: [sel] } : document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } })).violations;
+  }, include)) as Violation[];
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
@@ -50,6 +53,22 @@ describe('accessibility (axe-core, WCAG 2 A and AA)', () => {
     await page.getByRole('option', { name: /GPS unit keeps rebooting/ }).click();
     await page.getByRole('heading', { name: /GPS unit keeps rebooting/ }).waitFor();
     expect(await audit(page)).toEqual([]);
+  });
+
+  it('saving a view, and the saved view in the rail with its menu', async () => {
+    await page.goto(`${heard.url}/app/inbox/open?priority=high`);
+    await page.getByRole('button', { name: 'Save view' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Save this list as a view' });
+    await dialog.getByLabel('Name').fill('High priority');
+    expect(await audit(page, '[role=dialog]')).toEqual([]);
+    await dialog.getByRole('button', { name: 'Save view' }).click();
+    await page.getByRole('heading', { level: 1, name: 'High priority' }).waitFor();
+    await page.getByRole('navigation', { name: 'Conversation views' }).getByRole('link', { name: /High priority/ }).waitFor();
+    expect(await audit(page)).toEqual([]);
+    await page.getByRole('navigation', { name: 'Conversation views' }).getByRole('button', { name: 'Actions for High priority' }).click();
+    await page.getByRole('menuitem', { name: 'Rename…' }).waitFor();
+    expect(await audit(page, '[role=menu]')).toEqual([]);
+    await page.keyboard.press('Escape');
   });
 
   it('settings', async () => {

@@ -46,6 +46,7 @@ const paths = {
   up: 'M12 19V5m-6 6l6-6 6 6',
   down: 'M12 5v14m-6-6l6 6 6-6',
   plus: 'M12 5v14M5 12h14',
+  bookmark: 'M6 3h12v18l-6-4.5L6 21z',
 } as const;
 
 export type IconName = keyof typeof paths;

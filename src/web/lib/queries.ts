@@ -1,6 +1,6 @@
 import { type InfiniteData, type QueryClient, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError } from './api';
-import type { CannedResponse, Contact, Conversation, Inbox, Me, Member, Page, Team, Timeline } from './types';
+import type { CannedResponse, Contact, Conversation, Inbox, Me, Member, Page, SavedView, SavedViewFilters, Team, Timeline } from './types';
 import type { ListQuery } from './views';
 
 export const qk = {
@@ -9,6 +9,7 @@ export const qk = {
   teams: ['teams'] as const,
   inboxes: ['inboxes'] as const,
   views: ['views'] as const,
+  savedViews: ['saved-views'] as const,
   lists: ['conversations'] as const,
   list: (q: ListQuery) => ['conversations', q] as const,
   timeline: (ref: string) => ['timeline', ref] as const,
@@ -36,7 +37,7 @@ export function useInboxes() {
 export type ViewCounts = Record<string, number>;
 
 interface ViewsAnswer {
-  [view: string]: number | { id: string; name?: string; count: number }[];
+  [view: string]: number | { id: string; name?: string; count: number }[] | Record<string, number>;
 }
 
 /** Counts per rail entry from GET /views. */
@@ -44,18 +45,58 @@ export function useViewCounts() {
   return useQuery({ queryKey: qk.views, queryFn: async () => flattenCounts(await api<ViewsAnswer>('/views')), staleTime: 15_000, refetchInterval: 60_000 });
 }
 
-/** {mine: 3, teams: [{id, count}], inboxes: [...]} becomes {mine: 3, "team:<id>": 2, "inbox:<id>": 5}. */
+/** {mine: 3, teams: [{id, count}], inboxes: [...], saved: {<id>: 4}} becomes {mine: 3, "team:<id>": 2, "inbox:<id>": 5, "saved:<id>": 4}. */
 export function flattenCounts(r: ViewsAnswer): ViewCounts {
   const out: ViewCounts = {};
   for (const [k, v] of Object.entries(r)) {
     if (typeof v === 'number') out[k] = v;
     else if (Array.isArray(v) && (k === 'teams' || k === 'inboxes')) for (const it of v) out[`${k === 'teams' ? 'team' : 'inbox'}:${it.id}`] = it.count;
+    else if (k === 'saved' && v && typeof v === 'object') for (const [id, n] of Object.entries(v)) if (typeof n === 'number') out[`saved:${id}`] = n;
   }
   return out;
 }
 
-export function useConversationList(q: ListQuery) {
+/** The saved views I see: my own and my teams' (an admin's: every team's). */
+export function useSavedViews() {
+  return useQuery({
+    queryKey: qk.savedViews,
+    queryFn: async () => {
+      try {
+        return (await api<{ items: SavedView[] }>('/saved-views')).items;
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 404) return [];
+        throw e;
+      }
+    },
+    staleTime: 60_000,
+  });
+}
+
+export type SavedViewInput = { name: string; filters: SavedViewFilters } & ({ personal: true } | { teamId: string });
+export type SavedViewPatch = Partial<{ name: string; filters: SavedViewFilters; position: number }>;
+
+/** Saves, changes or deletes a saved view; the rail's list and counts follow. */
+export function useSavedViewMutations() {
+  const qc = useQueryClient();
+  const settled = () => {
+    void qc.invalidateQueries({ queryKey: qk.savedViews });
+    void qc.invalidateQueries({ queryKey: qk.views });
+  };
+  return {
+    create: useMutation({
+      mutationFn: (body: SavedViewInput) => api<SavedView>('/saved-views', { method: 'POST', body }),
+      // In the list at once, so the view opens before the list is fetched again.
+      onSuccess: (v) => qc.setQueryData<SavedView[]>(qk.savedViews, (old) => (old ? [...old, v] : [v])),
+      onSettled: settled,
+    }),
+    update: useMutation({ mutationFn: ({ id, patch }: { id: string; patch: SavedViewPatch }) => api<SavedView>(`/saved-views/${id}`, { method: 'PATCH', body: patch }), onSettled: settled }),
+    remove: useMutation({ mutationFn: (id: string) => api<void>(`/saved-views/${id}`, { method: 'DELETE' }), onSettled: settled }),
+  };
+}
+
+export function useConversationList(q: ListQuery, enabled = true) {
   return useInfiniteQuery({
+    enabled,
     queryKey: qk.list(q),
     queryFn: ({ pageParam, signal }) => api<Page<Conversation>>('/conversations', { query: { ...q, limit: 50, cursor: pageParam }, signal }),
     initialPageParam: undefined as string | undefined,

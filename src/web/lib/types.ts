@@ -43,6 +43,32 @@ export interface Team {
   assignOnlineOnly?: boolean;
 }
 
+/** A saved view's filters: a subset of the list's query (status may be several; 'me' is whoever looks). */
+export interface SavedViewFilters {
+  status?: Status[];
+  channel?: Channel;
+  priority?: Priority;
+  tag?: string;
+  assignee?: string;
+  team?: string;
+  inbox?: string;
+  snoozed?: boolean;
+  sort?: 'newest' | 'waiting' | 'priority' | 'due';
+}
+
+/** A named set of filters in the rail: the member's own (personal) or a team's. */
+export interface SavedView {
+  id: string;
+  name: string;
+  filters: SavedViewFilters;
+  personal: boolean;
+  ownerMemberId: string | null;
+  teamId: string | null;
+  position: number;
+  /** Whether I may rename, change or delete it. */
+  editable: boolean;
+}
+
 export interface Inbox {
   id: string;
   name: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filtersFromSearch, isViewId, viewQuery } from './views';
+import { filtersFromSearch, isViewId, savedFiltersOf, viewQuery } from './views';
 
 describe('views', () => {
   it('turns views into list queries', () => {
@@ -21,10 +21,30 @@ describe('views', () => {
     expect(isViewId('mine')).toBe(true);
     expect(isViewId('inbox:0190a0b0-0000-7000-8000-000000000001')).toBe(true);
     expect(isViewId('inbox:nope')).toBe(false);
+    expect(isViewId('saved:0190a0b0-0000-7000-8000-000000000001')).toBe(true);
+    expect(isViewId('saved:mine')).toBe(false);
     expect(isViewId('everything')).toBe(false);
   });
 
   it('reads filters from the URL', () => {
     expect(filtersFromSearch(new URLSearchParams('status=open&tag=vip&bogus=1'))).toEqual({ status: 'open', tag: 'vip' });
+  });
+
+  it("lists a saved view by its filters and order; the agent's filters still override them", () => {
+    const id = 'saved:0190a0b0-0000-7000-8000-000000000001' as const;
+    const saved = { status: ['open' as const, 'pending' as const], priority: 'high' as const, assignee: 'me', snoozed: false, sort: 'waiting' as const };
+    expect(viewQuery(id, {}, saved)).toEqual({ status: 'open,pending', priority: 'high', assignee: 'me', snoozed: 'false', sort: 'waiting' });
+    expect(viewQuery(id, { priority: 'urgent', sort: 'newest' }, saved)).toMatchObject({ priority: 'urgent', sort: 'newest', status: 'open,pending' });
+  });
+
+  it('saves what a list query filters by, and says which views are more than filters', () => {
+    expect(savedFiltersOf(viewQuery('mine', { priority: 'high' }))).toEqual({ filters: { assignee: 'me', status: ['open', 'pending'], snoozed: false, priority: 'high' } });
+    expect(savedFiltersOf(viewQuery('solved'))).toEqual({ filters: { status: ['solved', 'closed'] } });
+    expect(savedFiltersOf(viewQuery('open', { sort: 'waiting', tag: 'vip' }))).toEqual({ filters: { status: ['open'], snoozed: false, tag: 'vip', sort: 'waiting' } });
+    expect(savedFiltersOf(viewQuery('breaching', { channel: 'email' }))).toEqual({ filters: { channel: 'email', sort: 'due' }, dropped: 'breaching' });
+    expect(savedFiltersOf(viewQuery('mentions')).dropped).toBe('mentions');
+    // Saved, then opened: the same list.
+    const q = viewQuery('team:0190a0b0-0000-7000-8000-000000000002', { priority: 'low', sort: 'priority' });
+    expect(viewQuery('saved:0190a0b0-0000-7000-8000-000000000003', {}, savedFiltersOf(q).filters)).toEqual(q);
   });
 });

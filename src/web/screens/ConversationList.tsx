@@ -16,8 +16,9 @@ import { useSession } from '../lib/session';
 import { useShortcuts } from '../lib/shortcuts';
 import { shortAge } from '../lib/time';
 import { slaBadge } from '../lib/sla';
-import { CHANNELS, type Conversation, type Member, type Page, PRIORITIES, STATUSES } from '../lib/types';
-import { defaultSort, type Filters, hasFilters, type Sort, SORTS, type ViewId } from '../lib/views';
+import { CHANNELS, type Conversation, type Member, type Page, PRIORITIES, type SavedViewFilters, STATUSES } from '../lib/types';
+import { defaultSort, type Filters, hasFilters, type ListQuery, type Sort, SORTS, type ViewId } from '../lib/views';
+import { SaveViewDialog } from './SavedViewDialogs';
 
 const ROW = 78;
 
@@ -25,6 +26,10 @@ interface Props {
   title: string;
   view: ViewId;
   filters: Filters;
+  /** The list's whole query (the view's own filters and the agent's): what "Save view" keeps. */
+  listQuery: ListQuery;
+  /** The saved view's filters, when the view is one. */
+  savedFilters?: SavedViewFilters;
   items: Conversation[];
   query: UseInfiniteQueryResult<InfiniteData<Page<Conversation>>>;
   cursor: number;
@@ -34,7 +39,7 @@ interface Props {
   listRef: RefObject<HTMLDivElement | null>;
 }
 
-export function ConversationList({ title, view, filters, items, query, cursor, setCursor, openNumber, onOpen, listRef }: Props) {
+export function ConversationList({ title, view, filters, listQuery, savedFilters, items, query, cursor, setCursor, openNumber, onOpen, listRef }: Props) {
   const [, setSearch] = useSearchParams();
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [anchor, setAnchor] = useState<number | null>(null);
@@ -57,6 +62,10 @@ export function ConversationList({ title, view, filters, items, query, cursor, s
 
   const qc = useQueryClient();
   const [callOpen, setCallOpen] = useState(false);
+  const [saveOpen, setSaveOpen] = useState(false);
+  const sortDefault = defaultSort(view, savedFilters);
+  // Filters or an order of the agent's own: "Save view" says so in words.
+  const narrowed = hasFilters(filters) || !!filters.sort;
   useEffect(() => {
     if (cursor < items.length) {
       virtualizer.scrollToIndex(cursor, { align: 'auto' });
@@ -124,13 +133,23 @@ export function ConversationList({ title, view, filters, items, query, cursor, s
             className="h-4 w-4 accent-accent"
           />
           <h1 className="min-w-0 flex-1 truncate text-[15px] font-semibold">{title}</h1>
-          {total !== undefined && !hasFilters(filters) && <span className="text-xs text-ink-3 tabular-nums">{tn('view.count', total, { count: total.toLocaleString() })}</span>}
+          {total !== undefined && !hasFilters(filters) && <span className="hidden text-xs text-ink-3 tabular-nums sm:inline">{tn('view.count', total, { count: total.toLocaleString() })}</span>}
+          <Button
+            variant={narrowed ? 'default' : 'ghost'}
+            onClick={() => setSaveOpen(true)}
+            aria-label={t('saved.save')}
+            title={t('saved.saveTitle')}
+            className={`h-7 shrink-0 ${narrowed ? 'px-1.5 text-xs sm:px-2' : 'px-1.5'}`}
+          >
+            <Icon name="bookmark" size={14} />
+            {narrowed && <span className="hidden sm:inline">{t('saved.save')}</span>}
+          </Button>
         </div>
         {selected.size > 0 ? (
           <BulkBar ids={[...selected]} members={members} onDone={() => setSelected(new Set())} />
         ) : (
           <div className="flex items-center gap-2">
-            <Select label={t('list.sort')} value={filters.sort ?? defaultSort(view)} onChange={(e) => setFilter('sort', e.target.value === defaultSort(view) ? '' : e.target.value)} className="flex-1">
+            <Select label={t('list.sort')} value={filters.sort ?? sortDefault} onChange={(e) => setFilter('sort', e.target.value === sortDefault ? '' : e.target.value)} className="flex-1">
               {SORTS.map((s) => (
                 <option key={s} value={s}>
                   {t(`sort.${s as Sort}`)}
@@ -145,6 +164,7 @@ export function ConversationList({ title, view, filters, items, query, cursor, s
         )}
       </header>
       {callOpen && <NewCallDialog open onOpenChange={setCallOpen} />}
+      {saveOpen && <SaveViewDialog open onOpenChange={setSaveOpen} query={listQuery} />}
       <div
         ref={listRef}
         tabIndex={-1}

@@ -1,9 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { useNavigate, useParams, useSearchParams } from 'react-router';
+import { Navigate, useNavigate, useParams, useSearchParams } from 'react-router';
 import { t } from '../i18n';
-import { useConversationList, useInboxes, useTeams, useViewCounts } from '../lib/queries';
+import { useConversationList, useInboxes, useSavedViews, useTeams, useViewCounts } from '../lib/queries';
 import { useShortcuts } from '../lib/shortcuts';
-import { filtersFromSearch, isViewId, viewQuery, type ViewId } from '../lib/views';
+import { filtersFromSearch, isViewId, savedViewId, viewQuery, type ViewId } from '../lib/views';
 import { ConversationList } from './ConversationList';
 import { ConversationView } from './ConversationView';
 
@@ -14,8 +14,12 @@ export function InboxPage() {
   const navigate = useNavigate();
   const view: ViewId = isViewId(params.view) ? params.view : 'mine';
   const filters = useMemo(() => filtersFromSearch(search), [search]);
-  const query = useMemo(() => viewQuery(view, filters), [view, filters]);
-  const list = useConversationList(query);
+  const savedId = savedViewId(view);
+  const savedViews = useSavedViews();
+  const saved = savedId ? savedViews.data?.find((v) => v.id === savedId) : undefined;
+  const query = useMemo(() => viewQuery(view, filters, saved?.filters), [view, filters, saved]);
+  // A saved view's list waits for its filters.
+  const list = useConversationList(query, !savedId || !!saved);
   const items = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
   const number = params.number ? Number(params.number) : undefined;
   const [cursor, setCursor] = useState(0);
@@ -23,11 +27,13 @@ export function InboxPage() {
   const teams = useTeams().data ?? [];
   const inboxes = useInboxes().data ?? [];
 
-  const title = view.startsWith('team:')
-    ? (teams.find((x) => `team:${x.id}` === view)?.name ?? t('nav.teams'))
-    : view.startsWith('inbox:')
-      ? (inboxes.find((x) => `inbox:${x.id}` === view)?.name ?? t('nav.inboxes'))
-      : t(`view.${view}` as 'view.mine');
+  const title = savedId
+    ? (saved?.name ?? t('saved.title'))
+    : view.startsWith('team:')
+      ? (teams.find((x) => `team:${x.id}` === view)?.name ?? t('nav.teams'))
+      : view.startsWith('inbox:')
+        ? (inboxes.find((x) => `inbox:${x.id}` === view)?.name ?? t('nav.inboxes'))
+        : t(`view.${view}` as 'view.mine');
 
   const counts = useViewCounts().data;
   useEffect(() => {
@@ -65,6 +71,9 @@ export function InboxPage() {
     return false;
   });
 
+  // A saved view that is gone (deleted, or its team left): back to the agent's own.
+  if (savedId && savedViews.isSuccess && !savedViews.isFetching && !saved) return <Navigate to="/inbox/mine" replace />;
+
   return (
     <>
       <section
@@ -75,6 +84,8 @@ export function InboxPage() {
           title={title}
           view={view}
           filters={filters}
+          listQuery={query}
+          savedFilters={saved?.filters}
           items={items}
           query={list}
           cursor={cursor}

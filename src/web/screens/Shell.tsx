@@ -1,34 +1,36 @@
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
 import { useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, useState } from 'react';
-import { NavLink, useNavigate } from 'react-router';
+import { type ReactNode, useEffect, useMemo, useState } from 'react';
+import { NavLink, useLocation, useNavigate } from 'react-router';
 import { Avatar } from '../components/Avatar';
 import { Icon, type IconName } from '../components/Icon';
 import { t } from '../i18n';
 import { useAvailability } from '../lib/availability';
-import { useInboxes, useTeams, useViewCounts } from '../lib/queries';
+import { qk, useInboxes, useSavedViewMutations, useSavedViews, useTeams, useViewCounts } from '../lib/queries';
 import { useHeldMailCount } from '../lib/held-mail';
 import { useRealtime } from '../lib/realtime';
 import { signOut, useSession } from '../lib/session';
 import { useShortcuts } from '../lib/shortcuts';
 import { nextTheme, setTheme, useTheme } from '../lib/theme';
-import type { ViewId } from '../lib/views';
+import type { SavedView } from '../lib/types';
+import { filtersFromSearch, isViewId, savedFiltersOf, savedViewId, type ViewId, viewQuery } from '../lib/views';
+import { RenameViewDialog } from './SavedViewDialogs';
 import { SearchDialog } from './SearchDialog';
 import { ShortcutsDialog } from './ShortcutsDialog';
 
 const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
 
-function RailLink({ to, icon, label, count }: { to: string; icon?: IconName; label: string; count?: number }) {
+function RailLink({ to, icon, label, count, className = '', countClassName = '' }: { to: string; icon?: IconName; label: string; count?: number; className?: string; countClassName?: string }) {
   return (
     <NavLink
       to={to}
       className={({ isActive }) =>
-        `group flex items-center gap-2 rounded-md px-2 py-1.5 text-[13px] ${isActive ? 'bg-selected font-medium text-ink' : 'text-ink-2 hover:bg-hover hover:text-ink'}`
+        `group flex min-w-0 items-center gap-2 rounded-md px-2 py-1.5 text-[13px] ${isActive ? 'bg-selected font-medium text-ink' : 'text-ink-2 hover:bg-hover hover:text-ink'} ${className}`
       }
     >
       {icon ? <Icon name={icon} className="shrink-0 opacity-80" /> : <span className="w-4" />}
       <span className="min-w-0 flex-1 truncate">{label}</span>
-      {count !== undefined && count > 0 && <span className="text-xs tabular-nums text-ink-3">{compact.format(count)}</span>}
+      {count !== undefined && count > 0 && <span className={`text-xs tabular-nums text-ink-3 ${countClassName}`}>{compact.format(count)}</span>}
     </NavLink>
   );
 }
@@ -39,6 +41,87 @@ function RailButton({ icon, label, onClick }: { icon: IconName; label: string; o
       <Icon name={icon} />
     </button>
   );
+}
+
+const menuItem = 'cursor-pointer rounded px-2 py-1.5 outline-none data-highlighted:bg-hover data-disabled:cursor-default data-disabled:opacity-50';
+
+/**
+ * A saved view in the rail: its link with its live count and, for those who may change it, a
+ * menu (rename, update with the list's current filters, delete) on a button of its own.
+ */
+function SavedViewLink({ view, count, current, onRename, indent }: { view: SavedView; count?: number; current?: ReturnType<typeof savedFiltersOf>; onRename: () => void; indent?: boolean }) {
+  const { update, remove } = useSavedViewMutations();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const here = location.pathname.startsWith(`/inbox/saved:${view.id}`);
+  return (
+    <div className="group/saved relative flex items-center">
+      {/* The menu's button takes the count's place while the pointer or the focus is on the view (always there on touch screens). */}
+      <RailLink
+        to={`/inbox/saved:${view.id}`}
+        icon={indent ? undefined : 'bookmark'}
+        label={view.name}
+        count={count}
+        className={`flex-1 ${view.editable ? 'pointer-coarse:pr-8' : ''}`}
+        countClassName={view.editable ? 'pointer-fine:group-hover/saved:invisible pointer-fine:group-has-[:focus-visible]/saved:invisible pointer-fine:group-has-[[data-state=open]]/saved:invisible' : ''}
+      />
+      {view.editable && (
+        <DropdownMenu.Root>
+          <DropdownMenu.Trigger asChild>
+            <button
+              type="button"
+              aria-label={t('saved.actions', { name: view.name })}
+              title={t('saved.actions', { name: view.name })}
+              className="absolute right-1 rounded p-1 text-ink-2 opacity-0 group-has-[:focus-visible]/saved:opacity-100 group-hover/saved:opacity-100 hover:bg-hover hover:text-ink data-[state=open]:opacity-100 pointer-coarse:opacity-100"
+            >
+              <Icon name="more" size={14} />
+            </button>
+          </DropdownMenu.Trigger>
+          <DropdownMenu.Portal>
+            <DropdownMenu.Content align="start" side="right" className="z-50 min-w-52 rounded-md border border-line bg-raised p-1 text-sm shadow-lg">
+              <DropdownMenu.Item className={menuItem} onSelect={onRename}>
+                {t('saved.rename')}
+              </DropdownMenu.Item>
+              <DropdownMenu.Item
+                className={menuItem}
+                disabled={!current}
+                onSelect={() =>
+                  current &&
+                  update.mutate({ id: view.id, patch: { filters: current.filters } }, { onSuccess: () => navigate(`/inbox/saved:${view.id}`) })
+                }
+              >
+                {t('saved.updateFilters')}
+              </DropdownMenu.Item>
+              <DropdownMenu.Separator className="my-1 h-px bg-line" />
+              <DropdownMenu.Item
+                className={`${menuItem} text-danger`}
+                onSelect={() => {
+                  if (!window.confirm(t(view.personal ? 'saved.confirmDelete' : 'saved.confirmDeleteTeam', { name: view.name }))) return;
+                  remove.mutate(view.id, { onSuccess: () => here && navigate('/inbox/mine') });
+                }}
+              >
+                {t('saved.delete')}
+              </DropdownMenu.Item>
+            </DropdownMenu.Content>
+          </DropdownMenu.Portal>
+        </DropdownMenu.Root>
+      )}
+    </div>
+  );
+}
+
+/** The list the agent is looking at (its view, filters and order), when it is a list. */
+function useCurrentList(saved: SavedView[]) {
+  const location = useLocation();
+  return useMemo(() => {
+    const m = /^\/inbox\/([^/]+)/.exec(location.pathname);
+    const view = m ? decodeURIComponent(m[1]) : undefined;
+    if (!isViewId(view)) return undefined;
+    const id = savedViewId(view);
+    const own = id ? saved.find((v) => v.id === id) : undefined;
+    if (id && !own) return undefined;
+    return savedFiltersOf(viewQuery(view, filtersFromSearch(new URLSearchParams(location.search)), own?.filters));
+  }, [location.pathname, location.search, saved]);
 }
 
 const fixed: { id: ViewId; icon: IconName }[] = [
@@ -52,9 +135,14 @@ const fixed: { id: ViewId; icon: IconName }[] = [
 /** The frame around every signed-in page: the left rail with views, search, theme and account. */
 export function Shell({ children }: { children: ReactNode }) {
   const me = useSession();
-  const counts = useViewCounts().data ?? {};
+  const viewCounts = useViewCounts();
+  const counts = viewCounts.data ?? {};
   const teams = useTeams().data ?? [];
   const inboxes = (useInboxes().data ?? []).filter((i) => !i.archived);
+  const savedViews = useSavedViews();
+  const saved = savedViews.data ?? [];
+  const current = useCurrentList(saved);
+  const [renaming, setRenaming] = useState<SavedView | null>(null);
   const held = useHeldMailCount();
   const { connected } = useRealtime();
   const theme = useTheme();
@@ -64,6 +152,14 @@ export function Shell({ children }: { children: ReactNode }) {
   const [helpOpen, setHelpOpen] = useState(false);
   const navigate = useNavigate();
   const qc = useQueryClient();
+
+  // The counts, fetched again on every change, name the saved views I see: one that another
+  // member added to my team, or took away, shows up without waiting for the list's own refetch.
+  const countedIds = viewCounts.isSuccess ? Object.keys(counts).filter((k) => k.startsWith('saved:')).sort().join() : undefined;
+  useEffect(() => {
+    if (countedIds === undefined || !savedViews.isSuccess || savedViews.isFetching) return;
+    if (saved.map((v) => `saved:${v.id}`).sort().join() !== countedIds) void qc.invalidateQueries({ queryKey: qk.savedViews });
+  }, [countedIds]);
 
   useShortcuts((action) => {
     if (action === 'search') return setSearchOpen(true), true;
@@ -96,9 +192,22 @@ export function Shell({ children }: { children: ReactNode }) {
             <RailLink key={v.id} to={`/inbox/${v.id}`} icon={v.icon} label={t(`view.${v.id}` as 'view.mine')} count={counts[v.id]} />
           ))}
           {held !== undefined && <RailLink to="/held" icon="shield" label={t('held.nav')} count={held} />}
+          {saved.some((v) => v.personal) && <h2 className="mt-4 mb-1 px-2 text-[11px] font-semibold tracking-wide text-ink-3 uppercase">{t('saved.nav')}</h2>}
+          {saved
+            .filter((v) => v.personal)
+            .map((v) => (
+              <SavedViewLink key={v.id} view={v} count={counts[`saved:${v.id}`]} current={current} onRename={() => setRenaming(v)} />
+            ))}
           {myTeams.length > 0 && <h2 className="mt-4 mb-1 px-2 text-[11px] font-semibold tracking-wide text-ink-3 uppercase">{t('nav.teams')}</h2>}
           {myTeams.map((tm) => (
-            <RailLink key={tm.id} to={`/inbox/team:${tm.id}`} icon="users" label={tm.name} count={counts[`team:${tm.id}`]} />
+            <div key={tm.id}>
+              <RailLink to={`/inbox/team:${tm.id}`} icon="users" label={tm.name} count={counts[`team:${tm.id}`]} />
+              {saved
+                .filter((v) => v.teamId === tm.id)
+                .map((v) => (
+                  <SavedViewLink key={v.id} view={v} count={counts[`saved:${v.id}`]} current={current} onRename={() => setRenaming(v)} indent />
+                ))}
+            </div>
           ))}
           {inboxes.length > 0 && <h2 className="mt-4 mb-1 px-2 text-[11px] font-semibold tracking-wide text-ink-3 uppercase">{t('nav.inboxes')}</h2>}
           {inboxes.map((ib) => (
@@ -173,6 +282,7 @@ export function Shell({ children }: { children: ReactNode }) {
       <div className="flex min-h-0 min-w-0 flex-1">{children}</div>
       <SearchDialog open={searchOpen} onOpenChange={setSearchOpen} />
       <ShortcutsDialog open={helpOpen} onOpenChange={setHelpOpen} />
+      <RenameViewDialog key={renaming?.id} view={renaming} onOpenChange={(o) => !o && setRenaming(null)} />
     </div>
   );
 }

@@ -165,6 +165,15 @@ describe('authorization matrix', () => {
     return json(res) as { id: string };
   };
 
+  /** A new view of a team that every caller's member belongs to, made by an owner. */
+  let everyonesTeam: { id: string } | undefined;
+  const teamView = async () => {
+    everyonesTeam ??= await buildTeam(h.app, setup, { memberIds: (['owner', 'admin', 'agent', 'light'] as const).map((w) => callers[w].memberId) });
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/saved-views', headers: setup.headers, payload: { name: `View ${unique()}`, teamId: everyonesTeam.id, filters: { priority: 'high' } } });
+    if (res.statusCode !== 201) throw new Error(res.body);
+    return json(res) as { id: string };
+  };
+
   /** A new (disabled) rule, made by an owner. */
   const newRule = async () => {
     const res = await h.app.inject({
@@ -496,6 +505,32 @@ describe('authorization matrix', () => {
       when: 'a shared macro without changes, as a draft',
       allowed: WRITERS.concat('light'),
       request: async () => ({ method: 'POST', url: `/api/v1/conversations/${conversationId}/macros/${(await sharedCannedResponse()).id}`, payload: {} }),
+    },
+    // Saved views: personal ones for everyone who writes; a team's for its members and admins
+    { route: 'GET /api/v1/saved-views', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/saved-views' }) },
+    {
+      route: 'POST /api/v1/saved-views',
+      when: 'personal',
+      allowed: WRITERS.concat('light'),
+      request: () => ({ method: 'POST', url: '/api/v1/saved-views', payload: { name: `Mine ${unique()}`, personal: true, filters: { priority: 'urgent' } } }),
+    },
+    {
+      route: 'POST /api/v1/saved-views',
+      when: "a team's, not being in the team",
+      allowed: ADMINS,
+      request: () => ({ method: 'POST', url: '/api/v1/saved-views', payload: { name: `Team ${unique()}`, teamId: team.id, filters: {} } }),
+    },
+    {
+      route: 'PATCH /api/v1/saved-views/:id',
+      when: "a team's, being in the team",
+      allowed: WRITERS.concat('light'),
+      request: async () => ({ method: 'PATCH', url: `/api/v1/saved-views/${(await teamView()).id}`, payload: { name: `Renamed ${unique()}` } }),
+    },
+    {
+      route: 'DELETE /api/v1/saved-views/:id',
+      when: "a team's, being in the team",
+      allowed: WRITERS.concat('light'),
+      request: async () => ({ method: 'DELETE', url: `/api/v1/saved-views/${(await teamView()).id}` }),
     },
     // Rules
     { route: 'GET /api/v1/rules', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/rules' }) },

@@ -89,6 +89,7 @@ const NO_SCHEMA: Record<string, string> = {
   'GET /api/v1/tokens': 'no input',
   'GET /api/v1/inboxes': 'no input',
   'GET /api/v1/views': 'no input',
+  'GET /api/v1/saved-views': 'no input',
   'GET /api/v1/tags': 'no input',
   'GET /api/v1/rules': 'no input',
   'GET /api/v1/business-hours': 'no input',

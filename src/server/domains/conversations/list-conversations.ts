@@ -3,7 +3,7 @@ import type { Executor } from '../../db/client.js';
 import { contacts, conversationReads, conversations, inboxes, messages, noteMentions, slaPolicies } from '../../db/schema/index.js';
 import type { Actor } from '../../core/actor.js';
 import { Invalid } from '../../core/errors.js';
-import type { ConversationListQuery, View } from './schema.js';
+import type { ConversationFilters, ConversationListQuery, View } from './schema.js';
 import { type Conversation, presentConversation } from './present.js';
 
 const c = conversations;
@@ -50,6 +50,27 @@ export function viewCondition(view: View, memberId: string): SQL {
       // Breaching soon: a running SLA target due within the hour, or past due and still unmet.
       return and(notInArray(c.status, ['solved', 'closed']), sql`${c.slaDueAt} <= now() + interval '1 hour'`)!;
   }
+}
+
+/**
+ * The list's filters as conditions, for one member ('me' is them): the list and the counts of
+ * saved views use these same definitions, so a view's count is the length of its list.
+ */
+export function filterConditions(f: ConversationFilters, memberId: string): SQL[] {
+  const conds: SQL[] = [];
+  if (f.status?.length) conds.push(inArray(c.status, f.status));
+  if (f.assignee === 'me') conds.push(eq(c.assigneeId, memberId));
+  else if (f.assignee === 'none') conds.push(isNull(c.assigneeId));
+  else if (f.assignee) conds.push(eq(c.assigneeId, f.assignee));
+  if (f.team === 'none') conds.push(isNull(c.teamId));
+  else if (f.team) conds.push(eq(c.teamId, f.team));
+  if (f.inbox) conds.push(eq(c.inboxId, f.inbox));
+  if (f.channel) conds.push(sql`${c.inboxId} in (select ${inboxes.id} from ${inboxes} where ${inboxes.channel} = ${f.channel})`);
+  if (f.contact) conds.push(eq(c.contactId, f.contact));
+  if (f.priority) conds.push(eq(c.priority, f.priority));
+  if (f.snoozed !== undefined) conds.push(f.snoozed ? isSnoozed() : notSnoozed());
+  if (f.tag) conds.push(sql`${c.tags} @> array[${f.tag}]::text[]`);
+  return conds;
 }
 
 type Sort = ConversationListQuery['sort'];
@@ -118,20 +139,9 @@ const ORDER: Record<Sort, SQL[]> = {
 export async function listConversations(db: Executor, actor: Actor, q: ConversationListQuery) {
   const conds: (SQL | undefined)[] = [eq(c.workspaceId, actor.workspaceId)];
   if (q.view) conds.push(viewCondition(q.view, actor.memberId));
-  if (q.status?.length) conds.push(inArray(c.status, q.status));
-  if (q.assignee === 'me') conds.push(eq(c.assigneeId, actor.memberId));
-  else if (q.assignee === 'none') conds.push(isNull(c.assigneeId));
-  else if (q.assignee) conds.push(eq(c.assigneeId, q.assignee));
-  if (q.team === 'none') conds.push(isNull(c.teamId));
-  else if (q.team) conds.push(eq(c.teamId, q.team));
-  if (q.inbox) conds.push(eq(c.inboxId, q.inbox));
-  if (q.channel) conds.push(eq(inboxes.channel, q.channel));
-  if (q.contact) conds.push(eq(c.contactId, q.contact));
-  if (q.priority) conds.push(eq(c.priority, q.priority));
-  if (q.snoozed !== undefined) conds.push(q.snoozed ? isSnoozed() : notSnoozed());
+  conds.push(...filterConditions(q, actor.memberId));
   // A running SLA target due within the minutes given, or past due and still unmet.
   if (q.breachingWithin !== undefined) conds.push(sql`${c.slaDueAt} <= now() + make_interval(mins => ${q.breachingWithin})`);
-  if (q.tag) conds.push(sql`${c.tags} @> array[${q.tag}]::text[]`);
   if (q.q) {
     const query = sql`websearch_to_tsquery('simple', ${q.q})`;
     // Digits past any conversation number are searched as text only.

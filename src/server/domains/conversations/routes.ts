@@ -22,6 +22,7 @@ import {
 } from './schema.js';
 import { getConversation, getTimeline, updateConversation } from './service.js';
 import { splitMessage } from './split-message.js';
+import { listSavedViews } from '../saved-views/service.js';
 import { countViews } from './views.js';
 
 const messageParams = z.object({ id: z.uuid() });
@@ -32,8 +33,10 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
   const read = { allow: conversationPolicy.read };
   // Per-conversation rules (light members) are checked by the service once it has the row.
   const write = { allow: conversationPolicy.note };
-  app.get('/views', { schema: { tags, summary: "Counts for the agent app's views: mine, unassigned, open, mentions, snoozed, solved, breaching soon, each team and inbox" }, config: read }, async (req) =>
-    countViews(app.ctx.db, req.actor!),
+  app.get(
+    '/views',
+    { schema: { tags, summary: "Counts for the agent app's views: mine, unassigned, open, mentions, snoozed, solved, breaching soon, each team and inbox, and each saved view you see (saved, by id)" }, config: read },
+    async (req) => countViews(app.ctx.db, req.actor!, (await listSavedViews(app.ctx.db, req.actor!)).map((v) => ({ id: v.id, filters: v.filters }))),
   );
   app.get(
     '/conversations',

@@ -6,6 +6,7 @@ export const PrioritySchema = z.enum(['low', 'normal', 'high', 'urgent']);
 export const ChannelSchema = z.enum(['api', 'email', 'widget', 'portal', 'phone']);
 export const ViewSchema = z.enum(['mine', 'unassigned', 'open', 'mentions', 'snoozed', 'solved', 'breaching']);
 export type View = z.infer<typeof ViewSchema>;
+export const SortSchema = z.enum(['newest', 'waiting', 'priority', 'due']);
 const tag = z.string().trim().min(1).max(50).regex(/^[^,]+$/, 'must not contain a comma');
 
 export const ConversationListQuerySchema = z.object({
@@ -40,9 +41,7 @@ export const ConversationListQuerySchema = z.object({
   view: ViewSchema.optional().describe(
     'A named view, combined with the other filters: mine (assigned to me, open or pending), unassigned (open), open, mentions, snoozed, solved. Team and inbox views: view=open&team=… or &inbox=….',
   ),
-  sort: z
-    .enum(['newest', 'waiting', 'priority', 'due'])
-    .default('newest')
+  sort: SortSchema.default('newest')
     .describe('newest: latest activity first; waiting: waiting longest first; priority: urgent first, then newest; due: the soonest SLA due time first, those without one last.'),
   breachingWithin: z.coerce
     .number()
@@ -56,6 +55,9 @@ export const ConversationListQuerySchema = z.object({
   cursor: z.string().max(200).optional().describe('From the previous page: nextCursor.'),
 });
 export type ConversationListQuery = z.infer<typeof ConversationListQuerySchema>;
+
+/** The list's filters that narrow which conversations match: what a saved view keeps, besides its sort. */
+export type ConversationFilters = Partial<Pick<ConversationListQuery, 'status' | 'assignee' | 'team' | 'inbox' | 'channel' | 'contact' | 'priority' | 'snoozed' | 'tag'>>;
 
 const ConversationUpdateFields = z.object({
     status: StatusSchema.optional(),

@@ -2,19 +2,29 @@ import { and, asc, count, eq, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { conversations, inboxes, teams } from '../../db/schema/index.js';
 import type { Actor } from '../../core/actor.js';
-import { viewCondition } from './list-conversations.js';
+import { filterConditions, viewCondition } from './list-conversations.js';
+import type { ConversationFilters } from './schema.js';
 
 const c = conversations;
 const countWhere = (cond: ReturnType<typeof viewCondition>) => sql<number>`count(*) filter (where ${cond})`.mapWith(Number);
 
+/** A set of list filters to count, such as a saved view's, by its id. */
+export interface FilterSet {
+  id: string;
+  filters: ConversationFilters;
+}
+
 /**
  * The counts beside the agent app's views, for the calling member: mine, unassigned,
- * all open, mentions, snoozed, solved, and the open conversations of each team and
- * inbox. Three queries over the workspace's conversations, whatever their number.
+ * all open, mentions, snoozed, solved, the open conversations of each team and inbox,
+ * and the conversations each filter set (the member's saved views) lists, 'me' being the
+ * member. Three queries over the workspace's conversations, whatever their number and
+ * however many filter sets: each set is one more FILTER clause of the first.
  */
-export async function countViews(db: Executor, actor: Actor) {
+export async function countViews(db: Executor, actor: Actor, filterSets: FilterSet[] = []) {
   const me = actor.memberId;
-  const [totals] = await db
+  const setCounts = Object.fromEntries(filterSets.map((f, i) => [`set${i}`, countWhere(and(sql`true`, ...filterConditions(f.filters, me))!)]));
+  const [{ mine, unassigned, open: allOpen, mentions, snoozed, solved, breaching, ...sets }] = await db
     .select({
       mine: countWhere(viewCondition('mine', me)),
       unassigned: countWhere(viewCondition('unassigned', me)),
@@ -23,6 +33,7 @@ export async function countViews(db: Executor, actor: Actor) {
       snoozed: countWhere(viewCondition('snoozed', me)),
       solved: countWhere(viewCondition('solved', me)),
       breaching: countWhere(viewCondition('breaching', me)),
+      ...setCounts,
     })
     .from(c)
     .where(eq(c.workspaceId, actor.workspaceId));
@@ -41,5 +52,6 @@ export async function countViews(db: Executor, actor: Actor) {
     .leftJoin(byInbox, eq(byInbox.inboxId, inboxes.id))
     .where(and(eq(inboxes.workspaceId, actor.workspaceId), isNull(inboxes.archivedAt)))
     .orderBy(asc(inboxes.name));
-  return { ...totals, teams: teamRows, inboxes: inboxRows };
+  const saved = Object.fromEntries(filterSets.map((f, i) => [f.id, (sets as Record<string, number>)[`set${i}`]]));
+  return { mine, unassigned, open: allOpen, mentions, snoozed, solved, breaching, teams: teamRows, inboxes: inboxRows, saved };
 }

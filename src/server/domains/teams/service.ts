@@ -22,6 +22,15 @@ export async function getTeam(db: Executor, actor: Pick<Actor, 'workspaceId'>, i
   return presentTeam(t, links.map((l) => l.memberId));
 }
 
+/** The teams a member belongs to. */
+export async function teamIdsOf(db: Executor, actor: Pick<Actor, 'workspaceId' | 'memberId'>) {
+  const rows = await db
+    .select({ teamId: teamMembers.teamId })
+    .from(teamMembers)
+    .where(and(eq(teamMembers.workspaceId, actor.workspaceId), eq(teamMembers.memberId, actor.memberId)));
+  return rows.map((r) => r.teamId);
+}
+
 async function setTeamMembers(tx: Executor, actor: Actor, teamId: string, memberIds: string[]) {
   const unique = [...new Set(memberIds)];
   if (unique.length) {
