@@ -13,6 +13,9 @@ describe('the SLA due badge', () => {
     expect(slaBadge({ status: 'open', sla: sla({ firstResponse: running(10, -5) }) }, now)?.tone).toBe('warn');
     expect(slaBadge({ status: 'open', sla: sla({ nextResponse: running(-125, -140) }) }, now)).toMatchObject({ label: 'Reply overdue by 2h', short: '2h late', tone: 'breached' });
     expect(slaBadge({ status: 'open', sla: sla({ resolution: running(90, 75) }) }, now)?.label).toBe('Solve due in 1h');
+    // Within a minute of the due time: no count of seconds, and never "due in just now".
+    expect(slaBadge({ status: 'open', sla: sla({ firstResponse: running(0.5, -0.25) }) }, now)).toMatchObject({ label: 'Reply due now', short: '<1m', tone: 'warn' });
+    expect(slaBadge({ status: 'open', sla: sla({ firstResponse: running(-0.5, -0.75) }) }, now)).toMatchObject({ label: 'Reply overdue', short: 'late', tone: 'breached' });
   });
 
   it('shows paused clocks, and nothing when no target runs or no policy applies', () => {

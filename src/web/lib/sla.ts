@@ -5,10 +5,10 @@ import type { Conversation, SlaTargetName } from './types';
 /** How a due badge looks: calm, amber inside the warning window, red once breached. */
 export type SlaTone = 'calm' | 'warn' | 'breached';
 
-/** A span of time in the list's short units: 45s → "now", 18 minutes → "18m", 3 hours → "3h". */
+/** A span of time in the list's short units: 45s → "<1m", 18 minutes → "18m", 3 hours → "3h". */
 function shortSpan(ms: number): string {
   const m = Math.floor(Math.abs(ms) / 60_000);
-  if (m < 1) return t('time.now');
+  if (m < 1) return t('time.underMinute');
   if (m < 60) return t('time.m', { n: m });
   const h = Math.floor(m / 60);
   if (h < 48) return t('time.h', { n: h });
@@ -33,8 +33,14 @@ export function slaBadge(c: Pick<Conversation, 'sla' | 'status'>, now = Date.now
   const left = new Date(target!.dueAt!).getTime() - now;
   const solve = name === 'resolution';
   const time = shortSpan(left);
-  if (left <= 0) return { label: t(solve ? 'sla.solveOverdue' : 'sla.replyOverdue', { time }), short: t('sla.overdueShort', { time }), tone: 'breached', title };
+  // Within the minute either side of the due time there is no count worth saying: "due now", "overdue".
+  const minute = Math.abs(left) < 60_000;
+  if (left <= 0) {
+    if (minute) return { label: t(solve ? 'sla.solveOverdueNow' : 'sla.replyOverdueNow'), short: t('sla.overdueShortNow'), tone: 'breached', title };
+    return { label: t(solve ? 'sla.solveOverdue' : 'sla.replyOverdue', { time }), short: t('sla.overdueShort', { time }), tone: 'breached', title };
+  }
   const warn = target!.warnAt !== null && new Date(target!.warnAt).getTime() <= now;
+  if (minute) return { label: t(solve ? 'sla.solveDueNow' : 'sla.replyDueNow'), short: time, tone: warn ? 'warn' : 'calm', title };
   return { label: t(solve ? 'sla.solveDue' : 'sla.replyDue', { time }), short: time, tone: warn ? 'warn' : 'calm', title };
 }
 
@@ -64,8 +70,8 @@ export function slaLines(sla: Conversation['sla'], now = Date.now()): SlaLine[] 
     if (x.status === 'paused' || !x.dueAt) return [{ target, name, state: t('sla.line.paused', { time: shortSpan(left) }), tone: 'calm' }];
     const until = new Date(x.dueAt).getTime() - now;
     const at = messageTime(x.dueAt, new Date(now));
-    if (until <= 0) return [{ target, name, state: t('sla.line.overdue', { at, time: shortSpan(until) }), tone: 'breached' }];
+    if (until <= 0) return [{ target, name, state: until > -60_000 ? t('sla.line.overdueNow', { at }) : t('sla.line.overdue', { at, time: shortSpan(until) }), tone: 'breached' }];
     const warn = x.warnAt !== null && new Date(x.warnAt).getTime() <= now;
-    return [{ target, name, state: t('sla.line.due', { at, time: shortSpan(until) }), tone: warn ? 'warn' : 'calm' }];
+    return [{ target, name, state: until < 60_000 ? t('sla.line.dueNow', { at }) : t('sla.line.due', { at, time: shortSpan(until) }), tone: warn ? 'warn' : 'calm' }];
   });
 }
