@@ -32,6 +32,7 @@ const OWNERS: Record<string, string[]> = {
   'tags.ts': ['domains/tags'],
   'rules.ts': ['domains/rules'],
   'service-levels.ts': ['domains/sla'],
+  'satisfaction.ts': ['domains/satisfaction'],
   businessHours: ['core/business-hours'],
   'widget.ts': ['channels/widget'],
   workspaces: ['domains/workspaces'],

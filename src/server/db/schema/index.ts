@@ -11,3 +11,4 @@ export * from './widget.js';
 export * from './help-center.js';
 export * from './rules.js';
 export * from './service-levels.js';
+export * from './satisfaction.js';
