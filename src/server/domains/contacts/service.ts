@@ -161,7 +161,7 @@ export async function getContact(db: Executor, actor: Actor, id: string) {
   const conversations = await conversationsOfContact(db, actor.workspaceId, c.id);
   // The customer's rating of each, where they gave one: their history says how each went.
   const ratings = await satisfactionOfMany(db, actor.workspaceId, conversations.map((x) => x.id));
-  return { ...view, conversations: conversations.map((x) => ({ ...x, satisfaction: ratings.get(x.id)?.rating ?? null })) };
+  return { ...view, conversations: conversations.map((x) => ({ ...x, rating: ratings.get(x.id)?.rating ?? null })) };
 }
 
 export async function updateContact(tx: Executor, actor: Actor, id: string, input: ContactUpdate) {

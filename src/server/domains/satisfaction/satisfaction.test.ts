@@ -171,7 +171,7 @@ describe('satisfaction surveys', () => {
     // The contact's history and the list for reports show it.
     const conv = await call('GET', `/api/v1/conversations/${c.id}`);
     const contact = await call('GET', `/api/v1/contacts/${conv.contact.id}`);
-    expect(contact.conversations.find((x: any) => x.id === c.id).satisfaction).toBe('okay');
+    expect(contact.conversations.find((x: any) => x.id === c.id).rating).toBe('okay');
     const listed = await call('GET', `/api/v1/satisfaction?from=${encodeURIComponent(new Date(Date.now() - 60_000).toISOString())}`);
     expect(listed.items.find((x: any) => x.conversationId === c.id)).toMatchObject({ rating: 'okay', comment: 'Slow, but kind.', channel: 'email' });
     const badRange = await h.app.inject({ url: '/api/v1/satisfaction?from=yesterday', headers: owner.headers });
