@@ -563,6 +563,7 @@ export const en = {
   'email.headers': 'E-mail addresses',
   'email.automated': 'Automatic reply',
   'email.automatedWhy': 'Sent automatically ({why}): Heard does not answer it automatically.',
+  'email.survey': 'Satisfaction survey',
   'email.autoAck': 'Auto-acknowledgement',
   'email.unencrypted': 'Unencrypted',
   'email.unencryptedWhy': 'The sending mail server delivered this message without TLS: it crossed the internet readable by anyone on the way.',

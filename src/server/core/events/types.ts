@@ -97,6 +97,7 @@ export const EVENT_DATA = {
     surveyId: Id,
     rating: z.enum(['good', 'okay', 'bad']),
     comment: z.string().optional(),
+    /** The rating replaced a different one the customer gave before. */
     changed: z.boolean(),
   }),
 } as const;

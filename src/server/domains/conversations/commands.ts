@@ -115,7 +115,7 @@ export async function recordDelivery(
  */
 export async function systemMessage(
   tx: Executor,
-  c: { workspaceId: string; conversationId: string; inboxId: string; contactId: string; channel: (typeof messages.$inferSelect)['channel']; text: string; html?: string },
+  c: { workspaceId: string; conversationId: string; inboxId: string; contactId: string; channel: (typeof messages.$inferSelect)['channel']; text: string; html?: string; survey?: boolean },
 ) {
   const [m] = await tx
     .insert(messages)
@@ -129,7 +129,7 @@ export async function systemMessage(
       text: c.text,
       html: c.html ?? null,
       deliveryStatus: 'queued',
-      email: { autoAck: true },
+      email: c.survey ? { autoAck: true, survey: true } : { autoAck: true },
     })
     .returning();
   await recordEvent(tx, {

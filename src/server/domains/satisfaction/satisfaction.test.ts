@@ -130,8 +130,11 @@ describe('satisfaction surveys', () => {
 
     // The survey message answers nobody: it is no reply of a person on the timeline.
     const timeline = await call('GET', `/api/v1/conversations/${c.id}/timeline`);
-    const surveyMessage = timeline.items.find((i: any) => i.type === 'message' && i.message.text.includes('/survey/'));
+    const surveyMessage = timeline.items.find((i: any) => i.type === 'message' && i.message.email?.survey);
     expect(surveyMessage.message.authorMemberId).toBeNull();
+    // The team sees the words and the ratings offered, never the customer's links.
+    expect(surveyMessage.message.text).toContain('Good · Okay · Bad');
+    expect(JSON.stringify(timeline)).not.toContain(token);
 
     // Opening a link (as a mail scanner does) records nothing.
     const page = await h.app.inject({ url: `/survey/${token}?rating=good` });
@@ -189,6 +192,34 @@ describe('satisfaction surveys', () => {
     expect(closed.body).not.toContain('<form');
   });
 
+  it('reach a chat visitor in the widget as a card with a button per rating', async () => {
+    const widget = await call('POST', '/api/v1/inboxes', { name: 'Chat', channel: 'widget' }, 201);
+    await call('PATCH', `/api/v1/inboxes/${widget.id}`, { satisfaction: { enabled: true, delayMinutes: 0 } });
+    const visitor = (method: 'GET' | 'POST', path: string, body?: object, token?: string) =>
+      h.app.inject({
+        method,
+        url: `/widget/v1/${widget.widget.publicKey}${path}`,
+        headers: { origin: 'https://shop.example', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+        payload: body ? JSON.stringify(body) : undefined,
+      });
+    const { token } = json(await visitor('POST', '/session', {}));
+    const sent = await visitor('POST', '/messages', { clientMessageId: 'v1', text: 'Does the kettle come in red?' }, token);
+    expect(sent.statusCode, sent.body).toBeLessThan(300);
+    const { conversationId } = json(sent);
+    await reply(conversationId);
+    await solve(conversationId);
+    await settle();
+    const card = await waitFor(async () => {
+      const items = json(await visitor('GET', `/conversations/${conversationId}/messages`, undefined, token)).items as any[];
+      return items.find((m) => m.survey)?.survey;
+    });
+    expect(card.links.map((l: any) => [l.rating, l.label])).toEqual([['good', 'Good'], ['okay', 'Okay'], ['bad', 'Bad']]);
+    expect(card.intro).toMatch(/^How did we do with your request/);
+    const page = await h.app.inject({ url: card.links[2].url.replace(PUBLIC_URL, '') });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(/value="bad" checked/);
+  });
+
   it('cannot be answered with a forged or altered link', async () => {
     const c = await inbound({ id: inboxId, address: 'support0@acme.test' });
     await reply(c.id);
@@ -217,7 +248,7 @@ describe('satisfaction surveys', () => {
     await Promise.all([sendSurvey(h.ctx, rows[0].data), sendSurvey(other.ctx, rows[0].data), sendSurvey(h.ctx, rows[0].data)]);
     await settle();
     expect(await surveysOf(c.id)).toHaveLength(1);
-    const messages = (await call('GET', `/api/v1/conversations/${c.id}/timeline`)).items.filter((i: any) => i.type === 'message' && i.message.text.includes('/survey/'));
+    const messages = (await call('GET', `/api/v1/conversations/${c.id}/timeline`)).items.filter((i: any) => i.type === 'message' && i.message.email?.survey);
     expect(messages).toHaveLength(1);
     expect(surveyMails(c.address)).toHaveLength(1);
   });

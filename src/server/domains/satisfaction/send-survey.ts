@@ -59,7 +59,7 @@ export async function sendSurvey(ctx: Ctx, payload: z.infer<typeof SendSurveyPay
     if (!made) return;
     const hc = await helpCenterOf(tx, c.workspaceId);
     const message = surveyMessage(catalog(hc?.locale ?? 'en'), ctx.config.publicUrl, made.token, c);
-    await systemMessage(tx, { workspaceId: c.workspaceId, conversationId: c.id, inboxId: inbox.id, contactId: c.contactId, channel: inbox.channel, ...message });
+    await systemMessage(tx, { workspaceId: c.workspaceId, conversationId: c.id, inboxId: inbox.id, contactId: c.contactId, channel: inbox.channel, ...message, survey: true });
   });
 }
 

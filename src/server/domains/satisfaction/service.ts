@@ -46,7 +46,7 @@ export async function surveyByToken(db: Executor, token: string): Promise<Survey
 export const surveyOpen = (s: Pick<Survey, 'changeableUntil'>, now = new Date()) => now.getTime() < s.changeableUntil.getTime();
 
 export type AnswerOutcome =
-  /** Stored; `changed` when it replaced an earlier answer. */
+  /** Stored; `changed` when it replaced an earlier, different rating. */
   | { kind: 'recorded'; survey: Survey; changed: boolean }
   /** The same answer as stored: nothing to record. */
   | { kind: 'unchanged'; survey: Survey }
@@ -66,7 +66,8 @@ export async function answerSurvey(tx: Executor, token: string, answer: SurveyAn
   if (!surveyOpen(survey, now)) return { kind: 'closed', survey };
   const comment = answer.comment?.trim() || null;
   if (survey.rating === answer.rating && survey.comment === comment) return { kind: 'unchanged', survey };
-  const changed = survey.rating !== null;
+  // A comment added to the same rating is no change of mind: the timeline says "rated" again.
+  const changed = survey.rating !== null && survey.rating !== answer.rating;
   const [row] = await tx
     .update(satisfactionSurveys)
     .set({ rating: answer.rating, comment, ratedAt: now })
