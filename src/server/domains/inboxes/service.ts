@@ -51,7 +51,8 @@ const sendsSurveys = (i: Pick<Inbox, 'channel'>) => (SURVEY_CHANNELS as readonly
 /** The inbox's satisfaction survey settings, with their defaults (off, an hour after solving) where none are stored. */
 export function satisfactionSettingsOf(i: Pick<Inbox, 'channel' | 'config'>): SatisfactionSettings {
   if (!sendsSurveys(i)) return { enabled: false, delayMinutes: 60 };
-  return SatisfactionSettingsSchema.parse(i.config.satisfaction ?? {});
+  const parsed = SatisfactionSettingsSchema.safeParse(i.config.satisfaction ?? {});
+  return parsed.success ? parsed.data : { enabled: false, delayMinutes: 60 };
 }
 
 /** An email inbox's settings as the settings page shows them: passwords never leave the server. */

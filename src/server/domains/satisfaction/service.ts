@@ -83,12 +83,6 @@ export async function answerSurvey(tx: Executor, token: string, answer: SurveyAn
   return { kind: 'recorded', survey: row, changed };
 }
 
-/** Whether the conversation has had its survey (answered or not). */
-export async function hasSurvey(db: Executor, conversationId: string): Promise<boolean> {
-  const [row] = await db.select({ id: satisfactionSurveys.id }).from(satisfactionSurveys).where(eq(satisfactionSurveys.conversationId, conversationId));
-  return Boolean(row);
-}
-
 const presentSatisfaction = (s: Survey): Satisfaction | null => (s.rating && s.ratedAt ? { rating: s.rating, comment: s.comment, ratedAt: s.ratedAt } : null);
 
 /** The customer's answer on a conversation of the workspace, or null while there is none. */
