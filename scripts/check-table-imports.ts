@@ -33,6 +33,7 @@ const OWNERS: Record<string, string[]> = {
   'rules.ts': ['domains/rules'],
   'saved-views.ts': ['domains/saved-views'],
   'service-levels.ts': ['domains/sla'],
+  'satisfaction.ts': ['domains/satisfaction'],
   businessHours: ['core/business-hours'],
   'widget.ts': ['channels/widget'],
   workspaces: ['domains/workspaces'],

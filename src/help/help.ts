@@ -3,6 +3,7 @@ import { keepDraft } from './form-draft';
 import { focusableScrollRegions } from './scroll-regions';
 import { searchCombobox } from './search-combobox';
 import { suggestBlock } from './suggest-block';
+import { autoSubmitSurvey } from './survey';
 
 // The help center's islands: each starts only where its form is, and every page works
 // without them (the forms post, the search page searches).
@@ -14,6 +15,7 @@ function start() {
     suggestBlock(form, 'subject', form.dataset.deflect, 'suggestionUrl');
   }
   for (const form of document.querySelectorAll<HTMLFormElement>('form[data-similar]')) suggestBlock(form, 'title', form.dataset.similar, 'url');
+  for (const form of document.querySelectorAll<HTMLFormElement>('form.survey-form')) autoSubmitSurvey(form);
   focusableScrollRegions();
 }
 

@@ -39,6 +39,8 @@ import { conversationJobsProcessor, sendScheduledJob, wakeSnoozedJob } from './d
 import { conversationRoutes } from './domains/conversations/routes.js';
 import { slaCheckJob, slaProcessor } from './domains/conversations/sla-clock.js';
 import { slaPolicyRoutes } from './domains/sla/routes.js';
+import { satisfactionRoutes } from './domains/satisfaction/routes.js';
+import { satisfactionProcessor, sendSurveyJob } from './domains/satisfaction/send-survey.js';
 import { businessHoursRoutes } from './core/business-hours/routes.js';
 import { communityRoutes } from './domains/community/routes.js';
 import { customFieldRoutes } from './domains/custom-fields/routes.js';
@@ -228,6 +230,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       await api.register(tagRoutes);
       await api.register(businessHoursRoutes);
       await api.register(slaPolicyRoutes);
+      await api.register(satisfactionRoutes);
       await api.register(attachmentRoutes);
       await api.register(customFieldRoutes);
       await api.register(helpCenterRoutes);
@@ -264,7 +267,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       })().catch((err) => app.log.warn({ err }, 'visitor typing failed'));
     };
   }
-  const jobs = new Jobs(database, [deliverMessageJob, wakeSnoozedJob, sendScheduledJob, pollImapJob, widgetEmailFallbackJob, slaCheckJob], app.log);
+  const jobs = new Jobs(database, [deliverMessageJob, wakeSnoozedJob, sendScheduledJob, pollImapJob, widgetEmailFallbackJob, slaCheckJob, sendSurveyJob], app.log);
   // Automatic assignment may ask who is online: a node without agent sockets cannot tell, and assigns to no one who must be.
   const online = (workspaceId: string) => realtime?.onlineMemberIds(workspaceId) ?? Promise.resolve([]);
   const processors = [
@@ -272,6 +275,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
     conversationJobsProcessor(jobs),
     rulesProcessor(ctx, app.log, online),
     slaProcessor(ctx, jobs),
+    satisfactionProcessor(ctx, jobs),
     ...(realtime ? [realtimeProcessor(realtime)] : []),
     ...(visitors ? [visitorRealtimeProcessor(app, visitors)] : []),
   ];

@@ -251,7 +251,21 @@ function Message({ m, t, locale, seen, fileUrl }: { m: ChatMessage; t: Translate
   return (
     <li class={`msg ${mine ? 'mine' : 'agent'}${m.pending ? ' pending' : ''}${m.failed ? ' failed' : ''}`}>
       {!mine && m.authorName && <span class="author">{m.authorName}</span>}
-      {m.text && <div class="bubble">{m.text}</div>}
+      {m.survey ? (
+        <div class="bubble survey-card">
+          <p>{m.survey.intro}</p>
+          <div class="survey-links">
+            {m.survey.links.map((l) => (
+              <a key={l.rating} class={`survey-link survey-${l.rating}`} href={l.url} target="_blank" rel="noopener noreferrer">
+                {l.label}
+              </a>
+            ))}
+          </div>
+          {m.survey.outro && <p>{m.survey.outro}</p>}
+        </div>
+      ) : (
+        m.text && <div class="bubble">{m.text}</div>
+      )}
       {m.attachments && m.attachments.length > 0 && (
         <ul class="files-in">
           {m.attachments.map((a) => (

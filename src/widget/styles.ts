@@ -57,6 +57,11 @@ export const styles = `
 .bubble { padding: 9px 13px; border-radius: 16px; white-space: pre-wrap; overflow-wrap: anywhere; }
 .msg.agent .bubble { background: var(--agent-bg); color: var(--fg); border-bottom-left-radius: 4px; }
 .msg.mine .bubble { background: var(--accent); color: var(--on-accent); border-bottom-right-radius: 4px; }
+.survey-card p { margin: 0; }
+.survey-links { display: flex; gap: 6px; margin: 8px 0; }
+.survey-link { flex: 1; padding: 7px 4px; border-radius: 10px; border: 1px solid var(--line); background: var(--bg); color: var(--fg); font-weight: 600; text-align: center; text-decoration: none; }
+.survey-link:hover { border-color: var(--accent); }
+.survey-link:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
 .msg.pending .bubble { opacity: .65; }
 .msg.failed .bubble { outline: 2px solid var(--error); }
 .author { font-size: 12px; color: var(--muted); margin: 0 0 2px 4px; font-weight: 600; }

@@ -67,6 +67,8 @@ export interface ChatMessage {
   attachments?: ChatFile[];
   /** Written by e-mail, not in the widget. */
   byEmail?: boolean;
+  /** A satisfaction survey: shown as a card with a button per rating, each opening the survey's page. */
+  survey?: { intro: string; outro: string; links: { rating: 'good' | 'okay' | 'bad'; label: string; url: string }[] };
   pending?: boolean;
   failed?: string;
 }

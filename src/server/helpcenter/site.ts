@@ -19,6 +19,7 @@ import { contactPages } from './routes/contact.js';
 import { knowledgeBasePages } from './routes/knowledge-base.js';
 import { portalPages } from './routes/portal.js';
 import { seoRoutes } from './routes/seo.js';
+import { surveyPages } from './routes/survey.js';
 
 export interface SiteOptions {
   /** Where the built stylesheet and script are; dist/help by default. */
@@ -63,6 +64,9 @@ export async function helpCenterSite(app: FastifyInstance, opts: SiteOptions) {
     const body = ['User-agent: *', 'Disallow: /app/', 'Disallow: /api/', 'Disallow: /widget/', ...published.flatMap((h) => [`Disallow: ${helpCenterPath(h)}/portal/`, `Sitemap: ${root}${helpCenterPath(h)}/sitemap.xml`]), ''].join('\n');
     return reply.type('text/plain; charset=utf-8').header('cache-control', 'public, max-age=600').send(body);
   });
+
+  // The satisfaction survey's pages: outside /help, since a workspace need not have a help center.
+  await surveyPages(app, { assets: assets.urls });
 
   await app.register(async (site) => {
     // Forms post as application/x-www-form-urlencoded; this parser exists only for the help center's routes.

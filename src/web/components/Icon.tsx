@@ -47,6 +47,9 @@ const paths = {
   down: 'M12 5v14m-6-6l6 6 6-6',
   plus: 'M12 5v14M5 12h14',
   bookmark: 'M6 3h12v18l-6-4.5L6 21z',
+  faceGood: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM9 9.5h.01M15 9.5h.01M8.5 14.5a4.5 4.5 0 0 0 7 0',
+  faceOkay: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM9 9.5h.01M15 9.5h.01M9 15h6',
+  faceBad: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM9 9.5h.01M15 9.5h.01M8.5 16.5a4.5 4.5 0 0 1 7 0',
 } as const;
 
 export type IconName = keyof typeof paths;

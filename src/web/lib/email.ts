@@ -21,6 +21,8 @@ export interface MessageEmail {
   replyAll?: boolean;
   /** Heard's own acknowledgement of a new conversation. */
   autoAck?: boolean;
+  /** A satisfaction survey: the team sees its words and the ratings offered, not its links. */
+  survey?: boolean;
   /** Received over SMTP: whether the sending server encrypted it; absent when Heard did not see (IMAP, the MIME endpoint). */
   tls?: boolean;
 }

@@ -35,6 +35,12 @@ export function describeEvent(e: TimelineEvent, members: Member[], teams: { id: 
     const vars = { target, policy: String(e.data?.policyName ?? ''), time: typeof e.data?.dueAt === 'string' ? fullTime(e.data.dueAt) : '' };
     return [t(e.type === 'sla.warning' ? 'event.slaWarning' : 'event.slaBreached', vars)];
   }
+  if (e.type === 'satisfaction.rated') {
+    const rating = t(`rating.${String(e.data?.rating)}` as 'rating.good');
+    const comment = typeof e.data?.comment === 'string' ? e.data.comment : '';
+    const key = e.data?.changed ? (comment ? 'event.reratedComment' : 'event.rerated') : comment ? 'event.ratedComment' : 'event.rated';
+    return [t(key, { rating, comment })];
+  }
   if (e.type === 'member.mentioned') return [t('event.mentioned', { actor, to: memberName(e.data?.memberId, members) })];
   if (e.type === 'conversation.merged' || e.type === 'conversation.merge')
     return [typeof e.data?.sourceNumber === 'number' ? t('event.mergedFrom', { actor, number: e.data.sourceNumber }) : t('event.merged', { actor })];

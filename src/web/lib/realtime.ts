@@ -103,7 +103,8 @@ export function connectRealtime(qc: QueryClient, onEvent?: (e: RealtimeEvent) =>
       void qc.invalidateQueries({ queryKey: ['timeline'], predicate: (q) => (q.state.data as Timeline | undefined)?.conversation.id === e.conversationId });
       void qc.invalidateQueries({ queryKey: qk.conversation(e.conversationId) });
     }
-    if (e.type.startsWith('contact.')) void qc.invalidateQueries({ queryKey: ['contact'] });
+    // A rating shows in the contact's history too.
+    if (e.type.startsWith('contact.') || e.type === 'satisfaction.rated') void qc.invalidateQueries({ queryKey: ['contact'] });
     onEvent?.(e);
   });
   return () => {

@@ -77,6 +77,8 @@ export interface Inbox {
   teamId?: string | null;
 }
 
+export type Rating = 'good' | 'okay' | 'bad';
+
 export interface Conversation {
   id: string;
   number: number;
@@ -102,6 +104,10 @@ export interface Conversation {
   waitingSince: string | null;
   /** The SLA that applies (docs/sla.md), or null. */
   sla?: ConversationSla | null;
+  /** The customer's answer to the satisfaction survey, or null (only GET /conversations/:id). */
+  satisfaction?: { rating: Rating; comment: string | null; ratedAt: string } | null;
+  /** In a contact's history: the customer's rating of it, or null. */
+  rating?: Rating | null;
   createdAt: string;
   updatedAt: string;
 }

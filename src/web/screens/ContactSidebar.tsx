@@ -11,11 +11,24 @@ import { useSession } from '../lib/session';
 import { slaLines } from '../lib/sla';
 import { shortAge, shortDate } from '../lib/time';
 import { useNow } from '../lib/use-now';
-import type { Contact, Conversation, Participant } from '../lib/types';
+import type { Contact, Conversation, Participant, Rating } from '../lib/types';
 import { VisitorDetails } from './VisitorDetails';
 
 function show(v: unknown) {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+}
+
+const ratingLook = { good: ['faceGood', 'text-ok'], okay: ['faceOkay', 'text-warn'], bad: ['faceBad', 'text-danger'] } as const;
+
+/** The customer's rating of a conversation, as a face in its colour; named for screen readers and on hover. */
+function RatingMark({ rating }: { rating: Rating }) {
+  const [icon, tone] = ratingLook[rating];
+  const label = t('rating.label', { rating: t(`rating.${rating}`) });
+  return (
+    <span role="img" aria-label={label} title={label} data-rating={rating} className={`shrink-0 ${tone}`}>
+      <Icon name={icon} size={15} />
+    </span>
+  );
 }
 
 const lineTone = { met: 'text-ok', calm: 'text-ink-2', warn: 'text-warn', breached: 'text-danger' } as const;
@@ -120,6 +133,7 @@ export function ContactSidebar({ contactId, currentNumber, conversation, canChan
               >
                 <span className="text-ink-3">#{cv.number}</span>
                 <span className="min-w-0 flex-1 truncate">{cv.subject || t('list.noSubject')}</span>
+                {cv.rating && <RatingMark rating={cv.rating} />}
                 <StatusPill status={cv.status} />
                 <span className="text-[11px] text-ink-3">{shortAge(cv.lastMessageAt)}</span>
               </Link>

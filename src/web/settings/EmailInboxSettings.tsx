@@ -4,6 +4,7 @@ import { t } from '../i18n';
 import { useSession } from '../lib/session';
 import { Choice, type EmailInbox, Field, fieldError, type InboxEmailSettings, Section, ServerFields, useSectionForm } from './EmailForm';
 import { send, useSettingsInboxes, useWrite } from './data';
+import { SatisfactionSection } from './SatisfactionSection';
 import { cls, ErrorNote, formatDate, LoadState, ReadOnlyNote, SettingsPage, useIsAdmin } from './ui';
 
 function HowMailArrives({ inbox, email }: { inbox: EmailInbox; email: InboxEmailSettings }) {
@@ -290,6 +291,7 @@ export default function EmailInboxSettings() {
       {admin && <ConnectionChecks inbox={inbox} dirty={smtpDirty} />}
       <ImapSection inbox={inbox} email={email} />
       <AutoAckSection inbox={inbox} email={email} />
+      <SatisfactionSection inbox={inbox} />
     </SettingsPage>
   );
 }

@@ -4,6 +4,7 @@ import { type MessageKey, t } from '../i18n';
 import { ApiError } from '../lib/api';
 import { qk } from '../lib/queries';
 import { Field, fieldError, otherError, Section, useSectionForm } from './EmailForm';
+import { SatisfactionSection } from './SatisfactionSection';
 import { send, type SettingsInbox, useBusinessHours, useSettingsInboxes, useSettingsTeams, useWrite } from './data';
 import { cls, ErrorNote, LoadState, ReadOnlyNote, SettingsPage, useIsAdmin } from './ui';
 import { IdentitySecret, type WidgetInbox, type WidgetInboxSettings, WidgetSnippet } from './WidgetInstall';
@@ -192,6 +193,7 @@ export default function WidgetInboxSettingsPage() {
       <PeopleSection inbox={inbox} widget={widget} />
       <PreChatSection inbox={inbox} widget={widget} />
       <SecuritySection inbox={inbox} widget={widget} />
+      <SatisfactionSection inbox={inbox} />
     </SettingsPage>
   );
 }

@@ -38,6 +38,8 @@ export interface SettingsInbox {
   callbackUrl?: string;
   address?: string;
   signingSecret?: string;
+  /** E-mail, widget and portal inboxes: the satisfaction survey sent when a conversation is solved. */
+  satisfaction?: { enabled: boolean; delayMinutes: number };
   archived: boolean;
   createdAt: string;
 }

@@ -165,7 +165,8 @@ export async function deliverEmail(ctx: Ctx, inbox: Inbox, message: Message, opt
       inReplyTo: parentMail?.messageId ? bracket(parentMail.messageId) : undefined,
       references: references.map(bracket),
       text,
-      html: toHtml(text),
+      // Heard's own messages (a survey's links) bring their HTML; a person's reply is its text, as paragraphs.
+      html: message.html ? `${message.html}${signatures ? `\n${toHtml(`-- \n${signatures}`)}` : ''}` : toHtml(text),
       attachments: mailAttachments,
       headers: {
         ...(own.autoAck ? { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' } : {}),

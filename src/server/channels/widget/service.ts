@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, max, ne, sql } from 'drizzle-orm';
+import { surveyLinks } from '../../domains/satisfaction/survey-links.js';
 import type { Executor } from '../../db/client.js';
 import { contactIdentities, contacts, conversationReads, conversations, inboxes, members, messages, teamMembers, teams, users, type VisitorContext, widgetVisitors } from '../../db/schema/index.js';
 import { type Calendar, isOpen } from '../../core/business-hours/calendar.js';
@@ -260,6 +261,8 @@ export function presentVisitorMessage(m: typeof messages.$inferSelect, clientMes
     from: m.direction === 'in' ? ('visitor' as const) : ('agent' as const),
     authorName: m.direction === 'out' ? (authorName ?? null) : null,
     text: m.text,
+    /** A satisfaction survey: its words and three links, which the widget shows as buttons. */
+    survey: m.email?.survey ? surveyLinks(m.text) : undefined,
     createdAt: m.createdAt,
     /** An agent's reply: when the visitor saw it. */
     seenAt: m.seenAt,

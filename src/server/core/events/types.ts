@@ -92,6 +92,14 @@ export const EVENT_DATA = {
   /** An SLA target of the conversation comes due soon (docs/sla.md), or came due unmet. */
   'sla.warning': SlaAlert,
   'sla.breached': SlaAlert,
+  /** The customer answered the conversation's satisfaction survey, or changed their answer (domains/satisfaction). */
+  'satisfaction.rated': z.object({
+    surveyId: Id,
+    rating: z.enum(['good', 'okay', 'bad']),
+    comment: z.string().optional(),
+    /** The rating replaced a different one the customer gave before. */
+    changed: z.boolean(),
+  }),
 } as const;
 
 export type EventType = keyof typeof EVENT_DATA;

@@ -141,6 +141,8 @@ export interface EmailData {
   replyAll?: boolean;
   /** Sent by Heard itself (the acknowledgement of a new conversation), marked Auto-Submitted. */
   autoAck?: boolean;
+  /** A satisfaction survey (domains/satisfaction): its links carry the customer's token, and are not shown to the team. */
+  survey?: boolean;
   /** A hash of what the sender wrote: the same Message-ID with other content is another message. */
   contentHash?: string;
   /** The raw message in the file store. */

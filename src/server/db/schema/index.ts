@@ -12,3 +12,4 @@ export * from './help-center.js';
 export * from './rules.js';
 export * from './service-levels.js';
 export * from './saved-views.js';
+export * from './satisfaction.js';

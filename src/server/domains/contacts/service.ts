@@ -9,6 +9,7 @@ import type { ContactRef, ContactUpdate } from './schema.js';
 import { validateCustomValues } from '../custom-fields/service.js';
 import { moveContact } from '../conversations/commands.js';
 import { conversationsOfContact } from '../conversations/queries.js';
+import { satisfactionOfMany } from '../satisfaction/service.js';
 
 type IdentityKind = (typeof contactIdentities.$inferSelect)['kind'];
 export type Contact = typeof contacts.$inferSelect;
@@ -157,7 +158,10 @@ export async function listContacts(db: Executor, actor: Actor, opts: { q?: strin
 export async function getContact(db: Executor, actor: Actor, id: string) {
   const c = await getContactRow(db, actor, id);
   const [view] = await hydrate(db, [c]);
-  return { ...view, conversations: await conversationsOfContact(db, actor.workspaceId, c.id) };
+  const conversations = await conversationsOfContact(db, actor.workspaceId, c.id);
+  // The customer's rating of each, where they gave one: their history says how each went.
+  const ratings = await satisfactionOfMany(db, actor.workspaceId, conversations.map((x) => x.id));
+  return { ...view, conversations: conversations.map((x) => ({ ...x, rating: ratings.get(x.id)?.rating ?? null })) };
 }
 
 export async function updateContact(tx: Executor, actor: Actor, id: string, input: ContactUpdate) {

@@ -108,13 +108,14 @@ export async function recordDelivery(
 }
 
 /**
- * An automatic acknowledgement to the customer (an e-mail auto-reply, a contact form's
- * confirmation): an outgoing message queued for delivery that answers nobody, so the
- * customer is still waiting for a person.
+ * An automatic message to the customer (an e-mail auto-reply, a contact form's
+ * confirmation, a satisfaction survey): an outgoing message queued for delivery that
+ * answers nobody, so it is no reply for the SLA clocks. `html`, when given, is Heard's own
+ * markup (escaped where it holds anything a person wrote), sent as the e-mail's HTML part.
  */
 export async function systemMessage(
   tx: Executor,
-  c: { workspaceId: string; conversationId: string; inboxId: string; contactId: string; channel: (typeof messages.$inferSelect)['channel']; text: string },
+  c: { workspaceId: string; conversationId: string; inboxId: string; contactId: string; channel: (typeof messages.$inferSelect)['channel']; text: string; html?: string; survey?: boolean },
 ) {
   const [m] = await tx
     .insert(messages)
@@ -126,8 +127,9 @@ export async function systemMessage(
       channel: c.channel,
       contactId: c.contactId,
       text: c.text,
+      html: c.html ?? null,
       deliveryStatus: 'queued',
-      email: { autoAck: true },
+      email: c.survey ? { autoAck: true, survey: true } : { autoAck: true },
     })
     .returning();
   await recordEvent(tx, {

@@ -1,4 +1,5 @@
 import type { attachments, conversations, messages } from '../../db/schema/index.js';
+import { surveyForTeam } from '../satisfaction/survey-links.js';
 
 export type Conversation = typeof conversations.$inferSelect;
 export type Message = typeof messages.$inferSelect;
@@ -85,6 +86,7 @@ function presentEmail(e: NonNullable<Message['email']>) {
     automated: e.automated,
     replyAll: e.replyAll,
     autoAck: e.autoAck,
+    survey: e.survey,
     tls: e.tls,
   };
 }
@@ -97,8 +99,9 @@ export function presentMessage(m: Message, files: (typeof attachments.$inferSele
     channel: m.channel,
     authorMemberId: m.authorMemberId,
     contactId: m.contactId,
-    text: m.text,
-    html: m.html,
+    // A survey's links are the customer's key to their answer: the team sees the words and the ratings offered.
+    text: m.email?.survey ? surveyForTeam(m.text) : m.text,
+    html: m.email?.survey ? null : m.html,
     deliveryStatus: m.deliveryStatus,
     deliveryError: m.deliveryError,
     deliveredAt: m.deliveredAt,

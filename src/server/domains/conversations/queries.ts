@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
-import { conversations } from '../../db/schema/index.js';
+import { conversations, messages } from '../../db/schema/index.js';
 
 /** What other domains read of conversations, so that they never query these tables themselves. */
 
@@ -38,4 +38,40 @@ export async function countTagged(db: Executor, workspaceId: string, name: strin
     .from(conversations)
     .where(and(eq(conversations.workspaceId, workspaceId), sql`${conversations.tags} @> array[${name}]::text[]`));
   return n;
+}
+
+/**
+ * What decides whether a solved conversation gets a satisfaction survey, read under a lock
+ * on the conversation (held to the end of the caller's transaction, so a reopening or a
+ * merge waits for the decision): its state, whether a person of the team replied, and
+ * whether any of its customer messages was automated mail (an auto-reply or a bounce).
+ */
+export async function lockForSurvey(tx: Executor, conversationId: string) {
+  const [c] = await tx.select().from(conversations).where(eq(conversations.id, conversationId)).for('update');
+  if (!c) return undefined;
+  const [facts] = await tx
+    .select({
+      agentReplies: sql<number>`count(*) filter (where ${messages.direction} = 'out' and ${messages.authorMemberId} is not null and ${messages.deliveryStatus} not in ('scheduled', 'cancelled'))::int`,
+      automatedInbound: sql<number>`count(*) filter (where ${messages.direction} = 'in' and ${messages.email}->>'automated' is not null)::int`,
+    })
+    .from(messages)
+    .where(eq(messages.conversationId, c.id));
+  return {
+    id: c.id,
+    workspaceId: c.workspaceId,
+    number: c.number,
+    subject: c.subject,
+    status: c.status,
+    merged: c.mergedIntoId !== null,
+    inboxId: c.inboxId,
+    contactId: c.contactId,
+    answeredByPerson: facts.agentReplies > 0,
+    automatedInbound: facts.automatedInbound > 0,
+  };
+}
+
+/** A conversation's number and subject: how pages outside the agent app name it to its customer. */
+export async function conversationBrief(db: Executor, conversationId: string) {
+  const [c] = await db.select({ number: conversations.number, subject: conversations.subject }).from(conversations).where(eq(conversations.id, conversationId));
+  return c;
 }

@@ -11,6 +11,7 @@ import { conversationPolicy } from './policy.js';
 import { type Conversation, presentConversation, presentMessage } from './present.js';
 import type { ConversationUpdate } from './schema.js';
 import { validateCustomValues } from '../custom-fields/service.js';
+import { satisfactionOf } from '../satisfaction/service.js';
 
 export type { Conversation, Message } from './present.js';
 export { presentConversation, presentMessage } from './present.js';
@@ -50,6 +51,7 @@ export async function getConversation(db: Executor, actor: Actor, id: string) {
     }),
     // A widget conversation: the page the visitor is on, their browser, language and time zone.
     visitor: r.channel === 'widget' ? await visitorContextOf(db, row.contactId) : undefined,
+    satisfaction: await satisfactionOf(db, actor.workspaceId, row.id),
   };
 }
 

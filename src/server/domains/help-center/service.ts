@@ -72,6 +72,12 @@ export async function ensureHelpCenter(db: Executor, workspaceId: string): Promi
   return made;
 }
 
+/** The workspace's help center when it has one (never made here): what its public pages look like and speak. */
+export async function helpCenterOf(db: Executor, workspaceId: string): Promise<HelpCenter | undefined> {
+  const [found] = await db.select().from(helpCenters).where(eq(helpCenters.workspaceId, workspaceId));
+  return found;
+}
+
 /** The help center at /help/<slug>; NotFound when there is none. Whether it is published is the caller's to check. */
 export async function helpCenterBySlug(db: Executor, slug: string): Promise<HelpCenter> {
   const [hc] = await db.select().from(helpCenters).where(eq(helpCenters.slug, slug.toLowerCase()));

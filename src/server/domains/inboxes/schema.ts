@@ -107,6 +107,18 @@ export const WidgetSettingsPatchSchema = z.object({
   emailInboxId: WidgetSettingsSchema.shape.emailInboxId,
 });
 
+/** The channels that can carry a satisfaction survey to the customer. */
+export const SURVEY_CHANNELS = ['email', 'widget', 'portal'] as const;
+
+/** Whether customers get a satisfaction survey once a conversation of this inbox is solved, and how long after. */
+export const SatisfactionSettingsSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    delayMinutes: z.number().int().min(0).max(10080).default(60).describe('Minutes after the conversation is solved (0 to 10080, a week).'),
+  })
+  .describe('The satisfaction survey sent when a conversation is solved (e-mail, widget and portal inboxes).');
+export type SatisfactionSettings = z.infer<typeof SatisfactionSettingsSchema>;
+
 export const InboxCreateSchema = z.discriminatedUnion('channel', [
   z.object({ name: z.string().trim().min(1).max(120), channel: z.literal('api'), callbackUrl, teamId: z.uuid().optional() }),
   EmailSettingsSchema.extend({ name: z.string().trim().min(1).max(120), channel: z.literal('email'), teamId: z.uuid().optional() }),
@@ -123,6 +135,10 @@ export const InboxUpdateSchema = z.object({
   archived: z.boolean().optional(),
   email: EmailSettingsSchema.partial().optional().describe('Email inboxes: the settings to change; the rest are kept.'),
   widget: WidgetSettingsPatchSchema.optional().describe('Widget inboxes: the settings to change; the rest are kept.'),
+  satisfaction: z
+    .object({ enabled: keptUnlessGiven(SatisfactionSettingsSchema.shape.enabled), delayMinutes: keptUnlessGiven(SatisfactionSettingsSchema.shape.delayMinutes) })
+    .optional()
+    .describe('E-mail, widget and portal inboxes: the survey settings to change; the rest are kept.'),
 });
 export type InboxUpdate = z.infer<typeof InboxUpdateSchema>;
 
@@ -158,6 +174,7 @@ export const InboxSchema = z.object({
     .optional()
     .describe('Email inboxes: their settings; passwords are never returned.'),
   signingSecret: z.string().optional().describe('Shown to admins: verify Heard-Signature with it.'),
+  satisfaction: SatisfactionSettingsSchema.optional(),
   archived: z.boolean(),
   createdAt: z.date(),
 });

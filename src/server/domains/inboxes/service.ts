@@ -7,7 +7,17 @@ import { Conflict, Invalid, NotFound } from '../../core/errors.js';
 import { randomToken } from '../../core/ids.js';
 import { refusedHost } from '../../core/net/outbound-guard.js';
 import { recordAudit } from '../audit/service.js';
-import { type EmailSettings, type InboxCreate, type InboxCreateInput, InboxCreateSchema, type InboxUpdate, type WidgetSettings } from './schema.js';
+import {
+  type EmailSettings,
+  type InboxCreate,
+  type InboxCreateInput,
+  InboxCreateSchema,
+  type InboxUpdate,
+  type SatisfactionSettings,
+  SatisfactionSettingsSchema,
+  SURVEY_CHANNELS,
+  type WidgetSettings,
+} from './schema.js';
 
 export type Inbox = typeof inboxes.$inferSelect;
 type ImapState = Pick<typeof imapStates.$inferSelect, 'lastPolledAt' | 'lastError'>;
@@ -31,9 +41,19 @@ export function presentInbox(i: Inbox, actor: Pick<Actor, 'role' | 'scopes'>, im
     signingSecret: canAdminister(actor) ? i.config.signingSecret : undefined,
     email: i.channel === 'email' ? presentEmailSettings(i.config as unknown as EmailSettings, imapState) : undefined,
     widget: i.channel === 'widget' ? presentWidgetSettings(i.config as unknown as WidgetConfig, canAdminister(actor)) : undefined,
+    satisfaction: sendsSurveys(i) ? satisfactionSettingsOf(i) : undefined,
     archived: i.archivedAt !== null,
     createdAt: i.createdAt,
   };
+}
+
+const sendsSurveys = (i: Pick<Inbox, 'channel'>) => (SURVEY_CHANNELS as readonly string[]).includes(i.channel);
+
+/** The inbox's satisfaction survey settings, with their defaults (off, an hour after solving) where none are stored. */
+export function satisfactionSettingsOf(i: Pick<Inbox, 'channel' | 'config'>): SatisfactionSettings {
+  if (!sendsSurveys(i)) return { enabled: false, delayMinutes: 60 };
+  const parsed = SatisfactionSettingsSchema.safeParse(i.config.satisfaction ?? {});
+  return parsed.success ? parsed.data : { enabled: false, delayMinutes: 60 };
 }
 
 /** An email inbox's settings as the settings page shows them: passwords never leave the server. */
@@ -189,6 +209,10 @@ export async function updateInbox(tx: Executor, actor: Actor, id: string, input:
     if (inbox.channel !== 'email') throw new Invalid('email', 'only email inboxes have e-mail settings');
     checkMailHosts(input.email, 'email.', allowPrivate);
     patch.config = { ...inbox.config, ...mergeEmailSettings(inbox.config as unknown as EmailSettings, input.email) };
+  }
+  if (input.satisfaction !== undefined) {
+    if (!sendsSurveys(inbox)) throw new Invalid('satisfaction', 'only e-mail, widget and portal inboxes send satisfaction surveys');
+    patch.config = { ...(patch.config ?? inbox.config), satisfaction: { ...satisfactionSettingsOf(inbox), ...input.satisfaction } };
   }
   const [row] = await claimingAddress(() => tx.update(inboxes).set(patch).where(eq(inboxes.id, id)).returning());
   // Passwords stay out of the audit log.

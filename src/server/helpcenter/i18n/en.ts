@@ -237,6 +237,25 @@ export const en = {
   'mail.confirm.text':
     'Thank you for writing to us. Your request is number #{number}: “{subject}”.\n\nA person on our team will answer you by e-mail. You can also follow your request and reply to it in the help center:\n{url}\n\nReply to this e-mail to add anything.',
   'mail.answer.footer': 'You can also read and answer this conversation in the help center: {url}',
+  'survey.mail.intro': 'How did we do with your request “{subject}” (#{number})? One click tells us:',
+  'survey.mail.outro': 'You can add a comment on the page that opens. Thank you!',
+  'survey.rating.good': 'Good',
+  'survey.rating.okay': 'Okay',
+  'survey.rating.bad': 'Bad',
+  'survey.title': 'How did we do?',
+  'survey.about': 'Your request “{subject}” (#{number})',
+  'survey.legend': 'Your rating',
+  'survey.comment': 'Anything you would like to tell us? (optional)',
+  'survey.send': 'Send',
+  'survey.saved': 'Thank you! Your answer is saved.',
+  'survey.changeUntil': 'You can change it here until {date}.',
+  'survey.closed': 'Thank you. This survey has closed, and the answer can no longer be changed.',
+  'survey.yourAnswer': 'Your answer: {rating}',
+  'survey.yourComment': 'Your comment:',
+  'survey.notFound.title': 'Survey not found',
+  'survey.notFound': 'This survey link is not valid. Please check that the whole link from the e-mail was opened.',
+  'survey.invalidRating': 'Please choose Good, Okay or Bad.',
+  'survey.commentTooLong': 'Please keep the comment under {max} characters.',
 };
 
 export type MessageKey = keyof typeof en;
