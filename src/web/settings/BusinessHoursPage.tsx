@@ -1,11 +1,11 @@
 import { type FormEvent, useId, useMemo, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { type MessageKey, t, tn } from '../i18n';
 import { ApiError } from '../lib/api';
 import { Field, fieldError, otherError } from './EmailForm';
 import { type BusinessHours, type OpenInterval, send, sk, useBusinessHours, useSettingsInboxes, useSlaPolicies, useWrite, type Weekday, WEEKDAYS } from './data';
 import { hoursSummary } from './service-levels';
-import { cls, ErrorNote, LoadState, ReadOnlyNote, SettingsPage, useIsAdmin } from './ui';
+import { cls, ErrorNote, LoadState, ItemEditorPage, ReadOnlyNote, SettingsPage, useIsAdmin } from './ui';
 import type { WidgetInbox } from './WidgetInstall';
 
 /** Ranges a day may have (the server's limit). */
@@ -393,27 +393,13 @@ function CalendarForm({ calendar }: { calendar?: BusinessHours }) {
 
 /** Settings › Business hours › one calendar (or a new one): name, zone, the week's hours, holidays. */
 export function BusinessHoursEditor() {
-  const { id } = useParams();
-  const admin = useIsAdmin();
-  const q = useBusinessHours();
-  const isNew = id === 'new';
-  const calendar = isNew ? undefined : q.data?.find((c) => c.id === id);
-  const back = (
-    <Link to="/settings/business-hours" className="text-sm whitespace-nowrap text-accent underline">
-      {t('settings.hours.back')}
-    </Link>
-  );
-  if (!isNew && !calendar)
-    return (
-      <SettingsPage title={t('settings.hours.title')} actions={back}>
-        <LoadState error={q.error} loading={q.isPending} />
-        {q.isSuccess && <p className="text-sm text-ink-2">{t('settings.hours.notFound')}</p>}
-      </SettingsPage>
-    );
   return (
-    <SettingsPage title={calendar?.name ?? t('settings.hours.new')} actions={back}>
-      {!admin && <ReadOnlyNote />}
-      <CalendarForm key={calendar?.id ?? 'new'} calendar={calendar} />
-    </SettingsPage>
+    <ItemEditorPage
+      items={useBusinessHours()}
+      back={{ to: '/settings/business-hours', label: t('settings.hours.back') }}
+      titles={{ list: t('settings.hours.title'), new: t('settings.hours.new'), notFound: t('settings.hours.notFound') }}
+    >
+      {(calendar) => <CalendarForm key={calendar?.id ?? 'new'} calendar={calendar} />}
+    </ItemEditorPage>
   );
 }

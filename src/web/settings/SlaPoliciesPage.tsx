@@ -1,5 +1,5 @@
 import { type FormEvent, type ReactNode, useId, useMemo, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { t } from '../i18n';
 import { ApiError } from '../lib/api';
 import { Field, fieldError, otherError } from './EmailForm';
@@ -19,7 +19,7 @@ import {
   useWrite,
 } from './data';
 import { conditionsSummary, formatDuration, type Names, parseDuration, targetsSummary } from './service-levels';
-import { cls, ErrorNote, LoadState, ReadOnlyNote, SettingsPage, useIsAdmin } from './ui';
+import { cls, ErrorNote, LoadState, ItemEditorPage, ReadOnlyNote, SettingsPage, Switch, useIsAdmin } from './ui';
 
 /** The inboxes, teams and calendars a policy names, for its summary. */
 function useNames(): Names {
@@ -27,26 +27,6 @@ function useNames(): Names {
   const teams = useSettingsTeams();
   const calendars = useBusinessHours();
   return { inboxes: inboxes.data ?? [], teams: teams.data ?? [], calendars: calendars.data ?? [] };
-}
-
-function Switch({ on, label, disabled, onChange }: { on: boolean; label: string; disabled: boolean; onChange: (on: boolean) => void }) {
-  return (
-    <button
-      type="button"
-      role="switch"
-      aria-checked={on}
-      aria-label={label}
-      title={label}
-      disabled={disabled}
-      onClick={() => onChange(!on)}
-      className="flex shrink-0 items-center gap-2 rounded-full p-1 text-sm text-ink-2 disabled:opacity-60"
-    >
-      <span className={`relative inline-flex h-6 w-11 items-center rounded-full border transition-colors ${on ? 'border-accent bg-accent' : 'border-ink-3 bg-hover'}`}>
-        <span className={`absolute h-4.5 w-4.5 rounded-full shadow transition-transform ${on ? 'translate-x-[22px] bg-accent-ink' : 'translate-x-[3px] bg-ink-3'}`} />
-      </span>
-      <span className="w-14 text-left">{on ? t('settings.sla.enabled') : t('settings.sla.off')}</span>
-    </button>
-  );
 }
 
 const arrow = 'rounded-md border border-line px-2 py-1 text-sm text-ink-2 hover:bg-hover hover:text-ink disabled:opacity-40 disabled:hover:bg-transparent';
@@ -69,7 +49,9 @@ function PolicyCard({ policy, index, count, names, admin }: { policy: SlaPolicy;
           ))}
         </p>
         <div className="flex shrink-0 flex-wrap items-center gap-2">
-          <Switch on={policy.enabled} label={t('settings.sla.enabledWho', { name: policy.name })} disabled={!admin || save.isPending} onChange={(enabled) => save.mutate({ enabled })} />
+          <Switch on={policy.enabled} label={t('settings.sla.enabledWho', { name: policy.name })} disabled={!admin || save.isPending} onChange={(enabled) => save.mutate({ enabled })}>
+            <span className={policy.enabled ? 'text-ink' : 'text-ink-3'}>{policy.enabled ? t('settings.sla.enabled') : t('settings.sla.off')}</span>
+          </Switch>
           {admin && (
             <>
               <button type="button" className={arrow} disabled={index === 0 || save.isPending} aria-label={t('settings.sla.up', { name: policy.name })} title={t('settings.sla.up', { name: policy.name })} onClick={() => save.mutate({ position: index - 1 })}>
@@ -451,27 +433,13 @@ function PolicyForm({ policy }: { policy?: SlaPolicy }) {
 
 /** Settings › SLA policies › one policy (or a new one): name, what it applies to, its targets and the clock each counts in. */
 export function SlaPolicyEditor() {
-  const { id } = useParams();
-  const admin = useIsAdmin();
-  const q = useSlaPolicies();
-  const isNew = id === 'new';
-  const policy = isNew ? undefined : q.data?.find((p) => p.id === id);
-  const back = (
-    <Link to="/settings/sla-policies" className="text-sm whitespace-nowrap text-accent underline">
-      {t('settings.sla.back')}
-    </Link>
-  );
-  if (!isNew && !policy)
-    return (
-      <SettingsPage title={t('settings.sla.title')} actions={back}>
-        <LoadState error={q.error} loading={q.isPending} />
-        {q.isSuccess && <p className="text-sm text-ink-2">{t('settings.sla.notFound')}</p>}
-      </SettingsPage>
-    );
   return (
-    <SettingsPage title={policy?.name ?? t('settings.sla.new')} actions={back}>
-      {!admin && <ReadOnlyNote />}
-      <PolicyForm key={policy?.id ?? 'new'} policy={policy} />
-    </SettingsPage>
+    <ItemEditorPage
+      items={useSlaPolicies()}
+      back={{ to: '/settings/sla-policies', label: t('settings.sla.back') }}
+      titles={{ list: t('settings.sla.title'), new: t('settings.sla.new'), notFound: t('settings.sla.notFound') }}
+    >
+      {(policy) => <PolicyForm key={policy?.id ?? 'new'} policy={policy} />}
+    </ItemEditorPage>
   );
 }

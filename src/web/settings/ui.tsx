@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { Link, useParams } from 'react-router';
 import { qk } from '../lib/queries';
 import { send, useWrite } from './data';
 import { t } from '../i18n';
@@ -206,5 +207,44 @@ export function Switch({ on, onChange, label, disabled, children }: { on: boolea
         <span className={`absolute h-4.5 w-4.5 rounded-full shadow transition-transform ${on ? 'translate-x-[22px] bg-accent-ink' : 'translate-x-[3px] bg-ink-3'}`} />
       </span>
     </button>
+  );
+}
+
+/**
+ * A settings page for one item of a list (`/settings/<list>/:id`, or `new`): a link back to
+ * the list, the read-only note for agents, and "not found" for an id the list does not have.
+ */
+export function ItemEditorPage<T extends { id: string; name: string }>({
+  items,
+  back,
+  titles,
+  children,
+}: {
+  items: { data?: T[]; error: unknown; isPending: boolean; isSuccess: boolean };
+  back: { to: string; label: string };
+  titles: { list: string; new: string; notFound: string };
+  children: (item: T | undefined) => ReactNode;
+}) {
+  const { id } = useParams();
+  const admin = useIsAdmin();
+  const isNew = id === 'new';
+  const item = isNew ? undefined : items.data?.find((x) => x.id === id);
+  const backLink = (
+    <Link to={back.to} className="text-sm whitespace-nowrap text-accent underline">
+      {back.label}
+    </Link>
+  );
+  if (!isNew && !item)
+    return (
+      <SettingsPage title={titles.list} actions={backLink}>
+        <LoadState error={items.error} loading={items.isPending} />
+        {items.isSuccess && <p className="text-sm text-ink-2">{titles.notFound}</p>}
+      </SettingsPage>
+    );
+  return (
+    <SettingsPage title={item?.name ?? titles.new} actions={backLink}>
+      {!admin && <ReadOnlyNote />}
+      {children(item)}
+    </SettingsPage>
   );
 }
