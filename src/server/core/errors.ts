@@ -61,3 +61,16 @@ export class RateLimited extends HeardError {
     super(429, 'Too Many Requests', `Too many requests; try again in ${retryAfterSeconds} s`, { retryAfter: retryAfterSeconds });
   }
 }
+
+/**
+ * Looks up a row that input refers to (a member, a team, an inbox …) with the service that
+ * owns it; its NotFound becomes bad input naming the field. Other errors pass through.
+ */
+export async function mustRefer(field: string, reason: string, find: () => Promise<unknown>) {
+  try {
+    await find();
+  } catch (err) {
+    if (err instanceof NotFound) throw new Invalid(field, reason);
+    throw err;
+  }
+}

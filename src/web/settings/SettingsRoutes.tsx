@@ -6,6 +6,7 @@ import BusinessHoursPage, { BusinessHoursEditor } from './BusinessHoursPage';
 import CannedPage from './CannedPage';
 import CustomFieldsPage from './CustomFieldsPage';
 import EmailInboxSettings from './EmailInboxSettings';
+import FailuresPage from './FailuresPage';
 import HelpCenterPage from './HelpCenterPage';
 import InboxesPage from './InboxesPage';
 import MembersPage from './MembersPage';
@@ -43,6 +44,7 @@ const workspace: Section[] = [
   { path: 'business-hours', label: 'settings.nav.hours', element: <BusinessHoursPage /> },
   { path: 'sla-policies', label: 'settings.nav.sla', element: <SlaPoliciesPage /> },
   { path: 'audit-log', label: 'settings.nav.audit', element: <AuditPage />, adminOnly: true },
+  { path: 'failures', label: 'settings.nav.failures', element: <FailuresPage />, adminOnly: true },
 ];
 
 function NavGroup({ title, sections }: { title: string; sections: Section[] }) {

@@ -2,7 +2,7 @@ import { and, asc, eq, ilike, isNull, or } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { cannedResponses, contacts, type MacroActions, members, users, workspaces } from '../../db/schema/index.js';
 import { type Actor, isSystemActor, type SystemActor } from '../../core/actor.js';
-import { Forbidden, Invalid, NotFound } from '../../core/errors.js';
+import { Forbidden, mustRefer, NotFound } from '../../core/errors.js';
 import { recordAudit } from '../audit/service.js';
 import { addAgentMessage } from '../conversations/add-message.js';
 import { getConversationRow, presentConversation, updateConversation } from '../conversations/service.js';
@@ -70,16 +70,8 @@ export async function getCannedResponse(db: Executor, actor: Actor, id: string) 
 /** A macro's member and team must be the workspace's (they are checked again when it is applied). */
 async function checkActions(db: Executor, actor: Actor, actions: MacroActions | null | undefined) {
   if (!actions) return null;
-  const must = async (field: string, find: () => Promise<unknown>) => {
-    try {
-      await find();
-    } catch (err) {
-      if (err instanceof NotFound) throw new Invalid(field, `no such ${field === 'actions.teamId' ? 'team' : 'member'}`);
-      throw err;
-    }
-  };
-  if (actions.assigneeId) await must('actions.assigneeId', () => getMember(db, actor, actions.assigneeId!));
-  if (actions.teamId) await must('actions.teamId', () => getTeam(db, actor, actions.teamId!));
+  if (actions.assigneeId) await mustRefer('actions.assigneeId', 'no such member', () => getMember(db, actor, actions.assigneeId!));
+  if (actions.teamId) await mustRefer('actions.teamId', 'no such team', () => getTeam(db, actor, actions.teamId!));
   return actions;
 }
 

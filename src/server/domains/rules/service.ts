@@ -1,7 +1,7 @@
 import { and, asc, eq, max } from 'drizzle-orm';
 import type { Actor } from '../../core/actor.js';
 import { canAdminister } from '../../core/actor.js';
-import { Forbidden, Invalid, NotFound } from '../../core/errors.js';
+import { Forbidden, mustRefer, NotFound } from '../../core/errors.js';
 import type { Executor } from '../../db/client.js';
 import { rules } from '../../db/schema/index.js';
 import { getSharedCannedResponse } from '../canned-responses/service.js';
@@ -43,34 +43,23 @@ export async function getRule(db: Executor, actor: Actor, id: string) {
   return presentRule(await getRow(db, actor, id));
 }
 
-/** Whether `find` finds it: its NotFound means no (another workspace's is not found either). */
-async function found(find: () => Promise<unknown>) {
-  try {
-    await find();
-    return true;
-  } catch (err) {
-    if (err instanceof NotFound) return false;
-    throw err;
-  }
-}
-
 /** Members, teams, inboxes and templates a rule names must be the workspace's own. */
 async function checkRefs(db: Executor, actor: Actor, conditions: Conditions | undefined, actions: Action[] | undefined) {
-  const member = (id: string) => found(() => getMember(db, actor, id));
-  const team = (id: string) => found(() => getTeam(db, actor, id));
+  const member = (field: string, id: string) => mustRefer(field, 'no such member', () => getMember(db, actor, id));
+  const team = (field: string, id: string) => mustRefer(field, 'no such team', () => getTeam(db, actor, id));
   for (const [i, c] of (conditions?.conditions ?? []).entries()) {
     const field = `conditions.conditions.${i}.value`;
-    if (c.field === 'inbox' && !(await found(() => getInbox(db, actor, c.value)))) throw new Invalid(field, 'no such inbox');
-    if (c.field === 'assignee' && c.value && !(await member(c.value))) throw new Invalid(field, 'no such member');
-    if (c.field === 'team' && c.value && !(await team(c.value))) throw new Invalid(field, 'no such team');
+    if (c.field === 'inbox') await mustRefer(field, 'no such inbox', () => getInbox(db, actor, c.value));
+    if (c.field === 'assignee' && c.value) await member(field, c.value);
+    if (c.field === 'team' && c.value) await team(field, c.value);
   }
   for (const [i, a] of (actions ?? []).entries()) {
     const at = `actions.${i}`;
-    if (a.type === 'assign_member' && a.memberId && !(await member(a.memberId))) throw new Invalid(`${at}.memberId`, 'no such member');
-    if ((a.type === 'assign_team' || a.type === 'assign_within_team') && a.teamId && !(await team(a.teamId))) throw new Invalid(`${at}.teamId`, 'no such team');
+    if (a.type === 'assign_member' && a.memberId) await member(`${at}.memberId`, a.memberId);
+    if ((a.type === 'assign_team' || a.type === 'assign_within_team') && a.teamId) await team(`${at}.teamId`, a.teamId);
     // A rule sends as the workspace: only a shared response, never someone's personal one.
-    if (a.type === 'reply_template' && !(await found(() => getSharedCannedResponse(db, actor.workspaceId, a.cannedResponseId))))
-      throw new Invalid(`${at}.cannedResponseId`, 'no such shared canned response');
+    if (a.type === 'reply_template')
+      await mustRefer(`${at}.cannedResponseId`, 'no such shared canned response', () => getSharedCannedResponse(db, actor.workspaceId, a.cannedResponseId));
   }
 }
 

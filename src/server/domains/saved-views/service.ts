@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, isNotNull, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { savedViews, type SavedViewFilters } from '../../db/schema/index.js';
 import { type Actor, isAdmin } from '../../core/actor.js';
-import { Forbidden, Invalid, NotFound } from '../../core/errors.js';
+import { Forbidden, Invalid, mustRefer, NotFound } from '../../core/errors.js';
 import { recordAudit } from '../audit/service.js';
 import { getInbox } from '../inboxes/service.js';
 import { getMember } from '../members/service.js';
@@ -58,22 +58,12 @@ async function getReadable(db: Executor, actor: Actor, id: string) {
   return { v, myTeams };
 }
 
-/** Rethrows "not found" of a referenced row as bad input naming the field. */
-async function mustExist(field: string, reason: string, find: () => Promise<unknown>) {
-  try {
-    await find();
-  } catch (err) {
-    if (err instanceof NotFound) throw new Invalid(field, reason);
-    throw err;
-  }
-}
-
 /** The filters as stored, with the team, inbox and member they name checked to be the workspace's own. */
 async function checkFilters(db: Executor, actor: Actor, f: SavedViewFiltersInput): Promise<SavedViewFilters> {
-  if (f.team && f.team !== 'none') await mustExist('filters.team', 'is not a team of this workspace', () => getTeam(db, actor, f.team!));
-  if (f.inbox) await mustExist('filters.inbox', 'is not an inbox of this workspace', () => getInbox(db, actor, f.inbox!));
+  if (f.team && f.team !== 'none') await mustRefer('filters.team', 'is not a team of this workspace', () => getTeam(db, actor, f.team!));
+  if (f.inbox) await mustRefer('filters.inbox', 'is not an inbox of this workspace', () => getInbox(db, actor, f.inbox!));
   if (f.assignee && f.assignee !== 'me' && f.assignee !== 'none') {
-    await mustExist('filters.assignee', 'is not a member of this workspace', () => getMember(db, actor, f.assignee!));
+    await mustRefer('filters.assignee', 'is not a member of this workspace', () => getMember(db, actor, f.assignee!));
   }
   const out: SavedViewFilters = {};
   for (const [k, v] of Object.entries(f)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
@@ -96,7 +86,7 @@ async function reorder(tx: Executor, v: Row, position: number | undefined) {
 export async function createSavedView(tx: Executor, actor: Actor, input: SavedViewCreate) {
   if (input.personal && input.teamId) throw new Invalid('teamId', "a view is personal or a team's, not both: leave out teamId or personal");
   if (!input.personal && !input.teamId) throw new Invalid('personal', 'give personal: true for a view of your own, or the teamId of a team view');
-  if (input.teamId) await mustExist('teamId', 'is not a team of this workspace', () => getTeam(tx, actor, input.teamId!));
+  if (input.teamId) await mustRefer('teamId', 'is not a team of this workspace', () => getTeam(tx, actor, input.teamId!));
   const group = { workspaceId: actor.workspaceId, ownerMemberId: input.personal ? actor.memberId : null, teamId: input.teamId ?? null };
   if (!savedViewPolicy.write(actor, group, await teamIdsOf(tx, actor))) throw new Forbidden("Only the team's members and admins add views to a team");
   const filters = await checkFilters(tx, actor, input.filters);
