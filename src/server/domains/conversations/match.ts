@@ -1,6 +1,6 @@
-import { and, count, eq, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
-import { contactIdentities, contacts, conversations, inboxes } from '../../db/schema/index.js';
+import { contactIdentities, contacts, conversations, inboxes, messages } from '../../db/schema/index.js';
 import type { Condition, Conditions } from '../rules/schema.js';
 
 /**
@@ -54,7 +54,19 @@ export async function previewMatching(db: Executor, workspaceId: string, c: Cond
 /** For each set of conditions, whether it holds for the conversation now: one query for them all. */
 export async function whichHold(db: Executor, workspaceId: string, conversationId: string, sets: Conditions[]): Promise<boolean[]> {
   if (!sets.length) return [];
-  const columns = Object.fromEntries(sets.map((c, i) => [`r${i}`, sql<boolean>`${conditionsSql(c)}`.as(`r${i}`)]));
+  // The customer's latest message is read once and given to every text condition as a
+  // value: fifty rules on the message text would otherwise each look it up again.
+  let lastInbound: SQL | undefined;
+  if (sets.some((c) => c.conditions.some((x) => x.field === 'text'))) {
+    const [m] = await db
+      .select({ text: messages.text })
+      .from(messages)
+      .where(and(eq(messages.conversationId, conversationId), eq(messages.direction, 'in')))
+      .orderBy(desc(messages.createdAt))
+      .limit(1);
+    lastInbound = sql`${m?.text ?? null}::text`;
+  }
+  const columns = Object.fromEntries(sets.map((c, i) => [`r${i}`, sql<boolean>`${conditionsSql(c, lastInbound)}`.as(`r${i}`)]));
   const [row] = await db
     .select(columns)
     .from(conversations)
@@ -72,9 +84,10 @@ export async function lockConversation(tx: Executor, conversationId: string) {
   await tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, conversationId)).for('update');
 }
 
-function conditionsSql(c: Conditions): SQL {
+/** `lastInbound`: the customer's latest message text when the caller has it, else looked up per conversation. */
+function conditionsSql(c: Conditions, lastInbound?: SQL): SQL {
   if (!c.conditions.length) return sql`true`;
-  const parts = c.conditions.map(conditionSql);
+  const parts = c.conditions.map((x) => conditionSql(x, lastInbound));
   return (c.match === 'any' ? or(...parts) : and(...parts)) ?? sql`true`;
 }
 
@@ -87,7 +100,7 @@ const olderThan = (column: typeof conversations.lastInboundAt | typeof conversat
 const hasEmail = (test: SQL) =>
   sql`exists (select 1 from ${contactIdentities} i where i.contact_id = ${conversations.contactId} and i.kind = 'email' and ${test})`;
 
-function conditionSql(c: Condition): SQL {
+function conditionSql(c: Condition, lastInbound?: SQL): SQL {
   switch (c.field) {
     case 'inbox':
       return negate(c.operator, sql`${eq(conversations.inboxId, c.value)}`);
@@ -108,7 +121,7 @@ function conditionSql(c: Condition): SQL {
     case 'text':
       return negate(
         c.operator,
-        containsText(sql`(select m.text from messages m where m.conversation_id = ${conversations.id} and m.direction = 'in' order by m.created_at desc limit 1)`, c.value),
+        containsText(lastInbound ?? sql`(select m.text from messages m where m.conversation_id = ${conversations.id} and m.direction = 'in' order by m.created_at desc limit 1)`, c.value),
       );
     case 'contact.email':
       return negate(c.operator, hasEmail(sql`i.value = ${c.value}`));
