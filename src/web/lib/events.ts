@@ -1,5 +1,5 @@
 import { t, tn } from '../i18n';
-import { fullTime } from './time';
+import { fullTime, messageTime } from './time';
 import type { ActorSystem, Member, TimelineEvent } from './types';
 
 function memberName(id: unknown, members: Member[]) {
@@ -32,7 +32,7 @@ export function describeEvent(e: TimelineEvent, members: Member[], teams: { id: 
   if (e.type === 'rule.failed') return [t('event.ruleFailed', { name: String(e.data?.ruleName ?? ''), reason: String(e.data?.reason ?? '') })];
   if (e.type === 'sla.warning' || e.type === 'sla.breached') {
     const target = t(`sla.target.${String(e.data?.target)}` as 'sla.target.firstResponse');
-    const vars = { target, policy: String(e.data?.policyName ?? ''), time: typeof e.data?.dueAt === 'string' ? fullTime(e.data.dueAt) : '' };
+    const vars = { target, policy: String(e.data?.policyName ?? ''), time: typeof e.data?.dueAt === 'string' ? messageTime(e.data.dueAt) : '' };
     return [t(e.type === 'sla.warning' ? 'event.slaWarning' : 'event.slaBreached', vars)];
   }
   if (e.type === 'satisfaction.rated') {
