@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useRef } from 'react';
 import { createBrowserRouter, Navigate, Outlet, RouterProvider, useLocation, useNavigate, useRouteError } from 'react-router';
 import { t } from './i18n';
+import { NotFound } from './screens/NotFound';
 import { api } from './lib/api';
 import { notifyAbout } from './lib/notifications';
 import type { Member } from './lib/types';
@@ -120,7 +121,7 @@ const router = createBrowserRouter(
                 </Suspense>
               ),
             },
-            { path: '*', element: <Navigate to="/inbox/mine" replace /> },
+            { path: '*', element: <NotFound /> },
           ],
         },
       ],

@@ -239,7 +239,7 @@ describe('case work: calls, merge, split, cc and notifications', () => {
       await andy.getByRole('combobox', { name: 'Assignee' }).selectOption({ label: 'Unassigned' });
       await timeline(andy).getByText('Andy Agent unassigned it').waitFor();
       await andy.getByRole('combobox', { name: 'Assignee' }).selectOption({ label: 'Andy Agent (You)' });
-      await timeline(andy).getByText('Andy Agent assigned it to Andy Agent').waitFor();
+      await timeline(andy).getByText('Andy Agent took it').waitFor();
       const note = await heard.api('POST', `/conversations/${c.conversationId}/messages`, { kind: 'note', text: '@Andy Agent can you call him?' });
       expect(note.status).toBe(201);
       await expect.poll(shown, { timeout: 10_000 }).toEqual([

@@ -238,6 +238,20 @@ describe('settings', () => {
       }
     }
   });
+
+  it('says an unknown address is no page, with the way back, instead of redirecting for ever', async () => {
+    await page.goto(`${heard.url}/app/settings/canned`);
+    await page.getByRole('heading', { name: 'There is no such page' }).waitFor();
+    // The address stays what was typed: no redirect appended anything to it.
+    await page.waitForTimeout(500);
+    expect(new URL(page.url()).pathname).toBe('/app/settings/canned');
+    await page.getByRole('link', { name: 'Go to my settings' }).click();
+    await page.waitForURL(/\/app\/settings\/profile$/);
+    await page.goto(`${heard.url}/app/no-such-screen`);
+    await page.getByText('/app/no-such-screen is not an address of Heard').waitFor();
+    await page.getByRole('link', { name: 'Go to my conversations' }).click();
+    await page.waitForURL(/\/app\/inbox\/mine$/);
+  });
 });
 
 describe('an admin page opened by an agent', () => {

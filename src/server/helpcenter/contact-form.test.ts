@@ -150,6 +150,17 @@ describe('contact form', () => {
     expect(await conversationsIn()).toBe(before + 1);
   });
 
+  it('marks the empty fields of a form sent fast, rather than calling a person quick', async () => {
+    const b = await visitor();
+    const body = multipart({ _form: b.formToken(), ...form, name: '', subject: '' });
+    const before = await conversationsIn();
+    const res = await b.request({ method: 'POST', url: `${base}/contact`, payload: body.payload, headers: { 'content-type': body.contentType } });
+    expect(res.statusCode).toBe(422);
+    for (const field of ['name', 'subject']) expect(res.body, field).toContain(`id="${field}-error"`);
+    expect(textOf(res.body)).not.toContain('That was quick!');
+    expect(await conversationsIn()).toBe(before);
+  });
+
   it('answers 422 naming the fields that are wrong, keeping what was typed', async () => {
     const b = await visitor();
     const before = await conversationsIn();

@@ -203,6 +203,7 @@ export const en = {
   'event.priority': '{actor} set the priority to {to}',
   'event.assigned': '{actor} assigned it to {to}',
   'event.unassigned': '{actor} unassigned it',
+  'event.took': '{actor} took it',
   'event.team': '{actor} moved it to team {to}',
   'event.noTeam': '{actor} removed the team',
   'event.tagsAdded': '{actor} added {tags}',
@@ -329,6 +330,10 @@ export const en = {
   'key.ctrlEnter': 'Ctrl Enter',
 
   'time.now': 'just now',
+  'notFound.title': 'There is no such page',
+  'notFound.text': '{path} is not an address of Heard: the link may be mistyped or out of date.',
+  'notFound.back': 'Go to my conversations',
+  'notFound.backSettings': 'Go to my settings',
   'time.underMinute': '<1m',
   'time.m': '{n}m',
   'time.h': '{n}h',

@@ -28,6 +28,8 @@ describe('timeline event lines', () => {
   it('names unassignment, mentions and system changes', () => {
     expect(describeEvent(ev('conversation.updated', { changes: { assigneeId: { from: 'm1', to: null } } }), members, teams)).toEqual(['Olivia Owner unassigned it']);
     expect(describeEvent(ev('member.mentioned', { memberId: 'm2' }), members, teams)).toEqual(['Olivia Owner mentioned Lee Chen']);
+    // A reply assigns the conversation to the one who replied: they took it.
+    expect(describeEvent(ev('conversation.updated', { changes: { assigneeId: { from: null, to: 'm0' } } }), members, teams)).toEqual(['Olivia Owner took it']);
     expect(describeEvent(ev('conversation.updated', { changes: { snoozedUntil: { from: '2026-01-01T00:00:00Z', to: null } } }, null), members, teams)).toEqual(['Heard woke it up']);
     expect(describeEvent(ev('message.delivery', {}), members, teams)).toEqual([]);
   });

@@ -56,7 +56,9 @@ export function describeEvent(e: TimelineEvent, members: Member[], teams: { id: 
         out.push(t('event.priority', { actor, to: t(`priority.${String(to)}` as 'priority.low') }));
         break;
       case 'assigneeId':
-        out.push(to ? t('event.assigned', { actor, to: memberName(to, members) }) : t('event.unassigned', { actor }));
+        // Someone who takes a conversation (a reply assigns it to them) took it: not "assigned it to" themself.
+        if (to && to === e.actorMemberId) out.push(t('event.took', { actor }));
+        else out.push(to ? t('event.assigned', { actor, to: memberName(to, members) }) : t('event.unassigned', { actor }));
         break;
       case 'teamId':
         out.push(to ? t('event.team', { actor, to: teams.find((x) => x.id === to)?.name ?? '?' }) : t('event.noTeam', { actor }));

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { Navigate, NavLink, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { type MessageKey, t } from '../i18n';
+import { NotFound } from '../screens/NotFound';
 import AuditPage from './AuditPage';
 import BusinessHoursPage, { BusinessHoursEditor } from './BusinessHoursPage';
 import CannedPage from './CannedPage';
@@ -116,7 +117,8 @@ export default function SettingsRoutes() {
           <Route path="rules/:id" element={<RuleEditor />} />
           <Route path="business-hours/:id" element={<BusinessHoursEditor />} />
           <Route path="sla-policies/:id" element={<SlaPolicyEditor />} />
-          <Route path="*" element={<Navigate to="profile" replace />} />
+          {/* An unknown settings address (a mistyped or old link) says so; a relative redirect here once looped for ever. */}
+          <Route path="*" element={<NotFound back="/settings/profile" backLabel={t('notFound.backSettings')} />} />
         </Routes>
       </div>
     </div>

@@ -43,11 +43,13 @@ export const contactPages: FastifyPluginAsync = async (app) => {
     const again = (extra: Partial<ContactForm>, status = 422) => sendPage(reply, h(ContactPage, { ctx: site.ctx, form: { ...input, message: fields.message, ...extra } }), status);
     // The trap was filled: a bot. It is thanked like a person, and nothing is stored.
     if (form.trapped) return sendPage(reply, h(ContactSentPage, { ctx: site.ctx, name: fields.name ?? '', email: fields.email ?? '', number: null }));
-    if (form.spam) return again({ notice: t('contact.tooFast') }, 200);
     const parsed = ContactFormSchema.safeParse(input, { reportInput: true });
     const errors = { ...(parsed.success ? {} : fieldErrors(parsed.error, t)), ...fileErrors };
     if (input.topic && !site.hc.topics.some((x) => x.id === input.topic)) errors.topic = t('field.invalid');
+    // Empty or wrong fields are said first: a person who sent too soon needs those more
+    // than the "too quick" notice, which only a complete form sent too fast gets.
     if (!parsed.success || Object.keys(errors).length) return again({ errors });
+    if (form.spam) return again({ notice: t('contact.tooFast') }, 200);
     try {
       const r = await submitContactForm(app.ctx, site.hc, { ...parsed.data, formId: form.id, files });
       return sendPage(reply, h(ContactSentPage, { ctx: site.ctx, name: parsed.data.name, email: parsed.data.email, number: r.conversationNumber }));
