@@ -63,12 +63,12 @@ function problemOf(error: unknown): string {
   return t('reports.error', { detail: error instanceof Error ? error.message : String(error) });
 }
 
-function CsvLink({ href, what }: { href: string; what: string }) {
+function CsvLink({ href, label }: { href: string; label: string }) {
   return (
     <a
       href={href}
       download
-      aria-label={t('reports.csvOf', { what })}
+      aria-label={label}
       className="inline-flex h-8 shrink-0 items-center gap-1.5 rounded-md border border-line bg-surface px-2.5 text-[13px] font-medium whitespace-nowrap text-ink hover:bg-hover"
     >
       <Icon name="download" size={14} />
@@ -208,12 +208,10 @@ function FigureCard({ figure }: { figure: Figure }) {
   const c = figure.change;
   const spoken = c ? [t(`reports.change.${c.direction}`, { amount: c.amount }), c.tone !== 'neutral' ? t(`reports.change.${c.tone}`) : ''].filter(Boolean).join(', ') : t('reports.figure.noCompare');
   return (
-    <div className="min-w-0 rounded-lg border border-line bg-surface px-3 py-2.5" data-testid={`figure-${figure.key}`}>
-      <dt className="truncate text-xs text-ink-2" title={figure.label}>
-        {figure.label}
-      </dt>
-      <dd className="mt-1 text-xl font-semibold text-ink tabular-nums">{figure.value}</dd>
-      <dd className="mt-0.5 flex flex-wrap items-baseline gap-x-2 text-xs tabular-nums">
+    <div className="min-w-0 rounded-lg border border-line bg-surface px-2 py-2 sm:px-3 sm:py-2.5" data-testid={`figure-${figure.key}`}>
+      <dt className="text-[11px] leading-tight text-ink-2 sm:text-xs">{figure.label}</dt>
+      <dd className="mt-1 text-base font-semibold whitespace-nowrap text-ink tabular-nums sm:text-xl">{figure.value}</dd>
+      <dd className="mt-0.5 flex flex-wrap items-baseline gap-x-2 text-[11px] tabular-nums sm:text-xs">
         {c ? (
           <span className={`font-medium ${toneClass[c.tone]}`} data-tone={c.tone}>
             <span aria-hidden="true">{c.direction === 'up' ? '▲' : c.direction === 'down' ? '▼' : '='} </span>
@@ -238,11 +236,11 @@ function BreakdownTable({ q, dimension, onDimension }: { q: ReportQuery; dimensi
   const label = (r: BreakdownRow) => (dimension === 'channel' && (CHANNELS as string[]).includes(r.key) ? t(`channel.${r.key as Channel}`) : r.label);
   return (
     <section aria-labelledby="reports-breakdown" className="min-w-0 rounded-lg border border-line bg-surface">
-      <header className="flex flex-wrap items-center justify-between gap-2 p-4 pb-3">
+      <header className="flex flex-wrap items-center justify-between gap-2 p-3 pb-3 sm:p-4 sm:pb-3">
         <h2 id="reports-breakdown" className="text-sm font-semibold text-ink">
           {t('reports.breakdown.title')}
         </h2>
-        <CsvLink href={csvUrl('breakdown', q, { dimension })} what={`${t('reports.breakdown.title')} (${t(`reports.breakdown.dimension.${dimension}`)})`} />
+        <CsvLink href={csvUrl('breakdown', q, { dimension })} label={t('reports.csv.breakdown', { dimension: t(`reports.breakdown.dimension.${dimension}`).toLowerCase() })} />
         <div className="basis-full">
           <Tabs label={t('reports.breakdown.by')} value={dimension} options={DIMENSIONS.map((d) => ({ value: d, label: t(`reports.breakdown.dimension.${d}`) }))} onChange={onDimension} idBase={tabs} />
         </div>
@@ -264,15 +262,18 @@ function BreakdownTable({ q, dimension, onDimension }: { q: ReportQuery; dimensi
               <tr className="text-left text-xs text-ink-2">
                 {BREAKDOWN_COLUMNS.map((col) => {
                   const sorted = sort.column === col;
+                  const arrow = <Icon name={sorted && sort.direction === 'asc' ? 'up' : 'down'} size={12} className={sorted ? '' : 'opacity-0'} />;
                   return (
-                    <th key={col} scope="col" aria-sort={sorted ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'} className={`px-3 py-2 font-medium ${col === 'label' ? '' : 'text-right'}`}>
+                    <th key={col} scope="col" aria-sort={sorted ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'} className={`px-3 py-2 font-medium whitespace-nowrap ${col === 'label' ? '' : 'text-right'}`}>
                       <button
                         type="button"
                         onClick={() => setSort(sorted ? { column: col, direction: sort.direction === 'asc' ? 'desc' : 'asc' } : { column: col, direction: firstDirection(col) })}
                         className={`inline-flex items-center gap-1 rounded hover:text-ink ${sorted ? 'text-ink' : ''}`}
                       >
+                        {/* The arrow stands on the side away from the column's edge, so headings line up with their figures. */}
+                        {col !== 'label' && arrow}
                         {heading(col)}
-                        <Icon name={sorted && sort.direction === 'asc' ? 'up' : 'down'} size={12} className={sorted ? '' : 'opacity-0'} />
+                        {col === 'label' && arrow}
                       </button>
                     </th>
                   );
@@ -314,11 +315,11 @@ function LatestComments({ q }: { q: ReportQuery }) {
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <section aria-labelledby="reports-comments" className="flex min-w-0 flex-col rounded-lg border border-line bg-surface">
-      <header className="flex flex-wrap items-center justify-between gap-2 p-4 pb-3">
+      <header className="flex flex-wrap items-center justify-between gap-2 p-3 pb-3 sm:p-4 sm:pb-3">
         <h2 id="reports-comments" className="text-sm font-semibold text-ink">
           {t('reports.comments.title')}
         </h2>
-        <CsvLink href={csvUrl('satisfaction', q)} what={t('reports.comments.title')} />
+        <CsvLink href={csvUrl('satisfaction', q)} label={t('reports.csv.ratings')} />
       </header>
       {list.isPending ? (
         <p role="status" className="px-4 pb-4 text-sm text-ink-3">
@@ -384,14 +385,14 @@ export default function ReportsPage() {
   const o = overview.data;
   const filtered = FILTER_KEYS.some((k) => state.filters[k]);
   return (
-    <Frame actions={q && <CsvLink href={csvUrl('overview', q, { by: bucketOf(q) })} what={t('reports.figures')} />}>
-      <div className="mb-5 flex flex-col gap-3 rounded-lg border border-line bg-surface p-3">
+    <Frame actions={q && <CsvLink href={csvUrl('overview', q, { by: bucketOf(q) })} label={t('reports.csv.overview')} />}>
+      <div className="mb-4 flex flex-wrap items-end gap-x-4 gap-y-3 rounded-lg border border-line bg-surface p-3">
         <PeriodPicker key={state.preset} state={state} onChange={(preset, custom) => update({ preset, custom: custom ?? {} })} />
         <FilterBar key={state.filters.tag ?? ''} filters={state.filters} onChange={(filters) => update({ filters })} />
       </div>
       {q && (
         <p className="mb-3 text-xs text-ink-2">
-          <span className="font-medium text-ink">{range(q)}</span>
+          <span className="font-medium text-ink">{range(o?.period ?? q)}</span>
           {o && <span> · {t('reports.period.comparedTo', { from: day(o.previous.from), to: day(o.previous.to) })}</span>}
         </p>
       )}
@@ -448,7 +449,7 @@ export default function ReportsPage() {
 function Frame({ actions, children }: { actions?: ReactNode; children: ReactNode }) {
   return (
     <div className="min-h-0 flex-1 overflow-y-auto bg-canvas">
-      <section aria-labelledby="reports-title" className="mx-auto w-full max-w-6xl px-4 py-6 sm:px-6">
+      <section aria-labelledby="reports-title" className="mx-auto w-full max-w-6xl px-3 py-4 sm:px-6 sm:py-6">
         <header className="mb-4 flex flex-wrap items-start justify-between gap-x-4 gap-y-3">
           <div className="min-w-0">
             <h1 id="reports-title" className="text-lg font-semibold text-ink">

@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect, useId, useState } from 'react';
+import { type ReactNode, useEffect, useId, useState, useSyncExternalStore } from 'react';
 import { Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { t } from '../i18n';
 import { type CsatBar, formatCount, formatRatio, type VolumePoint } from '../lib/reports';
@@ -11,6 +11,19 @@ function readColours() {
 }
 
 export type Colours = ReturnType<typeof readColours>;
+
+const wide = window.matchMedia('(min-width: 640px)');
+
+/** Whether the window is wider than a phone: the axes take less room on one. */
+function useWide() {
+  return useSyncExternalStore(
+    (l) => {
+      wide.addEventListener('change', l);
+      return () => wide.removeEventListener('change', l);
+    },
+    () => wide.matches,
+  );
+}
 
 export function useChartColours(): Colours {
   const [colours, setColours] = useState(readColours);
@@ -30,7 +43,7 @@ export function useChartColours(): Colours {
 export function ChartCard({ title, description, actions, table, children }: { title: string; description?: string; actions?: ReactNode; table: ReactNode; children: ReactNode }) {
   const id = useId();
   return (
-    <section aria-labelledby={`${id}-title`} className="min-w-0 rounded-lg border border-line bg-surface p-4">
+    <section aria-labelledby={`${id}-title`} className="min-w-0 rounded-lg border border-line bg-surface p-3 sm:p-4">
       <header className="mb-3 flex flex-wrap items-start justify-between gap-2">
         <div className="min-w-0">
           <h2 id={`${id}-title`} className="text-sm font-semibold text-ink">
@@ -60,14 +73,15 @@ const axis = (c: Colours) => ({ stroke: c.line, tick: { fill: c.ink3, fontSize: 
 /** Created and solved as bars per bucket, the backlog at the end of each as a line. */
 export function VolumeChart({ points }: { points: VolumePoint[] }) {
   const c = useChartColours();
+  const roomy = useWide();
   return (
-    <ResponsiveContainer width="100%" height={260}>
-      <ComposedChart data={points} margin={{ top: 8, right: 4, bottom: 0, left: -12 }}>
+    <ResponsiveContainer width="100%" height={roomy ? 260 : 220}>
+      <ComposedChart data={points} margin={{ top: 8, right: 4, bottom: 0, left: roomy ? -12 : -18 }} barCategoryGap={roomy ? '20%' : '10%'} barGap={roomy ? 4 : 0}>
         <CartesianGrid vertical={false} stroke={c.line} />
         <XAxis dataKey="label" {...axis(c)} minTickGap={16} />
-        <YAxis {...axis(c)} allowDecimals={false} axisLine={false} width={44} />
+        <YAxis {...axis(c)} allowDecimals={false} axisLine={false} width={roomy ? 44 : 38} />
         <Tooltip {...tooltipStyle(c)} />
-        <Legend iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 12, color: c.ink2 }} />
+        <Legend iconType="circle" iconSize={8} itemSorter={null} wrapperStyle={{ fontSize: 12, color: c.ink2 }} />
         <Bar dataKey="created" name={t('reports.volume.created')} fill={c.accent} radius={[2, 2, 0, 0]} maxBarSize={18} isAnimationActive={false} />
         <Bar dataKey="solved" name={t('reports.volume.solved')} fill={c.ok} radius={[2, 2, 0, 0]} maxBarSize={18} isAnimationActive={false} />
         <Line dataKey="backlog" name={t('reports.volume.backlog')} type="monotone" stroke={c.warn} strokeWidth={2} dot={false} isAnimationActive={false} />
@@ -105,6 +119,7 @@ export function VolumeTable({ points }: { points: VolumePoint[] }) {
 /** Good, okay and bad stacked in one bar per period, as shares of its ratings. */
 export function CsatChart({ bars }: { bars: CsatBar[] }) {
   const c = useChartColours();
+  const roomy = useWide();
   const shares = bars.map((b) => ({ ...b, goodShare: b.total ? b.good / b.total : 0, okayShare: b.total ? b.okay / b.total : 0, badShare: b.total ? b.bad / b.total : 0 }));
   const rating = (key: 'good' | 'okay' | 'bad', fill: string) => (
     <Bar dataKey={`${key}Share`} name={t(`reports.csat.${key}`)} stackId="csat" fill={fill} isAnimationActive={false} barSize={22} />
@@ -114,7 +129,7 @@ export function CsatChart({ bars }: { bars: CsatBar[] }) {
       <BarChart data={shares} layout="vertical" margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
         <CartesianGrid horizontal={false} stroke={c.line} />
         <XAxis type="number" domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} tickFormatter={(v: number) => formatRatio(v)} {...axis(c)} />
-        <YAxis type="category" dataKey="name" {...axis(c)} axisLine={false} width={104} />
+        <YAxis type="category" dataKey="name" {...axis(c)} axisLine={false} width={roomy ? 104 : 64} />
         <Tooltip
           {...tooltipStyle(c)}
           formatter={(value, name, item) => {
@@ -122,7 +137,7 @@ export function CsatChart({ bars }: { bars: CsatBar[] }) {
             return [`${formatCount((item.payload as CsatBar)[key])} (${formatRatio(Number(value))})`, name];
           }}
         />
-        <Legend iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 12, color: c.ink2 }} />
+        <Legend iconType="circle" iconSize={8} itemSorter={null} wrapperStyle={{ fontSize: 12, color: c.ink2 }} />
         {rating('good', c.ok)}
         {rating('okay', c.warn)}
         {rating('bad', c.danger)}
