@@ -33,6 +33,7 @@ describe('the Reports area', () => {
     // No figures or charts drawn from nothing.
     expect(await page.getByRole('heading', { name: 'Volume' }).count()).toBe(0);
     expect(await page.getByText('Created', { exact: true }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Download the overview as CSV' }).count()).toBe(0);
 
     // The period and filters are in the address, so a report can be shared.
     await page.getByLabel('Period', { exact: true }).selectOption('7d');
@@ -50,9 +51,6 @@ describe('the Reports area', () => {
     await page.getByRole('alert').filter({ hasText: 'To: the period ends before it starts.' }).waitFor();
     expect(await page.getByLabel('To', { exact: true }).getAttribute('aria-invalid')).toBe('true');
     expect(asked.filter((u) => u.includes('from=2026-11-30'))).toEqual([]);
-    // The overview's CSV is the same report, with its filters.
-    const csv = await page.getByRole('link', { name: 'Download the overview as CSV' }).getAttribute('href');
-    expect(csv).toMatch(/^\/api\/v1\/reports\/overview\?from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}&channel=email&by=day&format=csv$/);
     await ctx.close();
   });
 

@@ -385,7 +385,7 @@ export default function ReportsPage() {
   const o = overview.data;
   const filtered = FILTER_KEYS.some((k) => state.filters[k]);
   return (
-    <Frame actions={q && <CsvLink href={csvUrl('overview', q, { by: bucketOf(q) })} label={t('reports.csv.overview')} />}>
+    <Frame actions={q && !overview.isError && <CsvLink href={csvUrl('overview', q, { by: bucketOf(q) })} label={t('reports.csv.overview')} />}>
       <div className="mb-4 flex flex-wrap items-end gap-x-4 gap-y-3 rounded-lg border border-line bg-surface p-3">
         <PeriodPicker key={state.preset} state={state} onChange={(preset, custom) => update({ preset, custom: custom ?? {} })} />
         <FilterBar key={state.filters.tag ?? ''} filters={state.filters} onChange={(filters) => update({ filters })} />
