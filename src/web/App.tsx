@@ -22,6 +22,8 @@ const AcceptInvite = lazy(() => import('./settings/AcceptInvite'));
 const HeldMailPage = lazy(() => import('./screens/HeldMailPage'));
 // The knowledge base (articles, the editor, categories, the community): src/web/kb, loaded only when opened.
 const KnowledgeBaseRoutes = lazy(() => import('./kb/KnowledgeBaseRoutes'));
+// Reports with their charts (recharts): src/web/reports, loaded only when opened.
+const ReportsPage = lazy(() => import('./reports/ReportsPage'));
 
 function Loading() {
   return (
@@ -110,6 +112,14 @@ const router = createBrowserRouter(
               element: (
                 <Suspense fallback={<Loading />}>
                   <KnowledgeBaseRoutes />
+                </Suspense>
+              ),
+            },
+            {
+              path: 'reports',
+              element: (
+                <Suspense fallback={<Loading />}>
+                  <ReportsPage />
                 </Suspense>
               ),
             },

@@ -49,6 +49,8 @@ const paths = {
   bookmark: 'M6 3h12v18l-6-4.5L6 21z',
   faceGood: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM9 9.5h.01M15 9.5h.01M8.5 14.5a4.5 4.5 0 0 0 7 0',
   faceOkay: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM9 9.5h.01M15 9.5h.01M9 15h6',
+  chart: 'M4 4v16h16M8 16v-5m4 5V8m4 8v-3',
+  download: 'M12 4v11m-5-5l5 5 5-5M5 20h14',
   faceBad: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM9 9.5h.01M15 9.5h.01M8.5 16.5a4.5 4.5 0 0 1 7 0',
 } as const;
 

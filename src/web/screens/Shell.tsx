@@ -219,6 +219,8 @@ export function Shell({ children }: { children: ReactNode }) {
           </div>
           <div className="mt-2 border-t border-line pt-2">
             <RailLink to="/kb" icon="book" label={t('nav.kb')} />
+            {/* Light members may not see reports (the API answers 403). */}
+            {me.member.role !== 'light' && <RailLink to="/reports" icon="chart" label={t('nav.reports')} />}
           </div>
         </div>
         {!connected && (
