@@ -58,7 +58,7 @@ async function main() {
         `insert into conversations (id, workspace_id, number, inbox_id, contact_id, subject, status, created_at, last_message_at)
          select gen_random_uuid(), $1, g, $2, $3, 'Question ' || g, case when g % 7 = 0 then 'open' else 'solved' end::conversation_status, t, t
            from generate_series($4::int + 1, $5::int) g,
-                lateral (select now() - make_interval(mins => (g * 7919) % 525600) as t) x`,
+                lateral (select now() - make_interval(mins => ((g::bigint * 7919) % 525600)::int) as t) x`,
         [workspace.id, inbox.id, contact.id, seeded, size],
       );
       await raw.query(
