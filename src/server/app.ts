@@ -41,6 +41,8 @@ import { slaCheckJob, slaProcessor } from './domains/conversations/sla-clock.js'
 import { slaPolicyRoutes } from './domains/sla/routes.js';
 import { satisfactionRoutes } from './domains/satisfaction/routes.js';
 import { satisfactionProcessor, sendSurveyJob } from './domains/satisfaction/send-survey.js';
+import { backfillReportFacts, reportsProcessor } from './domains/reports/facts.js';
+import { reportRoutes } from './domains/reports/routes.js';
 import { businessHoursRoutes } from './core/business-hours/routes.js';
 import { communityRoutes } from './domains/community/routes.js';
 import { customFieldRoutes } from './domains/custom-fields/routes.js';
@@ -231,6 +233,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       await api.register(businessHoursRoutes);
       await api.register(slaPolicyRoutes);
       await api.register(satisfactionRoutes);
+      await api.register(reportRoutes);
       await api.register(attachmentRoutes);
       await api.register(customFieldRoutes);
       await api.register(helpCenterRoutes);
@@ -276,6 +279,8 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
     rulesProcessor(ctx, app.log, online),
     slaProcessor(ctx, jobs),
     satisfactionProcessor(ctx, jobs),
+    // After the SLA processor: the facts read a conversation's targets as it left them.
+    reportsProcessor(ctx),
     ...(realtime ? [realtimeProcessor(realtime)] : []),
     ...(visitors ? [visitorRealtimeProcessor(app, visitors)] : []),
   ];
@@ -306,6 +311,8 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       if (roles.includes('worker') && config.HEARD_IMAP_POLL_SECONDS > 0) imapPolling = startImapPolling(ctx, jobs, app.log, config.HEARD_IMAP_POLL_SECONDS);
       if (roles.includes('worker')) attachmentCleanup = startPendingAttachmentCleanup(ctx.db, app.log);
       if (roles.includes('worker')) timeRules = startTimeRules(ctx, app.log, online);
+      // Conversations from before reports get their facts built once, in the background.
+      if (roles.includes('worker')) void backfillReportFacts(ctx.db, app.log).catch((err) => app.log.error({ err }, 'building report facts failed'));
       if (roles.includes('mail') && smtpPort !== false) {
         try {
           heard.smtp = await startSmtpListener(ctx, app.files, app.log, { port: smtpPort, host: config.HEARD_SMTP_HOST });

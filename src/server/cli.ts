@@ -10,6 +10,7 @@ import { members } from './db/schema/index.js';
 import { loadDemo } from './demo/load-demo.js';
 import { closeMailParser } from './channels/email/receive.js';
 import { createToken } from './domains/tokens/service.js';
+import { rebuildReportFacts } from './domains/reports/facts.js';
 import { ensureMember, findUserByEmail, findWorkspaceByName } from './domains/workspaces/service.js';
 import { HeardError } from './core/errors.js';
 
@@ -151,6 +152,18 @@ token
       const scopes = opts.scopes ?? (isAdminRole ? ['read', 'write', 'admin'] : ['read', 'write']);
       const { token: secret } = await inTransaction(ctx, (tx) => createToken(tx, actor, { name: opts.name, scopes }));
       console.log(secret);
+    });
+  });
+
+const reports = program.command('reports').description('Reports');
+reports
+  .command('rebuild')
+  .description("Build every conversation's report facts again from its timeline (safe to run any time; a running server keeps them current)")
+  .option('--missing', 'only conversations that have no facts yet')
+  .action(async (opts: { missing?: boolean }) => {
+    await withDatabase(async (ctx) => {
+      const built = await rebuildReportFacts(ctx.db, opts.missing ? 'missing' : 'all', (n) => process.stdout.write(`\r${n} conversations`));
+      console.log(`\rReport facts built for ${built} conversations.`);
     });
   });
 

@@ -40,7 +40,7 @@ export type EventRow = typeof events.$inferSelect;
 /** A conversation's events of these kinds, oldest first: what a replay (the SLA clocks) reads. */
 export async function conversationHistory(db: Executor, conversationId: string, types: readonly EventType[]) {
   return db
-    .select({ type: events.type, data: events.data, createdAt: events.createdAt })
+    .select({ seq: events.seq, type: events.type, data: events.data, createdAt: events.createdAt })
     .from(events)
     .where(and(eq(events.conversationId, conversationId), inArray(events.type, [...types])))
     .orderBy(asc(events.seq));

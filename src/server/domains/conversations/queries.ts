@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { conversations, messages } from '../../db/schema/index.js';
 
@@ -74,4 +74,52 @@ export async function lockForSurvey(tx: Executor, conversationId: string) {
 export async function conversationBrief(db: Executor, conversationId: string) {
   const [c] = await db.select({ number: conversations.number, subject: conversations.subject }).from(conversations).where(eq(conversations.id, conversationId));
   return c;
+}
+
+/** Where a conversation stands as reports file it: its place (inbox, team, assignee, tags), whether it was merged away, and its SLA state. */
+export async function conversationForReports(db: Executor, conversationId: string) {
+  const [c] = await db
+    .select({
+      id: conversations.id,
+      workspaceId: conversations.workspaceId,
+      number: conversations.number,
+      inboxId: conversations.inboxId,
+      teamId: conversations.teamId,
+      assigneeId: conversations.assigneeId,
+      tags: conversations.tags,
+      mergedIntoId: conversations.mergedIntoId,
+      slaPolicyId: conversations.slaPolicyId,
+      sla: conversations.sla,
+      createdAt: conversations.createdAt,
+    })
+    .from(conversations)
+    .where(eq(conversations.id, conversationId));
+  return c;
+}
+
+/** Every conversation's id after `after` (all workspaces, in id order), a page at a time: what a rebuild walks. */
+export async function conversationIdsAfter(db: Executor, after: string | null, limit: number) {
+  const rows = await db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(after ? gt(conversations.id, after) : undefined)
+    .orderBy(asc(conversations.id))
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
+/** How many conversations there are, in all workspaces. */
+export async function countAllConversations(db: Executor) {
+  const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(conversations);
+  return n;
+}
+
+/** These conversations' numbers and subjects in the workspace, by id. */
+export async function conversationBriefs(db: Executor, workspaceId: string, ids: string[]) {
+  if (!ids.length) return new Map<string, { number: number; subject: string }>();
+  const rows = await db
+    .select({ id: conversations.id, number: conversations.number, subject: conversations.subject })
+    .from(conversations)
+    .where(and(eq(conversations.workspaceId, workspaceId), inArray(conversations.id, ids)));
+  return new Map(rows.map((r) => [r.id, { number: r.number, subject: r.subject }]));
 }
