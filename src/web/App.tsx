@@ -21,6 +21,8 @@ const AcceptInvite = lazy(() => import('./settings/AcceptInvite'));
 const HeldMailPage = lazy(() => import('./screens/HeldMailPage'));
 // The knowledge base (articles, the editor, categories, the community): src/web/kb, loaded only when opened.
 const KnowledgeBaseRoutes = lazy(() => import('./kb/KnowledgeBaseRoutes'));
+// Reports › Staffing: the Erlang C forecast and its charts, loaded only when opened.
+const StaffingPage = lazy(() => import('./screens/StaffingPage'));
 
 function Loading() {
   return (
@@ -109,6 +111,14 @@ const router = createBrowserRouter(
               element: (
                 <Suspense fallback={<Loading />}>
                   <KnowledgeBaseRoutes />
+                </Suspense>
+              ),
+            },
+            {
+              path: 'reports/staffing',
+              element: (
+                <Suspense fallback={<Loading />}>
+                  <StaffingPage />
                 </Suspense>
               ),
             },
