@@ -163,7 +163,7 @@ function Cell({ c, selected, onPick }: { c: StaffingCell; selected: boolean; onP
           c.short ? 'ring-2 ring-danger ring-inset' : ''
         } ${c.current ? 'outline-2 outline-ink' : ''} ${c.agentsNeeded > 0 ? 'text-ink' : 'text-ink-3'}`}
       >
-        <span className={`font-semibold ${c.short ? 'text-danger' : ''}`}>{c.agentsNeeded}</span>
+        <span className="font-semibold">{c.agentsNeeded}</span>
         <span className="text-[10px] text-ink-2">{c.agentsSeen}</span>
       </button>
     </td>
@@ -244,8 +244,8 @@ function DayChart({ grid, day, onDay }: { grid: StaffingCell[][]; day: number; o
               labelFormatter={(h) => `${dayName(day)} ${h}:00`}
             />
             <Legend wrapperStyle={{ fontSize: 12, color: 'var(--ink-2)' }} />
-            <Bar dataKey="needed" name={t('staffing.needed')} fill="var(--accent)" radius={[3, 3, 0, 0]} />
-            <Bar dataKey="seen" name={t('staffing.seen')} fill="var(--ok)" radius={[3, 3, 0, 0]} />
+            <Bar dataKey="needed" name={t('staffing.needed')} fill="var(--accent)" radius={[3, 3, 0, 0]} isAnimationActive={false} />
+            <Bar dataKey="seen" name={t('staffing.seen')} fill="var(--ok)" radius={[3, 3, 0, 0]} isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
       </div>
