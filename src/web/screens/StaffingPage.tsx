@@ -149,7 +149,7 @@ function Cell({ c, selected, onPick }: { c: StaffingCell; selected: boolean; onP
     gap: c.gap,
   });
   // The shade grows with the agents needed; hours needing no one stay plain.
-  const shade = c.agentsNeeded > 0 ? `color-mix(in srgb, var(--accent) ${Math.round(12 + c.intensity * 48)}%, transparent)` : undefined;
+  const shade = c.agentsNeeded > 0 ? `color-mix(in srgb, var(--accent) ${Math.round(12 + c.intensity * 43)}%, transparent)` : undefined;
   return (
     <td className="p-0.5">
       <button
@@ -164,7 +164,7 @@ function Cell({ c, selected, onPick }: { c: StaffingCell; selected: boolean; onP
         } ${c.current ? 'outline-2 outline-ink' : ''} ${c.agentsNeeded > 0 ? 'text-ink' : 'text-ink-3'}`}
       >
         <span className="font-semibold">{c.agentsNeeded}</span>
-        <span className="text-[10px] text-ink-2">{c.agentsSeen}</span>
+        <span className="text-[10px]">{c.agentsSeen}</span>
       </button>
     </td>
   );
