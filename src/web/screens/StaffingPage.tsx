@@ -296,7 +296,7 @@ export default function StaffingPage() {
         {a && grid && now && short && (
           <>
             <div className="mb-5 space-y-1 text-sm text-ink-2" aria-live="polite">
-              <p>{t('staffing.period', { zone: a.timeZone, weeks: a.weeks, to: new Date(a.to).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) })}</p>
+              <p>{t('staffing.period', { zone: a.timeZone, weeks: a.weeks, to: new Date(a.to).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone: a.timeZone }) })}</p>
               <p>
                 {now.online === null
                   ? t('staffing.nowUnknown', { day: dayName(now.dayOfWeek), hour: clock(now.hour), needed: now.needed })
