@@ -40,6 +40,7 @@ import { conversationRoutes } from './domains/conversations/routes.js';
 import { slaCheckJob, slaProcessor } from './domains/conversations/sla-clock.js';
 import { slaPolicyRoutes } from './domains/sla/routes.js';
 import { satisfactionRoutes } from './domains/satisfaction/routes.js';
+import { staffingRoutes } from './domains/reports/staffing-routes.js';
 import { satisfactionProcessor, sendSurveyJob } from './domains/satisfaction/send-survey.js';
 import { backfillReportFacts, reportsProcessor } from './domains/reports/facts.js';
 import { reportRoutes } from './domains/reports/routes.js';
@@ -234,6 +235,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       await api.register(slaPolicyRoutes);
       await api.register(satisfactionRoutes);
       await api.register(reportRoutes);
+      await api.register(staffingRoutes);
       await api.register(attachmentRoutes);
       await api.register(customFieldRoutes);
       await api.register(helpCenterRoutes);

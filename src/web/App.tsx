@@ -24,6 +24,8 @@ const HeldMailPage = lazy(() => import('./screens/HeldMailPage'));
 const KnowledgeBaseRoutes = lazy(() => import('./kb/KnowledgeBaseRoutes'));
 // Reports with their charts (recharts): src/web/reports, loaded only when opened.
 const ReportsPage = lazy(() => import('./reports/ReportsPage'));
+// Reports › Staffing: the Erlang C forecast and its charts, loaded only when opened.
+const StaffingPage = lazy(() => import('./screens/StaffingPage'));
 
 function Loading() {
   return (
@@ -120,6 +122,14 @@ const router = createBrowserRouter(
               element: (
                 <Suspense fallback={<Loading />}>
                   <ReportsPage />
+                </Suspense>
+              ),
+            },
+            {
+              path: 'reports/staffing',
+              element: (
+                <Suspense fallback={<Loading />}>
+                  <StaffingPage />
                 </Suspense>
               ),
             },

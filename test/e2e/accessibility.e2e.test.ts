@@ -108,6 +108,12 @@ describe('accessibility (axe-core, WCAG 2 A and AA)', () => {
     expect(await audit(page)).toEqual([]);
   });
 
+  it('the staffing forecast', async () => {
+    await page.goto(`${heard.url}/app/reports/staffing`);
+    await page.getByRole('heading', { name: 'Agents needed and seen, hour by hour' }).waitFor();
+    expect(await audit(page)).toEqual([]);
+  });
+
   it('the knowledge base and the article editor', async () => {
     await page.goto(`${heard.url}/app/kb`);
     await page.getByRole('heading', { name: 'Knowledge base', level: 1 }).waitFor();

@@ -663,6 +663,8 @@ describe('authorization matrix', () => {
     { route: 'PATCH /api/v1/business-hours/:id', allowed: ADMINS, request: async () => ({ method: 'PATCH', url: `/api/v1/business-hours/${(await newBusinessHours()).id}`, payload: { name: `Hours ${unique()}` } }) },
     { route: 'DELETE /api/v1/business-hours/:id', allowed: ADMINS, request: async () => ({ method: 'DELETE', url: `/api/v1/business-hours/${(await newBusinessHours()).id}` }) },
     { route: 'GET /api/v1/satisfaction', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/satisfaction' }) },
+    // Planning the team's hours is not a light member's business.
+    { route: 'GET /api/v1/reports/staffing', allowed: ['owner', 'admin', 'agent', 'readToken', 'agentToken'], request: () => ({ method: 'GET', url: '/api/v1/reports/staffing' }) },
     { route: 'GET /api/v1/sla-policies', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/sla-policies' }) },
     { route: 'GET /api/v1/sla-policies/:id', allowed: EVERYONE, request: async () => ({ method: 'GET', url: `/api/v1/sla-policies/${(await newSlaPolicy()).id}` }) },
     {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, notInArray, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { conversations, messages } from '../../db/schema/index.js';
 
@@ -122,4 +122,84 @@ export async function conversationBriefs(db: Executor, workspaceId: string, ids:
     .from(conversations)
     .where(and(eq(conversations.workspaceId, workspaceId), inArray(conversations.id, ids)));
   return new Map(rows.map((r) => [r.id, { number: r.number, subject: r.subject }]));
+}
+
+/** Which conversations an hour-of-week count covers: a period, a time zone for the hours, and optional filters. */
+export interface HourOfWeekScope {
+  workspaceId: string;
+  /** Counted from (inclusive) and to (exclusive). */
+  from: Date;
+  to: Date;
+  /** An IANA time zone, checked by the caller: the hours are wall-clock hours there. */
+  timeZone: string;
+  /** Only these inboxes (a channel is its inboxes); undefined for all. */
+  inboxIds?: string[];
+  teamId?: string;
+}
+
+/** One hour of the week: ISO day (1 Monday … 7 Sunday), hour 0–23 in the scope's time zone, and a count. */
+export interface HourOfWeekCount {
+  dayOfWeek: number;
+  hour: number;
+  count: number;
+}
+
+const hourOfWeek = (at: SQL, timeZone: string) => ({
+  dayOfWeek: sql<number>`extract(isodow from ${at} at time zone ${timeZone})::int`,
+  hour: sql<number>`extract(hour from ${at} at time zone ${timeZone})::int`,
+});
+
+/**
+ * How many conversations were created in each hour of the week over the scope's period,
+ * summed over its weeks: the arrival history a staffing forecast starts from. Merged
+ * conversations are left out (a duplicate is the same request arriving twice); hours with
+ * none are absent.
+ */
+export async function conversationsCreatedByHourOfWeek(db: Executor, s: HourOfWeekScope): Promise<HourOfWeekCount[]> {
+  const at = hourOfWeek(sql`${conversations.createdAt}`, s.timeZone);
+  return db
+    .select({ dayOfWeek: at.dayOfWeek, hour: at.hour, count: sql<number>`count(*)::int` })
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.workspaceId, s.workspaceId),
+        gte(conversations.createdAt, s.from),
+        lt(conversations.createdAt, s.to),
+        isNull(conversations.mergedIntoId),
+        s.inboxIds ? inArray(conversations.inboxId, s.inboxIds) : undefined,
+        s.teamId ? eq(conversations.teamId, s.teamId) : undefined,
+      ),
+    )
+    // By position: the zone is a bound parameter, and a repeated expression would bind it again, which PostgreSQL does not see as the same.
+    .groupBy(sql`1`, sql`2`);
+}
+
+/**
+ * For each hour of the week, the distinct members who sent a customer a reply within each
+ * clock hour of the scope's period, summed over its weeks (a member replying in two hours
+ * counts in both; three replies in one hour count once). Notes and scheduled or
+ * cancelled replies are not replies. With a team, only replies in that team's conversations.
+ */
+export async function replyingMembersByHourOfWeek(db: Executor, s: HourOfWeekScope): Promise<HourOfWeekCount[]> {
+  const perHour = db
+    .selectDistinct({ at: sql<Date>`date_trunc('hour', ${messages.createdAt} at time zone ${s.timeZone})`.as('at'), memberId: messages.authorMemberId })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .where(
+      and(
+        eq(messages.workspaceId, s.workspaceId),
+        gte(messages.createdAt, s.from),
+        lt(messages.createdAt, s.to),
+        eq(messages.direction, 'out'),
+        isNotNull(messages.authorMemberId),
+        notInArray(messages.deliveryStatus, ['scheduled', 'cancelled']),
+        s.inboxIds ? inArray(messages.inboxId, s.inboxIds) : undefined,
+        s.teamId ? eq(conversations.teamId, s.teamId) : undefined,
+      ),
+    )
+    .as('per_hour');
+  // per_hour.at is already a wall-clock time in the zone: no second conversion.
+  const dayOfWeek = sql<number>`extract(isodow from ${perHour.at})::int`;
+  const hour = sql<number>`extract(hour from ${perHour.at})::int`;
+  return db.select({ dayOfWeek, hour, count: sql<number>`count(*)::int` }).from(perHour).groupBy(dayOfWeek, hour);
 }
