@@ -1378,6 +1378,7 @@ export const en = {
   'hc.topic.add': 'Add topic',
   'hc.topic.empty': 'No topics: the form asks for none.',
   'nav.reports': 'Reports',
+  'reports.staffingLink': 'Staffing forecast: how many agents each hour needs',
   'reports.title': 'Reports',
   'reports.description': 'How fast the team replies and solves, how much waits, and what customers think of it.',
   'reports.lightOnly': 'Reports are for agents and admins. Ask an admin if you need them.',

@@ -456,6 +456,9 @@ function Frame({ actions, children }: { actions?: ReactNode; children: ReactNode
               {t('reports.title')}
             </h1>
             <p className="mt-1 max-w-2xl text-sm text-ink-2">{t('reports.description')}</p>
+            <Link to="/reports/staffing" className="mt-1 inline-block text-sm text-accent underline">
+              {t('reports.staffingLink')}
+            </Link>
           </div>
           {actions}
         </header>
