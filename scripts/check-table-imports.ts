@@ -34,6 +34,7 @@ const OWNERS: Record<string, string[]> = {
   'saved-views.ts': ['domains/saved-views'],
   'service-levels.ts': ['domains/sla'],
   'satisfaction.ts': ['domains/satisfaction'],
+  'feedback.ts': ['domains/feedback'],
   businessHours: ['core/business-hours'],
   'widget.ts': ['channels/widget'],
   workspaces: ['domains/workspaces'],

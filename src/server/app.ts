@@ -40,6 +40,7 @@ import { conversationRoutes } from './domains/conversations/routes.js';
 import { slaCheckJob, slaProcessor } from './domains/conversations/sla-clock.js';
 import { slaPolicyRoutes } from './domains/sla/routes.js';
 import { satisfactionRoutes } from './domains/satisfaction/routes.js';
+import { feedbackRoutes } from './domains/feedback/routes.js';
 import { satisfactionProcessor, sendSurveyJob } from './domains/satisfaction/send-survey.js';
 import { businessHoursRoutes } from './core/business-hours/routes.js';
 import { communityRoutes } from './domains/community/routes.js';
@@ -231,6 +232,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       await api.register(businessHoursRoutes);
       await api.register(slaPolicyRoutes);
       await api.register(satisfactionRoutes);
+      await api.register(feedbackRoutes);
       await api.register(attachmentRoutes);
       await api.register(customFieldRoutes);
       await api.register(helpCenterRoutes);

@@ -13,3 +13,4 @@ export * from './rules.js';
 export * from './service-levels.js';
 export * from './saved-views.js';
 export * from './satisfaction.js';
+export * from './feedback.js';
