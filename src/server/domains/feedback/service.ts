@@ -203,7 +203,7 @@ export async function publishFeedback(tx: Executor, actor: Actor, id: string) {
   const now = new Date();
   const [row] = await tx.update(feedbackItems).set({ state: 'published', publishedAt: now, updatedAt: now }).where(eq(feedbackItems.id, f.id)).returning();
   await recordEvent(tx, { workspaceId: f.workspaceId, conversationId: f.conversationId, type: 'feedback.published', actorMemberId: actor.memberId, data: { feedbackId: f.id, kind: f.kind } });
-  await recordAudit(tx, actor, { action: 'feedback.published', targetType: 'feedback_item', targetId: f.id, data: { kind: f.kind, conversationId: f.conversationId } });
+  await recordAudit(tx, actor, { action: 'feedback.publish', targetType: 'feedback_item', targetId: f.id, data: { kind: f.kind, conversationId: f.conversationId } });
   return presentFeedback(row);
 }
 
@@ -214,7 +214,7 @@ export async function unpublishFeedback(tx: Executor, actor: Actor, id: string) 
   if (f.state !== 'published') throw new Conflict('The item is not on the wall');
   const [row] = await tx.update(feedbackItems).set({ state: 'unpublished', updatedAt: new Date() }).where(eq(feedbackItems.id, f.id)).returning();
   await recordEvent(tx, { workspaceId: f.workspaceId, conversationId: f.conversationId, type: 'feedback.unpublished', actorMemberId: actor.memberId, data: { feedbackId: f.id, kind: f.kind } });
-  await recordAudit(tx, actor, { action: 'feedback.unpublished', targetType: 'feedback_item', targetId: f.id, data: { kind: f.kind, conversationId: f.conversationId } });
+  await recordAudit(tx, actor, { action: 'feedback.unpublish', targetType: 'feedback_item', targetId: f.id, data: { kind: f.kind, conversationId: f.conversationId } });
   return presentFeedback(row);
 }
 
@@ -281,7 +281,7 @@ export async function answerConsent(tx: Executor, token: string, answer: { answe
   if (f.state !== 'consented' && f.state !== 'published' && f.state !== 'unpublished') return { kind: 'unchanged', item: f };
   const [row] = await tx.update(feedbackItems).set({ state: 'withdrawn', withdrawnAt: now, updatedAt: now }).where(eq(feedbackItems.id, f.id)).returning();
   await event('feedback.withdrawn');
-  await recordAudit(tx, { workspaceId: f.workspaceId, memberId: null }, { action: 'feedback.withdrawn', targetType: 'feedback_item', targetId: f.id, data: { kind: f.kind, conversationId: f.conversationId, by: 'customer', wasPublished: f.state === 'published' } });
+  await recordAudit(tx, { workspaceId: f.workspaceId, memberId: null }, { action: 'feedback.withdraw', targetType: 'feedback_item', targetId: f.id, data: { kind: f.kind, conversationId: f.conversationId, by: 'customer', wasPublished: f.state === 'published' } });
   return { kind: 'recorded', item: row };
 }
 
