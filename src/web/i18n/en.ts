@@ -1415,6 +1415,5 @@ export const en = {
   'settings.feedback.unpublish': 'Unpublish',
   'settings.feedback.saveResponse': 'Save response',
   'settings.feedback.saved': 'Saved',
-  'settings.feedback.conversation': 'Conversation',
   'settings.feedback.viewWall': 'View the wall',
 } as const;
