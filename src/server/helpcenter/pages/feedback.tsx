@@ -100,7 +100,7 @@ export function ConsentPage({ ctx, view }: { ctx: SurveyContext; view: ConsentVi
             <div class="notice notice-brand" role="status">
               <p>
                 <strong>{view.anonymous ? t('consent.agreedAnonymous') : t('consent.agreed')}</strong>
-                {view.state === 'published' ? ` ${t('consent.published')}` : ''}
+                {` ${view.state === 'published' ? t('consent.published') : t('consent.pending')}`}
               </p>
             </div>
           )}
