@@ -951,6 +951,7 @@ export const en = {
   'email.automated': 'Automatic reply',
   'email.automatedWhy': 'Sent automatically ({why}): Heard does not answer it automatically.',
   'email.survey': 'Satisfaction survey',
+  'email.consent': 'Feedback wall consent request',
   'email.autoAck': 'Auto-acknowledgement',
   'email.unencrypted': 'Unencrypted',
   'email.unencryptedWhy': 'The sending mail server delivered this message without TLS: it crossed the internet readable by anyone on the way.',
