@@ -16,7 +16,7 @@ export const feedbackRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/feedback', { schema: { tags, summary: 'Items proposed for the feedback wall, newest first', querystring: FeedbackListQuerySchema }, config: read }, async (req) => ({
     items: await listFeedback(app.ctx.db, req.actor!, req.query),
   }));
-  app.get('/feedback/:id', { schema: { tags, params }, config: read }, async (req) => getFeedback(app.ctx.db, req.actor!, req.params.id));
+  app.get('/feedback/:id', { schema: { tags, summary: 'One item, with its state and when consent was asked, given or withdrawn', params }, config: read }, async (req) => getFeedback(app.ctx.db, req.actor!, req.params.id));
   app.post(
     '/feedback',
     { schema: { tags, summary: 'A draft from a customer message or survey comment: quote, display name and response prefilled or given', body: FeedbackCreateSchema }, config: propose },
