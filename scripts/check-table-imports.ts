@@ -35,6 +35,7 @@ const OWNERS: Record<string, string[]> = {
   'service-levels.ts': ['domains/sla'],
   'satisfaction.ts': ['domains/satisfaction'],
   'reports.ts': ['domains/reports'],
+  'feedback.ts': ['domains/feedback'],
   businessHours: ['core/business-hours'],
   'widget.ts': ['channels/widget'],
   workspaces: ['domains/workspaces'],

@@ -41,6 +41,7 @@ import { slaCheckJob, slaProcessor } from './domains/conversations/sla-clock.js'
 import { slaPolicyRoutes } from './domains/sla/routes.js';
 import { satisfactionRoutes } from './domains/satisfaction/routes.js';
 import { staffingRoutes } from './domains/reports/staffing-routes.js';
+import { feedbackRoutes } from './domains/feedback/routes.js';
 import { satisfactionProcessor, sendSurveyJob } from './domains/satisfaction/send-survey.js';
 import { backfillReportFacts, reportsProcessor } from './domains/reports/facts.js';
 import { reportRoutes } from './domains/reports/routes.js';
@@ -236,6 +237,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       await api.register(satisfactionRoutes);
       await api.register(reportRoutes);
       await api.register(staffingRoutes);
+      await api.register(feedbackRoutes);
       await api.register(attachmentRoutes);
       await api.register(customFieldRoutes);
       await api.register(helpCenterRoutes);

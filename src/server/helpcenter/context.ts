@@ -8,6 +8,7 @@ import type { Actor } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
 import { portalSessionOf } from '../channels/portal/sign-in.js';
 import { communityNameOf } from '../domains/community/service.js';
+import { hasWall } from '../domains/feedback/service.js';
 import { helpCenterPolicy } from '../domains/help-center/policy.js';
 import { formCookie, issueFormToken } from './forms.js';
 import { catalog, htmlLang } from './i18n/index.js';
@@ -33,7 +34,7 @@ declare module 'fastify' {
  * Works out which help center a request is for and who is looking: a customer signed in
  * to its portal, a member of its workspace signed in to the agent app (who sees staff
  * controls and the unpublished help center), or anyone. Anonymous readers cost no query
- * but the help center's own.
+ * but the help center's own and whether its feedback wall has anything (for the navigation).
  */
 export async function loadSite(app: FastifyInstance, req: FastifyRequest, reply: FastifyReply, assets: { css: string; js: string }): Promise<SiteRequest> {
   const slug = (req.params as { site?: string }).site ?? '';
@@ -60,6 +61,7 @@ export async function loadSite(app: FastifyInstance, req: FastifyRequest, reply:
     formToken: () => issueFormToken(app.ctx.secret, cookie),
     assets,
     path: req.url.split('?')[0],
+    feedbackWall: await hasWall(app.ctx.db, hc.workspaceId),
   };
   const { csrfToken: _csrf, ...memberActor } = (member ?? {}) as Actor & { csrfToken?: string };
   return { hc, ctx, member: member ? (memberActor as Actor) : null, portalToken };

@@ -13,7 +13,7 @@ export interface PageMeta {
   /** Pages that are someone's own (portal, forms' answers) are kept out of search engines. */
   noindex?: boolean;
   /** Which part of the navigation the page belongs to. */
-  section?: 'kb' | 'community' | 'contact' | 'portal';
+  section?: 'kb' | 'community' | 'feedback' | 'contact' | 'portal';
   /** The home page has a search box of its own. */
   hideHeaderSearch?: boolean;
   /** og:type article for articles. */
@@ -40,6 +40,7 @@ export function Layout({ ctx, meta, children }: { ctx: PageContext; meta: PageMe
   const nav: { href: string; label: string; section: PageMeta['section'] }[] = [
     { href: base, label: t('nav.kb'), section: 'kb' },
     ...(hc.communityEnabled ? [{ href: `${base}/community`, label: t('nav.community'), section: 'community' as const }] : []),
+    ...(ctx.feedbackWall ? [{ href: `${base}/feedback`, label: t('nav.feedback'), section: 'feedback' as const }] : []),
     { href: `${base}/contact`, label: t('nav.contact'), section: 'contact' },
   ];
   return (

@@ -23,4 +23,6 @@ export interface PageContext {
   assets: { css: string; js: string };
   /** The path of this page, for "sign in and come back here". */
   path: string;
+  /** The feedback wall has at least one item: the navigation links to it. */
+  feedbackWall: boolean;
 }

@@ -16,6 +16,7 @@ import { ErrorPage } from './pages/error.js';
 import { sendPage } from './render.js';
 import { communityPages } from './routes/community.js';
 import { contactPages } from './routes/contact.js';
+import { consentPages, feedbackWallPages } from './routes/feedback.js';
 import { knowledgeBasePages } from './routes/knowledge-base.js';
 import { portalPages } from './routes/portal.js';
 import { seoRoutes } from './routes/seo.js';
@@ -67,6 +68,8 @@ export async function helpCenterSite(app: FastifyInstance, opts: SiteOptions) {
 
   // The satisfaction survey's pages: outside /help, since a workspace need not have a help center.
   await surveyPages(app, { assets: assets.urls });
+  // The feedback wall's consent page: outside /help too, like the survey's.
+  await consentPages(app, { assets: assets.urls });
 
   await app.register(async (site) => {
     // Forms post as application/x-www-form-urlencoded; this parser exists only for the help center's routes.
@@ -98,6 +101,7 @@ export async function helpCenterSite(app: FastifyInstance, opts: SiteOptions) {
     await site.register(communityPages, deps);
     await site.register(portalPages);
     await site.register(contactPages);
+    await site.register(feedbackWallPages);
     await site.register(seoRoutes);
   }, { prefix: '/help' });
 }
@@ -125,6 +129,7 @@ async function errorPage(app: FastifyInstance, req: FastifyRequest, reply: Fasti
       formToken: () => issueFormToken(app.ctx.secret, cookie),
       assets: urls,
       path: req.url.split('?')[0],
+      feedbackWall: false,
     };
   }
   // Someone who must sign in first is taken there, and back afterwards.

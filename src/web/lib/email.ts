@@ -23,6 +23,8 @@ export interface MessageEmail {
   autoAck?: boolean;
   /** A satisfaction survey: the team sees its words and the ratings offered, not its links. */
   survey?: boolean;
+  /** A request for consent to the feedback wall: the team sees it without the customer's link. */
+  consent?: boolean;
   /** Received over SMTP: whether the sending server encrypted it; absent when Heard did not see (IMAP, the MIME endpoint). */
   tls?: boolean;
 }

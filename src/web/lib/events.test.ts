@@ -25,6 +25,15 @@ describe('timeline event lines', () => {
     ]);
   });
 
+  it('tells the feedback wall’s steps: who asked and published, what the customer answered', () => {
+    const say = (type: string, data: Record<string, unknown>, actor: string | null = 'Olivia Owner') => describeEvent(ev(type, { feedbackId: 'f1', ...data }, actor), members, teams);
+    expect(say('feedback.requested', { kind: 'compliment' })).toEqual(['Olivia Owner asked the customer to share this compliment on the feedback wall']);
+    expect(say('feedback.consented', { kind: 'complaint', anonymous: true }, null)).toEqual(['Customer agreed to share their complaint on the feedback wall, without their name']);
+    expect(say('feedback.declined', { kind: 'compliment' }, null)).toEqual(['Customer declined to share their compliment on the feedback wall']);
+    expect(say('feedback.published', { kind: 'compliment' })).toEqual(['Olivia Owner published the compliment on the feedback wall']);
+    expect(say('feedback.withdrawn', { kind: 'compliment' }, null)).toEqual(['Customer withdrew consent: the compliment is off the feedback wall']);
+  });
+
   it('names unassignment, mentions and system changes', () => {
     expect(describeEvent(ev('conversation.updated', { changes: { assigneeId: { from: 'm1', to: null } } }), members, teams)).toEqual(['Olivia Owner unassigned it']);
     expect(describeEvent(ev('member.mentioned', { memberId: 'm2' }), members, teams)).toEqual(['Olivia Owner mentioned Lee Chen']);

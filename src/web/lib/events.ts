@@ -41,6 +41,15 @@ export function describeEvent(e: TimelineEvent, members: Member[], teams: { id: 
     const key = e.data?.changed ? (comment ? 'event.reratedComment' : 'event.rerated') : comment ? 'event.ratedComment' : 'event.rated';
     return [t(key, { rating, comment })];
   }
+  if (e.type.startsWith('feedback.')) {
+    const kind = t(e.data?.kind === 'complaint' ? 'feedback.kind.complaint' : 'feedback.kind.compliment');
+    if (e.type === 'feedback.requested') return [t('event.feedbackRequested', { actor, kind })];
+    if (e.type === 'feedback.consented') return [t(e.data?.anonymous ? 'event.feedbackConsentedAnonymous' : 'event.feedbackConsented', { kind })];
+    if (e.type === 'feedback.declined') return [t('event.feedbackDeclined', { kind })];
+    if (e.type === 'feedback.published') return [t('event.feedbackPublished', { actor, kind })];
+    if (e.type === 'feedback.unpublished') return [t('event.feedbackUnpublished', { actor, kind })];
+    if (e.type === 'feedback.withdrawn') return [t('event.feedbackWithdrawn', { kind })];
+  }
   if (e.type === 'member.mentioned') return [t('event.mentioned', { actor, to: memberName(e.data?.memberId, members) })];
   if (e.type === 'conversation.merged' || e.type === 'conversation.merge')
     return [typeof e.data?.sourceNumber === 'number' ? t('event.mergedFrom', { actor, number: e.data.sourceNumber }) : t('event.merged', { actor })];

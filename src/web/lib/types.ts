@@ -244,3 +244,26 @@ export interface CannedResponse {
   /** Makes it a macro. */
   actions?: MacroActions | null;
 }
+
+export type FeedbackKind = 'compliment' | 'complaint';
+export type FeedbackState = 'draft' | 'consent_requested' | 'consented' | 'declined' | 'published' | 'withdrawn' | 'unpublished';
+
+/** An item proposed for the public feedback wall (GET /feedback). */
+export interface FeedbackItem {
+  id: string;
+  conversationId: string;
+  contactId: string;
+  messageId: string | null;
+  surveyId: string | null;
+  kind: FeedbackKind;
+  state: FeedbackState;
+  quote: string;
+  displayName: string;
+  anonymous: boolean;
+  response: string | null;
+  consentRequestedAt: string | null;
+  consentedAt: string | null;
+  publishedAt: string | null;
+  withdrawnAt: string | null;
+  createdAt: string;
+}

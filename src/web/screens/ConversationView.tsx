@@ -11,12 +11,13 @@ import { announceLeaving, announceViewing, useRealtime } from '../lib/realtime';
 import { useSession } from '../lib/session';
 import { useShortcuts } from '../lib/shortcuts';
 import { fullTime, shortAge } from '../lib/time';
-import type { Conversation, Message } from '../lib/types';
+import type { Conversation, FeedbackKind, Message } from '../lib/types';
 import { LogCallDialog } from './CallDialogs';
 import { Composer, type ComposerHandle } from './Composer';
 import { ContactSidebar } from './ContactSidebar';
 import { Controls, MoreMenu, SnoozeMenu } from './ConversationControls';
 import { MergeDialog } from './MergeDialog';
+import { ShareFeedbackDialog } from './ShareFeedbackDialog';
 import { Timeline } from './Timeline';
 
 const SIDEBAR_KEY = 'heard.contactPanel';
@@ -50,6 +51,7 @@ export function ConversationView({ number, backTo, onSolved, onOpen }: { number:
   const [tagDraft, setTagDraft] = useState('');
   const [dialog, setDialog] = useState<'call' | 'merge' | null>(null);
   const [splitError, setSplitError] = useState<string | null>(null);
+  const [sharing, setSharing] = useState<{ message: Message; kind: FeedbackKind } | null>(null);
   const { viewers, customerTyping } = useRealtime();
   const wide = useWide();
   const c = timeline.data?.conversation;
@@ -118,6 +120,7 @@ export function ConversationView({ number, backTo, onSolved, onOpen }: { number:
   const splitRef = useRef(splitNow);
   splitRef.current = splitNow;
   const split = useCallback((m: Message) => void splitRef.current(m), []);
+  const share = useCallback((message: Message, kind: FeedbackKind) => setSharing({ message, kind }), []);
 
   useShortcuts((action) => {
     if (!c) return false;
@@ -241,7 +244,7 @@ export function ConversationView({ number, backTo, onSolved, onOpen }: { number:
         </header>
         <div ref={scroller} className="min-h-0 flex-1 overflow-y-auto px-4 py-4 lg:px-6">
           <div className="mx-auto max-w-3xl">
-            <Timeline items={items} members={members} teams={teams} contactName={contactName} customers={Object.fromEntries(participants.map((p) => [p.contactId, p.name]))} onSplit={canChange ? split : undefined} />
+            <Timeline items={items} members={members} teams={teams} contactName={contactName} customers={Object.fromEntries(participants.map((p) => [p.contactId, p.name]))} onSplit={canChange ? split : undefined} onShare={me.member.role !== 'light' ? share : undefined} />
           </div>
         </div>
         <p role="status" className="min-h-5 px-4 text-xs text-ink-2 lg:px-6">
@@ -261,6 +264,7 @@ export function ConversationView({ number, backTo, onSolved, onOpen }: { number:
       {dialog === 'call' && (
         <LogCallDialog conversation={c} phone={contact.data?.identities.find((i) => i.kind === 'phone')?.value} open onOpenChange={(o) => setDialog(o ? 'call' : null)} />
       )}
+      {sharing && <ShareFeedbackDialog message={sharing.message} kind={sharing.kind} contactName={contactName} onOpenChange={(o) => !o && setSharing(null)} />}
       {dialog === 'merge' && <MergeDialog conversation={c} contactName={contactName} open onOpenChange={(o) => setDialog(o ? 'merge' : null)} onMerged={(kept) => onOpen(kept.number)} />}
       {sidebar && (
         <div className="hidden xl:flex">

@@ -30,7 +30,7 @@ function EmailHeader({ email, out }: { email: MessageEmail; out: boolean }) {
               {t('email.automated')}
             </span>
           )}
-          {email.autoAck && <span className="rounded bg-hover px-1.5 py-px font-medium text-ink-2">{t(email.survey ? 'email.survey' : 'email.autoAck')}</span>}
+          {email.autoAck && <span className="rounded bg-hover px-1.5 py-px font-medium text-ink-2">{t(email.survey ? 'email.survey' : email.consent ? 'email.consent' : 'email.autoAck')}</span>}
           {email.tls === false && (
             <span className="rounded bg-hover px-1.5 py-px font-medium text-ink-2" title={t('email.unencryptedWhy')}>
               {t('email.unencrypted')}

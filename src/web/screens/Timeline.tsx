@@ -6,7 +6,7 @@ import { api } from '../lib/api';
 import { describeEvent } from '../lib/events';
 import { cleanHtml } from '../lib/sanitize';
 import { duration, fullTime, messageTime } from '../lib/time';
-import type { Member, Message, TimelineItem } from '../lib/types';
+import type { FeedbackKind, Member, Message, TimelineItem } from '../lib/types';
 import { EmailMessage } from './EmailDetails';
 
 function Delivery({ m }: { m: Message }) {
@@ -83,11 +83,13 @@ const MessageBlock = memo(function MessageBlock({
   contactName,
   avatarUrl,
   onSplit,
+  onShare,
 }: {
   m: Message;
   contactName: string;
   avatarUrl?: string | null;
   onSplit?: (m: Message) => void;
+  onShare?: (m: Message, kind: FeedbackKind) => void;
 }) {
   if (m.call) return <CallBlock m={m} contactName={contactName} />;
   const note = m.direction === 'note';
@@ -118,6 +120,20 @@ const MessageBlock = memo(function MessageBlock({
           </span>
         )}
         <span className="ml-auto flex items-center gap-2">
+          {onShare &&
+            (['compliment', 'complaint'] as const).map((kind) => (
+              <button
+                key={kind}
+                type="button"
+                onClick={() => onShare(m, kind)}
+                aria-label={t(kind === 'compliment' ? 'feedback.shareAsCompliment' : 'feedback.shareAsComplaint')}
+                title={t(kind === 'compliment' ? 'feedback.shareAsCompliment' : 'feedback.shareAsComplaint')}
+                className="flex items-center gap-1 rounded px-1.5 py-0.5 text-ink-3 opacity-0 group-focus-within:opacity-100 group-hover:opacity-100 hover:bg-hover hover:text-ink focus:opacity-100"
+              >
+                <Icon name={kind === 'compliment' ? 'thumbUp' : 'thumbDown'} size={12} />
+                <span className="hidden xl:inline">{t(kind === 'compliment' ? 'feedback.compliment' : 'feedback.complaint')}</span>
+              </button>
+            ))}
           {onSplit && (
             <button
               type="button"
@@ -182,6 +198,7 @@ export function Timeline({
   contactName,
   customers,
   onSplit,
+  onShare,
 }: {
   items: TimelineItem[];
   members: Member[];
@@ -191,6 +208,8 @@ export function Timeline({
   customers?: Record<string, string>;
   /** Splits a customer message off into a new conversation; offered only while there is another message. */
   onSplit?: (m: Message) => void;
+  /** Proposes a customer's message for the public feedback wall, as a compliment or a complaint. */
+  onShare?: (m: Message, kind: FeedbackKind) => void;
 }) {
   // Stable: items at the same instant keep the server's order.
   const placed = useMemo(() => items.map((it, i) => ({ it, i, at: placeOf(it) })).sort((a, b) => a.at - b.at || a.i - b.i).map((x) => x.it), [items]);
@@ -205,6 +224,7 @@ export function Timeline({
               contactName={contactName}
               avatarUrl={members.find((x) => x.id === it.message.authorMemberId)?.avatarUrl}
               onSplit={splittable && it.message.direction === 'in' && !it.message.call ? onSplit : undefined}
+              onShare={it.message.direction === 'in' && !it.message.call && it.message.text.trim() ? onShare : undefined}
             />
           </li>
         ) : (

@@ -8,6 +8,7 @@ import CannedPage from './CannedPage';
 import CustomFieldsPage from './CustomFieldsPage';
 import EmailInboxSettings from './EmailInboxSettings';
 import FailuresPage from './FailuresPage';
+import FeedbackWallPage from './FeedbackWallPage';
 import HelpCenterPage from './HelpCenterPage';
 import InboxesPage from './InboxesPage';
 import MembersPage from './MembersPage';
@@ -39,6 +40,7 @@ const workspace: Section[] = [
   { path: 'teams', label: 'settings.nav.teams', element: <TeamsPage /> },
   { path: 'inboxes', label: 'settings.nav.inboxes', element: <InboxesPage /> },
   { path: 'help-center', label: 'settings.nav.helpCenter', element: <HelpCenterPage /> },
+  { path: 'feedback-wall', label: 'settings.nav.feedback', element: <FeedbackWallPage /> },
   { path: 'tags', label: 'settings.nav.tags', element: <TagsPage /> },
   { path: 'custom-fields', label: 'settings.nav.fields', element: <CustomFieldsPage /> },
   { path: 'rules', label: 'settings.nav.rules', element: <RulesPage /> },

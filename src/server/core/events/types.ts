@@ -14,6 +14,9 @@ const DeliveryStatus = z.enum(['received', 'queued', 'sent', 'failed', 'schedule
 
 const SlaAlert = z.object({ target: z.enum(['firstResponse', 'nextResponse', 'resolution']), dueAt: Instant, policyId: Id, policyName: z.string() });
 
+/** An item of the feedback wall: which, and whether a compliment or a complaint. */
+const FeedbackEvent = z.object({ feedbackId: Id, kind: z.enum(['compliment', 'complaint']) });
+
 /** What changed on a conversation: each field's value before and after; participants may list those added. */
 const Changes = z.record(z.string(), z.object({ from: z.unknown().optional(), to: z.unknown().optional(), added: z.array(Id).optional() }));
 
@@ -100,6 +103,13 @@ export const EVENT_DATA = {
     /** The rating replaced a different one the customer gave before. */
     changed: z.boolean(),
   }),
+  /** The public feedback wall (domains/feedback): the customer was asked to let their words be shown, and what became of it. */
+  'feedback.requested': FeedbackEvent,
+  'feedback.consented': FeedbackEvent.extend({ anonymous: z.boolean() }),
+  'feedback.declined': FeedbackEvent,
+  'feedback.published': FeedbackEvent,
+  'feedback.unpublished': FeedbackEvent,
+  'feedback.withdrawn': FeedbackEvent,
 } as const;
 
 export type EventType = keyof typeof EVENT_DATA;

@@ -186,6 +186,18 @@ describe('authorization matrix', () => {
     return json(res) as { id: string };
   };
 
+  /** A new draft for the feedback wall from a new customer message, made by an owner; moved on to `state` as the customer's answer would. */
+  const newFeedback = async (state: 'draft' | 'consented' | 'published' = 'draft') => {
+    const m = await sendInbound(h.app, setup, inbox.id, { text: `Great help ${unique()}` });
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/feedback', headers: setup.headers, payload: { kind: 'compliment', messageId: m.messageId } });
+    if (res.statusCode !== 201) throw new Error(res.body);
+    const item = json(res) as { id: string };
+    if (state !== 'draft') {
+      await h.ctx.database.raw.query(`update feedback_items set state = $2::feedback_state, consented_at = now(), published_at = case when $2::text = 'published' then now() end where id = $1`, [item.id, state]);
+    }
+    return item;
+  };
+
   /** A new tag on the workspace's list, made by an owner. */
   const newTag = async () => {
     const res = await h.app.inject({ method: 'POST', url: '/api/v1/tags', headers: setup.headers, payload: { name: `tag-${unique()}` } });
@@ -665,6 +677,19 @@ describe('authorization matrix', () => {
     { route: 'GET /api/v1/satisfaction', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/satisfaction' }) },
     // Planning the team's hours is not a light member's business.
     { route: 'GET /api/v1/reports/staffing', allowed: ['owner', 'admin', 'agent', 'readToken', 'agentToken'], request: () => ({ method: 'GET', url: '/api/v1/reports/staffing' }) },
+    // The feedback wall: agents propose and ask, admins publish
+    { route: 'GET /api/v1/feedback', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/feedback' }) },
+    { route: 'GET /api/v1/feedback/:id', allowed: EVERYONE, request: async () => ({ method: 'GET', url: `/api/v1/feedback/${(await newFeedback()).id}` }) },
+    {
+      route: 'POST /api/v1/feedback',
+      allowed: WRITERS,
+      request: async () => ({ method: 'POST', url: '/api/v1/feedback', payload: { kind: 'complaint', messageId: (await sendInbound(h.app, setup, inbox.id, { text: 'Too slow' })).messageId } }),
+    },
+    { route: 'PATCH /api/v1/feedback/:id', allowed: WRITERS, request: async () => ({ method: 'PATCH', url: `/api/v1/feedback/${(await newFeedback()).id}`, payload: { displayName: 'Pat P.' } }) },
+    { route: 'DELETE /api/v1/feedback/:id', allowed: WRITERS, request: async () => ({ method: 'DELETE', url: `/api/v1/feedback/${(await newFeedback()).id}` }) },
+    { route: 'POST /api/v1/feedback/:id/request-consent', allowed: WRITERS, request: async () => ({ method: 'POST', url: `/api/v1/feedback/${(await newFeedback()).id}/request-consent` }) },
+    { route: 'POST /api/v1/feedback/:id/publish', allowed: ADMINS, request: async () => ({ method: 'POST', url: `/api/v1/feedback/${(await newFeedback('consented')).id}/publish` }) },
+    { route: 'POST /api/v1/feedback/:id/unpublish', allowed: ADMINS, request: async () => ({ method: 'POST', url: `/api/v1/feedback/${(await newFeedback('published')).id}/unpublish` }) },
     { route: 'GET /api/v1/sla-policies', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/sla-policies' }) },
     { route: 'GET /api/v1/sla-policies/:id', allowed: EVERYONE, request: async () => ({ method: 'GET', url: `/api/v1/sla-policies/${(await newSlaPolicy()).id}` }) },
     {

@@ -143,6 +143,8 @@ export interface EmailData {
   autoAck?: boolean;
   /** A satisfaction survey (domains/satisfaction): its links carry the customer's token, and are not shown to the team. */
   survey?: boolean;
+  /** A request for consent to the feedback wall (domains/feedback): its link carries the customer's token, and is not shown to the team. */
+  consent?: boolean;
   /** A hash of what the sender wrote: the same Message-ID with other content is another message. */
   contentHash?: string;
   /** The raw message in the file store. */

@@ -14,3 +14,4 @@ export * from './service-levels.js';
 export * from './saved-views.js';
 export * from './satisfaction.js';
 export * from './reports.js';
+export * from './feedback.js';

@@ -109,13 +109,13 @@ export async function recordDelivery(
 
 /**
  * An automatic message to the customer (an e-mail auto-reply, a contact form's
- * confirmation, a satisfaction survey): an outgoing message queued for delivery that
+ * confirmation, a satisfaction survey, a request to show their words on the feedback wall): an outgoing message queued for delivery that
  * answers nobody, so it is no reply for the SLA clocks. `html`, when given, is Heard's own
  * markup (escaped where it holds anything a person wrote), sent as the e-mail's HTML part.
  */
 export async function systemMessage(
   tx: Executor,
-  c: { workspaceId: string; conversationId: string; inboxId: string; contactId: string; channel: (typeof messages.$inferSelect)['channel']; text: string; html?: string; survey?: boolean },
+  c: { workspaceId: string; conversationId: string; inboxId: string; contactId: string; channel: (typeof messages.$inferSelect)['channel']; text: string; html?: string; survey?: boolean; consent?: boolean },
 ) {
   const [m] = await tx
     .insert(messages)
@@ -129,7 +129,7 @@ export async function systemMessage(
       text: c.text,
       html: c.html ?? null,
       deliveryStatus: 'queued',
-      email: c.survey ? { autoAck: true, survey: true } : { autoAck: true },
+      email: { autoAck: true, ...(c.survey ? { survey: true } : {}), ...(c.consent ? { consent: true } : {}) },
     })
     .returning();
   await recordEvent(tx, {

@@ -1,4 +1,5 @@
 import type { attachments, conversations, messages } from '../../db/schema/index.js';
+import { consentForTeam } from '../feedback/consent-links.js';
 import { surveyForTeam } from '../satisfaction/survey-links.js';
 
 export type Conversation = typeof conversations.$inferSelect;
@@ -87,6 +88,7 @@ function presentEmail(e: NonNullable<Message['email']>) {
     replyAll: e.replyAll,
     autoAck: e.autoAck,
     survey: e.survey,
+    consent: e.consent,
     tls: e.tls,
   };
 }
@@ -100,8 +102,8 @@ export function presentMessage(m: Message, files: (typeof attachments.$inferSele
     authorMemberId: m.authorMemberId,
     contactId: m.contactId,
     // A survey's links are the customer's key to their answer: the team sees the words and the ratings offered.
-    text: m.email?.survey ? surveyForTeam(m.text) : m.text,
-    html: m.email?.survey ? null : m.html,
+    text: m.email?.survey ? surveyForTeam(m.text) : m.email?.consent ? consentForTeam(m.text) : m.text,
+    html: m.email?.survey || m.email?.consent ? null : m.html,
     deliveryStatus: m.deliveryStatus,
     deliveryError: m.deliveryError,
     deliveredAt: m.deliveredAt,

@@ -203,3 +203,15 @@ export async function replyingMembersByHourOfWeek(db: Executor, s: HourOfWeekSco
   const hour = sql<number>`extract(hour from ${perHour.at})::int`;
   return db.select({ dayOfWeek, hour, count: sql<number>`count(*)::int` }).from(perHour).groupBy(dayOfWeek, hour);
 }
+
+/** A message the customer wrote in a conversation of the workspace, for quoting it elsewhere (the feedback wall); undefined for any other. */
+export async function customerMessage(db: Executor, workspaceId: string, messageId: string) {
+  const [m] = await db
+    .select({ id: messages.id, conversationId: messages.conversationId, contactId: conversations.contactId, messageContactId: messages.contactId, text: messages.text, call: messages.call })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .where(and(eq(messages.id, messageId), eq(messages.workspaceId, workspaceId), eq(messages.direction, 'in')));
+  if (!m || m.call) return undefined;
+  // Written by the conversation's customer (not someone in copy): the one who is asked for consent.
+  return { id: m.id, conversationId: m.conversationId, contactId: m.contactId, byCustomer: m.messageContactId === null || m.messageContactId === m.contactId, text: m.text };
+}

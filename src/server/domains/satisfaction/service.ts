@@ -135,3 +135,9 @@ export async function listAnswers(db: Executor, actor: Pick<Actor, 'workspaceId'
     .limit(q.limit);
   return rows.map(presentAnswer);
 }
+
+/** A survey of the workspace with its comment, for quoting it elsewhere (the feedback wall); undefined when there is none. */
+export async function surveyComment(db: Executor, workspaceId: string, surveyId: string) {
+  const [s] = await db.select().from(satisfactionSurveys).where(and(eq(satisfactionSurveys.id, surveyId), eq(satisfactionSurveys.workspaceId, workspaceId)));
+  return s?.comment ? { id: s.id, conversationId: s.conversationId, contactId: s.contactId, comment: s.comment } : undefined;
+}

@@ -13,7 +13,7 @@ export interface SurveyContext {
 }
 
 /** The frame of the survey pages: the brand, and nothing to wander off to. Never indexed. */
-function SurveyLayout({ ctx, title, children }: { ctx: SurveyContext; title: string; children: ComponentChildren }) {
+export function SurveyLayout({ ctx, title, children }: { ctx: SurveyContext; title: string; children: ComponentChildren }) {
   const { brand, t } = ctx;
   return (
     <html lang={ctx.lang}>
