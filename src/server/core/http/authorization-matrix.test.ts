@@ -676,6 +676,10 @@ describe('authorization matrix', () => {
     { route: 'DELETE /api/v1/business-hours/:id', allowed: ADMINS, request: async () => ({ method: 'DELETE', url: `/api/v1/business-hours/${(await newBusinessHours()).id}` }) },
     { route: 'GET /api/v1/satisfaction', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/satisfaction' }) },
     // Planning the team's hours is not a light member's business.
+    // Reports: the team's figures are for owners, admins and agents, not light members.
+    { route: 'GET /api/v1/reports/overview', allowed: ['owner', 'admin', 'agent', 'readToken', 'agentToken'], request: () => ({ method: 'GET', url: '/api/v1/reports/overview' }) },
+    { route: 'GET /api/v1/reports/breakdown', allowed: ['owner', 'admin', 'agent', 'readToken', 'agentToken'], request: () => ({ method: 'GET', url: '/api/v1/reports/breakdown?dimension=team' }) },
+    { route: 'GET /api/v1/reports/satisfaction', allowed: ['owner', 'admin', 'agent', 'readToken', 'agentToken'], request: () => ({ method: 'GET', url: '/api/v1/reports/satisfaction' }) },
     { route: 'GET /api/v1/reports/staffing', allowed: ['owner', 'admin', 'agent', 'readToken', 'agentToken'], request: () => ({ method: 'GET', url: '/api/v1/reports/staffing' }) },
     // The feedback wall: agents propose and ask, admins publish
     { route: 'GET /api/v1/feedback', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/feedback' }) },

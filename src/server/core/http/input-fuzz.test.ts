@@ -69,6 +69,10 @@ const VALID: Record<string, { kinds: Kind[]; why: string }> = {
   'GET /api/v1/conversations querystring.q': { kinds: DIGITS, why: `${SEARCH}; digits name a conversation only up to its largest number` },
   'GET /api/v1/conversations querystring.tag': { kinds: DIGITS, why: 'a tag may be any text without a comma' },
   'GET /api/v1/kb/articles querystring.q': { kinds: DIGITS, why: SEARCH },
+  // The reports narrow by a tag as the conversation list does.
+  'GET /api/v1/reports/overview querystring.tag': { kinds: DIGITS, why: 'a tag may be any text without a comma' },
+  'GET /api/v1/reports/breakdown querystring.tag': { kinds: DIGITS, why: 'a tag may be any text without a comma' },
+  'GET /api/v1/reports/satisfaction querystring.tag': { kinds: DIGITS, why: 'a tag may be any text without a comma' },
   // On every widget route:
   '* params.publicKey': {
     kinds: ['long', ...DIGITS],

@@ -168,7 +168,7 @@ async function labelsFor(db: Executor, actor: Actor, dimension: BreakdownQuery['
 const encodeCursor = (ratedAt: string, id: string) => Buffer.from(`${ratedAt}|${id}`).toString('base64url');
 function decodeCursor(cursor: string) {
   const [ratedAt, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (!ratedAt || !id || Number.isNaN(Date.parse(ratedAt)) || !/^[0-9a-f-]{36}$/.test(id)) throw new Invalid('cursor', 'is not a cursor this report gave');
+  if (!ratedAt || !id || Number.isNaN(Date.parse(ratedAt)) || !/^[0-9a-f-]{36}$/.test(id)) throw new Invalid('querystring.cursor', 'is not a cursor this report gave');
   return { ratedAt, id };
 }
 
