@@ -27,8 +27,9 @@ describe('the staffing forecast page', () => {
   it('draws the week as a grid and a day as bars, and forecasts again from the assumptions', async () => {
     await page.goto(`${heard.url}/app/reports/staffing`);
     await page.getByRole('heading', { name: 'Staffing forecast', level: 1 }).waitFor();
+    // The heading shows before the forecast has loaded: wait for the grid's 168 hours.
+    await expect.poll(async () => (await neededPerCell()).length, { timeout: 20_000 }).toBe(7 * 24);
     const before = await neededPerCell();
-    expect(before).toHaveLength(7 * 24);
     expect(before.some((n) => n > 0)).toBe(true);
     // The chart opens on the busiest day and draws its bars.
     await page.locator('.recharts-bar-rectangle').first().waitFor();
