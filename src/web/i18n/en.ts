@@ -262,6 +262,7 @@ export const en = {
   'composer.removeAttachment': 'Remove {name}',
   'composer.uploading': 'Uploading {name}…',
   'composer.hint': 'Ctrl+Enter to send',
+  'composer.macroCollision': '{names} replied since you last looked, so “{name}” was not applied: read their reply, then apply it again.',
   'composer.collision': '{names} replied while you were writing. Read it before sending?',
   'composer.collisionSend': 'Send anyway',
   'composer.collisionReview': 'Review',

@@ -15,6 +15,12 @@ import type { Attachment, CannedResponse, Conversation, Member, Message } from '
 import { noRecipients, recipientFields, type ReplyRecipients } from '../lib/email';
 import { EmailRecipients } from './EmailRecipients';
 
+
+/** Who replied in the messages a 409 names (a collision), by name. */
+function whoReplied(newerMessages: unknown[], members: { id: string; name: string }[]) {
+  const newer = newerMessages as { authorName?: string | null; authorMemberId?: string | null }[];
+  return [...new Set(newer.map((m) => m.authorName ?? members.find((x) => x.id === m.authorMemberId)?.name).filter(Boolean))].join(', ') || t('event.someone');
+}
 export type ComposerMode = 'reply' | 'note';
 export interface ComposerHandle {
   focus(mode: ComposerMode): void;
@@ -172,9 +178,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
       void qc.invalidateQueries({ queryKey: qk.views });
     } catch (e) {
       if (e instanceof ApiError && e.status === 409 && Array.isArray(e.body.newerMessages)) {
-        const newer = e.body.newerMessages as { authorName?: string | null; authorMemberId?: string | null }[];
-        const names = [...new Set(newer.map((m) => m.authorName ?? members.find((x) => x.id === m.authorMemberId)?.name).filter(Boolean))].join(', ') || t('event.someone');
-        setCollision(t('composer.collision', { names }));
+        setCollision(t('composer.collision', { names: whoReplied(e.body.newerMessages, members) }));
         void qc.invalidateQueries({ queryKey: ['timeline'] });
       } else setError(e instanceof ApiError && e.status === 403 ? t('error.forbidden') : (e as Error).message);
     } finally {
@@ -202,7 +206,9 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
     setBusy(true);
     setError(null);
     try {
-      const r = await api<{ conversation: Conversation; draft?: string; message?: Message }>(`/conversations/${conversation.id}/macros/${c.id}`, { method: 'POST', body: { send: sendNow } });
+      // Sent at once, it is a reply like any other: one by a teammate since the agent looked stops it.
+      const body = { send: sendNow, ...(sendNow && lastMessageId ? { lastSeenMessageId: lastMessageId } : {}) };
+      const r = await api<{ conversation: Conversation; draft?: string; message?: Message }>(`/conversations/${conversation.id}/macros/${c.id}`, { method: 'POST', body });
       patchConversationInCaches(qc, r.conversation);
       if (r.draft !== undefined) {
         if (canReply) setMode('reply');
@@ -215,7 +221,10 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
       void qc.invalidateQueries({ queryKey: qk.views });
     } catch (e) {
       // Nothing was changed: the server refuses a macro whole (e.g. it names a deactivated member).
-      setError(e instanceof ApiError && e.status === 403 ? t('error.forbidden') : (e as Error).message);
+      if (e instanceof ApiError && e.status === 409 && Array.isArray(e.body.newerMessages)) {
+        setError(t('composer.macroCollision', { names: whoReplied(e.body.newerMessages, members), name: c.title }));
+        void qc.invalidateQueries({ queryKey: ['timeline'] });
+      } else setError(e instanceof ApiError && e.status === 403 ? t('error.forbidden') : (e as Error).message);
     } finally {
       setBusy(false);
     }

@@ -67,4 +67,21 @@ describe('macros', () => {
     expect(await h.ctx.db.select().from(messages).where(and(eq(messages.conversationId, conversationId), eq(messages.direction, 'out')))).toEqual([]);
     expect(await h.ctx.db.select().from(events).where(and(eq(events.conversationId, conversationId), eq(events.type, 'conversation.updated')))).toEqual([]);
   });
+
+  it('applies nothing when a teammate replied since the agent last looked, and says who', async () => {
+    const res = await macro(admin, { title: 'Wrap up', body: 'All done, thanks!', shared: true, actions: { status: 'solved', addTags: ['done'] } });
+    expect(res.statusCode, res.body).toBe(201);
+    const { conversationId, messageId } = await sendInbound(h.app, admin, inbox.id);
+    const teammateReply = await h.app.inject({ method: 'POST', url: `/api/v1/conversations/${conversationId}/messages`, headers: admin.headers, payload: { text: 'I have it covered.' } });
+    expect(teammateReply.statusCode, teammateReply.body).toBe(201);
+    const before = await row(conversationId);
+    const late = await apply(agent, conversationId, json(res).id, { send: true, lastSeenMessageId: messageId });
+    expect(late.statusCode).toBe(409);
+    expect(json(late).newerMessages.map((m: { text: string }) => m.text)).toEqual(['I have it covered.']);
+    expect(await row(conversationId)).toEqual(before);
+    // Having seen the reply, the agent applies it.
+    const seen = json(teammateReply).id as string;
+    expect((await apply(agent, conversationId, json(res).id, { send: true, lastSeenMessageId: seen })).statusCode).toBe(200);
+    expect(await row(conversationId)).toMatchObject({ status: 'solved', tags: ['done'] });
+  });
 });

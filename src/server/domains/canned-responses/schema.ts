@@ -44,4 +44,8 @@ export const CannedResponseRenderSchema = z.object({ conversationId: z.union([z.
 
 export const MacroApplySchema = z.object({
   send: z.boolean().default(false).describe('Send the text as a reply now; otherwise it comes back as a draft for the composer.'),
+  lastSeenMessageId: z
+    .uuid()
+    .optional()
+    .describe('With send: the newest message the agent saw. A newer reply by someone else answers 409 with newerMessages, and nothing is applied.'),
 });

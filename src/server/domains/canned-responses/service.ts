@@ -156,10 +156,13 @@ export async function renderCannedResponse(db: Executor, actor: Actor | SystemAc
  * its changes, all in the caller's transaction through the conversation commands, so either
  * everything lands or nothing does.
  */
-export async function applyMacro(tx: Executor, actor: Actor, conversationId: string, id: string, opts: { send: boolean }) {
+export async function applyMacro(tx: Executor, actor: Actor, conversationId: string, id: string, opts: { send: boolean; lastSeenMessageId?: string }) {
   const { text } = await renderCannedResponse(tx, actor, id, conversationId);
   const r = await getReadable(tx, actor, id);
-  const message = opts.send ? await addAgentMessage(tx, actor, conversationId, { kind: 'reply', text }) : undefined;
+  // Sent with what the agent last saw, a reply by a teammate since is a collision (409) as
+  // for any reply, and then none of the macro's changes are made either.
+  const seen = opts.lastSeenMessageId ? { lastSeenMessageId: opts.lastSeenMessageId } : {};
+  const message = opts.send ? await addAgentMessage(tx, actor, conversationId, { kind: 'reply', text, ...seen }) : undefined;
   const conversation = r.actions ? await updateConversation(tx, actor, conversationId, r.actions) : presentConversation(await getConversationRow(tx, actor, conversationId));
   return { conversation, ...(message ? { message } : { draft: text }) };
 }
