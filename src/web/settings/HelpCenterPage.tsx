@@ -9,7 +9,7 @@ import { qk } from '../lib/queries';
 import { useSettingsInboxes } from './data';
 import { Field, fieldError, Section } from './EmailForm';
 import { addTopic, removeTopic, renameTopic } from './topics';
-import { cls, ErrorNote, LoadState, ReadOnlyNote, SettingsPage, useIsAdmin } from './ui';
+import { cls, ErrorNote, LoadState, ReadOnlyNote, SettingsPage, Switch, useIsAdmin } from './ui';
 
 type HelpCenterPatch = Partial<Pick<HelpCenter, 'slug' | 'title' | 'published' | 'color' | 'footer' | 'locale' | 'language' | 'portalInboxId' | 'topics' | 'communityEnabled'>>;
 
@@ -66,19 +66,9 @@ function Publishing({ hc }: { hc: HelpCenter }) {
             </ExternalLink>
           </p>
         </div>
-        <button
-          type="button"
-          role="switch"
-          aria-checked={on}
-          disabled={!admin || write.isPending}
-          onClick={() => write.mutate({ published: !on })}
-          className="group flex shrink-0 items-center gap-2 rounded-full py-1 pr-1 pl-1 text-sm font-medium text-ink disabled:opacity-60"
-        >
+        <Switch on={on} label={t('hc.publish.switch')} disabled={!admin || write.isPending} onChange={(published) => write.mutate({ published })}>
           <span>{t('hc.publish.switch')}</span>
-          <span className={`relative inline-flex h-6 w-11 items-center rounded-full border transition-colors ${on ? 'border-accent bg-accent' : 'border-ink-3 bg-hover'}`}>
-            <span className={`absolute h-4.5 w-4.5 rounded-full shadow transition-transform ${on ? 'translate-x-[22px] bg-accent-ink' : 'translate-x-[3px] bg-ink-3'}`} />
-          </span>
-        </button>
+        </Switch>
       </div>
       <ErrorNote error={write.error} />
     </section>
