@@ -11,6 +11,7 @@ import { loadDemo } from './demo/load-demo.js';
 import { closeMailParser } from './channels/email/receive.js';
 import { createToken } from './domains/tokens/service.js';
 import { rebuildReportFacts } from './domains/reports/facts.js';
+import { rebuildRollups } from './domains/reports/rollup.js';
 import { ensureMember, findUserByEmail, findWorkspaceByName } from './domains/workspaces/service.js';
 import { HeardError } from './core/errors.js';
 
@@ -158,12 +159,15 @@ token
 const reports = program.command('reports').description('Reports');
 reports
   .command('rebuild')
-  .description("Build every conversation's report facts again from its timeline (safe to run any time; a running server keeps them current)")
+  .description("Build every conversation's report facts again from its timeline, then the day rollups from the facts (safe to run any time; a running server keeps them current)")
   .option('--missing', 'only conversations that have no facts yet')
   .action(async (opts: { missing?: boolean }) => {
     await withDatabase(async (ctx) => {
       const built = await rebuildReportFacts(ctx.db, opts.missing ? 'missing' : 'all', (n) => process.stdout.write(`\r${n} conversations`));
       console.log(`\rReport facts built for ${built} conversations.`);
+      // The day rollups follow the facts as they change; building them again from the facts as well costs a minute at a million.
+      await rebuildRollups(ctx.db);
+      console.log('Report rollups built from the facts.');
     });
   });
 

@@ -1469,6 +1469,7 @@ export const en = {
   'reports.breakdown.dimension.inbox': 'Inbox',
   'reports.breakdown.dimension.team': 'Team',
   'reports.breakdown.dimension.agent': 'Agent',
+  'reports.breakdown.dimension.topic': 'Topic',
   'reports.breakdown.dimension.tag': 'Tag',
   'reports.breakdown.col.created': 'Created',
   'reports.breakdown.col.solved': 'Solved',

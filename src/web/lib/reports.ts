@@ -41,8 +41,8 @@ export interface Overview {
   series: SeriesPoint[];
 }
 
-export type Dimension = 'channel' | 'inbox' | 'team' | 'agent' | 'tag';
-export const DIMENSIONS: Dimension[] = ['channel', 'inbox', 'team', 'agent', 'tag'];
+export type Dimension = 'channel' | 'inbox' | 'team' | 'agent' | 'topic' | 'tag';
+export const DIMENSIONS: Dimension[] = ['channel', 'inbox', 'team', 'agent', 'topic', 'tag'];
 
 export interface BreakdownRow {
   key: string;

@@ -87,6 +87,7 @@ export async function conversationForReports(db: Executor, conversationId: strin
       teamId: conversations.teamId,
       assigneeId: conversations.assigneeId,
       tags: conversations.tags,
+      topic: conversations.topic,
       mergedIntoId: conversations.mergedIntoId,
       slaPolicyId: conversations.slaPolicyId,
       sla: conversations.sla,

@@ -11,6 +11,7 @@ import { findCalendar } from '../../core/business-hours/service.js';
 import { conversationForReports, conversationIdsAfter, countAllConversations } from '../conversations/queries.js';
 import { getInbox } from '../inboxes/service.js';
 import { getSlaPolicyRow } from '../sla/service.js';
+import { applyRollupChange } from './rollup.js';
 
 export type Fact = typeof conversationFacts.$inferSelect;
 type Conversation = NonNullable<Awaited<ReturnType<typeof conversationForReports>>>;
@@ -122,6 +123,7 @@ function snapshot(f: Fact, c: Conversation): void {
   f.teamId = c.teamId;
   f.assigneeId = c.assigneeId;
   f.tags = c.tags;
+  f.topic = c.topic;
   f.merged = c.mergedIntoId !== null;
   let met = 0;
   let missed = 0;
@@ -154,6 +156,7 @@ export async function rebuildConversationFacts(tx: Executor, conversationId: str
     teamId: null,
     assigneeId: null,
     tags: [],
+    topic: null,
     merged: false,
     firstResponseAt: null,
     firstResponseMinutes: null,
@@ -174,8 +177,10 @@ export async function rebuildConversationFacts(tx: Executor, conversationId: str
   const clocks = await clocksOf(tx, c);
   for (const e of await conversationHistory(tx, c.id, FACT_EVENT_TYPES)) applyEvent(f, e, clocks);
   snapshot(f, c);
+  const [before] = await tx.select().from(conversationFacts).where(eq(conversationFacts.conversationId, c.id)).for('update');
   const { conversationId: _id, ...rest } = f;
   await tx.insert(conversationFacts).values(f).onConflictDoUpdate({ target: conversationFacts.conversationId, set: rest });
+  await applyRollupChange(tx, c.workspaceId, before, f);
 }
 
 /** Applies one committed event to its conversation's facts, under a lock on the facts row; a conversation without facts yet is built from its timeline. */
@@ -185,10 +190,12 @@ async function recordFact(ctx: Ctx, e: FactEvent & { conversationId: string }) {
     if (!f) return rebuildConversationFacts(tx, e.conversationId);
     const c = await conversationForReports(tx, e.conversationId);
     if (!c) return;
+    const before = { ...f };
     applyEvent(f, e, await clocksOf(tx, c));
     snapshot(f, c);
     const { conversationId: _id, ...rest } = f;
     await tx.update(conversationFacts).set(rest).where(eq(conversationFacts.conversationId, e.conversationId));
+    await applyRollupChange(tx, c.workspaceId, before, f);
   });
 }
 

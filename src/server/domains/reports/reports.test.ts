@@ -3,7 +3,10 @@ import { recordEvent } from '../../core/events/record-event.js';
 import { buildApiInbox, buildMember, buildTeam, sendInbound, type Client } from '../../../../test/factories.js';
 import { json, startTestHeard, type TestHeard } from '../../../../test/helpers/heard.js';
 import { waitFor } from '../../../../test/helpers/receiver.js';
+import type { Actor } from '../../core/actor.js';
 import { rebuildReportFacts, reportsProcessor } from './facts.js';
+import { rebuildRollups } from './rollup.js';
+import { breakdownReport, overviewReport } from './service.js';
 
 /**
  * A history set in March 2025 (and one conversation in the ten days before), whose figures
@@ -14,6 +17,7 @@ import { rebuildReportFacts, reportsProcessor } from './facts.js';
  *   C3 Mar 3 08:00, reply 08:10 (10), solved 09:00, reopened Mar 4 10:00, solved 12:00 (1680 from creation); no team, owner, refund
  *   C4 Mar 5 10:00, no reply, open
  *   C5 Feb 25 10:00, reply 11:00 (60), solved Feb 26 10:00 (1440); rated good Feb 27
+ *   C1 and C2 have the topic Invoices.
  *   Policy: first response within 60 minutes: C1, C3, C5 met; C2 missed; C4 breached.
  */
 describe('reports', () => {
@@ -64,12 +68,12 @@ describe('reports', () => {
     inboxId = (await buildApiInbox(h.app, owner)).id;
     await call(owner, 'POST', '/api/v1/sla-policies', { name: 'Standard', targets: { firstResponse: { minutes: 60 } } });
 
-    ids.c1 = await conversation('2025-03-01T10:00:00Z', { teamId: billing.id, assigneeId: ann.memberId, tags: ['billing'] });
+    ids.c1 = await conversation('2025-03-01T10:00:00Z', { teamId: billing.id, assigneeId: ann.memberId, tags: ['billing'], topic: 'Invoices' });
     await reply(ids.c1, '2025-03-01T10:30:00Z');
     await status(ids.c1, 'solved', '2025-03-01T12:00:00Z');
     await rate(ids.c1, 'good', '2025-03-02T08:00:00Z', 'Quick and kind');
 
-    ids.c2 = await conversation('2025-03-02T09:00:00Z', { teamId: billing.id, assigneeId: ann.memberId, tags: ['billing', 'refund'] });
+    ids.c2 = await conversation('2025-03-02T09:00:00Z', { teamId: billing.id, assigneeId: ann.memberId, tags: ['billing', 'refund'], topic: 'Invoices' });
     await reply(ids.c2, '2025-03-02T11:00:00Z');
     await status(ids.c2, 'pending', '2025-03-02T11:00:01Z');
     await status(ids.c2, 'open', '2025-03-02T15:00:00Z');
@@ -190,6 +194,42 @@ describe('reports', () => {
     expect(tags.rows.map((r: Record<string, unknown>) => [r.key, r.created, r.solved])).toEqual([['billing', 2, 2], ['refund', 2, 2]]);
     const channels = json(await get(`breakdown?${march}&dimension=channel`));
     expect(channels.rows.map((r: Record<string, unknown>) => [r.key, r.created])).toEqual([['api', 4]]);
+    const topics = json(await get(`breakdown?${march}&dimension=topic`));
+    expect(topics.rows.map((r: Record<string, unknown>) => [r.label, r.created, r.solved, r.firstResponseMedian])).toEqual([
+      ['Invoices', 2, 2, 75],
+      ['No topic', 2, 1, 10],
+    ]);
+    // With a filter the breakdown reads the facts: Billing's conversations by tag.
+    const billingTags = json(await get(`breakdown?${march}&dimension=tag&teamId=${billing.id}`));
+    expect(billingTags.rows.map((r: Record<string, unknown>) => [r.key, r.created])).toEqual([['billing', 2], ['refund', 1]]);
+  });
+
+  it('reads two filters at once from the facts, and one from the day rollups, to the same figures', async () => {
+    const both = json(await get(`overview?${march}&teamId=${billing.id}&tag=refund`));
+    expect([both.totals.created, both.totals.solved, both.totals.firstResponse.median, both.totals.rounds.average]).toEqual([1, 1, 120, 1]);
+    const byTopic = json(await get(`overview?${march}&topic=Invoices`));
+    expect([byTopic.totals.created, byTopic.totals.solved, byTopic.totals.firstResponse.median, byTopic.totals.csat.score]).toEqual([2, 2, 75, 0.5]);
+    expect(byTopic.series.slice(0, 3).map((s: Record<string, unknown>) => [s.created, s.solved, s.backlog])).toEqual([[1, 1, 0], [1, 0, 1], [0, 1, 0]]);
+  });
+
+  it('reads medians of long periods from the histograms of whole months and days, to within 5 %', async () => {
+    const actor: Actor = { workspaceId: owner.workspaceId, memberId: owner.memberId, userId: '', role: 'owner', via: 'token', scopes: ['read'] };
+    const q = { from: '2025-03-01', to: '2025-03-10', by: 'day', format: 'json' } as const;
+    // Days only; two whole months (February, March); a month and the days around it.
+    for (const period of [q, { ...q, from: '2025-02-01', to: '2025-03-31' }, { ...q, from: '2025-02-20', to: '2025-04-02' }]) {
+      const exact = await overviewReport(h.ctx.db, actor, period);
+      const binned = await overviewReport(h.ctx.db, actor, period, { exactUpTo: 0 });
+      expect({ ...binned.totals, firstResponse: null, resolution: null }).toEqual({ ...exact.totals, firstResponse: null, resolution: null });
+      expect(binned.previousTotals.created).toBe(exact.previousTotals.created);
+      for (const [key, figure] of [['firstResponse', 'median'], ['firstResponse', 'p90'], ['resolution', 'median'], ['resolution', 'p90']] as const) {
+        const want = exact.totals[key][figure]!;
+        expect(Math.abs(binned.totals[key][figure]! - want), `${period.from} ${key} ${figure}`).toBeLessThanOrEqual(want * 0.05 + 0.1);
+      }
+    }
+    const teams = await breakdownReport(h.ctx.db, actor, { ...q, dimension: 'team' }, { exactUpTo: 0 });
+    expect(teams.rows.map((r) => [r.label, r.created, r.solved])).toEqual([['Billing', 2, 2], ['No team', 2, 1]]);
+    expect(Math.abs(teams.rows[0].firstResponseMedian! - 75)).toBeLessThanOrEqual(75 * 0.05);
+    expect(Math.abs(teams.rows[1].resolutionMedian! - 1680)).toBeLessThanOrEqual(1680 * 0.05);
   });
 
   it('lists ratings and comments newest first, a page at a time', async () => {
@@ -246,10 +286,45 @@ describe('reports', () => {
     const dimension = await get(`breakdown?${march}&dimension=weather`);
     expect(dimension.statusCode).toBe(422);
     expect(dimension.body).toContain('dimension');
+    const hourlyYear = await get('overview?from=2025-01-01&to=2025-03-01&by=hour');
+    expect(hourlyYear.statusCode).toBe(422);
+    expect(json(hourlyYear).errors).toEqual([expect.objectContaining({ field: 'querystring.by' })]);
     const notADate = await get('overview?from=2025-02-30');
     expect(notADate.statusCode).toBe(422);
     expect(notADate.body).toContain('from');
     expect((await get(`overview?${march}`, light)).statusCode).toBe(403);
     expect((await get(`overview?${march}`, ann)).statusCode).toBe(200);
+  });
+
+  it('keeps the day rollups equal to a rebuild from the facts through reassignments, retags, reopenings, ratings and a merge', async () => {
+    const rollups = async () =>
+      (
+        await raw(`select dimension, key, to_char(day, 'YYYY-MM-DD') as day, created, solved, reopened, rounds, first_responses, sla_met, sla_missed, good, okay, bad
+                     from report_daily where workspace_id = $1
+                      and (created, solved, reopened, rounds, first_responses, sla_met, sla_missed, good, okay, bad) <> (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+                    order by 1, 2, 3`, [owner.workspaceId])
+      ).rows.concat((await raw(`select dimension, key, span, to_char(day, 'YYYY-MM-DD') as day, metric, bucket, n from report_times where workspace_id = $1 and n <> 0 order by 1, 2, 3, 4, 5, 6`, [owner.workspaceId])).rows);
+    // Changes in an order no one planned, each through the API, as agents would make them.
+    const fresh = await Promise.all([0, 1, 2].map(async () => (await sendInbound(h.app, owner, inboxId)).conversationId));
+    const steps: [string, Record<string, unknown>][] = [
+      [fresh[0], { teamId: billing.id, tags: ['vip', 'refund'] }],
+      [fresh[1], { assigneeId: ann.memberId, topic: 'Invoices' }],
+      [fresh[0], { status: 'solved' }],
+      [ids.c1, { teamId: null, tags: ['billing', 'vip'] }],
+      [fresh[0], { status: 'open', assigneeId: owner.memberId }],
+      [fresh[2], { status: 'pending' }],
+      [ids.c2, { topic: 'Refunds', assigneeId: null }],
+      [fresh[2], { status: 'solved', tags: [] }],
+      [fresh[1], { status: 'closed' }],
+    ];
+    for (const [id, change] of steps) await call(owner, 'PATCH', `/api/v1/conversations/${id}`, change);
+    await reply(fresh[1], new Date().toISOString());
+    await rate(fresh[2], 'okay', new Date().toISOString());
+    await call(owner, 'POST', `/api/v1/conversations/${fresh[0]}/merge`, { sourceId: fresh[2] });
+    await h.dispatcher.flush();
+    const kept = await rollups();
+    expect(kept.some((r) => r.dimension === 'tag' && r.key === 'vip')).toBe(true);
+    await rebuildRollups(h.ctx.db);
+    expect(await rollups()).toEqual(kept);
   });
 });

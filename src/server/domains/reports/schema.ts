@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const MAX_DAYS = 366;
 /** The period when none is asked for: the last 30 days, today included. */
 export const DEFAULT_DAYS = 30;
-export const DIMENSIONS = ['channel', 'inbox', 'team', 'agent', 'tag'] as const;
+export const DIMENSIONS = ['channel', 'inbox', 'team', 'agent', 'topic', 'tag'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 const CHANNELS = ['api', 'email', 'widget', 'portal', 'phone'] as const;
 
@@ -26,6 +26,7 @@ export const ReportQuerySchema = z
     teamId: z.uuid({ error: 'must be a team id' }).optional(),
     assigneeId: z.uuid({ error: 'must be a member id' }).optional(),
     tag: z.string().trim().min(1).max(100).optional(),
+    topic: z.string().trim().min(1).max(100).optional().describe('Only conversations of this topic (its name)'),
     format: z.enum(['json', 'csv']).default('json').describe('csv: the report as a CSV download'),
   })
   .superRefine((q, ctx) => {
@@ -34,7 +35,16 @@ export const ReportQuerySchema = z
   });
 export type ReportQuery = z.infer<typeof ReportQuerySchema>;
 
-export const OverviewQuerySchema = ReportQuerySchema.and(z.object({ by: z.enum(['day', 'hour']).default('day').describe('Buckets of the series') }));
+/** The longest period a series by hour covers, in days (longer: by day). */
+export const MAX_HOURLY_DAYS = 31;
+
+export const OverviewQuerySchema = ReportQuerySchema.and(z.object({ by: z.enum(['day', 'hour']).default('day').describe(`Buckets of the series; by hour covers at most ${MAX_HOURLY_DAYS} days`) })).superRefine(
+  (q, ctx) => {
+    if (q.by !== 'hour') return;
+    const { period } = periodsOf(q);
+    if (dayCount(period.from, period.to) > MAX_HOURLY_DAYS) ctx.addIssue({ code: 'custom', path: ['by'], message: `hour covers at most ${MAX_HOURLY_DAYS} days: ask by day for a longer period` });
+  },
+);
 export type OverviewQuery = z.infer<typeof OverviewQuerySchema>;
 
 export const BreakdownQuerySchema = ReportQuerySchema.and(z.object({ dimension: z.enum(DIMENSIONS, { error: `must be one of ${DIMENSIONS.join(', ')}` }) }));
