@@ -84,7 +84,7 @@ async function main() {
       const t1 = performance.now();
       // The day rollups as `heard reports rebuild` makes them (a running Heard keeps them as facts change).
       await rebuildRollups(heard.ctx.db);
-      await raw.exec('analyze conversations; analyze conversation_facts; analyze report_daily; analyze report_daily_times');
+      await raw.exec('analyze conversations; analyze conversation_facts; analyze report_daily; analyze report_times');
       seeded = size;
       const seedS = Math.round((t1 - t0) / 100) / 10;
       const rollupS = Math.round((performance.now() - t1) / 100) / 10;
