@@ -52,6 +52,8 @@ const CONVERSATIONS: DemoConversation[] = [
     contact: { name: 'Maya Johnson', email: 'maya.johnson@example.com' },
     subject: 'Your trail gum is the best thing on my hikes',
     messages: [{ from: 'customer', text: 'Just wanted to say: the spearmint trail gum got me through a 20-mile day. Thank you!', hoursAgo: 3 }],
+    // The owner answers too (S7), and lands on "Mine" with work in it.
+    assignee: DEMO_OWNER_EMAIL,
     tags: ['compliment'],
   },
   {
@@ -113,7 +115,7 @@ const CONVERSATIONS: DemoConversation[] = [
     contact: { name: 'Helen Ward', email: 'helen.ward@example.com' },
     subject: 'General question about your company',
     messages: [{ from: 'customer', text: 'Who makes your boots, and where? I care about where things are made.', hoursAgo: 20 }],
-    assignee: 'dana@acme.test',
+    assignee: DEMO_OWNER_EMAIL,
   },
   {
     inbox: 'email',

@@ -33,6 +33,11 @@ export async function settleBackdated(db: Executor, conversationId: string) {
       waitingSince: last.direction === 'in' ? last.createdAt : null,
     })
     .where(eq(conversations.id, conversationId));
+  // "Customer started the conversation" at the first message's time, not at the moment the demo was loaded.
+  await db
+    .update(events)
+    .set({ createdAt: firstIn?.createdAt ?? last.createdAt })
+    .where(and(eq(events.conversationId, conversationId), eq(events.type, 'conversation.created')));
   // Demo replies are history: they were delivered long ago, not waiting for a channel now.
   await db
     .update(messages)
