@@ -29,6 +29,8 @@ CREATE TABLE "report_times" (
 );
 --> statement-breakpoint
 ALTER TABLE "conversation_facts" ADD COLUMN "topic" text;--> statement-breakpoint
+CREATE INDEX "report_times_dimension_day_idx" ON "report_times" USING btree ("workspace_id","dimension","span","day");
+--> statement-breakpoint
 -- Facts built before topics were kept take the conversation's topic now.
 UPDATE "conversation_facts" f SET "topic" = c."topic" FROM "conversations" c WHERE c."id" = f."conversation_id" AND c."topic" IS NOT NULL;
 --> statement-breakpoint

@@ -109,5 +109,9 @@ export const reportTimes = pgTable(
     bucket: smallint('bucket').notNull(),
     n: integer('n').notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.workspaceId, t.dimension, t.key, t.span, t.day, t.metric, t.bucket] })],
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.dimension, t.key, t.span, t.day, t.metric, t.bucket] }),
+    // A breakdown reads every value of a dimension over a range of days.
+    index('report_times_dimension_day_idx').on(t.workspaceId, t.dimension, t.span, t.day),
+  ],
 );
