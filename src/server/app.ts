@@ -58,6 +58,8 @@ import { rulesProcessor, startTimeRules } from './domains/rules/engine.js';
 import { tagRoutes } from './domains/tags/routes.js';
 import { teamRoutes } from './domains/teams/routes.js';
 import { tokenRoutes } from './domains/tokens/routes.js';
+import { deliverWebhookJob, webhooksProcessor } from './domains/webhooks/deliver.js';
+import { webhookRoutes } from './domains/webhooks/routes.js';
 import { type AgentRealtime, startAgentRealtime } from './realtime/agent-socket.js';
 import { emailChannelRoutes } from './channels/email/routes.js';
 import { serveWidget } from './channels/widget/assets.js';
@@ -243,6 +245,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       await api.register(helpCenterRoutes);
       await api.register(knowledgeBaseRoutes);
       await api.register(communityRoutes);
+      await api.register(webhookRoutes);
     },
     { prefix: '/api/v1' },
   );
@@ -274,7 +277,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       })().catch((err) => app.log.warn({ err }, 'visitor typing failed'));
     };
   }
-  const jobs = new Jobs(database, [deliverMessageJob, wakeSnoozedJob, sendScheduledJob, pollImapJob, widgetEmailFallbackJob, slaCheckJob, sendSurveyJob], app.log);
+  const jobs = new Jobs(database, [deliverMessageJob, wakeSnoozedJob, sendScheduledJob, pollImapJob, widgetEmailFallbackJob, slaCheckJob, sendSurveyJob, deliverWebhookJob], app.log);
   // Automatic assignment may ask who is online: a node without agent sockets cannot tell, and assigns to no one who must be.
   const online = (workspaceId: string) => realtime?.onlineMemberIds(workspaceId) ?? Promise.resolve([]);
   const processors = [
@@ -285,6 +288,8 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
     satisfactionProcessor(ctx, jobs),
     // After the SLA processor: the facts read a conversation's targets as it left them.
     reportsProcessor(ctx),
+    // Only queues deliveries: a slow or dead endpoint holds up nothing here.
+    webhooksProcessor(ctx, jobs),
     ...(realtime ? [realtimeProcessor(realtime)] : []),
     ...(visitors ? [visitorRealtimeProcessor(app, visitors)] : []),
   ];
