@@ -60,6 +60,7 @@ import { teamRoutes } from './domains/teams/routes.js';
 import { tokenRoutes } from './domains/tokens/routes.js';
 import { deliverWebhookJob, webhooksProcessor } from './domains/webhooks/deliver.js';
 import { webhookRoutes } from './domains/webhooks/routes.js';
+import { startWebhookLogPruning } from './domains/webhooks/service.js';
 import { type AgentRealtime, startAgentRealtime } from './realtime/agent-socket.js';
 import { emailChannelRoutes } from './channels/email/routes.js';
 import { serveWidget } from './channels/widget/assets.js';
@@ -299,6 +300,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
   const smtpPort = opts.smtpPort ?? (config.HEARD_SMTP_PORT || false);
   let imapPolling: { stop(): void } | undefined;
   let attachmentCleanup: { stop(): void } | undefined;
+  let webhookLogPruning: { stop(): void } | undefined;
   let timeRules: { stop(): Promise<void> } | undefined;
   let maintenance: { stop(): Promise<void> } | undefined;
   const heard: Heard = {
@@ -319,6 +321,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       // Worker nodes enqueue a poll of every IMAP mailbox now and then; any worker runs it.
       if (roles.includes('worker') && config.HEARD_IMAP_POLL_SECONDS > 0) imapPolling = startImapPolling(ctx, jobs, app.log, config.HEARD_IMAP_POLL_SECONDS);
       if (roles.includes('worker')) attachmentCleanup = startPendingAttachmentCleanup(ctx.db, app.log);
+      if (roles.includes('worker')) webhookLogPruning = startWebhookLogPruning(ctx.db, app.log);
       if (roles.includes('worker')) timeRules = startTimeRules(ctx, app.log, online);
       // Conversations from before reports get their facts built once, in the background.
       if (roles.includes('worker')) void backfillReportFacts(ctx.db, app.log).catch((err) => app.log.error({ err }, 'building report facts failed'));
@@ -338,6 +341,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       await maintenance?.stop();
       imapPolling?.stop();
       attachmentCleanup?.stop();
+      webhookLogPruning?.stop();
       await timeRules?.stop();
       await heard.smtp?.close();
       await d.stop();

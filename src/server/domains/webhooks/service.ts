@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, ne } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from '../../db/schema/index.js';
 import type { Actor } from '../../core/actor.js';
@@ -163,4 +163,25 @@ export async function getDelivery(db: Executor, actor: Pick<Actor, 'workspaceId'
     .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.endpointId, endpointId), eq(webhookDeliveries.workspaceId, actor.workspaceId)));
   if (!d) throw new NotFound('Webhook delivery');
   return presentDelivery(d, (await attemptsOf(db, [d.id])).get(d.id)!);
+}
+
+/** How long the delivery log keeps a delivery that is no longer being retried. */
+export const WEBHOOK_LOG_DAYS = 30;
+
+/** Forgets deliveries (and their attempts) made before `before` that are done, delivered or failed. */
+export async function pruneWebhookLog(db: Executor, before: Date) {
+  const gone = await db
+    .delete(webhookDeliveries)
+    .where(and(lt(webhookDeliveries.createdAt, before), ne(webhookDeliveries.status, 'pending')))
+    .returning({ id: webhookDeliveries.id });
+  return gone.length;
+}
+
+/** On worker nodes: every hour, the delivery log forgets what is older than WEBHOOK_LOG_DAYS. */
+export function startWebhookLogPruning(db: Executor, log: { warn(o: object, m: string): void }): { stop(): void } {
+  const run = () =>
+    void pruneWebhookLog(db, new Date(Date.now() - WEBHOOK_LOG_DAYS * 86_400_000)).catch((err: unknown) => log.warn({ err }, 'pruning the webhook delivery log failed'));
+  const timer = setInterval(run, 3_600_000);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }

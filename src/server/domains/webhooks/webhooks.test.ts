@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '../../core/webhooks/signature.js';
+import { pruneWebhookLog } from './service.js';
 import { buildApiInbox, buildMember, sendInbound, type Client } from '../../../../test/factories.js';
 import { json, startTestHeard, type TestHeard } from '../../../../test/helpers/heard.js';
 import { waitFor } from '../../../../test/helpers/receiver.js';
@@ -188,6 +189,12 @@ describe('workspace webhooks', () => {
       expect(json(again)).toMatchObject({ id: failed.id, status: 'delivered', attempts: [{ statusCode: 200, manual: true }, { statusCode: 503 }] });
       expect(receiver.hits[2].headers['heard-event-id']).toBe(failed.eventId);
       expect(receiver.hits[2].body).toBe(receiver.hits[1].body);
+
+      // The log forgets what is done and old, never what is still being retried.
+      await h.ctx.db.execute(sql`update webhook_deliveries set created_at = now() - interval '40 days' where endpoint_id = ${hook.id}`);
+      await h.ctx.db.execute(sql`update webhook_deliveries set status = 'pending' where id = ${failed.id}`);
+      expect(await pruneWebhookLog(h.ctx.db, new Date(Date.now() - 30 * 86_400_000))).toBe(1);
+      expect((await deliveries(owner, hook.id)).map((d) => d.id)).toEqual([failed.id]);
 
       const missing = '0190a0a0-0000-7000-8000-000000000000';
       expect((await h.app.inject({ method: 'POST', url: `/api/v1/webhooks/${hook.id}/deliveries/${missing}/redeliver`, headers: owner.headers })).statusCode).toBe(404);
