@@ -69,7 +69,7 @@ export const ConfigSchema = z.object({
     .number()
     .min(0.001)
     .default(72)
-    .describe('How long Heard keeps retrying an outbound callback before it gives up and marks the message failed.'),
+    .describe("How long Heard keeps retrying an outbound callback before it gives up: a reply to an API channel is then marked failed, and so is a workspace webhook's delivery."),
   HEARD_WEBHOOK_TIMEOUT_SECONDS: z.coerce
     .number()
     .min(0.1)
