@@ -58,6 +58,9 @@ import { rulesProcessor, startTimeRules } from './domains/rules/engine.js';
 import { tagRoutes } from './domains/tags/routes.js';
 import { teamRoutes } from './domains/teams/routes.js';
 import { tokenRoutes } from './domains/tokens/routes.js';
+import { deliverWebhookJob, webhooksProcessor } from './domains/webhooks/deliver.js';
+import { webhookRoutes } from './domains/webhooks/routes.js';
+import { startWebhookLogPruning } from './domains/webhooks/service.js';
 import { type AgentRealtime, startAgentRealtime } from './realtime/agent-socket.js';
 import { emailChannelRoutes } from './channels/email/routes.js';
 import { serveWidget } from './channels/widget/assets.js';
@@ -243,6 +246,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       await api.register(helpCenterRoutes);
       await api.register(knowledgeBaseRoutes);
       await api.register(communityRoutes);
+      await api.register(webhookRoutes);
     },
     { prefix: '/api/v1' },
   );
@@ -274,7 +278,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       })().catch((err) => app.log.warn({ err }, 'visitor typing failed'));
     };
   }
-  const jobs = new Jobs(database, [deliverMessageJob, wakeSnoozedJob, sendScheduledJob, pollImapJob, widgetEmailFallbackJob, slaCheckJob, sendSurveyJob], app.log);
+  const jobs = new Jobs(database, [deliverMessageJob, wakeSnoozedJob, sendScheduledJob, pollImapJob, widgetEmailFallbackJob, slaCheckJob, sendSurveyJob, deliverWebhookJob], app.log);
   // Automatic assignment may ask who is online: a node without agent sockets cannot tell, and assigns to no one who must be.
   const online = (workspaceId: string) => realtime?.onlineMemberIds(workspaceId) ?? Promise.resolve([]);
   const processors = [
@@ -285,6 +289,8 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
     satisfactionProcessor(ctx, jobs),
     // After the SLA processor: the facts read a conversation's targets as it left them.
     reportsProcessor(ctx),
+    // Only queues deliveries: a slow or dead endpoint holds up nothing here.
+    webhooksProcessor(ctx, jobs),
     ...(realtime ? [realtimeProcessor(realtime)] : []),
     ...(visitors ? [visitorRealtimeProcessor(app, visitors)] : []),
   ];
@@ -294,6 +300,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
   const smtpPort = opts.smtpPort ?? (config.HEARD_SMTP_PORT || false);
   let imapPolling: { stop(): void } | undefined;
   let attachmentCleanup: { stop(): void } | undefined;
+  let webhookLogPruning: { stop(): void } | undefined;
   let timeRules: { stop(): Promise<void> } | undefined;
   let maintenance: { stop(): Promise<void> } | undefined;
   const heard: Heard = {
@@ -314,6 +321,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       // Worker nodes enqueue a poll of every IMAP mailbox now and then; any worker runs it.
       if (roles.includes('worker') && config.HEARD_IMAP_POLL_SECONDS > 0) imapPolling = startImapPolling(ctx, jobs, app.log, config.HEARD_IMAP_POLL_SECONDS);
       if (roles.includes('worker')) attachmentCleanup = startPendingAttachmentCleanup(ctx.db, app.log);
+      if (roles.includes('worker')) webhookLogPruning = startWebhookLogPruning(ctx.db, app.log);
       if (roles.includes('worker')) timeRules = startTimeRules(ctx, app.log, online);
       // Conversations from before reports get their facts built once, in the background.
       if (roles.includes('worker')) void backfillReportFacts(ctx.db, app.log).catch((err) => app.log.error({ err }, 'building report facts failed'));
@@ -333,6 +341,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       await maintenance?.stop();
       imapPolling?.stop();
       attachmentCleanup?.stop();
+      webhookLogPruning?.stop();
       await timeRules?.stop();
       await heard.smtp?.close();
       await d.stop();

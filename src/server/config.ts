@@ -69,7 +69,18 @@ export const ConfigSchema = z.object({
     .number()
     .min(0.001)
     .default(72)
-    .describe('How long Heard keeps retrying an outbound callback before it gives up and marks the message failed.'),
+    .describe("How long Heard keeps retrying an outbound callback before it gives up: a reply to an API channel is then marked failed, and so is a workspace webhook's delivery."),
+  HEARD_WEBHOOK_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .min(0.1)
+    .max(60)
+    .default(10)
+    .describe("How long a workspace webhook's endpoint has to answer one delivery before the attempt counts as failed and is retried."),
+  HEARD_WEBHOOK_DISABLE_AFTER_DAYS: z.coerce
+    .number()
+    .min(0.001)
+    .default(5)
+    .describe('A workspace webhook whose deliveries have all failed for this many days is switched off, and Settings › Webhooks says why.'),
   HEARD_OUTBOUND_CONCURRENCY: z.coerce
     .number()
     .int()

@@ -19,6 +19,8 @@ import SlaPoliciesPage, { SlaPolicyEditor } from './SlaPoliciesPage';
 import TagsPage from './TagsPage';
 import TeamsPage from './TeamsPage';
 import TokensPage from './TokensPage';
+import WebhookPage from './WebhookPage';
+import WebhooksPage from './WebhooksPage';
 import WidgetInboxSettingsPage from './WidgetInboxSettings';
 import { cls, useIsAdmin } from './ui';
 
@@ -46,6 +48,7 @@ const workspace: Section[] = [
   { path: 'rules', label: 'settings.nav.rules', element: <RulesPage /> },
   { path: 'business-hours', label: 'settings.nav.hours', element: <BusinessHoursPage /> },
   { path: 'sla-policies', label: 'settings.nav.sla', element: <SlaPoliciesPage /> },
+  { path: 'webhooks', label: 'settings.nav.webhooks', element: <WebhooksPage />, adminOnly: true },
   { path: 'audit-log', label: 'settings.nav.audit', element: <AuditPage />, adminOnly: true },
   { path: 'failures', label: 'settings.nav.failures', element: <FailuresPage />, adminOnly: true },
 ];
@@ -119,6 +122,7 @@ export default function SettingsRoutes() {
           <Route path="rules/:id" element={<RuleEditor />} />
           <Route path="business-hours/:id" element={<BusinessHoursEditor />} />
           <Route path="sla-policies/:id" element={<SlaPolicyEditor />} />
+          <Route path="webhooks/:id" element={<WebhookPage />} />
           {/* An unknown settings address (a mistyped or old link) says so; a relative redirect here once looped for ever. */}
           <Route path="*" element={<NotFound back="/settings/profile" backLabel={t('notFound.backSettings')} />} />
         </Routes>

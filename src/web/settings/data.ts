@@ -139,6 +139,42 @@ export interface SlaPolicy {
   warnBeforeMinutes: number | null;
 }
 
+/** A workspace webhook endpoint (GET /api/v1/webhooks); its secret only in the answer that made or rotated it. */
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  description: string;
+  eventTypes: string[];
+  enabled: boolean;
+  failingSince: string | null;
+  disabledAt: string | null;
+  disabledReason: string | null;
+  createdAt: string;
+  secret?: string;
+}
+
+export interface WebhookAttempt {
+  id: string;
+  createdAt: string;
+  manual: boolean;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  responseBody: string | null;
+}
+
+/** One event sent to one endpoint, with its attempts, newest first. */
+export interface WebhookDelivery {
+  id: string;
+  eventId: string;
+  eventType: string;
+  status: 'pending' | 'delivered' | 'failed';
+  nextAttemptAt: string | null;
+  createdAt: string;
+  requestBody: string;
+  attempts: WebhookAttempt[];
+}
+
 export const sk = {
   tags: ['settings', 'tags'] as const,
   canned: qk.canned,
@@ -149,6 +185,8 @@ export const sk = {
   rules: ['settings', 'rules'] as const,
   businessHours: ['settings', 'business-hours'] as const,
   slaPolicies: ['settings', 'sla-policies'] as const,
+  webhooks: ['settings', 'webhooks'] as const,
+  webhookKinds: ['settings', 'webhooks', 'event-types'] as const,
 };
 
 const items = <T>(path: string) => api<{ items: T[] }>(path).then((r) => r.items);
@@ -163,6 +201,10 @@ export const useRules = () => useQuery({ queryKey: sk.rules, queryFn: () => item
 export const useBusinessHours = () => useQuery({ queryKey: sk.businessHours, queryFn: () => items<BusinessHours>('/business-hours') });
 export const useSlaPolicies = () => useQuery({ queryKey: sk.slaPolicies, queryFn: () => items<SlaPolicy>('/sla-policies') });
 export const useTokens = () => useQuery({ queryKey: sk.tokens, queryFn: () => items<Token>('/tokens') });
+export const useWebhooks = () => useQuery({ queryKey: sk.webhooks, queryFn: () => items<WebhookEndpoint>('/webhooks'), retry: false });
+export const useWebhookKinds = () => useQuery({ queryKey: sk.webhookKinds, queryFn: () => items<string>('/webhooks/event-types'), staleTime: Infinity, retry: false });
+export const useWebhookDeliveries = (id: string, limit: number) =>
+  useQuery({ queryKey: [...sk.webhooks, id, 'deliveries', limit], queryFn: () => items<WebhookDelivery>(`/webhooks/${id}/deliveries?limit=${limit}`), refetchInterval: 10_000 });
 export const useAudit = () => useQuery({ queryKey: sk.audit, queryFn: () => items<AuditEntry>('/audit-log?limit=100'), retry: false });
 
 /** A write that refreshes the given caches when it succeeds. */

@@ -205,6 +205,19 @@ describe('authorization matrix', () => {
     return json(res) as { id: string };
   };
 
+  /** A new webhook endpoint (nothing listens at its address), and a test delivery of it to redeliver, made by an owner. */
+  const newWebhook = async () => {
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: setup.headers, payload: { url: 'http://127.0.0.1:9/matrix', eventTypes: ['conversation.created'] } });
+    if (res.statusCode !== 201) throw new Error(res.body);
+    return json(res) as { id: string };
+  };
+  const newWebhookDelivery = async () => {
+    const hook = await newWebhook();
+    const res = await h.app.inject({ method: 'POST', url: `/api/v1/webhooks/${hook.id}/test`, headers: setup.headers });
+    if (res.statusCode !== 200) throw new Error(res.body);
+    return { hookId: hook.id, deliveryId: json(res).id as string };
+  };
+
   /** A new business-hours calendar and a new SLA policy, made by an owner. */
   const newBusinessHours = async () => {
     const res = await h.app.inject({ method: 'POST', url: '/api/v1/business-hours', headers: setup.headers, payload: { name: `Hours ${unique()}`, timeZone: 'Europe/Berlin', hours: { mon: [{ from: '09:00', to: '17:00' }] } } });
@@ -694,6 +707,24 @@ describe('authorization matrix', () => {
     { route: 'POST /api/v1/feedback/:id/request-consent', allowed: WRITERS, request: async () => ({ method: 'POST', url: `/api/v1/feedback/${(await newFeedback()).id}/request-consent` }) },
     { route: 'POST /api/v1/feedback/:id/publish', allowed: ADMINS, request: async () => ({ method: 'POST', url: `/api/v1/feedback/${(await newFeedback('consented')).id}/publish` }) },
     { route: 'POST /api/v1/feedback/:id/unpublish', allowed: ADMINS, request: async () => ({ method: 'POST', url: `/api/v1/feedback/${(await newFeedback('published')).id}/unpublish` }) },
+    // Workspace webhooks: admins only
+    { route: 'GET /api/v1/webhooks/event-types', allowed: ADMINS, request: () => ({ method: 'GET', url: '/api/v1/webhooks/event-types' }) },
+    { route: 'GET /api/v1/webhooks', allowed: ADMINS, request: () => ({ method: 'GET', url: '/api/v1/webhooks' }) },
+    { route: 'POST /api/v1/webhooks', allowed: ADMINS, request: () => ({ method: 'POST', url: '/api/v1/webhooks', payload: { url: 'https://hooks.example.test/', eventTypes: ['all'] } }) },
+    { route: 'GET /api/v1/webhooks/:id', allowed: ADMINS, request: async () => ({ method: 'GET', url: `/api/v1/webhooks/${(await newWebhook()).id}` }) },
+    { route: 'PATCH /api/v1/webhooks/:id', allowed: ADMINS, request: async () => ({ method: 'PATCH', url: `/api/v1/webhooks/${(await newWebhook()).id}`, payload: { description: 'Changed' } }) },
+    { route: 'DELETE /api/v1/webhooks/:id', allowed: ADMINS, request: async () => ({ method: 'DELETE', url: `/api/v1/webhooks/${(await newWebhook()).id}` }) },
+    { route: 'POST /api/v1/webhooks/:id/rotate-secret', allowed: ADMINS, request: async () => ({ method: 'POST', url: `/api/v1/webhooks/${(await newWebhook()).id}/rotate-secret` }) },
+    { route: 'GET /api/v1/webhooks/:id/deliveries', allowed: ADMINS, request: async () => ({ method: 'GET', url: `/api/v1/webhooks/${(await newWebhookDelivery()).hookId}/deliveries` }) },
+    { route: 'POST /api/v1/webhooks/:id/test', allowed: ADMINS, request: async () => ({ method: 'POST', url: `/api/v1/webhooks/${(await newWebhook()).id}/test` }) },
+    {
+      route: 'POST /api/v1/webhooks/:id/deliveries/:deliveryId/redeliver',
+      allowed: ADMINS,
+      request: async () => {
+        const { hookId, deliveryId } = await newWebhookDelivery();
+        return { method: 'POST', url: `/api/v1/webhooks/${hookId}/deliveries/${deliveryId}/redeliver` };
+      },
+    },
     { route: 'GET /api/v1/sla-policies', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/sla-policies' }) },
     { route: 'GET /api/v1/sla-policies/:id', allowed: EVERYONE, request: async () => ({ method: 'GET', url: `/api/v1/sla-policies/${(await newSlaPolicy()).id}` }) },
     {

@@ -101,6 +101,8 @@ const NO_SCHEMA: Record<string, string> = {
   'GET /api/v1/rules': 'no input',
   'GET /api/v1/business-hours': 'no input',
   'GET /api/v1/sla-policies': 'no input',
+  'GET /api/v1/webhooks': 'no input',
+  'GET /api/v1/webhooks/event-types': 'no input',
   'POST /api/v1/attachments': 'multipart: files whose names are cleaned of control characters (cleanFilename)',
   'GET /api/v1/help-center': 'no input',
   'POST /api/v1/help-center/logo': 'multipart: one image, checked as one',

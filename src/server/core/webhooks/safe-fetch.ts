@@ -12,9 +12,10 @@ export interface PostResult {
 /**
  * POSTs JSON to a URL given by a customer's configuration. Redirects are not followed
  * (a 3xx is a failure), responses are read up to 64 KiB, and private addresses are
- * refused unless `allowPrivate`.
+ * refused unless `allowPrivate`. `timeoutMs` shortens the wait for the answer's headers and
+ * body (15 s each by default).
  */
-export async function postJson(url: string, body: string, headers: Record<string, string>, allowPrivate: boolean): Promise<PostResult> {
+export async function postJson(url: string, body: string, headers: Record<string, string>, allowPrivate: boolean, opts: { timeoutMs?: number } = {}): Promise<PostResult> {
   const u = new URL(url);
   if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new BlockedAddressError(`unsupported protocol ${u.protocol}`);
   const literal = literalAddress(u.hostname);
@@ -25,6 +26,7 @@ export async function postJson(url: string, body: string, headers: Record<string
     headers: { 'content-type': 'application/json', 'user-agent': 'Heard-Webhook/1', ...headers },
     dispatcher: allowPrivate ? openAgent : guardedAgent,
     maxRedirections: 0,
+    ...(opts.timeoutMs ? { headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs } : {}),
   } as Parameters<typeof request>[1]);
   let text = '';
   for await (const chunk of res.body) {
