@@ -1367,7 +1367,7 @@ export const en = {
   'hc.community.toggle': 'Customers can ask questions and answer each other',
   'hc.community.hint': 'Staff answer, accept answers and moderate on each question’s page; the list is in Knowledge base › Community.',
   'hc.survey.title': 'Satisfaction survey',
-  'hc.survey.hint': 'For conversations in the portal inbox “{name}” (the contact form and the customer portal): when one is solved, the customer gets a one-click survey (Good, Okay, Bad) with room for a comment, in the portal and by e-mail.',
+  'hc.survey.hint': 'Conversations of the portal inbox “{name}” (the contact form and the portal): when one is solved, the customer gets a one-click survey with room for a comment.',
   'hc.survey.noInbox': 'The help center has no portal inbox yet: publishing it makes one, and its survey is set here.',
   'hc.contact.title': 'Contact form',
   'hc.contact.description': 'Customers who find no answer write to you through the help center; each message opens a conversation in a portal inbox.',

@@ -155,8 +155,8 @@ export function FeedbackReport({ period, filtered }: { period: Period; filtered:
   const r = q.data;
   return (
     <section aria-labelledby="reports-feedback" className="min-w-0 rounded-lg border border-line bg-surface p-3 sm:p-4">
-      <header className="mb-3 flex items-start justify-between gap-2">
-        <div className="min-w-0 flex-1">
+      <header className="mb-3 flex flex-wrap items-start justify-between gap-2">
+        <div className="min-w-0 flex-1 basis-64">
           <h2 id="reports-feedback" className="text-sm font-semibold text-ink">
             {t('reports.feedback.title')}
           </h2>
