@@ -9,6 +9,8 @@ describe('the satisfaction survey', () => {
   let browser: Browser;
   let page: Page;
   let inboxId = '';
+  /** The conversation the first test solves and the customer rates with a comment. */
+  let rated = { id: '', number: 0 };
   const address = 'care@e2e-kettles.test';
 
   beforeAll(async () => {
@@ -70,5 +72,51 @@ describe('the satisfaction survey', () => {
     await page.getByText('Customer rated Good: “Quick and kind”').waitFor();
     await page.getByRole('complementary', { name: 'Contact' }).getByRole('img', { name: 'Customer rated it Good' }).waitFor();
     await screenshot(page, 'survey-agent-timeline');
+    rated = { id: conversationId, number: conversation.body.number };
+  });
+
+  it('shares the rating’s comment on the feedback wall only once the customer agreed, and sets the portal inbox’s survey', async () => {
+    expect(rated.id).not.toBe('');
+    const conversationId = rated.id;
+    await page.goto(`${heard.url}/app/inbox/solved/${rated.number}`);
+    const hc = await heard.api<{ portalInboxId: string }>('PATCH', '/help-center', { slug: 'kettles', title: 'Kettle Help', published: true });
+    expect(hc.status).toBe(200);
+    const wallUrl = `${heard.url}/help/kettles/feedback`;
+    await page.getByRole('button', { name: 'Share this comment as a compliment' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Share as a compliment on the feedback wall' });
+    expect(await dialog.getByLabel('Quote').inputValue()).toBe('Quick and kind');
+    // The name follows the contact's once it has loaded.
+    await expect.poll(() => dialog.getByLabel('Name shown').inputValue()).toBe('Maya J.');
+    await dialog.getByLabel('Our response').fill('Thank you, Maya!');
+    await dialog.getByRole('button', { name: 'Ask for consent' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(() => sink.received.filter((m) => m.mail.text?.includes('/feedback/consent/')).length, { timeout: 20_000 }).toBe(1);
+    const consentMail = sink.received.find((m) => m.mail.text?.includes('/feedback/consent/'))!;
+    const consentLink = /https?:\/\/\S+\/feedback\/consent\/[\w-]{43}/.exec(consentMail.mail.text!)![0];
+    const [item] = (await heard.api<{ items: { id: string; state: string; surveyId: string | null }[] }>('GET', `/feedback?conversationId=${conversationId}`)).body.items;
+    expect(item).toMatchObject({ state: 'consent_requested' });
+    expect(item.surveyId).toBeTruthy();
+    expect((await heard.api('POST', `/feedback/${item.id}/publish`)).status).toBe(409);
+    expect(await (await fetch(wallUrl)).text()).not.toContain('Quick and kind');
+    const asked = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const consent = await asked.newPage();
+    await consent.goto(consentLink);
+    await consent.getByText('Quick and kind').waitFor();
+    await consent.getByRole('button', { name: 'Yes, publish it' }).click();
+    await consent.getByRole('status').getByText('You agreed to share this').waitFor();
+    expect((await heard.api('POST', `/feedback/${item.id}/publish`)).status).toBe(200);
+    await consent.goto(wallUrl);
+    const card = consent.getByRole('listitem').filter({ hasText: 'Quick and kind' });
+    await card.getByText('Thank you, Maya!').waitFor();
+    await asked.close();
+
+    // The portal inbox's survey is set in the help center's settings.
+    await page.goto(`${heard.url}/app/settings/help-center`);
+    const portal = page.getByRole('form', { name: 'Satisfaction survey' });
+    await portal.getByLabel('Send a satisfaction survey when a conversation is solved').check();
+    await portal.getByLabel('Send after (minutes)').fill('30');
+    await portal.getByRole('button', { name: 'Save' }).click();
+    await portal.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    expect((await heard.api<{ satisfaction: unknown }>('GET', `/inboxes/${hc.body.portalInboxId}`)).body.satisfaction).toEqual({ enabled: true, delayMinutes: 30 });
   });
 });

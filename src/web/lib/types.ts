@@ -105,7 +105,7 @@ export interface Conversation {
   /** The SLA that applies (docs/sla.md), or null. */
   sla?: ConversationSla | null;
   /** The customer's answer to the satisfaction survey, or null (only GET /conversations/:id). */
-  satisfaction?: { rating: Rating; comment: string | null; ratedAt: string } | null;
+  satisfaction?: { surveyId: string; rating: Rating; comment: string | null; ratedAt: string } | null;
   /** In a contact's history: the customer's rating of it, or null. */
   rating?: Rating | null;
   createdAt: string;

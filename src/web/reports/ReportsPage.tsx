@@ -42,8 +42,11 @@ import {
 } from '../lib/reports';
 import { useSession } from '../lib/session';
 import { fullTime } from '../lib/time';
-import { CHANNELS, type Channel } from '../lib/types';
+import { CHANNELS, type Channel, type FeedbackKind } from '../lib/types';
+import { ShareSurveyCommentDialog } from '../screens/ShareFeedbackDialog';
 import { ChartCard, CsatChart, CsatTable, VolumeChart, VolumeTable } from './charts';
+import { FeedbackReport } from './FeedbackReport';
+import { CsvLink, problemOf } from './parts';
 
 const longDay = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 const day = (iso: string) => {
@@ -51,31 +54,6 @@ const day = (iso: string) => {
   return longDay.format(new Date(y, m - 1, d));
 };
 const range = (p: Period) => t('reports.period.range', { from: day(p.from), to: day(p.to) });
-
-/** What went wrong, in words: the API's 404 (a server without reports) and 403 (light members) get their own. */
-function problemOf(error: unknown): string {
-  if (error instanceof ApiError) {
-    if (error.status === 404) return t('reports.error.missing');
-    if (error.status === 403) return t('reports.error.forbidden');
-    if (error.status === 0) return t('reports.error.network');
-    return t('reports.error', { detail: error.detail });
-  }
-  return t('reports.error', { detail: error instanceof Error ? error.message : String(error) });
-}
-
-function CsvLink({ href, label }: { href: string; label: string }) {
-  return (
-    <a
-      href={href}
-      download
-      aria-label={label}
-      className="inline-flex h-8 shrink-0 items-center gap-1.5 rounded-md border border-line bg-surface px-2.5 text-[13px] font-medium whitespace-nowrap text-ink hover:bg-hover"
-    >
-      <Icon name="download" size={14} />
-      {t('reports.csv')}
-    </a>
-  );
-}
 
 /** The period picker: a preset, or from–to dates checked before they are asked for. */
 function PeriodPicker({ state, onChange }: { state: ReportState; onChange: (preset: PeriodPreset, custom?: Partial<Period>) => void }) {
@@ -311,8 +289,11 @@ const face: Record<Rating, { icon: 'faceGood' | 'faceOkay' | 'faceBad'; tone: st
 };
 
 function LatestComments({ q }: { q: ReportQuery }) {
+  const me = useSession();
   const list = useSatisfaction(q);
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const [sharing, setSharing] = useState<{ conversationId: string; kind: FeedbackKind } | null>(null);
+  const canShare = me.member.role !== 'light';
   return (
     <section aria-labelledby="reports-comments" className="flex min-w-0 flex-col rounded-lg border border-line bg-surface">
       <header className="flex flex-wrap items-center justify-between gap-2 p-3 pb-3 sm:p-4 sm:pb-3">
@@ -338,18 +319,35 @@ function LatestComments({ q }: { q: ReportQuery }) {
               <Icon name={face[it.rating].icon} size={20} className={`mt-0.5 shrink-0 ${face[it.rating].tone}`} role="img" aria-hidden={false} aria-label={t(`reports.csat.${it.rating}`)} />
               <div className="min-w-0 flex-1">
                 <p className={`text-[13px] break-words ${it.comment ? 'text-ink' : 'text-ink-3 italic'}`}>{it.comment || t('reports.comments.noComment')}</p>
-                <p className="mt-0.5 flex flex-wrap gap-x-2 text-xs text-ink-3">
+                <p className="mt-0.5 flex flex-wrap items-center gap-x-2 text-xs text-ink-3">
                   <Link to={`/inbox/open/${it.number}`} className="text-accent hover:underline" title={t('reports.comments.conversation', { number: it.number })}>
                     #{it.number} {it.subject}
                   </Link>
                   {it.assigneeName && <span>{t('reports.comments.by', { name: it.assigneeName })}</span>}
                   <time dateTime={it.ratedAt}>{fullTime(it.ratedAt)}</time>
+                  {canShare && it.comment && (
+                    <span className="ml-auto flex items-center gap-0.5">
+                      {(['compliment', 'complaint'] as const).map((kind) => (
+                        <button
+                          key={kind}
+                          type="button"
+                          onClick={() => setSharing({ conversationId: it.conversationId, kind })}
+                          aria-label={t(kind === 'compliment' ? 'reports.comments.shareCompliment' : 'reports.comments.shareComplaint', { number: it.number })}
+                          title={t(kind === 'compliment' ? 'feedback.shareRatingAsCompliment' : 'feedback.shareRatingAsComplaint')}
+                          className="-my-1 rounded p-1 text-ink-3 hover:bg-hover hover:text-ink"
+                        >
+                          <Icon name={kind === 'compliment' ? 'thumbUp' : 'thumbDown'} size={14} />
+                        </button>
+                      ))}
+                    </span>
+                  )}
                 </p>
               </div>
             </li>
           ))}
         </ul>
       )}
+      {sharing && <ShareSurveyCommentDialog conversationId={sharing.conversationId} kind={sharing.kind} onOpenChange={(o) => !o && setSharing(null)} />}
       {list.hasNextPage && (
         <div className="border-t border-line p-2 text-center">
           <Button variant="ghost" disabled={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
@@ -440,6 +438,7 @@ export default function ReportsPage() {
             <LatestComments q={q} />
           </div>
           <BreakdownTable q={q} dimension={state.dimension} onDimension={(dimension) => update({ dimension })} />
+          <FeedbackReport period={period} filtered={filtered} />
         </div>
       ) : null}
     </Frame>

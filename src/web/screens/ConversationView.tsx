@@ -17,7 +17,7 @@ import { Composer, type ComposerHandle } from './Composer';
 import { ContactSidebar } from './ContactSidebar';
 import { Controls, MoreMenu, SnoozeMenu } from './ConversationControls';
 import { MergeDialog } from './MergeDialog';
-import { ShareFeedbackDialog } from './ShareFeedbackDialog';
+import { type FeedbackSource, ShareFeedbackDialog } from './ShareFeedbackDialog';
 import { Timeline } from './Timeline';
 
 const SIDEBAR_KEY = 'heard.contactPanel';
@@ -51,7 +51,7 @@ export function ConversationView({ number, backTo, onSolved, onOpen }: { number:
   const [tagDraft, setTagDraft] = useState('');
   const [dialog, setDialog] = useState<'call' | 'merge' | null>(null);
   const [splitError, setSplitError] = useState<string | null>(null);
-  const [sharing, setSharing] = useState<{ message: Message; kind: FeedbackKind } | null>(null);
+  const [sharing, setSharing] = useState<{ source: FeedbackSource; kind: FeedbackKind } | null>(null);
   const { viewers, customerTyping } = useRealtime();
   const wide = useWide();
   const c = timeline.data?.conversation;
@@ -120,7 +120,7 @@ export function ConversationView({ number, backTo, onSolved, onOpen }: { number:
   const splitRef = useRef(splitNow);
   splitRef.current = splitNow;
   const split = useCallback((m: Message) => void splitRef.current(m), []);
-  const share = useCallback((message: Message, kind: FeedbackKind) => setSharing({ message, kind }), []);
+  const share = useCallback((source: FeedbackSource, kind: FeedbackKind) => setSharing({ source, kind }), []);
 
   useShortcuts((action) => {
     if (!c) return false;
@@ -264,7 +264,7 @@ export function ConversationView({ number, backTo, onSolved, onOpen }: { number:
       {dialog === 'call' && (
         <LogCallDialog conversation={c} phone={contact.data?.identities.find((i) => i.kind === 'phone')?.value} open onOpenChange={(o) => setDialog(o ? 'call' : null)} />
       )}
-      {sharing && <ShareFeedbackDialog message={sharing.message} kind={sharing.kind} contactName={contactName} onOpenChange={(o) => !o && setSharing(null)} />}
+      {sharing && <ShareFeedbackDialog source={sharing.source} kind={sharing.kind} contactName={contactName} onOpenChange={(o) => !o && setSharing(null)} />}
       {dialog === 'merge' && <MergeDialog conversation={c} contactName={contactName} open onOpenChange={(o) => setDialog(o ? 'merge' : null)} onMerged={(kept) => onOpen(kept.number)} />}
       {sidebar && (
         <div className="hidden xl:flex">

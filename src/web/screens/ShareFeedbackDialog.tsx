@@ -5,7 +5,11 @@ import { Field, inputCls, Modal } from '../components/Modal';
 import { Button } from '../components/ui';
 import { t } from '../i18n';
 import { api, ApiError } from '../lib/api';
-import type { FeedbackItem, FeedbackKind, Message } from '../lib/types';
+import { useConversation } from '../lib/queries';
+import type { FeedbackItem, FeedbackKind } from '../lib/types';
+
+/** The customer's words an item quotes: one of their messages, or the comment of their satisfaction survey. */
+export type FeedbackSource = { messageId: string; text: string } | { surveyId: string; text: string };
 
 /** How the wall names a customer by default: first name and the initial of the last ("Maya J."), as the server does. */
 export function defaultDisplayName(name: string) {
@@ -15,23 +19,27 @@ export function defaultDisplayName(name: string) {
 }
 
 /**
- * "Share as compliment / complaint" on a customer's message: the quote (their words,
- * shortened at most, cuts marked …), the name to show and the company's response; then the
- * customer is sent a link to agree. Nothing is shown before they do.
+ * "Share as compliment / complaint" on a customer's message or survey comment: the quote
+ * (their words, shortened at most, cuts marked …), the name to show and the company's
+ * response; then the customer is sent a link to agree. Nothing is shown before they do.
  */
-export function ShareFeedbackDialog({ message, kind, contactName, onOpenChange }: { message: Message; kind: FeedbackKind; contactName: string; onOpenChange: (o: boolean) => void }) {
+export function ShareFeedbackDialog({ source, kind, contactName, onOpenChange }: { source: FeedbackSource; kind: FeedbackKind; contactName: string; onOpenChange: (o: boolean) => void }) {
   const qc = useQueryClient();
-  const [quote, setQuote] = useState(message.text.replace(/\s+/g, ' ').trim().slice(0, 2000));
-  const [displayName, setDisplayName] = useState(defaultDisplayName(contactName));
+  const [quote, setQuote] = useState(source.text.replace(/\s+/g, ' ').trim().slice(0, 2000));
+  // Until the agent types a name, it follows the contact's, which may still be loading when the dialog opens.
+  const [typedName, setDisplayName] = useState<string | null>(null);
+  const displayName = typedName ?? defaultDisplayName(contactName);
   const [response, setResponse] = useState('');
   const ask = useMutation({
     mutationFn: async () => {
-      const item = await api<FeedbackItem>('/feedback', { method: 'POST', body: { kind, messageId: message.id, quote, displayName, response: response.trim() || undefined } });
+      const from = 'surveyId' in source ? { surveyId: source.surveyId } : { messageId: source.messageId };
+      const item = await api<FeedbackItem>('/feedback', { method: 'POST', body: { kind, ...from, quote, displayName, response: response.trim() || undefined } });
       return api<FeedbackItem>(`/feedback/${item.id}/request-consent`, { method: 'POST' });
     },
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: ['timeline'] });
       void qc.invalidateQueries({ queryKey: ['feedback'] });
+      void qc.invalidateQueries({ queryKey: ['reports', 'feedback'] });
       onOpenChange(false);
     },
   });
@@ -69,6 +77,31 @@ export function ShareFeedbackDialog({ message, kind, contactName, onOpenChange }
           </Button>
         </div>
       </form>
+    </Modal>
+  );
+}
+
+/**
+ * The same for a satisfaction comment listed outside its conversation (Reports): the
+ * conversation is read first, for its survey and its customer's name.
+ */
+export function ShareSurveyCommentDialog({ conversationId, kind, onOpenChange }: { conversationId: string; kind: FeedbackKind; onOpenChange: (o: boolean) => void }) {
+  const c = useConversation(conversationId);
+  const s = c.data?.satisfaction;
+  if (s?.comment) return <ShareFeedbackDialog source={{ surveyId: s.surveyId, text: s.comment }} kind={kind} contactName={c.data?.contact?.name ?? ''} onOpenChange={onOpenChange} />;
+  return (
+    <Modal open onOpenChange={onOpenChange} title={t(kind === 'compliment' ? 'feedback.shareCompliment' : 'feedback.shareComplaint')} width="w-[min(36rem,94vw)]">
+      {c.isError ? (
+        <p role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-[13px] text-danger">
+          {(c.error as Error).message}
+        </p>
+      ) : c.data ? (
+        <p className="text-sm text-ink-2">{t('feedback.noComment')}</p>
+      ) : (
+        <p role="status" className="text-sm text-ink-3">
+          {t('feedback.loading')}
+        </p>
+      )}
     </Modal>
   );
 }

@@ -6,8 +6,22 @@ import { api } from '../lib/api';
 import { describeEvent } from '../lib/events';
 import { cleanHtml } from '../lib/sanitize';
 import { duration, fullTime, messageTime } from '../lib/time';
-import type { FeedbackKind, Member, Message, TimelineItem } from '../lib/types';
+import type { FeedbackKind, Member, Message, TimelineEvent, TimelineItem } from '../lib/types';
 import { EmailMessage } from './EmailDetails';
+import type { FeedbackSource } from './ShareFeedbackDialog';
+
+/** The thumbs that propose words for the feedback wall, as a compliment or a complaint. */
+function ShareButtons({ onShare, labels, className }: { onShare: (kind: FeedbackKind) => void; labels: Record<FeedbackKind, string>; className: string }) {
+  return (['compliment', 'complaint'] as const).map((kind) => (
+    <button key={kind} type="button" onClick={() => onShare(kind)} aria-label={labels[kind]} title={labels[kind]} className={`flex items-center gap-1 rounded px-1.5 py-0.5 text-ink-3 hover:bg-hover hover:text-ink ${className}`}>
+      <Icon name={kind === 'compliment' ? 'thumbUp' : 'thumbDown'} size={12} />
+      <span className="hidden xl:inline">{t(kind === 'compliment' ? 'feedback.compliment' : 'feedback.complaint')}</span>
+    </button>
+  ));
+}
+
+const messageShareLabels = { compliment: t('feedback.shareAsCompliment'), complaint: t('feedback.shareAsComplaint') };
+const ratingShareLabels = { compliment: t('feedback.shareRatingAsCompliment'), complaint: t('feedback.shareRatingAsComplaint') };
 
 function Delivery({ m }: { m: Message }) {
   const [error, setError] = useState<string | null>(null);
@@ -89,7 +103,7 @@ const MessageBlock = memo(function MessageBlock({
   contactName: string;
   avatarUrl?: string | null;
   onSplit?: (m: Message) => void;
-  onShare?: (m: Message, kind: FeedbackKind) => void;
+  onShare?: (source: FeedbackSource, kind: FeedbackKind) => void;
 }) {
   if (m.call) return <CallBlock m={m} contactName={contactName} />;
   const note = m.direction === 'note';
@@ -120,20 +134,7 @@ const MessageBlock = memo(function MessageBlock({
           </span>
         )}
         <span className="ml-auto flex items-center gap-2">
-          {onShare &&
-            (['compliment', 'complaint'] as const).map((kind) => (
-              <button
-                key={kind}
-                type="button"
-                onClick={() => onShare(m, kind)}
-                aria-label={t(kind === 'compliment' ? 'feedback.shareAsCompliment' : 'feedback.shareAsComplaint')}
-                title={t(kind === 'compliment' ? 'feedback.shareAsCompliment' : 'feedback.shareAsComplaint')}
-                className="flex items-center gap-1 rounded px-1.5 py-0.5 text-ink-3 opacity-0 group-focus-within:opacity-100 group-hover:opacity-100 hover:bg-hover hover:text-ink focus:opacity-100"
-              >
-                <Icon name={kind === 'compliment' ? 'thumbUp' : 'thumbDown'} size={12} />
-                <span className="hidden xl:inline">{t(kind === 'compliment' ? 'feedback.compliment' : 'feedback.complaint')}</span>
-              </button>
-            ))}
+          {onShare && <ShareButtons onShare={(kind) => onShare({ messageId: m.id, text: m.text }, kind)} labels={messageShareLabels} className="opacity-0 group-focus-within:opacity-100 group-hover:opacity-100 focus:opacity-100" />}
           {onSplit && (
             <button
               type="button"
@@ -208,12 +209,15 @@ export function Timeline({
   customers?: Record<string, string>;
   /** Splits a customer message off into a new conversation; offered only while there is another message. */
   onSplit?: (m: Message) => void;
-  /** Proposes a customer's message for the public feedback wall, as a compliment or a complaint. */
-  onShare?: (m: Message, kind: FeedbackKind) => void;
+  /** Proposes a customer's message, or the comment of their satisfaction rating, for the public feedback wall, as a compliment or a complaint. */
+  onShare?: (source: FeedbackSource, kind: FeedbackKind) => void;
 }) {
   // Stable: items at the same instant keep the server's order.
   const placed = useMemo(() => items.map((it, i) => ({ it, i, at: placeOf(it) })).sort((a, b) => a.at - b.at || a.i - b.i).map((x) => x.it), [items]);
   const splittable = onSplit && items.filter((it) => it.type === 'message').length > 1;
+  // Only the latest rating's comment is the customer's current word; an earlier one they may have taken back.
+  const latestRating = useMemo(() => items.findLast((it): it is Extract<TimelineItem, { type: 'event' }> => it.type === 'event' && it.event.type === 'satisfaction.rated')?.event.id, [items]);
+  const shareable = (e: TimelineEvent) => onShare && e.id === latestRating && typeof e.data.surveyId === 'string' && typeof e.data.comment === 'string' && e.data.comment.trim() !== '';
   return (
     <ol className="flex flex-col gap-3" aria-label={t('conv.timeline')}>
       {placed.map((it) =>
@@ -230,11 +234,16 @@ export function Timeline({
         ) : (
           describeEvent(it.event, members, teams, customers).map((line, i) => (
             <li key={`${it.event.id}-${i}`} className="flex items-center gap-2 px-2 text-xs text-ink-3">
-              <span className="h-px flex-1 bg-line" aria-hidden="true" />
-              <span>
+              <span className="h-px min-w-4 flex-1 bg-line" aria-hidden="true" />
+              <span className="min-w-0 break-words">
                 {line} · <time dateTime={it.at} title={fullTime(it.at)}>{messageTime(it.at)}</time>
               </span>
-              <span className="h-px flex-1 bg-line" aria-hidden="true" />
+              {i === 0 && shareable(it.event) && (
+                <span className="flex shrink-0 items-center" data-testid="share-rating">
+                  <ShareButtons onShare={(kind) => onShare!({ surveyId: it.event.data.surveyId as string, text: it.event.data.comment as string }, kind)} labels={ratingShareLabels} className="" />
+                </span>
+              )}
+              <span className="h-px min-w-4 flex-1 bg-line" aria-hidden="true" />
             </li>
           ))
         ),

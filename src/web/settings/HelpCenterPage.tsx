@@ -8,6 +8,7 @@ import { ExternalLink } from '../kb/ui';
 import { qk } from '../lib/queries';
 import { useSettingsInboxes } from './data';
 import { Field, fieldError, Section } from './EmailForm';
+import { SatisfactionSection } from './SatisfactionSection';
 import { addTopic, removeTopic, renameTopic } from './topics';
 import { cls, ErrorNote, LoadState, ReadOnlyNote, SettingsPage, Switch, useIsAdmin } from './ui';
 
@@ -325,9 +326,26 @@ function ContactSection({ hc }: { hc: HelpCenter }) {
   );
 }
 
+/** The satisfaction survey of the portal inbox (the contact form's and the portal's conversations), as e-mail and widget inboxes have it. */
+function PortalSurveySection({ hc }: { hc: HelpCenter }) {
+  const inboxes = useSettingsInboxes().data;
+  if (!inboxes) return null;
+  const inbox = inboxes.find((i) => i.id === hc.portalInboxId);
+  if (!inbox)
+    return (
+      <section aria-labelledby="hc-survey" className={`${cls.card} mb-5 p-4`}>
+        <h2 id="hc-survey" className="font-semibold text-ink">
+          {t('hc.survey.title')}
+        </h2>
+        <p className="mt-1 text-sm text-ink-2">{t('hc.survey.noInbox')}</p>
+      </section>
+    );
+  return <SatisfactionSection key={inbox.id} inbox={inbox} title={t('hc.survey.title')} description={t('hc.survey.hint', { name: inbox.name })} />;
+}
+
 /**
  * Settings › Help center: publishing, address and look, logo, language, the community, the
- * contact form. Admins change it; agents read it.
+ * contact form, the portal's satisfaction survey. Admins change it; agents read it.
  */
 export default function HelpCenterPage() {
   const admin = useIsAdmin();
@@ -353,6 +371,7 @@ export default function HelpCenterPage() {
           <LanguageSection hc={hc} />
           <CommunitySection hc={hc} />
           <ContactSection hc={hc} />
+          <PortalSurveySection hc={hc} />
         </>
       )}
     </SettingsPage>

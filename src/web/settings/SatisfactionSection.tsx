@@ -4,15 +4,15 @@ import { Field, fieldError, Section, useSectionForm } from './EmailForm';
 import { cls } from './ui';
 
 /** An inbox's satisfaction survey: on or off, and how many minutes after solving it goes out. */
-export function SatisfactionSection({ inbox }: { inbox: SettingsInbox }) {
+export function SatisfactionSection({ inbox, title, description }: { inbox: SettingsInbox; title?: string; description?: string }) {
   const s = inbox.satisfaction ?? { enabled: false, delayMinutes: 60 };
   const f = useSectionForm(inbox, { enabled: s.enabled, delayMinutes: String(s.delayMinutes) }, (v) => ({
     satisfaction: { enabled: v.enabled, delayMinutes: Number(v.delayMinutes) },
   }));
   return (
     <Section
-      title={t('satisfaction.settings')}
-      description={t('satisfaction.settingsHint')}
+      title={title ?? t('satisfaction.settings')}
+      description={description ?? t('satisfaction.settingsHint')}
       onSubmit={f.save}
       saving={f.saving}
       saved={f.saved}

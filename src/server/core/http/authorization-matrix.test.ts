@@ -694,6 +694,7 @@ describe('authorization matrix', () => {
     { route: 'GET /api/v1/reports/breakdown', allowed: ['owner', 'admin', 'agent', 'readToken', 'agentToken'], request: () => ({ method: 'GET', url: '/api/v1/reports/breakdown?dimension=team' }) },
     { route: 'GET /api/v1/reports/satisfaction', allowed: ['owner', 'admin', 'agent', 'readToken', 'agentToken'], request: () => ({ method: 'GET', url: '/api/v1/reports/satisfaction' }) },
     { route: 'GET /api/v1/reports/staffing', allowed: ['owner', 'admin', 'agent', 'readToken', 'agentToken'], request: () => ({ method: 'GET', url: '/api/v1/reports/staffing' }) },
+    { route: 'GET /api/v1/reports/feedback', allowed: ['owner', 'admin', 'agent', 'readToken', 'agentToken'], request: () => ({ method: 'GET', url: '/api/v1/reports/feedback' }) },
     // The feedback wall: agents propose and ask, admins publish
     { route: 'GET /api/v1/feedback', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/feedback' }) },
     { route: 'GET /api/v1/feedback/:id', allowed: EVERYONE, request: async () => ({ method: 'GET', url: `/api/v1/feedback/${(await newFeedback()).id}` }) },

@@ -9,7 +9,7 @@ export function consentMessage(t: ReturnType<typeof catalog>, url: string, c: { 
   const intro = t('consent.mail.intro', { subject: c.subject, number: c.number });
   const outro = t('consent.mail.outro');
   const text = [intro, url, outro].join('\n\n');
-  const button = 'display:inline-block;padding:10px 18px;border:1px solid #c9ced6;border-radius:8px;color:#1c2024;text-decoration:none;font-weight:600';
+  const button = 'display:inline-block;padding:10px 18px;border:1px solid #c9ced6;border-radius:8px;background:#ffffff;color:#1c2024;text-decoration:none;font-weight:600';
   const html = [`<p>${escapeHtml(intro)}</p>`, `<p><a href="${escapeHtml(url)}" style="${button}">${escapeHtml(t('consent.mail.button'))}</a></p>`, `<p>${escapeHtml(outro)}</p>`].join('\n');
   return { text, html };
 }

@@ -223,7 +223,7 @@ describe('the feedback wall', () => {
     await call(agent, 'DELETE', `/feedback/${made.id}`, undefined, 204);
   });
 
-  it('takes a satisfaction survey comment as the quote', async () => {
+  it('shares a satisfaction survey comment only once the customer agreed: asked on the channel, published by an admin', async () => {
     const m = await sendInbound(h.app, owner, inboxId, { text: 'Where is my order?', contact: { externalId: 'survey', name: 'Sue Survey' } });
     const [c] = (await raw('select contact_id, inbox_id, workspace_id from conversations where id = $1', [m.conversationId])).rows;
     const [s] = (
@@ -233,7 +233,93 @@ describe('the feedback wall', () => {
         [c.workspace_id, m.conversationId, c.contact_id, c.inbox_id],
       )
     ).rows;
-    const item = await call(agent, 'POST', '/feedback', { kind: 'compliment', surveyId: s.id }, 201);
+    // The conversation names its survey, so the app can offer its comment from a report's list.
+    expect((await call(agent, 'GET', `/conversations/${m.conversationId}`)).satisfaction).toMatchObject({ surveyId: s.id, comment: 'Quick and kind, thank you' });
+    const item = await call(agent, 'POST', '/feedback', { kind: 'compliment', surveyId: s.id, response: 'Thank you, Sue!' }, 201);
     expect(item).toMatchObject({ quote: 'Quick and kind, thank you', displayName: 'Sue S.', surveyId: s.id, messageId: null });
+    await call(owner, 'POST', `/feedback/${item.id}/publish`, undefined, 409);
+    await call(agent, 'POST', `/feedback/${item.id}/request-consent`);
+    await call(owner, 'POST', `/feedback/${item.id}/publish`, undefined, 409);
+    expect(await wallHtml()).not.toContain('Quick and kind');
+    const { rows } = await raw(`select text from messages where conversation_id = $1 and direction = 'out' order by created_at desc limit 1`, [m.conversationId]);
+    const token = LINK.exec(rows[0].text)![1];
+    const shown = await page(`/feedback/consent/${token}`);
+    expect(shown.body).toContain('Quick and kind, thank you');
+    expect(await wallHtml()).not.toContain('Quick and kind');
+    await answer(token, { answer: 'yes' });
+    expect(await wallHtml()).not.toContain('Quick and kind');
+    await call(owner, 'POST', `/feedback/${item.id}/publish`);
+    const html = await wallHtml();
+    expect(html).toContain('Quick and kind, thank you');
+    expect(html).toContain('Thank you, Sue!');
+    // A survey without a comment has nothing to quote.
+    await raw('update satisfaction_surveys set comment = null where id = $1', [s.id]);
+    const bare = await h.app.inject({ method: 'POST', url: '/api/v1/feedback', headers: agent.headers, payload: { kind: 'compliment', surveyId: s.id } });
+    expect(bare.statusCode).toBe(422);
+    expect(json(bare).errors[0].field).toBe('surveyId');
+  });
+  it('counts praise and complaints per day over a period, beside the previous one, as figured by hand', async () => {
+    const tally = await buildMember(h.ctx, { workspace: 'Tally Co', role: 'owner', name: 'Tia Tally' });
+    const tallyInbox = (await buildApiInbox(h.app, tally)).id;
+    /** An item of `who`'s workspace with its steps at the given times (UTC), in the state they lead to. */
+    const seed = async (who: Client, inbox: string, kind: 'compliment' | 'complaint', steps: { created: string; asked?: string; consented?: string; declined?: string; published?: string; withdrawn?: string }) => {
+      const m = await sendInbound(h.app, who, inbox, { text: `Words of ${steps.created}` });
+      const item = await call(who, 'POST', '/feedback', { kind, messageId: m.messageId }, 201);
+      const state = steps.withdrawn ? 'withdrawn' : steps.published ? 'published' : steps.declined ? 'declined' : steps.consented ? 'consented' : steps.asked ? 'consent_requested' : 'draft';
+      const last = [steps.created, steps.asked, steps.consented, steps.declined, steps.published, steps.withdrawn].filter(Boolean).sort().pop();
+      await raw(
+        `update feedback_items set state = $2::feedback_state, created_at = $3, consent_requested_at = $4, consented_at = $5, declined_at = $6, published_at = $7, withdrawn_at = $8, updated_at = $9 where id = $1`,
+        [item.id, state, steps.created, steps.asked ?? null, steps.consented ?? null, steps.declined ?? null, steps.published ?? null, steps.withdrawn ?? null, last],
+      );
+      return { id: item.id as string, number: m.conversationNumber };
+    };
+    const praised = await seed(tally, tallyInbox, 'compliment', { created: '2026-11-02T10:00:00Z', asked: '2026-11-02T11:00:00Z', consented: '2026-11-03T09:00:00Z', published: '2026-11-04T08:00:00Z' });
+    const declined = await seed(tally, tallyInbox, 'compliment', { created: '2026-11-02T23:30:00Z', asked: '2026-11-03T00:10:00Z', declined: '2026-11-03T01:00:00Z' });
+    const withdrawn = await seed(tally, tallyInbox, 'complaint', { created: '2026-11-05T08:00:00Z', asked: '2026-11-05T09:00:00Z', consented: '2026-11-06T12:00:00Z', withdrawn: '2026-11-07T23:59:00Z' });
+    const earlier = await seed(tally, tallyInbox, 'complaint', { created: '2026-10-30T12:00:00Z', asked: '2026-10-30T13:00:00Z', consented: '2026-10-31T10:00:00Z', published: '2026-11-01T00:00:00Z' });
+    await seed(tally, tallyInbox, 'compliment', { created: '2026-10-25T00:00:00Z' });
+    await seed(tally, tallyInbox, 'compliment', { created: '2026-11-08T00:00:00Z' });
+    await seed(tally, tallyInbox, 'compliment', { created: '2026-10-24T23:59:59Z' });
+    // Another workspace's item in the same days counts for it alone.
+    await seed(owner, inboxId, 'complaint', { created: '2026-11-02T10:00:00Z', asked: '2026-11-02T11:00:00Z' });
+
+    const r = await call(tally, 'GET', '/reports/feedback?from=2026-11-01&to=2026-11-07');
+    expect(r.period).toEqual({ from: '2026-11-01', to: '2026-11-07' });
+    expect(r.previous).toEqual({ from: '2026-10-25', to: '2026-10-31' });
+    expect(r.totals).toEqual({ compliments: 2, complaints: 1, asked: 3, consented: 2, declined: 1, withdrawn: 1, published: 2 });
+    expect(r.previousTotals).toEqual({ compliments: 1, complaints: 1, asked: 1, consented: 1, declined: 0, withdrawn: 0, published: 0 });
+    const day = (d: string) => {
+      const { day: _d, previousDay: _p, previous: _q, ...counts } = r.series.find((x: any) => x.day === d);
+      return Object.fromEntries(Object.entries(counts).filter(([, n]) => n));
+    };
+    expect(r.series.map((x: any) => x.day)).toEqual(['2026-11-01', '2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05', '2026-11-06', '2026-11-07']);
+    expect(day('2026-11-01')).toEqual({ published: 1 });
+    expect(day('2026-11-02')).toEqual({ compliments: 2, asked: 1 });
+    expect(day('2026-11-03')).toEqual({ asked: 1, consented: 1, declined: 1 });
+    expect(day('2026-11-04')).toEqual({ published: 1 });
+    expect(day('2026-11-05')).toEqual({ complaints: 1, asked: 1 });
+    expect(day('2026-11-06')).toEqual({ consented: 1 });
+    expect(day('2026-11-07')).toEqual({ withdrawn: 1 });
+    expect(r.series[0]).toMatchObject({ previousDay: '2026-10-25', previous: { compliments: 1 } });
+    expect(r.series[5]).toMatchObject({ previousDay: '2026-10-30', previous: { complaints: 1, asked: 1 } });
+    // The latest: changed in the period, most recent first, with their conversation for a link.
+    expect(r.latest.map((i: any) => [i.id, i.state, i.number])).toEqual([
+      [withdrawn.id, 'withdrawn', withdrawn.number],
+      [praised.id, 'published', praised.number],
+      [declined.id, 'declined', declined.number],
+      [earlier.id, 'published', earlier.number],
+    ]);
+
+    const csv = await h.app.inject({ url: '/api/v1/reports/feedback?from=2026-11-01&to=2026-11-07&format=csv', headers: tally.headers });
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.headers['content-disposition']).toContain('heard-feedback-2026-11-01-to-2026-11-07.csv');
+    const lines = csv.body.trim().split('\r\n');
+    expect(lines[0]).toBe('day,compliments,complaints,asked,consented,declined,withdrawn,published');
+    expect(lines[3]).toBe('2026-11-03,0,0,1,1,1,0,0');
+    expect(lines).toHaveLength(8);
+
+    const backwards = await h.app.inject({ url: '/api/v1/reports/feedback?from=2026-11-07&to=2026-11-01', headers: tally.headers });
+    expect(backwards.statusCode).toBe(422);
+    expect(json(backwards).errors[0].field).toBe('querystring.from');
   });
 });

@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { canAdminister, hasScope } from '../../core/actor.js';
+import { type Actor, canAdminister, hasScope } from '../../core/actor.js';
 import { inTransaction } from '../../core/context.js';
-import { FeedbackCreateSchema, FeedbackListQuerySchema, FeedbackUpdateSchema } from './schema.js';
+import { toCsv } from '../reports/csv.js';
+import { FEEDBACK_MEASURES, feedbackReport } from './report.js';
+import { FeedbackCreateSchema, FeedbackListQuerySchema, FeedbackReportQuerySchema, FeedbackUpdateSchema } from './schema.js';
 import { createFeedback, deleteFeedback, getFeedback, listFeedback, mayPropose, publishFeedback, requestConsent, unpublishFeedback, updateFeedback } from './service.js';
 
 const params = z.object({ id: z.uuid() });
@@ -13,6 +15,20 @@ export const feedbackRoutes: FastifyPluginAsyncZod = async (app) => {
   const read = { allow: (a: Parameters<typeof hasScope>[0]) => hasScope(a, 'read') };
   const propose = { allow: mayPropose };
   const admin = { allow: canAdminister };
+  // As the other reports: admins and agents, not a light member.
+  const reports = { allow: (a: Actor) => hasScope(a, 'read') && a.role !== 'light' };
+  app.get(
+    '/reports/feedback',
+    { schema: { tags: ['Reports'], summary: 'Compliments and complaints marked, consent asked, given and withdrawn, and items published, per day, beside the previous period', querystring: FeedbackReportQuerySchema }, config: reports },
+    async (req, reply) => {
+      const r = await feedbackReport(app.ctx.db, req.actor!, req.query);
+      if (req.query.format !== 'csv') return r;
+      return reply
+        .header('Content-Type', 'text/csv; charset=utf-8')
+        .header('Content-Disposition', `attachment; filename="heard-feedback-${r.period.from}-to-${r.period.to}.csv"`)
+        .send(toCsv(['day', ...FEEDBACK_MEASURES], r.series.map((d) => [d.day, ...FEEDBACK_MEASURES.map((m) => d[m])])));
+    },
+  );
   app.get('/feedback', { schema: { tags, summary: 'Items proposed for the feedback wall, newest first', querystring: FeedbackListQuerySchema }, config: read }, async (req) => ({
     items: await listFeedback(app.ctx.db, req.actor!, req.query),
   }));

@@ -47,3 +47,25 @@ export const ConsentAnswerSchema = z.object({
   answer: z.enum(['yes', 'no', 'withdraw']),
   anonymous: z.literal('on').optional(),
 });
+
+const Day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date, e.g. 2026-11-30' })
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), { error: 'is not a date in the calendar' });
+
+/** The longest period the feedback report covers, in days, as the other reports. */
+export const REPORT_MAX_DAYS = 366;
+
+/** The period of the feedback report: days, both included, in UTC, as the other reports take it. */
+export const FeedbackReportQuerySchema = z
+  .object({
+    from: Day.optional().describe('First day of the period (YYYY-MM-DD, UTC); 30 days before `to` by default.'),
+    to: Day.optional().describe('Last day of the period, included; today by default.'),
+    format: z.enum(['json', 'csv']).default('json').describe('csv: the counts per day as a CSV download'),
+  })
+  .superRefine((q, ctx) => {
+    const days = q.from && q.to ? Math.round((Date.parse(`${q.to}T00:00:00Z`) - Date.parse(`${q.from}T00:00:00Z`)) / 86_400_000) + 1 : 0;
+    if (q.from && q.to && q.from > q.to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be on or before to' });
+    else if (days > REPORT_MAX_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: `must be at most ${REPORT_MAX_DAYS} days after from` });
+  });
+export type FeedbackReportQuery = z.infer<typeof FeedbackReportQuerySchema>;

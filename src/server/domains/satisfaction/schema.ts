@@ -15,7 +15,7 @@ export type SurveyAnswer = z.infer<typeof SurveyAnswerSchema>;
 
 /** A conversation's rating as the API shows it beside the conversation. */
 export const SatisfactionSchema = z
-  .object({ rating: z.enum(RATINGS), comment: z.string().nullable(), ratedAt: z.date() })
+  .object({ surveyId: z.uuid(), rating: z.enum(RATINGS), comment: z.string().nullable(), ratedAt: z.date() })
   .describe('The customer’s answer to the satisfaction survey; null while there is none.');
 export type Satisfaction = z.infer<typeof SatisfactionSchema>;
 

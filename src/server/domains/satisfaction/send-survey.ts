@@ -69,7 +69,7 @@ export function surveyMessage(t: ReturnType<typeof catalog>, publicUrl: string, 
   const outro = t('survey.mail.outro');
   const links = RATINGS.map((r) => ({ label: t(`survey.rating.${r}`), url: surveyUrl(publicUrl, token, r) }));
   const text = [intro, links.map((l) => `${l.label}: ${l.url}`).join('\n'), outro].join('\n\n');
-  const button = 'display:inline-block;margin:0 8px 8px 0;padding:10px 18px;border:1px solid #c9ced6;border-radius:8px;color:#1c2024;text-decoration:none;font-weight:600';
+  const button = 'display:inline-block;margin:0 8px 8px 0;padding:10px 18px;border:1px solid #c9ced6;border-radius:8px;background:#ffffff;color:#1c2024;text-decoration:none;font-weight:600';
   const html = [
     `<p>${escapeHtml(intro)}</p>`,
     `<p>${links.map((l) => `<a href="${escapeHtml(l.url)}" style="${button}">${escapeHtml(l.label)}</a>`).join('')}</p>`,

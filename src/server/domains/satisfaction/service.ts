@@ -83,7 +83,7 @@ export async function answerSurvey(tx: Executor, token: string, answer: SurveyAn
   return { kind: 'recorded', survey: row, changed };
 }
 
-const presentSatisfaction = (s: Survey): Satisfaction | null => (s.rating && s.ratedAt ? { rating: s.rating, comment: s.comment, ratedAt: s.ratedAt } : null);
+const presentSatisfaction = (s: Survey): Satisfaction | null => (s.rating && s.ratedAt ? { surveyId: s.id, rating: s.rating, comment: s.comment, ratedAt: s.ratedAt } : null);
 
 /** The customer's answer on a conversation of the workspace, or null while there is none. */
 export async function satisfactionOf(db: Executor, workspaceId: string, conversationId: string): Promise<Satisfaction | null> {
