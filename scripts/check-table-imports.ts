@@ -36,6 +36,7 @@ const OWNERS: Record<string, string[]> = {
   'satisfaction.ts': ['domains/satisfaction'],
   'reports.ts': ['domains/reports'],
   'feedback.ts': ['domains/feedback'],
+  'goodwill.ts': ['domains/goodwill'],
   businessHours: ['core/business-hours'],
   'widget.ts': ['channels/widget'],
   workspaces: ['domains/workspaces'],
