@@ -9,7 +9,7 @@ import { postJson } from '../../core/webhooks/safe-fetch.js';
 import { signPayload } from '../../core/webhooks/signature.js';
 import { contactCard } from '../contacts/service.js';
 import { getConversationRow } from '../conversations/service.js';
-import { getMember } from '../members/service.js';
+import { memberNames } from '../members/service.js';
 import { decimalAmount } from './money.js';
 import { actionForDelivery, type GoodwillAction, orderSystemOf, recordGoodwillDelivery } from './service.js';
 
@@ -44,7 +44,8 @@ export function referenceOf(body: string): string | null {
 async function orderSystemBody(ctx: Ctx, g: GoodwillAction) {
   const ws = { workspaceId: g.workspaceId };
   const c = await getConversationRow(ctx.db, ws, g.conversationId);
-  const nameOf = async (id: string | null) => (id ? await getMember(ctx.db, ws, id).then((m) => ({ id, name: m.name }), () => null) : null);
+  const names = await memberNames(ctx.db, g.workspaceId, [g.requestedByMemberId, g.decidedByMemberId].filter((id): id is string => !!id));
+  const nameOf = (id: string | null) => (id ? { id, name: names.get(id) ?? null } : null);
   return JSON.stringify({
     id: g.id,
     type: 'goodwill.approved',
@@ -57,8 +58,8 @@ async function orderSystemBody(ctx: Ctx, g: GoodwillAction) {
       currency: g.currency,
       reason: g.reason,
       orderRef: g.orderRef,
-      requestedBy: await nameOf(g.requestedByMemberId),
-      approvedBy: await nameOf(g.decidedByMemberId),
+      requestedBy: nameOf(g.requestedByMemberId),
+      approvedBy: nameOf(g.decidedByMemberId),
     },
     contact: await contactCard(ctx.db, g.workspaceId, g.contactId),
     conversation: { id: c.id, number: c.number, subject: c.subject },

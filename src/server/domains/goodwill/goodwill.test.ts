@@ -41,8 +41,8 @@ describe('goodwill', () => {
   beforeAll(async () => {
     h = await startTestHeard();
     owner = await buildMember(h.ctx, { workspace, role: 'owner' });
-    admin = await buildMember(h.ctx, { workspace, role: 'admin' });
-    agent = await buildMember(h.ctx, { workspace, role: 'agent' });
+    admin = await buildMember(h.ctx, { workspace, role: 'admin', name: 'Ada Admin' });
+    agent = await buildMember(h.ctx, { workspace, role: 'agent', name: 'Ann Agent' });
     inboxId = (await buildApiInbox(h.app, owner)).id;
   });
   afterAll(() => h.stop());
@@ -130,6 +130,8 @@ describe('goodwill', () => {
     expect(json(approved)).toMatchObject({
       state: 'approved',
       decidedByMemberId: admin.memberId,
+      requestedByName: 'Ann Agent',
+      decidedByName: 'Ada Admin',
       decisionReason: 'Loyal customer',
       customerText: 'We’ve credited €80.00 to your account. (Order A-1042)',
     });
@@ -188,7 +190,7 @@ describe('goodwill', () => {
     const orders = await startOrderSystem((n) => (n === 1 ? { status: 500, body: 'database is down' } : { status: 201, body: JSON.stringify({ reference: 'RMA-7781' }), hold: held }));
     try {
       const ws = await buildMember(h.ctx, { workspace: 'Order Co', role: 'owner' });
-      const sup = await buildMember(h.ctx, { workspace: 'Order Co', role: 'admin' });
+      const sup = await buildMember(h.ctx, { workspace: 'Order Co', role: 'admin', name: 'Sam Supervisor' });
       const ag = await buildMember(h.ctx, { workspace: 'Order Co', role: 'agent' });
       const set = json(await h.app.inject({ method: 'PUT', url: '/api/v1/goodwill/settings', headers: ws.headers, payload: { orderWebhookUrl: orders.url } }));
       expect(set.orderWebhookSecret).toMatch(/^whsec_/);
@@ -221,7 +223,7 @@ describe('goodwill', () => {
       expect(JSON.parse(last.body)).toMatchObject({
         id: asked.id,
         type: 'goodwill.approved',
-        action: { kind: 'refund', amountMinor: 12_000, amount: '120.00', currency: 'EUR', orderRef: 'CASE-88', approvedBy: { id: sup.memberId } },
+        action: { kind: 'refund', amountMinor: 12_000, amount: '120.00', currency: 'EUR', orderRef: 'CASE-88', approvedBy: { id: sup.memberId, name: 'Sam Supervisor' } },
         contact: { name: 'Robin', externalId: 'case-maker-1' },
         conversation: { id: c.conversationId, number: c.conversationNumber },
       });

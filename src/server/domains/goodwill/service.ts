@@ -12,6 +12,7 @@ import { conversationPolicy } from '../conversations/policy.js';
 import { conversationBriefs } from '../conversations/queries.js';
 import { getConversationRow } from '../conversations/service.js';
 import { helpCenterOf } from '../help-center/service.js';
+import { memberNames } from '../members/service.js';
 import { decimalAmount, formatAmount, minorDigits } from './money.js';
 import { type GoodwillCreate, type GoodwillKind, type GoodwillListQuery, type GoodwillSettingsUpdate } from './schema.js';
 
@@ -56,7 +57,7 @@ export function customerText(g: Pick<GoodwillAction, 'kind' | 'amountMinor' | 'c
 }
 
 /** An action as the API shows it, with its delivery to the order system and the line for the customer. */
-export function presentGoodwill(g: GoodwillAction, locale = 'en', conversation?: { number: number; subject: string }) {
+export function presentGoodwill(g: GoodwillAction, locale = 'en', conversation?: { number: number; subject: string }, names = new Map<string, string>()) {
   return {
     id: g.id,
     conversationId: g.conversationId,
@@ -70,7 +71,9 @@ export function presentGoodwill(g: GoodwillAction, locale = 'en', conversation?:
     orderRef: g.orderRef,
     state: g.state,
     requestedByMemberId: g.requestedByMemberId,
+    requestedByName: g.requestedByMemberId ? (names.get(g.requestedByMemberId) ?? null) : null,
     decidedByMemberId: g.decidedByMemberId,
+    decidedByName: g.decidedByMemberId ? (names.get(g.decidedByMemberId) ?? null) : null,
     decidedAt: g.decidedAt,
     decisionReason: g.decisionReason,
     delivery: {
@@ -92,7 +95,8 @@ export type PresentedGoodwill = ReturnType<typeof presentGoodwill>;
 async function presentAll(db: Executor, workspaceId: string, rows: GoodwillAction[]) {
   const locale = await customerLocale(db, workspaceId);
   const briefs = await conversationBriefs(db, workspaceId, [...new Set(rows.map((g) => g.conversationId))]);
-  return rows.map((g) => presentGoodwill(g, locale, briefs.get(g.conversationId)));
+  const names = await memberNames(db, workspaceId, [...new Set(rows.flatMap((g) => [g.requestedByMemberId, g.decidedByMemberId]).filter((id): id is string => !!id))]);
+  return rows.map((g) => presentGoodwill(g, locale, briefs.get(g.conversationId), names));
 }
 
 /** The workspace's order-system webhook, or undefined when none is configured. */
