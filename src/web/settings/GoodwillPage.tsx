@@ -223,7 +223,7 @@ function Ledger() {
         <h2 id="goodwill-ledger" className={heading}>
           {t('settings.goodwill.ledger')}
         </h2>
-        <a className={`${cls.secondary} inline-flex items-center gap-1.5`} href="/api/v1/goodwill/ledger?format=csv" download>
+        <a className={`${cls.secondary} inline-flex items-center gap-1.5`} href="/api/v1/goodwill/ledger?format=csv&limit=10000" download>
           <Icon name="download" size={14} />
           {t('settings.goodwill.csv')}
         </a>
