@@ -37,6 +37,8 @@ const OWNERS: Record<string, string[]> = {
   'reports.ts': ['domains/reports'],
   'feedback.ts': ['domains/feedback'],
   'webhooks.ts': ['domains/webhooks'],
+
+  'goodwill.ts': ['domains/goodwill'],
   businessHours: ['core/business-hours'],
   'widget.ts': ['channels/widget'],
   workspaces: ['domains/workspaces'],

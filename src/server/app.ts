@@ -42,6 +42,8 @@ import { slaPolicyRoutes } from './domains/sla/routes.js';
 import { satisfactionRoutes } from './domains/satisfaction/routes.js';
 import { staffingRoutes } from './domains/reports/staffing-routes.js';
 import { feedbackRoutes } from './domains/feedback/routes.js';
+import { deliverGoodwillJob, goodwillProcessor } from './domains/goodwill/deliver.js';
+import { goodwillRoutes } from './domains/goodwill/routes.js';
 import { satisfactionProcessor, sendSurveyJob } from './domains/satisfaction/send-survey.js';
 import { backfillReportFacts, reportsProcessor } from './domains/reports/facts.js';
 import { reportRoutes } from './domains/reports/routes.js';
@@ -241,6 +243,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       await api.register(reportRoutes);
       await api.register(staffingRoutes);
       await api.register(feedbackRoutes);
+      await api.register(goodwillRoutes);
       await api.register(attachmentRoutes);
       await api.register(customFieldRoutes);
       await api.register(helpCenterRoutes);
@@ -278,11 +281,12 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       })().catch((err) => app.log.warn({ err }, 'visitor typing failed'));
     };
   }
-  const jobs = new Jobs(database, [deliverMessageJob, wakeSnoozedJob, sendScheduledJob, pollImapJob, widgetEmailFallbackJob, slaCheckJob, sendSurveyJob, deliverWebhookJob], app.log);
+  const jobs = new Jobs(database, [deliverMessageJob, deliverGoodwillJob, wakeSnoozedJob, sendScheduledJob, pollImapJob, widgetEmailFallbackJob, slaCheckJob, sendSurveyJob, deliverWebhookJob], app.log);
   // Automatic assignment may ask who is online: a node without agent sockets cannot tell, and assigns to no one who must be.
   const online = (workspaceId: string) => realtime?.onlineMemberIds(workspaceId) ?? Promise.resolve([]);
   const processors = [
     outboundProcessor(jobs),
+    goodwillProcessor(jobs),
     conversationJobsProcessor(jobs),
     rulesProcessor(ctx, app.log, online),
     slaProcessor(ctx, jobs),

@@ -54,6 +54,7 @@ function Authenticated() {
   const qc = useQueryClient();
   const location = useLocation();
   const memberId = me?.member.id;
+  const role = me?.member.role;
   const navigate = useNavigate();
   const navigateRef = useRef(navigate);
   navigateRef.current = navigate;
@@ -63,8 +64,8 @@ function Authenticated() {
       const members = await qc.ensureQueryData({ queryKey: qk.members, queryFn: () => api<{ items: Member[] }>('/members').then((r) => r.items) }).catch(() => []);
       return members.find((m) => m.id === id)?.name ?? t('event.someone');
     };
-    return connectRealtime(qc, (e) => void notifyAbout(e, { memberId, actorName }, (path) => navigateRef.current(path)));
-  }, [memberId, qc]);
+    return connectRealtime(qc, (e) => void notifyAbout(e, { memberId, role, actorName }, (path) => navigateRef.current(path)));
+  }, [memberId, role, qc]);
   if (signedOut) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
   if (error) return <div className="p-8 text-danger">{t('app.error', { detail: (error as Error).message })}</div>;
   if (!me) return <Loading />;

@@ -2,6 +2,7 @@ import type { SVGProps } from 'react';
 
 const paths = {
   inbox: 'M3 13h4l2 3h6l2-3h4M5 5h14l2 8v6H3v-6z',
+  gift: 'M4 11h16v10H4zM3 7h18v4H3zm9 0v14M12 7C10.5 4 7 4 7 6s3 1 5 1c2 0 5 1 5-1s-3.5-2-5 1',
   user: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-7 9a7 7 0 0 1 14 0',
   userOff: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-7 9a7 7 0 0 1 14 0M3 3l18 18',
   stack: 'M4 7l8-4 8 4-8 4zm0 5l8 4 8-4M4 17l8 4 8-4',

@@ -1,4 +1,5 @@
 import { t, tn } from '../i18n';
+import { formatMoney } from './goodwill';
 import { fullTime, messageTime } from './time';
 import type { ActorSystem, Member, TimelineEvent } from './types';
 
@@ -15,6 +16,20 @@ export function systemName(s: ActorSystem | null | undefined) {
   if (s?.kind === 'rule') return t('event.actor.rule', { name: s.name });
   if (s?.kind === 'sla') return t('event.actor.sla');
   return undefined;
+}
+
+/** A goodwill action given, asked for, decided or delivered, as one line of the timeline. */
+function describeGoodwill(e: TimelineEvent, actor: string): string {
+  const d = e.data ?? {};
+  const what = t(`goodwill.noun.${String(d.kind)}` as 'goodwill.noun.credit');
+  const amount = typeof d.amountMinor === 'number' && typeof d.currency === 'string' ? formatMoney(d.amountMinor, d.currency) : '';
+  const reason = typeof d.reason === 'string' ? d.reason : '';
+  if (e.type === 'goodwill.issued') return t('event.goodwillIssued', { actor, what, amount, reason });
+  if (e.type === 'goodwill.requested') return t('event.goodwillRequested', { actor, what, amount, reason });
+  if (e.type === 'goodwill.approved') return t(reason ? 'event.goodwillApprovedReason' : 'event.goodwillApproved', { actor, what, amount, reason });
+  if (e.type === 'goodwill.denied') return t('event.goodwillDenied', { actor, what, amount, reason });
+  if (d.deliveryStatus === 'delivered') return d.externalRef ? t('event.goodwillDeliveredRef', { ref: String(d.externalRef) }) : t('event.goodwillDelivered');
+  return t('event.goodwillFailed', { error: String(d.deliveryError ?? '') });
 }
 
 /** The sentences an event line says: one per change. `customers` names the contacts it may mention (cc'd customers). */
@@ -50,6 +65,7 @@ export function describeEvent(e: TimelineEvent, members: Member[], teams: { id: 
     if (e.type === 'feedback.unpublished') return [t('event.feedbackUnpublished', { actor, kind })];
     if (e.type === 'feedback.withdrawn') return [t('event.feedbackWithdrawn', { kind })];
   }
+  if (e.type.startsWith('goodwill.')) return [describeGoodwill(e, actor)];
   if (e.type === 'member.mentioned') return [t('event.mentioned', { actor, to: memberName(e.data?.memberId, members) })];
   if (e.type === 'conversation.merged' || e.type === 'conversation.merge')
     return [typeof e.data?.sourceNumber === 'number' ? t('event.mergedFrom', { actor, number: e.data.sourceNumber }) : t('event.merged', { actor })];

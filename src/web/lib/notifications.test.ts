@@ -17,4 +17,13 @@ describe('which events notify me', () => {
     expect(notificationReason(ev('conversation.updated', 'm2', { changes: { status: { from: 'open', to: 'solved' } } }), 'm1')).toBeNull();
     expect(notificationReason(ev('message.created', 'm2', {}), 'm1')).toBeNull();
   });
+
+  it('a supervisor (admin or owner) when someone’s goodwill waits for approval; not agents, not their own request', () => {
+    const asked = ev('goodwill.requested', 'm2', { actionId: 'g1', kind: 'credit', amountMinor: 8000, currency: 'EUR' });
+    expect(notificationReason(asked, 'm1', 'admin')).toEqual({ kind: 'approval', conversationId: 'c1' });
+    expect(notificationReason(asked, 'm1', 'owner')).toEqual({ kind: 'approval', conversationId: 'c1' });
+    expect(notificationReason(asked, 'm1', 'agent')).toBeNull();
+    expect(notificationReason(asked, 'm2', 'admin')).toBeNull();
+    expect(notificationReason(ev('goodwill.issued', 'm2', {}), 'm1', 'admin')).toBeNull();
+  });
 });

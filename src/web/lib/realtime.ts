@@ -105,6 +105,8 @@ export function connectRealtime(qc: QueryClient, onEvent?: (e: RealtimeEvent) =>
     }
     // A rating shows in the contact's history too.
     if (e.type.startsWith('contact.') || e.type === 'satisfaction.rated') void qc.invalidateQueries({ queryKey: ['contact'] });
+    // An action given, decided or delivered: the conversation's panel, the ledgers and what waits for approval.
+    if (e.type.startsWith('goodwill.')) void qc.invalidateQueries({ queryKey: ['goodwill'] });
     onEvent?.(e);
   });
   return () => {

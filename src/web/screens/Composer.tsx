@@ -24,6 +24,8 @@ function whoReplied(newerMessages: unknown[], members: { id: string; name: strin
 export type ComposerMode = 'reply' | 'note';
 export interface ComposerHandle {
   focus(mode: ComposerMode): void;
+  /** Adds text to the reply (a goodwill action's sentence for the customer). */
+  insertReply(text: string): void;
 }
 
 interface Props {
@@ -85,6 +87,10 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
     focus(m) {
       setMode(m === 'reply' && !canReply ? 'note' : m);
       requestAnimationFrame(() => area.current?.focus());
+    },
+    insertReply(body) {
+      if (canReply) setMode('reply');
+      insert(body);
     },
   }));
 

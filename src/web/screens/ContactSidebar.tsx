@@ -1,3 +1,4 @@
+import { ContactGoodwill } from './Goodwill';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useDeferredValue, useState } from 'react';
 import { Link, useParams } from 'react-router';
@@ -121,6 +122,7 @@ export function ContactSidebar({ contactId, currentNumber, conversation, canChan
       {conversation?.sla && <SlaPanel sla={conversation.sla} />}
       {conversation && visitor && <VisitorDetails visitor={visitor} />}
       {conversation && <Participants conversation={conversation} canChange={canChange} />}
+      <ContactGoodwill contactId={c.id} />
       <section className="border-t border-line p-4">
         <h3 className="mb-2 text-[11px] font-semibold tracking-wide text-ink-3 uppercase">{t('contact.conversations')}</h3>
         <ul className="flex flex-col gap-1">

@@ -114,7 +114,7 @@ export function Controls({
 }
 
 /** The conversation's less frequent actions: log a call, merge into another. */
-export function MoreMenu({ disabled, onLogCall, onMerge }: { disabled: boolean; onLogCall: () => void; onMerge: () => void }) {
+export function MoreMenu({ disabled, onLogCall, onMerge, onGoodwill }: { disabled: boolean; onLogCall: () => void; onMerge: () => void; onGoodwill?: () => void }) {
   const item = 'flex cursor-pointer items-center gap-2 rounded px-2 py-1.5 text-sm outline-none data-highlighted:bg-hover';
   return (
     <DropdownMenu.Root>
@@ -133,6 +133,13 @@ export function MoreMenu({ disabled, onLogCall, onMerge }: { disabled: boolean; 
             <Icon name="merge" size={14} className="text-ink-3" />
             {t('conv.merge')}
           </DropdownMenu.Item>
+          {onGoodwill && (
+            // On a narrow screen the header has no room for the Goodwill button: it is here instead.
+            <DropdownMenu.Item className={`${item} md:hidden`} onSelect={onGoodwill}>
+              <Icon name="gift" size={14} className="text-ink-3" />
+              {t('goodwill.button')}
+            </DropdownMenu.Item>
+          )}
         </DropdownMenu.Content>
       </DropdownMenu.Portal>
     </DropdownMenu.Root>

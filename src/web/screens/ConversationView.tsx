@@ -17,6 +17,7 @@ import { Composer, type ComposerHandle } from './Composer';
 import { ContactSidebar } from './ContactSidebar';
 import { Controls, MoreMenu, SnoozeMenu } from './ConversationControls';
 import { MergeDialog } from './MergeDialog';
+import { GoodwillDialog, useWaitingGoodwill } from './Goodwill';
 import { type FeedbackSource, ShareFeedbackDialog } from './ShareFeedbackDialog';
 import { Timeline } from './Timeline';
 
@@ -49,7 +50,7 @@ export function ConversationView({ number, backTo, onSolved, onOpen }: { number:
   const [overlay, setOverlay] = useState(false);
   const [snoozeOpen, setSnoozeOpen] = useState(false);
   const [tagDraft, setTagDraft] = useState('');
-  const [dialog, setDialog] = useState<'call' | 'merge' | null>(null);
+  const [dialog, setDialog] = useState<'call' | 'merge' | 'goodwill' | null>(null);
   const [splitError, setSplitError] = useState<string | null>(null);
   const [sharing, setSharing] = useState<{ source: FeedbackSource; kind: FeedbackKind } | null>(null);
   const { viewers, customerTyping } = useRealtime();
@@ -194,7 +195,8 @@ export function ConversationView({ number, backTo, onSolved, onOpen }: { number:
                 <Icon name="check" size={14} />
                 {c.status === 'solved' ? t('conv.reopen') : t('conv.solve')}
               </Button>
-              <MoreMenu disabled={!canChange} onLogCall={() => setDialog('call')} onMerge={() => setDialog('merge')} />
+              <GoodwillButton conversationId={c.id} onClick={() => setDialog('goodwill')} />
+              <MoreMenu disabled={!canChange} onLogCall={() => setDialog('call')} onMerge={() => setDialog('merge')} onGoodwill={() => setDialog('goodwill')} />
             </div>
             <button
               type="button"
@@ -265,6 +267,9 @@ export function ConversationView({ number, backTo, onSolved, onOpen }: { number:
         <LogCallDialog conversation={c} phone={contact.data?.identities.find((i) => i.kind === 'phone')?.value} open onOpenChange={(o) => setDialog(o ? 'call' : null)} />
       )}
       {sharing && <ShareFeedbackDialog source={sharing.source} kind={sharing.kind} contactName={contactName} onOpenChange={(o) => !o && setSharing(null)} />}
+      {dialog === 'goodwill' && (
+        <GoodwillDialog conversationId={c.id} canGive={canChange} onInsert={(text) => composer.current?.insertReply(text)} onOpenChange={(o) => setDialog(o ? 'goodwill' : null)} />
+      )}
       {dialog === 'merge' && <MergeDialog conversation={c} contactName={contactName} open onOpenChange={(o) => setDialog(o ? 'merge' : null)} onMerged={(kept) => onOpen(kept.number)} />}
       {sidebar && (
         <div className="hidden xl:flex">
@@ -276,6 +281,22 @@ export function ConversationView({ number, backTo, onSolved, onOpen }: { number:
           <ContactSidebar contactId={c.contactId} currentNumber={c.number} conversation={c} canChange={canChange} />
         </div>
       )}
+    </div>
+  );
+}
+
+/** Opens the conversation's goodwill; says how many of its actions wait for approval. */
+function GoodwillButton({ conversationId, onClick }: { conversationId: string; onClick: () => void }) {
+  const waiting = useWaitingGoodwill(conversationId);
+  const label = waiting ? t('goodwill.buttonWaiting', { count: waiting }) : t('goodwill.button');
+  return (
+    // On a narrow screen it is in the More menu: the header has no room.
+    <div className="hidden md:flex">
+      <Button onClick={onClick} aria-label={label} title={label}>
+        <Icon name="gift" size={14} />
+        <span className="hidden lg:inline">{t('goodwill.button')}</span>
+        {waiting > 0 && <span className="rounded-full bg-warn/20 px-1.5 text-[11px] font-semibold text-warn">{waiting}</span>}
+      </Button>
     </div>
   );
 }

@@ -9,6 +9,7 @@ import CustomFieldsPage from './CustomFieldsPage';
 import EmailInboxSettings from './EmailInboxSettings';
 import FailuresPage from './FailuresPage';
 import FeedbackWallPage from './FeedbackWallPage';
+import GoodwillPage from './GoodwillPage';
 import HelpCenterPage from './HelpCenterPage';
 import InboxesPage from './InboxesPage';
 import MembersPage from './MembersPage';
@@ -43,6 +44,7 @@ const workspace: Section[] = [
   { path: 'inboxes', label: 'settings.nav.inboxes', element: <InboxesPage /> },
   { path: 'help-center', label: 'settings.nav.helpCenter', element: <HelpCenterPage /> },
   { path: 'feedback-wall', label: 'settings.nav.feedback', element: <FeedbackWallPage /> },
+  { path: 'goodwill', label: 'settings.nav.goodwill', element: <GoodwillPage /> },
   { path: 'tags', label: 'settings.nav.tags', element: <TagsPage /> },
   { path: 'custom-fields', label: 'settings.nav.fields', element: <CustomFieldsPage /> },
   { path: 'rules', label: 'settings.nav.rules', element: <RulesPage /> },

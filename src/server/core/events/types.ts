@@ -17,6 +17,18 @@ const SlaAlert = z.object({ target: z.enum(['firstResponse', 'nextResponse', 're
 /** An item of the feedback wall: which, and whether a compliment or a complaint. */
 const FeedbackEvent = z.object({ feedbackId: Id, kind: z.enum(['compliment', 'complaint']) });
 
+/** A goodwill action (domains/goodwill): which, of what kind, how much (minor units) in which currency. */
+const GoodwillEvent = z.object({
+  actionId: Id,
+  kind: z.enum(['credit', 'refund', 'replacement', 'discount']),
+  amountMinor: z.number().int(),
+  currency: z.string(),
+  /** Why it was given, or (approved, denied) why the supervisor decided so. */
+  reason: z.string().optional(),
+  /** The action goes to the order system now (one is configured). */
+  deliver: z.boolean().optional(),
+});
+
 /** What changed on a conversation: each field's value before and after; participants may list those added. */
 const Changes = z.record(z.string(), z.object({ from: z.unknown().optional(), to: z.unknown().optional(), added: z.array(Id).optional() }));
 
@@ -110,6 +122,19 @@ export const EVENT_DATA = {
   'feedback.published': FeedbackEvent,
   'feedback.unpublished': FeedbackEvent,
   'feedback.withdrawn': FeedbackEvent,
+  /** A goodwill action within the agent's limit: given at once. */
+  'goodwill.issued': GoodwillEvent,
+  /** A goodwill action above the agent's limit: it waits for a supervisor. */
+  'goodwill.requested': GoodwillEvent,
+  'goodwill.approved': GoodwillEvent,
+  'goodwill.denied': GoodwillEvent,
+  /** What the order system made of an approved action: delivered (with its reference) or failed for good. */
+  'goodwill.delivery': z.object({
+    actionId: Id,
+    deliveryStatus: z.enum(['delivered', 'failed']),
+    deliveryError: z.string().nullable().optional(),
+    externalRef: z.string().nullable().optional(),
+  }),
 } as const;
 
 export type EventType = keyof typeof EVENT_DATA;

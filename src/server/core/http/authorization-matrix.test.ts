@@ -198,6 +198,18 @@ describe('authorization matrix', () => {
     return item;
   };
 
+  /** A goodwill action above an agent's limit, asked for by a member nobody calls as: it waits for approval. */
+  const goodwillRequest = async () => {
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `/api/v1/conversations/${conversationId}/goodwill`,
+      headers: spare.headers,
+      payload: { kind: 'credit', amountMinor: 10_000, currency: 'EUR', reason: 'Late delivery' },
+    });
+    if (res.statusCode !== 201) throw new Error(res.body);
+    return json(res) as { id: string };
+  };
+
   /** A new tag on the workspace's list, made by an owner. */
   const newTag = async () => {
     const res = await h.app.inject({ method: 'POST', url: '/api/v1/tags', headers: setup.headers, payload: { name: `tag-${unique()}` } });
@@ -695,6 +707,36 @@ describe('authorization matrix', () => {
     { route: 'GET /api/v1/reports/satisfaction', allowed: ['owner', 'admin', 'agent', 'readToken', 'agentToken'], request: () => ({ method: 'GET', url: '/api/v1/reports/satisfaction' }) },
     { route: 'GET /api/v1/reports/staffing', allowed: ['owner', 'admin', 'agent', 'readToken', 'agentToken'], request: () => ({ method: 'GET', url: '/api/v1/reports/staffing' }) },
     { route: 'GET /api/v1/reports/feedback', allowed: ['owner', 'admin', 'agent', 'readToken', 'agentToken'], request: () => ({ method: 'GET', url: '/api/v1/reports/feedback' }) },
+
+    // Goodwill: members who may answer give it, admins and owners approve what waits and set the limits
+    { route: 'GET /api/v1/conversations/:id/goodwill', allowed: EVERYONE, request: () => ({ method: 'GET', url: `/api/v1/conversations/${conversationId}/goodwill` }) },
+    {
+      route: 'POST /api/v1/conversations/:id/goodwill',
+      when: 'not assigned to the caller',
+      allowed: WRITERS,
+      request: async () => ({ method: 'POST', url: `/api/v1/conversations/${await freshConversation()}/goodwill`, payload: { kind: 'discount', amountMinor: 1000, currency: 'EUR', reason: 'Sorry' } }),
+    },
+    {
+      route: 'POST /api/v1/conversations/:id/goodwill',
+      when: 'assigned to the caller',
+      allowed: WRITERS.concat('light'),
+      request: async (c) => ({ method: 'POST', url: `/api/v1/conversations/${await freshConversation(c.memberId)}/goodwill`, payload: { kind: 'credit', amountMinor: 1000, currency: 'EUR', reason: 'Sorry' } }),
+    },
+    { route: 'GET /api/v1/goodwill/actions', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/goodwill/actions?state=awaiting_approval' }) },
+    { route: 'GET /api/v1/goodwill/actions/:id', allowed: EVERYONE, request: async () => ({ method: 'GET', url: `/api/v1/goodwill/actions/${(await goodwillRequest()).id}` }) },
+    { route: 'POST /api/v1/goodwill/actions/:id/approve', allowed: ADMINS, request: async () => ({ method: 'POST', url: `/api/v1/goodwill/actions/${(await goodwillRequest()).id}/approve`, payload: {} }) },
+    {
+      route: 'POST /api/v1/goodwill/actions/:id/deny',
+      allowed: ADMINS,
+      request: async () => ({ method: 'POST', url: `/api/v1/goodwill/actions/${(await goodwillRequest()).id}/deny`, payload: { reason: 'Not this time' } }),
+    },
+    { route: 'GET /api/v1/goodwill/ledger', allowed: EVERYONE, request: () => ({ method: 'GET', url: `/api/v1/goodwill/ledger?contactId=${contactId}` }) },
+    { route: 'GET /api/v1/goodwill/settings', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/goodwill/settings' }) },
+    {
+      route: 'PUT /api/v1/goodwill/settings',
+      allowed: ADMINS,
+      request: () => ({ method: 'PUT', url: '/api/v1/goodwill/settings', payload: { limits: [{ role: 'agent', kind: 'credit', currency: 'EUR', limitMinor: 5000 }] } }),
+    },
     // The feedback wall: agents propose and ask, admins publish
     { route: 'GET /api/v1/feedback', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/feedback' }) },
     { route: 'GET /api/v1/feedback/:id', allowed: EVERYONE, request: async () => ({ method: 'GET', url: `/api/v1/feedback/${(await newFeedback()).id}` }) },

@@ -110,6 +110,7 @@ const NO_SCHEMA: Record<string, string> = {
   'GET /api/v1/help-center/stats': 'no input',
   'GET /api/v1/kb/categories': 'no input',
   'POST /api/v1/kb/images': 'multipart: one image, checked as one',
+  'GET /api/v1/goodwill/settings': 'no input',
 };
 
 const DEPTH = 5000;

@@ -16,3 +16,5 @@ export * from './satisfaction.js';
 export * from './reports.js';
 export * from './feedback.js';
 export * from './webhooks.js';
+
+export * from './goodwill.js';

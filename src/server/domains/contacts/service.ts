@@ -8,6 +8,7 @@ import { recordAudit } from '../audit/service.js';
 import type { ContactRef, ContactUpdate } from './schema.js';
 import { validateCustomValues } from '../custom-fields/service.js';
 import { moveContact } from '../conversations/commands.js';
+import { moveGoodwillContact } from '../goodwill/service.js';
 import { conversationsOfContact } from '../conversations/queries.js';
 import { satisfactionOfMany } from '../satisfaction/service.js';
 
@@ -155,6 +156,14 @@ export async function listContacts(db: Executor, actor: Actor, opts: { q?: strin
 }
 
 /** A contact with every conversation they had, on every channel, newest first. */
+/** A contact as another system is told of it: name, and the first e-mail, phone and external id. */
+export async function contactCard(db: Executor, workspaceId: string, id: string) {
+  const c = await getContactRow(db, { workspaceId }, id);
+  const identities = await db.select().from(contactIdentities).where(eq(contactIdentities.contactId, c.id)).orderBy(asc(contactIdentities.createdAt));
+  const pick = (kind: string) => identities.find((i) => i.kind === kind)?.value ?? null;
+  return { id: c.id, name: c.name, email: pick('email'), phone: pick('phone'), externalId: pick('external') };
+}
+
 export async function getContact(db: Executor, actor: Actor, id: string) {
   const c = await getContactRow(db, actor, id);
   const [view] = await hydrate(db, [c]);
@@ -207,6 +216,7 @@ export async function mergeContacts(tx: Executor, actor: Actor, targetId: string
   if (target.mergedIntoId) throw new Invalid('targetId', 'was merged into another contact');
   await tx.update(contactIdentities).set({ contactId: target.id }).where(eq(contactIdentities.contactId, source.id));
   await moveContact(tx, actor.workspaceId, source.id, target.id);
+  await moveGoodwillContact(tx, actor.workspaceId, source.id, target.id);
   await tx
     .update(contacts)
     .set({

@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { conversationParticipants, conversations, type EmailData, messages } from '../../db/schema/index.js';
 import { recordEvent } from '../../core/events/record-event.js';
+import type { EventData } from '../../core/events/types.js';
 
 /**
  * The writes other domains make to conversations and messages, as commands of this one:
@@ -173,4 +174,22 @@ export async function recordSeen(tx: Executor, c: { id: string; workspaceId: str
 /** The headers and addresses a reply goes out with, kept on the message so the agent sees where it went. */
 export async function recordSentEmail(db: Executor, messageId: string, email: EmailData) {
   await db.update(messages).set({ email }).where(eq(messages.id, messageId));
+}
+
+type GoodwillEventType = 'goodwill.issued' | 'goodwill.requested' | 'goodwill.approved' | 'goodwill.denied' | 'goodwill.delivery';
+
+/**
+ * A goodwill action given, asked for, decided or delivered (domains/goodwill): on the
+ * timeline of the conversation it was taken from, if that conversation is the workspace's.
+ */
+export async function recordGoodwill<T extends GoodwillEventType>(
+  tx: Executor,
+  e: { workspaceId: string; conversationId: string; actorMemberId: string | null; type: T; data: EventData<T> },
+) {
+  const [c] = await tx
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(and(eq(conversations.id, e.conversationId), eq(conversations.workspaceId, e.workspaceId)));
+  if (!c) throw new Error(`conversation ${e.conversationId} is not in workspace ${e.workspaceId}`);
+  await recordEvent(tx, { workspaceId: e.workspaceId, conversationId: c.id, type: e.type, actorMemberId: e.actorMemberId, data: e.data } as Parameters<typeof recordEvent>[1]);
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { members, teamMembers, users } from '../../db/schema/index.js';
 import { type Actor, canAdminister, isAdmin, type Role } from '../../core/actor.js';
@@ -43,6 +43,17 @@ export async function listMembers(db: Executor, actor: Actor) {
     .orderBy(asc(users.name));
   const teams = await teamIdsByMember(db, actor.workspaceId);
   return rows.map((r) => presentMember(r.m, r.u, teams.get(r.m.id)));
+}
+
+/** These members' names in the workspace, by id (for records that name who acted). */
+export async function memberNames(db: Executor, workspaceId: string, ids: string[]) {
+  if (!ids.length) return new Map<string, string>();
+  const rows = await db
+    .select({ id: members.id, name: users.name })
+    .from(members)
+    .innerJoin(users, eq(users.id, members.userId))
+    .where(and(eq(members.workspaceId, workspaceId), inArray(members.id, ids)));
+  return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 export async function getMember(db: Executor, actor: Pick<Actor, 'workspaceId'>, id: string) {

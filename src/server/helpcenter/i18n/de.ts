@@ -292,4 +292,9 @@ export const de: Catalog = {
   'feedback.anonymous': 'Anonym',
   'feedback.response': 'Unsere Antwort',
   'feedback.empty': 'Hier ist noch nichts.',
+  'goodwill.told.credit': 'Wir haben Ihnen {amount} gutgeschrieben.',
+  'goodwill.told.refund': 'Wir haben Ihnen {amount} erstattet; Sie müssen nichts zurücksenden.',
+  'goodwill.told.replacement': 'Wir schicken Ihnen kostenlos Ersatz.',
+  'goodwill.told.discount': 'Wir haben Ihnen {amount} Rabatt auf Ihre Bestellung gewährt.',
+  'goodwill.told.order': '(Bestellung {order})',
 };

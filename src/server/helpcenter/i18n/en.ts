@@ -289,6 +289,11 @@ export const en = {
   'feedback.anonymous': 'Anonymous',
   'feedback.response': 'Our response',
   'feedback.empty': 'Nothing here yet.',
+  'goodwill.told.credit': 'We’ve credited {amount} to your account.',
+  'goodwill.told.refund': 'We’ve refunded {amount}, and there is no need to send anything back.',
+  'goodwill.told.replacement': 'We’re sending you a replacement, at no cost to you.',
+  'goodwill.told.discount': 'We’ve taken {amount} off your order.',
+  'goodwill.told.order': '(Order {order})',
 };
 
 export type MessageKey = keyof typeof en;
