@@ -18,7 +18,7 @@ import {
   useGoodwillSettings,
 } from '../lib/goodwill';
 import { deliveryText, GoodwillCard, goodwillError } from '../screens/Goodwill';
-import { cls, ErrorNote, formatDate, LoadState, SettingsPage, SettingsTable, useIsAdmin } from './ui';
+import { cls, ErrorNote, formatDate, LoadState, SecretField, SettingsPage, SettingsTable, useIsAdmin } from './ui';
 
 const roleLabel = (r: GoodwillRole) => t(`settings.role.${r}` as MessageKey);
 const heading = 'mb-2 text-sm font-semibold text-ink';
@@ -179,22 +179,15 @@ function OrderSystem({ settings }: { settings: GoodwillSettings }) {
         {settings.orderWebhookSecret && (
           <div>
             <span className={cls.label}>{t('settings.goodwill.secret')}</span>
-            <div className="flex flex-wrap items-center gap-2">
-              <code aria-label={t('settings.goodwill.secret')} className="min-w-0 flex-1 truncate rounded-md bg-canvas px-2 py-1.5 font-mono text-xs">
-                {shown ? settings.orderWebhookSecret : '•'.repeat(24)}
-              </code>
-              <button type="button" className={cls.secondary} onClick={() => setShown(!shown)}>
-                {shown ? t('settings.inboxes.hide') : t('settings.inboxes.show')}
-              </button>
-              <button
-                type="button"
-                className={cls.secondary}
-                disabled={save.isPending}
-                onClick={() => window.confirm(t('settings.inboxes.confirmRotate')) && save.mutate({ rotateSecret: true }, { onSuccess: () => setShown(true) })}
-              >
-                {t('settings.goodwill.rotate')}
-              </button>
-            </div>
+            <SecretField
+              value={settings.orderWebhookSecret}
+              label={t('settings.goodwill.secret')}
+              shown={shown}
+              setShown={setShown}
+              rotating={save.isPending}
+              onRotate={() => save.mutate({ rotateSecret: true }, { onSuccess: () => setShown(true) })}
+              rotateLabel={t('settings.goodwill.rotate')}
+            />
           </div>
         )}
         <ErrorNote error={save.error} labels={{ orderWebhookUrl: t('settings.goodwill.webhookUrl') }} />

@@ -161,30 +161,47 @@ export function formatDate(iso: string | null | undefined) {
 }
 
 /**
- * An inbox's secret (the API channel's signing secret, the widget's identity secret):
- * hidden until asked for, with a rotate button that asks first. `shown` belongs to the
- * caller, which may show the secret elsewhere too.
+ * A secret hidden until asked for, with a rotate button that asks first. `shown` belongs to
+ * the caller, which may show the secret elsewhere too (as it does just after a rotation).
  */
+export function SecretField({
+  value,
+  label,
+  shown,
+  setShown,
+  rotating,
+  onRotate,
+  rotateLabel = t('settings.inboxes.rotate'),
+}: {
+  value: string;
+  label: string;
+  shown: boolean;
+  setShown: (v: boolean) => void;
+  rotating: boolean;
+  onRotate: () => void;
+  rotateLabel?: string;
+}) {
+  return (
+    <div className="flex flex-wrap items-center gap-2">
+      <code aria-label={label} className="min-w-0 flex-1 truncate rounded-md bg-canvas px-2 py-1.5 font-mono text-xs">
+        {shown ? value : '•'.repeat(24)}
+      </code>
+      <button type="button" className={cls.secondary} onClick={() => setShown(!shown)}>
+        {shown ? t('settings.inboxes.hide') : t('settings.inboxes.show')}
+      </button>
+      <button type="button" className={cls.secondary} disabled={rotating} onClick={() => window.confirm(t('settings.inboxes.confirmRotate')) && onRotate()}>
+        {rotateLabel}
+      </button>
+    </div>
+  );
+}
+
+/** An inbox's secret (the API channel's signing secret, the widget's identity secret). */
 export function InboxSecret({ inboxId, value, label, shown, setShown }: { inboxId: string; value: string; label: string; shown: boolean; setShown: (v: boolean) => void }) {
   const rotate = useWrite(() => send('POST', `/inboxes/${inboxId}/rotate-secret`), [qk.inboxes]);
   return (
     <>
-      <div className="flex items-center gap-2">
-        <code aria-label={label} className="flex-1 truncate rounded-md bg-canvas px-2 py-1.5 font-mono text-xs">
-          {shown ? value : '•'.repeat(24)}
-        </code>
-        <button type="button" className={cls.secondary} onClick={() => setShown(!shown)}>
-          {shown ? t('settings.inboxes.hide') : t('settings.inboxes.show')}
-        </button>
-        <button
-          type="button"
-          className={cls.secondary}
-          disabled={rotate.isPending}
-          onClick={() => window.confirm(t('settings.inboxes.confirmRotate')) && rotate.mutate(undefined, { onSuccess: () => setShown(true) })}
-        >
-          {t('settings.inboxes.rotate')}
-        </button>
-      </div>
+      <SecretField value={value} label={label} shown={shown} setShown={setShown} rotating={rotate.isPending} onRotate={() => rotate.mutate(undefined, { onSuccess: () => setShown(true) })} />
       <ErrorNote error={rotate.error} />
     </>
   );

@@ -7,7 +7,7 @@ import { conversationBriefs } from '../conversations/queries.js';
 import { listInboxes } from '../inboxes/service.js';
 import { listMembers } from '../members/service.js';
 import { listTeams } from '../teams/service.js';
-import { percentileOf, rollupBacklogBefore, rollupCounts, rollupCountsByDay, rollupCountsByKey, rollupHistograms, type Selection } from './rollup.js';
+import { type Counts, percentileOf, rollupBacklogBefore, rollupCounts, rollupCountsByDay, rollupCountsByKey, rollupHistograms, type Selection } from './rollup.js';
 import { type BreakdownQuery, type OverviewQuery, type Period, periodsOf, type ReportQuery, type SatisfactionReportQuery } from './schema.js';
 
 /** Conversations of the workspace that reports count (not merged away), narrowed by the query's filters. */
@@ -110,6 +110,20 @@ function selectionOf(q: ReportQuery): Selection | null {
   return named[0] ?? { dimension: 'all', key: '' };
 }
 
+/** A rollup's counts as the totals the facts' query gives (its times apart). */
+const totalsOfCounts = (c: Counts) => ({
+  created: c.created,
+  solved: c.solved,
+  reopened: c.reopened,
+  fr_count: c.firstResponses,
+  sla_met: c.slaMet,
+  sla_missed: c.slaMissed,
+  good: c.good,
+  okay: c.okay,
+  bad: c.bad,
+  rounds: c.solved > 0 ? c.rounds / c.solved : null,
+});
+
 /** A period's totals from a rollup: counts summed over its days, percentiles exact when few, else from the histograms. */
 async function rollupTotals(db: Executor, workspaceId: string, where: SQL, s: Selection, p: Period, o: ReportOptions): Promise<TotalsRow> {
   const c = await rollupCounts(db, workspaceId, s, p);
@@ -130,19 +144,7 @@ async function rollupTotals(db: Executor, workspaceId: string, where: SQL, s: Se
     const h = await rollupHistograms(db, workspaceId, s, p);
     times = { fr_median: percentileOf(h.get('fr'), 0.5), fr_p90: percentileOf(h.get('fr'), 0.9), res_median: percentileOf(h.get('res'), 0.5), res_p90: percentileOf(h.get('res'), 0.9) };
   }
-  return {
-    created: c.created,
-    solved: c.solved,
-    reopened: c.reopened,
-    fr_count: c.firstResponses,
-    sla_met: c.slaMet,
-    sla_missed: c.slaMissed,
-    good: c.good,
-    okay: c.okay,
-    bad: c.bad,
-    rounds: c.solved > 0 ? c.rounds / c.solved : null,
-    ...times,
-  };
+  return { ...totalsOfCounts(c), ...times };
 }
 
 /** Volume, speed, service levels, satisfaction and rounds over the period, the previous period beside it, and the series by day or hour. */
@@ -233,16 +235,7 @@ async function rollupBreakdown(db: Executor, workspaceId: string, q: BreakdownQu
   return counts
     .map((c) => ({
       key: keyOf(c.key),
-      created: c.created,
-      solved: c.solved,
-      reopened: c.reopened,
-      fr_count: c.firstResponses,
-      sla_met: c.slaMet,
-      sla_missed: c.slaMissed,
-      good: c.good,
-      okay: c.okay,
-      bad: c.bad,
-      rounds: c.solved > 0 ? c.rounds / c.solved : null,
+      ...totalsOfCounts(c),
       fr_median: medians.get(keyOf(c.key))?.fr ?? null,
       fr_p90: null,
       res_median: medians.get(keyOf(c.key))?.res ?? null,
