@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { conversationParticipants, conversations, type EmailData, messages } from '../../db/schema/index.js';
 import { recordEvent } from '../../core/events/record-event.js';
+import { validateCustomValues } from '../custom-fields/service.js';
 
 /**
  * The writes other domains make to conversations and messages, as commands of this one:
@@ -173,4 +174,27 @@ export async function recordSeen(tx: Executor, c: { id: string; workspaceId: str
 /** The headers and addresses a reply goes out with, kept on the message so the agent sees where it went. */
 export async function recordSentEmail(db: Executor, messageId: string, email: EmailData) {
   await db.update(messages).set({ email }).where(eq(messages.id, messageId));
+}
+
+/**
+ * Custom field values the customer gave (an intake form, a reply that answers a request): set
+ * on the conversation, checked against their definitions, and recorded as a change the
+ * customer made. Values already there are not overwritten: the team may have corrected them.
+ * Returns the keys set.
+ */
+export async function setCustomerFields(tx: Executor, c: { id: string; workspaceId: string; contactId: string }, values: Record<string, unknown>) {
+  const [row] = await tx.select({ customFields: conversations.customFields }).from(conversations).where(eq(conversations.id, c.id)).for('update');
+  const fresh = Object.fromEntries(Object.entries(values).filter(([k, v]) => v !== null && v !== '' && (row.customFields[k] === undefined || row.customFields[k] === null || row.customFields[k] === '')));
+  if (!Object.keys(fresh).length) return [];
+  await validateCustomValues(tx, c, 'conversation', fresh);
+  const next = { ...row.customFields, ...fresh };
+  await tx.update(conversations).set({ customFields: next, updatedAt: new Date() }).where(eq(conversations.id, c.id));
+  await recordEvent(tx, {
+    workspaceId: c.workspaceId,
+    conversationId: c.id,
+    type: 'conversation.updated',
+    actorContactId: c.contactId,
+    data: { changes: { customFields: { from: row.customFields, to: next } } },
+  });
+  return Object.keys(fresh);
 }
