@@ -19,7 +19,7 @@ export function systemName(s: ActorSystem | null | undefined) {
 
 /** The sentences an event line says: one per change. `customers` names the contacts it may mention (cc'd customers). */
 export function describeEvent(e: TimelineEvent, members: Member[], teams: { id: string; name: string }[], customers: Record<string, string> = {}): string[] {
-  const actor = e.actorName ?? systemName(e.actorSystem) ?? (e.actorMemberId ? t('event.someone') : t('event.system'));
+  const actor = e.actorName ?? systemName(e.actorSystem) ?? (e.actorMemberId ? t('event.someone') : e.actorContactId ? t('msg.customer') : t('event.system'));
   if (e.actorSystem?.kind === 'job' && e.actorSystem.name === 'wake-snoozed' && e.type === 'conversation.updated') return [t('event.snoozeEnded')];
   if (e.type === 'conversation.created') {
     if (typeof e.data?.splitFromNumber === 'number') return [t('event.splitFrom', { actor, number: e.data.splitFromNumber })];
@@ -49,6 +49,10 @@ export function describeEvent(e: TimelineEvent, members: Member[], teams: { id: 
     if (e.type === 'feedback.published') return [t('event.feedbackPublished', { actor, kind })];
     if (e.type === 'feedback.unpublished') return [t('event.feedbackUnpublished', { actor, kind })];
     if (e.type === 'feedback.withdrawn') return [t('event.feedbackWithdrawn', { kind })];
+  }
+  if (e.type === 'conversation.info_requested') {
+    const keys = Array.isArray(e.data?.fieldKeys) ? (e.data.fieldKeys as string[]) : [];
+    return [t('event.infoRequested', { actor, round: Number(e.data?.round ?? 1), fields: keys.join(', ') })];
   }
   if (e.type === 'member.mentioned') return [t('event.mentioned', { actor, to: memberName(e.data?.memberId, members) })];
   if (e.type === 'conversation.merged' || e.type === 'conversation.merge')
@@ -101,6 +105,15 @@ export function describeEvent(e: TimelineEvent, members: Member[], teams: { id: 
       case 'mergedIntoId':
         out.push(t('event.mergedInto', { actor }));
         break;
+      case 'customFields': {
+        const a = (from ?? {}) as Record<string, unknown>;
+        const b = (to ?? {}) as Record<string, unknown>;
+        const keys = Object.keys(b).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+        const removed = Object.keys(a).filter((k) => !(k in b));
+        if (keys.length) out.push(t('event.fieldsSet', { actor, fields: keys.join(', ') }));
+        if (removed.length) out.push(t('event.fieldsCleared', { actor, fields: removed.join(', ') }));
+        break;
+      }
       case 'snoozedUntil':
         out.push(to ? t('event.snoozed', { actor, to: fullTime(String(to)) }) : t('event.woke', { actor }));
         break;

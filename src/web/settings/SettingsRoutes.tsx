@@ -19,6 +19,7 @@ import SlaPoliciesPage, { SlaPolicyEditor } from './SlaPoliciesPage';
 import TagsPage from './TagsPage';
 import TeamsPage from './TeamsPage';
 import TokensPage from './TokensPage';
+import TopicsPage from './TopicsPage';
 import WidgetInboxSettingsPage from './WidgetInboxSettings';
 import { cls, useIsAdmin } from './ui';
 
@@ -43,6 +44,7 @@ const workspace: Section[] = [
   { path: 'feedback-wall', label: 'settings.nav.feedback', element: <FeedbackWallPage /> },
   { path: 'tags', label: 'settings.nav.tags', element: <TagsPage /> },
   { path: 'custom-fields', label: 'settings.nav.fields', element: <CustomFieldsPage /> },
+  { path: 'topics', label: 'settings.nav.topics', element: <TopicsPage /> },
   { path: 'rules', label: 'settings.nav.rules', element: <RulesPage /> },
   { path: 'business-hours', label: 'settings.nav.hours', element: <BusinessHoursPage /> },
   { path: 'sla-policies', label: 'settings.nav.sla', element: <SlaPoliciesPage /> },
