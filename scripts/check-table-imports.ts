@@ -25,6 +25,7 @@ const OWNERS: Record<string, string[]> = {
   eventFailures: ['core/events'],
   attachments: ['domains/attachments', 'domains/conversations'],
   'custom-fields.ts': ['domains/custom-fields'],
+  'topics.ts': ['domains/topics'],
   'email.ts': ['channels/email'],
   'help-center.ts': ['helpcenter', 'domains/help-center', 'domains/knowledge-base', 'domains/community'],
   'inboxes.ts': ['domains/inboxes'],

@@ -50,6 +50,7 @@ import { reportRoutes } from './domains/reports/routes.js';
 import { businessHoursRoutes } from './core/business-hours/routes.js';
 import { communityRoutes } from './domains/community/routes.js';
 import { customFieldRoutes } from './domains/custom-fields/routes.js';
+import { topicRoutes } from './domains/topics/routes.js';
 import { helpCenterRoutes } from './domains/help-center/routes.js';
 import { knowledgeBaseRoutes } from './domains/knowledge-base/routes.js';
 import { inboxRoutes } from './domains/inboxes/routes.js';
@@ -246,6 +247,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       await api.register(goodwillRoutes);
       await api.register(attachmentRoutes);
       await api.register(customFieldRoutes);
+      await api.register(topicRoutes);
       await api.register(helpCenterRoutes);
       await api.register(knowledgeBaseRoutes);
       await api.register(communityRoutes);

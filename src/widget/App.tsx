@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Chat, ChatState } from './chat';
 import { replyTimeKey, type Translate } from './i18n';
-import type { ChatFile, ChatMessage, PreChatField, UploadedFile } from './types';
+import type { ChatFile, ChatMessage, IntakeField, PreChatField, UploadedFile } from './types';
 
 export interface UiProps {
   chat: Chat;
@@ -190,7 +190,7 @@ function Conversation({ state, chat, t, locale }: { state: ChatState; chat: Chat
   useEffect(toBottom, [state.messages.length, state.agentTyping, state.conversationId]);
   // "Seen" goes under the visitor's last message an agent has read.
   const lastSeenMine = state.agentSeenAt ? [...state.messages].reverse().find((m) => m.from === 'visitor' && !m.pending && Date.parse(m.createdAt) <= Date.parse(state.agentSeenAt!))?.id : undefined;
-  const askPreChat = !state.preChatDone && !state.conversationId && state.messages.length === 0 && chat.unknownPreChat().length > 0;
+  const askPreChat = !state.preChatDone && !state.conversationId && state.messages.length === 0 && (chat.unknownPreChat().length > 0 || (config.topics?.length ?? 0) > 0);
   const offline = !config.online;
   return (
     <>
@@ -416,26 +416,39 @@ const FIELD_AUTOCOMPLETE = { name: 'name', email: 'email', phone: 'tel' } as con
 
 function PreChat({ chat, t }: { chat: Chat; t: Translate }) {
   const fields = chat.unknownPreChat();
+  const topics = chat.state.config?.topics ?? [];
   const [values, setValues] = useState<Partial<Record<PreChatField, string>>>({});
+  const [topicKey, setTopicKey] = useState('');
+  const [answers, setAnswers] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const topic = topics.find((x) => x.key === topicKey);
+  // An e-mail field takes the address the visitor gave: it is not asked twice.
+  const knowsEmail = Boolean(chat.state.contact?.email || values.email?.trim());
+  const asked = (topic?.fields ?? []).filter((f) => !(f.type === 'email' && knowsEmail));
   return (
     <form
       class="prechat"
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        const missing = fields.filter((f) => f.required && !values[f.field]?.trim());
-        if (missing.length) return setError(t('prechat.missing', { fields: missing.map((f) => t(FIELD_KEY[f.field])).join(', ') }));
+        const missing = [
+          ...fields.filter((f) => f.required && !values[f.field]?.trim()).map((f) => t(FIELD_KEY[f.field])),
+          ...asked.filter((f) => f.required && !answers[f.key]?.trim()).map((f) => f.label),
+        ];
+        if (missing.length) return setError(t('prechat.missing', { fields: missing.join(', ') }));
         setBusy(true);
         chat
           .tell(values)
-          .then(() => chat.finishPreChat())
+          .then(() => {
+            chat.setIntake(topic ? { topic: topic.key, fields: Object.fromEntries(asked.map((f) => [f.key, answers[f.key] ?? ''])) } : null);
+            chat.finishPreChat();
+          })
           .catch((err: Error) => setError(err.message))
           .finally(() => setBusy(false));
       }}
     >
-      <p class="prechat-intro">{t('prechat.intro')}</p>
+      <p class="prechat-intro">{fields.length ? t('prechat.intro') : t('prechat.introTopic')}</p>
       {fields.map((f) => (
         <label key={f.field} class="field">
           <span>
@@ -448,9 +461,37 @@ function PreChat({ chat, t }: { chat: Chat; t: Translate }) {
             required={f.required}
             aria-required={f.required}
             value={values[f.field] ?? ''}
-            onInput={(e) => setValues({ ...values, [f.field]: (e.target as HTMLInputElement).value })}
+            onInput={(e) => {
+              setError(null);
+              setValues({ ...values, [f.field]: (e.target as HTMLInputElement).value });
+            }}
           />
         </label>
+      ))}
+      {topics.length > 0 && (
+        <label class="field">
+          <span>{t('prechat.topic')}</span>
+          <select
+            value={topicKey}
+            onChange={(e) => {
+              setError(null);
+              setTopicKey((e.target as HTMLSelectElement).value);
+            }}
+          >
+            <option value="">{t('prechat.topicNone')}</option>
+            {topics.map((x) => (
+              <option key={x.key} value={x.key}>
+                {x.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {asked.map((f) => (
+        <IntakeInput key={`${topicKey}.${f.key}`} field={f} value={answers[f.key] ?? ''} onInput={(v) => {
+            setError(null);
+            setAnswers({ ...answers, [f.key]: v });
+          }} t={t} />
       ))}
       {error && (
         <p class="error" role="alert">
@@ -461,6 +502,35 @@ function PreChat({ chat, t }: { chat: Chat; t: Translate }) {
         {t('prechat.start')}
       </button>
     </form>
+  );
+}
+
+const INTAKE_INPUT = { number: 'number', date: 'date', email: 'email' } as const;
+
+/** One of a topic's intake fields, typed for the keyboard it needs. */
+function IntakeInput({ field: f, value, onInput, t }: { field: IntakeField; value: string; onInput: (v: string) => void; t: Translate }) {
+  const common = { required: f.required, 'aria-required': f.required, value, onInput: (e: Event) => onInput((e.target as HTMLInputElement).value) };
+  return (
+    <label class="field">
+      <span>
+        {f.label} <em>({f.required ? t('prechat.required') : t('prechat.optional')})</em>
+      </span>
+      {f.type === 'long_text' ? (
+        <textarea rows={3} maxLength={10_000} {...common} />
+      ) : f.type === 'select' || f.type === 'checkbox' ? (
+        <select {...common} onChange={common.onInput}>
+          <option value="" />
+          {(f.type === 'select' ? f.options : ['yes', 'no']).map((o) => (
+            <option key={o} value={o}>
+              {f.type === 'checkbox' ? (o === 'yes' ? '✓' : '✗') : o}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input type={(INTAKE_INPUT[f.type as keyof typeof INTAKE_INPUT] ?? 'text') as 'text'} maxLength={f.type === 'order_number' ? 100 : 10_000} {...common} />
+      )}
+      {f.helpText && <small class="help">{f.helpText}</small>}
+    </label>
   );
 }
 

@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { acknowledge, lastStoredId, mergeMessages, parseOutbox, pendingIn } from './outbox';
-import type { ChatMessage, Contact, ConversationSummary, Identity, OutboxItem, Session, UploadedFile, WidgetConfig } from './types';
+import type { ChatMessage, Contact, ConversationSummary, Identity, Intake, OutboxItem, Session, UploadedFile, WidgetConfig } from './types';
 
 /** Why the visitor cannot chat: a refused identity, a chat for signed-in users, a site not allowed, or another error. */
 export type Blocked = { kind: 'verification' | 'signin' | 'origin' } | { kind: 'error'; reason: string };
@@ -63,6 +63,7 @@ export class Chat {
   /** The panel is open on a visible page: what arrives is seen. */
   private watching = false;
   private seenSent: string | undefined;
+  private intake: Intake | null = null;
 
   constructor(
     readonly origin: string,
@@ -72,6 +73,7 @@ export class Chat {
     this.token = this.load('token');
     this.outbox = parseOutbox(this.load('outbox'));
     this.state.preChatDone = this.load('prechat') === '1';
+    this.intake = parseIntake(this.load('intake'));
   }
 
   subscribe(fn: () => void) {
@@ -186,7 +188,7 @@ export class Chat {
     const remembered = this.load('conversation');
     const current =
       session.conversations.find((c) => c.id === remembered) ?? session.conversations.find((c) => c.status !== 'solved' && c.status !== 'closed') ?? null;
-    const preChatDone = this.state.preChatDone || session.conversations.length > 0 || this.unknownPreChat(config, session.contact).length === 0;
+    const preChatDone = this.state.preChatDone || session.conversations.length > 0 || (this.unknownPreChat(config, session.contact).length === 0 && !config.topics?.length);
     this.set({ contact: session.contact, conversations: session.conversations, blocked: null, preChatDone });
     if (!this.startNew) {
       // Written before the session said which conversation is open: that is where Heard puts them too.
@@ -361,8 +363,11 @@ export class Chat {
       attachments: attachments.length ? attachments : undefined,
       conversationId: this.state.conversationId,
       newConversation: this.startNew && !this.state.conversationId ? true : undefined,
+      // The pre-chat answers go with the message that opens the conversation.
+      intake: !this.state.conversationId && this.intake ? this.intake : undefined,
       createdAt: new Date().toISOString(),
     };
+    if (item.intake) this.setIntake(null);
     this.outbox = [...this.outbox, item];
     this.persistOutbox();
     this.set({ messages: mergeMessages(this.state.messages, pendingIn([item], item.conversationId)) });
@@ -387,6 +392,7 @@ export class Chat {
       ...(item.attachments?.length ? { attachments: item.attachments.map((a) => a.ticket) } : {}),
       ...(item.conversationId ? { conversationId: item.conversationId } : {}),
       ...(item.newConversation ? { newConversation: true } : {}),
+      ...(item.intake ? { intake: item.intake } : {}),
     };
     s.timeout(10_000).emit('message:send', payload, (err: Error | null, r?: { ok?: boolean; conversationId?: string; message?: ChatMessage; error?: string; status?: number }) => {
       this.sending = false;
@@ -457,9 +463,24 @@ export class Chat {
     }
   }
 
+  /** The pre-chat form's topic and answers, kept (across reloads) until the first message takes them. */
+  setIntake(intake: Intake | null) {
+    this.intake = intake;
+    this.save('intake', intake ? JSON.stringify(intake) : null);
+  }
+
   finishPreChat() {
     this.save('prechat', '1');
     this.set({ preChatDone: true });
+  }
+}
+
+function parseIntake(raw: string | null): Intake | null {
+  try {
+    const v = raw ? (JSON.parse(raw) as Intake) : null;
+    return v && typeof v.topic === 'string' && v.fields && typeof v.fields === 'object' ? v : null;
+  } catch {
+    return null;
   }
 }
 

@@ -13,7 +13,7 @@ export const styles = `
   .heard { --bg: #111827; --fg: #f3f4f6; --muted: #9ca3af; --line: #374151; --soft: #1f2937; --agent-bg: #1f2937; --error: #fca5a5; }
 }
 .heard *, .heard *::before, .heard *::after { box-sizing: border-box; }
-:where(.heard button, .heard input, .heard textarea) { font: inherit; color: inherit; }
+:where(.heard button, .heard input, .heard textarea, .heard select) { font: inherit; color: inherit; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .launcher {
   position: fixed; right: 20px; bottom: 20px; z-index: 2147483000; width: 60px; height: 60px; border-radius: 50%; border: 0;
@@ -21,7 +21,7 @@ export const styles = `
   box-shadow: 0 6px 20px rgba(0,0,0,.22); transition: transform .15s ease;
 }
 .launcher:hover { transform: scale(1.05); }
-.launcher:focus-visible, .heard button:focus-visible, .heard input:focus-visible, .heard textarea:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
+.launcher:focus-visible, .heard button:focus-visible, .heard input:focus-visible, .heard textarea:focus-visible, .heard select:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
 .launcher:focus-visible { outline-color: var(--fg); }
 .badge {
   position: absolute; top: -4px; right: -4px; min-width: 22px; height: 22px; padding: 0 6px; border-radius: 11px;
@@ -105,6 +105,10 @@ export const styles = `
 .prechat-intro { margin: 0; font-weight: 600; }
 .field { display: flex; flex-direction: column; gap: 4px; font-size: 13px; }
 .field em { color: var(--muted); font-style: normal; }
+.prechat select, .prechat textarea { border: 1px solid var(--line); border-radius: 12px; padding: 9px 12px; background: var(--bg); color: var(--fg); line-height: 1.4; min-width: 0; }
+.prechat textarea { resize: vertical; }
+.field .help { color: var(--muted); font-size: 12px; }
+.prechat { max-height: 60%; overflow-y: auto; flex: none; }
 .primary { border: 0; border-radius: 10px; padding: 10px 14px; background: var(--accent); color: var(--on-accent); font-weight: 600; cursor: pointer; }
 .primary.small { padding: 9px 12px; }
 .primary:disabled { opacity: .6; }

@@ -8,12 +8,35 @@ export interface WidgetConfig {
   greeting: string;
   offlineMessage: string;
   preChat: { field: PreChatField; required: boolean }[];
+  /** What a visitor may say their question is about, each with the fields asked before they write. */
+  topics?: IntakeTopic[];
   requireVerification: boolean;
   teamName: string | null;
   people: { name: string }[];
   online: boolean;
   withinBusinessHours: boolean;
   expectedReplySeconds: number | null;
+}
+
+export interface IntakeField {
+  key: string;
+  label: string;
+  type: 'text' | 'long_text' | 'number' | 'date' | 'email' | 'order_number' | 'select' | 'checkbox';
+  options: string[];
+  helpText: string;
+  required: boolean;
+}
+
+export interface IntakeTopic {
+  key: string;
+  name: string;
+  fields: IntakeField[];
+}
+
+/** The pre-chat form's topic and answers (key → text), sent with the message that opens the conversation. */
+export interface Intake {
+  topic: string;
+  fields: Record<string, string>;
 }
 
 export interface Contact {
@@ -80,6 +103,8 @@ export interface OutboxItem {
   conversationId: string | null;
   newConversation?: boolean;
   attachments?: UploadedFile[];
+  /** The pre-chat intake, on the message that opens the conversation. */
+  intake?: Intake;
   createdAt: string;
 }
 

@@ -21,6 +21,7 @@ import { knowledgeBasePages } from './routes/knowledge-base.js';
 import { portalPages } from './routes/portal.js';
 import { seoRoutes } from './routes/seo.js';
 import { surveyPages } from './routes/survey.js';
+import { intakePages } from './routes/intake.js';
 
 export interface SiteOptions {
   /** Where the built stylesheet and script are; dist/help by default. */
@@ -70,6 +71,8 @@ export async function helpCenterSite(app: FastifyInstance, opts: SiteOptions) {
   await surveyPages(app, { assets: assets.urls });
   // The feedback wall's consent page: outside /help too, like the survey's.
   await consentPages(app, { assets: assets.urls });
+  // A conversation's intake link (the fields still missing): outside /help too.
+  await intakePages(app, { assets: assets.urls });
 
   await app.register(async (site) => {
     // Forms post as application/x-www-form-urlencoded; this parser exists only for the help center's routes.

@@ -25,6 +25,14 @@ describe('timeline event lines', () => {
     ]);
   });
 
+  it('tells a request for more information and the customer’s answers', () => {
+    expect(describeEvent(ev('conversation.info_requested', { fieldKeys: ['order_number', 'device'], messageId: 'x', round: 2, topic: null }), members, teams)).toEqual([
+      'Olivia Owner asked the customer for more information (round 2: order_number, device)',
+    ]);
+    const answered = { ...ev('conversation.updated', { changes: { customFields: { from: { a: 1 }, to: { a: 1, order_number: 'A-1' } } } }, null), actorContactId: 'c1' };
+    expect(describeEvent(answered, members, teams)).toEqual(['Customer filled in order_number']);
+  });
+
   it('tells the feedback wall’s steps: who asked and published, what the customer answered', () => {
     const say = (type: string, data: Record<string, unknown>, actor: string | null = 'Olivia Owner') => describeEvent(ev(type, { feedbackId: 'f1', ...data }, actor), members, teams);
     expect(say('feedback.requested', { kind: 'compliment' })).toEqual(['Olivia Owner asked the customer to share this compliment on the feedback wall']);

@@ -34,7 +34,7 @@ function describeGoodwill(e: TimelineEvent, actor: string): string {
 
 /** The sentences an event line says: one per change. `customers` names the contacts it may mention (cc'd customers). */
 export function describeEvent(e: TimelineEvent, members: Member[], teams: { id: string; name: string }[], customers: Record<string, string> = {}): string[] {
-  const actor = e.actorName ?? systemName(e.actorSystem) ?? (e.actorMemberId ? t('event.someone') : t('event.system'));
+  const actor = e.actorName ?? systemName(e.actorSystem) ?? (e.actorMemberId ? t('event.someone') : e.actorContactId ? t('msg.customer') : t('event.system'));
   if (e.actorSystem?.kind === 'job' && e.actorSystem.name === 'wake-snoozed' && e.type === 'conversation.updated') return [t('event.snoozeEnded')];
   if (e.type === 'conversation.created') {
     if (typeof e.data?.splitFromNumber === 'number') return [t('event.splitFrom', { actor, number: e.data.splitFromNumber })];
@@ -66,6 +66,11 @@ export function describeEvent(e: TimelineEvent, members: Member[], teams: { id: 
     if (e.type === 'feedback.withdrawn') return [t('event.feedbackWithdrawn', { kind })];
   }
   if (e.type.startsWith('goodwill.')) return [describeGoodwill(e, actor)];
+
+  if (e.type === 'conversation.info_requested') {
+    const keys = Array.isArray(e.data?.fieldKeys) ? (e.data.fieldKeys as string[]) : [];
+    return [t('event.infoRequested', { actor, round: Number(e.data?.round ?? 1), fields: keys.join(', ') })];
+  }
   if (e.type === 'member.mentioned') return [t('event.mentioned', { actor, to: memberName(e.data?.memberId, members) })];
   if (e.type === 'conversation.merged' || e.type === 'conversation.merge')
     return [typeof e.data?.sourceNumber === 'number' ? t('event.mergedFrom', { actor, number: e.data.sourceNumber }) : t('event.merged', { actor })];
@@ -117,6 +122,15 @@ export function describeEvent(e: TimelineEvent, members: Member[], teams: { id: 
       case 'mergedIntoId':
         out.push(t('event.mergedInto', { actor }));
         break;
+      case 'customFields': {
+        const a = (from ?? {}) as Record<string, unknown>;
+        const b = (to ?? {}) as Record<string, unknown>;
+        const keys = Object.keys(b).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+        const removed = Object.keys(a).filter((k) => !(k in b));
+        if (keys.length) out.push(t('event.fieldsSet', { actor, fields: keys.join(', ') }));
+        if (removed.length) out.push(t('event.fieldsCleared', { actor, fields: removed.join(', ') }));
+        break;
+      }
       case 'snoozedUntil':
         out.push(to ? t('event.snoozed', { actor, to: fullTime(String(to)) }) : t('event.woke', { actor }));
         break;

@@ -108,6 +108,12 @@ export interface Conversation {
   satisfaction?: { surveyId: string; rating: Rating; comment: string | null; ratedAt: string } | null;
   /** In a contact's history: the customer's rating of it, or null. */
   rating?: Rating | null;
+  /** What it is about (a topic's name), or null. */
+  topic?: string | null;
+  /** Custom field values by key (a topic's intake answers among them). */
+  customFields?: Record<string, unknown>;
+  /** How many times the team asked the customer for more information (only GET /conversations/:id). */
+  infoRequests?: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -192,6 +198,8 @@ export interface TimelineEvent {
   conversationId?: string | null;
   type: string;
   actorMemberId: string | null;
+  /** The customer acted (answered an intake form, a request for more information). */
+  actorContactId?: string | null;
   actorName: string | null;
   actorSystem?: ActorSystem | null;
   data: Record<string, unknown>;

@@ -13,6 +13,7 @@ import { slaLines } from '../lib/sla';
 import { shortAge, shortDate } from '../lib/time';
 import { useNow } from '../lib/use-now';
 import type { Contact, Conversation, Participant, Rating } from '../lib/types';
+import { ConversationDetails } from './ConversationDetails';
 import { VisitorDetails } from './VisitorDetails';
 
 function show(v: unknown) {
@@ -62,7 +63,8 @@ function SlaPanel({ sla }: { sla: NonNullable<Conversation['sla']> }) {
 export function ContactSidebar({ contactId, currentNumber, conversation, canChange = false }: { contactId: string; currentNumber?: number; conversation?: Conversation; canChange?: boolean }) {
   const q = useContact(contactId);
   // GET /conversations/:id carries the widget visitor's context (the timeline's copy does not).
-  const visitor = useConversation(conversation?.id).data?.visitor;
+  const full = useConversation(conversation?.id).data;
+  const visitor = full?.visitor;
   // Earlier conversations open beside the list the agent is working in.
   const view = useParams().view ?? 'open';
   const me = useSession();
@@ -120,6 +122,7 @@ export function ContactSidebar({ contactId, currentNumber, conversation, canChan
         </div>
       )}
       {conversation?.sla && <SlaPanel sla={conversation.sla} />}
+      {conversation && <ConversationDetails conversation={{ ...conversation, ...full }} canChange={canChange} />}
       {conversation && visitor && <VisitorDetails visitor={visitor} />}
       {conversation && <Participants conversation={conversation} canChange={canChange} />}
       <ContactGoodwill contactId={c.id} />

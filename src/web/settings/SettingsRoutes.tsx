@@ -22,6 +22,8 @@ import TeamsPage from './TeamsPage';
 import TokensPage from './TokensPage';
 import WebhookPage from './WebhookPage';
 import WebhooksPage from './WebhooksPage';
+
+import TopicsPage from './TopicsPage';
 import WidgetInboxSettingsPage from './WidgetInboxSettings';
 import { cls, useIsAdmin } from './ui';
 
@@ -47,6 +49,7 @@ const workspace: Section[] = [
   { path: 'goodwill', label: 'settings.nav.goodwill', element: <GoodwillPage /> },
   { path: 'tags', label: 'settings.nav.tags', element: <TagsPage /> },
   { path: 'custom-fields', label: 'settings.nav.fields', element: <CustomFieldsPage /> },
+  { path: 'topics', label: 'settings.nav.topics', element: <TopicsPage /> },
   { path: 'rules', label: 'settings.nav.rules', element: <RulesPage /> },
   { path: 'business-hours', label: 'settings.nav.hours', element: <BusinessHoursPage /> },
   { path: 'sla-policies', label: 'settings.nav.sla', element: <SlaPoliciesPage /> },

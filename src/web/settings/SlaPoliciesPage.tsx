@@ -5,6 +5,7 @@ import { ApiError } from '../lib/api';
 import { Field, fieldError, otherError } from './EmailForm';
 import {
   type Priority,
+  type CustomFieldType,
   PRIORITIES,
   send,
   sk,
@@ -157,7 +158,7 @@ function draftOf(p: SlaPolicy | undefined): Draft {
   };
 }
 
-type FieldType = 'text' | 'number' | 'date' | 'select' | 'checkbox';
+type FieldType = CustomFieldType;
 
 /** The body the API takes, or the fields the form itself cannot read (a duration it does not understand). */
 function bodyOf(d: Draft, attributeType: FieldType | undefined): { body: Record<string, unknown> } | { local: Record<string, string> } {

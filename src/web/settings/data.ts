@@ -61,8 +61,8 @@ export interface Canned {
   actions: MacroActions | null;
 }
 
-export type CustomFieldType = 'text' | 'number' | 'date' | 'select' | 'checkbox';
-export const FIELD_TYPES: CustomFieldType[] = ['text', 'number', 'date', 'select', 'checkbox'];
+export type CustomFieldType = 'text' | 'long_text' | 'number' | 'date' | 'email' | 'order_number' | 'select' | 'checkbox';
+export const FIELD_TYPES: CustomFieldType[] = ['text', 'long_text', 'number', 'date', 'email', 'order_number', 'select', 'checkbox'];
 
 export interface CustomField {
   id: string;
@@ -72,6 +72,27 @@ export interface CustomField {
   type: CustomFieldType;
   options: string[] | null;
   required: boolean;
+  /** What a customer reads under the field when a topic's intake form asks for it. */
+  helpText: string;
+}
+
+/** A field of a topic's intake form: the custom field, and whether the topic requires it. */
+export interface TopicField {
+  customFieldId: string;
+  key: string;
+  label: string;
+  type: CustomFieldType;
+  options: string[];
+  helpText: string;
+  required: boolean;
+}
+
+export interface Topic {
+  id: string;
+  key: string;
+  name: string;
+  position: number;
+  fields: TopicField[];
 }
 
 export interface Token {
@@ -182,6 +203,7 @@ export const sk = {
   audit: ['settings', 'audit'] as const,
   invites: ['settings', 'invites'] as const,
   fields: ['settings', 'custom-fields'] as const,
+  topics: ['settings', 'topics'] as const,
   rules: ['settings', 'rules'] as const,
   businessHours: ['settings', 'business-hours'] as const,
   slaPolicies: ['settings', 'sla-policies'] as const,
@@ -197,6 +219,7 @@ export const useSettingsInboxes = () => useQuery({ queryKey: qk.inboxes, queryFn
 export const useTags = () => useQuery({ queryKey: sk.tags, queryFn: () => items<Tag>('/tags') });
 export const useCannedList = () => useQuery({ queryKey: sk.canned, queryFn: () => items<Canned>('/canned-responses') });
 export const useCustomFields = () => useQuery({ queryKey: sk.fields, queryFn: () => items<CustomField>('/custom-fields') });
+export const useTopics = () => useQuery({ queryKey: sk.topics, queryFn: () => items<Topic>('/topics') });
 export const useRules = () => useQuery({ queryKey: sk.rules, queryFn: () => items<Rule>('/rules') });
 export const useBusinessHours = () => useQuery({ queryKey: sk.businessHours, queryFn: () => items<BusinessHours>('/business-hours') });
 export const useSlaPolicies = () => useQuery({ queryKey: sk.slaPolicies, queryFn: () => items<SlaPolicy>('/sla-policies') });

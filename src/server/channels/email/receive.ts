@@ -9,6 +9,8 @@ import type { FileStore } from '../../core/files/file-store.js';
 import { recordDelivery } from '../../domains/conversations/commands.js';
 import { ingest } from '../../domains/conversations/ingest.js';
 import { queueAutoAcknowledgement } from './auto-ack.js';
+import { topicForSubject } from '../../domains/topics/service.js';
+import { answerFromReply } from '../../domains/topics/intake-round.js';
 import { emailSettings } from './settings.js';
 import type { ParsedEmail } from './parse.js';
 import { MailParser, ParseFailed } from './parser-pool.js';
@@ -174,6 +176,12 @@ export async function ingestParsed(
     email,
     attachments,
     participants,
+    // Mail has no topic picker: a new conversation is about the topic its subject names.
+    topic: opts.conversationId ? undefined : (await topicForSubject(ctx.db, inbox.workspaceId, mail.subject ?? ''))?.name,
+    // A reply that fills in the fields asked for ("Order number: 12345") sets them.
+    alsoInTransaction: async (tx, r) => {
+      if (!r.createdConversation && !mail.automated) await answerFromReply(tx, r.conversationId, mail.text ?? '');
+    },
   });
   // Old mail (a mailbox's history, read in on its first IMAP poll) is not acknowledged days late.
   const fresh = !mail.date || Date.now() - new Date(mail.date).getTime() < 24 * 3_600_000;

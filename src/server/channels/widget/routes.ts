@@ -15,6 +15,10 @@ export const VisitorMessageSchema = z.object({
   attachments: z.array(z.string().max(2000)).max(WIDGET_FILES_PER_MESSAGE).optional().describe('Tickets from POST /attachments.'),
   conversationId: z.uuid().optional(),
   newConversation: z.boolean().optional(),
+  intake: z
+    .object({ topic: z.string().trim().min(1).max(60), fields: z.record(z.string().max(50), z.string().max(10_000)) })
+    .optional()
+    .describe("The pre-chat form's topic (its key) and its intake fields, key → text; used when the message opens a conversation."),
 });
 const ContextSchema = z
   .object({

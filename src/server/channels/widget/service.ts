@@ -6,7 +6,9 @@ import { type Calendar, isOpen } from '../../core/business-hours/calendar.js';
 import { findCalendar } from '../../core/business-hours/service.js';
 import { type Ctx, inTransaction } from '../../core/context.js';
 import { Forbidden, Invalid, NotFound } from '../../core/errors.js';
-import { identifyContact, normalizeIdentity } from '../../domains/contacts/service.js';
+import { contactEmail, identifyContact, normalizeIdentity } from '../../domains/contacts/service.js';
+import { readIntakeAnswers } from '../../domains/topics/intake.js';
+import { listTopics, topicByKey } from '../../domains/topics/service.js';
 import { recordEvent } from '../../core/events/record-event.js';
 import { moveContact, recordSeen } from '../../domains/conversations/commands.js';
 import { ingest } from '../../domains/conversations/ingest.js';
@@ -85,6 +87,12 @@ export async function publicWidgetConfig(ctx: Ctx, inbox: Inbox, online: boolean
     greeting: s.greeting,
     offlineMessage: s.offlineMessage,
     preChat: s.preChat,
+    // What a visitor may say their question is about, each with the fields to ask before they write.
+    topics: (await listTopics(ctx.db, inbox.workspaceId)).map((t) => ({
+      key: t.key,
+      name: t.name,
+      fields: t.fields.map((f) => ({ key: f.key, label: f.label, type: f.type, options: f.options, helpText: f.helpText, required: f.required })),
+    })),
     requireVerification: s.requireVerification,
     teamName,
     // First names only: enough to know a person answers, nothing more about them.
@@ -221,6 +229,15 @@ export interface VisitorMessageInput {
   conversationId?: string;
   /** Start a new conversation rather than continue the open one. */
   newConversation?: boolean;
+  /** The pre-chat form's topic and its intake fields (key → text), for a new conversation. */
+  intake?: { topic: string; fields: Record<string, string> };
+}
+
+/** The pre-chat intake, checked all at once (Invalid under `intake.fields.<key>`): the topic's name and the values to store. */
+async function visitorIntake(db: Executor, workspaceId: string, contactId: string, intake: NonNullable<VisitorMessageInput['intake']>) {
+  const topic = await topicByKey(db, workspaceId, intake.topic);
+  if (!topic) throw new Invalid('intake.topic', 'is not a topic of this workspace');
+  return { topic: topic.name, values: readIntakeAnswers(topic, intake.fields, { contactEmail: await contactEmail(db, contactId) }, 'intake.fields') };
 }
 
 /**
@@ -234,6 +251,7 @@ export async function sendFromVisitor(ctx: Ctx, inbox: Inbox, visitor: Visitor, 
     return { id: uuidv7(), sha256: t.sha256, size: t.size, filename: t.filename, contentType: t.contentType };
   });
   if (!input.text.trim() && !files.length) throw new Invalid('text', 'must not be empty');
+  const intake = input.intake && !input.conversationId ? await visitorIntake(ctx.db, inbox.workspaceId, visitor.contactId, input.intake) : undefined;
   const r = await ingest(ctx, {
     workspaceId: inbox.workspaceId,
     inboxId: inbox.id,
@@ -245,6 +263,9 @@ export async function sendFromVisitor(ctx: Ctx, inbox: Inbox, visitor: Visitor, 
     threadByContact: !input.newConversation,
     attachments: files,
     allowEmpty: files.length > 0,
+    // Used only if this message opens the conversation.
+    topic: intake?.topic,
+    customFields: intake?.values,
   });
   const [m] = await ctx.db.select().from(messages).where(eq(messages.id, r.messageId));
   const stored = await visitorFiles(ctx.db, ctx.secret, widgetSettings(inbox).publicKey, visitor.contactId, [m.id]);

@@ -60,6 +60,11 @@ export const EVENT_DATA = {
   'conversation.merged': z.object({ sourceId: Id, sourceNumber: z.number().int(), targetId: Id, targetNumber: z.number().int(), messages: z.number().int() }),
   'conversation.split': z.object({ messageId: Id, newConversationId: Id, newNumber: z.number().int() }),
   'conversation.read': z.object({ lastReadAt: Instant }),
+  /**
+   * "We need more information": an agent asked the customer for these fields (custom field
+   * keys) in one message; `round` counts the requests on this conversation, 1 for the first.
+   */
+  'conversation.info_requested': z.object({ fieldKeys: z.array(z.string()), messageId: Id, round: z.number().int().min(1), topic: z.string().nullable() }),
   'message.created': z.object({
     messageId: Id,
     direction: z.enum(['in', 'out', 'note']),

@@ -269,6 +269,20 @@ describe('authorization matrix', () => {
     return json(res) as { id: string };
   };
 
+  /** A topic with a unique name, made by an owner. */
+  const newTopic = async () => {
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/topics', headers: setup.headers, payload: { name: `Topic ${unique()}` } });
+    if (res.statusCode !== 201) throw new Error(res.body);
+    return json(res) as { id: string };
+  };
+  /** A conversation field an agent can ask a customer for. */
+  const askable = async () => {
+    const key = `ask_${unique().replace(/-/g, '_')}`;
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/custom-fields', headers: setup.headers, payload: { entity: 'conversation', key, label: 'Order', type: 'order_number' } });
+    if (res.statusCode !== 201) throw new Error(res.body);
+    return key;
+  };
+
   const rows: Row[] = [
     // Auth
     { route: 'POST /api/v1/auth/login', allowed: [...EVERYONE, 'anonymous'], request: () => ({ method: 'POST', url: '/api/v1/auth/login', payload: { email: setup.email, password: PASSWORD } }) },
@@ -473,6 +487,12 @@ describe('authorization matrix', () => {
       },
     },
     {
+      route: 'POST /api/v1/conversations/:id/request-info',
+      when: 'not assigned to the caller',
+      allowed: WRITERS,
+      request: async () => ({ method: 'POST', url: `/api/v1/conversations/${await freshConversation()}/request-info`, payload: { fieldKeys: [await askable()] } }),
+    },
+    {
       route: 'POST /api/v1/conversations/:id/merge',
       when: 'neither assigned to the caller',
       allowed: WRITERS,
@@ -618,6 +638,10 @@ describe('authorization matrix', () => {
     { route: 'POST /api/v1/custom-fields', allowed: ADMINS, request: () => ({ method: 'POST', url: '/api/v1/custom-fields', payload: customField() }) },
     { route: 'PATCH /api/v1/custom-fields/:id', allowed: ADMINS, request: async () => ({ method: 'PATCH', url: `/api/v1/custom-fields/${(await newCustomField()).id}`, payload: { label: `L ${unique()}` } }) },
     { route: 'DELETE /api/v1/custom-fields/:id', allowed: ADMINS, request: async () => ({ method: 'DELETE', url: `/api/v1/custom-fields/${(await newCustomField()).id}` }) },
+    { route: 'GET /api/v1/topics', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/topics' }) },
+    { route: 'POST /api/v1/topics', allowed: ADMINS, request: () => ({ method: 'POST', url: '/api/v1/topics', payload: { name: `Topic ${unique()}` } }) },
+    { route: 'PATCH /api/v1/topics/:id', allowed: ADMINS, request: async () => ({ method: 'PATCH', url: `/api/v1/topics/${(await newTopic()).id}`, payload: { name: `T ${unique()}` } }) },
+    { route: 'DELETE /api/v1/topics/:id', allowed: ADMINS, request: async () => ({ method: 'DELETE', url: `/api/v1/topics/${(await newTopic()).id}` }) },
     // Help center (policy.ts: everyone reads; owners and admins configure)
     { route: 'GET /api/v1/help-center', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/help-center' }) },
     { route: 'PATCH /api/v1/help-center', allowed: ADMINS, request: () => ({ method: 'PATCH', url: '/api/v1/help-center', payload: { title: `Matrix Help ${unique()}` } }) },

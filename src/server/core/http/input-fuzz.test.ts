@@ -98,6 +98,7 @@ const NO_SCHEMA: Record<string, string> = {
   'GET /api/v1/views': 'no input',
   'GET /api/v1/saved-views': 'no input',
   'GET /api/v1/tags': 'no input',
+  'GET /api/v1/topics': 'no input',
   'GET /api/v1/rules': 'no input',
   'GET /api/v1/business-hours': 'no input',
   'GET /api/v1/sla-policies': 'no input',

@@ -6,6 +6,7 @@ export * from './canned-responses.js';
 export * from './tags.js';
 export * from './invites.js';
 export * from './custom-fields.js';
+export * from './topics.js';
 export * from './email.js';
 export * from './widget.js';
 export * from './help-center.js';

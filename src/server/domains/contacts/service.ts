@@ -97,6 +97,17 @@ export async function contactAttributes(db: Executor, contactId: string): Promis
   return (c?.attributes as Record<string, unknown> | undefined) ?? {};
 }
 
+/** A contact's first e-mail address, or null: what an intake form need not ask again. */
+export async function contactEmail(db: Executor, contactId: string): Promise<string | null> {
+  const [i] = await db
+    .select({ value: contactIdentities.value })
+    .from(contactIdentities)
+    .where(and(eq(contactIdentities.contactId, contactId), eq(contactIdentities.kind, 'email')))
+    .orderBy(asc(contactIdentities.createdAt))
+    .limit(1);
+  return i?.value ?? null;
+}
+
 export async function getContactRow(db: Executor, actor: Pick<Actor, 'workspaceId'>, id: string) {
   const [c] = await db.select().from(contacts).where(and(eq(contacts.id, id), eq(contacts.workspaceId, actor.workspaceId)));
   if (!c) throw new NotFound('Contact');

@@ -4,6 +4,8 @@ import { conversationParticipants, conversations, type EmailData, messages } fro
 import { recordEvent } from '../../core/events/record-event.js';
 import type { EventData } from '../../core/events/types.js';
 
+import { validateCustomValues } from '../custom-fields/service.js';
+
 /**
  * The writes other domains make to conversations and messages, as commands of this one:
  * callers never touch these tables themselves.
@@ -192,4 +194,27 @@ export async function recordGoodwill<T extends GoodwillEventType>(
     .where(and(eq(conversations.id, e.conversationId), eq(conversations.workspaceId, e.workspaceId)));
   if (!c) throw new Error(`conversation ${e.conversationId} is not in workspace ${e.workspaceId}`);
   await recordEvent(tx, { workspaceId: e.workspaceId, conversationId: c.id, type: e.type, actorMemberId: e.actorMemberId, data: e.data } as Parameters<typeof recordEvent>[1]);
+}
+
+/**
+ * Custom field values the customer gave (an intake form, a reply that answers a request): set
+ * on the conversation, checked against their definitions, and recorded as a change the
+ * customer made. Values already there are not overwritten: the team may have corrected them.
+ * Returns the keys set.
+ */
+export async function setCustomerFields(tx: Executor, c: { id: string; workspaceId: string; contactId: string }, values: Record<string, unknown>) {
+  const [row] = await tx.select({ customFields: conversations.customFields }).from(conversations).where(eq(conversations.id, c.id)).for('update');
+  const fresh = Object.fromEntries(Object.entries(values).filter(([k, v]) => v !== null && v !== '' && (row.customFields[k] === undefined || row.customFields[k] === null || row.customFields[k] === '')));
+  if (!Object.keys(fresh).length) return [];
+  await validateCustomValues(tx, c, 'conversation', fresh);
+  const next = { ...row.customFields, ...fresh };
+  await tx.update(conversations).set({ customFields: next, updatedAt: new Date() }).where(eq(conversations.id, c.id));
+  await recordEvent(tx, {
+    workspaceId: c.workspaceId,
+    conversationId: c.id,
+    type: 'conversation.updated',
+    actorContactId: c.contactId,
+    data: { changes: { customFields: { from: row.customFields, to: next } } },
+  });
+  return Object.keys(fresh);
 }

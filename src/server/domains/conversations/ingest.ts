@@ -42,6 +42,8 @@ export interface InboundMessage {
   reopenClosed?: boolean;
   /** The topic the customer chose (the help center's contact form), for a new conversation. */
   topic?: string;
+  /** Custom field values the customer gave with a new conversation (a topic's intake form), already checked. */
+  customFields?: Record<string, unknown>;
   /**
    * What the channel must store with the message, in the same transaction (the contact
    * form's confirmation): a new message either comes with it or not at all. Not run for a duplicate.
@@ -201,6 +203,7 @@ async function ingestIn(tx: Tx, msg: InboundMessage): Promise<IngestResult> {
         subject: (msg.subject ?? text.split('\n')[0]).slice(0, 500),
         teamId: inbox.teamId,
         topic: msg.topic ?? null,
+        customFields: msg.customFields ?? {},
         lastMessageAt: now,
         lastInboundAt: now,
         waitingSince: now,

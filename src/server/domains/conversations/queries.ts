@@ -71,6 +71,25 @@ export async function lockForSurvey(tx: Executor, conversationId: string) {
 }
 
 /** A conversation's number and subject: how pages outside the agent app name it to its customer. */
+/** What a conversation's intake needs of it: where it is, what it is about and the fields it holds. */
+export async function conversationForIntake(db: Executor, conversationId: string) {
+  const [c] = await db
+    .select({
+      id: conversations.id,
+      workspaceId: conversations.workspaceId,
+      contactId: conversations.contactId,
+      inboxId: conversations.inboxId,
+      number: conversations.number,
+      subject: conversations.subject,
+      topic: conversations.topic,
+      status: conversations.status,
+      customFields: conversations.customFields,
+    })
+    .from(conversations)
+    .where(eq(conversations.id, conversationId));
+  return c;
+}
+
 export async function conversationBrief(db: Executor, conversationId: string) {
   const [c] = await db.select({ number: conversations.number, subject: conversations.subject }).from(conversations).where(eq(conversations.id, conversationId));
   return c;

@@ -10,6 +10,8 @@ import { mergeConversations } from './merge-conversations.js';
 import { addParticipant, removeParticipant } from './participants.js';
 import { markConversationRead } from './read-state.js';
 import { cancelScheduledReply } from './schedule-reply.js';
+import { requestInfo } from './request-info.js';
+import { InfoRequestSchema } from '../topics/schema.js';
 import {
   BulkUpdateSchema,
   CallConversationSchema,
@@ -66,6 +68,22 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => {
       reply.code(201);
       return inTransaction(app.ctx, (tx) => addAgentMessage(tx, req.actor!, req.params.id, req.body));
+    },
+  );
+  app.post(
+    '/conversations/:id/request-info',
+    {
+      schema: {
+        tags,
+        summary: 'We need more information: one reply listing the fields asked (with a link to a form that fills them), the conversation set pending, the round counted',
+        params,
+        body: InfoRequestSchema,
+      },
+      config: write,
+    },
+    async (req, reply) => {
+      reply.code(201);
+      return inTransaction(app.ctx, (tx) => requestInfo(tx, req.actor!, req.params.id, req.body, { publicUrl: app.ctx.config.publicUrl, secret: app.ctx.secret }));
     },
   );
   app.delete(

@@ -12,6 +12,7 @@ import { type Conversation, presentConversation, presentMessage } from './presen
 import type { ConversationUpdate } from './schema.js';
 import { validateCustomValues } from '../custom-fields/service.js';
 import { satisfactionOf } from '../satisfaction/service.js';
+import { infoRequestRounds } from './request-info.js';
 
 export type { Conversation, Message } from './present.js';
 export { presentConversation, presentMessage } from './present.js';
@@ -52,6 +53,8 @@ export async function getConversation(db: Executor, actor: Actor, id: string) {
     // A widget conversation: the page the visitor is on, their browser, language and time zone.
     visitor: r.channel === 'widget' ? await visitorContextOf(db, row.contactId) : undefined,
     satisfaction: await satisfactionOf(db, actor.workspaceId, row.id),
+    /** How many times the team asked the customer for more information ("We need more information"). */
+    infoRequests: await infoRequestRounds(db, row.id),
   };
 }
 
@@ -178,7 +181,7 @@ export async function getTimeline(db: Executor, actor: Actor, id: string) {
     ...evts.map(({ e, actorName }) => ({
       type: 'event' as const,
       at: e.createdAt,
-      event: { id: e.id, conversationId: e.conversationId, type: e.type, actorMemberId: e.actorMemberId, actorName, actorSystem: e.actorSystem, data: e.data },
+      event: { id: e.id, conversationId: e.conversationId, type: e.type, actorMemberId: e.actorMemberId, actorContactId: e.actorContactId, actorName, actorSystem: e.actorSystem, data: e.data },
     })),
   ].sort((a, b) => a.at.getTime() - b.at.getTime() || opensFirst(b) - opensFirst(a));
   return { conversation: presentConversation(c), items };

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 
 export const CustomFieldEntitySchema = z.enum(['conversation', 'contact']);
-export const CustomFieldTypeSchema = z.enum(['text', 'number', 'date', 'select', 'checkbox']);
+/** `select` is a choice among options; `order_number` is a reference a customer copies from their order (letters, digits, - / # .). */
+export const CustomFieldTypeSchema = z.enum(['text', 'long_text', 'number', 'date', 'email', 'order_number', 'select', 'checkbox']);
+const helpText = z.string().trim().max(300).describe('What a customer reads under the field when a topic asks for it.');
 
 const option = z.string().trim().min(1).max(100);
 const options = z
@@ -23,6 +25,7 @@ export const CustomFieldCreateSchema = z
     type: CustomFieldTypeSchema,
     options: options.optional(),
     required: z.boolean().default(false),
+    helpText: helpText.optional(),
   })
   .refine((f) => f.type !== 'select' || (f.options?.length ?? 0) > 0, { message: 'a select field needs at least one option', path: ['options'] })
   .refine((f) => f.type === 'select' || !f.options?.length, { message: 'only a select field has options', path: ['options'] });
@@ -33,6 +36,7 @@ export const CustomFieldUpdateSchema = z.object({
   label: z.string().trim().min(1).max(100).optional(),
   options: options.optional(),
   required: z.boolean().optional(),
+  helpText: helpText.optional(),
 });
 export type CustomFieldUpdate = z.infer<typeof CustomFieldUpdateSchema>;
 

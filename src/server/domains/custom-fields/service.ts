@@ -10,7 +10,7 @@ type CustomFieldRow = typeof customFields.$inferSelect;
 export type CustomFieldEntity = CustomFieldRow['entity'];
 
 export function presentCustomField(f: CustomFieldRow) {
-  return { id: f.id, entity: f.entity, key: f.key, label: f.label, type: f.type, options: f.options, required: f.required, createdAt: f.createdAt };
+  return { id: f.id, entity: f.entity, key: f.key, label: f.label, type: f.type, options: f.options, required: f.required, helpText: f.helpText, createdAt: f.createdAt };
 }
 
 export async function listCustomFields(db: Executor, actor: Actor, opts: { entity?: CustomFieldEntity } = {}) {
@@ -37,7 +37,7 @@ export async function createCustomField(tx: Executor, actor: Actor, input: Custo
   if (dupe) throw new Conflict(`A ${input.entity} field with the key ${input.key} exists`);
   const [f] = await tx
     .insert(customFields)
-    .values({ workspaceId: actor.workspaceId, entity: input.entity, key: input.key, label: input.label, type: input.type, options: input.options ?? [], required: input.required })
+    .values({ workspaceId: actor.workspaceId, entity: input.entity, key: input.key, label: input.label, type: input.type, options: input.options ?? [], required: input.required, helpText: input.helpText ?? '' })
     .returning();
   await recordAudit(tx, actor, { action: 'custom_field.create', targetType: 'custom_field', targetId: f.id, data: { entity: f.entity, key: f.key, type: f.type } });
   return presentCustomField(f);
@@ -52,6 +52,7 @@ export async function updateCustomField(tx: Executor, actor: Actor, id: string, 
   if (input.label !== undefined) patch.label = input.label;
   if (input.options !== undefined) patch.options = input.options;
   if (input.required !== undefined) patch.required = input.required;
+  if (input.helpText !== undefined) patch.helpText = input.helpText;
   const [updated] = Object.keys(patch).length ? await tx.update(customFields).set(patch).where(eq(customFields.id, f.id)).returning() : [f];
   await recordAudit(tx, actor, { action: 'custom_field.update', targetType: 'custom_field', targetId: f.id, data: input });
   return presentCustomField(updated);
@@ -65,13 +66,56 @@ export async function deleteCustomField(tx: Executor, actor: Actor, id: string) 
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const ORDER_NUMBER = /^[A-Za-z0-9][A-Za-z0-9#/._-]{0,99}$/;
+
+/** The conversation custom fields with these ids, for a topic's intake form. */
+export async function customFieldsByIds(db: Executor, workspaceId: string, ids: string[]) {
+  if (!ids.length) return [];
+  const rows = await db
+    .select()
+    .from(customFields)
+    .where(and(eq(customFields.workspaceId, workspaceId), eq(customFields.entity, 'conversation'), inArray(customFields.id, ids)));
+  return rows.map(presentCustomField);
+}
+
+/** The workspace's conversation custom fields, for asking a customer (an agent's request for more information). */
+export async function conversationFieldDefs(db: Executor, workspaceId: string) {
+  const rows = await db
+    .select()
+    .from(customFields)
+    .where(and(eq(customFields.workspaceId, workspaceId), eq(customFields.entity, 'conversation')))
+    .orderBy(asc(customFields.createdAt));
+  return rows.map(presentCustomField);
+}
+
+/**
+ * A value typed as text (a form's field, a line of an e-mail) as the field stores it: a
+ * number for a number field, true/false for a checkbox, trimmed text for the others; null when
+ * nothing was typed, undefined when the text cannot be one (the check then names the field).
+ */
+export function valueFromText(f: Pick<CustomFieldRow, 'type'>, text: string): unknown {
+  const v = text.trim();
+  if (!v) return null;
+  if (f.type === 'number') {
+    const n = Number(v.replace(',', '.'));
+    return Number.isFinite(n) ? n : v;
+  }
+  if (f.type === 'checkbox') return /^(yes|true|on|1|ja)$/i.test(v) ? true : /^(no|false|off|0|nein)$/i.test(v) ? false : v;
+  return v;
+}
 
 /** Why `value` does not fit field `f`, or null when it does. Null means removing the value. */
-function problemWith(f: CustomFieldRow, value: unknown): string | null {
+export function problemWith(f: Pick<CustomFieldRow, 'type' | 'label' | 'required' | 'options'>, value: unknown): string | null {
   if (value === null || value === '') return f.required ? `${f.label} is required` : null;
   switch (f.type) {
     case 'text':
+    case 'long_text':
       return typeof value === 'string' && value.length <= 10_000 ? null : 'must be text of at most 10,000 characters';
+    case 'email':
+      return typeof value === 'string' && value.length <= 320 && EMAIL.test(value) ? null : 'must be an e-mail address';
+    case 'order_number':
+      return typeof value === 'string' && ORDER_NUMBER.test(value) ? null : 'must be an order number (letters, digits, - / # .)';
     case 'number':
       return typeof value === 'number' && Number.isFinite(value) ? null : 'must be a number';
     case 'date':

@@ -10,6 +10,7 @@ import { renderMarkdown } from '../../core/markdown.js';
 import { slugify } from '../../../shared/slug.js';
 import { recordAudit } from '../audit/service.js';
 import { emailSettings } from '../../channels/email/settings.js';
+import { ensureTopics } from '../topics/service.js';
 import type { HelpCenterUpdate } from './schema.js';
 
 export type HelpCenter = typeof helpCenters.$inferSelect;
@@ -143,6 +144,8 @@ export async function updateHelpCenter(tx: Executor, actor: Actor, input: HelpCe
   for (const key of ['title', 'published', 'color', 'locale', 'topics', 'communityEnabled'] as const) {
     if (input[key] !== undefined) Object.assign(patch, { [key]: input[key] });
   }
+  // The form offers workspace topics by key: a new one becomes a topic, whose intake form admins then set.
+  if (input.topics) await ensureTopics(tx, hc.workspaceId, input.topics);
   if (input.footer !== undefined) Object.assign(patch, { footer: input.footer, footerHtml: renderMarkdown(input.footer, 'staff').html });
   if (input.language !== undefined && input.language !== hc.language) {
     patch.language = input.language;

@@ -1,6 +1,8 @@
 /** @jsxImportSource preact */
 import { FieldError, FormGuard, Layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';
+import type { IntakeField } from '../../domains/topics/service.js';
+import { IntakeInputs } from './intake.js';
 
 export interface ContactForm {
   name?: string;
@@ -8,6 +10,8 @@ export interface ContactForm {
   topic?: string;
   subject?: string;
   message?: string;
+  /** What was typed into the topics' intake fields (field.<topic>.<key>), shown again after an error. */
+  values?: Record<string, string>;
   errors?: Record<string, string>;
   notice?: string;
 }
@@ -15,9 +19,11 @@ export interface ContactForm {
 /**
  * The contact form. As the customer types the subject, the page's script shows articles
  * and threads that may answer it (opened through /suggestions/, which counts them).
- * Without script it is a plain form that works the same.
+ * Without script it is a plain form that works the same. Each topic's intake fields sit in
+ * their own group, which the script shows only for the chosen topic; the server checks only
+ * the chosen topic's, all at once with the rest of the form.
  */
-export function ContactPage({ ctx, form }: { ctx: PageContext; form: ContactForm }) {
+export function ContactPage({ ctx, form, intake = {} }: { ctx: PageContext; form: ContactForm; intake?: Record<string, IntakeField[]> }) {
   const { t, base, hc } = ctx;
   const e = form.errors ?? {};
   const customer = ctx.viewer.customer;
@@ -68,6 +74,14 @@ export function ContactPage({ ctx, form }: { ctx: PageContext; form: ContactForm
               <FieldError id="topic" error={e.topic} />
             </div>
           )}
+          {hc.topics
+            .filter((tp) => intake[tp.id]?.length)
+            .map((tp) => (
+              <fieldset class="topic-fields stack" data-topic-fields={tp.id}>
+                <legend>{t('contact.details', { topic: tp.name })}</legend>
+                <IntakeInputs t={t} fields={intake[tp.id]} prefix={`field.${tp.id}`} values={form.values ?? {}} errors={e} />
+              </fieldset>
+            ))}
           <div class="field">
             <label for="subject">{t('contact.subject')}</label>
             <input id="subject" name="subject" required maxLength={200} value={form.subject} autocomplete="off" aria-invalid={invalid('subject')} aria-describedby="subject-error" />
