@@ -36,6 +36,8 @@ const OWNERS: Record<string, string[]> = {
   'satisfaction.ts': ['domains/satisfaction'],
   'reports.ts': ['domains/reports'],
   'feedback.ts': ['domains/feedback'],
+  'business-events.ts': ['domains/business-events'],
+  'outreach.ts': ['domains/outreach'],
   businessHours: ['core/business-hours'],
   'widget.ts': ['channels/widget'],
   workspaces: ['domains/workspaces'],

@@ -58,6 +58,9 @@ import { rulesProcessor, startTimeRules } from './domains/rules/engine.js';
 import { tagRoutes } from './domains/tags/routes.js';
 import { teamRoutes } from './domains/teams/routes.js';
 import { tokenRoutes } from './domains/tokens/routes.js';
+import { businessEventRoutes } from './domains/business-events/routes.js';
+import { outreachRoutes } from './domains/outreach/routes.js';
+import { startOutreachSweep } from './domains/outreach/tasks.js';
 import { type AgentRealtime, startAgentRealtime } from './realtime/agent-socket.js';
 import { emailChannelRoutes } from './channels/email/routes.js';
 import { serveWidget } from './channels/widget/assets.js';
@@ -108,6 +111,8 @@ export interface HeardOptions {
   helpAssetsDir?: string;
   /** The SMTP listener's port instead of HEARD_SMTP_PORT: 0 picks a free one (tests), false runs none. */
   smtpPort?: number | false;
+  /** How often worker nodes make the outreach tasks whose time came, instead of HEARD_OUTREACH_SWEEP_SECONDS. */
+  outreachEveryMs?: number;
 }
 
 export interface Heard {
@@ -243,6 +248,8 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       await api.register(helpCenterRoutes);
       await api.register(knowledgeBaseRoutes);
       await api.register(communityRoutes);
+      await api.register(businessEventRoutes);
+      await api.register(outreachRoutes);
     },
     { prefix: '/api/v1' },
   );
@@ -295,6 +302,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
   let imapPolling: { stop(): void } | undefined;
   let attachmentCleanup: { stop(): void } | undefined;
   let timeRules: { stop(): Promise<void> } | undefined;
+  let outreach: { stop(): Promise<void> } | undefined;
   let maintenance: { stop(): Promise<void> } | undefined;
   const heard: Heard = {
     app,
@@ -315,6 +323,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       if (roles.includes('worker') && config.HEARD_IMAP_POLL_SECONDS > 0) imapPolling = startImapPolling(ctx, jobs, app.log, config.HEARD_IMAP_POLL_SECONDS);
       if (roles.includes('worker')) attachmentCleanup = startPendingAttachmentCleanup(ctx.db, app.log);
       if (roles.includes('worker')) timeRules = startTimeRules(ctx, app.log, online);
+      if (roles.includes('worker')) outreach = startOutreachSweep(ctx, app.log, opts.outreachEveryMs ?? config.HEARD_OUTREACH_SWEEP_SECONDS * 1000);
       // Conversations from before reports get their facts built once, in the background.
       if (roles.includes('worker')) void backfillReportFacts(ctx.db, app.log).catch((err) => app.log.error({ err }, 'building report facts failed'));
       if (roles.includes('mail') && smtpPort !== false) {
@@ -334,6 +343,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       imapPolling?.stop();
       attachmentCleanup?.stop();
       await timeRules?.stop();
+      await outreach?.stop();
       await heard.smtp?.close();
       await d.stop();
       await jobs.stop();

@@ -73,6 +73,7 @@ const VALID: Record<string, { kinds: Kind[]; why: string }> = {
   'GET /api/v1/reports/overview querystring.tag': { kinds: DIGITS, why: 'a tag may be any text without a comma' },
   'GET /api/v1/reports/breakdown querystring.tag': { kinds: DIGITS, why: 'a tag may be any text without a comma' },
   'GET /api/v1/reports/satisfaction querystring.tag': { kinds: DIGITS, why: 'a tag may be any text without a comma' },
+  'POST /api/v1/events amount.value': { kinds: ['negative'], why: 'a refund or a cancellation may carry a negative amount' },
   // On every widget route:
   '* params.publicKey': {
     kinds: ['long', ...DIGITS],
@@ -105,6 +106,11 @@ const NO_SCHEMA: Record<string, string> = {
   'GET /api/v1/help-center/stats': 'no input',
   'GET /api/v1/kb/categories': 'no input',
   'POST /api/v1/kb/images': 'multipart: one image, checked as one',
+  'GET /api/v1/events/settings': 'no input',
+  'POST /api/v1/events/signing-secret': 'no input',
+  'DELETE /api/v1/events/signing-secret': 'no input',
+  'GET /api/v1/outreach/rules': 'no input',
+  'GET /api/v1/outreach/tasks/count': 'no input',
 };
 
 const DEPTH = 5000;

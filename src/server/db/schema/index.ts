@@ -15,3 +15,5 @@ export * from './saved-views.js';
 export * from './satisfaction.js';
 export * from './reports.js';
 export * from './feedback.js';
+export * from './business-events.js';
+export * from './outreach.js';
