@@ -105,6 +105,9 @@ export function connectRealtime(qc: QueryClient, onEvent?: (e: RealtimeEvent) =>
     }
     // A rating shows in the contact's history too.
     if (e.type.startsWith('contact.') || e.type === 'satisfaction.rated') void qc.invalidateQueries({ queryKey: ['contact'] });
+    // A follow-up task made, done, snoozed or dismissed; a business event on a contact's history.
+    if (e.type === 'outreach_task.changed') void qc.invalidateQueries({ queryKey: ['outreach'] });
+    if (e.type === 'business_event.recorded') void qc.invalidateQueries({ queryKey: ['contact'] });
     onEvent?.(e);
   });
   return () => {

@@ -12,6 +12,7 @@ import FeedbackWallPage from './FeedbackWallPage';
 import HelpCenterPage from './HelpCenterPage';
 import InboxesPage from './InboxesPage';
 import MembersPage from './MembersPage';
+import OutreachRulesPage from './OutreachRulesPage';
 import ProfilePage from './ProfilePage';
 import RuleEditor from './RuleEditor';
 import RulesPage from './RulesPage';
@@ -46,6 +47,7 @@ const workspace: Section[] = [
   { path: 'rules', label: 'settings.nav.rules', element: <RulesPage /> },
   { path: 'business-hours', label: 'settings.nav.hours', element: <BusinessHoursPage /> },
   { path: 'sla-policies', label: 'settings.nav.sla', element: <SlaPoliciesPage /> },
+  { path: 'outreach', label: 'settings.nav.outreach', element: <OutreachRulesPage /> },
   { path: 'audit-log', label: 'settings.nav.audit', element: <AuditPage />, adminOnly: true },
   { path: 'failures', label: 'settings.nav.failures', element: <FailuresPage />, adminOnly: true },
 ];

@@ -149,6 +149,7 @@ export const sk = {
   rules: ['settings', 'rules'] as const,
   businessHours: ['settings', 'business-hours'] as const,
   slaPolicies: ['settings', 'sla-policies'] as const,
+  outreachRules: ['settings', 'outreach-rules'] as const,
 };
 
 const items = <T>(path: string) => api<{ items: T[] }>(path).then((r) => r.items);
@@ -162,6 +163,20 @@ export const useCustomFields = () => useQuery({ queryKey: sk.fields, queryFn: ()
 export const useRules = () => useQuery({ queryKey: sk.rules, queryFn: () => items<Rule>('/rules') });
 export const useBusinessHours = () => useQuery({ queryKey: sk.businessHours, queryFn: () => items<BusinessHours>('/business-hours') });
 export const useSlaPolicies = () => useQuery({ queryKey: sk.slaPolicies, queryFn: () => items<SlaPolicy>('/sla-policies') });
+/** An outreach rule (docs/outreach.md): N hours or days after an event, a follow-up task for a team or an agent. */
+export interface OutreachRule {
+  id: string;
+  name: string;
+  enabled: boolean;
+  eventType: string;
+  productSku: string | null;
+  delay: { amount: number; unit: 'hours' | 'days' };
+  businessHoursId: string | null;
+  teamId: string | null;
+  assigneeId: string | null;
+  instructions: string;
+}
+export const useOutreachRules = () => useQuery({ queryKey: sk.outreachRules, queryFn: () => items<OutreachRule>('/outreach/rules') });
 export const useTokens = () => useQuery({ queryKey: sk.tokens, queryFn: () => items<Token>('/tokens') });
 export const useAudit = () => useQuery({ queryKey: sk.audit, queryFn: () => items<AuditEntry>('/audit-log?limit=100'), retry: false });
 
