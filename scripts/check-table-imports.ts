@@ -40,6 +40,8 @@ const OWNERS: Record<string, string[]> = {
   'webhooks.ts': ['domains/webhooks'],
 
   'goodwill.ts': ['domains/goodwill'],
+  'business-events.ts': ['domains/business-events'],
+  'outreach.ts': ['domains/outreach'],
   businessHours: ['core/business-hours'],
   'widget.ts': ['channels/widget'],
   workspaces: ['domains/workspaces'],

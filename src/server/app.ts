@@ -64,6 +64,9 @@ import { tokenRoutes } from './domains/tokens/routes.js';
 import { deliverWebhookJob, webhooksProcessor } from './domains/webhooks/deliver.js';
 import { webhookRoutes } from './domains/webhooks/routes.js';
 import { startWebhookLogPruning } from './domains/webhooks/service.js';
+import { businessEventRoutes } from './domains/business-events/routes.js';
+import { outreachRoutes } from './domains/outreach/routes.js';
+import { startOutreachSweep } from './domains/outreach/tasks.js';
 import { type AgentRealtime, startAgentRealtime } from './realtime/agent-socket.js';
 import { emailChannelRoutes } from './channels/email/routes.js';
 import { serveWidget } from './channels/widget/assets.js';
@@ -114,6 +117,8 @@ export interface HeardOptions {
   helpAssetsDir?: string;
   /** The SMTP listener's port instead of HEARD_SMTP_PORT: 0 picks a free one (tests), false runs none. */
   smtpPort?: number | false;
+  /** How often worker nodes make the outreach tasks whose time came, instead of HEARD_OUTREACH_SWEEP_SECONDS. */
+  outreachEveryMs?: number;
 }
 
 export interface Heard {
@@ -252,6 +257,8 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       await api.register(knowledgeBaseRoutes);
       await api.register(communityRoutes);
       await api.register(webhookRoutes);
+      await api.register(businessEventRoutes);
+      await api.register(outreachRoutes);
     },
     { prefix: '/api/v1' },
   );
@@ -308,6 +315,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
   let attachmentCleanup: { stop(): void } | undefined;
   let webhookLogPruning: { stop(): void } | undefined;
   let timeRules: { stop(): Promise<void> } | undefined;
+  let outreach: { stop(): Promise<void> } | undefined;
   let maintenance: { stop(): Promise<void> } | undefined;
   const heard: Heard = {
     app,
@@ -329,6 +337,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       if (roles.includes('worker')) attachmentCleanup = startPendingAttachmentCleanup(ctx.db, app.log);
       if (roles.includes('worker')) webhookLogPruning = startWebhookLogPruning(ctx.db, app.log);
       if (roles.includes('worker')) timeRules = startTimeRules(ctx, app.log, online);
+      if (roles.includes('worker')) outreach = startOutreachSweep(ctx, app.log, opts.outreachEveryMs ?? config.HEARD_OUTREACH_SWEEP_SECONDS * 1000);
       // Conversations from before reports get their facts built once, in the background.
       if (roles.includes('worker')) void backfillReportFacts(ctx.db, app.log).catch((err) => app.log.error({ err }, 'building report facts failed'));
       if (roles.includes('mail') && smtpPort !== false) {
@@ -349,6 +358,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       attachmentCleanup?.stop();
       webhookLogPruning?.stop();
       await timeRules?.stop();
+      await outreach?.stop();
       await heard.smtp?.close();
       await d.stop();
       await jobs.stop();

@@ -126,6 +126,12 @@ export const ConfigSchema = z.object({
     .min(0)
     .default(60)
     .describe('How often worker nodes fetch new mail from the IMAP mailboxes of email inboxes, in seconds (one poll per mailbox at a time, across all nodes). 0 turns IMAP polling off.'),
+  HEARD_OUTREACH_SWEEP_SECONDS: z.coerce
+    .number()
+    .min(0.1)
+    .max(3600)
+    .default(30)
+    .describe('How often worker nodes make the outreach tasks whose time came (docs/outreach.md), in seconds: a task reaches its queue at most this long after it is due.'),
   HEARD_MAIL_DOMAIN: z
     .string()
     .regex(/^[a-z0-9.-]+$/i, 'must be a domain name')

@@ -22,6 +22,8 @@ const AcceptInvite = lazy(() => import('./settings/AcceptInvite'));
 const HeldMailPage = lazy(() => import('./screens/HeldMailPage'));
 // The knowledge base (articles, the editor, categories, the community): src/web/kb, loaded only when opened.
 const KnowledgeBaseRoutes = lazy(() => import('./kb/KnowledgeBaseRoutes'));
+// The outreach queue: follow-up tasks, loaded only when opened.
+const OutreachPage = lazy(() => import('./screens/OutreachPage'));
 // Reports with their charts (recharts): src/web/reports, loaded only when opened.
 const ReportsPage = lazy(() => import('./reports/ReportsPage'));
 // Reports › Staffing: the Erlang C forecast and its charts, loaded only when opened.
@@ -110,6 +112,14 @@ const router = createBrowserRouter(
                 </Suspense>
               ),
             },
+            ...['outreach', 'outreach/:id'].map((path) => ({
+              path,
+              element: (
+                <Suspense fallback={<Loading />}>
+                  <OutreachPage />
+                </Suspense>
+              ),
+            })),
             {
               path: 'kb/*',
               element: (

@@ -4,8 +4,8 @@ import type { ActorSystem } from './events/types.js';
 export const ROLES = ['owner', 'admin', 'agent', 'light'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** What an API token may do; a token never exceeds its member's role. */
-export const SCOPES = ['read', 'write', 'admin'] as const;
+/** What an API token may do; a token never exceeds its member's role. `events` only records business events (POST /events). */
+export const SCOPES = ['read', 'write', 'admin', 'events'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** Who is acting: a signed-in member, or an API token acting as one. Every service takes one. */

@@ -107,6 +107,9 @@ export function connectRealtime(qc: QueryClient, onEvent?: (e: RealtimeEvent) =>
     if (e.type.startsWith('contact.') || e.type === 'satisfaction.rated') void qc.invalidateQueries({ queryKey: ['contact'] });
     // An action given, decided or delivered: the conversation's panel, the ledgers and what waits for approval.
     if (e.type.startsWith('goodwill.')) void qc.invalidateQueries({ queryKey: ['goodwill'] });
+    // A follow-up task made, done, snoozed or dismissed; a business event on a contact's history.
+    if (e.type === 'outreach_task.changed') void qc.invalidateQueries({ queryKey: ['outreach'] });
+    if (e.type === 'business_event.recorded') void qc.invalidateQueries({ queryKey: ['contact'] });
     onEvent?.(e);
   });
   return () => {

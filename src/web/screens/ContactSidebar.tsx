@@ -15,6 +15,7 @@ import { useNow } from '../lib/use-now';
 import type { Contact, Conversation, Participant, Rating } from '../lib/types';
 import { ConversationDetails } from './ConversationDetails';
 import { VisitorDetails } from './VisitorDetails';
+import { useContactEvents } from '../lib/outreach';
 
 function show(v: unknown) {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
@@ -126,6 +127,7 @@ export function ContactSidebar({ contactId, currentNumber, conversation, canChan
       {conversation && visitor && <VisitorDetails visitor={visitor} />}
       {conversation && <Participants conversation={conversation} canChange={canChange} />}
       <ContactGoodwill contactId={c.id} />
+      <ContactEvents contactId={contactId} />
       <section className="border-t border-line p-4">
         <h3 className="mb-2 text-[11px] font-semibold tracking-wide text-ink-3 uppercase">{t('contact.conversations')}</h3>
         <ul className="flex flex-col gap-1">
@@ -366,5 +368,33 @@ function AddParticipant({ exclude, busy, onAdd, onCancel }: { exclude: string[];
         </div>
       </form>
     </div>
+  );
+}
+
+/** The customer's business events (purchases, deliveries …), newest first: what the shop's systems told Heard. */
+function ContactEvents({ contactId }: { contactId: string }) {
+  const events = useContactEvents(contactId).data ?? [];
+  if (!events.length) return null;
+  return (
+    <section className="border-t border-line p-4" aria-labelledby="contact-events-title">
+      <h3 id="contact-events-title" className="mb-2 text-[11px] font-semibold tracking-wide text-ink-3 uppercase">
+        {t('contact.events')}
+      </h3>
+      <ul className="flex flex-col gap-1 text-[13px]">
+        {events.slice(0, 10).map((e) => {
+          const product = e.product?.name ?? e.product?.sku;
+          return (
+            <li key={e.id} className="flex flex-wrap items-baseline gap-x-2">
+              <span className="w-20 shrink-0 text-[11px] whitespace-nowrap text-ink-3">{shortDate(e.occurredAt)}</span>
+              <span className="min-w-0 flex-1 basis-32 truncate">
+                <span className="font-medium">{e.type}</span>
+                {product && <span className="text-ink-2"> · {product}</span>}
+              </span>
+              {e.amount && <span className="shrink-0 text-[11px] text-ink-3">{new Intl.NumberFormat(undefined, { style: 'currency', currency: e.amount.currency }).format(e.amount.value)}</span>}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
   );
 }

@@ -8,6 +8,7 @@ import { t } from '../i18n';
 import { useAvailability } from '../lib/availability';
 import { qk, useInboxes, useSavedViewMutations, useSavedViews, useTeams, useViewCounts } from '../lib/queries';
 import { useHeldMailCount } from '../lib/held-mail';
+import { useOutreachCount } from '../lib/outreach';
 import { useRealtime } from '../lib/realtime';
 import { signOut, useSession } from '../lib/session';
 import { useShortcuts } from '../lib/shortcuts';
@@ -144,6 +145,7 @@ export function Shell({ children }: { children: ReactNode }) {
   const current = useCurrentList(saved);
   const [renaming, setRenaming] = useState<SavedView | null>(null);
   const held = useHeldMailCount();
+  const outreach = useOutreachCount().data;
   const { connected } = useRealtime();
   const theme = useTheme();
   const availability = useAvailability();
@@ -192,6 +194,7 @@ export function Shell({ children }: { children: ReactNode }) {
             <RailLink key={v.id} to={`/inbox/${v.id}`} icon={v.icon} label={t(`view.${v.id}` as 'view.mine')} count={counts[v.id]} />
           ))}
           {held !== undefined && <RailLink to="/held" icon="shield" label={t('held.nav')} count={held} />}
+          <RailLink to="/outreach" icon="phone" label={t('outreach.nav')} count={outreach} countClassName={outreach ? 'font-semibold text-accent' : ''} />
           {saved.some((v) => v.personal) && <h2 className="mt-4 mb-1 px-2 text-[11px] font-semibold tracking-wide text-ink-3 uppercase">{t('saved.nav')}</h2>}
           {saved
             .filter((v) => v.personal)

@@ -13,6 +13,7 @@ import GoodwillPage from './GoodwillPage';
 import HelpCenterPage from './HelpCenterPage';
 import InboxesPage from './InboxesPage';
 import MembersPage from './MembersPage';
+import OutreachRulesPage from './OutreachRulesPage';
 import ProfilePage from './ProfilePage';
 import RuleEditor from './RuleEditor';
 import RulesPage from './RulesPage';
@@ -54,6 +55,7 @@ const workspace: Section[] = [
   { path: 'business-hours', label: 'settings.nav.hours', element: <BusinessHoursPage /> },
   { path: 'sla-policies', label: 'settings.nav.sla', element: <SlaPoliciesPage /> },
   { path: 'webhooks', label: 'settings.nav.webhooks', element: <WebhooksPage />, adminOnly: true },
+  { path: 'outreach', label: 'settings.nav.outreach', element: <OutreachRulesPage /> },
   { path: 'audit-log', label: 'settings.nav.audit', element: <AuditPage />, adminOnly: true },
   { path: 'failures', label: 'settings.nav.failures', element: <FailuresPage />, adminOnly: true },
 ];

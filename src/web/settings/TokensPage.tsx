@@ -4,7 +4,7 @@ import { useSession } from '../lib/session';
 import { send, sk, type Token, useSettingsMembers, useTokens, useWrite } from './data';
 import { cls, ErrorNote, formatDate, LoadState, SecretOnce, SettingsPage, SettingsTable, useIsAdmin } from './ui';
 
-const SCOPES = ['read', 'write', 'admin'] as const;
+const SCOPES = ['read', 'write', 'admin', 'events'] as const;
 
 export default function TokensPage() {
   const me = useSession();

@@ -209,6 +209,7 @@ export const sk = {
   slaPolicies: ['settings', 'sla-policies'] as const,
   webhooks: ['settings', 'webhooks'] as const,
   webhookKinds: ['settings', 'webhooks', 'event-types'] as const,
+  outreachRules: ['settings', 'outreach-rules'] as const,
 };
 
 const items = <T>(path: string) => api<{ items: T[] }>(path).then((r) => r.items);
@@ -223,6 +224,20 @@ export const useTopics = () => useQuery({ queryKey: sk.topics, queryFn: () => it
 export const useRules = () => useQuery({ queryKey: sk.rules, queryFn: () => items<Rule>('/rules') });
 export const useBusinessHours = () => useQuery({ queryKey: sk.businessHours, queryFn: () => items<BusinessHours>('/business-hours') });
 export const useSlaPolicies = () => useQuery({ queryKey: sk.slaPolicies, queryFn: () => items<SlaPolicy>('/sla-policies') });
+/** An outreach rule (docs/outreach.md): N hours or days after an event, a follow-up task for a team or an agent. */
+export interface OutreachRule {
+  id: string;
+  name: string;
+  enabled: boolean;
+  eventType: string;
+  productSku: string | null;
+  delay: { amount: number; unit: 'hours' | 'days' };
+  businessHoursId: string | null;
+  teamId: string | null;
+  assigneeId: string | null;
+  instructions: string;
+}
+export const useOutreachRules = () => useQuery({ queryKey: sk.outreachRules, queryFn: () => items<OutreachRule>('/outreach/rules') });
 export const useTokens = () => useQuery({ queryKey: sk.tokens, queryFn: () => items<Token>('/tokens') });
 export const useWebhooks = () => useQuery({ queryKey: sk.webhooks, queryFn: () => items<WebhookEndpoint>('/webhooks'), retry: false });
 export const useWebhookKinds = () => useQuery({ queryKey: sk.webhookKinds, queryFn: () => items<string>('/webhooks/event-types'), staleTime: Infinity, retry: false });

@@ -67,6 +67,11 @@ export function replySubject(subject: string, number: number): string {
   return `${/^(re|aw|sv|antw):/i.test(base) ? base : `Re: ${base}`} [#${number}]`;
 }
 
+/** The subject of the first e-mail of a conversation the team began: its subject and [#number]. */
+export function firstSubject(subject: string, number: number): string {
+  return `${subject.replace(/\s*\[#\d+\]\s*/g, ' ').trim() || '(no subject)'} [#${number}]`;
+}
+
 /**
  * Sends an agent's reply as a normal e-mail from the inbox's address, with the agent's
  * name and signature, threaded into the customer's mail client (Message-ID, In-Reply-To,
@@ -128,7 +133,11 @@ export async function deliverEmail(ctx: Ctx, inbox: Inbox, message: Message, opt
   const text = signatures ? `${body}\n\n-- \n${signatures}` : body;
   const messageId = outgoingMessageId(ctx.secret, message.id, ctx.config.mailDomain);
   const references = [...(parentMail?.references ?? []), ...(parentMail?.messageId ? [parentMail.messageId] : [])].slice(-20);
-  const subject = replySubject(conv.subject, conv.number);
+  // A conversation the team began, where the customer has not written yet: its own subject, not "Re:".
+  const [customerWrote] = parentMail
+    ? [parent]
+    : await ctx.db.select({ id: messages.id }).from(messages).where(and(eq(messages.conversationId, conv.id), eq(messages.direction, 'in'))).limit(1);
+  const subject = customerWrote ? replySubject(conv.subject, conv.number) : firstSubject(conv.subject, conv.number);
 
   const files = await ctx.db.select().from(attachments).where(eq(attachments.messageId, message.id));
   const store = new LocalFileStore(`${ctx.config.dataDir}/files`);

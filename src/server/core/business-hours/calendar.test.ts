@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addBusinessMinutes, businessMinutesBetween, type Calendar, instantOf, isOpen } from './calendar.js';
+import { addBusinessMinutes, businessMinutesBetween, type Calendar, instantOf, isOpen, nextOpenTime } from './calendar.js';
 
 const nineToFive = { from: '09:00', to: '17:00' };
 const berlin: Calendar = {
@@ -15,6 +15,15 @@ describe('business-hours calendar', () => {
     // 2026-12-04 is a Friday; Berlin is UTC+1 in winter.
     expect(addBusinessMinutes(berlin, at('2026-12-04T15:50:00Z'), 30).toISOString()).toBe('2026-12-07T08:20:00.000Z');
     expect(businessMinutesBetween(berlin, at('2026-12-04T15:50:00Z'), at('2026-12-07T08:20:00Z'))).toBe(30);
+  });
+
+  it('moves a time outside hours to the next opening, and leaves one inside as it is', () => {
+    // Friday 19:00 Berlin (18:00Z) is after hours: Monday 09:00 Berlin; a holiday Monday: Tuesday.
+    expect(nextOpenTime(berlin, at('2026-12-04T18:00:00Z')).toISOString()).toBe('2026-12-07T08:00:00.000Z');
+    expect(nextOpenTime({ ...berlin, holidays: [{ date: '2026-12-07' }] }, at('2026-12-04T18:00:00Z')).toISOString()).toBe('2026-12-08T08:00:00.000Z');
+    expect(nextOpenTime(berlin, at('2026-12-07T10:15:00Z')).toISOString()).toBe('2026-12-07T10:15:00.000Z');
+    // Before opening on a working day: that morning.
+    expect(nextOpenTime(berlin, at('2026-12-08T05:00:00Z')).toISOString()).toBe('2026-12-08T08:00:00.000Z');
   });
 
   it('skips a holiday: with Monday off the same target is due Tuesday 09:20', () => {

@@ -131,3 +131,16 @@ export function businessMinutesBetween(calendar: Calendar, a: Date, b: Date): nu
   }
   return total / MINUTE;
 }
+
+/** `at` when the calendar is open then, otherwise the start of its next opening: when something due outside hours comes due. */
+export function nextOpenTime(calendar: Calendar, at: Date): Date {
+  const t = at.getTime();
+  let date = localDate(calendar.timeZone, t);
+  for (let n = 0; n < MAX_DAYS; n++, date = nextDay(date)) {
+    for (const [s, e] of openOn(calendar, date)) {
+      if (e <= t) continue;
+      return new Date(Math.max(s, t));
+    }
+  }
+  throw new RangeError('The calendar has no open hours');
+}

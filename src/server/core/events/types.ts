@@ -140,6 +140,15 @@ export const EVENT_DATA = {
     deliveryError: z.string().nullable().optional(),
     externalRef: z.string().nullable().optional(),
   }),
+  /** A business event (a purchase, a delivery …) arrived for a contact (domains/business-events). */
+  'business_event.recorded': z.object({ businessEventId: Id, contactId: Id, type: z.string() }),
+  /** An outreach task was made, or done, snoozed or dismissed (domains/outreach). */
+  'outreach_task.changed': z.object({
+    taskId: Id,
+    status: z.enum(['open', 'done', 'dismissed']),
+    change: z.enum(['created', 'done', 'snoozed', 'dismissed']),
+    conversationId: Id.nullish(),
+  }),
 } as const;
 
 export type EventType = keyof typeof EVENT_DATA;

@@ -2,7 +2,8 @@ import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApiInbox, buildMember, buildTeam, buildToken, sendInbound, signIn, type Client } from '../../../../test/factories.js';
 import { json, startTestHeard, type TestHeard } from '../../../../test/helpers/heard.js';
-import { eventFailures } from '../../db/schema/index.js';
+import { eventFailures, outreachTasks } from '../../db/schema/index.js';
+import { recordBusinessEvent } from '../../domains/business-events/service.js';
 import { recordEvent } from '../events/record-event.js';
 import { askQuestion, buildArticle, buildCategory, type HelpBrowser, memberBrowser } from '../../../../test/helpers/help-center.js';
 import { registeredRoutes } from '../../../../test/helpers/routes.js';
@@ -172,6 +173,27 @@ describe('authorization matrix', () => {
     const res = await h.app.inject({ method: 'POST', url: '/api/v1/saved-views', headers: setup.headers, payload: { name: `View ${unique()}`, teamId: everyonesTeam.id, filters: { priority: 'high' } } });
     if (res.statusCode !== 201) throw new Error(res.body);
     return json(res) as { id: string };
+  };
+
+  /** A business event of a contact and a follow-up task for it in `memberId`'s queue. */
+  const freshTask = async (memberId: string) => {
+    const { event } = await recordBusinessEvent(h.ctx.db, { workspaceId: setup.workspaceId }, { id: `ev-${unique()}`, type: 'purchase', occurredAt: new Date().toISOString(), contact: { id: contactId } });
+    const [t] = await h.ctx.db
+      .insert(outreachTasks)
+      .values({ workspaceId: setup.workspaceId, ruleName: 'Matrix rule', businessEventId: event.id, contactId, assigneeId: memberId, dueAt: new Date() })
+      .returning();
+    return t;
+  };
+  /** A new outreach rule, made by an owner. */
+  const newOutreachRule = async () => {
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/outreach/rules', headers: setup.headers, payload: { name: `Outreach ${unique()}`, eventType: 'purchase', delay: { amount: 90, unit: 'days' }, teamId: team.id } });
+    if (res.statusCode !== 201) throw new Error(res.body);
+    return json(res) as { id: string };
+  };
+  let phoneInbox: { id: string } | undefined;
+  const phone = async () => {
+    phoneInbox ??= json(await h.app.inject({ method: 'POST', url: '/api/v1/inboxes', headers: setup.headers, payload: { name: `Phone ${unique()}`, channel: 'phone' } })) as { id: string };
+    return phoneInbox.id;
   };
 
   /** A new (disabled) rule, made by an owner. */
@@ -791,6 +813,66 @@ describe('authorization matrix', () => {
         const { hookId, deliveryId } = await newWebhookDelivery();
         return { method: 'POST', url: `/api/v1/webhooks/${hookId}/deliveries/${deliveryId}/redeliver` };
       },
+    },
+    // Business events and outreach
+    {
+      route: 'POST /api/v1/events',
+      allowed: ['owner', 'admin', 'agent'],
+      request: () => ({ method: 'POST', url: '/api/v1/events', payload: { id: `ev-${unique()}`, type: 'purchase', occurredAt: new Date().toISOString(), contact: { id: contactId } } }),
+    },
+    { route: 'GET /api/v1/contacts/:id/events', allowed: EVERYONE, request: () => ({ method: 'GET', url: `/api/v1/contacts/${contactId}/events` }) },
+    { route: 'GET /api/v1/events/settings', allowed: ADMINS, request: () => ({ method: 'GET', url: '/api/v1/events/settings' }) },
+    { route: 'POST /api/v1/events/signing-secret', allowed: ADMINS, request: () => ({ method: 'POST', url: '/api/v1/events/signing-secret' }) },
+    { route: 'DELETE /api/v1/events/signing-secret', allowed: ADMINS, request: () => ({ method: 'DELETE', url: '/api/v1/events/signing-secret' }) },
+    {
+      route: 'POST /api/v1/conversations',
+      allowed: WRITERS,
+      request: () => ({ method: 'POST', url: '/api/v1/conversations', payload: { inboxId: inbox.id, contactId, subject: 'We write first', text: 'Hello from the team' } }),
+    },
+    { route: 'GET /api/v1/outreach/rules', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/outreach/rules' }) },
+    {
+      route: 'POST /api/v1/outreach/rules',
+      allowed: ADMINS,
+      request: () => ({ method: 'POST', url: '/api/v1/outreach/rules', payload: { name: `Outreach ${unique()}`, eventType: 'purchase', delay: { amount: 3, unit: 'days' }, teamId: team.id } }),
+    },
+    { route: 'PATCH /api/v1/outreach/rules/:id', allowed: ADMINS, request: async () => ({ method: 'PATCH', url: `/api/v1/outreach/rules/${(await newOutreachRule()).id}`, payload: { enabled: false } }) },
+    { route: 'DELETE /api/v1/outreach/rules/:id', allowed: ADMINS, request: async () => ({ method: 'DELETE', url: `/api/v1/outreach/rules/${(await newOutreachRule()).id}` }) },
+    { route: 'GET /api/v1/outreach/tasks', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/outreach/tasks' }) },
+    { route: 'GET /api/v1/outreach/tasks/count', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/outreach/tasks/count' }) },
+    { route: 'GET /api/v1/outreach/tasks/:id', allowed: EVERYONE, request: async (c) => ({ method: 'GET', url: `/api/v1/outreach/tasks/${(await freshTask(c.memberId)).id}` }) },
+    {
+      route: 'POST /api/v1/outreach/tasks/:id/call',
+      when: 'a task in my queue',
+      allowed: WRITERS,
+      request: async (c) => ({
+        method: 'POST',
+        url: `/api/v1/outreach/tasks/${(await freshTask(c.memberId)).id}/call`,
+        payload: { inboxId: await phone(), direction: 'outbound', number: '+1 555 0102', durationSeconds: 60, outcome: 'answered' },
+      }),
+    },
+    {
+      route: 'POST /api/v1/outreach/tasks/:id/message',
+      when: 'a task in my queue',
+      allowed: WRITERS,
+      request: async (c) => ({ method: 'POST', url: `/api/v1/outreach/tasks/${(await freshTask(c.memberId)).id}/message`, payload: { inboxId: inbox.id, subject: 'How is it going?', text: 'Hello' } }),
+    },
+    {
+      route: 'POST /api/v1/outreach/tasks/:id/message',
+      when: "a task in someone else's queue",
+      allowed: ['owner', 'admin'],
+      request: async () => ({ method: 'POST', url: `/api/v1/outreach/tasks/${(await freshTask(spare.memberId)).id}/message`, payload: { inboxId: inbox.id, subject: 'How is it going?', text: 'Hello' } }),
+    },
+    {
+      route: 'POST /api/v1/outreach/tasks/:id/snooze',
+      when: 'a task in my queue',
+      allowed: WRITERS,
+      request: async (c) => ({ method: 'POST', url: `/api/v1/outreach/tasks/${(await freshTask(c.memberId)).id}/snooze`, payload: { until: new Date(Date.now() + 3_600_000).toISOString() } }),
+    },
+    {
+      route: 'POST /api/v1/outreach/tasks/:id/dismiss',
+      when: 'a task in my queue',
+      allowed: WRITERS,
+      request: async (c) => ({ method: 'POST', url: `/api/v1/outreach/tasks/${(await freshTask(c.memberId)).id}/dismiss`, payload: { reason: 'Duplicate' } }),
     },
     { route: 'GET /api/v1/sla-policies', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/sla-policies' }) },
     { route: 'GET /api/v1/sla-policies/:id', allowed: EVERYONE, request: async () => ({ method: 'GET', url: `/api/v1/sla-policies/${(await newSlaPolicy()).id}` }) },

@@ -76,6 +76,7 @@ const VALID: Record<string, { kinds: Kind[]; why: string }> = {
   'GET /api/v1/reports/overview querystring.topic': { kinds: DIGITS, why: 'a topic is named by any text' },
   'GET /api/v1/reports/breakdown querystring.topic': { kinds: DIGITS, why: 'a topic is named by any text' },
   'GET /api/v1/reports/satisfaction querystring.topic': { kinds: DIGITS, why: 'a topic is named by any text' },
+  'POST /api/v1/events amount.value': { kinds: ['negative'], why: 'a refund or a cancellation may carry a negative amount' },
   // On every widget route:
   '* params.publicKey': {
     kinds: ['long', ...DIGITS],
@@ -112,6 +113,11 @@ const NO_SCHEMA: Record<string, string> = {
   'GET /api/v1/kb/categories': 'no input',
   'POST /api/v1/kb/images': 'multipart: one image, checked as one',
   'GET /api/v1/goodwill/settings': 'no input',
+  'GET /api/v1/events/settings': 'no input',
+  'POST /api/v1/events/signing-secret': 'no input',
+  'DELETE /api/v1/events/signing-secret': 'no input',
+  'GET /api/v1/outreach/rules': 'no input',
+  'GET /api/v1/outreach/tasks/count': 'no input',
 };
 
 const DEPTH = 5000;

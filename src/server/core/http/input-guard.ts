@@ -4,6 +4,16 @@ import { Invalid } from '../errors.js';
 /** Deeper than any body Heard takes; a deeper one is refused before it is parsed (5,000 levels overflowed the stack further on). */
 export const MAX_JSON_DEPTH = 64;
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Keep the JSON body's text as sent (request.rawBody), for a route that checks a signature over it. */
+    rawBody?: boolean;
+  }
+  interface FastifyRequest {
+    rawBody: string | undefined;
+  }
+}
+
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Whether a JSON text nests deeper than `max`, counted over its brackets outside strings: no parsing, no recursion. */
@@ -69,6 +79,7 @@ export function refuseUnstorable(parts: { params?: unknown; query?: unknown; bod
  * help center's forms pass through the same hook and get its error page.
  */
 export function installInputGuard(app: FastifyInstance) {
+  app.decorateRequest('rawBody', undefined);
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
@@ -79,6 +90,8 @@ export function installInputGuard(app: FastifyInstance) {
       return done(new Invalid('body', 'is not valid UTF-8'), undefined);
     }
     if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return done(new Invalid('body', `nests deeper than ${MAX_JSON_DEPTH} levels`), undefined);
+    // A route that checks a signature over the body as sent keeps its text.
+    if (req.routeOptions.config.rawBody) req.rawBody = text;
     parseJson(req, text, done);
   });
   app.addHook('preValidation', async (req) => refuseUnstorable(req));

@@ -19,3 +19,5 @@ export * from './feedback.js';
 export * from './webhooks.js';
 
 export * from './goodwill.js';
+export * from './business-events.js';
+export * from './outreach.js';

@@ -65,7 +65,7 @@ describe('auth', () => {
       member: { id: owner.memberId, role: 'owner' },
       workspace: { id: owner.workspaceId, name: 'Auth Co' },
       via: 'session',
-      scopes: ['read', 'write', 'admin'],
+      scopes: ['read', 'write', 'admin', 'events'],
     });
     // A reloaded app gets its session's CSRF token back from /me; a token has none.
     expect(json(bySession).csrfToken).toBe(session.csrf);

@@ -243,3 +243,10 @@ export async function mergeContacts(tx: Executor, actor: Actor, targetId: string
   await recordAudit(tx, actor, { action: 'contact.merge', targetType: 'contact', targetId, data: { sourceId } });
   return getContact(tx, actor, target.id);
 }
+
+/** Contacts of a workspace by id, with their identities (for lists that name their customers). */
+export async function contactsByIds(db: Executor, workspaceId: string, ids: string[]) {
+  if (!ids.length) return new Map<string, ReturnType<typeof presentContact>>();
+  const rows = await db.select().from(contacts).where(and(eq(contacts.workspaceId, workspaceId), inArray(contacts.id, [...new Set(ids)])));
+  return new Map((await hydrate(db, rows)).map((c) => [c.id, c]));
+}

@@ -61,11 +61,26 @@ export async function logCall(tx: Tx, actor: Actor, id: string, call: CallLog) {
 
 /** Opens a conversation from a phone call in a phone inbox: the contact found or created as ingest does, the call its first message. */
 export async function openConversationFromCall(tx: Tx, actor: Actor, input: CallConversation) {
-  const [inbox] = await tx.select().from(inboxes).where(and(eq(inboxes.id, input.inboxId), eq(inboxes.workspaceId, actor.workspaceId)));
+  const inbox = await phoneInbox(tx, actor, input.inboxId);
+  const { contact } = await identifyContact(tx, actor.workspaceId, input.contact.phone ? input.contact : { ...input.contact, phone: input.number });
+  return openCall(tx, actor, inbox, contact, input);
+}
+
+/** Opens a conversation from a call with a contact already known (an outreach task's customer). */
+export async function openConversationFromCallWith(tx: Tx, actor: Actor, contact: { id: string; name: string }, input: CallLog & { inboxId: string; subject?: string }) {
+  if (!conversationPolicy.open(actor)) throw new Forbidden('Your role cannot open conversations');
+  return openCall(tx, actor, await phoneInbox(tx, actor, input.inboxId), contact, input);
+}
+
+async function phoneInbox(tx: Tx, actor: Actor, inboxId: string) {
+  const [inbox] = await tx.select().from(inboxes).where(and(eq(inboxes.id, inboxId), eq(inboxes.workspaceId, actor.workspaceId)));
   if (!inbox) throw new Invalid('inboxId', 'no such inbox');
   if (inbox.channel !== 'phone') throw new Invalid('inboxId', 'must be a phone inbox');
   if (inbox.archivedAt) throw new Invalid('inboxId', 'that inbox is archived');
-  const { contact } = await identifyContact(tx, actor.workspaceId, input.contact.phone ? input.contact : { ...input.contact, phone: input.number });
+  return inbox;
+}
+
+async function openCall(tx: Tx, actor: Actor, inbox: typeof inboxes.$inferSelect, contact: { id: string; name: string }, input: CallLog & { subject?: string }) {
   const now = new Date();
   const [c] = await tx
     .insert(conversations)

@@ -5,6 +5,7 @@ import { addAgentMessage } from './add-message.js';
 import { bulkUpdateConversations } from './bulk-update.js';
 import { listConversations } from './list-conversations.js';
 import { logCall, openConversationFromCall } from './log-call.js';
+import { startConversation } from './start-conversation.js';
 import { conversationPolicy } from './policy.js';
 import { mergeConversations } from './merge-conversations.js';
 import { addParticipant, removeParticipant } from './participants.js';
@@ -16,6 +17,7 @@ import {
   BulkUpdateSchema,
   CallConversationSchema,
   CallSchema,
+  ConversationStartSchema,
   ConversationListQuerySchema,
   ConversationUpdateSchema,
   MergeSchema,
@@ -44,6 +46,21 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
     '/conversations',
     { schema: { tags, summary: 'List with filters and views, sorted newest, waiting or priority; keyset-paginated (pass nextCursor as cursor)', querystring: ConversationListQuerySchema }, config: read },
     async (req) => listConversations(app.ctx.db, req.actor!, req.query),
+  );
+  app.post(
+    '/conversations',
+    {
+      schema: {
+        tags,
+        summary: 'Write to a customer first: a new conversation in an e-mail or API channel inbox whose first message is yours, sent like a reply and assigned to you',
+        body: ConversationStartSchema,
+      },
+      config: { allow: conversationPolicy.open },
+    },
+    async (req, reply) => {
+      reply.code(201);
+      return inTransaction(app.ctx, (tx) => startConversation(tx, req.actor!, req.body));
+    },
   );
   app.post(
     '/conversations/bulk',

@@ -126,3 +126,14 @@ export const ParticipantAddSchema = z
   })
   .refine((p) => (p.contactId ? !p.email : !!p.email), { message: 'give contactId, or email (and name)', path: ['contactId'] });
 export type ParticipantAdd = z.infer<typeof ParticipantAddSchema>;
+
+/** A conversation the team begins: the first message goes out to the customer (e-mail or API channel inbox). */
+export const ConversationStartSchema = z.object({
+  inboxId: z.uuid().describe('An e-mail or API channel inbox: a channel that can write first.'),
+  contactId: z.uuid().optional().describe('The customer, by id; or give contact.'),
+  contact: ContactRefSchema.optional().describe('The customer as a channel names them (found or created), when there is no contactId.'),
+  subject: z.string().trim().min(1, 'must not be empty').max(500),
+  text: z.string().trim().min(1, 'must not be empty').max(100_000),
+  status: z.enum(['open', 'pending']).default('pending').describe('pending (default): waiting on the customer; open: still the team\'s to do.'),
+}).refine((s) => !!s.contactId !== !!s.contact, { message: 'give contactId or contact, not both', path: ['contactId'] });
+export type ConversationStart = z.infer<typeof ConversationStartSchema>;
