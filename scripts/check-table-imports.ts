@@ -36,6 +36,7 @@ const OWNERS: Record<string, string[]> = {
   'satisfaction.ts': ['domains/satisfaction'],
   'reports.ts': ['domains/reports'],
   'feedback.ts': ['domains/feedback'],
+  'catalog.ts': ['domains/catalog'],
   businessHours: ['core/business-hours'],
   'widget.ts': ['channels/widget'],
   workspaces: ['domains/workspaces'],

@@ -110,6 +110,8 @@ export const EVENT_DATA = {
   'feedback.published': FeedbackEvent,
   'feedback.unpublished': FeedbackEvent,
   'feedback.withdrawn': FeedbackEvent,
+  /** An agent linked one of the customer's orders to the conversation (domains/catalog). */
+  'order.linked': z.object({ orderId: Id, externalId: z.string() }),
 } as const;
 
 export type EventType = keyof typeof EVENT_DATA;

@@ -104,6 +104,7 @@ const NO_SCHEMA: Record<string, string> = {
   'DELETE /api/v1/help-center/logo': 'no input',
   'GET /api/v1/help-center/stats': 'no input',
   'GET /api/v1/kb/categories': 'no input',
+  'GET /api/v1/catalog/attributes': 'no input',
   'POST /api/v1/kb/images': 'multipart: one image, checked as one',
 };
 

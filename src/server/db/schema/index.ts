@@ -15,3 +15,4 @@ export * from './saved-views.js';
 export * from './satisfaction.js';
 export * from './reports.js';
 export * from './feedback.js';
+export * from './catalog.js';

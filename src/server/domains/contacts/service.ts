@@ -8,6 +8,7 @@ import { recordAudit } from '../audit/service.js';
 import type { ContactRef, ContactUpdate } from './schema.js';
 import { validateCustomValues } from '../custom-fields/service.js';
 import { moveContact } from '../conversations/commands.js';
+import { moveOrders } from '../catalog/orders.js';
 import { conversationsOfContact } from '../conversations/queries.js';
 import { satisfactionOfMany } from '../satisfaction/service.js';
 
@@ -207,6 +208,7 @@ export async function mergeContacts(tx: Executor, actor: Actor, targetId: string
   if (target.mergedIntoId) throw new Invalid('targetId', 'was merged into another contact');
   await tx.update(contactIdentities).set({ contactId: target.id }).where(eq(contactIdentities.contactId, source.id));
   await moveContact(tx, actor.workspaceId, source.id, target.id);
+  await moveOrders(tx, actor.workspaceId, source.id, target.id);
   await tx
     .update(contacts)
     .set({

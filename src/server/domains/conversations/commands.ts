@@ -174,3 +174,11 @@ export async function recordSeen(tx: Executor, c: { id: string; workspaceId: str
 export async function recordSentEmail(db: Executor, messageId: string, email: EmailData) {
   await db.update(messages).set({ email }).where(eq(messages.id, messageId));
 }
+
+/**
+ * An agent linked one of the customer's orders to the conversation (domains/catalog keeps the
+ * link row itself); the conversation's timeline says so.
+ */
+export async function recordOrderLinked(tx: Executor, c: { id: string; workspaceId: string }, memberId: string, order: { id: string; externalId: string }) {
+  await recordEvent(tx, { workspaceId: c.workspaceId, conversationId: c.id, type: 'order.linked', actorMemberId: memberId, data: { orderId: order.id, externalId: order.externalId } });
+}
