@@ -50,6 +50,7 @@ export function describeEvent(e: TimelineEvent, members: Member[], teams: { id: 
     if (e.type === 'feedback.unpublished') return [t('event.feedbackUnpublished', { actor, kind })];
     if (e.type === 'feedback.withdrawn') return [t('event.feedbackWithdrawn', { kind })];
   }
+  if (e.type === 'order.linked') return [t('event.orderLinked', { actor, id: String(e.data?.externalId ?? '') })];
   if (e.type === 'member.mentioned') return [t('event.mentioned', { actor, to: memberName(e.data?.memberId, members) })];
   if (e.type === 'conversation.merged' || e.type === 'conversation.merge')
     return [typeof e.data?.sourceNumber === 'number' ? t('event.mergedFrom', { actor, number: e.data.sourceNumber }) : t('event.merged', { actor })];

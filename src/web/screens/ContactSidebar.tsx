@@ -13,6 +13,7 @@ import { shortAge, shortDate } from '../lib/time';
 import { useNow } from '../lib/use-now';
 import type { Contact, Conversation, Participant, Rating } from '../lib/types';
 import { VisitorDetails } from './VisitorDetails';
+import { OrdersPanel, ProductsPanel } from '../catalog/CatalogPanels';
 
 function show(v: unknown) {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
@@ -121,6 +122,8 @@ export function ContactSidebar({ contactId, currentNumber, conversation, canChan
       {conversation?.sla && <SlaPanel sla={conversation.sla} />}
       {conversation && visitor && <VisitorDetails visitor={visitor} />}
       {conversation && <Participants conversation={conversation} canChange={canChange} />}
+      {conversation && <OrdersPanel conversationId={conversation.id} canLink={canChange} />}
+      {conversation && <ProductsPanel />}
       <section className="border-t border-line p-4">
         <h3 className="mb-2 text-[11px] font-semibold tracking-wide text-ink-3 uppercase">{t('contact.conversations')}</h3>
         <ul className="flex flex-col gap-1">
