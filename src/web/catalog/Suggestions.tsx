@@ -29,7 +29,7 @@ export function Suggestions({ conversationId, draft, onInsert }: { conversationI
           aria-label={i.label}
           title={`${i.title}\n${i.detail}\n${t('suggest.hint')}`}
           onClick={() => onInsert(i.text)}
-          className="flex max-w-[16rem] items-center gap-1 rounded-full border border-line bg-canvas px-2 py-0.5 text-xs text-ink-2 hover:border-accent hover:text-ink focus-visible:border-accent"
+          className="flex max-w-[min(16rem,100%)] items-center gap-1 rounded-full border border-line bg-canvas px-2 py-0.5 text-xs text-ink-2 hover:border-accent hover:text-ink focus-visible:border-accent"
         >
           <Icon name={i.icon} size={12} />
           <span className="min-w-0 truncate">{i.title}</span>

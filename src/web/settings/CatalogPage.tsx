@@ -1,6 +1,6 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, type ReactNode, useState } from 'react';
 import { type Attribute, type AttributeType, ATTRIBUTE_TYPES, ck, formatMoney, formatValue, type ImportCheck, useAttributes } from '../catalog/data';
-import { type MessageKey, t } from '../i18n';
+import { type MessageKey, t, tn } from '../i18n';
 import { send, useWrite } from './data';
 import { cls, ErrorNote, LoadState, ReadOnlyNote, SettingsPage, SettingsTable, useIsAdmin } from './ui';
 
@@ -118,6 +118,15 @@ function AttributeRow({ a, admin }: { a: Attribute; admin: boolean }) {
   );
 }
 
+/** A table that keeps its width on a narrow screen and scrolls sideways instead. */
+function Wide({ min, children }: { min: string; children: ReactNode }) {
+  return (
+    <div className="overflow-x-auto">
+      <div className={min}>{children}</div>
+    </div>
+  );
+}
+
 /** A CSV file checked on the server first (what would be created and updated, each bad cell by line and column), then imported whole. */
 function CsvImport({ attributes }: { attributes: Attribute[] }) {
   const [file, setFile] = useState<{ name: string; text: string } | null>(null);
@@ -155,25 +164,27 @@ function CsvImport({ attributes }: { attributes: Attribute[] }) {
       )}
       {check && !done && (
         <div className="mt-3" aria-label={t('settings.catalog.preview')} role="region">
-          <p className="mb-2 text-sm">{t('settings.catalog.checked', { rows: check.rows, create: check.create, update: check.update })}</p>
+          {check.errorCount === 0 && <p className="mb-2 text-sm">{tn('settings.catalog.checked', check.rows, { create: check.create, update: check.update })}</p>}
           {check.errorCount > 0 && (
             <div className="mb-3">
               <p role="alert" className="mb-1 text-sm font-medium text-danger">
-                {t('settings.catalog.errors', { count: check.errorCount })}
+                {tn('settings.catalog.errors', check.errorCount)}
               </p>
-              <SettingsTable columns={[t('settings.catalog.line'), t('settings.catalog.column'), t('settings.catalog.problem')]} isEmpty={false}>
-                {check.errors.map((e, i) => (
-                  <tr key={i} className="border-t border-line">
-                    <td className={`${cls.td} tabular-nums`}>{e.line}</td>
-                    <td className={`${cls.td} font-mono text-xs`}>{e.column}</td>
-                    <td className={cls.td}>{e.reason}</td>
-                  </tr>
-                ))}
-              </SettingsTable>
+              <Wide min="min-w-[24rem]">
+                <SettingsTable columns={[t('settings.catalog.line'), t('settings.catalog.column'), t('settings.catalog.problem')]} isEmpty={false}>
+                  {check.errors.map((e, i) => (
+                    <tr key={i} className="border-t border-line">
+                      <td className={`${cls.td} tabular-nums`}>{e.line}</td>
+                      <td className={`${cls.td} font-mono text-xs`}>{e.column}</td>
+                      <td className={cls.td}>{e.reason}</td>
+                    </tr>
+                  ))}
+                </SettingsTable>
+              </Wide>
             </div>
           )}
-          {check.preview.length > 0 && (
-            <div className="overflow-x-auto">
+          {check.preview.length > 0 && check.errorCount === 0 && (
+            <Wide min="min-w-[36rem]">
               <SettingsTable columns={[t('settings.catalog.line'), '', 'SKU', t('settings.catalog.name'), t('settings.catalog.price'), t('settings.catalog.attributes')]} isEmpty={false}>
                 {check.preview.map((p) => (
                   <tr key={p.line} className="border-t border-line">
@@ -191,17 +202,14 @@ function CsvImport({ attributes }: { attributes: Attribute[] }) {
                   </tr>
                 ))}
               </SettingsTable>
-            </div>
+            </Wide>
           )}
           <div className="mt-3 flex gap-2">
-            <button
-              type="button"
-              className={cls.primary}
-              disabled={check.errorCount > 0 || commit.isPending || !file || check.create + check.update === 0}
-              onClick={() => file && commit.mutate(file.text, { onSuccess: setDone })}
-            >
-              {t('settings.catalog.importNow', { count: check.create + check.update })}
-            </button>
+            {check.errorCount === 0 && (
+              <button type="button" className={cls.primary} disabled={commit.isPending || !file || check.create + check.update === 0} onClick={() => file && commit.mutate(file.text, { onSuccess: setDone })}>
+                {tn('settings.catalog.importNow', check.create + check.update)}
+              </button>
+            )}
             <button type="button" className={cls.secondary} onClick={() => (setCheck(null), setFile(null))}>
               {t('contact.cancel')}
             </button>

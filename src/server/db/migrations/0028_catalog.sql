@@ -58,7 +58,7 @@ CREATE TABLE "products" (
 	"attributes_text" text DEFAULT '' NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"search" "tsvector" GENERATED ALWAYS AS (setweight(to_tsvector('simple'::regconfig, "products"."sku" || ' ' || "products"."name"), 'A') || setweight(to_tsvector('simple'::regconfig, "products"."description" || ' ' || "products"."attributes_text"), 'B')) STORED
+	"search" "tsvector" GENERATED ALWAYS AS (setweight(to_tsvector('english'::regconfig, regexp_replace("products"."sku" || ' ' || "products"."name", '[^[:alnum:]]+', ' ', 'g')), 'A') || setweight(to_tsvector('english'::regconfig, regexp_replace("products"."description" || ' ' || "products"."attributes_text", '[^[:alnum:]]+', ' ', 'g')), 'B')) STORED
 );
 --> statement-breakpoint
 ALTER TABLE "conversation_orders" ADD CONSTRAINT "conversation_orders_conversation_id_conversations_id_fk" FOREIGN KEY ("conversation_id") REFERENCES "public"."conversations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

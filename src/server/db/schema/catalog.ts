@@ -50,10 +50,14 @@ export const products = pgTable(
     attributesText: text('attributes_text').notNull().default(''),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
-    /** Words of SKU and name (weight A), then description and attributes (B); 'simple' so SKUs and numbers stay as written. */
+    /**
+     * Words of SKU and name (weight A), then description and attributes (B), in English.
+     * Punctuation becomes spaces first, as it does in queries: the parser would read the
+     * "-004217" of "CC-004217" as a negative number, which no typed word finds.
+     */
     search: tsvector('search').generatedAlwaysAs(
       (): SQL =>
-        sql`setweight(to_tsvector('simple'::regconfig, ${products.sku} || ' ' || ${products.name}), 'A') || setweight(to_tsvector('simple'::regconfig, ${products.description} || ' ' || ${products.attributesText}), 'B')`,
+        sql`setweight(to_tsvector('english'::regconfig, regexp_replace(${products.sku} || ' ' || ${products.name}, '[^[:alnum:]]+', ' ', 'g')), 'A') || setweight(to_tsvector('english'::regconfig, regexp_replace(${products.description} || ' ' || ${products.attributesText}, '[^[:alnum:]]+', ' ', 'g')), 'B')`,
     ),
   },
   (t) => [

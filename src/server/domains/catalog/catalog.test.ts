@@ -108,6 +108,8 @@ describe('catalog', () => {
   it('finds products by words, by the start of a word, by a typo, and by attribute filters', async () => {
     expect(await search('cello')).toEqual(['CC-CELLO-4']);
     expect(await search('bas')).toEqual(['CC-BASS']);
+    expect(await search('cc-bass')).toEqual(['CC-BASS']);
+    expect(await search('cello cases')).toEqual(['CC-CELLO-4']);
     expect(await search('suspension carbon')).toEqual(['CC-CELLO-4']);
     expect(await search('double bas fligth')).toEqual(['CC-BASS']);
     expect(await search('wheels:yes')).toEqual(['CC-CELLO-4', 'CC-BASS', 'CC-VIOLA']);
