@@ -81,13 +81,21 @@ describe('the product beside the case', () => {
     const reply = page.getByRole('textbox', { name: 'Reply' });
     await reply.fill('Hello Ben, sorry about that. Our wheels kit fits your case:');
     const suggestion = page.getByRole('button', { name: 'Insert a link to the article Fitting a wheels kit to your case' });
-    await suggestion.focus();
+    await suggestion.waitFor();
+    // From the text box, Tab reaches the first suggestion and Enter inserts it.
+    await reply.press('Tab');
+    expect(await suggestion.evaluate((el) => el === document.activeElement)).toBe(true);
     await page.keyboard.press('Enter');
     const url = `${heard.url}/help/cases/articles/fitting-a-wheels-kit-to-your-case`;
     await expect.poll(() => reply.inputValue()).toBe(`Hello Ben, sorry about that. Our wheels kit fits your case:\nFitting a wheels kit to your case: ${url}`);
     await screenshot(page, 'catalog-suggestion');
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     await expect.poll(() => JSON.stringify(heard.callbacks), { timeout: 15_000 }).toContain(url);
+
+    // The contact's own page lists their orders too.
+    const { contactId } = (await heard.api<{ contactId: string }>('GET', `/orders/${order.body.id}`)).body;
+    await page.goto(`${heard.url}/app/contacts/${contactId}`);
+    await page.getByRole('listitem', { name: 'Order SHOP-1001' }).getByText('Cello case 4/4').waitFor();
   });
 
   async function customerWritesByEmail(text: string) {

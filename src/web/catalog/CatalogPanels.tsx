@@ -3,7 +3,7 @@ import { Icon } from '../components/Icon';
 import { t } from '../i18n';
 import { ApiError } from '../lib/api';
 import { shortDate } from '../lib/time';
-import { type Attribute, formatMoney, formatValue, type Product, useAttributes, useConversationOrders, useDebounced, useLinkOrder, useProductSearch } from './data';
+import { type Attribute, formatMoney, formatValue, type Product, useAttributes, useDebounced, useLinkOrder, useOrders, useProductSearch } from './data';
 
 const heading = 'text-[11px] font-semibold tracking-wide text-ink-3 uppercase';
 
@@ -85,16 +85,22 @@ export function ProductsPanel() {
   );
 }
 
-/** The customer's orders with their lines; an agent links the one the conversation is about. */
-export function OrdersPanel({ conversationId, canLink }: { conversationId: string; canLink: boolean }) {
-  const orders = useConversationOrders(conversationId);
-  const link = useLinkOrder(conversationId);
+/** The customer's orders with their lines; beside a conversation, an agent links the one it is about. */
+export function OrdersPanel({ conversationId, contactId, canLink = false }: { conversationId?: string; contactId: string; canLink?: boolean }) {
+  const orders = useOrders(conversationId ? { conversationId } : { contactId });
+  const link = useLinkOrder(conversationId ?? '');
   const list = orders.data ?? [];
   return (
     <section className="border-t border-line p-4" aria-labelledby="orders-title">
       <h3 id="orders-title" className={`mb-2 ${heading}`}>
         {t('catalog.orders')}
       </h3>
+      {orders.isPending && <p className="text-xs text-ink-3">{t('app.loading')}</p>}
+      {orders.isError && (
+        <p role="alert" className="text-xs text-danger">
+          {orders.error.message}
+        </p>
+      )}
       {orders.isSuccess && !list.length && <p className="text-xs text-ink-3">{t('catalog.noOrders')}</p>}
       <ul className="flex flex-col gap-2" aria-label={t('catalog.orders')}>
         {list.map((o) => (
@@ -125,7 +131,8 @@ export function OrdersPanel({ conversationId, canLink }: { conversationId: strin
                 {t('catalog.linked')}
               </p>
             ) : (
-              canLink && (
+              canLink &&
+              conversationId && (
                 <button
                   type="button"
                   disabled={link.isPending}

@@ -31,9 +31,9 @@ export function Suggestions({ conversationId, draft, onInsert }: { conversationI
           onClick={() => onInsert(i.text)}
           className="flex max-w-[min(16rem,100%)] items-center gap-1 rounded-full border border-line bg-canvas px-2 py-0.5 text-xs text-ink-2 hover:border-accent hover:text-ink focus-visible:border-accent"
         >
-          <Icon name={i.icon} size={12} />
+          <Icon name={i.icon} size={12} className="shrink-0" />
           <span className="min-w-0 truncate">{i.title}</span>
-          <Icon name="plus" size={11} />
+          <Icon name="plus" size={11} className="shrink-0" />
         </button>
       ))}
     </div>

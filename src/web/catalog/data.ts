@@ -58,6 +58,7 @@ export const ck = {
   attributes: ['catalog', 'attributes'] as const,
   products: (q: string) => ['catalog', 'products', q] as const,
   orders: (conversationId: string) => ['catalog', 'orders', conversationId] as const,
+  contactOrders: (contactId: string) => ['catalog', 'contact-orders', contactId] as const,
   suggestions: (conversationId: string, draft: string) => ['catalog', 'suggestions', conversationId, draft] as const,
 };
 
@@ -84,8 +85,12 @@ export function useProductSearch(q: string) {
   });
 }
 
-export function useConversationOrders(conversationId: string) {
-  return useQuery({ queryKey: ck.orders(conversationId), queryFn: () => api<{ items: Order[] }>(`/conversations/${conversationId}/orders`).then((r) => r.items) });
+/** The orders of a conversation's customer (each saying whether it is linked to it), or of a contact. */
+export function useOrders(of: { conversationId: string } | { contactId: string }) {
+  return useQuery({
+    queryKey: 'conversationId' in of ? ck.orders(of.conversationId) : ck.contactOrders(of.contactId),
+    queryFn: () => api<{ items: Order[] }>('conversationId' in of ? `/conversations/${of.conversationId}/orders` : `/contacts/${of.contactId}/orders`).then((r) => r.items),
+  });
 }
 
 export function useLinkOrder(conversationId: string) {

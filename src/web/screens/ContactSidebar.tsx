@@ -122,7 +122,7 @@ export function ContactSidebar({ contactId, currentNumber, conversation, canChan
       {conversation?.sla && <SlaPanel sla={conversation.sla} />}
       {conversation && visitor && <VisitorDetails visitor={visitor} />}
       {conversation && <Participants conversation={conversation} canChange={canChange} />}
-      {conversation && <OrdersPanel conversationId={conversation.id} canLink={canChange} />}
+      <OrdersPanel conversationId={conversation?.id} contactId={contactId} canLink={canChange} />
       {conversation && <ProductsPanel />}
       <section className="border-t border-line p-4">
         <h3 className="mb-2 text-[11px] font-semibold tracking-wide text-ink-3 uppercase">{t('contact.conversations')}</h3>

@@ -62,6 +62,9 @@ function rowOf(defs: Attribute[], input: ProductUpdate, before: Product | undefi
   };
 }
 
+/** The value an upsert's insert brought, for its update. */
+const sqlExcluded = (column: string) => sql.raw(`excluded."${column}"`);
+
 /**
  * Creates or updates products by SKU, all or none: every input is checked first, and any
  * wrong value is named (`<prefix>.<n>.attributes.length`) before anything is written.
@@ -112,9 +115,6 @@ export async function upsertProducts(tx: Executor, actor: Actor, inputs: Product
   await recordAudit(tx, actor, { action: opts.audit ?? 'product.upsert', targetType: 'product', targetId: null, data: { created, updated: saved.length - created } });
   return { created, updated: saved.length - created, items: saved.map(presentProduct) };
 }
-
-/** The value an upsert's insert brought, for its update. */
-const sqlExcluded = (column: string) => sql.raw(`excluded."${column}"`);
 
 /** Adds one product (admins); its SKU must be new in the workspace. */
 export async function createProduct(tx: Executor, actor: Actor, input: ProductInput) {
