@@ -42,6 +42,7 @@ const OWNERS: Record<string, string[]> = {
   'goodwill.ts': ['domains/goodwill'],
   'business-events.ts': ['domains/business-events'],
   'outreach.ts': ['domains/outreach'],
+  'catalog.ts': ['domains/catalog'],
   businessHours: ['core/business-hours'],
   'widget.ts': ['channels/widget'],
   workspaces: ['domains/workspaces'],

@@ -48,6 +48,7 @@ import { satisfactionProcessor, sendSurveyJob } from './domains/satisfaction/sen
 import { backfillReportFacts, reportsProcessor } from './domains/reports/facts.js';
 import { reportRoutes } from './domains/reports/routes.js';
 import { businessHoursRoutes } from './core/business-hours/routes.js';
+import { catalogRoutes } from './domains/catalog/routes.js';
 import { communityRoutes } from './domains/community/routes.js';
 import { customFieldRoutes } from './domains/custom-fields/routes.js';
 import { topicRoutes } from './domains/topics/routes.js';
@@ -237,6 +238,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       await api.register(emailChannelRoutes);
       await api.register(contactRoutes);
       await api.register(conversationRoutes);
+      await api.register(catalogRoutes);
       await api.register(savedViewRoutes);
       await api.register(auditRoutes);
       await api.register(eventFailureRoutes);

@@ -71,6 +71,22 @@ describe('accessibility (axe-core, WCAG 2 A and AA)', () => {
     await page.keyboard.press('Escape');
   });
 
+  it('the catalog beside a conversation, suggestions under the reply, and Settings › Catalog', async () => {
+    await page.goto(`${heard.url}/app/inbox/open`);
+    await page.getByRole('option', { name: /GPS unit keeps rebooting/ }).click();
+    await page.getByRole('listitem', { name: 'Order 47755' }).waitFor();
+    await page.getByRole('searchbox', { name: 'Search products' }).fill('wheels:yes');
+    await page.getByRole('list', { name: 'Products found' }).waitFor();
+    await page.getByRole('textbox', { name: 'Reply' }).fill('Your TrailNav GPS');
+    await page.getByRole('group', { name: 'Suggested' }).waitFor();
+    expect(await audit(page)).toEqual([]);
+    await page.getByRole('textbox', { name: 'Reply' }).fill('');
+    await page.goto(`${heard.url}/app/settings/catalog`);
+    await page.getByRole('heading', { name: 'Catalog', level: 1 }).waitFor();
+    await page.getByRole('cell', { name: 'Inner length', exact: true }).first().waitFor();
+    expect(await audit(page)).toEqual([]);
+  });
+
   it('settings', async () => {
     await page.goto(`${heard.url}/app/settings/inboxes`);
     await page.getByRole('heading', { name: 'Inboxes', level: 1 }).waitFor();

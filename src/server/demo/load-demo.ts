@@ -13,6 +13,7 @@ import { LocalFileStore } from '../core/files/file-store.js';
 import { createTeam } from '../domains/teams/service.js';
 import { updateContact } from '../domains/contacts/service.js';
 import { ensureMember, findWorkspaceByName } from '../domains/workspaces/service.js';
+import { loadCatalogDemo } from './catalog-demo.js';
 import { loadHelpCenterDemo } from './help-center-demo.js';
 
 export const DEMO_WORKSPACE = 'Acme Outfitters';
@@ -240,6 +241,7 @@ export async function loadDemo(ctx: Ctx): Promise<{ created: boolean; email: str
     await inTransaction(ctx, (tx) => updateContact(tx, owner, tomId, { company: 'Becker Surveying', attributes: { plan: 'Pro', device: 'TrailNav X2' } }));
   }
   await loadHelpCenterDemo(ctx, byEmail);
+  await loadCatalogDemo(ctx, owner);
   return { created: true, email: DEMO_OWNER_EMAIL, password, workspaceId: owner.workspaceId };
 }
 

@@ -71,6 +71,7 @@ export function describeEvent(e: TimelineEvent, members: Member[], teams: { id: 
     const keys = Array.isArray(e.data?.fieldKeys) ? (e.data.fieldKeys as string[]) : [];
     return [t('event.infoRequested', { actor, round: Number(e.data?.round ?? 1), fields: keys.join(', ') })];
   }
+  if (e.type === 'order.linked') return [t('event.orderLinked', { actor, id: String(e.data?.externalId ?? '') })];
   if (e.type === 'member.mentioned') return [t('event.mentioned', { actor, to: memberName(e.data?.memberId, members) })];
   if (e.type === 'conversation.merged' || e.type === 'conversation.merge')
     return [typeof e.data?.sourceNumber === 'number' ? t('event.mergedFrom', { actor, number: e.data.sourceNumber }) : t('event.merged', { actor })];

@@ -14,6 +14,7 @@ import { announceViewing, useRealtime } from '../lib/realtime';
 import type { Attachment, CannedResponse, Conversation, Member, Message } from '../lib/types';
 import { noRecipients, recipientFields, type ReplyRecipients } from '../lib/email';
 import { EmailRecipients } from './EmailRecipients';
+import { Suggestions } from '../catalog/Suggestions';
 
 
 /** Who replied in the messages a 409 names (a collision), by name. */
@@ -322,6 +323,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
           </ul>
         )}
       </div>
+      {!note && <Suggestions conversationId={conversation.id} draft={text} onInsert={insert} />}
       {(files.length > 0 || uploading) && (
         <ul className="mt-2 flex flex-wrap gap-1.5">
           {files.map((f) => (

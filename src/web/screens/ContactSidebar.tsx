@@ -16,6 +16,7 @@ import type { Contact, Conversation, Participant, Rating } from '../lib/types';
 import { ConversationDetails } from './ConversationDetails';
 import { VisitorDetails } from './VisitorDetails';
 import { useContactEvents } from '../lib/outreach';
+import { OrdersPanel, ProductsPanel } from '../catalog/CatalogPanels';
 
 function show(v: unknown) {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
@@ -128,6 +129,8 @@ export function ContactSidebar({ contactId, currentNumber, conversation, canChan
       {conversation && <Participants conversation={conversation} canChange={canChange} />}
       <ContactGoodwill contactId={c.id} />
       <ContactEvents contactId={contactId} />
+      <OrdersPanel conversationId={conversation?.id} contactId={contactId} canLink={canChange} />
+      {conversation && <ProductsPanel />}
       <section className="border-t border-line p-4">
         <h3 className="mb-2 text-[11px] font-semibold tracking-wide text-ink-3 uppercase">{t('contact.conversations')}</h3>
         <ul className="flex flex-col gap-1">

@@ -5,6 +5,7 @@ import { NotFound } from '../screens/NotFound';
 import AuditPage from './AuditPage';
 import BusinessHoursPage, { BusinessHoursEditor } from './BusinessHoursPage';
 import CannedPage from './CannedPage';
+import CatalogPage from './CatalogPage';
 import CustomFieldsPage from './CustomFieldsPage';
 import EmailInboxSettings from './EmailInboxSettings';
 import FailuresPage from './FailuresPage';
@@ -51,6 +52,7 @@ const workspace: Section[] = [
   { path: 'tags', label: 'settings.nav.tags', element: <TagsPage /> },
   { path: 'custom-fields', label: 'settings.nav.fields', element: <CustomFieldsPage /> },
   { path: 'topics', label: 'settings.nav.topics', element: <TopicsPage /> },
+  { path: 'catalog', label: 'settings.nav.catalog', element: <CatalogPage /> },
   { path: 'rules', label: 'settings.nav.rules', element: <RulesPage /> },
   { path: 'business-hours', label: 'settings.nav.hours', element: <BusinessHoursPage /> },
   { path: 'sla-policies', label: 'settings.nav.sla', element: <SlaPoliciesPage /> },

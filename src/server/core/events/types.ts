@@ -149,6 +149,8 @@ export const EVENT_DATA = {
     change: z.enum(['created', 'done', 'snoozed', 'dismissed']),
     conversationId: Id.nullish(),
   }),
+  /** An agent linked one of the customer's orders to the conversation (domains/catalog). */
+  'order.linked': z.object({ orderId: Id, externalId: z.string() }),
 } as const;
 
 export type EventType = keyof typeof EVENT_DATA;

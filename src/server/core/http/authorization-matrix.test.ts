@@ -305,6 +305,24 @@ describe('authorization matrix', () => {
     return key;
   };
 
+  /** Catalog: an attribute, a product and an order (of the conversation's customer), each new and made by an owner. */
+  const newAttribute = async () => {
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/catalog/attributes', headers: setup.headers, payload: { key: `a_${unique().replace(/-/g, '_')}`, label: 'Colour', type: 'text' } });
+    if (res.statusCode !== 201) throw new Error(res.body);
+    return json(res) as { id: string };
+  };
+  const newProduct = async () => {
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/products', headers: setup.headers, payload: { sku: `SKU-${unique()}`, name: 'Case' } });
+    if (res.statusCode !== 201) throw new Error(res.body);
+    return json(res) as { id: string; sku: string };
+  };
+  const order = () => ({ externalId: `O-${unique()}`, contact: { email: `buyer-${unique()}@example.test` }, status: 'paid', placedAt: '2026-11-01T10:00:00Z', lines: [{ sku: 'S-1', qty: 1, price: 10 }] });
+  const newOrder = async (contact?: Record<string, string>) => {
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/orders', headers: setup.headers, payload: { ...order(), ...(contact ? { contact } : {}) } });
+    if (res.statusCode !== 201) throw new Error(res.body);
+    return json(res) as { id: string; contactId: string };
+  };
+
   const rows: Row[] = [
     // Auth
     { route: 'POST /api/v1/auth/login', allowed: [...EVERYONE, 'anonymous'], request: () => ({ method: 'POST', url: '/api/v1/auth/login', payload: { email: setup.email, password: PASSWORD } }) },
@@ -664,6 +682,29 @@ describe('authorization matrix', () => {
     { route: 'POST /api/v1/topics', allowed: ADMINS, request: () => ({ method: 'POST', url: '/api/v1/topics', payload: { name: `Topic ${unique()}` } }) },
     { route: 'PATCH /api/v1/topics/:id', allowed: ADMINS, request: async () => ({ method: 'PATCH', url: `/api/v1/topics/${(await newTopic()).id}`, payload: { name: `T ${unique()}` } }) },
     { route: 'DELETE /api/v1/topics/:id', allowed: ADMINS, request: async () => ({ method: 'DELETE', url: `/api/v1/topics/${(await newTopic()).id}` }) },
+    // Catalog and orders: everyone reads and searches, admins set up the catalog, writers record and link orders
+    { route: 'GET /api/v1/catalog/attributes', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/catalog/attributes' }) },
+    { route: 'POST /api/v1/catalog/attributes', allowed: ADMINS, request: () => ({ method: 'POST', url: '/api/v1/catalog/attributes', payload: { key: `k_${unique().replace(/-/g, '_')}`, label: 'Size', type: 'number', unit: 'mm' } }) },
+    { route: 'PATCH /api/v1/catalog/attributes/:id', allowed: ADMINS, request: async () => ({ method: 'PATCH', url: `/api/v1/catalog/attributes/${(await newAttribute()).id}`, payload: { label: `L ${unique()}` } }) },
+    { route: 'DELETE /api/v1/catalog/attributes/:id', allowed: ADMINS, request: async () => ({ method: 'DELETE', url: `/api/v1/catalog/attributes/${(await newAttribute()).id}` }) },
+    { route: 'GET /api/v1/products', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/products?q=case' }) },
+    { route: 'POST /api/v1/products', allowed: ADMINS, request: () => ({ method: 'POST', url: '/api/v1/products', payload: { sku: `P-${unique()}`, name: 'Case' } }) },
+    { route: 'POST /api/v1/products/bulk', allowed: ADMINS, request: () => ({ method: 'POST', url: '/api/v1/products/bulk', payload: { products: [{ sku: `B-${unique()}`, name: 'Case' }] } }) },
+    { route: 'POST /api/v1/products/import', allowed: ADMINS, request: () => ({ method: 'POST', url: '/api/v1/products/import', payload: { csv: `sku,name\nI-${unique()},Case`, dryRun: false } }) },
+    { route: 'GET /api/v1/products/:id', allowed: EVERYONE, request: async () => ({ method: 'GET', url: `/api/v1/products/${(await newProduct()).id}` }) },
+    { route: 'PATCH /api/v1/products/:id', allowed: ADMINS, request: async () => ({ method: 'PATCH', url: `/api/v1/products/${(await newProduct()).id}`, payload: { name: 'Renamed' } }) },
+    { route: 'DELETE /api/v1/products/:id', allowed: ADMINS, request: async () => ({ method: 'DELETE', url: `/api/v1/products/${(await newProduct()).id}` }) },
+    { route: 'POST /api/v1/orders', allowed: WRITERS, request: () => ({ method: 'POST', url: '/api/v1/orders', payload: order() }) },
+    { route: 'GET /api/v1/orders/:id', allowed: EVERYONE, request: async () => ({ method: 'GET', url: `/api/v1/orders/${(await newOrder()).id}` }) },
+    { route: 'GET /api/v1/contacts/:id/orders', allowed: EVERYONE, request: async () => ({ method: 'GET', url: `/api/v1/contacts/${(await newOrder()).contactId}/orders` }) },
+    { route: 'GET /api/v1/conversations/:id/orders', allowed: EVERYONE, request: () => ({ method: 'GET', url: `/api/v1/conversations/${conversationId}/orders` }) },
+    {
+      route: 'POST /api/v1/conversations/:id/orders',
+      when: 'not assigned to the caller',
+      allowed: WRITERS,
+      request: async () => ({ method: 'POST', url: `/api/v1/conversations/${await freshConversation()}/orders`, payload: { orderId: (await newOrder()).id } }),
+    },
+    { route: 'GET /api/v1/conversations/:id/suggestions', allowed: EVERYONE, request: () => ({ method: 'GET', url: `/api/v1/conversations/${conversationId}/suggestions?draft=hello` }) },
     // Help center (policy.ts: everyone reads; owners and admins configure)
     { route: 'GET /api/v1/help-center', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/help-center' }) },
     { route: 'PATCH /api/v1/help-center', allowed: ADMINS, request: () => ({ method: 'PATCH', url: '/api/v1/help-center', payload: { title: `Matrix Help ${unique()}` } }) },

@@ -69,6 +69,8 @@ const VALID: Record<string, { kinds: Kind[]; why: string }> = {
   'GET /api/v1/conversations querystring.q': { kinds: DIGITS, why: `${SEARCH}; digits name a conversation only up to its largest number` },
   'GET /api/v1/conversations querystring.tag': { kinds: DIGITS, why: 'a tag may be any text without a comma' },
   'GET /api/v1/kb/articles querystring.q': { kinds: DIGITS, why: SEARCH },
+  'GET /api/v1/products querystring.q': { kinds: DIGITS, why: SEARCH },
+  'GET /api/v1/conversations/:id/suggestions querystring.draft': { kinds: DIGITS, why: "a reply's draft may be any text" },
   // The reports narrow by a tag as the conversation list does.
   'GET /api/v1/reports/overview querystring.tag': { kinds: DIGITS, why: 'a tag may be any text without a comma' },
   'GET /api/v1/reports/breakdown querystring.tag': { kinds: DIGITS, why: 'a tag may be any text without a comma' },
@@ -111,6 +113,7 @@ const NO_SCHEMA: Record<string, string> = {
   'DELETE /api/v1/help-center/logo': 'no input',
   'GET /api/v1/help-center/stats': 'no input',
   'GET /api/v1/kb/categories': 'no input',
+  'GET /api/v1/catalog/attributes': 'no input',
   'POST /api/v1/kb/images': 'multipart: one image, checked as one',
   'GET /api/v1/goodwill/settings': 'no input',
   'GET /api/v1/events/settings': 'no input',

@@ -21,3 +21,4 @@ export * from './webhooks.js';
 export * from './goodwill.js';
 export * from './business-events.js';
 export * from './outreach.js';
+export * from './catalog.js';

@@ -9,6 +9,7 @@ import type { ContactRef, ContactUpdate } from './schema.js';
 import { validateCustomValues } from '../custom-fields/service.js';
 import { moveContact } from '../conversations/commands.js';
 import { moveGoodwillContact } from '../goodwill/service.js';
+import { moveOrders } from '../catalog/orders.js';
 import { conversationsOfContact } from '../conversations/queries.js';
 import { satisfactionOfMany } from '../satisfaction/service.js';
 
@@ -228,6 +229,7 @@ export async function mergeContacts(tx: Executor, actor: Actor, targetId: string
   await tx.update(contactIdentities).set({ contactId: target.id }).where(eq(contactIdentities.contactId, source.id));
   await moveContact(tx, actor.workspaceId, source.id, target.id);
   await moveGoodwillContact(tx, actor.workspaceId, source.id, target.id);
+  await moveOrders(tx, actor.workspaceId, source.id, target.id);
   await tx
     .update(contacts)
     .set({

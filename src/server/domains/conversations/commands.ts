@@ -218,3 +218,11 @@ export async function setCustomerFields(tx: Executor, c: { id: string; workspace
   });
   return Object.keys(fresh);
 }
+
+/**
+ * An agent linked one of the customer's orders to the conversation (domains/catalog keeps the
+ * link row itself); the conversation's timeline says so.
+ */
+export async function recordOrderLinked(tx: Executor, c: { id: string; workspaceId: string }, memberId: string, order: { id: string; externalId: string }) {
+  await recordEvent(tx, { workspaceId: c.workspaceId, conversationId: c.id, type: 'order.linked', actorMemberId: memberId, data: { orderId: order.id, externalId: order.externalId } });
+}

@@ -235,3 +235,14 @@ export async function customerMessage(db: Executor, workspaceId: string, message
   // Written by the conversation's customer (not someone in copy): the one who is asked for consent.
   return { id: m.id, conversationId: m.conversationId, contactId: m.contactId, byCustomer: m.messageContactId === null || m.messageContactId === m.contactId, text: m.text };
 }
+
+/** The text of the customer's latest message in a conversation of the workspace ('' when they wrote none): what suggestions start from. */
+export async function lastCustomerText(db: Executor, workspaceId: string, conversationId: string) {
+  const [m] = await db
+    .select({ text: messages.text })
+    .from(messages)
+    .where(and(eq(messages.workspaceId, workspaceId), eq(messages.conversationId, conversationId), eq(messages.direction, 'in')))
+    .orderBy(desc(messages.createdAt))
+    .limit(1);
+  return m?.text ?? '';
+}
