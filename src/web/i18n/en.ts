@@ -1689,6 +1689,7 @@ export const en = {
   'reports.breakdown.col.slaAttainment': 'SLA',
   'reports.breakdown.col.csatScore': 'CSAT',
   'reports.breakdown.col.csatCount': 'Ratings',
+  'reports.breakdown.col.roundsAverage': 'Rounds',
   'reports.breakdown.sortBy': 'Sort by {column}',
   'reports.breakdown.empty': 'No conversations to break down in this period.',
   'reports.comments.title': 'Latest satisfaction ratings',

@@ -16,6 +16,7 @@ import {
   reportStateFrom,
   type ReportTotals,
   searchOf,
+  formatCell,
   sortRows,
   volumeSeries,
 } from './reports';
@@ -187,6 +188,7 @@ describe('the breakdown table', () => {
     slaAttainment: null,
     csatScore: null,
     csatCount: 0,
+    roundsAverage: null,
     ...o,
   });
   const rows = [row('Billing', { created: 120, firstResponseMedian: 40 }), row('Shipping', { created: 300, firstResponseMedian: null }), row('Returns', { created: 120, firstResponseMedian: 12 })];
@@ -197,5 +199,10 @@ describe('the breakdown table', () => {
     expect(sortRows(rows, 'firstResponseMedian', 'asc').map((r) => r.label)).toEqual(['Returns', 'Billing', 'Shipping']);
     expect(sortRows(rows, 'firstResponseMedian', 'desc').map((r) => r.label)).toEqual(['Billing', 'Returns', 'Shipping']);
     expect(sortRows(rows, 'label', 'desc').map((r) => r.label)).toEqual(['Shipping', 'Returns', 'Billing']);
+  });
+
+  it('reads rounds of asking for more to two decimals, a dash when nothing was solved', () => {
+    expect(formatCell('roundsAverage', row('Returns', { roundsAverage: 1.6667 }))).toBe('1.67');
+    expect(formatCell('roundsAverage', row('Billing', { roundsAverage: null }))).toBe('—');
   });
 });

@@ -54,6 +54,8 @@ export interface BreakdownRow {
   slaAttainment: number | null;
   csatScore: number | null;
   csatCount: number;
+  /** Rounds of "we need more information" per conversation solved in the period. */
+  roundsAverage: number | null;
 }
 
 export interface Breakdown {
@@ -272,6 +274,7 @@ export function formatMinutes(minutes: number | null | undefined): string {
 
 const whole = new Intl.NumberFormat('en', { maximumFractionDigits: 0 });
 const oneDecimal = new Intl.NumberFormat('en', { maximumFractionDigits: 1 });
+const twoDecimals = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });
 
 export function formatCount(n: number | null | undefined): string {
   return n === null || n === undefined ? '—' : whole.format(n);
@@ -398,7 +401,7 @@ export function csatBars(o: Overview): CsatBar[] {
 }
 
 export type BreakdownColumn = Exclude<keyof BreakdownRow, 'key'>;
-export const BREAKDOWN_COLUMNS: BreakdownColumn[] = ['label', 'created', 'solved', 'firstResponseMedian', 'resolutionMedian', 'slaAttainment', 'csatScore', 'csatCount'];
+export const BREAKDOWN_COLUMNS: BreakdownColumn[] = ['label', 'created', 'solved', 'firstResponseMedian', 'resolutionMedian', 'slaAttainment', 'csatScore', 'csatCount', 'roundsAverage'];
 
 /** How a breakdown cell reads. */
 export function formatCell(column: BreakdownColumn, row: BreakdownRow): string {
@@ -406,6 +409,7 @@ export function formatCell(column: BreakdownColumn, row: BreakdownRow): string {
   if (column === 'label') return String(v);
   if (column === 'firstResponseMedian' || column === 'resolutionMedian') return formatMinutes(v as number | null);
   if (column === 'slaAttainment' || column === 'csatScore') return formatRatio(v as number | null);
+  if (column === 'roundsAverage') return v === null ? '—' : twoDecimals.format(v as number);
   return formatCount(v as number);
 }
 

@@ -185,8 +185,8 @@ describe('reports', () => {
   it('breaks the period down by team, agent, tag and channel', async () => {
     const teams = json(await get(`breakdown?${march}&dimension=team`));
     expect(teams.rows).toEqual([
-      { key: billing.id, label: 'Billing', created: 2, solved: 2, firstResponseMedian: 75, resolutionMedian: 780, slaAttainment: 0.5, csatScore: 0.5, csatCount: 2 },
-      { key: null, label: 'No team', created: 2, solved: 1, firstResponseMedian: 10, resolutionMedian: 1680, slaAttainment: 0.5, csatScore: null, csatCount: 0 },
+      { key: billing.id, label: 'Billing', created: 2, solved: 2, firstResponseMedian: 75, resolutionMedian: 780, slaAttainment: 0.5, csatScore: 0.5, csatCount: 2, roundsAverage: 0.5 },
+      { key: null, label: 'No team', created: 2, solved: 1, firstResponseMedian: 10, resolutionMedian: 1680, slaAttainment: 0.5, csatScore: null, csatCount: 0, roundsAverage: 0 },
     ]);
     const agents = json(await get(`breakdown?${march}&dimension=agent`));
     expect(agents.rows.map((r: Record<string, unknown>) => [r.label, r.created])).toEqual([['Ann Agent', 2], ['Olive Owner', 1], ['Unassigned', 1]]);
@@ -195,9 +195,10 @@ describe('reports', () => {
     const channels = json(await get(`breakdown?${march}&dimension=channel`));
     expect(channels.rows.map((r: Record<string, unknown>) => [r.key, r.created])).toEqual([['api', 4]]);
     const topics = json(await get(`breakdown?${march}&dimension=topic`));
-    expect(topics.rows.map((r: Record<string, unknown>) => [r.label, r.created, r.solved, r.firstResponseMedian])).toEqual([
-      ['Invoices', 2, 2, 75],
-      ['No topic', 2, 1, 10],
+    // Which topics cause back-and-forth: rounds of "we need more information" per solved conversation.
+    expect(topics.rows.map((r: Record<string, unknown>) => [r.label, r.created, r.solved, r.firstResponseMedian, r.roundsAverage])).toEqual([
+      ['Invoices', 2, 2, 75, 0.5],
+      ['No topic', 2, 1, 10, 0],
     ]);
     // With a filter the breakdown reads the facts: Billing's conversations by tag.
     const billingTags = json(await get(`breakdown?${march}&dimension=tag&teamId=${billing.id}`));
@@ -248,9 +249,9 @@ describe('reports', () => {
     expect(res.headers['content-type']).toContain('text/csv');
     expect(res.headers['content-disposition']).toBe('attachment; filename="heard-by-team-2025-03-01-to-2025-03-10.csv"');
     expect(res.body.trim().split('\r\n')).toEqual([
-      'team,key,created,solved,first_response_median_minutes,resolution_median_minutes,sla_attainment,csat_score,csat_count',
-      `Billing,${billing.id},2,2,75,780,0.5,0.5,2`,
-      'No team,,2,1,10,1680,0.5,,0',
+      'team,key,created,solved,first_response_median_minutes,resolution_median_minutes,sla_attainment,csat_score,csat_count,rounds_average',
+      `Billing,${billing.id},2,2,75,780,0.5,0.5,2,0.5`,
+      'No team,,2,1,10,1680,0.5,,0,0',
     ]);
     const volume = (await get(`overview?${march}&format=csv`)).body.split('\r\n');
     expect(volume.slice(0, 3)).toEqual(['bucket,created,solved,backlog', '2025-03-01,1,1,0', '2025-03-02,1,0,1']);

@@ -33,7 +33,7 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.get(
     '/reports/breakdown',
-    { schema: { tags, summary: 'The period’s figures by channel, inbox, team, agent or tag', querystring: BreakdownQuerySchema }, config },
+    { schema: { tags, summary: 'The period’s figures by channel, inbox, team, agent, topic or tag', querystring: BreakdownQuerySchema }, config },
     async (req, reply) => {
       const r = await breakdownReport(app.ctx.db, req.actor!, req.query);
       if (req.query.format !== 'csv') return r;
@@ -41,8 +41,8 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
         reply,
         `by-${r.dimension}`,
         req.query,
-        [r.dimension, 'key', 'created', 'solved', 'first_response_median_minutes', 'resolution_median_minutes', 'sla_attainment', 'csat_score', 'csat_count'],
-        r.rows.map((x) => [x.label, x.key, x.created, x.solved, x.firstResponseMedian, x.resolutionMedian, x.slaAttainment, x.csatScore, x.csatCount]),
+        [r.dimension, 'key', 'created', 'solved', 'first_response_median_minutes', 'resolution_median_minutes', 'sla_attainment', 'csat_score', 'csat_count', 'rounds_average'],
+        r.rows.map((x) => [x.label, x.key, x.created, x.solved, x.firstResponseMedian, x.resolutionMedian, x.slaAttainment, x.csatScore, x.csatCount, x.roundsAverage]),
       );
     },
   );

@@ -275,6 +275,7 @@ export async function breakdownReport(db: Executor, actor: Actor, q: BreakdownQu
         slaAttainment: ratio(r.sla_met, r.sla_met + r.sla_missed),
         csatScore: ratio(r.good, rated),
         csatCount: rated,
+        roundsAverage: r.rounds === null ? null : Math.round(Number(r.rounds) * 100) / 100,
       };
     }),
   };
