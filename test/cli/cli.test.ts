@@ -129,7 +129,7 @@ describe('the heard command', { timeout: 90_000 }, () => {
     expect(server.child.exitCode).toBe(0);
   });
 
-  it('loads the demo once and prints its sign-in once', async () => {
+  it('loads the demo once and prints its sign-in once', { timeout: 180_000 }, async () => {
     const first = await heard(['demo']);
     expect(first.stdout).toMatch(/Password: \S+/);
     const second = await heard(['demo']);
