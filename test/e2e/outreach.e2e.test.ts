@@ -80,5 +80,16 @@ describe('the outreach queue (S4: the maker calls you first)', () => {
     await expect.poll(() => sink.received.length, { timeout: 15_000 }).toBe(1);
     expect(sink.received[0].to).toEqual(['maria@buyer.test']);
     expect(sink.received[0].mail.subject).toMatch(/^Your EV5 Touring \[#\d+\]$/);
+
+    // The admin changes the rule in Settings › Outreach: the form comes filled, the list shows the new delay.
+    await page.goto(`${heard.url}/app/settings/outreach`);
+    const rules = page.getByRole('list', { name: 'Outreach rules' });
+    await rules.getByRole('button', { name: 'Edit How is the car?' }).click();
+    const edit = rules.getByRole('form', { name: 'Edit How is the car?' });
+    expect(await edit.getByLabel('How many').inputValue()).toBe('0');
+    await edit.getByLabel('How many').fill('3');
+    await edit.getByLabel('Unit').selectOption('days');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await rules.getByText('3 days after purchase').waitFor();
   });
 });

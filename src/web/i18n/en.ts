@@ -1111,6 +1111,7 @@ export const en = {
   'settings.outreach.when.hours': '{count} hours after {type}',
   'settings.outreach.forProduct': 'product {sku}',
   'settings.outreach.enabledOf': '{name} on',
+  'settings.outreach.editWho': 'Edit {name}',
   'settings.outreach.deleteWho': 'Delete {name}',
   'settings.outreach.confirmDelete': 'Delete the rule {name}? The tasks it made stay.',
   'outreach.nav': 'Outreach',
