@@ -461,7 +461,7 @@ export const en = {
   'settings.inboxes.name': 'Name',
   'settings.inboxes.callbackUrl': 'Callback URL',
   'settings.inboxes.network': 'Network (optional)',
-  'settings.inboxes.networkPlaceholder': 'Instagram, X, WhatsApp…',
+  'settings.inboxes.networkPlaceholder': 'e.g. Instagram',
   'settings.inboxes.create': 'Create API inbox',
   'settings.inboxes.created': 'Inbox {name} is ready. Its id: {id}',
   'settings.inboxes.createPhone': 'Add phone line',

@@ -58,7 +58,10 @@ export function ConversationView({ number, backTo, onSolved, onOpen }: { number:
   const wide = useWide();
   const c = timeline.data?.conversation;
   const contact = useContact(c?.contactId);
-  const participants = useConversation(c?.id).data?.participants ?? [];
+  const full = useConversation(c?.id).data;
+  const participants = full?.participants ?? [];
+  // The timeline's conversation does not carry its inbox; the full one names an API inbox's network.
+  const network = full?.channel === 'api' ? full.network : undefined;
   const mergedInto = useConversation(c?.mergedIntoId ?? undefined).data;
   const items = timeline.data?.items;
 
@@ -171,12 +174,12 @@ export function ConversationView({ number, backTo, onSolved, onOpen }: { number:
               </div>
               <p className="text-xs text-ink-3">
                 {t('conv.number', { number: c.number })} · {contactName}
-                {c.network && (
+                {network && (
                   <>
                     {' · '}
                     <span className="inline-flex items-center gap-1 align-bottom">
-                      <Icon name={channelLook(c.channel, c.network).icon} size={12} />
-                      {t('msg.via', { channel: channelLook(c.channel, c.network).label })}
+                      <Icon name={channelLook('api', network).icon} size={12} />
+                      {t('msg.via', { channel: channelLook('api', network).label })}
                     </span>
                   </>
                 )}
@@ -256,7 +259,7 @@ export function ConversationView({ number, backTo, onSolved, onOpen }: { number:
         </header>
         <div ref={scroller} className="min-h-0 flex-1 overflow-y-auto px-4 py-4 lg:px-6">
           <div className="mx-auto max-w-3xl">
-            <Timeline items={items} members={members} teams={teams} contactName={contactName} network={c.network} customers={Object.fromEntries(participants.map((p) => [p.contactId, p.name]))} onSplit={canChange ? split : undefined} onShare={me.member.role !== 'light' ? share : undefined} />
+            <Timeline items={items} members={members} teams={teams} contactName={contactName} network={network} customers={Object.fromEntries(participants.map((p) => [p.contactId, p.name]))} onSplit={canChange ? split : undefined} onShare={me.member.role !== 'light' ? share : undefined} />
           </div>
         </div>
         <p role="status" className="min-h-5 px-4 text-xs text-ink-2 lg:px-6">
