@@ -54,6 +54,15 @@ const paths = {
   faceOkay: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM9 9.5h.01M15 9.5h.01M9 15h6',
   chart: 'M4 4v16h16M8 16v-5m4 5V8m4 8v-3',
   download: 'M12 4v11m-5-5l5 5 5-5M5 20h14',
+  // Networks an API inbox can name (simple outlines, not the brands' own marks).
+  netX: 'M4 4h4l12 16h-4zM20 4l-6.5 7.5M4 20l6.5-7.5',
+  facebook: 'M15 3h-2a4 4 0 0 0-4 4v3H7v3h2v8h3v-8h3l1-3h-4V7a1 1 0 0 1 1-1h2z',
+  instagram: 'M7 3h10a4 4 0 0 1 4 4v10a4 4 0 0 1-4 4H7a4 4 0 0 1-4-4V7a4 4 0 0 1 4-4zm5 13a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm5.5-9.5h.01',
+  whatsapp: 'M3.5 20.5l1.3-4.2A8.5 8.5 0 1 1 8 19.4zM9 8.5c0 3.5 3 6.5 6.5 6.5l1-1.5-2-1-1 1a4.5 4.5 0 0 1-2.5-2.5l1-1-1-2z',
+  telegram: 'M21 4L3 11l6 2 2 6 3-4 5 4zM9 13l8-6',
+  linkedin: 'M4 4h16v16H4zm4 6v6m0-8.5h.01M12 16v-6m0 3a2.5 2.5 0 0 1 5 0v3',
+  tiktok: 'M14 3v11.5a3.5 3.5 0 1 1-3.5-3.5M14 3a5 5 0 0 0 5 5',
+  sms: 'M4 5h16v11H8l-4 4zm4 5.5h.01m4 0h.01m4 0h.01',
   faceBad: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM9 9.5h.01M15 9.5h.01M8.5 16.5a4.5 4.5 0 0 1 7 0',
 } as const;
 

@@ -73,6 +73,8 @@ export interface Inbox {
   id: string;
   name: string;
   channel: Channel;
+  /** An API inbox's network (x, instagram… or a display name). */
+  network?: string;
   archived?: boolean;
   teamId?: string | null;
 }
@@ -93,6 +95,8 @@ export interface Conversation {
   tags: string[];
   preview?: string;
   channel?: Channel;
+  /** An API inbox's network (x, instagram… or a display name): shown instead of "API". */
+  network?: string;
   unread?: boolean;
   snoozedUntil?: string | null;
   mergedIntoId?: string | null;

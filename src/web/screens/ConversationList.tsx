@@ -5,7 +5,8 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, type RefObject, useCallback, useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { Avatar } from '../components/Avatar';
-import { Icon, channelIcon } from '../components/Icon';
+import { Icon } from '../components/Icon';
+import { channelLook } from '../lib/network';
 import { Button, PriorityBadge, Select, SlaBadge, StatusPill } from '../components/ui';
 import { t, tn } from '../i18n';
 import { api, ApiError } from '../lib/api';
@@ -289,7 +290,7 @@ const Row = memo(function Row({
           )}
         </div>
         <div className={`flex items-center gap-1.5 truncate text-[13px] ${unread ? 'font-semibold text-ink' : 'text-ink-2'}`}>
-          <Icon name={channelIcon[c.channel ?? 'api'] ?? 'mail'} size={13} className="shrink-0 text-ink-3" aria-label={t(`channel.${c.channel ?? 'api'}`)} />
+          <Icon name={channelLook(c.channel, c.network).icon} size={13} className="shrink-0 text-ink-3" aria-label={channelLook(c.channel, c.network).label} />
           <span className="truncate">{c.subject || t('list.noSubject')}</span>
         </div>
         <div className="mt-0.5 flex items-center gap-1.5">

@@ -10,6 +10,7 @@ import { type ConversationPatch, qk, refreshLists, useContact, useConversation, 
 import { announceLeaving, announceViewing, useRealtime } from '../lib/realtime';
 import { useSession } from '../lib/session';
 import { useShortcuts } from '../lib/shortcuts';
+import { channelLook } from '../lib/network';
 import { fullTime, shortAge } from '../lib/time';
 import type { Conversation, FeedbackKind, Message } from '../lib/types';
 import { LogCallDialog } from './CallDialogs';
@@ -57,7 +58,10 @@ export function ConversationView({ number, backTo, onSolved, onOpen }: { number:
   const wide = useWide();
   const c = timeline.data?.conversation;
   const contact = useContact(c?.contactId);
-  const participants = useConversation(c?.id).data?.participants ?? [];
+  const full = useConversation(c?.id).data;
+  const participants = full?.participants ?? [];
+  // The timeline's conversation does not carry its inbox; the full one names an API inbox's network.
+  const network = full?.channel === 'api' ? full.network : undefined;
   const mergedInto = useConversation(c?.mergedIntoId ?? undefined).data;
   const items = timeline.data?.items;
 
@@ -170,6 +174,15 @@ export function ConversationView({ number, backTo, onSolved, onOpen }: { number:
               </div>
               <p className="text-xs text-ink-3">
                 {t('conv.number', { number: c.number })} · {contactName}
+                {network && (
+                  <>
+                    {' · '}
+                    <span className="inline-flex items-center gap-1 align-bottom">
+                      <Icon name={channelLook('api', network).icon} size={12} />
+                      {t('msg.via', { channel: channelLook('api', network).label })}
+                    </span>
+                  </>
+                )}
                 {participants.length > 0 && <> · {t('conv.cc', { names: participants.map((p) => p.name || t('msg.customer')).join(', ') })}</>}
                 {c.waitingSince && c.status !== 'solved' && c.status !== 'closed' && <> · <span title={fullTime(c.waitingSince)}>{t('list.waiting', { time: shortAge(c.waitingSince) })}</span></>}
               </p>
@@ -246,7 +259,7 @@ export function ConversationView({ number, backTo, onSolved, onOpen }: { number:
         </header>
         <div ref={scroller} className="min-h-0 flex-1 overflow-y-auto px-4 py-4 lg:px-6">
           <div className="mx-auto max-w-3xl">
-            <Timeline items={items} members={members} teams={teams} contactName={contactName} customers={Object.fromEntries(participants.map((p) => [p.contactId, p.name]))} onSplit={canChange ? split : undefined} onShare={me.member.role !== 'light' ? share : undefined} />
+            <Timeline items={items} members={members} teams={teams} contactName={contactName} network={network} customers={Object.fromEntries(participants.map((p) => [p.contactId, p.name]))} onSplit={canChange ? split : undefined} onShare={me.member.role !== 'light' ? share : undefined} />
           </div>
         </div>
         <p role="status" className="min-h-5 px-4 text-xs text-ink-2 lg:px-6">

@@ -1,9 +1,10 @@
 import { memo, useMemo, useState } from 'react';
 import { Avatar } from '../components/Avatar';
-import { Icon, channelIcon } from '../components/Icon';
+import { Icon } from '../components/Icon';
 import { type MessageKey, t } from '../i18n';
 import { api } from '../lib/api';
 import { describeEvent } from '../lib/events';
+import { channelLook } from '../lib/network';
 import { cleanHtml } from '../lib/sanitize';
 import { duration, fullTime, messageTime } from '../lib/time';
 import type { FeedbackKind, Member, Message, TimelineEvent, TimelineItem } from '../lib/types';
@@ -95,12 +96,15 @@ function CallBlock({ m, contactName }: { m: Message; contactName: string }) {
 const MessageBlock = memo(function MessageBlock({
   m,
   contactName,
+  network,
   avatarUrl,
   onSplit,
   onShare,
 }: {
   m: Message;
   contactName: string;
+  /** The API inbox's network, named instead of "API". */
+  network?: string;
   avatarUrl?: string | null;
   onSplit?: (m: Message) => void;
   onShare?: (source: FeedbackSource, kind: FeedbackKind) => void;
@@ -123,8 +127,8 @@ const MessageBlock = memo(function MessageBlock({
           <span className="rounded bg-note-line/50 px-1.5 py-px font-medium text-ink">{t('msg.note')}</span>
         ) : (
           <span className="flex items-center gap-1">
-            <Icon name={channelIcon[m.channel] ?? 'mail'} size={12} />
-            {t('msg.via', { channel: t(`channel.${m.channel}`) })}
+            <Icon name={channelLook(m.channel, network).icon} size={12} />
+            {t('msg.via', { channel: channelLook(m.channel, network).label })}
           </span>
         )}
         {scheduled && (
@@ -197,6 +201,7 @@ export function Timeline({
   members,
   teams,
   contactName,
+  network,
   customers,
   onSplit,
   onShare,
@@ -205,6 +210,8 @@ export function Timeline({
   members: Member[];
   teams: { id: string; name: string }[];
   contactName: string;
+  /** The API inbox's network (x, instagram…), named on its messages instead of "API". */
+  network?: string;
   /** Names of the customers event lines may mention (the cc'd ones), by contact id. */
   customers?: Record<string, string>;
   /** Splits a customer message off into a new conversation; offered only while there is another message. */
@@ -226,6 +233,7 @@ export function Timeline({
             <MessageBlock
               m={it.message}
               contactName={contactName}
+              network={network}
               avatarUrl={members.find((x) => x.id === it.message.authorMemberId)?.avatarUrl}
               onSplit={splittable && it.message.direction === 'in' && !it.message.call ? onSplit : undefined}
               onShare={it.message.direction === 'in' && !it.message.call && it.message.text.trim() ? onShare : undefined}

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import { type MessageKey, t } from '../i18n';
+import { KNOWN_NETWORKS, networkName } from '../lib/network';
 import { qk } from '../lib/queries';
 import { send, type SettingsInbox, useSettingsInboxes, useWrite } from './data';
 import { NewEmailInbox } from './NewEmailInbox';
@@ -18,15 +19,30 @@ function Secret({ inbox }: { inbox: SettingsInbox }) {
   );
 }
 
+/** The known networks offered as the admin types; any other name is kept as written. */
+function NetworkOptions() {
+  return (
+    <datalist id="known-networks">
+      {KNOWN_NETWORKS.map((n) => (
+        <option key={n} value={networkName(n)} />
+      ))}
+    </datalist>
+  );
+}
+
 function InboxCard({ inbox, admin }: { inbox: SettingsInbox; admin: boolean }) {
   const [url, setUrl] = useState(inbox.callbackUrl ?? '');
-  const update = useWrite((body: { callbackUrl?: string; archived?: boolean }) => send('PATCH', `/inboxes/${inbox.id}`, body), [qk.inboxes]);
+  const storedNetwork = inbox.network ? networkName(inbox.network) : '';
+  const [network, setNetwork] = useState(storedNetwork);
+  const update = useWrite((body: { callbackUrl?: string; network?: string | null; archived?: boolean }) => send('PATCH', `/inboxes/${inbox.id}`, body), [qk.inboxes]);
   return (
     <li className={`${cls.card} p-4 ${inbox.archived ? 'opacity-70' : ''}`} aria-label={inbox.name}>
       <div className="flex items-center gap-2">
         <h2 className="flex-1 font-medium">
           {inbox.name}
-          <span className="ml-2 rounded bg-hover px-1.5 py-0.5 text-xs text-ink-2">{t(`channel.${inbox.channel}` as MessageKey)}</span>
+          <span className="ml-2 rounded bg-hover px-1.5 py-0.5 text-xs text-ink-2">{t(`channel.${inbox.channel}` as MessageKey)}
+            {inbox.network && ` · ${networkName(inbox.network)}`}
+          </span>
           {inbox.archived && <span className="ml-2 text-xs text-ink-3">{t('settings.inboxes.archived')}</span>}
         </h2>
         {admin && (
@@ -48,19 +64,25 @@ function InboxCard({ inbox, admin }: { inbox: SettingsInbox; admin: boolean }) {
       )}
       {inbox.channel === 'api' && admin && (
         <form
-          className="mt-3 flex items-end gap-2"
+          className="mt-3 flex flex-wrap items-end gap-2"
           onSubmit={(e) => {
             e.preventDefault();
-            update.mutate({ callbackUrl: url });
+            update.mutate({ callbackUrl: url, network: network.trim() || null });
           }}
         >
-          <div className="flex-1">
+          <div className="min-w-48 flex-[2]">
             <label className={cls.label} htmlFor={`callback-${inbox.id}`}>
               {t('settings.inboxes.callbackUrl')}
             </label>
             <input id={`callback-${inbox.id}`} type="url" required className={cls.input} value={url} onChange={(e) => setUrl(e.target.value)} />
           </div>
-          <button type="submit" className={cls.secondary} disabled={update.isPending || url === inbox.callbackUrl}>
+          <div className="min-w-40 flex-1">
+            <label className={cls.label} htmlFor={`network-${inbox.id}`}>
+              {t('settings.inboxes.network')}
+            </label>
+            <input id={`network-${inbox.id}`} list="known-networks" maxLength={40} placeholder={t('settings.inboxes.networkPlaceholder')} className={cls.input} value={network} onChange={(e) => setNetwork(e.target.value)} />
+          </div>
+          <button type="submit" className={cls.secondary} disabled={update.isPending || (url === inbox.callbackUrl && network.trim() === storedNetwork)}>
             {t('settings.save')}
           </button>
         </form>
@@ -101,16 +123,16 @@ function AddPhoneLine() {
 export default function InboxesPage() {
   const admin = useIsAdmin();
   const q = useSettingsInboxes();
-  const [form, setForm] = useState({ name: '', callbackUrl: '' });
+  const [form, setForm] = useState({ name: '', callbackUrl: '', network: '' });
   const [created, setCreated] = useState<SettingsInbox | null>(null);
   const [kind, setKind] = useState<'api' | 'email' | 'widget'>('api');
-  const create = useWrite((body: typeof form) => send<SettingsInbox>('POST', '/inboxes', { ...body, channel: 'api' }), [qk.inboxes]);
+  const create = useWrite((body: typeof form) => send<SettingsInbox>('POST', '/inboxes', { ...body, network: body.network.trim() || undefined, channel: 'api' }), [qk.inboxes]);
   function submit(e: FormEvent) {
     e.preventDefault();
     create.mutate(form, {
       onSuccess: (inbox) => {
         setCreated(inbox);
-        setForm({ name: '', callbackUrl: '' });
+        setForm({ name: '', callbackUrl: '', network: '' });
       },
     });
   }
@@ -130,12 +152,26 @@ export default function InboxesPage() {
       {admin && kind === 'email' && <NewEmailInbox />}
       {admin && kind === 'widget' && <NewWidgetInbox />}
       {admin && kind === 'api' && (
-        <form onSubmit={submit} aria-label={t('settings.inboxes.create')} className={`${cls.card} mb-5 grid grid-cols-[1fr_2fr_auto] items-end gap-3 p-4`}>
+        <form onSubmit={submit} aria-label={t('settings.inboxes.create')} className={`${cls.card} mb-5 grid grid-cols-1 items-end gap-3 p-4 sm:grid-cols-[1fr_1fr_2fr_auto]`}>
           <div>
             <label className={cls.label} htmlFor="inbox-name">
               {t('settings.inboxes.name')}
             </label>
             <input id="inbox-name" required className={cls.input} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
+          </div>
+          <div>
+            <label className={cls.label} htmlFor="inbox-network">
+              {t('settings.inboxes.network')}
+            </label>
+            <input
+              id="inbox-network"
+              list="known-networks"
+              maxLength={40}
+              placeholder={t('settings.inboxes.networkPlaceholder')}
+              className={cls.input}
+              value={form.network}
+              onChange={(e) => setForm({ ...form, network: e.target.value })}
+            />
           </div>
           <div>
             <label className={cls.label} htmlFor="inbox-callback">
@@ -154,11 +190,12 @@ export default function InboxesPage() {
           <button type="submit" className={cls.primary} disabled={create.isPending}>
             {t('settings.inboxes.create')}
           </button>
-          <div className="col-span-3">
+          <div className="sm:col-span-4">
             <ErrorNote error={create.error} />
           </div>
         </form>
       )}
+      {admin && <NetworkOptions />}
       {admin && <AddPhoneLine />}
       {created && (
         <p role="status" className="mb-4 rounded-md bg-accent-soft px-3 py-2 text-sm">

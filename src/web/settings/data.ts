@@ -36,6 +36,8 @@ export interface SettingsInbox {
   channel: Channel;
   teamId: string | null;
   callbackUrl?: string;
+  /** API inboxes: the network their messages come from (x, instagram… or a display name). */
+  network?: string;
   address?: string;
   signingSecret?: string;
   /** E-mail, widget and portal inboxes: the satisfaction survey sent when a conversation is solved. */

@@ -156,7 +156,7 @@ export async function listConversations(db: Executor, actor: Actor, q: Conversat
   }
   if (q.cursor) conds.push(afterCursor(q.sort, q.cursor));
   const rows = await db
-    .select({ c, contactName: contacts.name, channel: inboxes.channel, unread: unreadFor(actor.memberId).mapWith(Boolean), slaPolicyName: slaPolicies.name })
+    .select({ c, contactName: contacts.name, channel: inboxes.channel, network: sql<string | null>`${inboxes.config}->>'network'`, unread: unreadFor(actor.memberId).mapWith(Boolean), slaPolicyName: slaPolicies.name })
     .from(c)
     .innerJoin(contacts, eq(contacts.id, c.contactId))
     .innerJoin(inboxes, eq(inboxes.id, c.inboxId))
@@ -168,7 +168,7 @@ export async function listConversations(db: Executor, actor: Actor, q: Conversat
   const previews = await lastPreviews(db, page.map((r) => r.c.id));
   return {
     items: page.map((r) =>
-      presentConversation(r.c, { contact: { id: r.c.contactId, name: r.contactName }, preview: previews.get(r.c.id), channel: r.channel, unread: r.unread, slaPolicyName: r.slaPolicyName }),
+      presentConversation(r.c, { contact: { id: r.c.contactId, name: r.contactName }, preview: previews.get(r.c.id), channel: r.channel, network: r.network, unread: r.unread, slaPolicyName: r.slaPolicyName }),
     ),
     nextCursor: rows.length > q.limit ? encodeCursor(q.sort, page[page.length - 1].c) : null,
   };

@@ -10,6 +10,8 @@ export interface ConversationExtras {
   preview?: string;
   /** The inbox's channel. */
   channel?: string;
+  /** An API inbox's network (x, instagram… or a display name). */
+  network?: string | null;
   /** A customer message newer than the caller's last read. */
   unread?: boolean;
   participants?: { contactId: string; name: string; role: string }[];
@@ -47,6 +49,7 @@ export function presentConversation(c: Conversation, extra: ConversationExtras =
     number: c.number,
     inboxId: c.inboxId,
     channel: extra.channel,
+    network: extra.channel === 'api' ? (extra.network ?? undefined) : undefined,
     contactId: c.contactId,
     contact: extra.contact,
     participants: extra.participants,

@@ -33,7 +33,7 @@ export async function getConversationRow(db: Executor, actor: Pick<Actor, 'works
 export async function getConversation(db: Executor, actor: Actor, id: string) {
   const row = await getConversationRow(db, actor, id);
   const [r] = await db
-    .select({ contactName: contacts.name, channel: inboxes.channel, unread: unreadFor(actor.memberId).mapWith(Boolean), slaPolicyName: slaPolicies.name })
+    .select({ contactName: contacts.name, channel: inboxes.channel, network: sql<string | null>`${inboxes.config}->>'network'`, unread: unreadFor(actor.memberId).mapWith(Boolean), slaPolicyName: slaPolicies.name })
     .from(conversations)
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
@@ -46,6 +46,7 @@ export async function getConversation(db: Executor, actor: Actor, id: string) {
       contact: { id: row.contactId, name: r.contactName },
       preview: previews.get(row.id),
       channel: r.channel,
+      network: r.network,
       unread: r.unread,
       participants,
       slaPolicyName: r.slaPolicyName,

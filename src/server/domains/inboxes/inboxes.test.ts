@@ -138,6 +138,41 @@ describe('inboxes', () => {
     expect(await countRows(h.ctx.db, inboxes)).toBe(before);
   });
 
+  it("lets an API inbox name its network (known ones by id, others as written), shown on the inbox and its conversations; 422 naming network otherwise", async () => {
+    const made = async (network: unknown) => json(await create(admin, { name: `Net ${String(network)}`, channel: 'api', callbackUrl: 'https://hooks.example.test/heard', network }));
+    expect((await made('Instagram')).network).toBe('instagram');
+    expect((await made('twitter')).network).toBe('x');
+    const other = await made('  Mastodon ');
+    expect(other.network).toBe('Mastodon');
+    expect(json(await get(agent, other.id)).network).toBe('Mastodon');
+
+    const before = await countRows(h.ctx.db, inboxes);
+    for (const network of ['', '   ', 'x'.repeat(41), 42, ['x']]) {
+      const res = await create(admin, { name: 'Bad', channel: 'api', callbackUrl: 'https://hooks.example.test/heard', network });
+      expect(res.statusCode, JSON.stringify(network)).toBe(422);
+      expect(json(res).errors.map((e: any) => e.field)).toEqual(['network']);
+    }
+    expect(await countRows(h.ctx.db, inboxes)).toBe(before);
+
+    const patch = (id: string, payload: Record<string, unknown>) => h.app.inject({ method: 'PATCH', url: `/api/v1/inboxes/${id}`, headers: admin.headers, payload });
+    const email = json(await create(admin, { name: 'Mail net', channel: 'email', address: 'net@example.test' }));
+    const refused = await patch(email.id, { network: 'sms' });
+    expect(refused.statusCode).toBe(422);
+    expect(json(refused).errors.map((e: any) => e.field)).toEqual(['network']);
+    expect(json(await get(admin, email.id))).not.toHaveProperty('network');
+
+    const { conversationId } = await sendInbound(h.app, admin, other.id);
+    expect(json(await patch(other.id, { network: 'WhatsApp' })).network).toBe('whatsapp');
+    expect(json(await h.app.inject({ url: `/api/v1/conversations/${conversationId}`, headers: agent.headers }))).toMatchObject({ channel: 'api', network: 'whatsapp' });
+    const listed = json(await h.app.inject({ url: `/api/v1/conversations?inbox=${other.id}`, headers: agent.headers })).items;
+    expect(listed.map((c: any) => [c.id, c.network])).toEqual([[conversationId, 'whatsapp']]);
+
+    const cleared = await patch(other.id, { network: null, callbackUrl: 'https://hooks.example.test/other' });
+    expect(json(cleared)).toMatchObject({ callbackUrl: 'https://hooks.example.test/other' });
+    expect(json(cleared)).not.toHaveProperty('network');
+    expect(json(await h.app.inject({ url: `/api/v1/conversations/${conversationId}`, headers: agent.headers }))).not.toHaveProperty('network');
+  });
+
   it('shows the signing secret to admins only', async () => {
     const inbox = await buildApiInbox(h.app, admin);
     expect(json(await get(admin, inbox.id)).signingSecret).toBe(inbox.signingSecret);

@@ -7,6 +7,21 @@ const callbackUrl = z
   .max(2000)
   .describe('Where Heard POSTs replies to this channel (signed, retried).');
 
+/** The networks Heard knows by name (and has an icon for); any other short display name is kept as given. */
+export const KNOWN_NETWORKS = ['x', 'facebook', 'instagram', 'whatsapp', 'telegram', 'linkedin', 'tiktok', 'sms'] as const;
+
+const network = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(40, 'must be at most 40 characters')
+  .transform((v) => {
+    const id = v.toLowerCase();
+    if (id === 'twitter') return 'x';
+    return (KNOWN_NETWORKS as readonly string[]).includes(id) ? id : v;
+  })
+  .describe(`API inboxes: the social network or service their messages come from, shown instead of "API" ("via Instagram"): one of ${KNOWN_NETWORKS.join(', ')} (twitter means x), or any other display name of up to 40 characters.`);
+
 const host = z.string().trim().min(1).max(255).regex(/^[a-z0-9.:[\]-]+$/i, 'must be a host name or IP address');
 const port = z.number().int().min(1).max(65535);
 
@@ -120,7 +135,7 @@ export const SatisfactionSettingsSchema = z
 export type SatisfactionSettings = z.infer<typeof SatisfactionSettingsSchema>;
 
 export const InboxCreateSchema = z.discriminatedUnion('channel', [
-  z.object({ name: z.string().trim().min(1).max(120), channel: z.literal('api'), callbackUrl, teamId: z.uuid().optional() }),
+  z.object({ name: z.string().trim().min(1).max(120), channel: z.literal('api'), callbackUrl, network: network.optional(), teamId: z.uuid().optional() }),
   EmailSettingsSchema.extend({ name: z.string().trim().min(1).max(120), channel: z.literal('email'), teamId: z.uuid().optional() }),
   WidgetSettingsSchema.extend({ name: z.string().trim().min(1).max(120), channel: z.literal('widget'), teamId: z.uuid().optional() }),
   z.object({ name: z.string().trim().min(1).max(120), channel: z.enum(['portal', 'phone']), teamId: z.uuid().optional() }),
@@ -131,6 +146,7 @@ export type InboxCreateInput = z.input<typeof InboxCreateSchema>;
 export const InboxUpdateSchema = z.object({
   name: z.string().trim().min(1).max(120).optional(),
   callbackUrl: callbackUrl.optional(),
+  network: network.nullable().optional().describe('API inboxes: the network their messages come from; null shows "API" again.'),
   teamId: z.uuid().nullable().optional(),
   archived: z.boolean().optional(),
   email: EmailSettingsSchema.partial().optional().describe('Email inboxes: the settings to change; the rest are kept.'),
@@ -148,6 +164,7 @@ export const InboxSchema = z.object({
   channel: ChannelSchema,
   teamId: z.uuid().nullable(),
   callbackUrl: z.string().optional(),
+  network: z.string().optional().describe('API inboxes: the network their messages come from (x, instagram… or a display name).'),
   address: z.string().optional(),
   email: z
     .object({

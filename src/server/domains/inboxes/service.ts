@@ -37,6 +37,7 @@ export function presentInbox(i: Inbox, actor: Pick<Actor, 'role' | 'scopes'>, im
     channel: i.channel,
     teamId: i.teamId,
     callbackUrl: i.config.callbackUrl,
+    network: i.channel === 'api' && typeof i.config.network === 'string' ? i.config.network : undefined,
     address: typeof i.config.address === 'string' ? i.config.address : undefined,
     signingSecret: canAdminister(actor) ? i.config.signingSecret : undefined,
     email: i.channel === 'email' ? presentEmailSettings(i.config as unknown as EmailSettings, imapState) : undefined,
@@ -158,7 +159,7 @@ export async function createInbox(tx: Executor, actor: Actor, given: InboxCreate
   await checkTeam(tx, actor.workspaceId, input.teamId);
   if (input.channel === 'api') checkCallbackUrl(input.callbackUrl, allowPrivate);
   const config: Inbox['config'] = {};
-  if (input.channel === 'api') Object.assign(config, { callbackUrl: input.callbackUrl, signingSecret: randomToken('whsec_', 24) });
+  if (input.channel === 'api') Object.assign(config, { callbackUrl: input.callbackUrl, signingSecret: randomToken('whsec_', 24) }, input.network ? { network: input.network } : {});
   if (input.channel === 'widget') {
     const { name: _n, channel: _c, teamId: _t, ...settings } = input;
     await checkTeam(tx, actor.workspaceId, settings.showTeamId);
@@ -197,7 +198,12 @@ export async function updateInbox(tx: Executor, actor: Actor, id: string, input:
   if (input.name !== undefined) patch.name = input.name;
   if (input.teamId !== undefined) patch.teamId = input.teamId;
   if (input.archived !== undefined) patch.archivedAt = input.archived ? new Date() : null;
+  if (input.network !== undefined && inbox.channel !== 'api') throw new Invalid('network', 'only API channel inboxes name a network');
   if (input.callbackUrl !== undefined) patch.config = { ...inbox.config, callbackUrl: input.callbackUrl };
+  if (input.network !== undefined) {
+    const { network: _old, ...rest } = patch.config ?? inbox.config;
+    patch.config = input.network === null ? rest : { ...rest, network: input.network };
+  }
   if (input.widget !== undefined) {
     if (inbox.channel !== 'widget') throw new Invalid('widget', 'only widget inboxes have widget settings');
     await checkTeam(tx, actor.workspaceId, input.widget.showTeamId);
