@@ -54,8 +54,8 @@ export async function requestPasswordReset(ctx: Ctx, email: string, log: Log): P
 async function refusal(db: Executor, tokenHash: string): Promise<Invalid> {
   const [row] = await db.select().from(passwordResets).where(eq(passwordResets.tokenHash, tokenHash));
   if (!row) return new Invalid('token', 'is not a valid reset link (a newer one may have replaced it); ask for a new one');
-  if (row.usedAt) return new Invalid('token', 'was used already: a reset link works once; ask for a new one');
-  return new Invalid('token', `has expired: a reset link works for ${RESET_MINUTES} minutes; ask for a new one`);
+  if (row.usedAt) return new Invalid('token', 'was used already (a reset link works once); ask for a new one');
+  return new Invalid('token', `has expired (a reset link works for ${RESET_MINUTES} minutes); ask for a new one`);
 }
 
 /**
