@@ -51,6 +51,7 @@ const OWNERS: Record<string, string[]> = {
   teams: ['domains/teams'],
   teamMembers: ['domains/teams'],
   sessions: ['domains/auth'],
+  'auth.ts': ['domains/auth'],
   apiTokens: ['domains/tokens'],
   auditLog: ['domains/audit'],
   instanceSettings: ['core'],

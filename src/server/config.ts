@@ -141,7 +141,7 @@ export const ConfigSchema = z.object({
     .string()
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@host:587')
     .optional()
-    .describe('Where replies are sent from email inboxes that have no SMTP server of their own, e.g. smtp://user:pass@host:587 (smtps:// for TLS from the start).'),
+    .describe('Where replies are sent from email inboxes that have no SMTP server of their own, and where password reset links leave, e.g. smtp://user:pass@host:587 (smtps:// for TLS from the start).'),
   HEARD_WIDGET_RATE_LIMIT: z.coerce
     .number()
     .int()

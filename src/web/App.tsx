@@ -12,6 +12,7 @@ import { SessionProvider, useSessionState } from './lib/session';
 import { ContactPage } from './screens/ContactPage';
 import { InboxPage } from './screens/InboxPage';
 import { Login } from './screens/Login';
+import { ForgotPassword, ResetPassword } from './screens/PasswordReset';
 import { Shell } from './screens/Shell';
 
 // W3's settings pages: src/web/settings/SettingsRoutes.tsx, loaded only when opened.
@@ -83,6 +84,8 @@ function Authenticated() {
 const router = createBrowserRouter(
   [
     { path: '/login', element: <Login />, errorElement: <RouteError /> },
+    { path: '/forgot-password', element: <ForgotPassword />, errorElement: <RouteError /> },
+    { path: '/reset-password', element: <ResetPassword />, errorElement: <RouteError /> },
     {
       path: '/invite',
       element: (

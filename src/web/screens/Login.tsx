@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { useLocation, useNavigate } from 'react-router';
+import { Link, useLocation, useNavigate } from 'react-router';
 import { t } from '../i18n';
 import { api, ApiError } from '../lib/api';
 import { qk } from '../lib/queries';
@@ -15,6 +15,7 @@ export function Login() {
   const navigate = useNavigate();
   const location = useLocation();
   const qc = useQueryClient();
+  const notice = (location.state as { notice?: string } | null)?.notice;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -42,6 +43,11 @@ export function Login() {
             {t('login.title')}
           </h1>
         </div>
+        {notice && (
+          <p role="status" className="mb-4 rounded-md bg-accent-soft px-3 py-2 text-sm text-ink">
+            {notice}
+          </p>
+        )}
         <label className="mb-1 block text-sm font-medium text-ink-2" htmlFor="email">
           {t('login.email')}
         </label>
@@ -55,9 +61,14 @@ export function Login() {
           onChange={(e) => setEmail(e.target.value)}
           className="mb-4 w-full rounded-md border border-line bg-canvas px-3 py-2 text-ink outline-none focus:border-accent"
         />
-        <label className="mb-1 block text-sm font-medium text-ink-2" htmlFor="password">
-          {t('login.password')}
-        </label>
+        <div className="mb-1 flex items-baseline justify-between gap-2">
+          <label className="block text-sm font-medium text-ink-2" htmlFor="password">
+            {t('login.password')}
+          </label>
+          <Link to="/forgot-password" state={{ email }} className="text-sm text-accent hover:underline">
+            {t('login.forgot')}
+          </Link>
+        </div>
         <input
           id="password"
           type="password"

@@ -2,7 +2,8 @@ import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApiInbox, buildMember, buildTeam, buildToken, sendInbound, signIn, type Client } from '../../../../test/factories.js';
 import { json, startTestHeard, type TestHeard } from '../../../../test/helpers/heard.js';
-import { eventFailures, outreachTasks } from '../../db/schema/index.js';
+import { eventFailures, outreachTasks, passwordResets, users } from '../../db/schema/index.js';
+import { sha256 } from '../ids.js';
 import { recordBusinessEvent } from '../../domains/business-events/service.js';
 import { recordEvent } from '../events/record-event.js';
 import { askQuestion, buildArticle, buildCategory, type HelpBrowser, memberBrowser } from '../../../../test/helpers/help-center.js';
@@ -277,6 +278,13 @@ describe('authorization matrix', () => {
   };
 
   /** A new invitation by link, made by an owner. */
+  /** A reset link of a person of their own (using it ends their sessions, so never a caller's). */
+  const newResetToken = async () => {
+    const [u] = await h.ctx.db.insert(users).values({ email: `reset-${unique()}@example.test`, name: 'Reset' }).returning();
+    const token = `reset-token-${unique()}`;
+    await h.ctx.db.insert(passwordResets).values({ userId: u.id, tokenHash: sha256(token), expiresAt: new Date(Date.now() + 60_000) });
+    return token;
+  };
   const newInvite = async () => {
     const res = await h.app.inject({ method: 'POST', url: '/api/v1/members/invites', headers: setup.headers, payload: { email: `inv-${unique()}@example.test` } });
     if (res.statusCode !== 201) throw new Error(res.body);
@@ -389,6 +397,12 @@ describe('authorization matrix', () => {
     { route: 'GET /api/v1/members/invites', allowed: ADMINS, request: () => ({ method: 'GET', url: '/api/v1/members/invites' }) },
     { route: 'POST /api/v1/members/invites', allowed: ADMINS, request: () => ({ method: 'POST', url: '/api/v1/members/invites', payload: { email: `inv-${unique()}@example.test` } }) },
     { route: 'DELETE /api/v1/members/invites/:id', allowed: ADMINS, request: async () => ({ method: 'DELETE', url: `/api/v1/members/invites/${(await newInvite()).id}` }) },
+    { route: 'POST /api/v1/auth/password-reset', allowed: [...EVERYONE, 'anonymous'], request: () => ({ method: 'POST', url: '/api/v1/auth/password-reset', payload: { email: `nobody-${unique()}@example.test` } }) },
+    {
+      route: 'POST /api/v1/auth/password-reset/confirm',
+      allowed: [...EVERYONE, 'anonymous'],
+      request: async () => ({ method: 'POST', url: '/api/v1/auth/password-reset/confirm', payload: { token: await newResetToken(), password: PASSWORD } }),
+    },
     {
       route: 'POST /api/v1/auth/accept-invite',
       allowed: [...EVERYONE, 'anonymous'],

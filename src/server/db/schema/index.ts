@@ -22,3 +22,4 @@ export * from './goodwill.js';
 export * from './business-events.js';
 export * from './outreach.js';
 export * from './catalog.js';
+export * from './auth.js';

@@ -186,4 +186,12 @@ describe('auth', () => {
     expect(elsewhere.statusCode).toBe(200);
     expect((await limited.app.inject({ url: '/api/v1/me', headers: member.headers })).statusCode).toBe(200);
   });
+
+  it('limits password reset requests per client like sign-in', async () => {
+    const ask = (i: number) =>
+      limited.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset', payload: { email: `person${i}@example.test` }, remoteAddress: '10.9.9.9' });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await ask(i)).statusCode);
+    expect(statuses).toEqual([202, 202, 202, 429]);
+  });
 });

@@ -4,10 +4,12 @@ import { z } from 'zod';
 import type { Actor } from '../../core/actor.js';
 import { hasScope } from '../../core/actor.js';
 import { inTransaction } from '../../core/context.js';
+import { RateLimited } from '../../core/errors.js';
 import { SESSION_COOKIE } from '../../core/http/authenticate.js';
 import { sha256 } from '../../core/ids.js';
 import { avatarUrl } from '../members/avatar.js';
 import { acceptInvite } from '../members/invites.js';
+import { confirmPasswordReset, requestPasswordReset } from './password-reset.js';
 import { changePassword, updateProfile } from './profile.js';
 import { login, logout, SESSION_DAYS, whoAmI } from './service.js';
 
@@ -60,6 +62,54 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
         return login(tx, { email: joined.email, password: req.body.password, workspaceId: joined.workspaceId });
       });
       return startSession(reply, s);
+    },
+  );
+
+  /** Reset links one address may ask for in 15 minutes: enough for a lost mail, too few to flood an inbox. */
+  const resetsPerAddress = app.createRateLimit({
+    max: 3,
+    timeWindow: '15 minutes',
+    keyGenerator: (req) => `password-reset:${String((req.body as { email?: unknown })?.email ?? '').trim().toLowerCase()}`,
+  });
+
+  app.post(
+    '/auth/password-reset',
+    {
+      schema: {
+        tags: ['Auth'],
+        summary: 'Forgot password: mails a one-time reset link; the same 202 whether or not the address has an account',
+        body: z.object({ email: z.string().trim().min(1).max(320) }),
+      },
+      // Per address (below) and per client address, like sign-in.
+      config: { public: true, rateLimit: { max: app.ctx.config.HEARD_LOGIN_RATE_LIMIT, timeWindow: '1 minute' } },
+      preHandler: async (req) => {
+        const r = await resetsPerAddress(req);
+        if (!r.isAllowed && r.isExceeded) throw new RateLimited(r.ttlInSeconds);
+      },
+    },
+    async (req, reply) => {
+      await requestPasswordReset(app.ctx, req.body.email, req.log);
+      return reply.code(202).send({ message: 'If an account has that address, we sent it a link to choose a new password.' });
+    },
+  );
+
+  app.post(
+    '/auth/password-reset/confirm',
+    {
+      schema: {
+        tags: ['Auth'],
+        summary: 'Choose a new password with a reset link; the link works once and every session of the account ends',
+        body: z.object({
+          token: z.string().min(1).max(200),
+          password: z.string().min(8, 'must be at least 8 characters').max(1000),
+        }),
+      },
+      config: { public: true, rateLimit: { max: app.ctx.config.HEARD_LOGIN_RATE_LIMIT, timeWindow: '1 minute' } },
+    },
+    async (req, reply) => {
+      const ended = await confirmPasswordReset(app.ctx, req.body);
+      for (const hash of ended) await app.realtime?.disconnectSession(hash);
+      return reply.code(204).send();
     },
   );
 
