@@ -9,6 +9,7 @@ const engines = ['pglite', ...(process.env.DATABASE_URL ? ['postgres'] : [])];
 const multiNode = 'test/multi-node/**';
 // The browser suites run apart: `npm run test:e2e` (vitest.e2e.config.ts).
 const e2e = 'test/e2e/**';
+const clientSide = ['src/web/**', 'src/widget/**', 'src/help/**'];
 
 export default defineConfig({
   test: {
@@ -20,7 +21,8 @@ export default defineConfig({
       test: {
         name: engine,
         include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-        exclude: [...configDefaults.exclude, e2e, ...(engine === 'postgres' && redisUrl ? [] : [multiNode])],
+        // The browser-side suites (the app's, the widget's, the help center's) touch no database: once is enough.
+        exclude: [...configDefaults.exclude, e2e, ...(engine === 'postgres' && redisUrl ? [] : [multiNode]), ...(engine === 'postgres' ? clientSide : [])],
         env: { HEARD_TEST_ENGINE: engine, ...(engine === 'postgres' && redisUrl ? { REDIS_URL: redisUrl } : {}) },
         testTimeout: 30_000,
         hookTimeout: 60_000,
