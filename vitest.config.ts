@@ -10,6 +10,11 @@ const multiNode = 'test/multi-node/**';
 // The browser suites run apart: `npm run test:e2e` (vitest.e2e.config.ts).
 const e2e = 'test/e2e/**';
 const clientSide = ['src/web/**', 'src/widget/**', 'src/help/**'];
+// Who may call which route, and what bad input gets, is decided before any SQL, and PGlite is
+// PostgreSQL compiled to WebAssembly: with both engines, these two HTTP-layer suites (every
+// route × every role, every field × every bad value) run once, on PostgreSQL, where they are
+// quickest. Without DATABASE_URL they run on PGlite.
+const httpLayer = ['src/server/core/http/authorization-matrix.test.ts', 'src/server/core/http/input-fuzz.test.ts'];
 
 export default defineConfig({
   test: {
@@ -22,7 +27,7 @@ export default defineConfig({
         name: engine,
         include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
         // The browser-side suites (the app's, the widget's, the help center's) touch no database: once is enough.
-        exclude: [...configDefaults.exclude, e2e, ...(engine === 'postgres' && redisUrl ? [] : [multiNode]), ...(engine === 'postgres' ? clientSide : [])],
+        exclude: [...configDefaults.exclude, e2e, ...(engine === 'postgres' && redisUrl ? [] : [multiNode]), ...(engine === 'postgres' ? clientSide : []), ...(engine === 'pglite' && process.env.DATABASE_URL ? httpLayer : [])],
         env: { HEARD_TEST_ENGINE: engine, ...(engine === 'postgres' && redisUrl ? { REDIS_URL: redisUrl } : {}) },
         testTimeout: 30_000,
         hookTimeout: 60_000,
