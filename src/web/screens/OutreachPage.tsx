@@ -116,22 +116,7 @@ function WriteForm({ task, onDone }: { task: OutreachTaskDetail; onDone: () => v
   };
   return (
     <form onSubmit={submit} className="grid min-w-0 grid-cols-1 gap-3" aria-label={t('outreach.write')}>
-      <FormField label={t('outreach.write.where')} error={fieldError(write.error, 'inboxId') ?? fieldError(write.error, 'conversationId')}>
-        {(p) => (
-          <select {...p} className={`${inputCls} min-w-0`} value={target} onChange={(e) => setWhere(e.target.value)}>
-            {inboxes.map((i) => (
-              <option key={i.id} value={`inbox:${i.id}`}>
-                {t('outreach.write.newIn', { inbox: i.name })}
-              </option>
-            ))}
-            {task.history.conversations.map((c) => (
-              <option key={c.id} value={`conversation:${c.id}`}>
-                {t('outreach.write.replyOn', { number: c.number, subject: c.subject })}
-              </option>
-            ))}
-          </select>
-        )}
-      </FormField>
+      <WhereField label={t('outreach.write.where')} error={write.error} inboxes={inboxes} task={task} value={target} onChange={setWhere} />
       {isNew && (
         <FormField label={t('outreach.write.subject')} error={fieldError(write.error, 'subject')}>
           {(p) => <input {...p} className={inputCls} value={subject} onChange={(e) => setSubject(e.target.value)} />}
@@ -184,22 +169,7 @@ function CallForm({ task, onDone }: { task: OutreachTaskDetail; onDone: () => vo
   };
   return (
     <form onSubmit={submit} className="grid min-w-0 grid-cols-1 gap-3" aria-label={t('outreach.call')}>
-      <FormField label={t('outreach.call.where')} error={fieldError(call.error, 'inboxId') ?? fieldError(call.error, 'conversationId')}>
-        {(p) => (
-          <select {...p} className={`${inputCls} min-w-0`} value={target} onChange={(e) => setWhere(e.target.value)}>
-            {phones.map((i) => (
-              <option key={i.id} value={`inbox:${i.id}`}>
-                {t('outreach.write.newIn', { inbox: i.name })}
-              </option>
-            ))}
-            {task.history.conversations.map((c) => (
-              <option key={c.id} value={`conversation:${c.id}`}>
-                {t('outreach.write.replyOn', { number: c.number, subject: c.subject })}
-              </option>
-            ))}
-          </select>
-        )}
-      </FormField>
+      <WhereField label={t('outreach.call.where')} error={call.error} inboxes={phones} task={task} value={target} onChange={setWhere} />
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-3">
         <FormField label={t('call.number')} error={fieldError(call.error, 'number')}>
           {(p) => <input {...p} className={inputCls} value={number} onChange={(e) => setNumber(e.target.value)} inputMode="tel" />}
@@ -481,5 +451,41 @@ export default function OutreachPage() {
         </div>
       </div>
     </section>
+  );
+}
+
+/** Where an agent answers a task: a new conversation in one of the inboxes, or one of the customer's conversations. */
+function WhereField({
+  label,
+  error,
+  inboxes,
+  task,
+  value,
+  onChange,
+}: {
+  label: string;
+  error: unknown;
+  inboxes: { id: string; name: string }[];
+  task: { history: { conversations: { id: string; number: number; subject: string }[] } };
+  value: string;
+  onChange: (v: string) => void;
+}) {
+  return (
+    <FormField label={label} error={fieldError(error, 'inboxId') ?? fieldError(error, 'conversationId')}>
+      {(p) => (
+        <select {...p} className={`${inputCls} min-w-0`} value={value} onChange={(e) => onChange(e.target.value)}>
+          {inboxes.map((i) => (
+            <option key={i.id} value={`inbox:${i.id}`}>
+              {t('outreach.write.newIn', { inbox: i.name })}
+            </option>
+          ))}
+          {task.history.conversations.map((c) => (
+            <option key={c.id} value={`conversation:${c.id}`}>
+              {t('outreach.write.replyOn', { number: c.number, subject: c.subject })}
+            </option>
+          ))}
+        </select>
+      )}
+    </FormField>
   );
 }

@@ -2,7 +2,7 @@ import { type FormEvent, type ReactNode, useState } from 'react';
 import { type Attribute, type AttributeType, ATTRIBUTE_TYPES, ck, formatMoney, formatValue, type ImportCheck, useAttributes } from '../catalog/data';
 import { type MessageKey, t, tn } from '../i18n';
 import { send, useWrite } from './data';
-import { cls, ErrorNote, LoadState, ReadOnlyNote, SettingsPage, SettingsTable, useIsAdmin } from './ui';
+import { cls, DeleteButton, ErrorNote, LoadState, ReadOnlyNote, SettingsPage, SettingsTable, useIsAdmin } from './ui';
 
 const typeLabel = (type: string) => t(`settings.catalog.type.${type}` as MessageKey);
 const keyFrom = (label: string) =>
@@ -104,14 +104,7 @@ function AttributeRow({ a, admin }: { a: Attribute; admin: boolean }) {
       </td>
       <td className={`${cls.td} text-right`}>
         {admin && (
-          <button
-            type="button"
-            className={cls.danger}
-            aria-label={t('settings.catalog.deleteWho', { name: a.label })}
-            onClick={() => window.confirm(t('settings.catalog.confirmDelete', { name: a.label })) && remove.mutate(undefined)}
-          >
-            {t('settings.delete')}
-          </button>
+          <DeleteButton label={t('settings.catalog.deleteWho', { name: a.label })} confirm={t('settings.catalog.confirmDelete', { name: a.label })} onDelete={() => remove.mutate(undefined)} />
         )}
       </td>
     </tr>

@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { type MessageKey, t } from '../i18n';
 import { type CustomField, type CustomFieldType, FIELD_TYPES, send, sk, useCustomFields, useWrite } from './data';
-import { cls, ErrorNote, LoadState, ReadOnlyNote, SettingsPage, SettingsTable, useIsAdmin } from './ui';
+import { cls, DeleteButton, ErrorNote, LoadState, ReadOnlyNote, SettingsPage, SettingsTable, useIsAdmin } from './ui';
 
 const typeLabel = (type: string) => t(`settings.fields.type.${type}` as MessageKey);
 
@@ -137,14 +137,7 @@ function FieldRow({ field, admin }: { field: CustomField; admin: boolean }) {
       </td>
       <td className={`${cls.td} text-right`}>
         {admin && (
-          <button
-            type="button"
-            className={cls.danger}
-            aria-label={t('settings.fields.deleteWho', { name: field.label })}
-            onClick={() => window.confirm(t('settings.fields.confirmDelete', { name: field.label })) && remove.mutate(undefined)}
-          >
-            {t('settings.delete')}
-          </button>
+          <DeleteButton label={t('settings.fields.deleteWho', { name: field.label })} confirm={t('settings.fields.confirmDelete', { name: field.label })} onDelete={() => remove.mutate(undefined)} />
         )}
       </td>
     </tr>

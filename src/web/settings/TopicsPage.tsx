@@ -2,7 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { Icon } from '../components/Icon';
 import { type MessageKey, t } from '../i18n';
 import { type CustomField, type CustomFieldType, FIELD_TYPES, send, sk, type Topic, type TopicField, useCustomFields, useTopics, useWrite } from './data';
-import { cls, ErrorNote, LoadState, ReadOnlyNote, SettingsPage, useIsAdmin } from './ui';
+import { cls, DeleteButton, ErrorNote, LoadState, ReadOnlyNote, SettingsPage, useIsAdmin } from './ui';
 
 /**
  * Settings › Topics: the workspace's topics in order, each with its intake form (conversation
@@ -235,14 +235,7 @@ function TopicCard({ topic, index, count, admin, fields }: { topic: Topic; index
             <button type="button" className="rounded p-1 text-ink-3 hover:bg-hover disabled:opacity-40" aria-label={t('settings.topics.down', { name: topic.name })} disabled={index === count - 1} onClick={() => save.mutate({ position: index + 1 })}>
               <Icon name="chevron" size={15} />
             </button>
-            <button
-              type="button"
-              className={cls.danger}
-              aria-label={t('settings.topics.delete', { name: topic.name })}
-              onClick={() => window.confirm(t('settings.topics.confirmDelete', { name: topic.name })) && remove.mutate(undefined)}
-            >
-              {t('settings.delete')}
-            </button>
+            <DeleteButton label={t('settings.topics.delete', { name: topic.name })} confirm={t('settings.topics.confirmDelete', { name: topic.name })} onDelete={() => remove.mutate(undefined)} />
           </div>
         )}
       </div>

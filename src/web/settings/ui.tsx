@@ -207,6 +207,15 @@ export function InboxSecret({ inboxId, value, label, shown, setShown }: { inboxI
   );
 }
 
+/** A Delete button that asks first: `label` names what it deletes for screen readers, `confirm` is the question. */
+export function DeleteButton({ label, confirm, onDelete }: { label: string; confirm: string; onDelete: () => void }) {
+  return (
+    <button type="button" className={cls.danger} aria-label={label} onClick={() => window.confirm(confirm) && onDelete()}>
+      {t('settings.delete')}
+    </button>
+  );
+}
+
 /** An on/off switch (role switch): `label` names it for screen readers, `children` is the text shown beside it, if any. */
 export function Switch({ on, onChange, label, disabled, children }: { on: boolean; onChange: (on: boolean) => void; label: string; disabled?: boolean; children?: ReactNode }) {
   return (
