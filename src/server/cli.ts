@@ -1,9 +1,10 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { and, eq } from 'drizzle-orm';
-import { buildHeard, type Role as NodeRole } from './app.js';
+import { buildHeard, type Heard, type Role as NodeRole } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { SCOPES, type Scope } from './core/actor.js';
 import { inTransaction, type Ctx } from './core/context.js';
+import { callControl, ControlCommandError, serveControl } from './core/control-socket.js';
 import { loadInstanceSecret } from './core/instance-secret.js';
 import { DatabaseLockedError, openDatabase, type Database } from './db/client.js';
 import { members } from './db/schema/index.js';
@@ -49,6 +50,92 @@ async function withDatabase<T>(fn: (ctx: Ctx, database: Database) => Promise<T>)
   }
 }
 
+interface CreateOwnerOptions {
+  email: string;
+  password: string;
+  workspace: string;
+  name?: string;
+}
+
+interface CreateTokenOptions {
+  email: string;
+  name: string;
+  scopes?: Scope[];
+  workspace?: string;
+}
+
+/**
+ * The commands that also work while the server runs on the embedded database: the CLI
+ * opens the database itself when it can, else asks the running server (core/control-socket.ts).
+ * Each returns what it prints.
+ */
+const commands: Record<string, (ctx: Ctx, options: Record<string, unknown>) => Promise<string>> = {
+  'admin.create': async (ctx, options) => {
+    const opts = options as unknown as CreateOwnerOptions;
+    const { workspace, member } = await inTransaction(ctx, (tx) =>
+      ensureMember(tx, { workspaceName: opts.workspace, email: opts.email, password: opts.password, name: opts.name, role: 'owner' }),
+    );
+    return `Owner ${opts.email} in workspace "${workspace.name}" (${workspace.id}), member ${member.id}.`;
+  },
+  'token.create': async (ctx, options) => {
+    const opts = options as unknown as CreateTokenOptions;
+    if (opts.scopes !== undefined && (!Array.isArray(opts.scopes) || opts.scopes.some((s) => !(SCOPES as readonly string[]).includes(s)))) {
+      throw new HeardError(422, 'Invalid', `scopes must be a comma-separated list of ${SCOPES.join(', ')}`);
+    }
+    const user = await findUserByEmail(ctx.db, opts.email);
+    if (!user) throw new HeardError(404, 'Not Found', `No user with e-mail ${opts.email}`);
+    const ws = opts.workspace ? await findWorkspaceByName(ctx.db, opts.workspace) : undefined;
+    if (opts.workspace && !ws) throw new HeardError(404, 'Not Found', `No workspace named ${opts.workspace}`);
+    const [m] = await ctx.db
+      .select()
+      .from(members)
+      .where(and(eq(members.userId, user.id), eq(members.active, true), ws ? eq(members.workspaceId, ws.id) : undefined))
+      .orderBy(members.createdAt)
+      .limit(1);
+    if (!m) throw new HeardError(404, 'Not Found', `${opts.email} has no active membership${ws ? ` in ${ws.name}` : ''}`);
+    const actor = { workspaceId: m.workspaceId, memberId: m.id, userId: user.id, role: m.role, via: 'session' as const, scopes: SCOPES };
+    const isAdminRole = m.role === 'owner' || m.role === 'admin';
+    const scopes = opts.scopes ?? (isAdminRole ? ['read', 'write', 'admin'] : ['read', 'write']);
+    const { token: secret } = await inTransaction(ctx, (tx) => createToken(tx, actor, { name: opts.name, scopes }));
+    return secret;
+  },
+};
+
+/** Runs one of `commands` on the database, or through the server that has the embedded database open. */
+async function runOffline(command: string, options: object): Promise<string> {
+  const run = commands[command];
+  try {
+    return await withDatabase((ctx) => run(ctx, options as Record<string, unknown>));
+  } catch (err) {
+    if (!(err instanceof DatabaseLockedError)) throw err;
+    try {
+      return await callControl(loadConfig().dataDir, command, { ...options });
+    } catch (viaServer) {
+      if (viaServer instanceof ControlCommandError) throw viaServer;
+      // No server answers on the socket (an older one, or a data folder too deep for a socket path).
+      throw err;
+    }
+  }
+}
+
+/** Lets `commands` reach a server running on the embedded database; returns how to stop. */
+function serveCommands(heard: Heard) {
+  return serveControl(
+    heard.ctx.config.dataDir,
+    async (command, options) => {
+      const run = commands[command];
+      if (!run) throw new ControlCommandError(`unknown command ${command}`);
+      try {
+        return await run(heard.ctx, options);
+      } catch (err) {
+        if (err instanceof HeardError) throw new ControlCommandError(err.message);
+        throw err;
+      }
+    },
+    (err) => heard.app.log.error({ err }, 'a command from the heard CLI failed'),
+  );
+}
+
 function printDemoSignIn(r: { email: string; password?: string }, url: string) {
   console.log(
     [
@@ -89,6 +176,8 @@ program
         throw err;
       }
     }
+    // Only the embedded database keeps other processes out; on PostgreSQL the CLI opens it itself.
+    const stopCommands = config.DATABASE_URL ? undefined : await serveCommands(heard);
     heard.app.log.info(`Heard is running (${opts.roles.join(', ')}) at ${config.publicUrl}`);
     if (heard.smtp) heard.app.log.info(`receiving e-mail for the email inboxes' addresses over SMTP on ${config.HEARD_SMTP_HOST}:${heard.smtp.port}`);
     let closing = false;
@@ -96,6 +185,7 @@ program
       if (closing) return;
       closing = true;
       heard.app.log.info(`${signal}: shutting down`);
+      await stopCommands?.();
       await heard.close();
       process.exit(0);
     };
@@ -118,13 +208,8 @@ admin
   .requiredOption('--password <password>', 'at least 8 characters')
   .option('--workspace <name>', 'workspace name', 'My workspace')
   .option('--name <name>', 'display name')
-  .action(async (opts: { email: string; password: string; workspace: string; name?: string }) => {
-    await withDatabase(async (ctx) => {
-      const { workspace, member } = await inTransaction(ctx, (tx) =>
-        ensureMember(tx, { workspaceName: opts.workspace, email: opts.email, password: opts.password, name: opts.name, role: 'owner' }),
-      );
-      console.log(`Owner ${opts.email} in workspace "${workspace.name}" (${workspace.id}), member ${member.id}.`);
-    });
+  .action(async (opts: CreateOwnerOptions) => {
+    console.log(await runOffline('admin.create', opts));
   });
 
 const token = program.command('token').description('Manage API tokens');
@@ -135,25 +220,8 @@ token
   .option('--name <name>', 'a label for the token', 'CLI token')
   .option('--scopes <scopes>', `comma-separated: ${SCOPES.join(', ')}`, parseScopes)
   .option('--workspace <name>', 'when the member belongs to several workspaces')
-  .action(async (opts: { email: string; name: string; scopes?: Scope[]; workspace?: string }) => {
-    await withDatabase(async (ctx) => {
-      const user = await findUserByEmail(ctx.db, opts.email);
-      if (!user) throw new HeardError(404, 'Not Found', `No user with e-mail ${opts.email}`);
-      const ws = opts.workspace ? await findWorkspaceByName(ctx.db, opts.workspace) : undefined;
-      if (opts.workspace && !ws) throw new HeardError(404, 'Not Found', `No workspace named ${opts.workspace}`);
-      const [m] = await ctx.db
-        .select()
-        .from(members)
-        .where(and(eq(members.userId, user.id), eq(members.active, true), ws ? eq(members.workspaceId, ws.id) : undefined))
-        .orderBy(members.createdAt)
-        .limit(1);
-      if (!m) throw new HeardError(404, 'Not Found', `${opts.email} has no active membership${ws ? ` in ${ws.name}` : ''}`);
-      const actor = { workspaceId: m.workspaceId, memberId: m.id, userId: user.id, role: m.role, via: 'session' as const, scopes: SCOPES };
-      const isAdminRole = m.role === 'owner' || m.role === 'admin';
-      const scopes = opts.scopes ?? (isAdminRole ? ['read', 'write', 'admin'] : ['read', 'write']);
-      const { token: secret } = await inTransaction(ctx, (tx) => createToken(tx, actor, { name: opts.name, scopes }));
-      console.log(secret);
-    });
+  .action(async (opts: CreateTokenOptions) => {
+    console.log(await runOffline('token.create', opts));
   });
 
 const reports = program.command('reports').description('Reports');
@@ -185,7 +253,7 @@ program
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof ConfigError || err instanceof HeardError || err instanceof DatabaseLockedError) {
+  if (err instanceof ConfigError || err instanceof HeardError || err instanceof DatabaseLockedError || err instanceof ControlCommandError) {
     console.error(`heard: ${err.message}`);
     process.exit(1);
   }

@@ -117,9 +117,30 @@ describe('the heard command', { timeout: 90_000 }, () => {
         body: JSON.stringify({ email: 'CEO@example.com', password: 'long enough pw' }),
       });
       expect(login.status).toBe(200);
+      // On the embedded database the server has the data folder to itself; the commands go through it.
+      const second = await heard(['token', 'create', '--email', 'ceo@example.com', '--name', 'while running']);
+      expect(second.stderr).toBe('');
+      expect(second.code).toBe(0);
+      const again = await fetch(`${server.url}/api/v1/me`, { headers: { authorization: `Bearer ${second.stdout.trim()}` } });
+      expect(again.status).toBe(200);
+      const owner = await heard(['admin', 'create', '--email', 'cto@example.com', '--password', 'another long pw', '--workspace', 'Gum Co']);
+      expect(owner.stdout).toContain('Owner cto@example.com in workspace "Gum Co"');
+      const cto = await fetch(`${server.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'cto@example.com', password: 'another long pw' }),
+      });
+      expect(cto.status).toBe(200);
+      // The command's own errors read as they do without a server.
+      const short = await heard(['admin', 'create', '--email', 'cfo@example.com', '--password', 'abc']);
+      expect(short.code).toBe(1);
+      expect(short.stderr).toContain('password: must be at least 8 characters');
+      const unknown = await heard(['token', 'create', '--email', 'nobody@example.com']);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toContain('No user with e-mail nobody@example.com');
       if (engine === 'pglite') {
-        // The embedded database belongs to the running server; a second process is turned away, not let in to corrupt it.
-        const r = await heard(['token', 'create', '--email', 'ceo@example.com']);
+        // Other commands still need the database itself, which stays the server's alone.
+        const r = await heard(['reports', 'rebuild']);
         expect(r.code).toBe(1);
         expect(r.stderr).toMatch(/in use by another Heard process/);
       }
