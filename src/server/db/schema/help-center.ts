@@ -114,6 +114,22 @@ export const kbArticles = pgTable(
   ],
 );
 
+/**
+ * Every word of a workspace's published articles, with how many articles have it: the
+ * vocabulary a misspelt query is corrected against ("refnd" → "refund", search.ts). Kept
+ * by a trigger on kb_articles (migration 0035), in the same statement as the article, so
+ * it never drifts: an edit adds and takes away only the words that changed.
+ */
+export const helpCenterWords = pgTable(
+  'help_center_words',
+  {
+    workspaceId: workspaceId(),
+    word: text('word').notNull(),
+    articles: integer('articles').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.word] }), index('help_center_words_trgm_idx').using('gin', sql`${t.word} gin_trgm_ops`)],
+);
+
 /*
  * How many readers opened each article and thread: kept apart from them because views
  * are added every few seconds. Updating an article's own row would compute its search

@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { helpCenters, inboxes } from '../../db/schema/index.js';
+import { selectRows } from '../../db/client.js';
 import { buildMember, type Client } from '../../../../test/factories.js';
 import {
   answerQuestion,
@@ -257,11 +258,29 @@ describe('help center settings, logo, stats and search', () => {
       const result = await search('pasword');
       expect(result.items.map((i) => i.title)).toContain('Reset your password');
       const page = await h.app.inject({ url: '/help/acme/search?q=pasword' });
-      expect(page.body).toContain('No exact matches for “pasword”');
-      expect(page.body).toContain('Reset your password');
+      // Corrected to the articles' spelling, and said so.
+      expect(page.body).toContain('Nothing has “pasword”');
+      expect(page.body).toContain('for “password”');
+      expect(page.body).toContain('Reset your <mark>password</mark>');
       expect(await suggested('pasword')).toContain('Reset your password');
       // Words that are nowhere find nothing, spelt like nothing either.
       expect(await titles('xylophone quartz zeppelin walrus')).toEqual([]);
+    });
+
+    it('corrects a misspelt word to one the articles use: "refnd" finds what "refund" finds', async () => {
+      const returns = await buildArticle(h.app, agent, { title: 'How to send an item back', body: 'Print the label; the refund reaches your card within five days of the returns desk scanning it.' });
+      expect(await titles('refund')).toContain('How to send an item back');
+      expect(await titles('refnd')).toContain('How to send an item back');
+      expect(await titles('retrns desk')).toContain('How to send an item back');
+      const page = await h.app.inject({ url: '/help/acme/search?q=refnd' });
+      expect(page.body).toContain('Nothing has “refnd”');
+      expect(page.body).toContain('for “refund”');
+      expect(await suggested('refnd')).toContain('How to send an item back');
+      // The vocabulary follows the articles: unpublished, its words correct nothing.
+      expect((await api(agent, 'PATCH', `/kb/articles/${returns.id}`, { status: 'draft' })).statusCode).toBe(200);
+      expect(await titles('refnd')).not.toContain('How to send an item back');
+      const [row] = await selectRows<{ n: number }>(h.ctx.db, sql`select count(*)::int as n from help_center_words where word = 'refund' and articles > 0`);
+      expect(row.n).toBe(0);
     });
 
     it('understands websearch syntax, and is safe with odd input', async () => {

@@ -29,6 +29,8 @@ export interface SearchResult {
   relaxed: boolean;
   /** There are more matches than were counted (COUNTED_MATCHES of a kind): the total is "more than". */
   capped: boolean;
+  /** Nothing had the words as typed; these are the results for this spelling of the query ("refnd" → "refund"). */
+  corrected?: string;
 }
 
 /**
@@ -143,6 +145,14 @@ export async function searchHelpCenter(
     mode = 'any';
     page = await ftsPage(tsqOf(mode));
   }
+  // Nothing has the words as typed: words the articles never use are spelt as the articles spell them, and searched again.
+  if (!page.total && !PRECISE.test(q) && wantArticles) {
+    const corrected = await correctSpelling(db, hc.workspaceId, q, words);
+    if (corrected) {
+      const result = await searchHelpCenter(db, hc, corrected, { ...opts, limit, offset });
+      if (result.total) return { ...result, corrected };
+    }
+  }
   const relaxed = mode === 'any' && opts.match !== 'any';
   const { total, capped } = page;
   const hits = page.rows.map((r) => toHit(r, false));
@@ -170,6 +180,31 @@ export async function searchHelpCenter(
     hits.push(toHit(r, true));
   }
   return { hits, total: Math.max(total, hits.length), fuzzy: total === 0 && hits.length > 0, relaxed: relaxed && total > 0, capped };
+}
+
+/** A word counts as misspelt for a known one this similar (pg_trgm's similarity, 0 to 1): "refnd"/"refund" is 0.44, "retrns"/"returns" 0.5. */
+const SPELLING_SIMILARITY = 0.35;
+
+/**
+ * The query with each word the workspace's published articles never use replaced by the
+ * most similar word they do use (the most used of equally similar ones), or undefined when
+ * no word changes. Words are looked up in help_center_words, which a trigger keeps.
+ */
+async function correctSpelling(db: Executor, workspaceId: string, q: string, words: string[]): Promise<string | undefined> {
+  const asked = [...new Set(words.map((w) => w.toLowerCase()).filter((w) => w.length >= 3 && w.length <= 40 && /^\p{L}+$/u.test(w)))];
+  if (!asked.length) return undefined;
+  const rows = await selectRows<{ asked: string; known: string }>(
+    db,
+    sql`
+      select distinct on (a.word) a.word as asked, w.word as known
+      from unnest(${sql.param(asked)}::text[]) as a(word)
+      join help_center_words w on w.workspace_id = ${workspaceId} and w.articles > 0 and w.word % a.word and similarity(w.word, a.word) >= ${SPELLING_SIMILARITY}
+      where not exists (select 1 from help_center_words k where k.workspace_id = ${workspaceId} and k.word = a.word and k.articles > 0)
+      order by a.word, similarity(w.word, a.word) desc, w.articles desc, w.word`,
+  );
+  if (!rows.length) return undefined;
+  const fix = new Map(rows.map((r) => [r.asked, r.known]));
+  return q.replace(/[\p{L}\p{N}]+/gu, (w) => fix.get(w.toLowerCase()) ?? w);
 }
 
 interface Row {

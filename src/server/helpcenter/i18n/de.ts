@@ -26,6 +26,8 @@ export const de: Catalog = {
   'search.resultsMore': 'Mehr als {count} Ergebnisse für „{q}“, die besten zuerst',
   'search.relaxed_one': 'Nichts enthält alle Wörter von „{q}“; {count} Ergebnis enthält einige davon:',
   'search.relaxed_other': 'Nichts enthält alle Wörter von „{q}“; {count} Ergebnisse enthalten einige davon, die meisten zuerst:',
+  'search.corrected_one': 'Nichts enthält „{q}“. {count} Ergebnis für „{corrected}“:',
+  'search.corrected_other': 'Nichts enthält „{q}“. {count} Ergebnisse für „{corrected}“:',
   'search.fuzzy': 'Keine genauen Treffer für „{q}“. Diese Titel sind ähnlich geschrieben:',
   'search.empty': 'Geben Sie ein paar Wörter ein, um Artikel und Fragen der Community zu durchsuchen.',
   'search.kind.article': 'Artikel',

@@ -24,6 +24,8 @@ export const en = {
   'search.resultsMore': 'More than {count} results for “{q}”, the best first',
   'search.relaxed_one': 'Nothing has all of “{q}”; {count} result has some of its words:',
   'search.relaxed_other': 'Nothing has all of “{q}”; {count} results have some of its words, the most first:',
+  'search.corrected_one': 'Nothing has “{q}”. {count} result for “{corrected}”:',
+  'search.corrected_other': 'Nothing has “{q}”. {count} results for “{corrected}”:',
   'search.fuzzy': 'No exact matches for “{q}”. These titles are spelt like it:',
   'search.empty': 'Type a few words to search articles and community questions.',
   'search.kind.article': 'Article',

@@ -41,13 +41,15 @@ export function SearchPage({ ctx, q, page, result }: { ctx: PageContext; q: stri
       ) : (
         <>
           <p class="muted" role="status">
-            {result.fuzzy
-              ? t('search.fuzzy', { q })
-              : result.relaxed
-                ? plural(t, 'search.relaxed', result.total, { q })
-                : result.capped
-                  ? t('search.resultsMore', { count: new Intl.NumberFormat(ctx.lang).format(result.total), q })
-                  : plural(t, 'search.results', result.total, { q })}
+            {result.corrected
+              ? plural(t, 'search.corrected', result.total, { q, corrected: result.corrected })
+              : result.fuzzy
+                ? t('search.fuzzy', { q })
+                : result.relaxed
+                  ? plural(t, 'search.relaxed', result.total, { q })
+                  : result.capped
+                    ? t('search.resultsMore', { count: new Intl.NumberFormat(ctx.lang).format(result.total), q })
+                    : plural(t, 'search.results', result.total, { q })}
           </p>
           <ol class="results">
             {result.hits.map((h) => (
