@@ -91,7 +91,10 @@ describe('working a conversation', () => {
 
   it('finds a conversation with Ctrl+K and opens it', async () => {
     await page.keyboard.press('Control+k');
-    const search = page.getByRole('combobox', { name: 'Search conversations and contacts' });
+    const search = page.getByRole('combobox', { name: 'Search conversations, contacts and articles' });
+    // Finding nothing, it says where it looked.
+    await search.fill('qwxzv');
+    await page.getByText('Searched: conversations by subject, messages and number; contacts by name, e-mail and phone; articles by title and text.').waitFor();
     await search.fill('refund');
     await page.getByRole('option', { name: /Refund please/ }).waitFor();
     await search.press('Enter');

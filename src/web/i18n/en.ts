@@ -354,12 +354,14 @@ export const en = {
   'suggest.insertProduct': 'Insert a link to the product {title}',
   'suggest.hint': 'Insert its link in the reply',
 
-  'search.label': 'Search conversations and contacts',
-  'search.placeholder': 'Search conversations and contacts…',
+  'search.label': 'Search conversations, contacts and articles',
+  'search.placeholder': 'Search conversations, contacts and articles…',
   'search.conversations': 'Conversations',
   'search.contacts': 'Contacts',
+  'search.articles': 'Articles',
   'search.none': 'Nothing found for “{q}”.',
-  'search.hint': 'Type to search subjects, messages, names, e-mail addresses and numbers.',
+  'search.hint': 'Type to search conversations (subject, messages, number), contacts (name, e-mail, phone) and knowledge-base articles (title, text).',
+  'search.where': 'Searched: conversations by subject, messages and number; contacts by name, e-mail and phone; articles by title and text.',
 
   'shortcuts.title': 'Keyboard shortcuts',
   'shortcuts.close': 'Close',

@@ -7,10 +7,13 @@ import { t } from '../i18n';
 import { api } from '../lib/api';
 import { shortAge } from '../lib/time';
 import type { Contact, Conversation, Page } from '../lib/types';
+import type { Article } from '../kb/data';
 
-type Result = { kind: 'conversation'; c: Conversation } | { kind: 'contact'; c: Contact };
+type Result = { kind: 'conversation'; c: Conversation } | { kind: 'contact'; c: Contact } | { kind: 'article'; c: Article };
 
-/** Ctrl/Cmd+K: conversations and contacts as you type. */
+const GROUP_LABEL = { conversation: 'search.conversations', contact: 'search.contacts', article: 'search.articles' } as const;
+
+/** Ctrl/Cmd+K: conversations, contacts and knowledge-base articles as you type. */
 export function SearchDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (o: boolean) => void }) {
   const [q, setQ] = useState('');
   const [active, setActive] = useState(0);
@@ -31,8 +34,19 @@ export function SearchDialog({ open, onOpenChange }: { open: boolean; onOpenChan
     staleTime: 10_000,
     placeholderData: (prev) => prev,
   });
+  const articles = useQuery({
+    queryKey: ['search', 'articles', dq],
+    queryFn: ({ signal }) => api<{ items: Article[] }>('/kb/articles', { query: { q: dq, limit: 4 }, signal }),
+    enabled,
+    staleTime: 10_000,
+    placeholderData: (prev) => prev,
+  });
   const results: Result[] = enabled
-    ? [...(convs.data?.items ?? []).map((c) => ({ kind: 'conversation' as const, c })), ...(contacts.data?.items ?? []).map((c) => ({ kind: 'contact' as const, c }))]
+    ? [
+        ...(convs.data?.items ?? []).map((c) => ({ kind: 'conversation' as const, c })),
+        ...(contacts.data?.items ?? []).map((c) => ({ kind: 'contact' as const, c })),
+        ...(articles.data?.items ?? []).map((c) => ({ kind: 'article' as const, c })),
+      ]
     : [];
   useEffect(() => setActive(0), [dq]);
   useEffect(() => {
@@ -42,11 +56,11 @@ export function SearchDialog({ open, onOpenChange }: { open: boolean; onOpenChan
   function go(r: Result) {
     onOpenChange(false);
     if (r.kind === 'conversation') navigate(`/inbox/open/${r.c.number}`);
-    else navigate(`/contacts/${r.c.id}`);
+    else if (r.kind === 'contact') navigate(`/contacts/${r.c.id}`);
+    else navigate(`/kb/articles/${r.c.id}`);
   }
 
-  const convCount = convs.data && enabled ? convs.data.items.length : 0;
-  const loading = enabled && (convs.isFetching || contacts.isFetching);
+  const loading = enabled && (convs.isFetching || contacts.isFetching || articles.isFetching);
 
   return (
     <Dialog.Root open={open} onOpenChange={onOpenChange}>
@@ -81,13 +95,16 @@ export function SearchDialog({ open, onOpenChange }: { open: boolean; onOpenChan
           </div>
           <ul id="search-results" role="listbox" aria-label={t('search.label')} className="overflow-y-auto py-1">
             {!enabled && <li className="px-4 py-6 text-center text-sm text-ink-3">{t('search.hint')}</li>}
-            {enabled && !loading && results.length === 0 && <li className="px-4 py-6 text-center text-sm text-ink-3">{t('search.none', { q: dq })}</li>}
+            {enabled && !loading && results.length === 0 && (
+              <li className="px-4 py-6 text-center text-sm text-ink-3">
+                <p>{t('search.none', { q: dq })}</p>
+                <p className="mt-1">{t('search.where')}</p>
+              </li>
+            )}
             {results.map((r, i) => (
               <li key={`${r.kind}-${r.c.id}`} role="presentation">
-                {(i === 0 && r.kind === 'conversation') || (i === convCount && r.kind === 'contact') ? (
-                  <div className="px-4 pt-2 pb-1 text-[11px] font-semibold tracking-wide text-ink-3 uppercase">
-                    {r.kind === 'conversation' ? t('search.conversations') : t('search.contacts')}
-                  </div>
+                {i === 0 || results[i - 1].kind !== r.kind ? (
+                  <div className="px-4 pt-2 pb-1 text-[11px] font-semibold tracking-wide text-ink-3 uppercase">{t(GROUP_LABEL[r.kind])}</div>
                 ) : null}
                 <div
                   id={`search-r-${i}`}
@@ -110,6 +127,17 @@ export function SearchDialog({ open, onOpenChange }: { open: boolean; onOpenChan
                         </div>
                       </div>
                       <span className="text-xs text-ink-3">{shortAge(r.c.lastMessageAt)}</span>
+                    </>
+                  ) : r.kind === 'article' ? (
+                    <>
+                      <Icon name="book" className="shrink-0 text-ink-3" />
+                      <div className="min-w-0 flex-1">
+                        <div className="truncate text-sm">{r.c.title}</div>
+                        <div className="truncate text-xs text-ink-3">
+                          {t(`kb.status.${r.c.status}`)}
+                          {r.c.excerpt ? ` · ${r.c.excerpt}` : ''}
+                        </div>
+                      </div>
                     </>
                   ) : (
                     <>

@@ -268,6 +268,9 @@ describe('knowledge base API', () => {
     expect(json(await api(ws, 'GET', '/kb/articles?q=changed')).items.map((x: any) => x.id)).toEqual([made[0]]);
     expect(json(await api(ws, 'GET', '/kb/articles?q=changd')).items.map((x: any) => x.id)).toEqual([made[0]]);
     expect(json(await api(ws, 'GET', '/kb/articles?q=zebra')).items).toEqual([]);
+    // And the text by its words, stemmed: "refund" finds "refunded" in the body (what Ctrl+K lists under Articles).
+    const body = (await buildArticle(h.app, ws, { title: 'Returns desk', body: 'Your card is refunded within five days.' })).id;
+    expect(json(await api(ws, 'GET', '/kb/articles?q=refund')).items.map((x: any) => x.id)).toEqual([body]);
     // Changes within one millisecond (PostgreSQL keeps microseconds): none is skipped at a page's edge.
     const close = await buildMember(h.ctx, { workspace: 'Microsecond Co' });
     const same: string[] = [];

@@ -52,7 +52,7 @@ export type ArticleUpdate = z.infer<typeof ArticleUpdateSchema>;
 export const ArticleListQuerySchema = z.object({
   status: ArticleStatusSchema.optional(),
   categoryId: z.uuid().optional(),
-  q: z.string().trim().max(200).optional().describe('Finds articles whose title is like this (typos tolerated).'),
+  q: z.string().trim().max(200).optional().describe('Finds articles whose title is like this (typos tolerated) or whose text has these words.'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional().describe('nextCursor of the previous page.'),
 });

@@ -191,12 +191,16 @@ function decodeCursor(cursor: string): { at: string; id: string } {
   return { at, id };
 }
 
-/** The workspace's articles, most recently changed first; `q` matches titles, typos tolerated. */
+/** The workspace's articles, most recently changed first; `q` matches titles (typos tolerated) and the words of the text, in the article's language. */
 export async function listArticles(db: Executor, actor: Pick<Actor, 'workspaceId'>, query: ArticleListQuery) {
   const where = [eq(kbArticles.workspaceId, actor.workspaceId)];
   if (query.status) where.push(eq(kbArticles.status, query.status));
   if (query.categoryId) where.push(eq(kbArticles.categoryId, query.categoryId));
-  if (query.q) where.push(sql`(${kbArticles.title} ilike ${`%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} or ${query.q} <% ${kbArticles.title})`);
+  if (query.q) {
+    where.push(
+      sql`(${kbArticles.title} ilike ${`%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} or ${query.q} <% ${kbArticles.title} or ${kbArticles.search} @@ websearch_to_tsquery(${kbArticles.language}, ${query.q}))`,
+    );
+  }
   if (query.cursor) {
     const c = decodeCursor(query.cursor);
     where.push(sql`(${kbArticles.updatedAt}, ${kbArticles.id}) < (${c.at}::timestamptz, ${c.id}::uuid)`);
