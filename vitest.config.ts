@@ -22,19 +22,28 @@ export default defineConfig({
     // much of their time waiting on PostgreSQL, mail servers and child processes, and each
     // has its own database and ports, so they run side by side.
     maxWorkers: Number(process.env.HEARD_TEST_WORKERS ?? 3),
-    projects: engines.map((engine) => ({
-      test: {
-        name: engine,
-        include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-        // The browser-side suites (the app's, the widget's, the help center's) touch no database: once is enough.
-        exclude: [...configDefaults.exclude, e2e, ...(engine === 'postgres' && redisUrl ? [] : [multiNode]), ...(engine === 'postgres' ? clientSide : []), ...(engine === 'pglite' && process.env.DATABASE_URL ? httpLayer : [])],
-        env: { HEARD_TEST_ENGINE: engine, ...(engine === 'postgres' && redisUrl ? { REDIS_URL: redisUrl } : {}) },
-        testTimeout: 30_000,
-        hookTimeout: 60_000,
-        pool: 'forks',
-        // Migrates one template database per engine; each test file's database is a copy of it.
-        globalSetup: ['test/global-setup.ts'],
-      },
-    })),
+    projects: [
+      // The browser-side suites (the app's, the widget's, the help center's) touch no database: once is enough.
+      { test: { name: 'client', include: clientSide.map((d) => `${d}/*.test.ts`), pool: 'forks' } },
+      ...engines.map((engine) => ({
+        test: {
+          name: engine,
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, e2e, ...clientSide, ...(engine === 'postgres' && redisUrl ? [] : [multiNode]), ...(engine === 'pglite' && process.env.DATABASE_URL ? httpLayer : [])],
+          env: { HEARD_TEST_ENGINE: engine, ...(engine === 'postgres' && redisUrl ? { REDIS_URL: redisUrl } : {}) },
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          pool: 'forks',
+          // A worker runs its test files one after another in one module graph: each file
+          // brings its own database, server and ports, and nothing in the server keeps state
+          // in a module, so importing the whole server again for every file (seconds of CPU
+          // each, most of a run's time on two cores) buys no isolation. HEARD_TEST_ISOLATE=1
+          // brings the default back.
+          isolate: process.env.HEARD_TEST_ISOLATE === '1',
+          // Migrates one template database per engine; each test file's database is a copy of it.
+          globalSetup: ['test/global-setup.ts'],
+        },
+      })),
+    ],
   },
 });
