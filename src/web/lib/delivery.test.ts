@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deliveryFate, plainReason } from './delivery';
+import { deliveryFate, nextTryText, plainReason } from './delivery';
 
 const now = Date.parse('2026-12-07T10:00:00Z');
 const at = (s: number) => new Date(now + s * 1000).toISOString();
@@ -29,5 +29,12 @@ describe("a reply's delivery as the customer's fate", () => {
     expect(plainReason('no outgoing mail server: set SMTP_URL, or SMTP settings on the inbox')).toMatch(/No outgoing mail server/);
     expect(plainReason('something nobody foresaw')).toBe('The channel could not take the reply.');
     expect(plainReason(null)).toBe('The channel could not take the reply.');
+  });
+
+  it('counts the next try down while it is near', () => {
+    expect(nextTryText(at(12.2), now)).toBe('in 13 s');
+    expect(nextTryText(at(-3), now)).toBe('in 0 s');
+    expect(nextTryText(at(150), now)).toBe('in 3 min');
+    expect(nextTryText(at(7200), now)).toMatch(/^at /);
   });
 });

@@ -1,4 +1,5 @@
 import { t } from '../i18n';
+import { messageTime } from './time';
 import type { Message } from './types';
 
 /**
@@ -51,4 +52,12 @@ export function plainReason(raw: string | null | undefined): string {
   }
   if (/\b5\d\d\b|bounce|mailbox|recipient|rejected/i.test(r)) return t('delivery.reason.mailRejected');
   return t('delivery.reason.unknown');
+}
+
+/** When the next try is, counted down while it is near: "in 12 s", "in 4 min", else its time. */
+export function nextTryText(nextAt: string, now = Date.now()): string {
+  const s = Math.max(0, Math.ceil((new Date(nextAt).getTime() - now) / 1000));
+  if (s < 60) return t('delivery.inSeconds', { n: s });
+  if (s < 3600) return t('delivery.inMinutes', { n: Math.ceil(s / 60) });
+  return t('delivery.atTime', { time: messageTime(nextAt, new Date(now)) });
 }

@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { Icon } from '../components/Icon';
 import { t } from '../i18n';
 import { api } from '../lib/api';
-import { deliveryFate } from '../lib/delivery';
+import { deliveryFate, nextTryText } from '../lib/delivery';
 import { channelLook } from '../lib/network';
 import { fullTime, messageTime } from '../lib/time';
 import type { DeliveryProblem } from '../lib/types';
@@ -38,11 +38,11 @@ function ProblemRow({ p, now }: { p: DeliveryProblem; now: number }) {
         </time>
       </header>
       <p className={`mt-1 flex items-center gap-1 text-xs font-semibold ${fate.state === 'failed' ? 'text-danger' : 'text-warn'}`}>
-        <Icon name={fate.state === 'failed' ? 'x' : 'clock'} size={12} />
+        <Icon name={fate.state === 'failed' ? 'alert' : 'clock'} size={12} />
         {fate.state === 'failed'
           ? t('delivery.failed', { n: p.attempts })
           : fate.state === 'retrying'
-            ? t('delivery.retrying', { n: p.attempts, time: messageTime(fate.nextAt) })
+            ? t('delivery.retrying', { n: p.attempts, time: nextTryText(fate.nextAt, now) })
             : t('delivery.sendingAgain')}
       </p>
       <div className="mt-1 flex flex-col gap-1 text-xs">
@@ -59,7 +59,7 @@ function ProblemRow({ p, now }: { p: DeliveryProblem; now: number }) {
  * its customer, failed or waiting to be retried, newest first, with what to do about it.
  */
 export default function DeliveryProblemsPage() {
-  const now = useNow(5_000);
+  const now = useNow(1_000);
   const q = useInfiniteQuery({
     queryKey: deliveryProblemsKey,
     initialPageParam: null as ProblemsPage['nextCursor'],

@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { Icon } from '../components/Icon';
 import { t } from '../i18n';
 import { api } from '../lib/api';
-import { deliveryFate, plainReason } from '../lib/delivery';
+import { deliveryFate, nextTryText, plainReason } from '../lib/delivery';
 import { qk } from '../lib/queries';
 import { fullTime, messageTime } from '../lib/time';
 import type { Message } from '../lib/types';
@@ -73,8 +73,8 @@ export function DeliveryReason({ raw }: { raw: string | null }) {
  * work, "Send by e-mail instead"), or sent by e-mail instead.
  */
 export function DeliveryState({ m, emailFallback }: { m: Message; emailFallback?: boolean }) {
-  const now = useNow(5_000);
-  const fate = deliveryFate(m, now);
+  const fate = deliveryFate(m);
+  if (fate.state === 'retrying') return <Trouble m={m} />;
   if (fate.state === 'sending') return <span className="text-ink-3">{fate.again ? t('msg.sendingAgain') : t('msg.queued')}</span>;
   if (fate.state === 'sent')
     return (
@@ -84,17 +84,23 @@ export function DeliveryState({ m, emailFallback }: { m: Message; emailFallback?
       </span>
     );
   if (fate.state === 'replaced') return <span className="text-ink-3">{t('msg.replaced')}</span>;
-  if (fate.state !== 'retrying' && fate.state !== 'failed') return null;
+  if (fate.state === 'failed') return <Trouble m={m} emailFallback={emailFallback} />;
+  return null;
+}
+
+/** A reply in trouble: retrying (counted down to its next try) or failed, why, and what can be done. */
+function Trouble({ m, emailFallback }: { m: Message; emailFallback?: boolean }) {
+  // Each second only while it waits for its next try, so that the countdown and the switch to "Sending again" show.
+  const now = useNow(m.deliveryStatus === 'queued' ? 1_000 : 60_000);
+  const fate = deliveryFate(m, now);
+  if (fate.state === 'sending') return <span className="text-ink-3">{t('msg.sendingAgain')}</span>;
   const retrying = fate.state === 'retrying';
+  const attempts = retrying || fate.state === 'failed' ? fate.attempts : 0;
   return (
-    <div role="status" className={`w-full rounded-md border px-3 py-2 text-left ${retrying ? 'border-warn/40 bg-warn/10' : 'border-danger/40 bg-danger/10'}`}>
+    <div role="status" className={`w-full rounded-md border px-3 py-2 text-left ${retrying ? 'border-warn/50 bg-warn/10' : 'border-danger/40 bg-danger-soft'}`}>
       <p className={`flex items-center gap-1 font-semibold ${retrying ? 'text-warn' : 'text-danger'}`}>
-        <Icon name={retrying ? 'clock' : 'x'} size={12} />
-        {retrying
-          ? t('msg.retryingAttempts', { n: fate.attempts, time: messageTime(fate.nextAt) })
-          : fate.attempts > 1
-            ? t('msg.notDeliveredAfter', { n: fate.attempts })
-            : t('msg.notDelivered')}
+        <Icon name={retrying ? 'clock' : 'alert'} size={12} />
+        {retrying ? t('msg.retryingAttempts', { n: attempts, time: nextTryText(fate.nextAt, now) }) : attempts > 1 ? t('msg.notDeliveredAfter', { n: attempts }) : t('msg.notDelivered')}
       </p>
       <div className="mt-1 flex flex-col gap-1">
         <DeliveryReason raw={m.deliveryError} />
