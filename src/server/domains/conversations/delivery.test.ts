@@ -26,10 +26,10 @@ describe('delivery problems: a reply to a dead callback', () => {
   const post = (url: string, who: Client = owner, payload?: object) => h.app.inject({ method: 'POST', url: `/api/v1${url}`, headers: who.headers, payload });
   const messageOf = async (conversationId: string, id: string) => (await get(`/conversations/${conversationId}/timeline`)).items.find((i: any) => i.message?.id === id)?.message;
 
-  async function replyToDeadCallback(contact: Record<string, unknown> = {}) {
+  async function replyToDeadCallback(contact: Record<string, unknown> = {}, attachmentIds: string[] = []) {
     const inbox = await buildApiInbox(h.app, owner, DEAD);
     const inbound = await sendInbound(h.app, owner, inbox.id, { contact: { externalId: `ext-${Math.random()}`, name: 'Dana Dead', ...contact } });
-    const reply = json(await post(`/conversations/${inbound.conversationId}/messages`, owner, { text: 'Your parcel left today.' }));
+    const reply = json(await post(`/conversations/${inbound.conversationId}/messages`, owner, { text: 'Your parcel left today.', attachmentIds }));
     return { inbox, conversationId: inbound.conversationId, reply };
   }
 
@@ -63,6 +63,11 @@ describe('delivery problems: a reply to a dead callback', () => {
     expect(row.recipient.name).toBe('Dana Dead');
     expect(problems.failed).toBeGreaterThanOrEqual(1);
     expect((await get('/views')).deliveryFailed).toBe(problems.failed);
+
+    // Without the customer's e-mail address it cannot go by e-mail instead, and says why.
+    const res = await post(`/messages/${reply.id}/send-by-email`);
+    expect(res.statusCode).toBe(422);
+    expect(json(res).errors[0]).toMatchObject({ field: 'id', reason: expect.stringMatching(/no e-mail address/) });
   });
 
   it('retries now at once: re-queued, then sent once the callback answers', async () => {
@@ -93,27 +98,32 @@ describe('delivery problems: a reply to a dead callback', () => {
   });
 
   it('sends a failed reply by e-mail instead, marking the failed one replaced', async () => {
-    const noAddress = await replyToDeadCallback();
-    await waitFor(async () => (await messageOf(noAddress.conversationId, noAddress.reply.id))?.deliveryStatus === 'failed', 20_000);
-    // Without an e-mail inbox, or without the customer's address, it cannot be, and says why.
-    let res = await post(`/messages/${noAddress.reply.id}/send-by-email`);
-    expect(res.statusCode).toBe(422);
-    expect(json(res).errors[0]).toMatchObject({ field: 'id', reason: expect.stringMatching(/no e-mail address/) });
-
     const emailInbox = await post('/inboxes', owner, { name: 'Support', channel: 'email', address: 'support@acme.test' });
     expect(emailInbox.statusCode).toBe(201);
-    const { conversationId, reply } = await replyToDeadCallback({ email: 'dana@example.test' });
+    const boundary = 'heard-test-boundary';
+    const upload = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/attachments',
+      headers: { ...owner.headers, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="label.txt"\r\nContent-Type: text/plain\r\n\r\nParcel label 42\r\n--${boundary}--\r\n`,
+    });
+    expect(upload.statusCode).toBe(201);
+    const { conversationId, reply } = await replyToDeadCallback({ email: 'dana@example.test' }, json(upload).map((a: any) => a.id));
     await waitFor(async () => (await messageOf(conversationId, reply.id))?.deliveryStatus === 'failed', 20_000);
     expect((await get(`/conversations/${conversationId}/timeline`)).emailFallback).toBe(true);
     expect((await get('/delivery-problems')).items.find((p: any) => p.message.id === reply.id).canEmailInstead).toBe(true);
 
-    res = await post(`/messages/${reply.id}/send-by-email`);
+    const res = await post(`/messages/${reply.id}/send-by-email`);
     expect(res.statusCode).toBe(201);
     const { message: copy, to } = json(res);
     expect(to).toBe('dana@example.test');
     expect(copy).toMatchObject({ channel: 'email', direction: 'out', text: 'Your parcel left today.', deliveryStatus: 'queued' });
     await waitFor(() => sink.received.find((m) => m.to.includes('dana@example.test')));
-    expect(sink.received.find((m) => m.to.includes('dana@example.test'))!.mail.text).toContain('Your parcel left today.');
+    const mail = sink.received.find((m) => m.to.includes('dana@example.test'))!.mail;
+    expect(mail.text).toContain('Your parcel left today.');
+    // Its attachment goes along.
+    expect(mail.attachments.map((a) => [a.filename, a.content.toString()])).toEqual([['label.txt', 'Parcel label 42']]);
+    expect(copy.attachments.map((a: any) => a.filename)).toEqual(['label.txt']);
     await waitFor(async () => (await messageOf(conversationId, copy.id))?.deliveryStatus === 'sent');
     expect(await messageOf(conversationId, reply.id)).toMatchObject({ deliveryStatus: 'failed', replacedById: copy.id });
     expect((await get('/delivery-problems')).items.some((p: any) => p.message.id === reply.id)).toBe(false);

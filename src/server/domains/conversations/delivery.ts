@@ -1,6 +1,6 @@
 import { and, count, desc, eq, gt, isNull, lt, or } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
-import { conversations, messages } from '../../db/schema/index.js';
+import { attachments, conversations, messages } from '../../db/schema/index.js';
 import { type Actor, eventActor } from '../../core/actor.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import { recordEvent } from '../../core/events/record-event.js';
@@ -75,7 +75,7 @@ export async function retryDelivery(tx: Executor, actor: Actor, messageId: strin
 /**
  * "Send by e-mail instead": a reply that failed for good goes out again, the same words,
  * as an e-mail from the workspace's e-mail inbox to the customer's address. The failed one
- * stays as it was, marked as replaced by the new one.
+ * stays as it was, marked as replaced by the new one; its attachments go with the e-mail.
  */
 export async function sendByEmailInstead(tx: Executor, actor: Actor, messageId: string) {
   const { m, c } = await replyToAct(tx, actor, messageId);
@@ -102,6 +102,13 @@ export async function sendByEmailInstead(tx: Executor, actor: Actor, messageId: 
       email: { replyAll: false },
     })
     .returning();
+  // Its files go along: stored by content, so the copy's rows point at the same bytes.
+  const files = await tx.select().from(attachments).where(eq(attachments.messageId, m.id));
+  if (files.length) {
+    await tx.insert(attachments).values(
+      files.map((f) => ({ workspaceId: f.workspaceId, messageId: copy.id, uploadedByMemberId: f.uploadedByMemberId, filename: f.filename, contentType: f.contentType, size: f.size, sha256: f.sha256, contentId: f.contentId })),
+    );
+  }
   await tx.update(messages).set({ replacedById: copy.id }).where(eq(messages.id, m.id));
   await recordEvent(tx, {
     workspaceId: actor.workspaceId,
@@ -117,7 +124,7 @@ export async function sendByEmailInstead(tx: Executor, actor: Actor, messageId: 
     ...eventActor(actor),
     data: { messageId: m.id, deliveryStatus: 'failed', deliveryError: m.deliveryError, replacedById: copy.id },
   });
-  return { message: presentMessage(copy), to: address };
+  return { message: presentMessage(copy, files.map((f) => ({ ...f, messageId: copy.id }))), to: address };
 }
 
 /**
