@@ -13,8 +13,8 @@ describe('delivery problems: a reply to a dead callback', () => {
   let sink: Awaited<ReturnType<typeof startSmtpSink>>;
   beforeAll(async () => {
     sink = await startSmtpSink();
-    // A retry window of 3.6 s instead of 72 h, and an outgoing mail server for "send by e-mail instead".
-    h = await startTestHeard({ HEARD_WEBHOOK_MAX_AGE_HOURS: '0.001', SMTP_URL: sink.url });
+    // A retry window of 7.2 s instead of 72 h (long enough to see retries on a busy machine), and an outgoing mail server for "send by e-mail instead".
+    h = await startTestHeard({ HEARD_WEBHOOK_MAX_AGE_HOURS: '0.002', SMTP_URL: sink.url });
     owner = await buildMember(h.ctx);
   });
   afterAll(async () => {
