@@ -1014,6 +1014,7 @@ export const en = {
   'settings.audit.empty': 'Nothing recorded yet.',
   'settings.nav.failures': 'Background failures',
   'settings.failures.title': 'Background failures',
+  'settings.failures.deliveryLink': 'Replies not delivered: Delivery problems',
   'settings.failures.description':
     'What a part of Heard could not do after something happened: a reply not handed to the mail server, a rule not run, an SLA not recomputed. Each is retried with growing pauses; after the last attempt it waits here until you retry it. The other parts were not held up.',
   'settings.failures.what': 'What failed',
