@@ -165,7 +165,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
     db: database.db,
     secret: await loadInstanceSecret(database.db),
     kick: () => dispatcher?.kick(),
-    retryBaseMs: opts.retryBaseMs ?? 30_000,
+    retryBaseMs: opts.retryBaseMs ?? config.HEARD_RETRY_BASE_SECONDS * 1000,
   };
   app.decorate('ctx', ctx);
   app.decorate('realtime', undefined as AgentRealtime | undefined);

@@ -70,6 +70,12 @@ export const ConfigSchema = z.object({
     .min(0.001)
     .default(72)
     .describe("How long Heard keeps retrying an outbound callback before it gives up: a reply to an API channel is then marked failed, and so is a workspace webhook's delivery."),
+  HEARD_RETRY_BASE_SECONDS: z.coerce
+    .number()
+    .min(0.1)
+    .max(3600)
+    .default(30)
+    .describe('The first wait before an outbound delivery (a reply, a webhook, a goodwill action) is tried again; each later wait doubles, up to an hour.'),
   HEARD_WEBHOOK_TIMEOUT_SECONDS: z.coerce
     .number()
     .min(0.1)

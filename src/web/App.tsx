@@ -3,6 +3,7 @@ import { lazy, Suspense, useEffect, useRef } from 'react';
 import { createBrowserRouter, Navigate, Outlet, RouterProvider, useLocation, useNavigate, useRouteError } from 'react-router';
 import { t } from './i18n';
 import { NotFound } from './screens/NotFound';
+import { PaneSkeleton, ShellSkeleton } from './components/Skeleton';
 import { api } from './lib/api';
 import { notifyAbout } from './lib/notifications';
 import type { Member } from './lib/types';
@@ -21,6 +22,7 @@ const SettingsRoutes = lazy(() => import('./settings/SettingsRoutes'));
 const AcceptInvite = lazy(() => import('./settings/AcceptInvite'));
 // Held mail (e-mail waiting for review, and the quarantine), loaded only when opened.
 const HeldMailPage = lazy(() => import('./screens/HeldMailPage'));
+const DeliveryProblemsPage = lazy(() => import('./screens/DeliveryProblemsPage'));
 // The knowledge base (articles, the editor, categories, the community): src/web/kb, loaded only when opened.
 const KnowledgeBaseRoutes = lazy(() => import('./kb/KnowledgeBaseRoutes'));
 // The outreach queue: follow-up tasks, loaded only when opened.
@@ -30,12 +32,9 @@ const ReportsPage = lazy(() => import('./reports/ReportsPage'));
 // Reports › Staffing: the Erlang C forecast and its charts, loaded only when opened.
 const StaffingPage = lazy(() => import('./screens/StaffingPage'));
 
+/** A screen loading inside the frame: its shape in grey rather than a word on a blank page. */
 function Loading() {
-  return (
-    <div className="flex h-full items-center justify-center text-ink-3" role="status">
-      {t('app.loading')}
-    </div>
-  );
+  return <PaneSkeleton />;
 }
 
 /** A fault in a screen: say so, and offer the way back, instead of a blank page. */
@@ -71,7 +70,7 @@ function Authenticated() {
   }, [memberId, role, qc]);
   if (signedOut) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
   if (error) return <div className="p-8 text-danger">{t('app.error', { detail: (error as Error).message })}</div>;
-  if (!me) return <Loading />;
+  if (!me) return <ShellSkeleton />;
   return (
     <SessionProvider me={me}>
       <Shell>
@@ -112,6 +111,14 @@ const router = createBrowserRouter(
               element: (
                 <Suspense fallback={<Loading />}>
                   <HeldMailPage />
+                </Suspense>
+              ),
+            },
+            {
+              path: 'delivery',
+              element: (
+                <Suspense fallback={<Loading />}>
+                  <DeliveryProblemsPage />
                 </Suspense>
               ),
             },

@@ -21,7 +21,8 @@ describe('working a conversation', () => {
   let refund: { conversationNumber: number; conversationId: string };
 
   beforeAll(async () => {
-    heard = await startHeard();
+    // Short retries, and a retry window of 7.2 s instead of 72 h: a dead callback fails within the test.
+    heard = await startHeard({ env: { HEARD_RETRY_BASE_SECONDS: '1', HEARD_WEBHOOK_MAX_AGE_HOURS: '0.002' } });
     agent = await heard.addMember('agent', 'Andy Agent');
     inboxId = await createInbox(heard);
     late = await customerWrites(heard, inboxId, { externalId: 'ann', name: 'Ann Lee' }, 'My order is late. It was due on Monday.', 'Late order');
@@ -167,6 +168,40 @@ describe('working a conversation', () => {
     await expect.poll(() => warning.count()).toBe(0);
     await andySession.close();
     await offline.close();
+  });
+
+  it('shows a reply to a dead callback retrying with its reason, then failed, and Retry now delivers it', async () => {
+    // Nothing listens on the discard port: every attempt is refused.
+    const dead = await heard.api<{ id: string }>('POST', '/inboxes', { name: 'Old bridge', channel: 'api', callbackUrl: 'http://127.0.0.1:9/heard' });
+    expect(dead.status).toBe(201);
+    const lost = await customerWrites(heard, dead.body.id, { externalId: 'dee', name: 'Dee Doe' }, 'Is anyone there?', 'Dead line');
+    await page.goto(`${heard.url}/app/inbox/open/${lost.conversationNumber}`);
+    await opened(page, 'Dead line');
+    await page.getByRole('textbox', { name: 'Reply' }).fill('Yes, we are here.');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const reply = timeline(page).getByRole('article', { name: heard.owner.name }).filter({ hasText: 'Yes, we are here.' });
+    const state = reply.getByRole('status');
+    // Retrying: the attempt that failed, when the next one is, and why in plain words (the raw error one click away).
+    await state.getByText(/^Not delivered yet · attempt \d+ failed · trying again /).waitFor();
+    await state.getByText('The receiving system refused the connection: it is down or not listening at that address.').waitFor();
+    await state.getByText('Details').click();
+    await state.getByText(/callback request failed: .*ECONNREFUSED/).waitFor();
+    // Then given up, without a reload.
+    await state.getByText(/^Not delivered · gave up after \d+ attempts$/).waitFor({ timeout: 20_000 });
+    // Counted in the rail, and listed among the workspace's delivery problems.
+    await page.getByRole('navigation', { name: 'Conversation views' }).getByRole('link', { name: /Delivery problems/ }).click();
+    await page.getByRole('heading', { name: 'Delivery problems', level: 1 }).waitFor();
+    const problem = page.getByRole('listitem', { name: `#${lost.conversationNumber} Dead line` });
+    await problem.getByText(/^Failed after \d+ attempts$/).waitFor();
+    await problem.getByRole('link', { name: `#${lost.conversationNumber} Dead line` }).click();
+    await opened(page, 'Dead line');
+
+    // The bridge is back at a working address: Retry now delivers the reply.
+    expect((await heard.api('PATCH', `/inboxes/${dead.body.id}`, { callbackUrl: heard.callbackUrl })).status).toBe(200);
+    await state.getByRole('button', { name: 'Retry now' }).click();
+    await reply.getByText('Sent', { exact: true }).waitFor();
+    await expect.poll(() => JSON.stringify(heard.callbacks)).toContain('Yes, we are here.');
+    await expect.poll(() => page.getByRole('navigation', { name: 'Conversation views' }).getByRole('link', { name: /Delivery problems/ }).count()).toBe(0);
   });
 
   it('looks right in dark, and at 1024 wide', async () => {

@@ -230,7 +230,11 @@ describe('the email channel in the agent app', () => {
     await page.getByRole('textbox', { name: 'Reply' }).fill('Your account is closed.');
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     const reply = page.getByRole('article', { name: 'Olivia Owner' });
-    await reply.getByRole('status').getByText(/Not delivered: 550 .*user unknown/).waitFor({ timeout: 20_000 });
+    const state = reply.getByRole('status');
+    await state.getByText("The customer's mail server refused the e-mail.").waitFor({ timeout: 20_000 });
+    // The mail server's own words, for whoever must fix it, one click away.
+    await state.getByText('Details').click();
+    await state.getByText(/550 .*user unknown/).waitFor();
     await screenshot(page, 'email-reply-failed');
 
     // An out-of-office answer is marked as automatic.

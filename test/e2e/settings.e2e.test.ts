@@ -251,6 +251,11 @@ describe('settings', () => {
     await page.getByText('/app/no-such-screen is not an address of Heard').waitFor();
     await page.getByRole('link', { name: 'Go to my conversations' }).click();
     await page.waitForURL(/\/app\/inbox\/mine$/);
+    // The knowledge base's own unknown addresses too, with the way back to it.
+    await page.goto(`${heard.url}/app/kb/artcles`);
+    await page.getByText('/app/kb/artcles is not an address of Heard').waitFor();
+    await page.getByRole('link', { name: 'Go to the knowledge base' }).click();
+    await page.waitForURL(/\/app\/kb$/);
   });
 });
 

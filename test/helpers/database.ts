@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { count } from 'drizzle-orm';
+import { count, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { inject } from 'vitest';
@@ -71,7 +71,7 @@ export async function createEmptyDatabase(template?: string): Promise<TestDataba
 }
 
 /** How many rows a table holds: tests compare it before and after a rejected request to prove nothing was half-written. */
-export async function countRows(db: Executor, table: PgTable): Promise<number> {
-  const [{ n }] = await db.select({ n: count() }).from(table);
+export async function countRows(db: Executor, table: PgTable, where?: SQL): Promise<number> {
+  const [{ n }] = await db.select({ n: count() }).from(table).where(where);
   return n;
 }

@@ -10,7 +10,14 @@ import { deliverEmail, SEND_SECONDS } from './email/send.js';
 import { deliverPortalReply } from './portal/deliver.js';
 import { widgetEmailFallbackJob } from './widget/email-fallback.js';
 
-export const DeliverMessagePayload = z.object({ messageId: z.uuid(), attempt: z.number().int().min(0).default(0) });
+export const DeliverMessagePayload = z.object({
+  messageId: z.uuid(),
+  attempt: z.number().int().min(0).default(0),
+  /** The attempt the message waits for (its delivery_next_at): a job for an earlier plan, overtaken by "retry now", does nothing. */
+  due: z.string().optional(),
+  /** Since when the retries count towards HEARD_WEBHOOK_MAX_AGE_HOURS: the reply's creation, or the last "retry now". */
+  since: z.string().optional(),
+});
 
 /** Sends one queued reply through its inbox's channel, retrying with back-off until it is delivered or too old. */
 export const deliverMessageJob = defineJob({
@@ -41,6 +48,9 @@ async function deliverMessage(ctx: Ctx, payload: z.infer<typeof DeliverMessagePa
   // Already delivered, failed for good, or deleted: a repeated job does nothing.
   if (!row || row.m.deliveryStatus !== 'queued') return;
   const { m, inbox } = row;
+  if (payload.due && m.deliveryNextAt && m.deliveryNextAt.toISOString() !== payload.due) return;
+  // Jobs queued before attempts were counted carry the count in their payload only.
+  const attempt = Math.max(payload.attempt, m.deliveryAttempts);
 
   const outcome: DeliveryOutcome =
     inbox.channel === 'api'
@@ -59,21 +69,23 @@ async function deliverMessage(ctx: Ctx, payload: z.infer<typeof DeliverMessagePa
           { ok: false, reason: `replies cannot be sent through a ${inbox.channel} inbox yet`, permanent: true };
 
   const maxAgeMs = ctx.config.HEARD_WEBHOOK_MAX_AGE_HOURS * 3_600_000;
-  const nextDelay = retryDelayMs(ctx.retryBaseMs, payload.attempt);
-  const giveUp = !outcome.ok && (outcome.permanent || Date.now() + nextDelay - m.createdAt.getTime() > maxAgeMs);
+  const since = payload.since ? new Date(payload.since).getTime() : m.createdAt.getTime();
+  const nextDelay = retryDelayMs(ctx.retryBaseMs, attempt);
+  const giveUp = !outcome.ok && (outcome.permanent || Date.now() + nextDelay - since > maxAgeMs);
   const status = outcome.ok ? 'sent' : giveUp ? 'failed' : 'queued';
   const error = outcome.ok
     ? null
     : outcome.permanent
       ? outcome.reason
       : giveUp
-        ? `gave up after ${payload.attempt + 1} attempts: ${outcome.reason}`
-        : `attempt ${payload.attempt + 1}: ${outcome.reason}`;
+        ? `gave up after ${attempt + 1} attempts: ${outcome.reason}`
+        : `attempt ${attempt + 1}: ${outcome.reason}`;
 
   // The next attempt is scheduled before this one is recorded: a crash in between means
   // one extra attempt (receivers de-duplicate on the id), never a reply left stranded.
-  if (status === 'queued') {
-    await jobs.send(deliverMessageJob, { messageId: m.id, attempt: payload.attempt + 1 }, { startAfter: new Date(Date.now() + nextDelay) });
+  const nextAt = status === 'queued' ? new Date(Date.now() + nextDelay) : null;
+  if (nextAt) {
+    await jobs.send(deliverMessageJob, { messageId: m.id, attempt: attempt + 1, due: nextAt.toISOString(), since: payload.since }, { startAfter: nextAt });
   }
-  await inTransaction(ctx, (tx) => recordDelivery(tx, m.workspaceId, m.id, { status, error, whileQueued: true }));
+  await inTransaction(ctx, (tx) => recordDelivery(tx, m.workspaceId, m.id, { status, error, whileQueued: true, attempted: true, nextAt }));
 }

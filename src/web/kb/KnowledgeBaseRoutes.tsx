@@ -1,4 +1,6 @@
-import { Navigate, Route, Routes } from 'react-router';
+import { Route, Routes } from 'react-router';
+import { t } from '../i18n';
+import { NotFound } from '../screens/NotFound';
 import ArticleEditor from './ArticleEditor';
 import ArticlesPage from './ArticlesPage';
 import CategoriesPage from './CategoriesPage';
@@ -13,7 +15,8 @@ export default function KnowledgeBaseRoutes() {
       <Route path="articles/:id" element={<ArticleEditor />} />
       <Route path="categories" element={<CategoriesPage />} />
       <Route path="community" element={<CommunityPage />} />
-      <Route path="*" element={<Navigate to="/kb" replace />} />
+      {/* A mistyped address says so rather than landing somewhere else without a word. */}
+      <Route path="*" element={<NotFound back="/kb" backLabel={t('notFound.backKb')} />} />
     </Routes>
   );
 }

@@ -110,6 +110,8 @@ export function connectRealtime(qc: QueryClient, onEvent?: (e: RealtimeEvent) =>
     // A follow-up task made, done, snoozed or dismissed; a business event on a contact's history.
     if (e.type === 'outreach_task.changed') void qc.invalidateQueries({ queryKey: ['outreach'] });
     if (e.type === 'business_event.recorded') void qc.invalidateQueries({ queryKey: ['contact'] });
+    // A reply retried, failed, sent or sent another way: the delivery problems (the rail's count comes with the views).
+    if (e.type === 'message.delivery') void qc.invalidateQueries({ queryKey: ['delivery-problems'] });
     onEvent?.(e);
   });
   return () => {

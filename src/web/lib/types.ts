@@ -182,7 +182,14 @@ export interface Message {
   text: string;
   html: string | null;
   deliveryStatus: string;
+  /** The channel's own words for the last failed attempt. */
   deliveryError: string | null;
+  /** Attempts made to hand a reply to its channel. */
+  deliveryAttempts?: number;
+  /** While a failed attempt waits to be retried: when the next one is due. */
+  deliveryNextAt?: string | null;
+  /** A failed reply sent again by e-mail: the message that took its place. */
+  replacedById?: string | null;
   /** A chat reply: when the visitor saw it. */
   seenAt?: string | null;
   attachments: Attachment[];
@@ -214,6 +221,21 @@ export type TimelineItem = { type: 'message'; at: string; message: Message } | {
 export interface Timeline {
   conversation: Conversation;
   items: TimelineItem[];
+  /** A failed reply here could go by e-mail instead: the customer has an address and the workspace an e-mail inbox. */
+  emailFallback?: boolean;
+}
+
+/** A reply the customer has not got (GET /delivery-problems). */
+export interface DeliveryProblem {
+  message: Message;
+  conversation: { id: string; number: number; subject: string | null };
+  recipient: { contactId: string; name: string; address: string | null };
+  channel: Channel;
+  attempts: number;
+  nextAttemptAt: string | null;
+  reason: string | null;
+  canRetry: boolean;
+  canEmailInstead: boolean;
 }
 
 export interface Contact {

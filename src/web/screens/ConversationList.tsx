@@ -5,6 +5,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, type RefObject, useCallback, useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { Avatar } from '../components/Avatar';
+import { ListSkeleton } from '../components/Skeleton';
 import { Icon } from '../components/Icon';
 import { channelLook } from '../lib/network';
 import { Button, PriorityBadge, Select, SlaBadge, StatusPill } from '../components/ui';
@@ -175,7 +176,7 @@ export function ConversationList({ title, view, filters, listQuery, savedFilters
         aria-activedescendant={items[cursor] ? `conv-${items[cursor].id}` : undefined}
         className="min-h-0 flex-1 overflow-y-auto outline-none"
       >
-        {query.isPending && <p className="p-6 text-center text-sm text-ink-3">{t('app.loading')}</p>}
+        {query.isPending && <ListSkeleton />}
         {query.isError && (
           <div className="p-6 text-center text-sm text-danger">
             {t('app.error', { detail: (query.error as Error).message })}{' '}

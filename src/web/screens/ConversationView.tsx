@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Link } from 'react-router';
 import { Avatar } from '../components/Avatar';
+import { PaneSkeleton } from '../components/Skeleton';
 import { Icon } from '../components/Icon';
 import { Button, SlaBadge } from '../components/ui';
 import { t } from '../i18n';
@@ -148,7 +149,7 @@ export function ConversationView({ number, backTo, onSolved, onOpen }: { number:
       </div>
     );
   }
-  if (!c || !items) return <div className="flex flex-1 items-center justify-center text-ink-3">{t('app.loading')}</div>;
+  if (!c || !items) return <PaneSkeleton />;
 
   const contactName = c.contact?.name ?? contact.data?.name ?? t('msg.customer');
   const lastMessage = [...items].reverse().find((i) => i.type === 'message');
@@ -259,7 +260,7 @@ export function ConversationView({ number, backTo, onSolved, onOpen }: { number:
         </header>
         <div ref={scroller} className="min-h-0 flex-1 overflow-y-auto px-4 py-4 lg:px-6">
           <div className="mx-auto max-w-3xl">
-            <Timeline items={items} members={members} teams={teams} contactName={contactName} network={network} customers={Object.fromEntries(participants.map((p) => [p.contactId, p.name]))} onSplit={canChange ? split : undefined} onShare={me.member.role !== 'light' ? share : undefined} />
+            <Timeline items={items} emailFallback={timeline.data?.emailFallback} members={members} teams={teams} contactName={contactName} network={network} customers={Object.fromEntries(participants.map((p) => [p.contactId, p.name]))} onSplit={canChange ? split : undefined} onShare={me.member.role !== 'light' ? share : undefined} />
           </div>
         </div>
         <p role="status" className="min-h-5 px-4 text-xs text-ink-2 lg:px-6">

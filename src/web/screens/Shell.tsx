@@ -195,6 +195,8 @@ export function Shell({ children }: { children: ReactNode }) {
           ))}
           {held !== undefined && <RailLink to="/held" icon="shield" label={t('held.nav')} count={held} />}
           <RailLink to="/outreach" icon="phone" label={t('outreach.nav')} count={outreach} countClassName={outreach ? 'font-semibold text-accent' : ''} />
+          {/* Only while replies failed: the way to them, counted in red. */}
+          {!!counts.deliveryFailed && <RailLink to="/delivery" icon="alert" label={t('delivery.nav')} count={counts.deliveryFailed} countClassName="font-semibold text-danger" />}
           {saved.some((v) => v.personal) && <h2 className="mt-4 mb-1 px-2 text-[11px] font-semibold tracking-wide text-ink-3 uppercase">{t('saved.nav')}</h2>}
           {saved
             .filter((v) => v.personal)

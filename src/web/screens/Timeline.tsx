@@ -8,6 +8,7 @@ import { channelLook } from '../lib/network';
 import { cleanHtml } from '../lib/sanitize';
 import { duration, fullTime, messageTime } from '../lib/time';
 import type { FeedbackKind, Member, Message, TimelineEvent, TimelineItem } from '../lib/types';
+import { DeliveryState } from './DeliveryState';
 import { EmailMessage } from './EmailDetails';
 import type { FeedbackSource } from './ShareFeedbackDialog';
 
@@ -24,18 +25,10 @@ function ShareButtons({ onShare, labels, className }: { onShare: (kind: Feedback
 const messageShareLabels = { compliment: t('feedback.shareAsCompliment'), complaint: t('feedback.shareAsComplaint') };
 const ratingShareLabels = { compliment: t('feedback.shareRatingAsCompliment'), complaint: t('feedback.shareRatingAsComplaint') };
 
-function Delivery({ m }: { m: Message }) {
+function Delivery({ m, emailFallback }: { m: Message; emailFallback?: boolean }) {
   const [error, setError] = useState<string | null>(null);
   if (m.direction !== 'out') return null;
   const s = m.deliveryStatus;
-  if (s === 'failed')
-    return (
-      <span className="flex items-center gap-1 text-danger" role="status">
-        <Icon name="x" size={12} />
-        {m.deliveryError ? t('msg.failed', { reason: m.deliveryError }) : t('msg.failedNoReason')}
-      </span>
-    );
-  if (s === 'queued') return <span className="text-ink-3">{t('msg.queued')}</span>;
   if (s === 'scheduled')
     return (
       <span className="flex items-center gap-2 text-ink-3">
@@ -51,14 +44,7 @@ function Delivery({ m }: { m: Message }) {
       </span>
     );
   if (s === 'cancelled') return <span className="text-ink-3">{t('msg.cancelled')}</span>;
-  if (s === 'sent')
-    return (
-      <span className="flex items-center gap-1 text-ok" title={m.seenAt ? fullTime(m.seenAt) : undefined}>
-        <Icon name="check" size={12} />
-        {m.seenAt ? t('msg.seen', { time: messageTime(m.seenAt) }) : t('msg.sent')}
-      </span>
-    );
-  return null;
+  return <DeliveryState m={m} emailFallback={emailFallback} />;
 }
 
 /** A logged phone call: which way, with which number, how long, how it ended, who logged it; the notes below. */
@@ -100,9 +86,12 @@ const MessageBlock = memo(function MessageBlock({
   avatarUrl,
   onSplit,
   onShare,
+  emailFallback,
 }: {
   m: Message;
   contactName: string;
+  /** A failed reply may go by e-mail instead. */
+  emailFallback?: boolean;
   /** The API inbox's network, named instead of "API". */
   network?: string;
   avatarUrl?: string | null;
@@ -183,7 +172,7 @@ const MessageBlock = memo(function MessageBlock({
       )}
       {out && (
         <footer className="mt-1.5 flex justify-end text-xs">
-          <Delivery m={m} />
+          <Delivery m={m} emailFallback={emailFallback} />
         </footer>
       )}
     </article>
@@ -205,8 +194,11 @@ export function Timeline({
   customers,
   onSplit,
   onShare,
+  emailFallback,
 }: {
   items: TimelineItem[];
+  /** Failed replies here may go by e-mail instead ("Send by e-mail instead"). */
+  emailFallback?: boolean;
   members: Member[];
   teams: { id: string; name: string }[];
   contactName: string;
@@ -237,6 +229,7 @@ export function Timeline({
               avatarUrl={members.find((x) => x.id === it.message.authorMemberId)?.avatarUrl}
               onSplit={splittable && it.message.direction === 'in' && !it.message.call ? onSplit : undefined}
               onShare={it.message.direction === 'in' && !it.message.call && it.message.text.trim() ? onShare : undefined}
+              emailFallback={emailFallback}
             />
           </li>
         ) : (

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router';
 import { type MessageKey, t } from '../i18n';
 import { api } from '../lib/api';
 import { send, useWrite } from './data';
@@ -59,7 +60,16 @@ function FailureRow({ f }: { f: EventFailure }) {
 export default function FailuresPage() {
   const q = useQuery({ queryKey: failuresKey, queryFn: () => api<{ items: EventFailure[] }>('/event-failures?limit=200').then((r) => r.items), retry: false, refetchInterval: 30_000 });
   return (
-    <SettingsPage title={t('settings.failures.title')} description={t('settings.failures.description')}>
+    <SettingsPage
+      title={t('settings.failures.title')}
+      description={t('settings.failures.description')}
+      actions={
+        // Replies that did not reach a customer are the team's to act on, on a page of their own.
+        <Link to="/delivery" className="text-sm text-accent underline">
+          {t('settings.failures.deliveryLink')}
+        </Link>
+      }
+    >
       <LoadState error={q.error} loading={q.isPending} />
       {q.data && (
         <SettingsTable

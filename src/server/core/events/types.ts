@@ -86,6 +86,13 @@ export const EVENT_DATA = {
       /** A widget answer sent by e-mail to a visitor who left, or why it could not be. */
       emailedTo: z.string().optional(),
       emailError: z.string().optional(),
+      /** Attempts made so far; with nextAttemptAt, a failed attempt that will be retried then. */
+      attempts: z.number().int().optional(),
+      nextAttemptAt: Instant.optional(),
+      /** A member asked to try again now ("retry now"): the delivery job is queued for `due`, afresh from `since`. */
+      retry: z.object({ due: z.string(), since: z.string() }).optional(),
+      /** The failed reply was sent again as this e-mail ("send by e-mail instead"). */
+      replacedById: Id.optional(),
     }),
     /** The visitor saw the team's answers up to this one. */
     z.object({ seenUpTo: Id, messageIds: z.array(Id), seenAt: Instant.nullable() }),

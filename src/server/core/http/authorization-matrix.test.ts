@@ -2,7 +2,8 @@ import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApiInbox, buildMember, buildTeam, buildToken, sendInbound, signIn, type Client } from '../../../../test/factories.js';
 import { json, startTestHeard, type TestHeard } from '../../../../test/helpers/heard.js';
-import { eventFailures, outreachTasks, passwordResets, users } from '../../db/schema/index.js';
+import { eq } from 'drizzle-orm';
+import { eventFailures, messages, outreachTasks, passwordResets, users } from '../../db/schema/index.js';
 import { sha256 } from '../ids.js';
 import { recordBusinessEvent } from '../../domains/business-events/service.js';
 import { recordEvent } from '../events/record-event.js';
@@ -133,6 +134,17 @@ describe('authorization matrix', () => {
   };
 
   /** A new conversation, optionally assigned to someone, for requests that change one. */
+  /** A reply to a customer with an e-mail address that failed: what "retry now" and "send by e-mail instead" act on. */
+  const failedReply = async () => {
+    const c = await sendInbound(h.app, setup, inbox.id, { contact: { externalId: `failed-${unique()}`, email: `failed-${unique()}@example.test` } });
+    const res = await h.app.inject({ method: 'POST', url: `/api/v1/conversations/${c.conversationId}/messages`, headers: setup.headers, payload: { text: 'Lost on the way' } });
+    if (res.statusCode !== 201) throw new Error(res.body);
+    const id = json(res).id as string;
+    // Failed for good at once, rather than waiting out the retries: its delivery job then leaves it as it is.
+    await h.ctx.db.update(messages).set({ deliveryStatus: 'failed', deliveryError: 'callback request failed: refused', deliveryAttempts: 3 }).where(eq(messages.id, id));
+    return id;
+  };
+
   const freshConversation = async (assigneeId?: string) => {
     const c = await sendInbound(h.app, setup, inbox.id);
     if (assigneeId) {
@@ -551,6 +563,19 @@ describe('authorization matrix', () => {
       when: 'neither assigned to the caller',
       allowed: WRITERS,
       request: async () => ({ method: 'POST', url: `/api/v1/conversations/${await freshConversation()}/merge`, payload: { sourceId: await freshConversation() } }),
+    },
+    { route: 'GET /api/v1/delivery-problems', allowed: EVERYONE, request: () => ({ method: 'GET', url: '/api/v1/delivery-problems' }) },
+    {
+      route: 'POST /api/v1/messages/:id/retry',
+      when: 'not assigned to the caller',
+      allowed: WRITERS,
+      request: async () => ({ method: 'POST', url: `/api/v1/messages/${await failedReply()}/retry` }),
+    },
+    {
+      route: 'POST /api/v1/messages/:id/send-by-email',
+      when: 'not assigned to the caller',
+      allowed: WRITERS,
+      request: async () => ({ method: 'POST', url: `/api/v1/messages/${await failedReply()}/send-by-email` }),
     },
     {
       route: 'POST /api/v1/messages/:id/split',

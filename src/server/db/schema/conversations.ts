@@ -95,7 +95,14 @@ export const messages = pgTable(
     /** The sender's own id for this message (API clientMessageId, e-mail Message-ID): the de-duplication key per inbox. */
     externalId: text('external_id'),
     deliveryStatus: deliveryStatus('delivery_status').notNull(),
+    /** The last error in the channel's own words (the team sees it beside a plain explanation). */
     deliveryError: text('delivery_error'),
+    /** Attempts made to hand the reply to its channel, failed ones included. */
+    deliveryAttempts: integer('delivery_attempts').notNull().default(0),
+    /** While a failed attempt waits to be retried: when the next one is due. */
+    deliveryNextAt: timestamp('delivery_next_at', { withTimezone: true }),
+    /** A reply that failed and was sent again another way ("send by e-mail instead"): the message that took its place. */
+    replacedById: uuid('replaced_by_id'),
     deliveredAt: timestamp('delivered_at', { withTimezone: true }),
     /** When the customer saw this reply (the chat widget tells); null until then or where the channel cannot tell. */
     seenAt: timestamp('seen_at', { withTimezone: true }),
@@ -112,6 +119,10 @@ export const messages = pgTable(
     uniqueIndex('messages_external_id_key').on(t.inboxId, t.externalId),
     index('messages_conversation_idx').on(t.conversationId, t.createdAt),
     index('messages_search_idx').using('gin', t.search),
+    // Delivery problems: failed replies not sent another way, and replies waiting to be retried.
+    index('messages_delivery_problems_idx')
+      .on(t.workspaceId, t.createdAt)
+      .where(sql`(${t.deliveryStatus} = 'failed' and ${t.replacedById} is null) or (${t.deliveryStatus} = 'queued' and ${t.deliveryAttempts} > 0)`),
   ],
 );
 

@@ -78,18 +78,25 @@ type DeliveryStatus = NonNullable<(typeof messages.$inferSelect)['deliveryStatus
 /**
  * What became of a reply sent out: its status and error on the message (`whileQueued`: only
  * if still queued, so a late outcome never overwrites a newer one), and on the timeline
- * unless it is still queued for another attempt. The message as updated, or undefined when
- * no outgoing message of the workspace matched.
+ * unless it is still queued for its first attempt. An attempt of the delivery job
+ * (`attempted`) is counted, and a failed one that will be retried keeps `nextAt`, so the
+ * team sees the retry coming. The message as updated, or undefined when no outgoing
+ * message of the workspace matched.
  */
 export async function recordDelivery(
   tx: Executor,
   workspaceId: string,
   messageId: string,
-  outcome: { status: DeliveryStatus; error: string | null; whileQueued?: boolean },
+  outcome: { status: DeliveryStatus; error: string | null; whileQueued?: boolean; attempted?: boolean; nextAt?: Date | null },
 ) {
   const [m] = await tx
     .update(messages)
-    .set({ deliveryStatus: outcome.status, deliveryError: outcome.error, ...(outcome.whileQueued ? { deliveredAt: outcome.status === 'sent' ? new Date() : null } : {}) })
+    .set({
+      deliveryStatus: outcome.status,
+      deliveryError: outcome.error,
+      ...(outcome.whileQueued ? { deliveredAt: outcome.status === 'sent' ? new Date() : null } : {}),
+      ...(outcome.attempted ? { deliveryAttempts: sql`${messages.deliveryAttempts} + 1`, deliveryNextAt: outcome.nextAt ?? null } : {}),
+    })
     .where(
       and(
         eq(messages.id, messageId),
@@ -99,12 +106,18 @@ export async function recordDelivery(
       ),
     )
     .returning();
-  if (m && outcome.status !== 'queued') {
+  if (m && (outcome.status !== 'queued' || m.deliveryNextAt)) {
     await recordEvent(tx, {
       workspaceId,
       conversationId: m.conversationId,
       type: 'message.delivery',
-      data: { messageId: m.id, deliveryStatus: outcome.status, deliveryError: m.deliveryError },
+      data: {
+        messageId: m.id,
+        deliveryStatus: outcome.status,
+        deliveryError: m.deliveryError,
+        ...(outcome.attempted ? { attempts: m.deliveryAttempts } : {}),
+        ...(m.deliveryNextAt ? { nextAttemptAt: m.deliveryNextAt } : {}),
+      },
     });
   }
   return m;

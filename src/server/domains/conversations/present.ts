@@ -109,6 +109,11 @@ export function presentMessage(m: Message, files: (typeof attachments.$inferSele
     html: m.email?.survey || m.email?.consent ? null : m.html,
     deliveryStatus: m.deliveryStatus,
     deliveryError: m.deliveryError,
+    deliveryAttempts: m.deliveryAttempts,
+    /** While a failed attempt waits to be retried: when the next one is due. */
+    deliveryNextAt: m.deliveryNextAt,
+    /** A failed reply sent again another way: the message that took its place. */
+    replacedById: m.replacedById,
     deliveredAt: m.deliveredAt,
     seenAt: m.seenAt,
     sendAt: m.sendAt,

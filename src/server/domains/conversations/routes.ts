@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { inTransaction } from '../../core/context.js';
+import { Invalid } from '../../core/errors.js';
 import { addAgentMessage } from './add-message.js';
 import { bulkUpdateConversations } from './bulk-update.js';
 import { listConversations } from './list-conversations.js';
@@ -28,6 +29,13 @@ import { getConversation, getTimeline, updateConversation } from './service.js';
 import { splitMessage } from './split-message.js';
 import { listSavedViews } from '../saved-views/service.js';
 import { countViews } from './views.js';
+import { listDeliveryProblems, retryDelivery, sendByEmailInstead } from './delivery.js';
+
+const DeliveryProblemsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  beforeCreatedAt: z.iso.datetime({ offset: true }).optional().describe("nextCursor.createdAt of the page before"),
+  beforeId: z.uuid().optional().describe('nextCursor.id of the page before'),
+});
 
 const messageParams = z.object({ id: z.uuid() });
 const params = z.object({ id: z.union([z.uuid(), z.string().regex(/^\d{1,9}$/)]).describe('The conversation id or its number') });
@@ -107,6 +115,42 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
     '/messages/:id',
     { schema: { tags, summary: 'Cancel a scheduled reply before it is sent (its author or an admin)', params: messageParams }, config: write },
     async (req) => inTransaction(app.ctx, (tx) => cancelScheduledReply(tx, req.actor!, req.params.id)),
+  );
+  app.post(
+    '/messages/:id/retry',
+    { schema: { tags, summary: "Retry now: a reply that failed, or waits for its next attempt, is sent again at once (the conversation's agents)", params: messageParams }, config: write },
+    async (req) => inTransaction(app.ctx, (tx) => retryDelivery(tx, req.actor!, req.params.id)),
+  );
+  app.post(
+    '/messages/:id/send-by-email',
+    {
+      schema: {
+        tags,
+        summary: "Send by e-mail instead: a failed reply goes again, the same words, as an e-mail from the workspace's e-mail inbox; the failed one is marked replaced",
+        params: messageParams,
+      },
+      config: write,
+    },
+    async (req, reply) => {
+      reply.code(201);
+      return inTransaction(app.ctx, (tx) => sendByEmailInstead(tx, req.actor!, req.params.id));
+    },
+  );
+  app.get(
+    '/delivery-problems',
+    {
+      schema: {
+        tags,
+        summary: "Replies the customer has not got: failed (and not sent another way) or waiting to be retried, newest first, with reason, attempts and next try; `failed` counts the failed ones",
+        querystring: DeliveryProblemsQuery,
+      },
+      config: read,
+    },
+    async (req) => {
+      const { limit, beforeCreatedAt, beforeId } = req.query;
+      if (!!beforeCreatedAt !== !!beforeId) throw new Invalid(beforeCreatedAt ? 'beforeId' : 'beforeCreatedAt', 'give both beforeCreatedAt and beforeId, or neither');
+      return listDeliveryProblems(app.ctx.db, req.actor!, { limit, before: beforeCreatedAt && beforeId ? { createdAt: beforeCreatedAt, id: beforeId } : undefined });
+    },
   );
   app.post(
     '/conversations/:id/calls',

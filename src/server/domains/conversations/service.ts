@@ -13,6 +13,7 @@ import type { ConversationUpdate } from './schema.js';
 import { validateCustomValues } from '../custom-fields/service.js';
 import { satisfactionOf } from '../satisfaction/service.js';
 import { infoRequestRounds } from './request-info.js';
+import { emailFallbackPossible } from './delivery.js';
 
 export type { Conversation, Message } from './present.js';
 export { presentConversation, presentMessage } from './present.js';
@@ -185,5 +186,7 @@ export async function getTimeline(db: Executor, actor: Actor, id: string) {
       event: { id: e.id, conversationId: e.conversationId, type: e.type, actorMemberId: e.actorMemberId, actorContactId: e.actorContactId, actorName, actorSystem: e.actorSystem, data: e.data },
     })),
   ].sort((a, b) => a.at.getTime() - b.at.getTime() || opensFirst(b) - opensFirst(a));
-  return { conversation: presentConversation(c), items };
+  const undelivered = msgs.some((m) => m.direction === 'out' && m.deliveryStatus === 'failed' && m.channel !== 'email' && !m.replacedById);
+  // Only asked when there is a failed reply: "Send by e-mail instead" is offered where it can work.
+  return { conversation: presentConversation(c), items, emailFallback: undelivered ? await emailFallbackPossible(db, actor, c.contactId) : false };
 }

@@ -4,6 +4,7 @@ import { conversations, inboxes, teams } from '../../db/schema/index.js';
 import type { Actor } from '../../core/actor.js';
 import { filterConditions, viewCondition } from './list-conversations.js';
 import type { ConversationFilters } from './schema.js';
+import { countFailedDeliveries } from './delivery.js';
 
 const c = conversations;
 const countWhere = (cond: ReturnType<typeof viewCondition>) => sql<number>`count(*) filter (where ${cond})`.mapWith(Number);
@@ -53,5 +54,7 @@ export async function countViews(db: Executor, actor: Actor, filterSets: FilterS
     .where(and(eq(inboxes.workspaceId, actor.workspaceId), isNull(inboxes.archivedAt)))
     .orderBy(asc(inboxes.name));
   const saved = Object.fromEntries(filterSets.map((f, i) => [f.id, (sets as Record<string, number>)[`set${i}`]]));
-  return { mine, unassigned, open: allOpen, mentions, snoozed, solved, breaching, teams: teamRows, inboxes: inboxRows, saved };
+  // Replies the customer did not get: the rail's delivery problems badge.
+  const deliveryFailed = await countFailedDeliveries(db, actor.workspaceId);
+  return { mine, unassigned, open: allOpen, mentions, snoozed, solved, breaching, teams: teamRows, inboxes: inboxRows, saved, deliveryFailed };
 }
