@@ -158,9 +158,9 @@ export function Shell({ children }: { children: ReactNode }) {
   const qc = useQueryClient();
   const [drawer, setDrawer] = useState(false);
   const split = useSplit();
-  const { pathname } = useLocation();
-  // Going anywhere (a link in the drawer, a notification, the back button) closes the drawer.
-  useEffect(() => setDrawer(false), [pathname]);
+  const { key: visit } = useLocation();
+  // Going anywhere (a link in the drawer, even to the page it is on; a notification; the back button) closes the drawer.
+  useEffect(() => setDrawer(false), [visit]);
 
   // The counts, fetched again on every change, name the saved views I see: one that another
   // member added to my team, or took away, shows up without waiting for the list's own refetch.

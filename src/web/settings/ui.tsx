@@ -12,9 +12,9 @@ export const cls = {
   /** An input as wide as its own width class says (a time, a date, a number of minutes). */
   inputSized: 'rounded-md border border-line bg-canvas px-2 py-1.5 text-sm text-ink outline-none focus:border-accent max-split:min-h-11',
   select: 'rounded-md border border-line bg-canvas px-2 py-1.5 text-sm text-ink outline-none focus:border-accent max-split:min-h-11',
-  primary: 'rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-accent-ink hover:opacity-90 disabled:opacity-60 max-split:min-h-11',
-  secondary: 'rounded-md border border-line px-3 py-1.5 text-sm text-ink hover:bg-hover disabled:opacity-60 max-split:min-h-11',
-  danger: 'rounded-md border border-line px-3 py-1.5 text-sm text-danger hover:bg-danger-soft disabled:opacity-60 max-split:min-h-11',
+  primary: 'rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-accent-ink hover:opacity-90 disabled:opacity-60 max-split:min-h-11 max-split:inline-flex max-split:items-center max-split:justify-center',
+  secondary: 'rounded-md border border-line px-3 py-1.5 text-sm text-ink hover:bg-hover disabled:opacity-60 max-split:min-h-11 max-split:inline-flex max-split:items-center max-split:justify-center',
+  danger: 'rounded-md border border-line px-3 py-1.5 text-sm text-danger hover:bg-danger-soft disabled:opacity-60 max-split:min-h-11 max-split:inline-flex max-split:items-center max-split:justify-center',
   label: 'mb-1 block text-sm font-medium text-ink-2',
   card: 'rounded-lg border border-line bg-surface',
   th: 'px-4 py-2 text-left text-xs font-semibold tracking-wide text-ink-3 uppercase',
@@ -107,7 +107,8 @@ export function ReadOnlyNote() {
  */
 export function SettingsTable({ columns = [], empty, isEmpty, children }: { columns?: string[]; empty?: string; isEmpty: boolean; children: ReactNode }) {
   return (
-    <div className={cls.card}>
+    // On a phone a wide table scrolls inside its card, not the page.
+    <div className={`${cls.card} overflow-x-auto`}>
       <table className="w-full">
         {columns.length > 0 && (
           <thead>
