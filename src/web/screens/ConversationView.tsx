@@ -300,9 +300,15 @@ export function ConversationView({ number, backTo, onSolved, onOpen }: { number:
       )}
       {overlay && !wide && (
         // Below 900 px the details are a pane of their own, over the whole conversation, with the way back.
-        <div className="fixed inset-0 z-30 flex flex-col bg-surface shadow-xl split:left-auto split:flex-row">
+        <div
+          className="fixed inset-0 z-30 flex flex-col bg-surface shadow-xl split:left-auto split:flex-row"
+          onKeyDown={(e) => {
+            if (e.key === 'Escape' && !sideBySide && !e.defaultPrevented) setOverlay(false);
+          }}
+        >
           <div className="flex h-12 shrink-0 items-center gap-1 border-b border-line px-1 split:hidden">
-            <button type="button" onClick={() => setOverlay(false)} className="flex h-11 items-center gap-1 rounded-md px-2 text-sm text-ink-2 hover:bg-hover">
+            {/* The pane covers the conversation: the focus starts on the way back, not behind it. */}
+            <button type="button" autoFocus onClick={() => setOverlay(false)} className="flex h-11 items-center gap-1 rounded-md px-2 text-sm text-ink-2 hover:bg-hover">
               <Icon name="back" size={20} />
               {t('conv.backToConversation')}
             </button>
