@@ -131,7 +131,7 @@ export function ConversationList({ title, view, filters, listQuery, savedFilters
               if (el) el.indeterminate = selected.size > 0 && !allSelected;
             }}
             onChange={() => setSelected(allSelected ? new Set() : new Set(items.map((c) => c.id)))}
-            className="h-4 w-4 accent-accent"
+            className="h-6 w-6 accent-accent split:h-4 split:w-4"
           />
           <h1 className="min-w-0 flex-1 truncate text-[15px] font-semibold">{title}</h1>
           {total !== undefined && !hasFilters(filters) && <span className="hidden text-xs text-ink-3 tabular-nums sm:inline">{tn('view.count', total, { count: total.toLocaleString() })}</span>}
@@ -140,7 +140,7 @@ export function ConversationList({ title, view, filters, listQuery, savedFilters
             onClick={() => setSaveOpen(true)}
             aria-label={t('saved.save')}
             title={t('saved.saveTitle')}
-            className={`h-7 shrink-0 ${narrowed ? 'px-1.5 text-xs sm:px-2' : 'px-1.5'}`}
+            className={`split:h-7 shrink-0 ${narrowed ? 'px-1.5 text-xs sm:px-2' : 'px-1.5'}`}
           >
             <Icon name="bookmark" size={14} />
             {narrowed && <span className="hidden sm:inline">{t('saved.save')}</span>}
