@@ -5,8 +5,7 @@ import { useConversation, useConversationList, useInboxes, useSavedViews, useTea
 import { clampListWidth, LIST_WIDTH, saveListWidth, savedListWidth } from '../lib/layout';
 import { useSession } from '../lib/session';
 import { useShortcuts } from '../lib/shortcuts';
-import type { Conversation } from '../lib/types';
-import { filtersFromSearch, isViewId, savedViewId, viewQuery, type ViewId } from '../lib/views';
+import { filtersFromSearch, isViewId, savedViewId, viewOf, viewQuery, type ViewId } from '../lib/views';
 import { ConversationList } from './ConversationList';
 import { ConversationView } from './ConversationView';
 
@@ -170,15 +169,6 @@ function ListSeparator({ width, onResize }: { width: number; onResize: (w: numbe
       <span aria-hidden="true" className="h-full w-px bg-line group-hover:w-0.5 group-hover:bg-accent group-focus-visible:w-0.5 group-focus-visible:bg-accent" />
     </div>
   );
-}
-
-/** The view a conversation is found in when it is opened by its own address: where its state puts it. */
-export function viewOf(c: Pick<Conversation, 'status' | 'assigneeId' | 'snoozedUntil'>, memberId: string): ViewId {
-  if (c.snoozedUntil && new Date(c.snoozedUntil) > new Date()) return 'snoozed';
-  if (c.status === 'solved' || c.status === 'closed') return 'solved';
-  if (c.assigneeId === memberId) return 'mine';
-  if (!c.assigneeId && c.status === 'open') return 'unassigned';
-  return 'open';
 }
 
 /**
