@@ -86,6 +86,7 @@ export function InboxPage() {
   return (
     <>
       <section
+        id="list-pane"
         aria-label={t('list.label')}
         style={{ '--list-width': `${listWidth}px` } as CSSProperties}
         className={`${number !== undefined ? 'hidden split:flex' : 'flex'} w-full min-w-0 shrink-0 flex-col bg-surface split:w-(--list-width)`}
@@ -141,6 +142,7 @@ function ListSeparator({ width, onResize }: { width: number; onResize: (w: numbe
     <div
       role="separator"
       aria-orientation="vertical"
+      aria-controls="list-pane"
       aria-label={t('list.resize')}
       aria-valuenow={width}
       aria-valuemin={LIST_WIDTH.min}
