@@ -299,7 +299,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
               area.current?.blur();
             }
           }}
-          className={`block max-h-72 min-h-16 w-full resize-y split:min-h-24 rounded-md border px-3 py-2 text-base split:text-[14px] leading-relaxed text-ink outline-none focus:border-accent ${note ? 'border-note-line bg-surface/60' : 'border-line bg-canvas'}`}
+          className={`block max-h-72 min-h-16 w-full resize-y max-split:h-20 split:min-h-24 rounded-md border px-3 py-2 text-base split:text-[14px] leading-relaxed text-ink outline-none focus:border-accent ${note ? 'border-note-line bg-surface/60' : 'border-line bg-canvas'}`}
         />
         {candidates.length > 0 && (
           <ul role="listbox" aria-label={t('composer.mentionList')} className="absolute bottom-full left-2 z-20 mb-1 w-80 rounded-md border border-line bg-raised p-1 whitespace-nowrap shadow-lg">
