@@ -283,6 +283,13 @@ describe('working a conversation', () => {
     await p.reload();
     await expect.poll(async () => Math.round((await pane.boundingBox())?.width ?? 0)).toBe(before + 48);
     expect(await separator.getAttribute('aria-valuenow')).toBe(String(before + 48));
+    // Dragged with the pointer too.
+    const line = (await separator.boundingBox())!;
+    await p.mouse.move(line.x + line.width / 2, line.y + 200);
+    await p.mouse.down();
+    await p.mouse.move(line.x + line.width / 2 + 40, line.y + 200, { steps: 4 });
+    await p.mouse.up();
+    await expect.poll(() => separator.getAttribute('aria-valuenow')).toBe(String(before + 88));
 
     // The link's own address opens the conversation in the view it belongs in: the agent's own, here.
     expect((await heard.api('PATCH', `/conversations/${late.conversationId}`, { assigneeId: agent.id, status: 'open' })).status).toBe(200);
