@@ -11,7 +11,7 @@ import { qk } from './lib/queries';
 import { connectRealtime } from './lib/realtime';
 import { SessionProvider, useSessionState } from './lib/session';
 import { ContactPage } from './screens/ContactPage';
-import { InboxPage } from './screens/InboxPage';
+import { ConversationAddress, InboxPage } from './screens/InboxPage';
 import { Login } from './screens/Login';
 import { ForgotPassword, ResetPassword } from './screens/PasswordReset';
 import { Shell } from './screens/Shell';
@@ -105,6 +105,7 @@ const router = createBrowserRouter(
             { index: true, element: <Navigate to="/inbox/mine" replace /> },
             { path: 'inbox/:view', element: <InboxPage /> },
             { path: 'inbox/:view/:number', element: <InboxPage /> },
+            { path: 'conversations/:number', element: <ConversationAddress /> },
             { path: 'contacts/:id', element: <ContactPage /> },
             {
               path: 'held',

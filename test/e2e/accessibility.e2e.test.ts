@@ -55,6 +55,27 @@ describe('accessibility (axe-core, WCAG 2 A and AA)', () => {
     expect(await audit(page)).toEqual([]);
   });
 
+  it('on a phone: the list, the drawer, a conversation and its details', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true });
+    ctx.setDefaultTimeout(10_000);
+    const phone = await ctx.newPage();
+    await signIn(phone, heard, heard.owner);
+    await phone.goto(`${heard.url}/app/inbox/open`);
+    await phone.getByRole('option', { name: /GPS unit keeps rebooting/ }).waitFor();
+    expect(await audit(phone)).toEqual([]);
+    await phone.getByRole('button', { name: 'Menu' }).click();
+    await phone.getByRole('dialog', { name: 'Menu' }).getByRole('link', { name: /Mine/ }).waitFor();
+    expect(await audit(phone, '[role=dialog]')).toEqual([]);
+    await phone.keyboard.press('Escape');
+    await phone.getByRole('option', { name: /GPS unit keeps rebooting/ }).click();
+    await phone.getByRole('heading', { name: /GPS unit keeps rebooting/ }).waitFor();
+    expect(await audit(phone)).toEqual([]);
+    await phone.getByRole('button', { name: 'Details' }).click();
+    await phone.getByRole('region', { name: 'Status, priority, assignee and tags' }).waitFor();
+    expect(await audit(phone)).toEqual([]);
+    await ctx.close();
+  });
+
   it('saving a view, and the saved view in the rail with its menu', async () => {
     await page.goto(`${heard.url}/app/inbox/open?priority=high`);
     await page.getByRole('button', { name: 'Save view' }).click();

@@ -215,4 +215,125 @@ describe('working a conversation', () => {
       await c.close();
     }
   });
+
+  /**
+   * What does not fit on this screen: the page wider than the window, and any visible control
+   * narrower than its label (a button's or link's text cut, a select showing less than its choice).
+   */
+  const cutOff = (p: Page) =>
+    p.evaluate(() => {
+      const problems: string[] = [];
+      const root = document.documentElement;
+      if (root.scrollWidth > innerWidth) problems.push(`the page is ${root.scrollWidth} px wide in ${innerWidth}`);
+      const ctx = document.createElement('canvas').getContext('2d')!;
+      for (const el of document.querySelectorAll<HTMLElement>('button, select, a[href], [role="button"]')) {
+        const box = el.getBoundingClientRect();
+        const style = getComputedStyle(el);
+        if (!box.width || !box.height || style.visibility === 'hidden' || box.bottom < 0 || box.top > innerHeight) continue;
+        const name = (el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 40);
+        if (el.scrollWidth > el.clientWidth) problems.push(`${el.tagName.toLowerCase()} "${name}": ${el.scrollWidth} px of label in ${el.clientWidth}`);
+        if (el instanceof HTMLSelectElement && el.selectedOptions[0]) {
+          // A select never overflows: its chosen option's text must fit beside its arrow.
+          ctx.font = style.font;
+          const text = ctx.measureText(el.selectedOptions[0].text).width;
+          const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 12;
+          if (text > room) problems.push(`select "${name}": "${el.selectedOptions[0].text}" needs ${Math.ceil(text)} px, has ${Math.floor(room)}`);
+        }
+      }
+      return problems;
+    });
+  const height = async (p: Page, name: string | RegExp) => (await p.getByRole('button', { name, exact: true }).or(p.getByRole('combobox', { name, exact: true })).or(p.getByRole('link', { name, exact: true })).first().boundingBox())!.height;
+
+  it('works on a phone: one pane at a time, nothing cut, touch-sized controls', async () => {
+    const c = await newContext(browser, { width: 390, height: 844 });
+    const p = await c.newPage();
+    await signIn(p, heard, agent);
+    await p.goto(`${heard.url}/app/inbox/open`);
+    const list = p.getByRole('listbox', { name: 'All open' });
+    await list.getByRole('option', { name: /Refund please/ }).waitFor();
+    expect(await cutOff(p)).toEqual([]);
+
+    // The rail is a drawer: it opens from the menu button, Esc closes it, and so does going somewhere.
+    expect(await p.getByRole('navigation', { name: 'Conversation views' }).isVisible()).toBe(false);
+    await p.getByRole('button', { name: 'Menu' }).click();
+    const drawer = p.getByRole('dialog', { name: 'Menu' });
+    await drawer.getByRole('link', { name: /Mine/ }).waitFor();
+    expect(await cutOff(p)).toEqual([]);
+    await p.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+    await p.getByRole('button', { name: 'Menu' }).click();
+    await drawer.getByRole('link', { name: /All open/ }).click();
+    await drawer.waitFor({ state: 'hidden' });
+
+    // List → conversation: the list gives way to it.
+    await list.getByRole('option', { name: /Refund please/ }).click();
+    await opened(p, 'Refund please');
+    expect(new URL(p.url()).pathname).toBe(`/app/inbox/open/${refund.conversationNumber}`);
+    expect(await list.isVisible()).toBe(false);
+    expect(await cutOff(p)).toEqual([]);
+    for (const name of ['Back to the list', 'Solve', 'Details', 'Send']) expect(await height(p, name), name).toBeGreaterThanOrEqual(44);
+
+    await p.getByRole('textbox', { name: 'Reply' }).fill('Sent from my phone: the refund is on its way.');
+    await p.getByRole('button', { name: 'Send', exact: true }).click();
+    await timeline(p).getByText('Sent from my phone: the refund is on its way.').waitFor();
+    // The composer stays at the bottom of the screen.
+    const composer = (await p.getByRole('textbox', { name: 'Reply' }).boundingBox())!;
+    expect(composer.y + composer.height).toBeGreaterThan(844 - 200);
+    expect(await cutOff(p)).toEqual([]);
+
+    // Conversation → details, where its fields are.
+    await p.getByRole('button', { name: 'Details' }).click();
+    const fields = p.getByRole('region', { name: 'Status, priority, assignee and tags' });
+    await fields.getByRole('combobox', { name: 'Status' }).selectOption('pending');
+    await expect.poll(async () => (await conversation(refund.conversationId)).status).toBe('pending');
+    await fields.getByRole('combobox', { name: 'Assignee' }).selectOption(agent.id);
+    await expect.poll(async () => (await conversation(refund.conversationId)).assigneeId).toBe(agent.id);
+    for (const name of ['Status', 'Priority', 'Assignee']) expect(await height(p, name), name).toBeGreaterThanOrEqual(44);
+    expect(await cutOff(p)).toEqual([]);
+    await screenshot(p, 'conversation-details-light-390');
+
+    // …and back, and back to the list.
+    await p.getByRole('button', { name: 'Conversation', exact: true }).click();
+    await fields.waitFor({ state: 'hidden' });
+    await p.getByText(`Pending · ${agent.name}`).waitFor();
+    await p.getByRole('link', { name: 'Back to the list' }).click();
+    await list.waitFor();
+    expect(new URL(p.url()).pathname).toBe('/app/inbox/open');
+    expect(await cutOff(p)).toEqual([]);
+    await c.close();
+  });
+
+  it('has rows that are links, and a list as wide as the agent makes it, kept on reload', async () => {
+    const c = await newContext(browser, { width: 1440, height: 900 });
+    const p = await c.newPage();
+    await signIn(p, heard, agent);
+    await p.goto(`${heard.url}/app/inbox/open`);
+    const row = p.getByRole('option', { name: /Late order/ });
+    expect(await row.evaluate((el) => [el.tagName, el.getAttribute('href')])).toEqual(['A', `/app/conversations/${late.conversationNumber}`]);
+    const pane = p.getByRole('region', { name: 'Conversations' });
+    const separator = p.getByRole('separator', { name: 'Width of the list' });
+    const before = Number(await separator.getAttribute('aria-valuenow'));
+    expect(before).toBeGreaterThanOrEqual(360);
+    await separator.focus();
+    for (let i = 0; i < 3; i++) await p.keyboard.press('ArrowRight');
+    await expect.poll(() => separator.getAttribute('aria-valuenow')).toBe(String(before + 48));
+    expect(Math.round((await pane.boundingBox())!.width)).toBe(before + 48);
+    await p.reload();
+    await expect.poll(async () => Math.round((await pane.boundingBox())?.width ?? 0)).toBe(before + 48);
+    expect(await separator.getAttribute('aria-valuenow')).toBe(String(before + 48));
+    // Dragged with the pointer too.
+    const line = (await separator.boundingBox())!;
+    await p.mouse.move(line.x + line.width / 2, line.y + 200);
+    await p.mouse.down();
+    await p.mouse.move(line.x + line.width / 2 + 40, line.y + 200, { steps: 4 });
+    await p.mouse.up();
+    await expect.poll(() => separator.getAttribute('aria-valuenow')).toBe(String(before + 88));
+
+    // The link's own address opens the conversation in the view it belongs in: the agent's own, here.
+    expect((await heard.api('PATCH', `/conversations/${late.conversationId}`, { assigneeId: agent.id, status: 'open' })).status).toBe(200);
+    await p.goto(`${heard.url}/app/conversations/${late.conversationNumber}`);
+    await opened(p, 'Late order');
+    expect(new URL(p.url()).pathname).toBe(`/app/inbox/mine/${late.conversationNumber}`);
+    await c.close();
+  });
 });

@@ -224,12 +224,14 @@ export function launchBrowser(): Promise<Browser> {
 
 export interface ContextOptions {
   width?: number;
+  /** 800 unless given: a phone is 844 tall, a tablet 1024. */
+  height?: number;
   colorScheme?: 'light' | 'dark';
 }
 
 /** A separate browser context (its own cookies), like a second person at another computer. */
 export async function newContext(browser: Browser, opts: ContextOptions = {}): Promise<BrowserContext> {
-  const ctx = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: 800 }, colorScheme: opts.colorScheme ?? 'light' });
+  const ctx = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 }, colorScheme: opts.colorScheme ?? 'light' });
   ctx.setDefaultTimeout(10_000);
   return ctx;
 }

@@ -20,8 +20,8 @@ export function Suggestions({ conversationId, draft, onInsert }: { conversationI
   ];
   if (!items.length) return null;
   return (
-    <div className="mt-2 flex flex-wrap items-center gap-1.5" role="group" aria-label={t('suggest.title')}>
-      <span className="text-[11px] font-semibold tracking-wide text-ink-3 uppercase">{t('suggest.title')}</span>
+    <div className="mt-2 flex items-center gap-1.5 max-split:overflow-x-auto split:flex-wrap" role="group" aria-label={t('suggest.title')}>
+      <span className="shrink-0 text-[11px] font-semibold tracking-wide text-ink-3 uppercase">{t('suggest.title')}</span>
       {items.map((i) => (
         <button
           key={i.key}
@@ -29,7 +29,7 @@ export function Suggestions({ conversationId, draft, onInsert }: { conversationI
           aria-label={i.label}
           title={`${i.title}\n${i.detail}\n${t('suggest.hint')}`}
           onClick={() => onInsert(i.text)}
-          className="flex max-w-[min(16rem,100%)] items-center gap-1 rounded-full border border-line bg-canvas px-2 py-0.5 text-xs text-ink-2 hover:border-accent hover:text-ink focus-visible:border-accent"
+          className="flex max-w-[min(16rem,100%)] shrink-0 items-center gap-1 rounded-full max-split:py-1.5 border border-line bg-canvas px-2 py-0.5 text-xs text-ink-2 hover:border-accent hover:text-ink focus-visible:border-accent"
         >
           <Icon name={i.icon} size={12} className="shrink-0" />
           <span className="min-w-0 truncate">{i.title}</span>

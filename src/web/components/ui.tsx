@@ -4,13 +4,13 @@ import { useNow } from '../lib/use-now';
 import type { Conversation, Priority, Status } from '../lib/types';
 import { t } from '../i18n';
 
-/** A compact native select: accessible, keyboard-friendly and fast. */
+/** A compact native select: accessible, keyboard-friendly and fast; touch-sized below 900 px. */
 export function Select({ label, children, className = '', ...rest }: { label: string; children: ReactNode } & SelectHTMLAttributes<HTMLSelectElement>) {
   return (
     <select
       aria-label={label}
       title={label}
-      className={`h-8 max-w-full min-w-0 cursor-pointer rounded-md border border-line bg-surface px-2 text-[13px] text-ink hover:border-ink-3 ${className}`}
+      className={`h-11 max-w-full min-w-0 cursor-pointer rounded-md border border-line bg-surface px-2 text-sm text-ink hover:border-ink-3 split:h-8 split:text-[13px] ${className}`}
       {...rest}
     >
       {children}
@@ -63,7 +63,7 @@ export function Button({ children, variant = 'default', className = '', ...rest 
           ? 'border-line text-danger hover:bg-danger-soft'
           : 'border-line bg-surface text-ink hover:bg-hover';
   return (
-    <button type="button" className={`inline-flex h-8 items-center gap-1.5 rounded-md border px-2.5 text-[13px] font-medium disabled:opacity-50 ${tone} ${className}`} {...rest}>
+    <button type="button" className={`inline-flex h-11 min-w-11 shrink-0 items-center justify-center gap-1.5 rounded-md border px-2.5 text-[13px] font-medium whitespace-nowrap disabled:opacity-50 split:h-8 split:min-w-0 ${tone} ${className}`} {...rest}>
       {children}
     </button>
   );

@@ -207,8 +207,8 @@ export default function ArticlesPage() {
               <input type="search" aria-label={t('kb.search')} placeholder={t('kb.search')} className={`${cls.input} pl-8`} value={search} onChange={(e) => setSearch(e.target.value)} />
             </div>
           </div>
-          <div {...panelProps(tabs, tab)} className={cls.card}>
-            <table className="w-full table-fixed" aria-label={t('kb.list.label')}>
+          <div {...panelProps(tabs, tab)} className={`${cls.card} overflow-x-auto`}>
+            <table className="w-full min-w-[36rem] table-fixed" aria-label={t('kb.list.label')}>
               <colgroup>
                 <col />
                 <col className="w-28" />

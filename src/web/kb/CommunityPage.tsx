@@ -73,8 +73,8 @@ export default function CommunityPage() {
           options={THREAD_FILTERS.map((f) => ({ value: f, label: t(`kb.community.${f}`) }))}
         />
       </div>
-      <div {...panelProps(tabs, filter)} className={cls.card}>
-        <table className="w-full table-fixed" aria-label={t('kb.community.title')}>
+      <div {...panelProps(tabs, filter)} className={`${cls.card} overflow-x-auto`}>
+        <table className="w-full min-w-[36rem] table-fixed" aria-label={t('kb.community.title')}>
           <colgroup>
             <col />
             <col className="w-24" />

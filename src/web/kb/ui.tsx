@@ -95,7 +95,7 @@ export function Tabs<T extends string>({ label, value, options, onChange, idBase
             aria-controls={`${idBase}-panel`}
             tabIndex={selected ? 0 : -1}
             onClick={() => onChange(o.value)}
-            className={`rounded-md px-2.5 py-1 text-sm ${selected ? 'bg-selected font-medium text-ink' : 'text-ink-2 hover:bg-hover hover:text-ink'}`}
+            className={`rounded-md px-2.5 py-1 text-sm max-split:min-h-11 ${selected ? 'bg-selected font-medium text-ink' : 'text-ink-2 hover:bg-hover hover:text-ink'}`}
           >
             {o.label}
           </button>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filtersFromSearch, isViewId, savedFiltersOf, viewQuery } from './views';
+import { filtersFromSearch, isViewId, savedFiltersOf, viewOf, viewQuery } from './views';
 
 describe('views', () => {
   it('turns views into list queries', () => {
@@ -46,5 +46,21 @@ describe('views', () => {
     // Saved, then opened: the same list.
     const q = viewQuery('team:0190a0b0-0000-7000-8000-000000000002', { priority: 'low', sort: 'priority' });
     expect(viewQuery('saved:0190a0b0-0000-7000-8000-000000000003', {}, savedFiltersOf(q).filters)).toEqual(q);
+  });
+
+  it("opens a conversation's own address in the view its state puts it in", () => {
+    const me = 'm1';
+    const now = new Date('2026-12-07T10:00:00Z');
+    const c = (over: Partial<{ status: 'open' | 'pending' | 'on_hold' | 'solved' | 'closed'; assigneeId: string | null; snoozedUntil: string | null }>) => ({ status: 'open' as const, assigneeId: null, snoozedUntil: null, ...over });
+    expect(viewOf(c({ assigneeId: me }), me, now)).toBe('mine');
+    expect(viewOf(c({ assigneeId: me, status: 'pending' }), me, now)).toBe('mine');
+    expect(viewOf(c({}), me, now)).toBe('unassigned');
+    expect(viewOf(c({ assigneeId: 'm2' }), me, now)).toBe('open');
+    expect(viewOf(c({ status: 'pending' }), me, now)).toBe('open');
+    expect(viewOf(c({ status: 'solved', assigneeId: me }), me, now)).toBe('solved');
+    expect(viewOf(c({ status: 'closed' }), me, now)).toBe('solved');
+    expect(viewOf(c({ assigneeId: me, snoozedUntil: '2026-12-08T09:00:00Z' }), me, now)).toBe('snoozed');
+    // A snooze that has run out no longer hides it.
+    expect(viewOf(c({ assigneeId: me, snoozedUntil: '2026-12-07T09:00:00Z' }), me, now)).toBe('mine');
   });
 });

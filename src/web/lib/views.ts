@@ -1,4 +1,4 @@
-import type { Channel, Priority, SavedViewFilters, Status } from './types';
+import type { Channel, Conversation, Priority, SavedViewFilters, Status } from './types';
 
 /**
  * A view in the left rail: a set of list filters. Teams and inboxes are views too ("team:<id>",
@@ -111,4 +111,13 @@ export function filtersFromSearch(params: URLSearchParams): Filters {
 
 export function hasFilters(f: Filters) {
   return Boolean(f.status || f.channel || f.priority || f.tag || f.assignee);
+}
+
+/** The view a conversation is found in when it is opened by its own address: where its state puts it. */
+export function viewOf(c: Pick<Conversation, 'status' | 'assigneeId' | 'snoozedUntil'>, memberId: string, now = new Date()): ViewId {
+  if (c.snoozedUntil && new Date(c.snoozedUntil) > now) return 'snoozed';
+  if (c.status === 'solved' || c.status === 'closed') return 'solved';
+  if (c.assigneeId === memberId) return 'mine';
+  if (!c.assigneeId && c.status === 'open') return 'unassigned';
+  return 'open';
 }

@@ -246,7 +246,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
             type="button"
             aria-pressed={!note}
             onClick={() => setMode('reply')}
-            className={`flex items-center gap-1 rounded-md px-2.5 py-1 text-[13px] font-medium ${!note ? 'bg-accent-soft text-accent' : 'text-ink-2 hover:bg-hover'}`}
+            className={`flex items-center gap-1 rounded-md px-2.5 py-1 text-[13px] font-medium max-split:min-h-11 ${!note ? 'bg-accent-soft text-accent' : 'text-ink-2 hover:bg-hover'}`}
           >
             <Icon name="reply" size={14} />
             {t('composer.reply')}
@@ -256,18 +256,18 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
           type="button"
           aria-pressed={note}
           onClick={() => setMode('note')}
-          className={`flex items-center gap-1 rounded-md px-2.5 py-1 text-[13px] font-medium ${note ? 'bg-note-line/60 text-ink' : 'text-ink-2 hover:bg-hover'}`}
+          className={`flex items-center gap-1 rounded-md px-2.5 py-1 text-[13px] font-medium max-split:min-h-11 ${note ? 'bg-note-line/60 text-ink' : 'text-ink-2 hover:bg-hover'}`}
         >
           <Icon name="note" size={14} />
           {t('composer.note')}
         </button>
         <span className="flex-1" />
         <CannedPicker conversationId={conversation.id} names={names} canSend={canReply} onPick={insert} onMacro={(c, sendNow) => void applyMacro(c, sendNow)} />
-        <button type="button" aria-label={t('composer.attach')} title={t('composer.attach')} onClick={() => fileInput.current?.click()} className="rounded-md p-1.5 text-ink-2 hover:bg-hover">
+        <button type="button" aria-label={t('composer.attach')} title={t('composer.attach')} onClick={() => fileInput.current?.click()} className="rounded-md p-1.5 text-ink-2 hover:bg-hover max-split:p-3.5">
           <Icon name="paperclip" />
         </button>
         {onLogCall && (
-          <button type="button" aria-label={t('call.title')} title={t('call.title')} onClick={onLogCall} className="rounded-md p-1.5 text-ink-2 hover:bg-hover">
+          <button type="button" aria-label={t('call.title')} title={t('call.title')} onClick={onLogCall} className="rounded-md p-1.5 text-ink-2 hover:bg-hover max-split:p-3.5">
             <Icon name="phone" />
           </button>
         )}
@@ -299,7 +299,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
               area.current?.blur();
             }
           }}
-          className={`block max-h-72 min-h-24 w-full resize-y rounded-md border px-3 py-2 text-[14px] leading-relaxed text-ink outline-none focus:border-accent ${note ? 'border-note-line bg-surface/60' : 'border-line bg-canvas'}`}
+          className={`block max-h-72 min-h-16 w-full resize-y max-split:h-20 split:min-h-24 rounded-md border px-3 py-2 text-base split:text-[14px] leading-relaxed text-ink outline-none focus:border-accent ${note ? 'border-note-line bg-surface/60' : 'border-line bg-canvas'}`}
         />
         {candidates.length > 0 && (
           <ul role="listbox" aria-label={t('composer.mentionList')} className="absolute bottom-full left-2 z-20 mb-1 w-80 rounded-md border border-line bg-raised p-1 whitespace-nowrap shadow-lg">
@@ -359,18 +359,18 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
           {error}
         </p>
       )}
-      <div className="mt-2 flex items-center gap-2">
+      <div className="mt-2 flex flex-wrap items-center justify-end gap-2">
         <span className="hidden text-xs text-ink-3 2xl:inline">{t('composer.hint')}</span>
         <span className="flex-1" />
         {!note && (
-          <Select label={t('composer.after')} value={after} onChange={(e) => setAfter(e.target.value)}>
+          <Select label={t('composer.after')} value={after} onChange={(e) => setAfter(e.target.value)} className="shrink-0">
             <option value="">{t('composer.keepStatus')}</option>
             <option value="pending">{t('composer.then', { status: t('status.pending') })}</option>
             <option value="solved">{t('composer.then', { status: t('status.solved') })}</option>
           </Select>
         )}
         {!note && (
-          <Select label={t('composer.when')} value={sendAt} onChange={(e) => setSendAt(e.target.value)}>
+          <Select label={t('composer.when')} value={sendAt} onChange={(e) => setSendAt(e.target.value)} className="shrink-0">
             <option value="">{t('composer.now')}</option>
             {laterTimes().map((l) => (
               <option key={l.key} value={l.at}>
@@ -422,7 +422,7 @@ function CannedPicker({
   return (
     <Popover.Root open={open} onOpenChange={setOpen}>
       <Popover.Trigger asChild>
-        <button type="button" aria-label={t('composer.canned')} title={t('composer.canned')} className="rounded-md p-1.5 text-ink-2 hover:bg-hover">
+        <button type="button" aria-label={t('composer.canned')} title={t('composer.canned')} className="rounded-md p-1.5 text-ink-2 hover:bg-hover max-split:p-3.5">
           <Icon name="bolt" />
         </button>
       </Popover.Trigger>

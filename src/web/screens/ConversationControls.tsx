@@ -43,22 +43,23 @@ export function Controls({
   const teams = useTeams().data ?? [];
   const me = useSession();
   return (
+    // Each select is as wide as its longest choice: on a narrow screen they wrap, never shrink.
     <div className="flex min-w-0 flex-1 flex-wrap items-center gap-1.5">
-      <Select label={t('conv.status')} value={c.status} disabled={disabled} onChange={(e) => patch({ status: e.target.value })}>
+      <Select label={t('conv.status')} value={c.status} disabled={disabled} className="shrink-0" onChange={(e) => patch({ status: e.target.value })}>
         {STATUSES.map((s) => (
           <option key={s} value={s}>
             {t(`status.${s}`)}
           </option>
         ))}
       </Select>
-      <Select label={t('conv.priority')} value={c.priority} disabled={disabled} onChange={(e) => patch({ priority: e.target.value })}>
+      <Select label={t('conv.priority')} value={c.priority} disabled={disabled} className="shrink-0" onChange={(e) => patch({ priority: e.target.value })}>
         {PRIORITIES.map((s) => (
           <option key={s} value={s}>
             {t(`priority.${s}`)}
           </option>
         ))}
       </Select>
-      <Select label={t('conv.assignee')} value={c.assigneeId ?? ''} disabled={disabled} onChange={(e) => patch({ assigneeId: e.target.value || null })} className="max-w-36">
+      <Select label={t('conv.assignee')} value={c.assigneeId ?? ''} disabled={disabled} onChange={(e) => patch({ assigneeId: e.target.value || null })} className="shrink-0">
         <option value="">{t('list.unassigned')}</option>
         <option value={me.member.id}>
           {me.user.name} ({t('msg.you')})
@@ -71,7 +72,7 @@ export function Controls({
             </option>
           ))}
       </Select>
-      <Select label={t('conv.team')} value={c.teamId ?? ''} disabled={disabled} onChange={(e) => patch({ teamId: e.target.value || null })} className="max-w-36">
+      <Select label={t('conv.team')} value={c.teamId ?? ''} disabled={disabled} onChange={(e) => patch({ teamId: e.target.value || null })} className="shrink-0">
         <option value="">{t('conv.noTeam')}</option>
         {teams.map((tm) => (
           <option key={tm.id} value={tm.id}>
@@ -84,7 +85,7 @@ export function Controls({
           <li key={tag} className="flex items-center gap-0.5 rounded-full bg-hover py-0.5 pr-1 pl-2 text-xs text-ink-2">
             #{tag}
             {!disabled && (
-              <button type="button" aria-label={t('conv.removeTag', { tag })} onClick={() => patch({ removeTags: [tag] })} className="rounded-full p-0.5 hover:text-danger">
+              <button type="button" aria-label={t('conv.removeTag', { tag })} onClick={() => patch({ removeTags: [tag] })} className="rounded-full p-0.5 hover:text-danger max-split:p-2">
                 <Icon name="x" size={10} />
               </button>
             )}
@@ -105,7 +106,7 @@ export function Controls({
             placeholder={`+ ${t('conv.addTag')}`}
             value={tagDraft}
             onChange={(e) => setTagDraft(e.target.value.replace(',', ''))}
-            className="h-7 w-28 rounded-md border border-transparent bg-transparent px-2 text-xs text-ink hover:border-line focus:border-accent"
+            className="h-11 w-28 rounded-md border border-transparent bg-transparent px-2 text-sm text-ink hover:border-line focus:border-accent split:h-7 split:text-xs"
           />
         </form>
       )}
@@ -115,7 +116,7 @@ export function Controls({
 
 /** The conversation's less frequent actions: log a call, merge into another. */
 export function MoreMenu({ disabled, onLogCall, onMerge, onGoodwill }: { disabled: boolean; onLogCall: () => void; onMerge: () => void; onGoodwill?: () => void }) {
-  const item = 'flex cursor-pointer items-center gap-2 rounded px-2 py-1.5 text-sm outline-none data-highlighted:bg-hover';
+  const item = 'flex cursor-pointer items-center gap-2 rounded px-2 py-1.5 text-sm outline-none data-highlighted:bg-hover max-split:py-3';
   return (
     <DropdownMenu.Root>
       <DropdownMenu.Trigger asChild>
@@ -135,7 +136,7 @@ export function MoreMenu({ disabled, onLogCall, onMerge, onGoodwill }: { disable
           </DropdownMenu.Item>
           {onGoodwill && (
             // On a narrow screen the header has no room for the Goodwill button: it is here instead.
-            <DropdownMenu.Item className={`${item} md:hidden`} onSelect={onGoodwill}>
+            <DropdownMenu.Item className={`${item} split:hidden`} onSelect={onGoodwill}>
               <Icon name="gift" size={14} className="text-ink-3" />
               {t('goodwill.button')}
             </DropdownMenu.Item>
@@ -147,7 +148,7 @@ export function MoreMenu({ disabled, onLogCall, onMerge, onGoodwill }: { disable
 }
 
 export function SnoozeMenu({ open, setOpen, disabled, snoozed, onSnooze }: { open: boolean; setOpen: (o: boolean) => void; disabled: boolean; snoozed: boolean; onSnooze: (at: string | null) => void }) {
-  const item = 'cursor-pointer rounded px-2 py-1.5 text-sm outline-none data-highlighted:bg-hover';
+  const item = 'cursor-pointer rounded px-2 py-1.5 text-sm outline-none data-highlighted:bg-hover max-split:py-3';
   return (
     <DropdownMenu.Root open={open} onOpenChange={setOpen}>
       <DropdownMenu.Trigger asChild>

@@ -3,7 +3,7 @@ import * as Popover from '@radix-ui/react-popover';
 import { type InfiniteData, type UseInfiniteQueryResult, useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, type RefObject, useCallback, useEffect, useRef, useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { useHref, useSearchParams } from 'react-router';
 import { Avatar } from '../components/Avatar';
 import { ListSkeleton } from '../components/Skeleton';
 import { Icon } from '../components/Icon';
@@ -132,7 +132,7 @@ export function ConversationList({ title, view, filters, listQuery, savedFilters
               if (el) el.indeterminate = selected.size > 0 && !allSelected;
             }}
             onChange={() => setSelected(allSelected ? new Set() : new Set(items.map((c) => c.id)))}
-            className="h-4 w-4 accent-accent"
+            className="h-6 w-6 accent-accent split:h-4 split:w-4"
           />
           <h1 className="min-w-0 flex-1 truncate text-[15px] font-semibold">{title}</h1>
           {total !== undefined && !hasFilters(filters) && <span className="hidden text-xs text-ink-3 tabular-nums sm:inline">{tn('view.count', total, { count: total.toLocaleString() })}</span>}
@@ -141,7 +141,7 @@ export function ConversationList({ title, view, filters, listQuery, savedFilters
             onClick={() => setSaveOpen(true)}
             aria-label={t('saved.save')}
             title={t('saved.saveTitle')}
-            className={`h-7 shrink-0 ${narrowed ? 'px-1.5 text-xs sm:px-2' : 'px-1.5'}`}
+            className={`split:h-7 shrink-0 ${narrowed ? 'px-1.5 text-xs sm:px-2' : 'px-1.5'}`}
           >
             <Icon name="bookmark" size={14} />
             {narrowed && <span className="hidden sm:inline">{t('saved.save')}</span>}
@@ -248,13 +248,23 @@ const Row = memo(function Row({
   const unread = c.unread === true;
   const waiting = c.waitingSince && c.status !== 'solved' && c.status !== 'closed' ? shortAge(c.waitingSince) : '';
   const due = slaBadge(c) !== null;
+  const href = useHref(`/conversations/${c.number}`);
   return (
-    <div
+    // A real link to the conversation's own address (a new tab, a copied link); a plain click
+    // opens it here, in the view's context, and Shift, Ctrl or Cmd with a click selects it.
+    <a
+      href={href}
+      tabIndex={-1}
+      draggable={false}
       id={`conv-${c.id}`}
       role="option"
       aria-selected={active}
       aria-label={`#${c.number} ${c.contact?.name ?? ''}: ${c.subject || t('list.noSubject')}${unread ? `, ${t('list.unread')}` : ''}${checked ? `, ${t('list.checked')}` : ''}`}
-      onClick={(e) => (e.shiftKey || e.metaKey || e.ctrlKey ? onToggle(index, e.shiftKey) : onOpen(index, c.number))}
+      onClick={(e) => {
+        e.preventDefault();
+        if (e.shiftKey || e.metaKey || e.ctrlKey) onToggle(index, e.shiftKey);
+        else onOpen(index, c.number);
+      }}
       onMouseEnter={() => onHover(c.number)}
       className={`group flex h-full cursor-pointer gap-2 border-b border-line px-3 py-2 ${active ? 'bg-selected' : checked ? 'bg-accent-soft' : 'hover:bg-hover'} ${cursor && !active ? 'shadow-[inset_3px_0_0_var(--accent)]' : ''}`}
     >
@@ -301,7 +311,7 @@ const Row = memo(function Row({
           {assignee ? <Avatar name={assignee.name} src={assignee.avatarUrl} size={18} online={online} /> : null}
         </div>
       </div>
-    </div>
+    </a>
   );
 });
 

@@ -10,6 +10,7 @@ import { api, ApiError } from '../lib/api';
 import { type ConversationPatch, qk, refreshLists, useContact, useConversation, useMembers, useTeams, useTimeline, useUpdateConversation } from '../lib/queries';
 import { announceLeaving, announceViewing, useRealtime } from '../lib/realtime';
 import { useSession } from '../lib/session';
+import { useSplit } from '../lib/layout';
 import { useShortcuts } from '../lib/shortcuts';
 import { channelLook } from '../lib/network';
 import { fullTime, shortAge } from '../lib/time';
@@ -57,6 +58,7 @@ export function ConversationView({ number, backTo, onSolved, onOpen }: { number:
   const [sharing, setSharing] = useState<{ source: FeedbackSource; kind: FeedbackKind } | null>(null);
   const { viewers, customerTyping } = useRealtime();
   const wide = useWide();
+  const sideBySide = useSplit();
   const c = timeline.data?.conversation;
   const contact = useContact(c?.contactId);
   const full = useConversation(c?.id).data;
@@ -157,14 +159,26 @@ export function ConversationView({ number, backTo, onSolved, onOpen }: { number:
   const nameOf = (id: string) => members.find((m) => m.id === id)?.name ?? t('event.someone');
   const typing = others.filter((v) => v.typing);
   const snoozed = c.snoozedUntil && new Date(c.snoozedUntil) > new Date();
+  const controls = <Controls c={c} patch={patch} disabled={!canChange} tagDraft={tagDraft} setTagDraft={setTagDraft} />;
+  const actions = (
+    <div className="flex shrink-0 items-center gap-1.5">
+      <SnoozeMenu open={snoozeOpen} setOpen={setSnoozeOpen} disabled={!canChange} snoozed={!!snoozed} onSnooze={snooze} />
+      <Button variant={c.status === 'solved' ? 'default' : 'primary'} disabled={!canChange} onClick={toggleSolved} aria-keyshortcuts="s">
+        <Icon name="check" size={14} />
+        {c.status === 'solved' ? t('conv.reopen') : t('conv.solve')}
+      </Button>
+      <GoodwillButton conversationId={c.id} onClick={() => setDialog('goodwill')} />
+      <MoreMenu disabled={!canChange} onLogCall={() => setDialog('call')} onMerge={() => setDialog('merge')} onGoodwill={() => setDialog('goodwill')} />
+    </div>
+  );
 
   return (
     <div className="flex min-w-0 flex-1">
       <section aria-label={c.subject || t('list.noSubject')} className="flex min-w-0 flex-1 flex-col bg-canvas">
-        <header className="border-b border-line bg-surface px-4 pt-3 pb-2">
+        <header className="border-b border-line bg-surface px-3 pt-2 pb-2 split:px-4 split:pt-3">
           <div className="flex items-start gap-2">
-            <Link to={backTo} aria-label={t('conv.back')} className="mt-0.5 rounded p-1 text-ink-2 hover:bg-hover md:hidden">
-              <Icon name="back" />
+            <Link to={backTo} aria-label={t('conv.back')} className="-ml-1 flex h-11 w-11 shrink-0 items-center justify-center rounded-md text-ink-2 hover:bg-hover split:hidden">
+              <Icon name="back" size={20} />
             </Link>
             <div className="min-w-0 flex-1">
               <div className="flex min-w-0 flex-wrap items-center gap-x-2 gap-y-0.5">
@@ -198,23 +212,10 @@ export function ConversationView({ number, backTo, onSolved, onOpen }: { number:
                 </p>
               )}
             </div>
-            <div className="flex shrink-0 items-center gap-1.5">
-              <SnoozeMenu open={snoozeOpen} setOpen={setSnoozeOpen} disabled={!canChange} snoozed={!!snoozed} onSnooze={snooze} />
-              <Button
-                variant={c.status === 'solved' ? 'default' : 'primary'}
-                disabled={!canChange}
-                onClick={toggleSolved}
-                aria-keyshortcuts="s"
-              >
-                <Icon name="check" size={14} />
-                {c.status === 'solved' ? t('conv.reopen') : t('conv.solve')}
-              </Button>
-              <GoodwillButton conversationId={c.id} onClick={() => setDialog('goodwill')} />
-              <MoreMenu disabled={!canChange} onLogCall={() => setDialog('call')} onMerge={() => setDialog('merge')} onGoodwill={() => setDialog('goodwill')} />
-            </div>
+            {sideBySide && actions}
             <button
               type="button"
-              aria-label={t('conv.contactPanel')}
+              aria-label={sideBySide ? t('conv.contactPanel') : t('conv.details')}
               aria-pressed={wide ? sidebar : overlay}
               title={t('conv.contactPanel')}
               onClick={() => {
@@ -222,14 +223,22 @@ export function ConversationView({ number, backTo, onSolved, onOpen }: { number:
                 localStorage.setItem(SIDEBAR_KEY, sidebar ? 'hidden' : 'shown');
                 setSidebar(!sidebar);
               }}
-              className={`rounded-md p-2 hover:bg-hover ${(wide ? sidebar : overlay) ? 'text-accent' : 'text-ink-2'}`}
+              className={`flex h-11 w-11 shrink-0 items-center justify-center rounded-md hover:bg-hover split:h-9 split:w-9 ${(wide ? sidebar : overlay) ? 'text-accent' : 'text-ink-2'}`}
             >
               <Icon name="sidebar" />
             </button>
           </div>
-          <div className="mt-2">
-            <Controls c={c} patch={patch} disabled={!canChange} tagDraft={tagDraft} setTagDraft={setTagDraft} />
-          </div>
+          {sideBySide ? (
+            <div className="mt-2">{controls}</div>
+          ) : (
+            // On a phone the actions have no room beside the title, and the fields are in the details pane: here, what they say.
+            <div className="mt-1 flex items-center gap-2">
+              {actions}
+              <span className="min-w-0 flex-1 truncate text-right text-xs text-ink-2">
+                {t(`status.${c.status}`)} · {c.assigneeId ? nameOf(c.assigneeId) : t('list.unassigned')}
+              </span>
+            </div>
+          )}
           {update.isError && (
             <p role="alert" className="mt-1 text-xs text-danger">
               {update.error instanceof ApiError && update.error.status === 403 ? t('error.forbidden') : (update.error as Error).message}
@@ -258,7 +267,7 @@ export function ConversationView({ number, backTo, onSolved, onOpen }: { number:
             </p>
           )}
         </header>
-        <div ref={scroller} className="min-h-0 flex-1 overflow-y-auto px-4 py-4 lg:px-6">
+        <div ref={scroller} className="min-h-0 flex-1 overflow-y-auto px-3 py-4 split:px-4 lg:px-6">
           <div className="mx-auto max-w-3xl">
             <Timeline items={items} emailFallback={timeline.data?.emailFallback} members={members} teams={teams} contactName={contactName} network={network} customers={Object.fromEntries(participants.map((p) => [p.contactId, p.name]))} onSplit={canChange ? split : undefined} onShare={me.member.role !== 'light' ? share : undefined} />
           </div>
@@ -291,8 +300,28 @@ export function ConversationView({ number, backTo, onSolved, onOpen }: { number:
         </div>
       )}
       {overlay && !wide && (
-        <div className="fixed inset-y-0 right-0 z-30 flex shadow-xl">
-          <ContactSidebar contactId={c.contactId} currentNumber={c.number} conversation={c} canChange={canChange} />
+        // Below 900 px the details are a pane of their own, over the whole conversation, with the way back.
+        <div
+          className="fixed inset-0 z-30 flex flex-col bg-surface shadow-xl split:left-auto split:flex-row"
+          onKeyDown={(e) => {
+            if (e.key === 'Escape' && !sideBySide && !e.defaultPrevented) setOverlay(false);
+          }}
+        >
+          <div className="flex h-12 shrink-0 items-center gap-1 border-b border-line px-1 split:hidden">
+            {/* The pane covers the conversation: the focus starts on the way back, not behind it. */}
+            <button type="button" autoFocus onClick={() => setOverlay(false)} className="flex h-11 items-center gap-1 rounded-md px-2 text-sm text-ink-2 hover:bg-hover">
+              <Icon name="back" size={20} />
+              {t('conv.backToConversation')}
+            </button>
+          </div>
+          <div className="flex min-h-0 flex-1 flex-col overflow-y-auto max-split:[&>aside]:w-full max-split:[&>aside]:flex-none max-split:[&>aside]:overflow-visible max-split:[&>aside]:border-l-0">
+            {!sideBySide && (
+              <section aria-label={t('conv.fields')} className="border-b border-line p-3">
+                {controls}
+              </section>
+            )}
+            <ContactSidebar contactId={c.contactId} currentNumber={c.number} conversation={c} canChange={canChange} />
+          </div>
         </div>
       )}
     </div>
@@ -305,7 +334,7 @@ function GoodwillButton({ conversationId, onClick }: { conversationId: string; o
   const label = waiting ? t('goodwill.buttonWaiting', { count: waiting }) : t('goodwill.button');
   return (
     // On a narrow screen it is in the More menu: the header has no room.
-    <div className="hidden md:flex">
+    <div className="hidden split:flex">
       <Button onClick={onClick} aria-label={label} title={label}>
         <Icon name="gift" size={14} />
         <span className="hidden lg:inline">{t('goodwill.button')}</span>

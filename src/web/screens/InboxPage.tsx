@@ -1,9 +1,11 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { type CSSProperties, useEffect, useMemo, useRef, useState } from 'react';
 import { Navigate, useNavigate, useParams, useSearchParams } from 'react-router';
 import { t } from '../i18n';
-import { useConversationList, useInboxes, useSavedViews, useTeams, useViewCounts } from '../lib/queries';
+import { useConversation, useConversationList, useInboxes, useSavedViews, useTeams, useViewCounts } from '../lib/queries';
+import { clampListWidth, LIST_WIDTH, saveListWidth, savedListWidth } from '../lib/layout';
+import { useSession } from '../lib/session';
 import { useShortcuts } from '../lib/shortcuts';
-import { filtersFromSearch, isViewId, savedViewId, viewQuery, type ViewId } from '../lib/views';
+import { filtersFromSearch, isViewId, savedViewId, viewOf, viewQuery, type ViewId } from '../lib/views';
 import { ConversationList } from './ConversationList';
 import { ConversationView } from './ConversationView';
 
@@ -26,6 +28,13 @@ export function InboxPage() {
   const listRef = useRef<HTMLDivElement>(null);
   const teams = useTeams().data ?? [];
   const inboxes = useInboxes().data ?? [];
+  const memberId = useSession().member.id;
+  const [listWidth, setListWidth] = useState(() => savedListWidth(memberId));
+  const resize = (w: number) => {
+    const next = clampListWidth(w);
+    setListWidth(next);
+    saveListWidth(memberId, next);
+  };
 
   const title = savedId
     ? (saved?.name ?? t('saved.title'))
@@ -77,8 +86,10 @@ export function InboxPage() {
   return (
     <>
       <section
+        id="list-pane"
         aria-label={t('list.label')}
-        className={`${number !== undefined ? 'hidden md:flex' : 'flex'} w-full min-w-0 shrink-0 flex-col border-r border-line bg-surface md:w-[300px] 2xl:w-[380px]`}
+        style={{ '--list-width': `${listWidth}px` } as CSSProperties}
+        className={`${number !== undefined ? 'hidden split:flex' : 'flex'} w-full min-w-0 shrink-0 flex-col bg-surface split:w-(--list-width)`}
       >
         <ConversationList
           title={title}
@@ -95,7 +106,8 @@ export function InboxPage() {
           listRef={listRef}
         />
       </section>
-      <div className={`${number === undefined ? 'hidden md:flex' : 'flex'} min-w-0 flex-1`}>
+      <ListSeparator width={listWidth} onResize={resize} />
+      <div className={`${number === undefined ? 'hidden split:flex' : 'flex'} min-w-0 flex-1`}>
         {number !== undefined ? (
           <ConversationView
             key={number}
@@ -118,4 +130,60 @@ export function InboxPage() {
       </div>
     </>
   );
+}
+
+/**
+ * The line between the list and the conversation, from 900 px: dragged, or moved with the arrow
+ * keys (Home and End for the bounds), it sets the list's width, which the agent keeps.
+ */
+function ListSeparator({ width, onResize }: { width: number; onResize: (w: number) => void }) {
+  const drag = useRef<{ x: number; width: number } | null>(null);
+  return (
+    <div
+      role="separator"
+      aria-orientation="vertical"
+      aria-controls="list-pane"
+      aria-label={t('list.resize')}
+      aria-valuenow={width}
+      aria-valuemin={LIST_WIDTH.min}
+      aria-valuemax={LIST_WIDTH.max}
+      tabIndex={0}
+      className="relative z-10 -mx-1 hidden w-2 shrink-0 cursor-col-resize touch-none justify-center outline-none split:flex group"
+      onPointerDown={(e) => {
+        e.currentTarget.setPointerCapture(e.pointerId);
+        drag.current = { x: e.clientX, width };
+      }}
+      onPointerMove={(e) => {
+        if (drag.current) onResize(drag.current.width + e.clientX - drag.current.x);
+      }}
+      onPointerUp={() => (drag.current = null)}
+      onPointerCancel={() => (drag.current = null)}
+      onDoubleClick={() => onResize(LIST_WIDTH.initial)}
+      onKeyDown={(e) => {
+        const step = e.shiftKey ? LIST_WIDTH.step * 4 : LIST_WIDTH.step;
+        const next =
+          e.key === 'ArrowLeft' ? width - step : e.key === 'ArrowRight' ? width + step : e.key === 'Home' ? LIST_WIDTH.min : e.key === 'End' ? LIST_WIDTH.max : undefined;
+        if (next === undefined) return;
+        e.preventDefault();
+        onResize(next);
+      }}
+    >
+      <span aria-hidden="true" className="h-full w-px bg-line group-hover:w-0.5 group-hover:bg-accent group-focus-visible:w-0.5 group-focus-visible:bg-accent" />
+    </div>
+  );
+}
+
+/**
+ * /app/conversations/<number>, the address a list row links to (a new tab, a copied link):
+ * the conversation opens beside the list of the view it belongs in.
+ */
+export function ConversationAddress() {
+  const { number } = useParams();
+  const memberId = useSession().member.id;
+  const valid = !!number && /^\d{1,9}$/.test(number);
+  const c = useConversation(valid ? number : undefined);
+  // Unknown or not visible: the view says so in its own words, with its way back.
+  if (!valid || c.isError) return <Navigate to={valid ? `/inbox/open/${number}` : '/inbox/open'} replace />;
+  if (!c.data) return <div className="flex flex-1 items-center justify-center text-ink-3" role="status">{t('app.loading')}</div>;
+  return <Navigate to={`/inbox/${viewOf(c.data, memberId)}/${number}`} replace />;
 }

@@ -430,7 +430,7 @@ export default function OutreachPage() {
                   type="button"
                   aria-pressed={state === s}
                   onClick={() => navigate(`/outreach?state=${s}`)}
-                  className={`rounded px-3 py-1 text-sm ${state === s ? 'bg-selected font-medium text-ink' : 'text-ink-2 hover:text-ink'}`}
+                  className={`rounded px-3 py-1 text-sm max-split:min-h-11 ${state === s ? 'bg-selected font-medium text-ink' : 'text-ink-2 hover:text-ink'}`}
                 >
                   {t(`outreach.state.${s}`)}
                 </button>

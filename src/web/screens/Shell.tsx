@@ -1,3 +1,4 @@
+import * as Dialog from '@radix-ui/react-dialog';
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
 import { useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useMemo, useState } from 'react';
@@ -6,6 +7,7 @@ import { Avatar } from '../components/Avatar';
 import { Icon, type IconName } from '../components/Icon';
 import { t } from '../i18n';
 import { useAvailability } from '../lib/availability';
+import { useSplit } from '../lib/layout';
 import { qk, useInboxes, useSavedViewMutations, useSavedViews, useTeams, useViewCounts } from '../lib/queries';
 import { useHeldMailCount } from '../lib/held-mail';
 import { useOutreachCount } from '../lib/outreach';
@@ -26,7 +28,7 @@ function RailLink({ to, icon, label, count, className = '', countClassName = '' 
     <NavLink
       to={to}
       className={({ isActive }) =>
-        `group flex min-w-0 items-center gap-2 rounded-md px-2 py-1.5 text-[13px] ${isActive ? 'bg-selected font-medium text-ink' : 'text-ink-2 hover:bg-hover hover:text-ink'} ${className}`
+        `group flex min-w-0 items-center gap-2 rounded-md px-2 py-1.5 text-[13px] max-split:min-h-11 max-split:text-sm ${isActive ? 'bg-selected font-medium text-ink' : 'text-ink-2 hover:bg-hover hover:text-ink'} ${className}`
       }
     >
       {icon ? <Icon name={icon} className="shrink-0 opacity-80" /> : <span className="w-4" />}
@@ -38,7 +40,7 @@ function RailLink({ to, icon, label, count, className = '', countClassName = '' 
 
 function RailButton({ icon, label, onClick }: { icon: IconName; label: string; onClick: () => void }) {
   return (
-    <button type="button" onClick={onClick} aria-label={label} title={label} className="rounded-md p-2 text-ink-2 hover:bg-hover hover:text-ink">
+    <button type="button" onClick={onClick} aria-label={label} title={label} className="rounded-md p-2 text-ink-2 hover:bg-hover hover:text-ink max-split:p-3">
       <Icon name={icon} />
     </button>
   );
@@ -154,6 +156,11 @@ export function Shell({ children }: { children: ReactNode }) {
   const [helpOpen, setHelpOpen] = useState(false);
   const navigate = useNavigate();
   const qc = useQueryClient();
+  const [drawer, setDrawer] = useState(false);
+  const split = useSplit();
+  const { key: visit } = useLocation();
+  // Going anywhere (a link in the drawer, even to the page it is on; a notification; the back button) closes the drawer.
+  useEffect(() => setDrawer(false), [visit]);
 
   // The counts, fetched again on every change, name the saved views I see: one that another
   // member added to my team, or took away, shows up without waiting for the list's own refetch.
@@ -173,119 +180,173 @@ export function Shell({ children }: { children: ReactNode }) {
   // My teams first; everyone sees every team, as anyone may pick up a team's work.
   const myTeams = [...teams].sort((a, b) => Number(!!b.memberIds?.includes(me.member.id)) - Number(!!a.memberIds?.includes(me.member.id)));
 
-  return (
-    <div className="flex h-full min-h-0">
-      <nav aria-label={t('nav.primary')} className="flex w-48 shrink-0 flex-col border-r border-line bg-surface xl:w-52 2xl:w-56">
-        <div className="flex items-center gap-2 px-3 pt-3 pb-2">
-          <img src={`${import.meta.env.BASE_URL}favicon.svg`} alt="" width={22} height={22} />
-          <span className="min-w-0 flex-1 truncate font-semibold">{me.workspace.name}</span>
+  // The rail's contents: beside the page from 900 px, in a drawer below.
+  const rail = (
+    <>
+      <div className="flex items-center gap-2 px-3 pt-3 pb-2 max-split:min-h-14 max-split:pr-14">
+        <img src={`${import.meta.env.BASE_URL}favicon.svg`} alt="" width={22} height={22} />
+        <span className="min-w-0 flex-1 truncate font-semibold">{me.workspace.name}</span>
+      </div>
+      <button
+        type="button"
+        onClick={() => {
+          setDrawer(false);
+          setSearchOpen(true);
+        }}
+        className="mx-3 mb-2 flex items-center gap-2 rounded-md border border-line bg-canvas px-2 py-1.5 text-left text-[13px] text-ink-3 hover:border-ink-3 max-split:min-h-11"
+      >
+        <Icon name="search" />
+        <span className="flex-1">{t('nav.search')}</span>
+        <kbd className="rounded border border-line px-1 text-[11px]">{t('nav.searchKeys')}</kbd>
+      </button>
+      <div className="min-h-0 flex-1 overflow-y-auto px-2 pb-3">
+        {fixed.map((v) => (
+          <RailLink key={v.id} to={`/inbox/${v.id}`} icon={v.icon} label={t(`view.${v.id}` as 'view.mine')} count={counts[v.id]} />
+        ))}
+        {held !== undefined && <RailLink to="/held" icon="shield" label={t('held.nav')} count={held} />}
+        <RailLink to="/outreach" icon="phone" label={t('outreach.nav')} count={outreach} countClassName={outreach ? 'font-semibold text-accent' : ''} />
+        {/* Only while replies failed: the way to them, counted in red. */}
+        {!!counts.deliveryFailed && <RailLink to="/delivery" icon="alert" label={t('delivery.nav')} count={counts.deliveryFailed} countClassName="font-semibold text-danger" />}
+        {saved.some((v) => v.personal) && <h2 className="mt-4 mb-1 px-2 text-[11px] font-semibold tracking-wide text-ink-3 uppercase">{t('saved.nav')}</h2>}
+        {saved
+          .filter((v) => v.personal)
+          .map((v) => (
+            <SavedViewLink key={v.id} view={v} count={counts[`saved:${v.id}`]} current={current} onRename={() => setRenaming(v)} />
+          ))}
+        {myTeams.length > 0 && <h2 className="mt-4 mb-1 px-2 text-[11px] font-semibold tracking-wide text-ink-3 uppercase">{t('nav.teams')}</h2>}
+        {myTeams.map((tm) => (
+          <div key={tm.id}>
+            <RailLink to={`/inbox/team:${tm.id}`} icon="users" label={tm.name} count={counts[`team:${tm.id}`]} />
+            {saved
+              .filter((v) => v.teamId === tm.id)
+              .map((v) => (
+                <SavedViewLink key={v.id} view={v} count={counts[`saved:${v.id}`]} current={current} onRename={() => setRenaming(v)} indent />
+              ))}
+          </div>
+        ))}
+        {inboxes.length > 0 && <h2 className="mt-4 mb-1 px-2 text-[11px] font-semibold tracking-wide text-ink-3 uppercase">{t('nav.inboxes')}</h2>}
+        {inboxes.map((ib) => (
+          <RailLink key={ib.id} to={`/inbox/inbox:${ib.id}`} icon="inbox" label={ib.name} count={counts[`inbox:${ib.id}`]} />
+        ))}
+        <div className="mt-4 border-t border-line pt-2">
+          <RailLink to="/inbox/snoozed" icon="snooze" label={t('view.snoozed')} count={counts.snoozed} />
+          <RailLink to="/inbox/solved" icon="check" label={t('view.solved')} count={counts.solved} />
         </div>
+        <div className="mt-2 border-t border-line pt-2">
+          <RailLink to="/kb" icon="book" label={t('nav.kb')} />
+          {/* Light members may not see reports (the API answers 403). */}
+          {me.member.role !== 'light' && <RailLink to="/reports" icon="chart" label={t('nav.reports')} />}
+        </div>
+      </div>
+      {!connected && (
+        <p role="status" className="mx-3 mb-2 rounded-md bg-danger-soft px-2 py-1 text-xs text-danger">
+          {t('app.offline')}
+        </p>
+      )}
+      <div className="flex items-center gap-1 border-t border-line px-2 py-2">
+        <DropdownMenu.Root>
+          <DropdownMenu.Trigger asChild>
+            <button
+              type="button"
+              aria-label={`${t('nav.account')} (${away ? t('nav.away') : t('nav.available')})`}
+              className="flex min-w-0 flex-1 items-center gap-2 rounded-md p-1 text-left hover:bg-hover"
+            >
+              <Avatar name={me.user.name} src={me.user.avatarUrl} size={26} online={connected} away={away} />
+              <span className="min-w-0 flex-1">
+                <span className="block truncate text-[13px]">{me.user.name}</span>
+                {away && <span className="block text-[11px] leading-tight text-warn">{t('nav.away')}</span>}
+              </span>
+            </button>
+          </DropdownMenu.Trigger>
+          <DropdownMenu.Portal>
+            <DropdownMenu.Content side="top" align="start" className="z-50 min-w-48 rounded-md border border-line bg-raised p-1 text-sm shadow-lg">
+              <div className="px-2 py-1.5 text-xs text-ink-3">{me.user.email}</div>
+              <DropdownMenu.Item
+                className="cursor-pointer rounded px-2 py-1.5 outline-none data-highlighted:bg-hover max-split:py-3"
+                disabled={availability.pending}
+                onSelect={() => availability.set(away ? 'available' : 'away')}
+              >
+                <span className="flex items-center gap-2">
+                  <span className={`h-2.5 w-2.5 shrink-0 rounded-full ${away ? 'bg-ok' : 'bg-warn'}`} aria-hidden="true" />
+                  {away ? t('nav.setAvailable') : t('nav.setAway')}
+                </span>
+              </DropdownMenu.Item>
+              <DropdownMenu.Separator className="my-1 h-px bg-line" />
+              <DropdownMenu.Item className="cursor-pointer rounded px-2 py-1.5 outline-none data-highlighted:bg-hover max-split:py-3" onSelect={() => navigate('/settings')}>
+                {t('nav.settings')}
+              </DropdownMenu.Item>
+              <DropdownMenu.Item className="cursor-pointer rounded px-2 py-1.5 outline-none data-highlighted:bg-hover max-split:py-3" onSelect={() => {
+                  setDrawer(false);
+                  setHelpOpen(true);
+                }}>
+                {t('nav.shortcuts')}
+              </DropdownMenu.Item>
+              <DropdownMenu.Separator className="my-1 h-px bg-line" />
+              <DropdownMenu.Item
+                className="cursor-pointer rounded px-2 py-1.5 text-danger outline-none data-highlighted:bg-hover max-split:py-3"
+                onSelect={async () => {
+                  await signOut();
+                  qc.setQueryData(['me'], null);
+                  navigate('/login');
+                }}
+              >
+                {t('nav.signOut')}
+              </DropdownMenu.Item>
+            </DropdownMenu.Content>
+          </DropdownMenu.Portal>
+        </DropdownMenu.Root>
+        <RailButton icon={theme === 'dark' ? 'moon' : 'sun'} label={`${t('nav.theme')} (${themeLabel})`} onClick={() => setTheme(nextTheme(theme))} />
+        <RailButton icon="gear" label={t('nav.settings')} onClick={() => navigate('/settings')} />
+      </div>
+    </>
+  );
+
+  return (
+    <div className="flex h-full min-h-0 flex-col split:flex-row">
+      <header className="flex h-12 shrink-0 items-center gap-1 border-b border-line bg-surface px-1 split:hidden">
         <button
           type="button"
-          onClick={() => setSearchOpen(true)}
-          className="mx-3 mb-2 flex items-center gap-2 rounded-md border border-line bg-canvas px-2 py-1.5 text-left text-[13px] text-ink-3 hover:border-ink-3"
+          aria-label={t('nav.menu')}
+          aria-expanded={drawer}
+          onClick={() => setDrawer(true)}
+          className="flex h-11 w-11 items-center justify-center rounded-md text-ink-2 hover:bg-hover hover:text-ink"
         >
-          <Icon name="search" />
-          <span className="flex-1">{t('nav.search')}</span>
-          <kbd className="rounded border border-line px-1 text-[11px]">{t('nav.searchKeys')}</kbd>
+          <Icon name="menu" size={20} />
         </button>
-        <div className="min-h-0 flex-1 overflow-y-auto px-2 pb-3">
-          {fixed.map((v) => (
-            <RailLink key={v.id} to={`/inbox/${v.id}`} icon={v.icon} label={t(`view.${v.id}` as 'view.mine')} count={counts[v.id]} />
-          ))}
-          {held !== undefined && <RailLink to="/held" icon="shield" label={t('held.nav')} count={held} />}
-          <RailLink to="/outreach" icon="phone" label={t('outreach.nav')} count={outreach} countClassName={outreach ? 'font-semibold text-accent' : ''} />
-          {/* Only while replies failed: the way to them, counted in red. */}
-          {!!counts.deliveryFailed && <RailLink to="/delivery" icon="alert" label={t('delivery.nav')} count={counts.deliveryFailed} countClassName="font-semibold text-danger" />}
-          {saved.some((v) => v.personal) && <h2 className="mt-4 mb-1 px-2 text-[11px] font-semibold tracking-wide text-ink-3 uppercase">{t('saved.nav')}</h2>}
-          {saved
-            .filter((v) => v.personal)
-            .map((v) => (
-              <SavedViewLink key={v.id} view={v} count={counts[`saved:${v.id}`]} current={current} onRename={() => setRenaming(v)} />
-            ))}
-          {myTeams.length > 0 && <h2 className="mt-4 mb-1 px-2 text-[11px] font-semibold tracking-wide text-ink-3 uppercase">{t('nav.teams')}</h2>}
-          {myTeams.map((tm) => (
-            <div key={tm.id}>
-              <RailLink to={`/inbox/team:${tm.id}`} icon="users" label={tm.name} count={counts[`team:${tm.id}`]} />
-              {saved
-                .filter((v) => v.teamId === tm.id)
-                .map((v) => (
-                  <SavedViewLink key={v.id} view={v} count={counts[`saved:${v.id}`]} current={current} onRename={() => setRenaming(v)} indent />
-                ))}
-            </div>
-          ))}
-          {inboxes.length > 0 && <h2 className="mt-4 mb-1 px-2 text-[11px] font-semibold tracking-wide text-ink-3 uppercase">{t('nav.inboxes')}</h2>}
-          {inboxes.map((ib) => (
-            <RailLink key={ib.id} to={`/inbox/inbox:${ib.id}`} icon="inbox" label={ib.name} count={counts[`inbox:${ib.id}`]} />
-          ))}
-          <div className="mt-4 border-t border-line pt-2">
-            <RailLink to="/inbox/snoozed" icon="snooze" label={t('view.snoozed')} count={counts.snoozed} />
-            <RailLink to="/inbox/solved" icon="check" label={t('view.solved')} count={counts.solved} />
-          </div>
-          <div className="mt-2 border-t border-line pt-2">
-            <RailLink to="/kb" icon="book" label={t('nav.kb')} />
-            {/* Light members may not see reports (the API answers 403). */}
-            {me.member.role !== 'light' && <RailLink to="/reports" icon="chart" label={t('nav.reports')} />}
-          </div>
-        </div>
+        <img src={`${import.meta.env.BASE_URL}favicon.svg`} alt="" width={20} height={20} />
+        <span className="min-w-0 flex-1 truncate px-1 font-semibold">{me.workspace.name}</span>
         {!connected && (
-          <p role="status" className="mx-3 mb-2 rounded-md bg-danger-soft px-2 py-1 text-xs text-danger">
+          <span role="status" className="shrink-0 rounded-md bg-danger-soft px-2 py-1 text-xs text-danger">
             {t('app.offline')}
-          </p>
+          </span>
         )}
-        <div className="flex items-center gap-1 border-t border-line px-2 py-2">
-          <DropdownMenu.Root>
-            <DropdownMenu.Trigger asChild>
-              <button
-                type="button"
-                aria-label={`${t('nav.account')} (${away ? t('nav.away') : t('nav.available')})`}
-                className="flex min-w-0 flex-1 items-center gap-2 rounded-md p-1 text-left hover:bg-hover"
-              >
-                <Avatar name={me.user.name} src={me.user.avatarUrl} size={26} online={connected} away={away} />
-                <span className="min-w-0 flex-1">
-                  <span className="block truncate text-[13px]">{me.user.name}</span>
-                  {away && <span className="block text-[11px] leading-tight text-warn">{t('nav.away')}</span>}
-                </span>
-              </button>
-            </DropdownMenu.Trigger>
-            <DropdownMenu.Portal>
-              <DropdownMenu.Content side="top" align="start" className="z-50 min-w-48 rounded-md border border-line bg-raised p-1 text-sm shadow-lg">
-                <div className="px-2 py-1.5 text-xs text-ink-3">{me.user.email}</div>
-                <DropdownMenu.Item
-                  className="cursor-pointer rounded px-2 py-1.5 outline-none data-highlighted:bg-hover"
-                  disabled={availability.pending}
-                  onSelect={() => availability.set(away ? 'available' : 'away')}
-                >
-                  <span className="flex items-center gap-2">
-                    <span className={`h-2.5 w-2.5 shrink-0 rounded-full ${away ? 'bg-ok' : 'bg-warn'}`} aria-hidden="true" />
-                    {away ? t('nav.setAvailable') : t('nav.setAway')}
-                  </span>
-                </DropdownMenu.Item>
-                <DropdownMenu.Separator className="my-1 h-px bg-line" />
-                <DropdownMenu.Item className="cursor-pointer rounded px-2 py-1.5 outline-none data-highlighted:bg-hover" onSelect={() => navigate('/settings')}>
-                  {t('nav.settings')}
-                </DropdownMenu.Item>
-                <DropdownMenu.Item className="cursor-pointer rounded px-2 py-1.5 outline-none data-highlighted:bg-hover" onSelect={() => setHelpOpen(true)}>
-                  {t('nav.shortcuts')}
-                </DropdownMenu.Item>
-                <DropdownMenu.Separator className="my-1 h-px bg-line" />
-                <DropdownMenu.Item
-                  className="cursor-pointer rounded px-2 py-1.5 text-danger outline-none data-highlighted:bg-hover"
-                  onSelect={async () => {
-                    await signOut();
-                    qc.setQueryData(['me'], null);
-                    navigate('/login');
-                  }}
-                >
-                  {t('nav.signOut')}
-                </DropdownMenu.Item>
-              </DropdownMenu.Content>
-            </DropdownMenu.Portal>
-          </DropdownMenu.Root>
-          <RailButton icon={theme === 'dark' ? 'moon' : 'sun'} label={`${t('nav.theme')} (${themeLabel})`} onClick={() => setTheme(nextTheme(theme))} />
-          <RailButton icon="gear" label={t('nav.settings')} onClick={() => navigate('/settings')} />
-        </div>
+        <button
+          type="button"
+          aria-label={t('nav.search')}
+          onClick={() => setSearchOpen(true)}
+          className="flex h-11 w-11 items-center justify-center rounded-md text-ink-2 hover:bg-hover hover:text-ink"
+        >
+          <Icon name="search" size={20} />
+        </button>
+      </header>
+      <nav aria-label={t('nav.primary')} className="hidden w-48 shrink-0 flex-col border-r border-line bg-surface split:flex xl:w-52 2xl:w-56">
+        {rail}
       </nav>
+      {/* A modal drawer: the focus stays inside, Esc and a tap beside it close it, and so does going anywhere. */}
+      <Dialog.Root open={drawer && !split} onOpenChange={setDrawer}>
+        <Dialog.Portal>
+          <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
+          <Dialog.Content className="fixed inset-y-0 left-0 z-50 flex w-72 max-w-[85vw] flex-col border-r border-line bg-surface shadow-xl" aria-describedby={undefined}>
+            <Dialog.Title className="sr-only">{t('nav.menu')}</Dialog.Title>
+            <Dialog.Close aria-label={t('app.close')} className="absolute top-1.5 right-1.5 flex h-11 w-11 items-center justify-center rounded-md text-ink-2 hover:bg-hover hover:text-ink">
+              <Icon name="x" size={18} />
+            </Dialog.Close>
+            <nav aria-label={t('nav.primary')} className="flex min-h-0 flex-1 flex-col">
+              {rail}
+            </nav>
+          </Dialog.Content>
+        </Dialog.Portal>
+      </Dialog.Root>
       <div className="flex min-h-0 min-w-0 flex-1">{children}</div>
       <SearchDialog open={searchOpen} onOpenChange={setSearchOpen} />
       <ShortcutsDialog open={helpOpen} onOpenChange={setHelpOpen} />

@@ -85,8 +85,8 @@ function SectionPicker({ groups }: { groups: { title: string; sections: Section[
   const { pathname } = useLocation();
   const current = groups.flatMap((g) => g.sections).find((s) => pathname === `/settings/${s.path}` || pathname.startsWith(`/settings/${s.path}/`));
   return (
-    <div className="border-b border-line bg-surface p-2 md:hidden">
-      <select aria-label={t('settings.nav.label')} className={`${cls.select} w-full`} value={current?.path ?? ''} onChange={(e) => navigate(`/settings/${e.target.value}`)}>
+    <div className="border-b border-line bg-surface p-2 split:hidden">
+      <select aria-label={t('settings.nav.label')} className={`${cls.select} h-11 w-full`} value={current?.path ?? ''} onChange={(e) => navigate(`/settings/${e.target.value}`)}>
         {!current && <option value="" />}
         {groups.map((g) => (
           <optgroup key={g.title} label={g.title}>
@@ -108,14 +108,14 @@ export default function SettingsRoutes() {
   // Agents do not see the audit log in the menu; opened by address, the server refuses and the page says so.
   const shown = workspace.filter((s) => admin || !s.adminOnly);
   return (
-    <div className="flex h-full min-h-0 w-full flex-col md:flex-row">
+    <div className="flex h-full min-h-0 w-full flex-col split:flex-row">
       <SectionPicker
         groups={[
           { title: t('settings.nav.personal'), sections: personal },
           { title: t('settings.nav.workspace'), sections: shown },
         ]}
       />
-      <nav aria-label={t('settings.nav.label')} className="hidden w-52 shrink-0 overflow-y-auto border-r border-line bg-surface p-3 md:block">
+      <nav aria-label={t('settings.nav.label')} className="hidden w-52 shrink-0 overflow-y-auto border-r border-line bg-surface p-3 split:block">
         <NavGroup title={t('settings.nav.personal')} sections={personal} />
         <NavGroup title={t('settings.nav.workspace')} sections={shown} />
       </nav>

@@ -8,13 +8,13 @@ import { useSession } from '../lib/session';
 
 /** Shared classes of the settings pages, so every form looks the same. */
 export const cls = {
-  input: 'w-full rounded-md border border-line bg-canvas px-3 py-1.5 text-sm text-ink outline-none focus:border-accent',
+  input: 'w-full rounded-md border border-line bg-canvas px-3 py-1.5 text-sm text-ink outline-none focus:border-accent max-split:min-h-11',
   /** An input as wide as its own width class says (a time, a date, a number of minutes). */
-  inputSized: 'rounded-md border border-line bg-canvas px-2 py-1.5 text-sm text-ink outline-none focus:border-accent',
-  select: 'rounded-md border border-line bg-canvas px-2 py-1.5 text-sm text-ink outline-none focus:border-accent',
-  primary: 'rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-accent-ink hover:opacity-90 disabled:opacity-60',
-  secondary: 'rounded-md border border-line px-3 py-1.5 text-sm text-ink hover:bg-hover disabled:opacity-60',
-  danger: 'rounded-md border border-line px-3 py-1.5 text-sm text-danger hover:bg-danger-soft disabled:opacity-60',
+  inputSized: 'rounded-md border border-line bg-canvas px-2 py-1.5 text-sm text-ink outline-none focus:border-accent max-split:min-h-11',
+  select: 'rounded-md border border-line bg-canvas px-2 py-1.5 text-sm text-ink outline-none focus:border-accent max-split:min-h-11',
+  primary: 'rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-accent-ink hover:opacity-90 disabled:opacity-60 max-split:min-h-11 max-split:inline-flex max-split:items-center max-split:justify-center',
+  secondary: 'rounded-md border border-line px-3 py-1.5 text-sm text-ink hover:bg-hover disabled:opacity-60 max-split:min-h-11 max-split:inline-flex max-split:items-center max-split:justify-center',
+  danger: 'rounded-md border border-line px-3 py-1.5 text-sm text-danger hover:bg-danger-soft disabled:opacity-60 max-split:min-h-11 max-split:inline-flex max-split:items-center max-split:justify-center',
   label: 'mb-1 block text-sm font-medium text-ink-2',
   card: 'rounded-lg border border-line bg-surface',
   th: 'px-4 py-2 text-left text-xs font-semibold tracking-wide text-ink-3 uppercase',
@@ -32,7 +32,7 @@ export function useIsAdmin() {
 
 export function SettingsPage({ title, description, actions, children }: { title: string; description?: string; actions?: ReactNode; children: ReactNode }) {
   return (
-    <section aria-labelledby="settings-page-title" className="mx-auto w-full max-w-4xl px-3 py-4 md:px-6 md:py-6">
+    <section aria-labelledby="settings-page-title" className="mx-auto w-full max-w-4xl px-3 py-4 split:px-6 split:py-6">
       <header className="mb-5 flex flex-wrap items-start justify-between gap-4">
         <div className="min-w-0 flex-1 basis-60">
           <h1 id="settings-page-title" className="text-lg font-semibold text-ink">
@@ -107,7 +107,8 @@ export function ReadOnlyNote() {
  */
 export function SettingsTable({ columns = [], empty, isEmpty, children }: { columns?: string[]; empty?: string; isEmpty: boolean; children: ReactNode }) {
   return (
-    <div className={cls.card}>
+    // On a phone a wide table scrolls inside its card, not the page.
+    <div className={`${cls.card} overflow-x-auto`}>
       <table className="w-full">
         {columns.length > 0 && (
           <thead>

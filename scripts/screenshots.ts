@@ -1,0 +1,99 @@
+// `npm run screenshots`: every main screen of the agent app at a phone's, a tablet's and a
+// desktop's width, light and dark, into screenshots/ (git-ignored), for reviewers to look at.
+// It starts Heard with the demo workspace (building the apps first when they are stale).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { launchBrowser, newContext, root, signIn, startHeard } from '../test/e2e/harness.js';
+
+const OUT = path.join(root, 'screenshots');
+const SIZES = [
+  { name: 'phone', width: 390, height: 844 },
+  { name: 'tablet', width: 768, height: 1024 },
+  { name: 'desktop', width: 1440, height: 900 },
+];
+const SCHEMES = ['light', 'dark'] as const;
+
+/** Waits until the app has nothing loading on screen any more. */
+async function settled(page: Page) {
+  await page.waitForLoadState('networkidle').catch(() => {});
+  await page
+    .waitForFunction(() => !document.querySelector('[role="status"]')?.textContent?.match(/^Loading/), undefined, { timeout: 10_000 })
+    .catch(() => {});
+}
+
+async function main() {
+  const only = process.argv[2];
+  fs.rmSync(OUT, { recursive: true, force: true });
+  fs.mkdirSync(OUT, { recursive: true });
+  const heard = await startHeard({ demo: true });
+  const browser = await launchBrowser();
+  let count = 0;
+  try {
+    for (const size of SIZES) {
+      for (const scheme of SCHEMES) {
+        const ctx = await newContext(browser, { width: size.width, height: size.height, colorScheme: scheme });
+        const page = await ctx.newPage();
+        // `npm run screenshots -- phone-dark` takes only the pictures whose file names say so.
+        const wanted = (name: string) => !only || `${name}-${size.name}-${scheme}`.includes(only);
+        const shot = async (name: string) => {
+          if (!wanted(name)) return;
+          await settled(page);
+          await page.screenshot({ path: path.join(OUT, `${name}-${size.name}-${scheme}.png`) });
+          count += 1;
+        };
+        const visit = async (name: string, to: string) => {
+          if (!wanted(name)) return;
+          await page.goto(`${heard.url}/app${to}`);
+          await shot(name);
+        };
+
+        await page.goto(`${heard.url}/app/login`);
+        await shot('login');
+        await signIn(page, heard, heard.owner);
+        // The demo's conversations and contacts, read as the signed-in owner.
+        const first = await page.evaluate(async () => {
+          const r = await fetch('/api/v1/conversations?status=open&limit=1');
+          const body = (await r.json()) as { items: { number: number; contactId: string }[] };
+          return body.items[0];
+        });
+
+        await visit('inbox', '/inbox/open');
+        if (size.width < 900 && wanted('menu')) {
+          await page.getByRole('button', { name: 'Menu' }).click();
+          await page.getByRole('dialog').waitFor();
+          await shot('menu');
+          await page.keyboard.press('Escape');
+        }
+        await visit('conversation', `/inbox/open/${first.number}`);
+        if (size.width < 1280 && wanted('details')) {
+          await page.goto(`${heard.url}/app/inbox/open/${first.number}`);
+          await page.getByRole('button', { name: size.width < 900 ? 'Details' : 'Show or hide the contact' }).click();
+          await shot('details');
+        }
+        await visit('contact', `/contacts/${first.contactId}`);
+        if (wanted('search')) {
+          await page.goto(`${heard.url}/app/inbox/open`);
+          await settled(page);
+          await page.keyboard.press('Control+k');
+          await page.getByRole('combobox', { name: 'Search conversations and contacts' }).fill('order');
+          await page.getByRole('option').first().waitFor().catch(() => {});
+          await shot('search');
+        }
+        await visit('reports', '/reports');
+        await visit('staffing', '/reports/staffing');
+        await visit('knowledge-base', '/kb');
+        await visit('outreach', '/outreach');
+        await visit('held-mail', '/held');
+        for (const s of ['profile', 'members', 'inboxes', 'rules', 'sla-policies', 'business-hours', 'webhooks']) await visit(`settings-${s}`, `/settings/${s}`);
+        await ctx.close();
+      }
+    }
+  } finally {
+    await browser.close();
+    await heard.stop();
+  }
+  console.log(`${count} screenshots in ${path.relative(process.cwd(), OUT) || '.'}/`);
+}
+
+await main();
