@@ -1,3 +1,5 @@
+import { dateFormat } from './time';
+
 /** A browser and system, in words, from a user agent string: "Chrome 131 on Windows". Empty when nothing is recognised. */
 export function browserOf(ua: string | undefined): string {
   if (!ua) return '';
@@ -27,7 +29,7 @@ export function browserOf(ua: string | undefined): string {
 export function localTimeIn(timezone: string | undefined, now = new Date()): string {
   if (!timezone) return '';
   try {
-    return new Intl.DateTimeFormat(undefined, { timeZone: timezone, hour: '2-digit', minute: '2-digit', weekday: 'short' }).format(now);
+    return dateFormat({ timeZone: timezone, hour: '2-digit', minute: '2-digit', weekday: 'short' }).format(now);
   } catch {
     return '';
   }

@@ -5,6 +5,7 @@ import { send, useWrite } from './data';
 import { t } from '../i18n';
 import { ApiError } from '../lib/api';
 import { useSession } from '../lib/session';
+import { fullTime } from '../lib/time';
 
 /** Shared classes of the settings pages, so every form looks the same. */
 export const cls = {
@@ -157,7 +158,7 @@ export function SecretOnce({ message, label, secret, onDone }: { message: string
 
 export function formatDate(iso: string | null | undefined) {
   if (!iso) return t('settings.never');
-  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return fullTime(iso);
 }
 
 /**
