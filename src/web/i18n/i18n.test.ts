@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { reasonText } from '../settings/ui';
 import { en } from './en';
 import { browserLocale, getLocale, LOCALES, resolveLocale, setLocale, t, tn } from './index';
 
@@ -35,5 +36,14 @@ describe("the agent app's languages", () => {
     expect(tn('view.count', 1, { count: 1 })).toBe('1 Gespräch');
     expect(tn('view.count', 3, { count: 3 })).toBe('3 Gespräche');
     expect(setLocale('de')).toBe(false);
+  });
+
+  it("words the server's common reasons for a refused field in German, and leaves English and unknown ones as they came", () => {
+    expect(reasonText('Invalid email address')).toBe('Invalid email address');
+    setLocale('de');
+    expect(reasonText('Invalid email address')).toBe('ist keine E-Mail-Adresse');
+    expect(reasonText('must be at least 8 characters')).toBe('braucht mindestens 8 Zeichen');
+    expect(reasonText('Too big: expected string to have <=200 characters')).toBe('darf höchstens 200 Zeichen haben');
+    expect(reasonText('is not your current password')).toBe('is not your current password');
   });
 });

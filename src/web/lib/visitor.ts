@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 import { dateFormat } from './time';
 
 /** A browser and system, in words, from a user agent string: "Chrome 131 on Windows". Empty when nothing is recognised. */
@@ -22,7 +23,7 @@ export function browserOf(ua: string | undefined): string {
   const b = browsers.map(([name, re]) => [name, re.exec(ua)?.[1]] as const).find(([, v]) => v);
   const os = systems.find(([, re]) => re.test(ua))?.[0];
   const browser = b ? `${b[0]} ${b[1]}` : '';
-  return browser && os ? `${browser} on ${os}` : browser || os || '';
+  return browser && os ? t('visitor.browserOn', { browser, os }) : browser || os || '';
 }
 
 /** The time now where the visitor is, e.g. "14:05", or '' for an unknown zone. */
