@@ -52,9 +52,9 @@ function LookSection({ inbox, widget }: { inbox: WidgetInbox; widget: WidgetInbo
       <Field label={t('widget.settings.offline')} hint={t('widget.settings.offlineHint')} error={fieldError(f.error, 'widget.offlineMessage')}>
         {(p) => <textarea {...p} rows={2} className={cls.input} value={f.value.offlineMessage} onChange={(e) => f.set({ offlineMessage: e.target.value })} />}
       </Field>
-      <fieldset className="space-y-3 border-t border-line pt-3">
+      <fieldset className="space-y-3 pt-2">
         <legend className="text-sm font-semibold">{t('widget.settings.translations')}</legend>
-        <p className="text-xs text-ink-3">{t('widget.settings.translationsHint')}</p>
+        <p className="!mt-1 text-xs text-ink-3">{t('widget.settings.translationsHint')}</p>
         {LANGUAGES.map((l) => {
           const language = t(WIDGET_LANGUAGES[l]);
           return (

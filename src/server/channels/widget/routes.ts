@@ -96,7 +96,12 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: "The widget's look, greeting, whether people are online, and the usual time to a first answer; greeting and offline message in the visitor's language",
         params: Key,
         querystring: z.object({
-          locale: z.string().max(200).optional().describe("The visitor's languages, most wanted first, comma-separated (navigator.languages); without it, the Accept-Language header."),
+          locale: z
+            .string()
+            .max(200)
+            .regex(/^[a-z]{2,8}(?:[-_][a-z0-9]{1,8})*(?:,[a-z]{2,8}(?:[-_][a-z0-9]{1,8})*)*$/i, 'must be language tags separated by commas, e.g. de-DE,en')
+            .optional()
+            .describe("The visitor's languages, most wanted first, comma-separated (navigator.languages); without it, the Accept-Language header."),
         }),
       },
       config: { public: true },
