@@ -955,7 +955,7 @@ export const de = {
   'settings.profile.languageField': 'Sprache der App',
   'settings.profile.languageAuto': 'Wie der Browser ({language})',
   'settings.profile.timeFormat': 'Uhrzeitformat',
-  'settings.profile.timeAuto': 'Wie die Sprache ({example})',
+  'settings.profile.timeAuto': 'Automatisch ({example})',
   'settings.profile.time24': '24 Stunden ({example})',
   'settings.profile.time12': '12 Stunden ({example})',
   'settings.profile.languageHint': 'Nur für dich, in diesem Workspace, und sofort. Kunden sehen das Chat-Widget und das Hilfe-Center in ihrer eigenen Sprache.',

@@ -950,7 +950,7 @@ export const en = {
   'settings.profile.languageField': 'Language of the app',
   'settings.profile.languageAuto': 'As the browser ({language})',
   'settings.profile.timeFormat': 'Time format',
-  'settings.profile.timeAuto': 'As the language ({example})',
+  'settings.profile.timeAuto': 'Automatic ({example})',
   'settings.profile.time24': '24-hour clock ({example})',
   'settings.profile.time12': '12-hour clock ({example})',
   'settings.profile.languageHint': 'Only for you, in this workspace, and at once. Customers see the chat widget and the help center in their own language.',
