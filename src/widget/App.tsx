@@ -276,7 +276,7 @@ function Message({ m, t, locale, seen, fileUrl }: { m: ChatMessage; t: Translate
         </ul>
       )}
       <span class="meta">
-        {m.failed ? t('message.failed', { reason: m.failed }) : m.pending ? t('message.pending') : formatTime(m.createdAt, locale)}
+        {m.failed ? t('message.failed', { reason: failedReason(t, m.failed) }) : m.pending ? t('message.pending') : formatTime(m.createdAt, locale)}
         {m.byEmail && ` · ${t('message.byEmail')}`}
         {seen && ` · ${t('message.seen')}`}
       </span>
@@ -574,6 +574,12 @@ function OfflineCard({ state, chat, t, askEmail }: { state: ChatState; chat: Cha
       )}
     </li>
   );
+}
+
+/** The server refused the message ("text: Too big: …"): said for people, in the visitor's language. */
+function failedReason(t: Translate, reason: string) {
+  const field = /^([\w.]+): (.+)$/.exec(reason);
+  return field ? friendlyError(t, { status: 422, errors: [{ field: field[1], reason: field[2] }] }) : reason;
 }
 
 function formatTime(iso: string, locale: string) {

@@ -37,6 +37,8 @@ describe("the widget's language", () => {
     expect(friendlyError(en, refused('name', 'Too big: expected string to have <=200 characters'))).toBe('Your name is too long. Please shorten it.');
     expect(friendlyError(de, refused('intake.fields.order', 'must be at most 100 characters'), { order: 'Bestellnummer' })).toBe('Bestellnummer ist zu lang. Bitte kürzen Sie den Text.');
     expect(friendlyError(de, refused('intake.fields.order', 'is required'), { order: 'Bestellnummer' })).toBe('Bitte prüfen Sie: Bestellnummer.');
+    expect(friendlyError(de, refused('text', 'Too big: expected string to have <=10000 characters'))).toMatch(/^Ihre Nachricht ist zu lang/);
+    expect(friendlyError(de, refused('text', 'must not contain a NUL character'))).toBe('Bitte prüfen Sie: Ihre Nachricht.');
     expect(friendlyError(de, { status: 429, message: 'Too Many Requests' })).toMatch(/^Sie senden sehr schnell/);
     expect(friendlyError(en, { message: 'Failed to fetch' })).toBe(en('error.offline'));
   });

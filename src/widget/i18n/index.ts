@@ -65,7 +65,7 @@ export function friendlyError(t: Translate, err: { status?: number; errors?: Fie
   if (field === 'email' || problem.field.endsWith('email')) return t('invalid.email');
   if (field === 'phone') return t('invalid.phone');
   if (field === 'name') return tooLong ? t('invalid.tooLong', { field: t('prechat.name') }) : t('invalid.name');
-  if (field === 'text') return t('invalid.message');
+  if (field === 'text') return tooLong ? t('invalid.message') : t('invalid.field', { field: t('composer.label') });
   const label = labels[field] ?? labels[problem.field] ?? field;
   return tooLong ? t('invalid.tooLong', { field: label }) : t('invalid.field', { field: label });
 }
