@@ -23,6 +23,7 @@ function LookSection({ inbox, widget }: { inbox: WidgetInbox; widget: WidgetInbo
   }));
   const setWords = (l: WidgetLanguage, patch: Partial<{ greeting: string; offlineMessage: string }>) => f.set({ words: { ...f.value.words, [l]: { ...f.value.words[l], ...patch } } });
   const colorId = useId();
+  const wordsId = useId();
   return (
     <Section
       title={t('widget.settings.look')}
@@ -52,9 +53,13 @@ function LookSection({ inbox, widget }: { inbox: WidgetInbox; widget: WidgetInbo
       <Field label={t('widget.settings.offline')} hint={t('widget.settings.offlineHint')} error={fieldError(f.error, 'widget.offlineMessage')}>
         {(p) => <textarea {...p} rows={2} className={cls.input} value={f.value.offlineMessage} onChange={(e) => f.set({ offlineMessage: e.target.value })} />}
       </Field>
-      <fieldset className="space-y-3 pt-2">
-        <legend className="text-sm font-semibold">{t('widget.settings.translations')}</legend>
-        <p className="!mt-1 text-xs text-ink-3">{t('widget.settings.translationsHint')}</p>
+      <div role="group" aria-labelledby={wordsId} className="space-y-3 pt-2">
+        <div>
+          <h3 id={wordsId} className="text-sm font-semibold">
+            {t('widget.settings.translations')}
+          </h3>
+          <p className="mt-0.5 text-xs text-ink-3">{t('widget.settings.translationsHint')}</p>
+        </div>
         {LANGUAGES.map((l) => {
           const language = t(WIDGET_LANGUAGES[l]);
           return (
@@ -68,7 +73,7 @@ function LookSection({ inbox, widget }: { inbox: WidgetInbox; widget: WidgetInbo
             </div>
           );
         })}
-      </fieldset>
+      </div>
     </Section>
   );
 }
