@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useRef } from 'react';
 import { createBrowserRouter, Navigate, Outlet, RouterProvider, useLocation, useNavigate, useRouteError } from 'react-router';
-import { t } from './i18n';
+import { resolveLocale, setLocale, t, type TimeFormat } from './i18n';
 import { NotFound } from './screens/NotFound';
 import { PaneSkeleton, ShellSkeleton } from './components/Skeleton';
 import { api } from './lib/api';
@@ -71,9 +71,13 @@ function Authenticated() {
   if (signedOut) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
   if (error) return <div className="p-8 text-danger">{t('app.error', { detail: (error as Error).message })}</div>;
   if (!me) return <ShellSkeleton />;
+  // The member's language and clock, set before anything below renders; a change remounts the
+  // shell (key), so every t() and date is redone at once without a reload.
+  const locale = resolveLocale(me.member.locale);
+  setLocale(locale, (me.member.timeFormat ?? 'auto') as TimeFormat);
   return (
     <SessionProvider me={me}>
-      <Shell>
+      <Shell key={`${locale}-${me.member.timeFormat ?? 'auto'}`}>
         <Outlet />
       </Shell>
     </SessionProvider>

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Chat, ChatState } from './chat';
-import { replyTimeKey, type Translate } from './i18n';
+import type { Chat, ChatState, HttpError } from './chat';
+import { checkContact, friendlyError, replyTimeKey, type Translate } from './i18n';
 import type { ChatFile, ChatMessage, IntakeField, PreChatField, UploadedFile } from './types';
 
 export interface UiProps {
@@ -276,7 +276,7 @@ function Message({ m, t, locale, seen, fileUrl }: { m: ChatMessage; t: Translate
         </ul>
       )}
       <span class="meta">
-        {m.failed ? t('message.failed', { reason: m.failed }) : m.pending ? t('message.pending') : formatTime(m.createdAt, locale)}
+        {m.failed ? t('message.failed', { reason: failedReason(t, m.failed) }) : m.pending ? t('message.pending') : formatTime(m.createdAt, locale)}
         {m.byEmail && ` · ${t('message.byEmail')}`}
         {seen && ` · ${t('message.seen')}`}
       </span>
@@ -437,6 +437,8 @@ function PreChat({ chat, t }: { chat: Chat; t: Translate }) {
           ...asked.filter((f) => f.required && !answers[f.key]?.trim()).map((f) => f.label),
         ];
         if (missing.length) return setError(t('prechat.missing', { fields: missing.join(', ') }));
+        const wrong = checkContact(t, values);
+        if (wrong) return setError(wrong);
         setBusy(true);
         chat
           .tell(values)
@@ -444,7 +446,7 @@ function PreChat({ chat, t }: { chat: Chat; t: Translate }) {
             chat.setIntake(topic ? { topic: topic.key, fields: Object.fromEntries(asked.map((f) => [f.key, answers[f.key] ?? ''])) } : null);
             chat.finishPreChat();
           })
-          .catch((err: Error) => setError(err.message))
+          .catch((err: HttpError) => setError(friendlyError(t, err, Object.fromEntries(asked.map((f) => [f.key, f.label])))))
           .finally(() => setBusy(false));
       }}
     >
@@ -547,10 +549,14 @@ function OfflineCard({ state, chat, t, askEmail }: { state: ChatState; chat: Cha
         <p class="saved">{t('offline.saved', { email: known })}</p>
       ) : !askEmail ? null : (
         <form
+          noValidate
           onSubmit={(e) => {
             e.preventDefault();
             if (!email.trim()) return;
-            chat.tell({ email }).catch((err: Error) => setError(err.message));
+            const wrong = checkContact(t, { email });
+            if (wrong) return setError(wrong);
+            setError(null);
+            chat.tell({ email }).catch((err: HttpError) => setError(friendlyError(t, err)));
           }}
         >
           <div class="composer-row">
@@ -568,6 +574,12 @@ function OfflineCard({ state, chat, t, askEmail }: { state: ChatState; chat: Cha
       )}
     </li>
   );
+}
+
+/** The server refused the message ("text: Too big: …"): said for people, in the visitor's language. */
+function failedReason(t: Translate, reason: string) {
+  const field = /^([\w.]+): (.+)$/.exec(reason);
+  return field ? friendlyError(t, { status: 422, errors: [{ field: field[1], reason: field[2] }] }) : reason;
 }
 
 function formatTime(iso: string, locale: string) {

@@ -30,6 +30,7 @@ class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly errors?: { field: string; reason: string }[],
   ) {
     super(message);
   }
@@ -69,6 +70,8 @@ export class Chat {
     readonly origin: string,
     readonly publicKey: string,
     private readonly storage: Storage | null = safeStorage(),
+    /** The visitor's languages, most wanted first: the greeting and offline message come in the first the inbox has. */
+    private readonly languages: readonly string[] = [],
   ) {
     this.token = this.load('token');
     this.outbox = parseOutbox(this.load('outbox'));
@@ -126,8 +129,8 @@ export class Chat {
       headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    const data = (await res.json().catch(() => ({}))) as T & { detail?: string; title?: string };
-    if (!res.ok) throw new HttpError(res.status, data.detail ?? data.title ?? `HTTP ${res.status}`);
+    const data = (await res.json().catch(() => ({}))) as T & { detail?: string; title?: string; errors?: { field: string; reason: string }[] };
+    if (!res.ok) throw new HttpError(res.status, data.detail ?? data.title ?? `HTTP ${res.status}`, data.errors);
     return data;
   }
 
@@ -139,7 +142,7 @@ export class Chat {
 
   private async boot() {
     try {
-      const config = await this.http<WidgetConfig>('GET', '/config');
+      const config = await this.http<WidgetConfig>('GET', this.languages.length ? `/config?locale=${encodeURIComponent(this.languages.join(','))}` : '/config');
       this.set({ config });
     } catch (err) {
       this.set({ blocked: err instanceof HttpError && err.status === 403 ? { kind: 'origin' } : { kind: 'error', reason: (err as Error).message } });

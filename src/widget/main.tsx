@@ -36,9 +36,11 @@ function boot() {
   }
   if (document.querySelector('heard-widget')) return;
   const origin = new URL(script.src, location.href).origin;
-  const locale = chooseLocale(navigator.languages?.length ? navigator.languages : [navigator.language]);
+  const languages = navigator.languages?.length ? navigator.languages : [navigator.language];
+  const locale = chooseLocale(languages);
   const t = translator(locale);
-  const chat = new Chat(origin, publicKey);
+  // The widget's own words and the inbox's greeting in the same language: the one the widget chose comes first.
+  const chat = new Chat(origin, publicKey, undefined, [locale, ...languages]);
 
   const host = document.createElement('heard-widget');
   const shadow = host.attachShadow({ mode: 'open' });

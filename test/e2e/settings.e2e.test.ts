@@ -38,6 +38,26 @@ describe('settings', () => {
     expect(me.body.member.signature).toBe('Olivia, Customer Care');
   });
 
+  it('speaks German from my profile on, at once and after a reload, with the clock I choose', async () => {
+    await page.goto(`${heard.url}/app/settings/profile`);
+    await page.getByLabel('Language of the app').selectOption('de');
+    await expect.poll(() => heading(page).textContent()).toBe('Mein Profil');
+    await page.getByRole('navigation', { name: 'Bereiche der Einstellungen' }).getByRole('link', { name: 'Mitglieder', exact: true }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('de');
+    await page.getByLabel('Uhrzeitformat').selectOption('12h');
+    await expect.poll(async () => (await heard.api<{ member: { locale: string; timeFormat: string } }>('GET', '/me')).body.member).toEqual(expect.objectContaining({ locale: 'de', timeFormat: '12h' }));
+    await page.reload();
+    await expect.poll(() => heading(page).textContent()).toBe('Mein Profil');
+    // Times follow the chosen clock: when the API token was last used reads "2:05 PM", not "14:05".
+    await page.goto(`${heard.url}/app/settings/tokens`);
+    await expect.poll(() => heading(page).textContent()).toBe('API-Tokens');
+    await expect.poll(() => page.getByRole('table').first().textContent()).toMatch(/\d{1,2}:\d{2}\s?(AM|PM)/i);
+    await page.goto(`${heard.url}/app/settings/profile`);
+    await page.getByLabel('Uhrzeitformat').selectOption('auto');
+    await page.getByLabel('Sprache der App').selectOption('auto');
+    await expect.poll(() => heading(page).textContent()).toBe('My profile');
+  });
+
   it('uploads a picture, shown instead of the initials, and removes it', async () => {
     const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
     await page.getByLabel('Choose a picture').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: png });

@@ -303,13 +303,18 @@ window.heardEvents=[];Heard.on('message',function(m){window.heardEvents.push(m.t
     }
   });
 
-  it("speaks the visitor's language: German for a German browser", async () => {
+  it("speaks the visitor's language: German for a German browser, with the inbox's German greeting", async () => {
+    const words = await heard.api('PATCH', `/inboxes/${chat.id}`, { widget: { translations: { de: { greeting: 'Hallo! Fragen zu Größen oder einer Bestellung? Fragen Sie uns.' } } } });
+    expect(words.status).toBe(200);
     const ctx = await browser.newContext({ locale: 'de-DE', viewport: { width: 390, height: 844 }, storageState: await visitorCtx.storageState() });
     const p = await ctx.newPage();
     await p.goto(page(chat.widget.publicKey));
     await p.getByRole('button', { name: 'Chat öffnen' }).click();
     await p.getByRole('dialog', { name: 'Website chat' }).getByRole('textbox', { name: 'Ihre Nachricht' }).waitFor();
     await p.getByText('Wir sind online').waitFor();
+    const log = panel(p).getByRole('log', { name: 'Nachrichten' });
+    await log.getByText('Hallo! Fragen zu Größen oder einer Bestellung? Fragen Sie uns.').waitFor();
+    expect(await log.getByText('Hi! Questions about sizes or an order? Ask us.').count()).toBe(0);
     await screenshot(p, 'widget-open-phone-light-de');
     await ctx.close();
   });
@@ -353,10 +358,12 @@ window.heardEvents=[];Heard.on('message',function(m){window.heardEvents.push(m.t
     expect(tag).toMatch(new RegExp(`^<script src="${heard.url.replace(/[.]/g, '\\.')}/widget\\.js" data-inbox="pk_[^"]+" async></script>$`));
 
     const look = agent.getByRole('form', { name: 'Look and words' });
-    await look.getByLabel('Greeting').fill('Hello from the help desk.');
+    await look.getByLabel('Greeting', { exact: true }).fill('Hello from the help desk.');
+    await look.getByLabel('Greeting in German').fill('Hallo vom Helpdesk.');
     await look.getByRole('button', { name: 'Save' }).click();
     await look.getByText('Saved').waitFor();
     await expect.poll(async () => (await heard.api<{ widget: { greeting: string } }>('GET', `/inboxes/${id}`)).body.widget.greeting).toBe('Hello from the help desk.');
+    expect((await heard.api<{ widget: { translations: Record<string, { greeting?: string }> } }>('GET', `/inboxes/${id}`)).body.widget.translations.de.greeting).toBe('Hallo vom Helpdesk.');
 
     const pre = agent.getByRole('form', { name: 'Before the first message' });
     await pre.getByLabel('e-mail address required').check();

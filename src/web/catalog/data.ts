@@ -1,6 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api } from '../lib/api';
+import { numberFormat } from '../lib/time';
 
 /** The catalog as the app sees it (docs/catalog.md): attribute definitions, products, orders, suggestions. */
 
@@ -119,7 +120,7 @@ export function formatValue(a: Attribute | undefined, v: unknown, yes: string, n
   if (v === true) return yes;
   if (v === false) return no;
   if (a?.type === 'dimensions' && v && typeof v === 'object') return `${a.axes.map((axis) => (v as Record<string, number>)[axis]).join(' × ')}${a.unit ? ` ${a.unit}` : ''}`;
-  if (typeof v === 'number') return `${v.toLocaleString()}${a?.unit ? ` ${a.unit}` : ''}`;
+  if (typeof v === 'number') return `${numberFormat().format(v)}${a?.unit ? ` ${a.unit}` : ''}`;
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
@@ -127,7 +128,7 @@ export function formatMoney(amount: number | null, currency: string | null) {
   if (amount === null) return '';
   if (!currency) return amount.toFixed(2);
   try {
-    return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(amount);
+    return numberFormat({ style: 'currency', currency }).format(amount);
   } catch {
     return `${amount.toFixed(2)} ${currency}`;
   }

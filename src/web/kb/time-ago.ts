@@ -1,5 +1,7 @@
+import { getLocale } from '../i18n';
+
 /** "5 minutes ago", "yesterday", "3 months ago": when something happened, in words, for the knowledge base's lists. */
-export function timeAgo(iso: string, now = Date.now(), locale?: string): string {
+export function timeAgo(iso: string, now = Date.now(), locale: string = getLocale()): string {
   const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
   const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
   const abs = Math.abs(seconds);

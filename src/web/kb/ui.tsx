@@ -4,6 +4,7 @@ import { Icon } from '../components/Icon';
 import { t } from '../i18n';
 import { useSession } from '../lib/session';
 import type { ArticleStatus } from './data';
+import { numberFormat } from '../lib/time';
 
 /** Light members read the knowledge base; agents and admins write it (the server decides; this hides what it would refuse). */
 export function useCanWrite() {
@@ -126,4 +127,4 @@ export function Figure({ label, value, hint }: { label: string; value: ReactNode
   );
 }
 
-export const number = new Intl.NumberFormat();
+export const number = { format: (n: number) => numberFormat().format(n) };

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './api';
+import { numberFormat } from './time';
 
 /** Goodwill actions (docs/goodwill.md): the shapes the API answers with, and one data hook per resource. */
 
@@ -72,7 +73,7 @@ export function minorDigits(currency: string): number {
 /** An amount for people: "€20.00". */
 export function formatMoney(amountMinor: number, currency: string): string {
   try {
-    return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(amountMinor / 10 ** minorDigits(currency));
+    return numberFormat({ style: 'currency', currency }).format(amountMinor / 10 ** minorDigits(currency));
   } catch {
     return `${amountMinor} ${currency}`;
   }

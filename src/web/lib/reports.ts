@@ -1,6 +1,7 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { t } from '../i18n';
 import { api, withQuery } from './api';
+import { dateFormat, numberFormat } from './time';
 import type { Channel } from './types';
 
 /**
@@ -272,9 +273,10 @@ export function formatMinutes(minutes: number | null | undefined): string {
   return h % 24 ? t('reports.unit.dh', { d, h: h % 24 }) : t('reports.unit.d', { n: d });
 }
 
-const whole = new Intl.NumberFormat('en', { maximumFractionDigits: 0 });
-const oneDecimal = new Intl.NumberFormat('en', { maximumFractionDigits: 1 });
-const twoDecimals = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });
+// In the member's language: "1,234.5" in English, "1.234,5" in German.
+const whole = { format: (n: number) => numberFormat({ maximumFractionDigits: 0 }).format(n) };
+const oneDecimal = { format: (n: number) => numberFormat({ maximumFractionDigits: 1 }).format(n) };
+const twoDecimals = { format: (n: number) => numberFormat({ maximumFractionDigits: 2 }).format(n) };
 
 export function formatCount(n: number | null | undefined): string {
   return n === null || n === undefined ? '—' : whole.format(n);
@@ -363,7 +365,7 @@ export function isEmptyOverview(o: Overview): boolean {
   return x.created === 0 && x.solved === 0 && x.backlog === 0 && x.csat.good + x.csat.okay + x.csat.bad === 0;
 }
 
-const dayLabel = new Intl.DateTimeFormat('en', { month: 'short', day: 'numeric' });
+const dayLabel = { format: (d: Date) => dateFormat({ month: 'short', day: 'numeric' }).format(d) };
 
 /**
  * A bucket's label on the axis: "Nov 1" for a day, "14:00" for an hour (with its day when the

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { duration, parseDuration } from './time';
+import { afterEach, describe, expect, it } from 'vitest';
+import { setLocale } from '../i18n';
+import { duration, fullTime, numberFormat, parseDuration } from './time';
 
 describe('call durations', () => {
   it('reads mm:ss, h:mm:ss and plain minutes', () => {
@@ -17,5 +18,24 @@ describe('call durations', () => {
   it('shows a duration back as m:ss', () => {
     expect(duration(270)).toBe('4:30');
     expect(duration(45)).toBe('45s');
+  });
+});
+
+describe("dates in the member's language and clock", () => {
+  afterEach(() => setLocale('en', 'auto'));
+
+  it('follow the language, and the clock when the member chose one, without a reload', () => {
+    const at = new Date(2026, 11, 7, 14, 5).toISOString();
+    setLocale('de', 'auto');
+    expect(fullTime(at)).toBe('07.12.2026, 14:05');
+    setLocale('de', '12h');
+    expect(fullTime(at)).toMatch(/^07\.12\.2026, 0?2:05\sPM$/i);
+    setLocale('en', '24h');
+    expect(fullTime(at)).toBe('Dec 7, 2026, 14:05');
+    setLocale('en', '12h');
+    expect(fullTime(at)).toMatch(/^Dec 7, 2026, 2:05\sPM$/);
+    expect(numberFormat().format(1234.5)).toBe('1,234.5');
+    setLocale('de');
+    expect(numberFormat().format(1234.5)).toBe('1.234,5');
   });
 });

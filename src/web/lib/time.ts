@@ -1,4 +1,4 @@
-import { t } from '../i18n';
+import { formatGeneration, getLocale, hourOptions, t } from '../i18n';
 
 /** "3m", "2h", "5d": how long ago, compact, for lists. */
 export function shortAge(iso: string | null | undefined, now = Date.now()): string {
@@ -16,22 +16,45 @@ export function shortAge(iso: string | null | undefined, now = Date.now()): stri
   return t('time.y', { n: Math.floor(d / 365) });
 }
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
-const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
+const formats = new Map<string, Intl.DateTimeFormat>();
+let formatsOf = -1;
+
+/**
+ * A date formatter in the member's language and clock (building one costs, so they are kept
+ * until the member changes either). Every date and time the app shows goes through one.
+ */
+export function dateFormat(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  if (formatsOf !== formatGeneration()) {
+    formats.clear();
+    formatsOf = formatGeneration();
+  }
+  const key = JSON.stringify(options);
+  let f = formats.get(key);
+  if (!f) {
+    const withClock = options.timeStyle || options.hour ? { ...options, ...hourOptions() } : options;
+    f = new Intl.DateTimeFormat(getLocale(), withClock);
+    formats.set(key, f);
+  }
+  return f;
+}
+
+/** A number in the member's language ("1,234.5" or "1.234,5"). */
+export function numberFormat(options?: Intl.NumberFormatOptions): Intl.NumberFormat {
+  return new Intl.NumberFormat(getLocale(), options);
+}
 
 export function fullTime(iso: string) {
-  return dateTime.format(new Date(iso));
+  return dateFormat({ dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 }
 
 export function shortDate(iso: string) {
-  return dateOnly.format(new Date(iso));
+  return dateFormat({ dateStyle: 'medium' }).format(new Date(iso));
 }
 
 /** Today's times as a time, older ones with their date. */
 export function messageTime(iso: string, now = new Date()) {
   const d = new Date(iso);
-  return d.toDateString() === now.toDateString() ? timeOnly.format(d) : dateTime.format(d);
+  return d.toDateString() === now.toDateString() ? dateFormat({ timeStyle: 'short' }).format(d) : fullTime(iso);
 }
 
 export function duration(seconds: number) {

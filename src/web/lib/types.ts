@@ -11,7 +11,7 @@ export const CHANNELS: Channel[] = ['email', 'widget', 'api', 'portal', 'phone']
 
 export interface Me {
   user: { id: string; email: string; name: string; avatarUrl?: string | null };
-  member: { id: string; role: 'owner' | 'admin' | 'agent' | 'light'; signature: string | null; availability?: Availability };
+  member: { id: string; role: 'owner' | 'admin' | 'agent' | 'light'; signature: string | null; availability?: Availability; locale?: string; timeFormat?: string };
   workspace: { id: string; name: string };
   csrfToken?: string;
 }

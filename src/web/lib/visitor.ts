@@ -1,3 +1,6 @@
+import { t } from '../i18n';
+import { dateFormat } from './time';
+
 /** A browser and system, in words, from a user agent string: "Chrome 131 on Windows". Empty when nothing is recognised. */
 export function browserOf(ua: string | undefined): string {
   if (!ua) return '';
@@ -20,14 +23,14 @@ export function browserOf(ua: string | undefined): string {
   const b = browsers.map(([name, re]) => [name, re.exec(ua)?.[1]] as const).find(([, v]) => v);
   const os = systems.find(([, re]) => re.test(ua))?.[0];
   const browser = b ? `${b[0]} ${b[1]}` : '';
-  return browser && os ? `${browser} on ${os}` : browser || os || '';
+  return browser && os ? t('visitor.browserOn', { browser, os }) : browser || os || '';
 }
 
 /** The time now where the visitor is, e.g. "14:05", or '' for an unknown zone. */
 export function localTimeIn(timezone: string | undefined, now = new Date()): string {
   if (!timezone) return '';
   try {
-    return new Intl.DateTimeFormat(undefined, { timeZone: timezone, hour: '2-digit', minute: '2-digit', weekday: 'short' }).format(now);
+    return dateFormat({ timeZone: timezone, hour: '2-digit', minute: '2-digit', weekday: 'short' }).format(now);
   } catch {
     return '';
   }

@@ -41,17 +41,16 @@ import {
   volumeSeries,
 } from '../lib/reports';
 import { useSession } from '../lib/session';
-import { fullTime } from '../lib/time';
+import { dateFormat, fullTime } from '../lib/time';
 import { CHANNELS, type Channel, type FeedbackKind } from '../lib/types';
 import { ShareSurveyCommentDialog } from '../screens/ShareFeedbackDialog';
 import { ChartCard, CsatChart, CsatTable, VolumeChart, VolumeTable } from './charts';
 import { FeedbackReport } from './FeedbackReport';
 import { CsvLink, problemOf } from './parts';
 
-const longDay = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 const day = (iso: string) => {
   const [y, m, d] = iso.split('-').map(Number);
-  return longDay.format(new Date(y, m - 1, d));
+  return dateFormat({ dateStyle: 'medium' }).format(new Date(y, m - 1, d));
 };
 const range = (p: Period) => t('reports.period.range', { from: day(p.from), to: day(p.to) });
 

@@ -10,7 +10,7 @@ import { api, ApiError } from '../lib/api';
 import { qk, refreshLists, useContact, useConversation } from '../lib/queries';
 import { useSession } from '../lib/session';
 import { slaLines } from '../lib/sla';
-import { shortAge, shortDate } from '../lib/time';
+import { numberFormat, shortAge, shortDate } from '../lib/time';
 import { useNow } from '../lib/use-now';
 import type { Contact, Conversation, Participant, Rating } from '../lib/types';
 import { ConversationDetails } from './ConversationDetails';
@@ -393,7 +393,7 @@ function ContactEvents({ contactId }: { contactId: string }) {
                 <span className="font-medium">{e.type}</span>
                 {product && <span className="text-ink-2"> · {product}</span>}
               </span>
-              {e.amount && <span className="shrink-0 text-[11px] text-ink-3">{new Intl.NumberFormat(undefined, { style: 'currency', currency: e.amount.currency }).format(e.amount.value)}</span>}
+              {e.amount && <span className="shrink-0 text-[11px] text-ink-3">{numberFormat({ style: 'currency', currency: e.amount.currency }).format(e.amount.value)}</span>}
             </li>
           );
         })}

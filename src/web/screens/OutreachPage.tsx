@@ -18,13 +18,13 @@ import {
 } from '../lib/outreach';
 import { useInboxes, useMembers } from '../lib/queries';
 import { useSession } from '../lib/session';
-import { fullTime, parseDuration, shortDate } from '../lib/time';
+import { fullTime, numberFormat, parseDuration, shortDate } from '../lib/time';
 import { CALL_OUTCOMES, type CallOutcome } from '../lib/types';
 
 const STATES: TaskState[] = ['due', 'upcoming', 'done'];
 
 /** An amount as the customer's currency writes it. */
-const money = (a: { value: number; currency: string }) => new Intl.NumberFormat(undefined, { style: 'currency', currency: a.currency }).format(a.value);
+const money = (a: { value: number; currency: string }) => numberFormat({ style: 'currency', currency: a.currency }).format(a.value);
 
 /** What an API refusal says about one field, to show beside it. */
 function fieldError(e: unknown, field: string) {

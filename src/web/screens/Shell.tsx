@@ -20,8 +20,9 @@ import { filtersFromSearch, isViewId, savedFiltersOf, savedViewId, type ViewId, 
 import { RenameViewDialog } from './SavedViewDialogs';
 import { SearchDialog } from './SearchDialog';
 import { ShortcutsDialog } from './ShortcutsDialog';
+import { numberFormat } from '../lib/time';
 
-const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
+const compact = { format: (n: number) => numberFormat({ notation: 'compact', maximumFractionDigits: 1 }).format(n) };
 
 function RailLink({ to, icon, label, count, className = '', countClassName = '' }: { to: string; icon?: IconName; label: string; count?: number; className?: string; countClassName?: string }) {
   return (

@@ -16,6 +16,7 @@ import {
   staffingQuery,
 } from '../lib/staffing';
 import { cls, ErrorNote, LoadState } from '../settings/ui';
+import { dateFormat } from '../lib/time';
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const dayName = (d: number) => t(`day.${DAYS[d - 1]}` as MessageKey);
@@ -296,7 +297,7 @@ export default function StaffingPage() {
         {a && grid && now && short && (
           <>
             <div className="mb-5 space-y-1 text-sm text-ink-2" aria-live="polite">
-              <p>{t('staffing.period', { zone: a.timeZone, weeks: a.weeks, to: new Date(a.to).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone: a.timeZone }) })}</p>
+              <p>{t('staffing.period', { zone: a.timeZone, weeks: a.weeks, to: dateFormat({ dateStyle: 'medium', timeStyle: 'short', timeZone: a.timeZone }).format(new Date(a.to)) })}</p>
               <p>
                 {now.online === null
                   ? t('staffing.nowUnknown', { day: dayName(now.dayOfWeek), hour: clock(now.hour), needed: now.needed })

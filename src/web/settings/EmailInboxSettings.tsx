@@ -210,7 +210,7 @@ function ImapSection({ inbox, email }: { inbox: EmailInbox; email: InboxEmailSet
             </Field>
             {f.value.afterFetch === 'move' && (
               <Field label={t('email.settings.moveTo')} error={fieldError(f.error, `${prefix}.moveTo`)}>
-                {(p) => <input {...p} required className={cls.input} value={f.value.moveTo} placeholder="Archive" onChange={(e) => f.set({ moveTo: e.target.value })} />}
+                {(p) => <input {...p} required className={cls.input} value={f.value.moveTo} placeholder={t('email.settings.moveToPlaceholder')} onChange={(e) => f.set({ moveTo: e.target.value })} />}
               </Field>
             )}
           </div>

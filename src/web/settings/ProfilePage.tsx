@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useRef, useState } from 'react';
 import { Avatar } from '../components/Avatar';
 import { Icon } from '../components/Icon';
-import { t } from '../i18n';
+import { browserLocale, getLocale, LOCALES, type LocalePreference, t, type TimeFormat } from '../i18n';
 import { api } from '../lib/api';
 import { useAvailability } from '../lib/availability';
 import { notificationsSupported, notificationsWanted, setNotificationsWanted } from '../lib/notifications';
@@ -101,6 +101,52 @@ function Picture() {
       </div>
       <p className="mt-2 text-xs text-ink-3">{t('settings.profile.avatarHint')}</p>
       <ErrorNote error={upload.error ?? remove.error} />
+    </div>
+  );
+}
+
+/** An afternoon time as the clock would show it, so each choice shows what it means. */
+function clockExample(timeFormat: TimeFormat) {
+  const at = new Date(2020, 0, 1, 14, 30);
+  return new Intl.DateTimeFormat(getLocale(), { timeStyle: 'short', ...(timeFormat === 'auto' ? {} : { hour12: timeFormat === '12h' }) }).format(at);
+}
+
+/** The app's language and clock for me (PATCH /me): applied as soon as chosen, no reload. */
+function LanguageCard() {
+  const me = useSession();
+  const locale = (me.member.locale ?? 'auto') as LocalePreference;
+  const timeFormat = (me.member.timeFormat ?? 'auto') as TimeFormat;
+  const save = useWrite((body: { locale?: LocalePreference; timeFormat?: TimeFormat }) => send('PATCH', '/me', body), [qk.me]);
+  return (
+    <div className={`${cls.card} space-y-3 p-4`}>
+      <h2 className="text-sm font-semibold">{t('settings.profile.language')}</h2>
+      <div className="grid gap-3 sm:grid-cols-2">
+        <div>
+          <label className={cls.label} htmlFor="profile-locale">
+            {t('settings.profile.languageField')}
+          </label>
+          <select id="profile-locale" className={cls.input} value={locale} disabled={save.isPending} onChange={(e) => save.mutate({ locale: e.target.value as LocalePreference })}>
+            <option value="auto">{t('settings.profile.languageAuto', { language: LOCALES[browserLocale()].name })}</option>
+            {Object.entries(LOCALES).map(([code, l]) => (
+              <option key={code} value={code} lang={code}>
+                {l.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label className={cls.label} htmlFor="profile-time-format">
+            {t('settings.profile.timeFormat')}
+          </label>
+          <select id="profile-time-format" className={cls.input} value={timeFormat} disabled={save.isPending} onChange={(e) => save.mutate({ timeFormat: e.target.value as TimeFormat })}>
+            <option value="auto">{t('settings.profile.timeAuto', { example: clockExample('auto') })}</option>
+            <option value="24h">{t('settings.profile.time24', { example: clockExample('24h') })}</option>
+            <option value="12h">{t('settings.profile.time12', { example: clockExample('12h') })}</option>
+          </select>
+        </div>
+      </div>
+      <p className="text-xs text-ink-3">{t('settings.profile.languageHint')}</p>
+      <ErrorNote error={save.error} labels={{ locale: t('settings.profile.languageField'), timeFormat: t('settings.profile.timeFormat') }} />
     </div>
   );
 }
@@ -236,6 +282,7 @@ export default function ProfilePage() {
     <SettingsPage title={t('settings.profile.title')} description={t('settings.profile.description', { email: me.user.email })}>
       <div className="max-w-xl space-y-5">
         <NameAndSignature />
+        <LanguageCard />
         <AvailabilityCard />
         <Picture />
         <Notifications />

@@ -42,7 +42,7 @@ function NewTopic() {
         <label className={cls.label} htmlFor="topic-name">
           {t('settings.topics.name')}
         </label>
-        <input id="topic-name" required maxLength={100} className={cls.input} value={name} placeholder="App update failed" onChange={(e) => setName(e.target.value)} />
+        <input id="topic-name" required maxLength={100} className={cls.input} value={name} placeholder={t('settings.topics.namePlaceholder')} onChange={(e) => setName(e.target.value)} />
       </div>
       <button type="submit" className={cls.primary} disabled={create.isPending}>
         {t('settings.topics.create')}

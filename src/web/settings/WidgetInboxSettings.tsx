@@ -7,16 +7,23 @@ import { Field, fieldError, otherError, Section, useSectionForm } from './EmailF
 import { SatisfactionSection } from './SatisfactionSection';
 import { send, type SettingsInbox, useBusinessHours, useSettingsInboxes, useSettingsTeams, useWrite } from './data';
 import { cls, ErrorNote, LoadState, ReadOnlyNote, SettingsPage, useIsAdmin } from './ui';
-import { IdentitySecret, type WidgetInbox, type WidgetInboxSettings, WidgetSnippet } from './WidgetInstall';
+import { IdentitySecret, WIDGET_LANGUAGES, type WidgetInbox, type WidgetInboxSettings, type WidgetLanguage, WidgetSnippet } from './WidgetInstall';
 
 const FIELDS = ['name', 'email', 'phone'] as const;
 
+const LANGUAGES = Object.keys(WIDGET_LANGUAGES) as WidgetLanguage[];
+
 function LookSection({ inbox, widget }: { inbox: WidgetInbox; widget: WidgetInboxSettings }) {
-  const f = useSectionForm(inbox, { name: inbox.name, color: widget.color, greeting: widget.greeting, offlineMessage: widget.offlineMessage }, (v) => ({
+  const words = Object.fromEntries(
+    LANGUAGES.map((l) => [l, { greeting: widget.translations?.[l]?.greeting ?? '', offlineMessage: widget.translations?.[l]?.offlineMessage ?? '' }]),
+  ) as Record<WidgetLanguage, { greeting: string; offlineMessage: string }>;
+  const f = useSectionForm(inbox, { name: inbox.name, color: widget.color, greeting: widget.greeting, offlineMessage: widget.offlineMessage, words }, (v) => ({
     name: v.name,
-    widget: { color: v.color, greeting: v.greeting, offlineMessage: v.offlineMessage },
+    widget: { color: v.color, greeting: v.greeting, offlineMessage: v.offlineMessage, translations: v.words },
   }));
+  const setWords = (l: WidgetLanguage, patch: Partial<{ greeting: string; offlineMessage: string }>) => f.set({ words: { ...f.value.words, [l]: { ...f.value.words[l], ...patch } } });
   const colorId = useId();
+  const wordsId = useId();
   return (
     <Section
       title={t('widget.settings.look')}
@@ -25,7 +32,7 @@ function LookSection({ inbox, widget }: { inbox: WidgetInbox; widget: WidgetInbo
       saved={f.saved}
       dirty={f.dirty}
       error={f.error}
-      fields={['name', 'widget.color', 'widget.greeting', 'widget.offlineMessage']}
+      fields={['name', 'widget.color', 'widget.greeting', 'widget.offlineMessage', ...LANGUAGES.flatMap((l) => [`widget.translations.${l}.greeting`, `widget.translations.${l}.offlineMessage`])]}
     >
       <div className="grid grid-cols-[2fr_1fr] gap-3">
         <Field label={t('settings.inboxes.name')} error={fieldError(f.error, 'name')}>
@@ -46,6 +53,27 @@ function LookSection({ inbox, widget }: { inbox: WidgetInbox; widget: WidgetInbo
       <Field label={t('widget.settings.offline')} hint={t('widget.settings.offlineHint')} error={fieldError(f.error, 'widget.offlineMessage')}>
         {(p) => <textarea {...p} rows={2} className={cls.input} value={f.value.offlineMessage} onChange={(e) => f.set({ offlineMessage: e.target.value })} />}
       </Field>
+      <div role="group" aria-labelledby={wordsId} className="space-y-3 pt-2">
+        <div>
+          <h3 id={wordsId} className="text-sm font-semibold">
+            {t('widget.settings.translations')}
+          </h3>
+          <p className="mt-0.5 text-xs text-ink-3">{t('widget.settings.translationsHint')}</p>
+        </div>
+        {LANGUAGES.map((l) => {
+          const language = t(WIDGET_LANGUAGES[l]);
+          return (
+            <div key={l} className="grid gap-3 sm:grid-cols-2">
+              <Field label={t('widget.settings.greetingIn', { language })} error={fieldError(f.error, `widget.translations.${l}.greeting`)}>
+                {(p) => <textarea {...p} lang={l} rows={2} className={cls.input} placeholder={f.value.greeting} value={f.value.words[l].greeting} onChange={(e) => setWords(l, { greeting: e.target.value })} />}
+              </Field>
+              <Field label={t('widget.settings.offlineIn', { language })} error={fieldError(f.error, `widget.translations.${l}.offlineMessage`)}>
+                {(p) => <textarea {...p} lang={l} rows={2} className={cls.input} placeholder={f.value.offlineMessage} value={f.value.words[l].offlineMessage} onChange={(e) => setWords(l, { offlineMessage: e.target.value })} />}
+              </Field>
+            </div>
+          );
+        })}
+      </div>
     </Section>
   );
 }

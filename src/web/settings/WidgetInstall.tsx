@@ -10,6 +10,8 @@ export interface WidgetInboxSettings {
   color: string;
   greeting: string;
   offlineMessage: string;
+  /** The greeting and offline message per visitor language; empty or absent: the text above. */
+  translations?: Partial<Record<WidgetLanguage, { greeting?: string; offlineMessage?: string }>>;
   showTeamId?: string | null;
   /** The business-hours calendar the widget is open in; none: always open. */
   businessHoursId?: string | null;
@@ -17,6 +19,9 @@ export interface WidgetInboxSettings {
   allowedOrigins: string[];
   requireVerification: boolean;
 }
+/** The languages the chat widget speaks (src/widget/i18n), each named in the app's language. */
+export const WIDGET_LANGUAGES = { en: 'hc.lang.english', de: 'hc.lang.german' } as const;
+export type WidgetLanguage = keyof typeof WIDGET_LANGUAGES;
 export type WidgetInbox = SettingsInbox & { widget?: WidgetInboxSettings };
 
 export const STUB = `<script>window.Heard=window.Heard||{q:[]};['identify','open','close','on'].forEach(function(m){Heard[m]=Heard[m]||function(){Heard.q.push([m,[].slice.call(arguments)])}})</script>`;

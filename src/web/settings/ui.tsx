@@ -2,9 +2,10 @@ import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { qk } from '../lib/queries';
 import { send, useWrite } from './data';
-import { t } from '../i18n';
+import { getLocale, t } from '../i18n';
 import { ApiError } from '../lib/api';
 import { useSession } from '../lib/session';
+import { fullTime } from '../lib/time';
 
 /** Shared classes of the settings pages, so every form looks the same. */
 export const cls = {
@@ -48,6 +49,21 @@ export function SettingsPage({ title, description, actions, children }: { title:
 }
 
 /** The message for a failed request: the admin-role refusal, the fields at fault (by their labels when given, a list's items by the list's), or the server's detail. */
+/**
+ * The server's reason for a refused field, in the member's language when it is a common one
+ * (the server words its reasons in English); others are shown as they came.
+ */
+export function reasonText(reason: string): string {
+  if (getLocale() === 'en') return reason;
+  const n = /(\d+)/.exec(reason)?.[1];
+  if (/invalid email|not an e-mail/i.test(reason)) return t('validation.email');
+  if (/too small|at least/i.test(reason) && n) return t('validation.tooShort', { n });
+  if (/too big|at most/i.test(reason) && n) return t('validation.tooLong', { n });
+  if (/required|received undefined/i.test(reason)) return t('validation.required');
+  if (/already (exists|taken|in use)|is taken/i.test(reason)) return t('validation.taken');
+  return reason;
+}
+
 export function errorText(e: unknown, labels: Record<string, string> = {}): string {
   if (e instanceof ApiError) {
     if (e.status === 403) return t('settings.needAdmin');
@@ -58,7 +74,7 @@ export function errorText(e: unknown, labels: Record<string, string> = {}): stri
         .map((x) => {
           // A list's item (`addTags.2`) is named by the list's label.
           const field = x.field.replace(/^body\./, '');
-          return `${labels[field] ?? labels[field.replace(/\.\d+$/, '')] ?? x.field}: ${x.reason}`;
+          return `${labels[field] ?? labels[field.replace(/\.\d+$/, '')] ?? x.field}: ${reasonText(x.reason)}`;
         })
         .join('; ');
     return e.detail;
@@ -158,7 +174,7 @@ export function SecretOnce({ message, label, secret, onDone }: { message: string
 
 export function formatDate(iso: string | null | undefined) {
   if (!iso) return t('settings.never');
-  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return fullTime(iso);
 }
 
 /**

@@ -60,4 +60,12 @@ export const de: Catalog = {
   'error.generic': 'Etwas ist schiefgegangen: {reason}',
   'error.origin': 'Dieser Chat ist für diese Seite nicht eingerichtet.',
   'flash.title': 'Neue Nachricht',
+  'invalid.email': 'Bitte geben Sie eine vollständige E-Mail-Adresse ein, z. B. name@beispiel.de.',
+  'invalid.phone': 'Bitte geben Sie eine Telefonnummer in Ziffern ein, z. B. +49 30 1234567.',
+  'invalid.name': 'Bitte geben Sie Ihren Namen ein.',
+  'invalid.message': 'Ihre Nachricht ist zu lang. Bitte kürzen Sie sie oder senden Sie sie in Teilen.',
+  'invalid.tooLong': '{field} ist zu lang. Bitte kürzen Sie den Text.',
+  'invalid.field': 'Bitte prüfen Sie: {field}.',
+  'error.tooFast': 'Sie senden sehr schnell. Bitte warten Sie einen Moment und versuchen Sie es erneut.',
+  'error.unknown': 'Das hat nicht geklappt. Bitte versuchen Sie es gleich noch einmal.',
 };

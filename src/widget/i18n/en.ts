@@ -58,6 +58,14 @@ export const en = {
   'error.generic': 'Something went wrong: {reason}',
   'error.origin': 'This chat is not set up for this site.',
   'flash.title': 'New message',
+  'invalid.email': 'Please enter a complete e-mail address, like name@example.com.',
+  'invalid.phone': 'Please enter a phone number in digits, like +1 555 123 4567.',
+  'invalid.name': 'Please enter your name.',
+  'invalid.message': 'Your message is too long. Please shorten it, or send it in parts.',
+  'invalid.tooLong': '{field} is too long. Please shorten it.',
+  'invalid.field': 'Please check {field}.',
+  'error.tooFast': 'You are sending very quickly. Please wait a moment and try again.',
+  'error.unknown': 'That did not work. Please try again in a moment.',
 } as const;
 
 export type MessageKey = keyof typeof en;

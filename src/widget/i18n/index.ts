@@ -31,4 +31,43 @@ export function replyTimeKey(seconds: number): { key: MessageKey; n?: number } {
   return { key: 'status.replyDay' };
 }
 
+/** What the server refused, field by field (a 422's `errors`). */
+export interface FieldProblem {
+  field: string;
+  reason: string;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
+const PHONE = /^\+?[0-9 ().-]{5,30}$/;
+
+/** The visitor's own check before anything is sent: an e-mail address and a phone number as the server will take them. */
+export function checkContact(t: Translate, fields: Partial<Record<'name' | 'email' | 'phone', string>>): string | null {
+  const email = fields.email?.trim();
+  if (email && (!EMAIL.test(email) || email.length > 320)) return t('invalid.email');
+  const phone = fields.phone?.trim();
+  if (phone && !PHONE.test(phone)) return t('invalid.phone');
+  if (fields.name !== undefined && fields.name.trim().length > 200) return t('invalid.tooLong', { field: t('prechat.name') });
+  return null;
+}
+
+/**
+ * A refusal in words for people, in the visitor's language: what to fix in which field,
+ * never the server's "email: Invalid email address". `labels` name the form's own fields.
+ */
+export function friendlyError(t: Translate, err: { status?: number; errors?: FieldProblem[]; message?: string } | null | undefined, labels: Record<string, string> = {}): string {
+  if (!err) return t('error.unknown');
+  if (err.status === 429) return t('error.tooFast');
+  if (err.status === undefined || err.status === 0) return t('error.offline');
+  const problem = err.errors?.[0];
+  if (!problem) return t('error.unknown');
+  const field = problem.field.split('.').pop() ?? problem.field;
+  const tooLong = /at most|too (long|big)/i.test(problem.reason);
+  if (field === 'email' || problem.field.endsWith('email')) return t('invalid.email');
+  if (field === 'phone') return t('invalid.phone');
+  if (field === 'name') return tooLong ? t('invalid.tooLong', { field: t('prechat.name') }) : t('invalid.name');
+  if (field === 'text') return tooLong ? t('invalid.message') : t('invalid.field', { field: t('composer.label') });
+  const label = labels[field] ?? labels[problem.field] ?? field;
+  return tooLong ? t('invalid.tooLong', { field: label }) : t('invalid.field', { field: label });
+}
+
 export type { MessageKey };

@@ -88,8 +88,28 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
 
   const bearer = (h: string | undefined) => (h?.startsWith('Bearer ') ? h.slice(7) : undefined);
 
-  app.get('/widget/v1/:publicKey/config', { schema: { tags, summary: "The widget's look, greeting, whether people are online, and the usual time to a first answer", params: Key }, config: { public: true } }, async (req) =>
-    publicWidgetConfig(app.ctx, req.widget!, ((await app.realtime?.membersOnline(req.widget!.workspaceId)) ?? 0) > 0),
+  app.get(
+    '/widget/v1/:publicKey/config',
+    {
+      schema: {
+        tags,
+        summary: "The widget's look, greeting, whether people are online, and the usual time to a first answer; greeting and offline message in the visitor's language",
+        params: Key,
+        querystring: z.object({
+          locale: z
+            .string()
+            .max(200)
+            .regex(/^[a-z]{2,8}(?:[-_][a-z0-9]{1,8})*(?:,[a-z]{2,8}(?:[-_][a-z0-9]{1,8})*)*$/i, 'must be language tags separated by commas, e.g. de-DE,en')
+            .optional()
+            .describe("The visitor's languages, most wanted first, comma-separated (navigator.languages); without it, the Accept-Language header."),
+        }),
+      },
+      config: { public: true },
+    },
+    async (req) => {
+      const languages = (req.query.locale ?? req.headers['accept-language'] ?? '').split(',').filter(Boolean);
+      return publicWidgetConfig(app.ctx, req.widget!, ((await app.realtime?.membersOnline(req.widget!.workspaceId)) ?? 0) > 0, languages);
+    },
   );
   app.post(
     '/widget/v1/:publicKey/session',

@@ -12,7 +12,7 @@ import { listTopics, topicByKey } from '../../domains/topics/service.js';
 import { recordEvent } from '../../core/events/record-event.js';
 import { moveContact, recordSeen } from '../../domains/conversations/commands.js';
 import { ingest } from '../../domains/conversations/ingest.js';
-import type { WidgetSettings } from '../../domains/inboxes/schema.js';
+import { WIDGET_LOCALES, type WidgetLocale, type WidgetSettings } from '../../domains/inboxes/schema.js';
 import type { Inbox } from '../../domains/inboxes/service.js';
 import { uuidv7 } from 'uuidv7';
 import { readTicket, type VisitorFile, visitorFiles } from './attachments.js';
@@ -76,16 +76,29 @@ async function shownPeople(db: Executor, inbox: Inbox) {
   return { teamName: team?.name ?? null, people };
 }
 
+/** The first of the visitor's languages the widget speaks (their browser's order); English when none. */
+export function visitorLocale(languages: readonly string[]): WidgetLocale {
+  for (const l of languages) {
+    const base = l.trim().toLowerCase().split(/[-_;]/)[0];
+    const known = WIDGET_LOCALES.find((w) => w === base);
+    if (known) return known;
+  }
+  return 'en';
+}
+
 /** What the widget shows before anyone writes. `online` is whether a member of the workspace has the agent app open now. */
-export async function publicWidgetConfig(ctx: Ctx, inbox: Inbox, online: boolean) {
+export async function publicWidgetConfig(ctx: Ctx, inbox: Inbox, online: boolean, languages: readonly string[] = []) {
   const s = widgetSettings(inbox);
+  const locale = visitorLocale(languages);
+  const words = s.translations?.[locale];
   const open = withinBusinessHours(s.businessHoursId ? await findCalendar(ctx.db, inbox.workspaceId, s.businessHoursId) : null);
   const { teamName, people } = await shownPeople(ctx.db, inbox);
   return {
     name: inbox.name,
     color: s.color,
-    greeting: s.greeting,
-    offlineMessage: s.offlineMessage,
+    locale,
+    greeting: words?.greeting || s.greeting,
+    offlineMessage: words?.offlineMessage || s.offlineMessage,
     preChat: s.preChat,
     // What a visitor may say their question is about, each with the fields to ask before they write.
     topics: (await listTopics(ctx.db, inbox.workspaceId)).map((t) => ({

@@ -77,6 +77,29 @@ describe('chat widget: server side', () => {
     expect((await h.app.inject({ url: '/widget/v1/pk_nope/config' })).statusCode).toBe(404);
   });
 
+  it("greets a visitor in their browser's language when the inbox has words for it, else with the workspace's", async () => {
+    const patch = (w: Record<string, unknown>) => h.app.inject({ method: 'PATCH', url: `/api/v1/inboxes/${widget.id}`, headers: owner.headers, payload: { widget: w } });
+    const config = async (query = '', acceptLanguage?: string) =>
+      json(await h.app.inject({ url: `/widget/v1/${widget.widget.publicKey}/config${query}`, headers: { origin: 'https://shop.example', ...(acceptLanguage ? { 'accept-language': acceptLanguage } : {}) } }));
+    const saved = await patch({ greeting: 'Hi! Ask us anything.', offlineMessage: 'We are away.', translations: { de: { greeting: 'Hallo! Fragen Sie uns alles.', offlineMessage: '' } } });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(json(saved).widget.translations).toEqual({ de: { greeting: 'Hallo! Fragen Sie uns alles.', offlineMessage: '' } });
+    expect(await config('?locale=de-DE,en')).toMatchObject({ locale: 'de', greeting: 'Hallo! Fragen Sie uns alles.', offlineMessage: 'We are away.' });
+    expect(await config('?locale=fr-FR,de-AT')).toMatchObject({ locale: 'de', greeting: 'Hallo! Fragen Sie uns alles.' });
+    expect(await config('', 'de-CH,de;q=0.9,en;q=0.5')).toMatchObject({ locale: 'de', greeting: 'Hallo! Fragen Sie uns alles.' });
+    expect(await config('?locale=en-GB')).toMatchObject({ locale: 'en', greeting: 'Hi! Ask us anything.' });
+    expect(await config('?locale=fr')).toMatchObject({ locale: 'en', greeting: 'Hi! Ask us anything.' });
+    // Changing another setting keeps the translations; a language the widget does not speak is refused, named.
+    await patch({ color: '#0f766e' });
+    expect(await config('?locale=de')).toMatchObject({ greeting: 'Hallo! Fragen Sie uns alles.' });
+    const bad = await patch({ translations: { fr: { greeting: 'Bonjour' } } });
+    expect(bad.statusCode).toBe(422);
+    expect(json(bad).errors[0].field).toMatch(/^widget\.translations/);
+    const long = await patch({ translations: { de: { greeting: 'x'.repeat(501) } } });
+    expect(long.statusCode).toBe(422);
+    expect(json(long).errors[0].field).toBe('widget.translations.de.greeting');
+  });
+
   it("is open while its business-hours calendar is, closed on the calendar's holidays, and always open without one", async () => {
     const allDay = [{ from: '00:00', to: '24:00' }];
     const hours = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, allDay]));

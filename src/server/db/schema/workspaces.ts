@@ -43,6 +43,10 @@ export const members = pgTable(
     availability: memberAvailability('availability').notNull().default('available'),
     /** The most open conversations automatic assignment gives them; null for no limit. */
     capacity: integer('capacity'),
+    /** The agent app's language for this member: a locale code, or "auto" for their browser's. */
+    locale: text('locale').notNull().default('auto'),
+    /** Their clock: "auto" (the language's custom), "24h" or "12h". */
+    timeFormat: text('time_format').notNull().default('auto'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('members_workspace_user_key').on(t.workspaceId, t.userId)],

@@ -37,6 +37,30 @@ describe('my profile', () => {
     expect(json(await me(agent.headers)).user.name).toBe('Andy A.');
   });
 
+  it('keeps my language and clock for this workspace, "auto" until I choose, and refuses ones the app does not speak', async () => {
+    const m = await buildMember(h.ctx, { workspace: 'Profile Co', role: 'agent' });
+    expect(json(await me(m.headers)).member).toMatchObject({ locale: 'auto', timeFormat: 'auto' });
+    const res = await h.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: m.headers, payload: { locale: 'de', timeFormat: '24h' } });
+    expect(res.statusCode).toBe(200);
+    expect(json(res).member).toMatchObject({ locale: 'de', timeFormat: '24h' });
+    // Changing one thing keeps the others.
+    await h.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: m.headers, payload: { timeFormat: '12h' } });
+    expect(json(await me(m.headers)).member).toMatchObject({ locale: 'de', timeFormat: '12h' });
+    // Another workspace of the same person keeps its own.
+    const elsewhere = await buildMember(h.ctx, { workspace: 'Other Co', role: 'agent', email: m.email });
+    expect(json(await me(elsewhere.headers)).member).toMatchObject({ locale: 'auto', timeFormat: 'auto' });
+    for (const [payload, field] of [
+      [{ locale: 'fr' }, 'locale'],
+      [{ locale: '' }, 'locale'],
+      [{ timeFormat: '13h' }, 'timeFormat'],
+    ] as const) {
+      const bad = await h.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: m.headers, payload });
+      expect(bad.statusCode).toBe(422);
+      expect(json(bad).errors).toEqual([{ field, reason: expect.stringContaining('must be one of') }]);
+    }
+    expect(json(await me(m.headers)).member).toMatchObject({ locale: 'de', timeFormat: '12h' });
+  });
+
   it('tells my availability, which I switch to away and back', async () => {
     expect(json(await me(agent.headers)).member.availability).toBe('available');
     const away = await h.app.inject({ method: 'PATCH', url: `/api/v1/members/${agent.memberId}`, headers: agent.headers, payload: { availability: 'away' } });

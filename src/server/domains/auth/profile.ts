@@ -7,10 +7,28 @@ import { sha256 } from '../../core/ids.js';
 import { hashPassword, verifyPassword } from '../../core/passwords.js';
 import { recordAudit } from '../audit/service.js';
 
-/** Changes the caller's own name (on their user, so every workspace sees it) and signature (in this workspace). */
-export async function updateProfile(tx: Executor, actor: Actor, input: { name?: string; signature?: string }) {
+/** The languages the agent app speaks (src/web/i18n LOCALES), and "auto" for the browser's. */
+export const APP_LOCALES = ['auto', 'en', 'de'] as const;
+export const TIME_FORMATS = ['auto', '24h', '12h'] as const;
+
+export interface ProfileInput {
+  name?: string;
+  signature?: string;
+  locale?: (typeof APP_LOCALES)[number];
+  timeFormat?: (typeof TIME_FORMATS)[number];
+}
+
+/**
+ * Changes the caller's own name (on their user, so every workspace sees it), and their
+ * signature, language and clock (in this workspace: one may work in German here, in English there).
+ */
+export async function updateProfile(tx: Executor, actor: Actor, input: ProfileInput) {
   if (input.name !== undefined) await tx.update(users).set({ name: input.name }).where(eq(users.id, actor.userId));
-  if (input.signature !== undefined) await tx.update(members).set({ signature: input.signature }).where(eq(members.id, actor.memberId));
+  const patch: Partial<typeof members.$inferInsert> = {};
+  if (input.signature !== undefined) patch.signature = input.signature;
+  if (input.locale !== undefined) patch.locale = input.locale;
+  if (input.timeFormat !== undefined) patch.timeFormat = input.timeFormat;
+  if (Object.keys(patch).length) await tx.update(members).set(patch).where(eq(members.id, actor.memberId));
 }
 
 /**

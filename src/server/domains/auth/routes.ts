@@ -10,7 +10,7 @@ import { sha256 } from '../../core/ids.js';
 import { avatarUrl } from '../members/avatar.js';
 import { acceptInvite } from '../members/invites.js';
 import { confirmPasswordReset, requestPasswordReset } from './password-reset.js';
-import { changePassword, updateProfile } from './profile.js';
+import { APP_LOCALES, changePassword, TIME_FORMATS, updateProfile } from './profile.js';
 import { login, logout, SESSION_DAYS, whoAmI } from './service.js';
 
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -131,7 +131,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     const r = await whoAmI(app.ctx.db, actor);
     return {
       user: { id: r.u.id, email: r.u.email, name: r.u.name, avatarUrl: avatarUrl(r.m.id, r.u.avatarFileId) },
-      member: { id: r.m.id, role: r.m.role, signature: r.m.signature, availability: r.m.availability },
+      member: { id: r.m.id, role: r.m.role, signature: r.m.signature, availability: r.m.availability, locale: r.m.locale, timeFormat: r.m.timeFormat },
       workspace: { id: r.w.id, name: r.w.name },
       via: actor.via,
       scopes: actor.scopes,
@@ -148,8 +148,13 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ['Auth'],
-        summary: 'Change your own name and signature',
-        body: z.object({ name: z.string().trim().min(1).max(200).optional(), signature: z.string().max(5000).optional() }),
+        summary: 'Change your own name, signature, language of the app and clock',
+        body: z.object({
+          name: z.string().trim().min(1).max(200).optional(),
+          signature: z.string().max(5000).optional(),
+          locale: z.enum(APP_LOCALES, { error: `must be one of ${APP_LOCALES.join(', ')}` }).optional().describe('The agent app\'s language; "auto" follows the browser.'),
+          timeFormat: z.enum(TIME_FORMATS, { error: `must be one of ${TIME_FORMATS.join(', ')}` }).optional().describe('24h or 12h clock; "auto" follows the language.'),
+        }),
       },
       config: { allow: (a) => hasScope(a, 'write') },
     },

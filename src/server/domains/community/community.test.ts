@@ -296,6 +296,22 @@ describe('community', () => {
     expect(apiLong.statusCode).toBe(422);
     expect(json(apiLong).errors[0].field).toBe('body');
     expect(json(await api(agent, 'POST', `/community/threads/${t.id}/posts`, { body: '   ' })).errors[0].field).toBe('body');
+
+    // Sent faster than a person types, with fields empty: the empty fields are marked, not "that was quick".
+    await b.get(`${base}/community/ask`);
+    const hasty = await b.post(`${base}/community`, { _form: b.formToken(), title: '', body: '', displayName: 'Sam' });
+    expect(hasty.statusCode).toBe(422);
+    expect(hasty.body).toContain('id="title-error"');
+    expect(hasty.body).not.toContain('That was quick!');
+    // Complete but as fast: then it is asked to be sent again.
+    await b.get(`${base}/community/ask`);
+    const quick = await b.post(`${base}/community`, { _form: b.formToken(), title: 'A complete question', body: 'Sent in no time', displayName: 'Sam' });
+    expect(quick.statusCode).toBe(200);
+    expect(quick.body).toContain('That was quick!');
+    await b.get(`${base}/community/${number}`);
+    const hastyAnswer = await b.post(`${base}/community/${number}/answers`, { _form: b.formToken(b.last?.body, 0), body: '' });
+    expect(hastyAnswer.statusCode).toBe(422);
+    expect(hastyAnswer.body).not.toContain('That was quick!');
   });
 
   it('turns a thread into a draft article with the question and the accepted answer; refuses one without an answer', async () => {

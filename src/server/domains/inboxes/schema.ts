@@ -73,10 +73,23 @@ export const EmailSettingsSchema = z.object({
 });
 export type EmailSettings = z.infer<typeof EmailSettingsSchema>;
 
+/** The languages the chat widget speaks (src/widget/i18n): a visitor gets the first their browser asks for. */
+export const WIDGET_LOCALES = ['en', 'de'] as const;
+export type WidgetLocale = (typeof WIDGET_LOCALES)[number];
+
+const WidgetWordsSchema = z.object({
+  greeting: z.string().trim().max(500).optional(),
+  offlineMessage: z.string().trim().max(500).optional(),
+});
+
 export const WidgetSettingsSchema = z.object({
   color: z.string().regex(/^#[0-9a-f]{6}$/i, 'must be a colour as #rrggbb').default('#2563eb'),
   greeting: z.string().trim().max(500).default('Hi! Ask us anything, we usually reply within minutes.'),
   offlineMessage: z.string().trim().max(500).default("We're away right now. Leave your e-mail address and we'll answer there."),
+  translations: z
+    .partialRecord(z.enum(WIDGET_LOCALES, { error: `must be a language the widget speaks: ${WIDGET_LOCALES.join(', ')}` }), WidgetWordsSchema)
+    .default({})
+    .describe('The greeting and offline message in a visitor language (en, de); a language without its own, or left empty, shows greeting and offlineMessage.'),
   showTeamId: z.uuid().nullable().optional().describe('The team whose people (and their pictures) the widget shows.'),
   businessHoursId: z
     .uuid()
@@ -113,6 +126,7 @@ export const WidgetSettingsPatchSchema = z.object({
   color: keptUnlessGiven(WidgetSettingsSchema.shape.color),
   greeting: keptUnlessGiven(WidgetSettingsSchema.shape.greeting),
   offlineMessage: keptUnlessGiven(WidgetSettingsSchema.shape.offlineMessage),
+  translations: keptUnlessGiven(WidgetSettingsSchema.shape.translations),
   showTeamId: WidgetSettingsSchema.shape.showTeamId,
   businessHoursId: WidgetSettingsSchema.shape.businessHoursId,
   businessHours: WidgetSettingsSchema.shape.businessHours,

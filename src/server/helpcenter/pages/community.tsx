@@ -114,10 +114,17 @@ export function AskPage({ ctx, form, needsName }: { ctx: PageContext; form: AskF
       ) : (
         <form method="post" action={`${base}/community`} class="stack form" novalidate data-similar={`${base}/search.json?kinds=thread`}>
           <FormGuard ctx={ctx} />
-          {Object.keys(e).length > 0 && (
-            <p class="form-error" role="alert">
-              {t('form.errors')}
+          {/* A notice about the whole form (sent too quickly) is said as it is; field errors are marked below. */}
+          {e.form ? (
+            <p class="notice notice-warn" role="alert">
+              {e.form}
             </p>
+          ) : (
+            Object.keys(e).length > 0 && (
+              <p class="form-error" role="alert">
+                {t('form.errors')}
+              </p>
+            )
           )}
           <p class="muted small">{t('ask.public')}</p>
           <div class="field">

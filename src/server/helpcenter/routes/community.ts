@@ -80,11 +80,12 @@ export const communityPages: FastifyPluginAsync<{ views: ViewCounter }> = async 
     const author = authorOf(site, fields.displayName);
     const again = (errors: Record<string, string>, status = 422) =>
       sendPage(reply, h(AskPage, { ctx: site.ctx, form: { title: fields.title, body: fields.body, displayName: fields.displayName, errors }, needsName: needsName(site) }), status);
-    if (form.spam) return again({ form: site.ctx.t('contact.tooFast') }, 200);
     const parsed = ThreadCreateSchema.safeParse(fields, { reportInput: true });
     const errors = parsed.success ? {} : fieldErrors(parsed.error, site.ctx.t);
     if (needsName(site) && !fields.displayName?.trim()) errors.displayName = site.ctx.t('field.required');
+    // Empty or wrong fields first: a person who sent too soon needs those more than "that was quick".
     if (!parsed.success || Object.keys(errors).length) return again(errors);
+    if (form.spam) return again({ form: site.ctx.t('contact.tooFast') }, 200);
     try {
       const t = await inTransaction(app.ctx, (tx) => askQuestion(tx, site.hc, author, parsed.data));
       return reply.redirect(threadPath(site, t.number), 303);
@@ -116,11 +117,11 @@ export const communityPages: FastifyPluginAsync<{ views: ViewCounter }> = async 
     const view = await threadView(app.ctx.db, site.hc, { number: n }, { staff: site.member, contactId: site.ctx.viewer.customer?.id });
     const again = (errors: Record<string, string>, status = 422) =>
       sendPage(reply, h(ThreadPage, { ctx: site.ctx, view, needsName: needsName(site), answer: { body: fields.body, displayName: fields.displayName, errors } }), status);
-    if (form.spam) return again({ body: site.ctx.t('contact.tooFast') }, 200);
     const parsed = PostCreateSchema.safeParse(fields, { reportInput: true });
     const errors = parsed.success ? {} : fieldErrors(parsed.error, site.ctx.t);
     if (needsName(site) && !fields.displayName?.trim()) errors.displayName = site.ctx.t('field.required');
     if (!parsed.success || Object.keys(errors).length) return again(errors);
+    if (form.spam) return again({ body: site.ctx.t('contact.tooFast') }, 200);
     try {
       const p = await inTransaction(app.ctx, (tx) => answerThread(tx, site.hc, view.thread.id, author, parsed.data.body));
       return reply.redirect(`${threadPath(site, n)}#post-${p.id}`, 303);

@@ -119,9 +119,10 @@ export const portalPages: FastifyPluginAsync = async (app) => {
     const text = (fields.text ?? '').trim().slice(0, 20_000);
     const again = async (error: string, status = 422) =>
       sendPage(reply, h(PortalConversationPage, { ctx: site.ctx, data: await portalConversation(app.ctx.db, site.hc, customer.id, n), reply: { text: fields.text, error } }), status);
-    if (form.spam) return again(site.ctx.t('contact.tooFast'), 200);
     if (fileErrors.files) return again(fileErrors.files);
     if (!text && !files.length) return again(site.ctx.t('field.required'));
+    // Only a reply with something in it is called quick: an empty one is told what is missing.
+    if (form.spam) return again(site.ctx.t('contact.tooFast'), 200);
     try {
       await portalReply(app.ctx, site.hc, customer.id, n, { text, formId: `${customer.sessionId}:${form.id}`, files, reopen: fields.reopen === '1' });
     } catch (err) {
