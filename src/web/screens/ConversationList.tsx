@@ -16,7 +16,7 @@ import { useRealtime } from '../lib/realtime';
 import { NewCallDialog } from './CallDialogs';
 import { useSession } from '../lib/session';
 import { useShortcuts } from '../lib/shortcuts';
-import { shortAge } from '../lib/time';
+import { numberFormat, shortAge } from '../lib/time';
 import { slaBadge } from '../lib/sla';
 import { CHANNELS, type Conversation, type Member, type Page, PRIORITIES, type SavedViewFilters, STATUSES } from '../lib/types';
 import { defaultSort, type Filters, hasFilters, type ListQuery, type Sort, SORTS, type ViewId } from '../lib/views';
@@ -135,7 +135,7 @@ export function ConversationList({ title, view, filters, listQuery, savedFilters
             className="h-6 w-6 accent-accent split:h-4 split:w-4"
           />
           <h1 className="min-w-0 flex-1 truncate text-[15px] font-semibold">{title}</h1>
-          {total !== undefined && !hasFilters(filters) && <span className="hidden text-xs text-ink-3 tabular-nums sm:inline">{tn('view.count', total, { count: total.toLocaleString() })}</span>}
+          {total !== undefined && !hasFilters(filters) && <span className="hidden text-xs text-ink-3 tabular-nums sm:inline">{tn('view.count', total, { count: numberFormat().format(total) })}</span>}
           <Button
             variant={narrowed ? 'default' : 'ghost'}
             onClick={() => setSaveOpen(true)}
