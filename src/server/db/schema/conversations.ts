@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { type AnyPgColumn, bigserial, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, bigint, bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, tsvector, updatedAt, workspaceId } from './columns.js';
 import { contacts } from './contacts.js';
 import { channelKind, inboxes } from './inboxes.js';
@@ -292,3 +292,30 @@ export const noteMentions = pgTable(
   },
   (t) => [primaryKey({ columns: [t.messageId, t.memberId] }), index('note_mentions_member_idx').on(t.memberId, t.conversationId, t.createdAt)],
 );
+
+/**
+ * The agent app's view counts, kept as the number of conversations per combination of what
+ * the rail and saved views filter on. Triggers on `conversations` write every change as a
+ * delta row (`conversation_count_deltas`, insert-only, so writers never wait on each other
+ * or deadlock), and a sweep folds the deltas into these totals; readers add both in one
+ * statement. No assignee or team is the nil uuid, so the key needs no nullable column.
+ * docs/decisions.md: "View counts are kept by the database".
+ */
+const countKey = () => ({
+  workspaceId: workspaceId(),
+  status: conversationStatus('status').notNull(),
+  priority: conversationPriority('priority').notNull(),
+  assigneeId: uuid('assignee_id').notNull(),
+  teamId: uuid('team_id').notNull(),
+  inboxId: uuid('inbox_id').notNull(),
+  /** snoozed_until is set: whether that time has passed is the reader's to check. */
+  snoozed: boolean('snoozed').notNull(),
+});
+
+export const conversationCounts = pgTable('conversation_counts', { ...countKey(), n: bigint('n', { mode: 'number' }).notNull() }, (t) => [
+  primaryKey({ name: 'conversation_counts_pkey', columns: [t.workspaceId, t.status, t.priority, t.assigneeId, t.teamId, t.inboxId, t.snoozed] }),
+]);
+
+export const conversationCountDeltas = pgTable('conversation_count_deltas', { ...countKey(), n: bigint('n', { mode: 'number' }).notNull() }, (t) => [
+  index('conversation_count_deltas_workspace_idx').on(t.workspaceId),
+]);

@@ -1,12 +1,11 @@
-import { and, asc, count, eq, isNull, sql } from 'drizzle-orm';
-import type { Executor } from '../../db/client.js';
-import { conversations, inboxes, teams } from '../../db/schema/index.js';
+import { and, asc, count, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { type Executor, selectRows } from '../../db/client.js';
+import { conversationCountDeltas, conversationCounts, conversations, inboxes, noteMentions, teams } from '../../db/schema/index.js';
 import type { Actor } from '../../core/actor.js';
 import { filterConditions, viewCondition } from './list-conversations.js';
 import type { ConversationFilters } from './schema.js';
 
 const c = conversations;
-const countWhere = (cond: ReturnType<typeof viewCondition>) => sql<number>`count(*) filter (where ${cond})`.mapWith(Number);
 
 /** A set of list filters to count, such as a saved view's, by its id. */
 export interface FilterSet {
@@ -14,44 +13,164 @@ export interface FilterSet {
   filters: ConversationFilters;
 }
 
+/** How the kept counts write "no assignee" and "no team" (the key has no nullable column). */
+export const NONE = '00000000-0000-0000-0000-000000000000';
+
+/** Past this many, a saved view that filters by tag shows "1,000+": its count walks the tag's index. */
+export const SAVED_COUNT_CAP = 1000;
+
+interface CountRow {
+  status: string;
+  priority: string;
+  assigneeId: string;
+  teamId: string;
+  inboxId: string;
+  snoozed: boolean;
+  n: number;
+}
+
 /**
- * The counts beside the agent app's views, for the calling member: mine, unassigned,
- * all open, mentions, snoozed, solved, the open conversations of each team and inbox,
- * and the conversations each filter set (the member's saved views) lists, 'me' being the
- * member. Three queries over the workspace's conversations, whatever their number and
- * however many filter sets: each set is one more FILTER clause of the first.
+ * The workspace's conversations per count key, snoozed meaning snoozed now: the kept totals,
+ * the deltas not yet folded into them, and the conversations whose snooze time has passed
+ * but which the wake job has not woken yet (a few, by the partial snoozed index) moved from
+ * snoozed to not. One statement, so a fold running meanwhile is seen whole or not at all.
+ */
+async function countRows(db: Executor, workspaceId: string): Promise<CountRow[]> {
+  const keys = sql`status, priority, assignee_id, team_id, inbox_id, snoozed`;
+  const rows = await selectRows<{ status: string; priority: string; assignee_id: string; team_id: string; inbox_id: string; snoozed: boolean; n: string }>(db, sql`
+    select ${keys}, sum(n) as n from (
+      select ${keys}, n from ${conversationCounts} where workspace_id = ${workspaceId}
+      union all
+      select ${keys}, n from ${conversationCountDeltas} where workspace_id = ${workspaceId}
+      union all
+      select c.status, c.priority, coalesce(c.assignee_id, ${NONE}::uuid), coalesce(c.team_id, ${NONE}::uuid), c.inbox_id, s.snoozed, s.n * count(*)
+        from ${c} c cross join (values (true, -1), (false, 1)) as s(snoozed, n)
+       where c.workspace_id = ${workspaceId} and c.snoozed_until is not null and c.snoozed_until <= now()
+       group by 1, 2, 3, 4, 5, 6, s.n
+    ) k
+    group by ${keys}
+    having sum(n) <> 0`);
+  return rows.map((r) => ({ status: r.status, priority: r.priority, assigneeId: r.assignee_id, teamId: r.team_id, inboxId: r.inbox_id, snoozed: r.snoozed, n: Number(r.n) }));
+}
+
+/** Filters a kept count answers exactly: all but tag and contact, which the key does not hold. */
+const countable = (f: ConversationFilters) => f.tag === undefined && f.contact === undefined;
+
+/** The same test as filterConditions, on a count key. */
+function matches(f: ConversationFilters, r: CountRow, me: string, channelOf: Map<string, string>) {
+  if (f.status?.length && !f.status.includes(r.status as never)) return false;
+  const assignee = f.assignee === 'me' ? me : f.assignee === 'none' ? NONE : f.assignee;
+  if (assignee !== undefined && r.assigneeId !== assignee) return false;
+  if (f.team !== undefined && r.teamId !== (f.team === 'none' ? NONE : f.team)) return false;
+  if (f.inbox !== undefined && r.inboxId !== f.inbox) return false;
+  if (f.channel !== undefined && channelOf.get(r.inboxId) !== f.channel) return false;
+  if (f.priority !== undefined && r.priority !== f.priority) return false;
+  if (f.snoozed !== undefined && r.snoozed !== f.snoozed) return false;
+  return true;
+}
+
+/**
+ * The counts beside the agent app's views, for the calling member: mine, unassigned, all
+ * open, mentions, snoozed, solved, breaching soon, the open conversations of each team and
+ * inbox, and the conversations each filter set (the member's saved views) lists, 'me' being
+ * the member. Read from the kept counts, whatever the number of conversations; mentions
+ * and breaching soon, which depend on the member's reads and on the time, count a small
+ * indexed set. A filter set with a tag counts up to SAVED_COUNT_CAP (listed in `capped`).
  */
 export async function countViews(db: Executor, actor: Actor, filterSets: FilterSet[] = []) {
   const me = actor.memberId;
-  const setCounts = Object.fromEntries(filterSets.map((f, i) => [`set${i}`, countWhere(and(sql`true`, ...filterConditions(f.filters, me))!)]));
-  const [{ mine, unassigned, open: allOpen, mentions, snoozed, solved, breaching, ...sets }] = await db
-    .select({
-      mine: countWhere(viewCondition('mine', me)),
-      unassigned: countWhere(viewCondition('unassigned', me)),
-      open: countWhere(viewCondition('open', me)),
-      mentions: countWhere(viewCondition('mentions', me)),
-      snoozed: countWhere(viewCondition('snoozed', me)),
-      solved: countWhere(viewCondition('solved', me)),
-      breaching: countWhere(viewCondition('breaching', me)),
-      ...setCounts,
-    })
+  const ws = actor.workspaceId;
+  const rows = await countRows(db, ws);
+  const sum = (pred: (r: CountRow) => boolean) => rows.reduce((n, r) => (pred(r) ? n + r.n : n), 0);
+  const isOpen = (r: CountRow) => r.status === 'open' && !r.snoozed;
+
+  // The conversations mentioning me, not those of the workspace, are the ones to look at.
+  const [{ mentions }] = await db
+    .select({ mentions: count() })
     .from(c)
-    .where(eq(c.workspaceId, actor.workspaceId));
-  const open = and(eq(c.workspaceId, actor.workspaceId), viewCondition('open', me));
-  const byTeam = db.select({ teamId: c.teamId, n: count().as('n') }).from(c).where(open).groupBy(c.teamId).as('by_team');
-  const teamRows = await db
-    .select({ id: teams.id, name: teams.name, count: sql<number>`coalesce(${byTeam.n}, 0)`.mapWith(Number) })
-    .from(teams)
-    .leftJoin(byTeam, eq(byTeam.teamId, teams.id))
-    .where(eq(teams.workspaceId, actor.workspaceId))
-    .orderBy(asc(teams.name));
-  const byInbox = db.select({ inboxId: c.inboxId, n: count().as('n') }).from(c).where(open).groupBy(c.inboxId).as('by_inbox');
+    .where(and(eq(c.workspaceId, ws), inArray(c.id, db.selectDistinct({ id: noteMentions.conversationId }).from(noteMentions).where(eq(noteMentions.memberId, me))), viewCondition('mentions', me)));
+  // Only a running SLA target sets slaDueAt, and the range is read from its partial index.
+  const [{ breaching }] = await db
+    .select({ breaching: count() })
+    .from(c)
+    .where(and(eq(c.workspaceId, ws), isNotNull(c.slaDueAt), viewCondition('breaching', me)));
+
+  const teamRows = await db.select({ id: teams.id, name: teams.name }).from(teams).where(eq(teams.workspaceId, ws)).orderBy(asc(teams.name));
   const inboxRows = await db
-    .select({ id: inboxes.id, name: inboxes.name, channel: inboxes.channel, count: sql<number>`coalesce(${byInbox.n}, 0)`.mapWith(Number) })
+    .select({ id: inboxes.id, name: inboxes.name, channel: inboxes.channel, archivedAt: inboxes.archivedAt })
     .from(inboxes)
-    .leftJoin(byInbox, eq(byInbox.inboxId, inboxes.id))
-    .where(and(eq(inboxes.workspaceId, actor.workspaceId), isNull(inboxes.archivedAt)))
+    .where(eq(inboxes.workspaceId, ws))
     .orderBy(asc(inboxes.name));
-  const saved = Object.fromEntries(filterSets.map((f, i) => [f.id, (sets as Record<string, number>)[`set${i}`]]));
-  return { mine, unassigned, open: allOpen, mentions, snoozed, solved, breaching, teams: teamRows, inboxes: inboxRows, saved };
+  const channelOf = new Map(inboxRows.map((i) => [i.id, i.channel as string]));
+
+  const saved: Record<string, number> = {};
+  const capped: string[] = [];
+  for (const f of filterSets) {
+    if (countable(f.filters)) {
+      saved[f.id] = sum((r) => matches(f.filters, r, me, channelOf));
+      continue;
+    }
+    // A contact's conversations are few (by its index); a tag's may be many, so they are counted up to the cap.
+    const conds = and(eq(c.workspaceId, ws), ...filterConditions(f.filters, me));
+    const limit = f.filters.contact === undefined ? SAVED_COUNT_CAP + 1 : undefined;
+    const inner = db.select({ one: sql`1` }).from(c).where(conds);
+    const [{ n }] = await db.select({ n: count() }).from((limit ? inner.limit(limit) : inner).as('hits'));
+    saved[f.id] = Math.min(n, SAVED_COUNT_CAP);
+    if (n > SAVED_COUNT_CAP) capped.push(f.id);
+  }
+
+  return {
+    mine: sum((r) => r.assigneeId === me && (r.status === 'open' || r.status === 'pending') && !r.snoozed),
+    unassigned: sum((r) => r.assigneeId === NONE && isOpen(r)),
+    open: sum(isOpen),
+    mentions,
+    snoozed: sum((r) => r.snoozed),
+    solved: sum((r) => r.status === 'solved' || r.status === 'closed'),
+    breaching,
+    teams: teamRows.map((t) => ({ id: t.id, name: t.name, count: sum((r) => r.teamId === t.id && isOpen(r)) })),
+    inboxes: inboxRows.filter((i) => !i.archivedAt).map((i) => ({ id: i.id, name: i.name, channel: i.channel, count: sum((r) => r.inboxId === i.id && isOpen(r)) })),
+    saved,
+    capped,
+  };
+}
+
+/**
+ * Folds the count deltas into the kept totals: the deltas taken are deleted in the same
+ * statement that adds them, so a count is never lost or doubled, and one fold at a time
+ * (an advisory lock) writes the totals, so folds never deadlock on them.
+ */
+export async function foldViewCounts(db: Executor) {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('heard.conversation_counts'))`);
+    const keys = sql`workspace_id, status, priority, assignee_id, team_id, inbox_id, snoozed`;
+    const folded = await selectRows<{ n: string }>(tx, sql`
+      with taken as (delete from ${conversationCountDeltas} returning *),
+      added as (
+        insert into ${conversationCounts} (${keys}, n)
+        select ${keys}, sum(n) from taken group by ${keys} order by ${keys}
+        on conflict (${keys}) do update set n = ${conversationCounts}.n + excluded.n
+        returning 1
+      )
+      select (select count(*) from taken) as n`);
+    await tx.execute(sql`delete from ${conversationCounts} where n = 0`);
+    return Number(folded[0]?.n ?? 0);
+  });
+}
+
+/** On worker nodes: the count deltas are folded every half minute, so readers add only a few. */
+export function startViewCountFolding(db: Executor, log: { warn(o: object, m: string): void }, everyMs = 30_000): { stop(): Promise<void> } {
+  let running: Promise<unknown> | undefined;
+  const run = () => {
+    running ??= foldViewCounts(db)
+      .catch((err: unknown) => log.warn({ err }, 'folding the view counts failed; the counts stay exact, reading them a little slower'))
+      .finally(() => (running = undefined));
+  };
+  const timer = setInterval(run, everyMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
 }
