@@ -142,16 +142,17 @@ async function hydrate(db: Executor, rows: Contact[]) {
 /** Lists contacts, newest first, or those matching `q` in name or any identity (trigram similarity, so typos still match). */
 export async function listContacts(db: Executor, actor: Actor, opts: { q?: string; limit: number; offset: number }) {
   const q = opts.q?.trim();
+  const like = q && '%' + q.replace(/[%_\\]/g, '\\$&') + '%';
+  // Names and identities are looked up each by its own trigram index and the two sets joined:
+  // an OR across the two tables could use neither index and read every contact.
   const where = and(
     eq(contacts.workspaceId, actor.workspaceId),
     isNull(contacts.mergedIntoId),
     q
-      ? or(
-          sql`${contacts.name} ilike ${'%' + q.replace(/[%_\\]/g, '\\$&') + '%'}`,
-          sql`${contacts.name} % ${q}`,
-          sql`exists (select 1 from ${contactIdentities} ci where ci.contact_id = ${contacts.id}
-                and (ci.value ilike ${'%' + q.replace(/[%_\\]/g, '\\$&') + '%'} or ci.value % ${q}))`,
-        )
+      ? sql`${contacts.id} in (
+          select n.id from ${contacts} n where n.workspace_id = ${actor.workspaceId} and (n.name ilike ${like} or n.name % ${q})
+          union
+          select ci.contact_id from ${contactIdentities} ci where ci.workspace_id = ${actor.workspaceId} and (ci.value ilike ${like} or ci.value % ${q}))`
       : undefined,
   );
   // Best match first, whether the name or an identity (an exact e-mail address) is what matched.
