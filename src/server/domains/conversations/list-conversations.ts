@@ -93,7 +93,7 @@ async function estimatedRows(db: Executor, query: SQL): Promise<number> {
  * planner's statistics on the two indexes decide (docs/decisions.md, "Conversation search
  * picks its way by the word's frequency").
  */
-async function searchCondition(db: Executor, workspaceId: string, text: string): Promise<SQL> {
+async function searchCondition(db: Executor, workspaceId: string, text: string, walkAfter: number): Promise<SQL> {
   const query = sql`websearch_to_tsquery('simple', ${text})`;
   // Digits past any conversation number are searched as text only.
   const number = conversationNumberIn(text);
@@ -101,7 +101,7 @@ async function searchCondition(db: Executor, workspaceId: string, text: string):
     estimatedRows(db, sql`select 1 from ${c} where ${c.search} @@ ${query}`),
     estimatedRows(db, sql`select 1 from ${messages} where ${messages.search} @@ ${query}`),
   ]);
-  if (inSubjects + inMessages > SEARCH_WALK_AFTER) {
+  if (inSubjects + inMessages > walkAfter) {
     return or(
       sql`${c.search} @@ ${query}`,
       sql`exists (select 1 from ${messages} m where m.conversation_id = ${c.id} and m.search @@ ${query})`,
@@ -178,13 +178,13 @@ const ORDER: Record<Sort, SQL[]> = {
  * Lists conversations in one of four orders (newest activity, waiting longest, priority, SLA due soonest)
  * with keyset pagination: a page costs the same at conversation 10 as at 100,000.
  */
-export async function listConversations(db: Executor, actor: Actor, q: ConversationListQuery) {
+export async function listConversations(db: Executor, actor: Actor, q: ConversationListQuery, opts: { searchWalkAfter?: number } = {}) {
   const conds: (SQL | undefined)[] = [eq(c.workspaceId, actor.workspaceId)];
   if (q.view) conds.push(viewCondition(q.view, actor.memberId));
   conds.push(...filterConditions(q, actor.memberId));
   // A running SLA target due within the minutes given, or past due and still unmet.
   if (q.breachingWithin !== undefined) conds.push(sql`${c.slaDueAt} <= now() + make_interval(mins => ${q.breachingWithin})`);
-  if (q.q) conds.push(await searchCondition(db, actor.workspaceId, q.q));
+  if (q.q) conds.push(await searchCondition(db, actor.workspaceId, q.q, opts.searchWalkAfter ?? SEARCH_WALK_AFTER));
   if (q.cursor) conds.push(afterCursor(q.sort, q.cursor));
   const rows = await db
     .select({ c, contactName: contacts.name, channel: inboxes.channel, network: sql<string | null>`${inboxes.config}->>'network'`, unread: unreadFor(actor.memberId).mapWith(Boolean), slaPolicyName: slaPolicies.name })
