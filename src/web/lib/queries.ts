@@ -37,7 +37,7 @@ export function useInboxes() {
 export type ViewCounts = Record<string, number>;
 
 interface ViewsAnswer {
-  [view: string]: number | { id: string; name?: string; count: number }[] | Record<string, number> | string[];
+  [view: string]: number | { id: string; name?: string; count: number }[] | Record<string, number>;
 }
 
 /** Counts per rail entry from GET /views. */
@@ -45,19 +45,12 @@ export function useViewCounts() {
   return useQuery({ queryKey: qk.views, queryFn: async () => flattenCounts(await api<ViewsAnswer>('/views')), staleTime: 15_000, refetchInterval: 60_000 });
 }
 
-/**
- * {mine: 3, teams: [{id, count}], inboxes: [...], saved: {<id>: 4}, capped: [<id>]} becomes
- * {mine: 3, "team:<id>": 2, "inbox:<id>": 5, "saved:<id>": 4, "capped:<id>": 1}: a capped saved view has at least its count.
- */
+/** {mine: 3, teams: [{id, count}], inboxes: [...], saved: {<id>: 4}} becomes {mine: 3, "team:<id>": 2, "inbox:<id>": 5, "saved:<id>": 4}. */
 export function flattenCounts(r: ViewsAnswer): ViewCounts {
   const out: ViewCounts = {};
   for (const [k, v] of Object.entries(r)) {
     if (typeof v === 'number') out[k] = v;
-    else if (k === 'capped' && Array.isArray(v)) {
-      for (const id of v) out[`capped:${String(id)}`] = 1;
-    } else if (Array.isArray(v) && (k === 'teams' || k === 'inboxes')) {
-      for (const it of v) if (typeof it === 'object') out[`${k === 'teams' ? 'team' : 'inbox'}:${it.id}`] = it.count;
-    }
+    else if (Array.isArray(v) && (k === 'teams' || k === 'inboxes')) for (const it of v) out[`${k === 'teams' ? 'team' : 'inbox'}:${it.id}`] = it.count;
     else if (k === 'saved' && v && typeof v === 'object') for (const [id, n] of Object.entries(v)) if (typeof n === 'number') out[`saved:${id}`] = n;
   }
   return out;

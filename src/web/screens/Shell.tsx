@@ -21,8 +21,7 @@ import { ShortcutsDialog } from './ShortcutsDialog';
 
 const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
 
-/** `atLeast`: the count was cut off there (a saved view by tag), so it reads "1K+". */
-function RailLink({ to, icon, label, count, atLeast, className = '', countClassName = '' }: { to: string; icon?: IconName; label: string; count?: number; atLeast?: boolean; className?: string; countClassName?: string }) {
+function RailLink({ to, icon, label, count, className = '', countClassName = '' }: { to: string; icon?: IconName; label: string; count?: number; className?: string; countClassName?: string }) {
   return (
     <NavLink
       to={to}
@@ -32,7 +31,7 @@ function RailLink({ to, icon, label, count, atLeast, className = '', countClassN
     >
       {icon ? <Icon name={icon} className="shrink-0 opacity-80" /> : <span className="w-4" />}
       <span className="min-w-0 flex-1 truncate">{label}</span>
-      {count !== undefined && count > 0 && <span className={`text-xs tabular-nums text-ink-3 ${countClassName}`}>{compact.format(count)}{atLeast ? '+' : ''}</span>}
+      {count !== undefined && count > 0 && <span className={`text-xs tabular-nums text-ink-3 ${countClassName}`}>{compact.format(count)}</span>}
     </NavLink>
   );
 }
@@ -51,7 +50,7 @@ const menuItem = 'cursor-pointer rounded px-2 py-1.5 outline-none data-highlight
  * A saved view in the rail: its link with its live count and, for those who may change it, a
  * menu (rename, update with the list's current filters, delete) on a button of its own.
  */
-function SavedViewLink({ view, count, atLeast, current, onRename, indent }: { view: SavedView; count?: number; atLeast?: boolean; current?: ReturnType<typeof savedFiltersOf>; onRename: () => void; indent?: boolean }) {
+function SavedViewLink({ view, count, current, onRename, indent }: { view: SavedView; count?: number; current?: ReturnType<typeof savedFiltersOf>; onRename: () => void; indent?: boolean }) {
   const { update, remove } = useSavedViewMutations();
   const navigate = useNavigate();
   const location = useLocation();
@@ -64,7 +63,6 @@ function SavedViewLink({ view, count, atLeast, current, onRename, indent }: { vi
         icon={indent ? undefined : 'bookmark'}
         label={view.name}
         count={count}
-        atLeast={atLeast}
         className={`flex-1 ${view.editable ? 'pointer-coarse:pr-8' : ''}`}
         countClassName={view.editable ? 'pointer-fine:group-hover/saved:invisible pointer-fine:group-has-[:focus-visible]/saved:invisible pointer-fine:group-has-[[data-state=open]]/saved:invisible' : ''}
       />
@@ -201,7 +199,7 @@ export function Shell({ children }: { children: ReactNode }) {
           {saved
             .filter((v) => v.personal)
             .map((v) => (
-              <SavedViewLink key={v.id} view={v} count={counts[`saved:${v.id}`]} atLeast={!!counts[`capped:${v.id}`]} current={current} onRename={() => setRenaming(v)} />
+              <SavedViewLink key={v.id} view={v} count={counts[`saved:${v.id}`]} current={current} onRename={() => setRenaming(v)} />
             ))}
           {myTeams.length > 0 && <h2 className="mt-4 mb-1 px-2 text-[11px] font-semibold tracking-wide text-ink-3 uppercase">{t('nav.teams')}</h2>}
           {myTeams.map((tm) => (
@@ -210,7 +208,7 @@ export function Shell({ children }: { children: ReactNode }) {
               {saved
                 .filter((v) => v.teamId === tm.id)
                 .map((v) => (
-                  <SavedViewLink key={v.id} view={v} count={counts[`saved:${v.id}`]} atLeast={!!counts[`capped:${v.id}`]} current={current} onRename={() => setRenaming(v)} indent />
+                  <SavedViewLink key={v.id} view={v} count={counts[`saved:${v.id}`]} current={current} onRename={() => setRenaming(v)} indent />
                 ))}
             </div>
           ))}

@@ -295,7 +295,7 @@ export const noteMentions = pgTable(
 
 /**
  * The agent app's view counts, kept as the number of conversations per combination of what
- * the rail and saved views filter on. Triggers on `conversations` write every change as a
+ * the rail and saved views filter on, and once more per tag. Triggers on `conversations` write every change as a
  * delta row (`conversation_count_deltas`, insert-only, so writers never wait on each other
  * or deadlock), and a sweep folds the deltas into these totals; readers add both in one
  * statement. No assignee or team is the nil uuid, so the key needs no nullable column.
@@ -310,10 +310,12 @@ const countKey = () => ({
   inboxId: uuid('inbox_id').notNull(),
   /** snoozed_until is set: whether that time has passed is the reader's to check. */
   snoozed: boolean('snoozed').notNull(),
+  /** '' counts every conversation; a tag counts those with it again (for saved views by tag). */
+  tag: text('tag').notNull(),
 });
 
 export const conversationCounts = pgTable('conversation_counts', { ...countKey(), n: bigint('n', { mode: 'number' }).notNull() }, (t) => [
-  primaryKey({ name: 'conversation_counts_pkey', columns: [t.workspaceId, t.status, t.priority, t.assigneeId, t.teamId, t.inboxId, t.snoozed] }),
+  primaryKey({ name: 'conversation_counts_pkey', columns: [t.workspaceId, t.tag, t.status, t.priority, t.assigneeId, t.teamId, t.inboxId, t.snoozed] }),
 ]);
 
 export const conversationCountDeltas = pgTable('conversation_count_deltas', { ...countKey(), n: bigint('n', { mode: 'number' }).notNull() }, (t) => [

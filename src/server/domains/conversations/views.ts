@@ -16,9 +16,6 @@ export interface FilterSet {
 /** How the kept counts write "no assignee" and "no team" (the key has no nullable column). */
 export const NONE = '00000000-0000-0000-0000-000000000000';
 
-/** Past this many, a saved view that filters by tag shows "1,000+": its count walks the tag's index. */
-export const SAVED_COUNT_CAP = 1000;
-
 interface CountRow {
   status: string;
   priority: string;
@@ -30,22 +27,24 @@ interface CountRow {
 }
 
 /**
- * The workspace's conversations per count key, snoozed meaning snoozed now: the kept totals,
- * the deltas not yet folded into them, and the conversations whose snooze time has passed
- * but which the wake job has not woken yet (a few, by the partial snoozed index) moved from
- * snoozed to not. One statement, so a fold running meanwhile is seen whole or not at all.
+ * The workspace's conversations per count key (those with `tag`, or all of them), snoozed
+ * meaning snoozed now: the kept totals, the deltas not yet folded into them, and the
+ * conversations whose snooze time has passed but which the wake job has not woken yet (a
+ * few, by the partial snoozed index) moved from snoozed to not. One statement, so a fold
+ * running meanwhile is seen whole or not at all.
  */
-async function countRows(db: Executor, workspaceId: string): Promise<CountRow[]> {
+async function countRows(db: Executor, workspaceId: string, tag = ''): Promise<CountRow[]> {
   const keys = sql`status, priority, assignee_id, team_id, inbox_id, snoozed`;
   const rows = await selectRows<{ status: string; priority: string; assignee_id: string; team_id: string; inbox_id: string; snoozed: boolean; n: string }>(db, sql`
     select ${keys}, sum(n) as n from (
-      select ${keys}, n from ${conversationCounts} where workspace_id = ${workspaceId}
+      select ${keys}, n from ${conversationCounts} where workspace_id = ${workspaceId} and tag = ${tag}
       union all
-      select ${keys}, n from ${conversationCountDeltas} where workspace_id = ${workspaceId}
+      select ${keys}, n from ${conversationCountDeltas} where workspace_id = ${workspaceId} and tag = ${tag}
       union all
       select c.status, c.priority, coalesce(c.assignee_id, ${NONE}::uuid), coalesce(c.team_id, ${NONE}::uuid), c.inbox_id, s.snoozed, s.n * count(*)
         from ${c} c cross join (values (true, -1), (false, 1)) as s(snoozed, n)
        where c.workspace_id = ${workspaceId} and c.snoozed_until is not null and c.snoozed_until <= now()
+         ${tag ? sql`and c.tags @> array[${tag}]::text[]` : sql``}
        group by 1, 2, 3, 4, 5, 6, s.n
     ) k
     group by ${keys}
@@ -53,10 +52,8 @@ async function countRows(db: Executor, workspaceId: string): Promise<CountRow[]>
   return rows.map((r) => ({ status: r.status, priority: r.priority, assigneeId: r.assignee_id, teamId: r.team_id, inboxId: r.inbox_id, snoozed: r.snoozed, n: Number(r.n) }));
 }
 
-/** Filters a kept count answers exactly: all but tag and contact, which the key does not hold. */
-const countable = (f: ConversationFilters) => f.tag === undefined && f.contact === undefined;
 
-/** The same test as filterConditions, on a count key. */
+/** The same test as filterConditions, on a count key (the tag is the key's, contact is not in it). */
 function matches(f: ConversationFilters, r: CountRow, me: string, channelOf: Map<string, string>) {
   if (f.status?.length && !f.status.includes(r.status as never)) return false;
   const assignee = f.assignee === 'me' ? me : f.assignee === 'none' ? NONE : f.assignee;
@@ -75,7 +72,7 @@ function matches(f: ConversationFilters, r: CountRow, me: string, channelOf: Map
  * inbox, and the conversations each filter set (the member's saved views) lists, 'me' being
  * the member. Read from the kept counts, whatever the number of conversations; mentions
  * and breaching soon, which depend on the member's reads and on the time, count a small
- * indexed set. A filter set with a tag counts up to SAVED_COUNT_CAP (listed in `capped`).
+ * indexed set; a filter set by contact, that contact's conversations.
  */
 export async function countViews(db: Executor, actor: Actor, filterSets: FilterSet[] = []) {
   const me = actor.memberId;
@@ -104,19 +101,17 @@ export async function countViews(db: Executor, actor: Actor, filterSets: FilterS
   const channelOf = new Map(inboxRows.map((i) => [i.id, i.channel as string]));
 
   const saved: Record<string, number> = {};
-  const capped: string[] = [];
+  const byTag = new Map<string, CountRow[]>();
   for (const f of filterSets) {
-    if (countable(f.filters)) {
-      saved[f.id] = sum((r) => matches(f.filters, r, me, channelOf));
+    if (f.filters.contact !== undefined) {
+      // The key does not hold the contact; a contact's conversations are few, found by its index.
+      const [{ n }] = await db.select({ n: count() }).from(c).where(and(eq(c.workspaceId, ws), ...filterConditions(f.filters, me)));
+      saved[f.id] = n;
       continue;
     }
-    // A contact's conversations are few (by its index); a tag's may be many, so they are counted up to the cap.
-    const conds = and(eq(c.workspaceId, ws), ...filterConditions(f.filters, me));
-    const limit = f.filters.contact === undefined ? SAVED_COUNT_CAP + 1 : undefined;
-    const inner = db.select({ one: sql`1` }).from(c).where(conds);
-    const [{ n }] = await db.select({ n: count() }).from((limit ? inner.limit(limit) : inner).as('hits'));
-    saved[f.id] = Math.min(n, SAVED_COUNT_CAP);
-    if (n > SAVED_COUNT_CAP) capped.push(f.id);
+    const tag = f.filters.tag;
+    if (tag !== undefined && !byTag.has(tag)) byTag.set(tag, await countRows(db, ws, tag));
+    saved[f.id] = (tag === undefined ? rows : byTag.get(tag)!).reduce((n, r) => (matches(f.filters, r, me, channelOf) ? n + r.n : n), 0);
   }
 
   return {
@@ -130,7 +125,6 @@ export async function countViews(db: Executor, actor: Actor, filterSets: FilterS
     teams: teamRows.map((t) => ({ id: t.id, name: t.name, count: sum((r) => r.teamId === t.id && isOpen(r)) })),
     inboxes: inboxRows.filter((i) => !i.archivedAt).map((i) => ({ id: i.id, name: i.name, channel: i.channel, count: sum((r) => r.inboxId === i.id && isOpen(r)) })),
     saved,
-    capped,
   };
 }
 
@@ -142,7 +136,7 @@ export async function countViews(db: Executor, actor: Actor, filterSets: FilterS
 export async function foldViewCounts(db: Executor) {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('heard.conversation_counts'))`);
-    const keys = sql`workspace_id, status, priority, assignee_id, team_id, inbox_id, snoozed`;
+    const keys = sql`workspace_id, tag, status, priority, assignee_id, team_id, inbox_id, snoozed`;
     const folded = await selectRows<{ n: string }>(tx, sql`
       with taken as (delete from ${conversationCountDeltas} returning *),
       added as (
