@@ -9,7 +9,8 @@
  * Beside them, in the same run: a select of one conversation by primary key, and GET /me.
  * Settings: BENCH_SCALE_SIZES ("pglite:100000,postgres:1000000"; a size alone means both),
  * BENCH_SCALE_RUNS (40), BENCH_SCALE_CONCURRENCY (8), BENCH_ENGINES, BENCH_SCALE_KEEP=1 (keep the
- * PostgreSQL database and print its URL, to look at plans afterwards).
+ * PostgreSQL database and print its URL, to look at plans afterwards), BENCH_SCALE_REUSE=<that URL>
+ * (measure it again without seeding).
  * The report goes to bench/results/scale-latest.json.
  */
 import os from 'node:os';
@@ -24,7 +25,7 @@ import { createTeam } from '../src/server/domains/teams/service.js';
 import { createToken } from '../src/server/domains/tokens/service.js';
 import { ensureMember } from '../src/server/domains/workspaces/service.js';
 import { commit, intEnv, machineFacts, machineLine, pgliteVersion, pickList, postgresVersion, writeReport } from './machine.js';
-import { createScratch, scratchConfig, type Engine } from './storage.js';
+import { createScratch, type Engine, type Scratch, scratchConfig } from './storage.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RUNS = intEnv('BENCH_SCALE_RUNS', 40, 1);
@@ -32,6 +33,8 @@ const CONCURRENCY = intEnv('BENCH_SCALE_CONCURRENCY', 8, 1);
 const ENGINES = pickList<Engine>('BENCH_ENGINES', ['pglite', 'postgres'], process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite']);
 /** Keep the seeded PostgreSQL database, to look at plans with EXPLAIN afterwards (drop it yourself). */
 const KEEP = process.env.BENCH_SCALE_KEEP === '1';
+/** The URL a kept run printed: measure that database again, without seeding (the current code migrates it first). */
+const REUSE = process.env.BENCH_SCALE_REUSE;
 const TARGETS: Record<string, number> = { views: 30, search: 100, contacts: 50 };
 
 function sizeFor(engine: Engine) {
@@ -142,12 +145,18 @@ async function seed(raw: { query: (t: string, v?: unknown[]) => Promise<unknown>
 
 async function measure(engine: Engine, problems: string[], results: Record<string, unknown>[]) {
   const size = sizeFor(engine);
-  const scratch = await createScratch(engine);
+  const scratch: Scratch = REUSE && engine === 'postgres' ? { engine, databaseUrl: REUSE, remove: async () => {} } : await createScratch(engine);
   const heard = await buildHeard({ config: scratchConfig(scratch), roles: ['web'], smtpPort: false });
   const raw = heard.ctx.database.raw;
   try {
     const { workspace, member } = await inTransaction(heard.ctx, (tx) => ensureMember(tx, { workspaceName: 'Scale Co', email: 'bench@example.test', password: 'correct horse battery', role: 'owner' }));
     const actor: Actor = { workspaceId: workspace.id, memberId: member.id, userId: member.userId, role: 'owner', via: 'session', scopes: ['read', 'write', 'admin'] };
+    if (scratch.databaseUrl === REUSE) {
+      const { token } = await inTransaction(heard.ctx, (tx) => createToken(tx, actor, { name: 'bench again', scopes: ['read', 'write'] }));
+      console.log(`\n${engine}: the database kept by an earlier run`);
+      await cases(engine, size, heard, { authorization: `Bearer ${token}` }, problems, results);
+      return;
+    }
     const agents = [member.id];
     for (let i = 1; i < 8; i++) {
       const a = await inTransaction(heard.ctx, (tx) => ensureMember(tx, { workspaceName: 'Scale Co', email: `agent${i}@example.test`, password: 'correct horse battery', role: 'agent' }));
@@ -176,6 +185,18 @@ async function measure(engine: Engine, problems: string[], results: Record<strin
     const { seedS, indexS } = await seed(raw, workspace.id, size, { inboxes, teams, agents, member: member.id });
     await foldViewCounts(heard.ctx.db);
     console.log(`\r  seeded in ${seedS} s, text indexes built and analyzed in ${indexS} s; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    await cases(engine, size, heard, headers, problems, results);
+  } finally {
+    await heard.close();
+    if (KEEP && scratch.engine === 'postgres') console.log(`  kept the database: ${scratch.databaseUrl}`);
+    else await scratch.remove();
+  }
+}
+
+/** Times each case on a seeded database. */
+async function cases(engine: Engine, size: number, heard: Awaited<ReturnType<typeof buildHeard>>, headers: Record<string, string>, problems: string[], results: Record<string, unknown>[]) {
+  const raw = heard.ctx.database.raw;
+  {
 
     const {
       rows: [{ id: someId }],
@@ -235,10 +256,6 @@ async function measure(engine: Engine, problems: string[], results: Record<strin
       if (target && r.p95 > target) problems.push(`${engine} ${size.toLocaleString('en')}: ${c.name} p95 ${r.p95} ms is over ${target} ms`);
     }
     console.log(`  load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  } finally {
-    await heard.close();
-    if (KEEP && scratch.engine === 'postgres') console.log(`  kept the database: ${scratch.databaseUrl}`);
-    else await scratch.remove();
   }
 }
 
