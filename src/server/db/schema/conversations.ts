@@ -321,3 +321,14 @@ export const conversationCounts = pgTable('conversation_counts', { ...countKey()
 export const conversationCountDeltas = pgTable('conversation_count_deltas', { ...countKey(), n: bigint('n', { mode: 'number' }).notNull() }, (t) => [
   index('conversation_count_deltas_workspace_idx').on(t.workspaceId),
 ]);
+
+/**
+ * The conversations with a running SLA target that are not done, per hour their soonest
+ * target is due (UTC): "breaching soon" adds the hours before the current one and counts
+ * the rest of that hour from the due-time index. Kept like conversationCounts.
+ */
+const dueKey = () => ({ workspaceId: workspaceId(), dueHour: timestamp('due_hour', { mode: 'date' }).notNull(), n: bigint('n', { mode: 'number' }).notNull() });
+
+export const conversationDueCounts = pgTable('conversation_due_counts', dueKey(), (t) => [primaryKey({ name: 'conversation_due_counts_pkey', columns: [t.workspaceId, t.dueHour] })]);
+
+export const conversationDueDeltas = pgTable('conversation_due_deltas', dueKey(), (t) => [index('conversation_due_deltas_workspace_idx').on(t.workspaceId)]);

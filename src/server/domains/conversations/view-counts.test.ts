@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conversationCountDeltas, conversationCounts, conversations, teams } from '../../db/schema/index.js';
+import { conversationCountDeltas, conversationCounts, conversationDueCounts, conversationDueDeltas, conversations, teams } from '../../db/schema/index.js';
 import { selectRows } from '../../db/client.js';
 import { buildApiInbox, buildMember, buildTeam, sendInbound, type Client } from '../../../../test/factories.js';
 import { json, startTestHeard, type TestHeard } from '../../../../test/helpers/heard.js';
@@ -54,6 +54,19 @@ describe('kept view counts', () => {
                  snoozed_until is not null as snoozed, count(*)::int as n
             from ${conversations}, lateral (select '' as tag union select unnest(tags)) t where workspace_id = ${ws()} group by 1, 2, 3, 4, 5, 6, 7`,
     );
+    const due = await selectRows<Record<string, unknown>>(
+      h.ctx.db,
+      sql`select 'due' as tag, due_hour::text as status, sum(n)::int as n from (
+            select * from ${conversationDueCounts} where workspace_id = ${ws()} union all select * from ${conversationDueDeltas} where workspace_id = ${ws()}
+          ) k group by 1, 2 having sum(n) <> 0`,
+    );
+    const dueRecount = await selectRows<Record<string, unknown>>(
+      h.ctx.db,
+      sql`select 'due' as tag, date_trunc('hour', sla_due_at at time zone 'UTC')::text as status, count(*)::int as n from ${conversations}
+           where workspace_id = ${ws()} and sla_due_at is not null and status not in ('solved', 'closed') group by 1, 2`,
+    );
+    kept.push(...due);
+    recount.push(...dueRecount);
     const toMap = (rows: Record<string, unknown>[]): Record<string, number> => Object.fromEntries(rows.map((r) => [key(r), Number(r.n)]).sort());
     return { kept: toMap(kept), recount: toMap(recount) };
   }
@@ -137,11 +150,17 @@ describe('kept view counts', () => {
       // A snooze whose time passed before the wake job ran: counted as open, not snoozed, until it runs.
       overdueSnooze: async () => h.ctx.db.update(conversations).set({ snoozedUntil: new Date(Date.now() - 60_000), status: 'open' }).where(eq(conversations.id, pick(await ids()))),
       delete: async () => h.ctx.db.delete(conversations).where(eq(conversations.id, pick(await ids()))),
+      // Due times as the SLA clock sets them: long overdue, within the hour, later, none.
+      due: async () =>
+        h.ctx.db
+          .update(conversations)
+          .set({ slaDueAt: pick([new Date(Date.now() - 86_400_000), new Date(Date.now() + 20 * 60_000), new Date(Date.now() + 90 * 60_000), new Date(Date.now() + 86_400_000), null]) })
+          .where(eq(conversations.id, pick(await ids()))),
       fold: () => foldViewCounts(h.ctx.db),
     };
     const weights: [string, number][] = [
       ['create', 8], ['followUp', 2], ['assign', 6], ['team', 4], ['snooze', 3], ['wake', 2], ['solve', 4], ['reopen', 3], ['pending', 3], ['tag', 2],
-      ['merge', 2], ['bulk', 3], ['moveInbox', 2], ['sqlBulk', 1], ['overdueSnooze', 2], ['delete', 1], ['fold', 2],
+      ['merge', 2], ['bulk', 3], ['moveInbox', 2], ['sqlBulk', 1], ['overdueSnooze', 2], ['delete', 1], ['fold', 2], ['due', 5],
     ];
     const total = weights.reduce((n, [, w]) => n + w, 0);
     const choose = () => {
@@ -173,6 +192,7 @@ describe('kept view counts', () => {
     for (const by of [owner, agent]) {
       const mine = by === owner ? saved : [];
       const want = await scanned(by, mine);
+      expect((want as Record<string, unknown>).breaching, 'the run left some conversation breaching soon').toBeGreaterThan(0);
       const got = await served(by);
       expect({ ...got, saved: Object.fromEntries(Object.entries(got.saved).filter(([id]) => mine.some((s) => s.id === id))) }).toEqual(want);
     }
@@ -180,6 +200,7 @@ describe('kept view counts', () => {
     const before = await served(owner);
     await foldViewCounts(h.ctx.db);
     expect(await h.ctx.db.select().from(conversationCountDeltas).where(eq(conversationCountDeltas.workspaceId, ws()))).toEqual([]);
+    expect(await h.ctx.db.select().from(conversationDueDeltas).where(eq(conversationDueDeltas.workspaceId, ws()))).toEqual([]);
     expect(await served(owner)).toEqual(before);
     expect((await keptAndRecounted()).kept).toEqual(recount);
   });

@@ -1,6 +1,6 @@
-import { and, asc, count, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { type Executor, selectRows } from '../../db/client.js';
-import { conversationCountDeltas, conversationCounts, conversations, inboxes, noteMentions, teams } from '../../db/schema/index.js';
+import { conversationCountDeltas, conversationCounts, conversationDueCounts, conversationDueDeltas, conversations, inboxes, noteMentions, teams } from '../../db/schema/index.js';
 import type { Actor } from '../../core/actor.js';
 import { filterConditions, viewCondition } from './list-conversations.js';
 import type { ConversationFilters } from './schema.js';
@@ -86,11 +86,16 @@ export async function countViews(db: Executor, actor: Actor, filterSets: FilterS
     .select({ mentions: count() })
     .from(c)
     .where(and(eq(c.workspaceId, ws), inArray(c.id, db.selectDistinct({ id: noteMentions.conversationId }).from(noteMentions).where(eq(noteMentions.memberId, me))), viewCondition('mentions', me)));
-  // Only a running SLA target sets slaDueAt, and the range is read from its partial index.
-  const [{ breaching }] = await db
-    .select({ breaching: count() })
-    .from(c)
-    .where(and(eq(c.workspaceId, ws), isNotNull(c.slaDueAt), viewCondition('breaching', me)));
+  // Breaching soon: the kept counts of the hours due before the one an hour from now, and the
+  // rest from the due-time index, at most an hour's worth of due times.
+  const [{ breaching }] = await selectRows<{ breaching: string }>(db, sql`
+    with edge as (select date_trunc('hour', (now() + interval '1 hour') at time zone 'UTC') as hour)
+    select (select coalesce(sum(n), 0) from (
+              select n from ${conversationDueCounts} where workspace_id = ${ws} and due_hour < (select hour from edge)
+              union all
+              select n from ${conversationDueDeltas} where workspace_id = ${ws} and due_hour < (select hour from edge)) k)
+         + (select count(*) from ${c} where ${c.workspaceId} = ${ws} and ${c.slaDueAt} >= ((select hour from edge) at time zone 'UTC')
+              and ${viewCondition('breaching', me)}) as breaching`);
 
   const teamRows = await db.select({ id: teams.id, name: teams.name }).from(teams).where(eq(teams.workspaceId, ws)).orderBy(asc(teams.name));
   const inboxRows = await db
@@ -121,7 +126,7 @@ export async function countViews(db: Executor, actor: Actor, filterSets: FilterS
     mentions,
     snoozed: sum((r) => r.snoozed),
     solved: sum((r) => r.status === 'solved' || r.status === 'closed'),
-    breaching,
+    breaching: Number(breaching),
     teams: teamRows.map((t) => ({ id: t.id, name: t.name, count: sum((r) => r.teamId === t.id && isOpen(r)) })),
     inboxes: inboxRows.filter((i) => !i.archivedAt).map((i) => ({ id: i.id, name: i.name, channel: i.channel, count: sum((r) => r.inboxId === i.id && isOpen(r)) })),
     saved,
@@ -147,6 +152,12 @@ export async function foldViewCounts(db: Executor) {
       )
       select (select count(*) from taken) as n`);
     await tx.execute(sql`delete from ${conversationCounts} where n = 0`);
+    await tx.execute(sql`
+      with taken as (delete from ${conversationDueDeltas} returning *)
+      insert into ${conversationDueCounts} (workspace_id, due_hour, n)
+      select workspace_id, due_hour, sum(n) from taken group by 1, 2 order by 1, 2
+      on conflict (workspace_id, due_hour) do update set n = ${conversationDueCounts}.n + excluded.n`);
+    await tx.execute(sql`delete from ${conversationDueCounts} where n = 0`);
     return Number(folded[0]?.n ?? 0);
   });
 }
