@@ -151,7 +151,7 @@ async function measure(engine: Engine, problems: string[], results: Record<strin
   try {
     const { workspace, member } = await inTransaction(heard.ctx, (tx) => ensureMember(tx, { workspaceName: 'Scale Co', email: 'bench@example.test', password: 'correct horse battery', role: 'owner' }));
     const actor: Actor = { workspaceId: workspace.id, memberId: member.id, userId: member.userId, role: 'owner', via: 'session', scopes: ['read', 'write', 'admin'] };
-    if (scratch.databaseUrl === REUSE) {
+    if (REUSE && scratch.databaseUrl === REUSE) {
       const { token } = await inTransaction(heard.ctx, (tx) => createToken(tx, actor, { name: 'bench again', scopes: ['read', 'write'] }));
       console.log(`\n${engine}: the database kept by an earlier run`);
       await cases(engine, size, heard, { authorization: `Bearer ${token}` }, problems, results);
