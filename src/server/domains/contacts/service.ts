@@ -145,15 +145,16 @@ export async function listContacts(db: Executor, actor: Actor, opts: { q?: strin
   const like = q && '%' + q.replace(/[%_\\]/g, '\\$&') + '%';
   // Names and identities are looked up each by its own trigram index and the two sets joined:
   // an OR across the two tables could use neither index and read every contact. The ids, as an
-  // array, are then fetched by primary key rather than joined with every contact.
+  // array, are then fetched by primary key rather than joined with every contact; the workspace
+  // is checked there, since inside, its index would be taken over the trigram ones.
   const where = and(
     eq(contacts.workspaceId, actor.workspaceId),
     isNull(contacts.mergedIntoId),
     q
       ? sql`${contacts.id} = any(array(
-          select n.id from ${contacts} n where n.workspace_id = ${actor.workspaceId} and (n.name ilike ${like} or n.name % ${q})
+          select n.id from ${contacts} n where n.name ilike ${like} or n.name % ${q}
           union
-          select ci.contact_id from ${contactIdentities} ci where ci.workspace_id = ${actor.workspaceId} and (ci.value ilike ${like} or ci.value % ${q})))`
+          select ci.contact_id from ${contactIdentities} ci where ci.value ilike ${like} or ci.value % ${q}))`
       : undefined,
   );
   // Best match first, whether the name or an identity (an exact e-mail address) is what matched.

@@ -104,7 +104,9 @@ async function searchCondition(db: Executor, workspaceId: string, text: string, 
   if (inSubjects + inMessages > walkAfter) {
     return or(
       sql`${c.search} @@ ${query}`,
-      sql`exists (select 1 from ${messages} m where m.conversation_id = ${c.id} and m.search @@ ${query})`,
+      // OFFSET 0 keeps the test per conversation: without it the planner may first collect every
+      // matching message into a hash, the very work this way avoids.
+      sql`exists (select 1 from ${messages} m where m.conversation_id = ${c.id} and m.search @@ ${query} offset 0)`,
       number !== undefined ? eq(c.number, number) : undefined,
     )!;
   }
