@@ -65,6 +65,7 @@ import { tokenRoutes } from './domains/tokens/routes.js';
 import { deliverWebhookJob, webhooksProcessor } from './domains/webhooks/deliver.js';
 import { webhookRoutes } from './domains/webhooks/routes.js';
 import { startWebhookLogPruning } from './domains/webhooks/service.js';
+import { startViewCountFolding } from './domains/conversations/views.js';
 import { businessEventRoutes } from './domains/business-events/routes.js';
 import { outreachRoutes } from './domains/outreach/routes.js';
 import { startOutreachSweep } from './domains/outreach/tasks.js';
@@ -316,6 +317,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
   let imapPolling: { stop(): void } | undefined;
   let attachmentCleanup: { stop(): void } | undefined;
   let webhookLogPruning: { stop(): void } | undefined;
+  let viewCountFolding: { stop(): Promise<void> } | undefined;
   let timeRules: { stop(): Promise<void> } | undefined;
   let outreach: { stop(): Promise<void> } | undefined;
   let maintenance: { stop(): Promise<void> } | undefined;
@@ -338,6 +340,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       if (roles.includes('worker') && config.HEARD_IMAP_POLL_SECONDS > 0) imapPolling = startImapPolling(ctx, jobs, app.log, config.HEARD_IMAP_POLL_SECONDS);
       if (roles.includes('worker')) attachmentCleanup = startPendingAttachmentCleanup(ctx.db, app.log);
       if (roles.includes('worker')) webhookLogPruning = startWebhookLogPruning(ctx.db, app.log);
+      if (roles.includes('worker')) viewCountFolding = startViewCountFolding(ctx.db, app.log);
       if (roles.includes('worker')) timeRules = startTimeRules(ctx, app.log, online);
       if (roles.includes('worker')) outreach = startOutreachSweep(ctx, app.log, opts.outreachEveryMs ?? config.HEARD_OUTREACH_SWEEP_SECONDS * 1000);
       // Conversations from before reports get their facts built once, in the background.
@@ -359,6 +362,7 @@ export async function buildHeard(opts: HeardOptions): Promise<Heard> {
       imapPolling?.stop();
       attachmentCleanup?.stop();
       webhookLogPruning?.stop();
+      await viewCountFolding?.stop();
       await timeRules?.stop();
       await outreach?.stop();
       await heard.smtp?.close();

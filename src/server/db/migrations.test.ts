@@ -156,3 +156,56 @@ describe('upgrading a database whose chat widgets have hours of their own (0023)
     expect(config[mail]).toEqual({ address: 'help@upgraded.test' });
   });
 });
+
+describe('upgrading a database with conversations', () => {
+  let db: TestDatabase;
+  let older: string;
+  beforeAll(async () => {
+    db = await createEmptyDatabase();
+    older = migrationsUpTo('0034_password_resets');
+  });
+  afterAll(async () => {
+    await db?.drop();
+    fs.rmSync(older, { recursive: true, force: true });
+  });
+
+  it('fills the kept view counts from the conversations there (0038), and keeps them from then on', async () => {
+    const { raw } = db.database;
+    await db.database.migrate(older);
+    const [ws, inbox, contact] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+    await raw.query(`insert into inboxes (id, workspace_id, name, channel) values ($1, $2, 'Mail', 'email')`, [inbox, ws]);
+    await raw.query(`insert into contacts (id, workspace_id, name) values ($1, $2, 'Kim')`, [contact, ws]);
+    await raw.query(
+      `insert into conversations (id, workspace_id, number, inbox_id, contact_id, status, tags, snoozed_until, sla_due_at) values
+        (gen_random_uuid(), $1, 1, $2, $3, 'open', '{vip}', null, '2026-01-01T10:20:00Z'),
+        (gen_random_uuid(), $1, 2, $2, $3, 'open', '{vip,late}', now() + interval '1 day', '2026-01-01T10:40:00Z'),
+        (gen_random_uuid(), $1, 3, $2, $3, 'solved', '{}', null, '2026-01-01T10:50:00Z')`,
+      [ws, inbox, contact],
+    );
+
+    await db.database.migrate();
+    const counts = async () =>
+      (await raw.query<{ tag: string; status: string; snoozed: boolean; n: number }>(
+        `select tag, status, snoozed, sum(n)::int as n from (select * from conversation_counts union all select * from conversation_count_deltas) k
+          group by 1, 2, 3 having sum(n) <> 0 order by 1, 2, 3`,
+      )).rows;
+    expect(await counts()).toEqual([
+      { tag: '', status: 'open', snoozed: false, n: 1 },
+      { tag: '', status: 'open', snoozed: true, n: 1 },
+      { tag: '', status: 'solved', snoozed: false, n: 1 },
+      { tag: 'late', status: 'open', snoozed: true, n: 1 },
+      { tag: 'vip', status: 'open', snoozed: false, n: 1 },
+      { tag: 'vip', status: 'open', snoozed: true, n: 1 },
+    ]);
+    // The solved one has no running target to count.
+    expect((await raw.query(`select due_hour::text as hour, n::int as n from conversation_due_counts`)).rows).toEqual([{ hour: '2026-01-01 10:00:00', n: 2 }]);
+    await raw.query(`update conversations set status = 'solved', snoozed_until = null where number = 2`);
+    expect(await counts()).toEqual([
+      { tag: '', status: 'open', snoozed: false, n: 1 },
+      { tag: '', status: 'solved', snoozed: false, n: 2 },
+      { tag: 'late', status: 'solved', snoozed: false, n: 1 },
+      { tag: 'vip', status: 'open', snoozed: false, n: 1 },
+      { tag: 'vip', status: 'solved', snoozed: false, n: 1 },
+    ]);
+  });
+});

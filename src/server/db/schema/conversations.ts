@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { type AnyPgColumn, bigserial, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, bigint, bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, tsvector, updatedAt, workspaceId } from './columns.js';
 import { contacts } from './contacts.js';
 import { channelKind, inboxes } from './inboxes.js';
@@ -303,3 +303,43 @@ export const noteMentions = pgTable(
   },
   (t) => [primaryKey({ columns: [t.messageId, t.memberId] }), index('note_mentions_member_idx').on(t.memberId, t.conversationId, t.createdAt)],
 );
+
+/**
+ * The agent app's view counts, kept as the number of conversations per combination of what
+ * the rail and saved views filter on, and once more per tag. Triggers on `conversations` write every change as a
+ * delta row (`conversation_count_deltas`, insert-only, so writers never wait on each other
+ * or deadlock), and a sweep folds the deltas into these totals; readers add both in one
+ * statement. No assignee or team is the nil uuid, so the key needs no nullable column.
+ * docs/decisions.md: "View counts are kept by the database".
+ */
+const countKey = () => ({
+  workspaceId: workspaceId(),
+  status: conversationStatus('status').notNull(),
+  priority: conversationPriority('priority').notNull(),
+  assigneeId: uuid('assignee_id').notNull(),
+  teamId: uuid('team_id').notNull(),
+  inboxId: uuid('inbox_id').notNull(),
+  /** snoozed_until is set: whether that time has passed is the reader's to check. */
+  snoozed: boolean('snoozed').notNull(),
+  /** '' counts every conversation; a tag counts those with it again (for saved views by tag). */
+  tag: text('tag').notNull(),
+});
+
+export const conversationCounts = pgTable('conversation_counts', { ...countKey(), n: bigint('n', { mode: 'number' }).notNull() }, (t) => [
+  primaryKey({ name: 'conversation_counts_pkey', columns: [t.workspaceId, t.tag, t.status, t.priority, t.assigneeId, t.teamId, t.inboxId, t.snoozed] }),
+]);
+
+export const conversationCountDeltas = pgTable('conversation_count_deltas', { ...countKey(), n: bigint('n', { mode: 'number' }).notNull() }, (t) => [
+  index('conversation_count_deltas_workspace_idx').on(t.workspaceId),
+]);
+
+/**
+ * The conversations with a running SLA target that are not done, per hour their soonest
+ * target is due (UTC): "breaching soon" adds the hours before the current one and counts
+ * the rest of that hour from the due-time index. Kept like conversationCounts.
+ */
+const dueKey = () => ({ workspaceId: workspaceId(), dueHour: timestamp('due_hour', { mode: 'date' }).notNull(), n: bigint('n', { mode: 'number' }).notNull() });
+
+export const conversationDueCounts = pgTable('conversation_due_counts', dueKey(), (t) => [primaryKey({ name: 'conversation_due_counts_pkey', columns: [t.workspaceId, t.dueHour] })]);
+
+export const conversationDueDeltas = pgTable('conversation_due_deltas', dueKey(), (t) => [index('conversation_due_deltas_workspace_idx').on(t.workspaceId)]);

@@ -142,28 +142,40 @@ async function hydrate(db: Executor, rows: Contact[]) {
 /** Lists contacts, newest first, or those matching `q` in name or any identity (trigram similarity, so typos still match). */
 export async function listContacts(db: Executor, actor: Actor, opts: { q?: string; limit: number; offset: number }) {
   const q = opts.q?.trim();
+  const like = q && '%' + q.replace(/[%_\\]/g, '\\$&') + '%';
+  // Names and identities are looked up each by its own trigram index and the two sets joined:
+  // an OR across the two tables could use neither index and read every contact. The ids, as an
+  // array, are then fetched by primary key rather than joined with every contact; the workspace
+  // is checked there, since inside, its index would be taken over the trigram ones.
   const where = and(
     eq(contacts.workspaceId, actor.workspaceId),
     isNull(contacts.mergedIntoId),
     q
-      ? or(
-          sql`${contacts.name} ilike ${'%' + q.replace(/[%_\\]/g, '\\$&') + '%'}`,
-          sql`${contacts.name} % ${q}`,
-          sql`exists (select 1 from ${contactIdentities} ci where ci.contact_id = ${contacts.id}
-                and (ci.value ilike ${'%' + q.replace(/[%_\\]/g, '\\$&') + '%'} or ci.value % ${q}))`,
-        )
+      ? sql`${contacts.id} = any(array(
+          select n.id from ${contacts} n where n.name ilike ${like} or n.name % ${q}
+          union
+          select ci.contact_id from ${contactIdentities} ci where ci.value ilike ${like} or ci.value % ${q}))`
       : undefined,
   );
   // Best match first, whether the name or an identity (an exact e-mail address) is what matched.
   const rank = sql`greatest(similarity(${contacts.name}, ${q}),
     coalesce((select max(similarity(ci.value, ${q})) from ${contactIdentities} ci where ci.contact_id = ${contacts.id}), 0))`;
-  const rows = await db
-    .select()
-    .from(contacts)
-    .where(where)
-    .orderBy(q ? sql`${rank} desc` : desc(contacts.createdAt), desc(contacts.id))
-    .limit(opts.limit)
-    .offset(opts.offset);
+  const select = (ex: Executor) =>
+    ex
+      .select()
+      .from(contacts)
+      .where(where)
+      .orderBy(q ? sql`${rank} desc` : desc(contacts.createdAt), desc(contacts.id))
+      .limit(opts.limit)
+      .offset(opts.offset);
+  // The planner prices a trigram match like a plain comparison, so at 100,000 contacts it
+  // judged reading every contact as cheap as the trigram indexes: 160 ms against 12 ms.
+  const rows = q
+    ? await db.transaction(async (tx) => {
+        await tx.execute(sql`set local enable_seqscan = off`);
+        return select(tx);
+      })
+    : await select(db);
   return hydrate(db, rows);
 }
 

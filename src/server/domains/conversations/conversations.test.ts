@@ -4,6 +4,8 @@ import { contacts, conversations, events, messages } from '../../db/schema/index
 import { buildApiInbox, buildMember, buildTeam, buildToken, sendInbound, type Client } from '../../../../test/factories.js';
 import { countRows } from '../../../../test/helpers/database.js';
 import { json, startTestHeard, type TestHeard } from '../../../../test/helpers/heard.js';
+import { listConversations } from './list-conversations.js';
+import { ConversationListQuerySchema } from './schema.js';
 import { startReceiver, waitFor } from '../../../../test/helpers/receiver.js';
 
 /** Events a request could have written: earlier replies' retries (message.delivery) go on in the background meanwhile. */
@@ -110,6 +112,30 @@ describe('conversations', () => {
       for (const q of ['"', '-', 'a & b | !c', "o'brien", '((', '#', '%_\\']) {
         const res = await h.app.inject({ url: `/api/v1/conversations?q=${encodeURIComponent(q)}`, headers: ws.headers });
         expect(res.statusCode, q).toBe(200);
+      }
+    });
+
+    it('finds the same conversations whether it collects the matches by index or walks the list', async () => {
+      const actor = { workspaceId: ws.workspaceId, memberId: ws.memberId, userId: ws.memberId, role: 'owner' as const, via: 'token' as const, scopes: ['read' as const] };
+      const names = new Map(Object.entries(c).map(([k, v]) => [v.conversationId, k]));
+      const queries = ['refund', 'invoice', '"never arrived"', String(c.parcel.conversationNumber), '1234', 'my -parcel', 'refund or upgrade', 'nothing-matches-this', 'my'];
+      for (const text of queries) {
+        for (const extra of [{}, { status: ['open' as const, 'pending' as const] }, { sort: 'waiting' as const }]) {
+          const q = ConversationListQuerySchema.parse({ q: text, limit: '2' });
+          const found = async (searchWalkAfter: number) => {
+            const ids: string[] = [];
+            let cursor: string | undefined;
+            do {
+              const page = await listConversations(h.ctx.db, actor, { ...q, ...extra, cursor }, { searchWalkAfter });
+              ids.push(...page.items.map((i) => names.get(i.id) ?? i.id));
+              cursor = page.nextCursor ?? undefined;
+            } while (cursor);
+            return ids;
+          };
+          const byIndex = await found(Number.POSITIVE_INFINITY);
+          expect(await found(-1), `${text} ${JSON.stringify(extra)}`).toEqual(byIndex);
+          if (text === 'my' && !Object.keys(extra).length) expect(byIndex.length, 'a word in more than one conversation').toBeGreaterThan(1);
+        }
       }
     });
 

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
-import type { Executor } from '../../db/client.js';
+import { type Executor, selectRows } from '../../db/client.js';
 import { contacts, conversationReads, conversations, inboxes, messages, noteMentions, slaPolicies } from '../../db/schema/index.js';
 import type { Actor } from '../../core/actor.js';
 import { Invalid } from '../../core/errors.js';
@@ -73,6 +73,50 @@ export function filterConditions(f: ConversationFilters, memberId: string): SQL[
   return conds;
 }
 
+/** Past this many estimated matching subjects and messages, a search walks the list instead of collecting every match first. */
+export const SEARCH_WALK_AFTER = 20_000;
+
+/** The planner's estimate of the rows a query returns: statistics only, nothing is read. */
+async function estimatedRows(db: Executor, query: SQL): Promise<number> {
+  const [row] = await selectRows<{ 'QUERY PLAN': unknown }>(db, sql`explain (format json) ${query}`);
+  const plan = (typeof row['QUERY PLAN'] === 'string' ? JSON.parse(row['QUERY PLAN']) : row['QUERY PLAN']) as { Plan: { 'Plan Rows': number } }[];
+  return plan[0].Plan['Plan Rows'];
+}
+
+/**
+ * Conversations whose subject or any message matches the query, or whose number it is: the
+ * same rows however it is found, two ways to find them. A rare word (or none at all) is
+ * looked up in the subject and message text indexes, each alone (an OR across the two
+ * tables can use neither), and the few conversations it names are sorted. A frequent word
+ * would make that collect hundreds of thousands of ids to show 25, so then the list is
+ * walked in its order, each conversation tested, until the page is full. Which one the
+ * planner's statistics on the two indexes decide (docs/decisions.md, "Conversation search
+ * picks its way by the word's frequency").
+ */
+async function searchCondition(db: Executor, workspaceId: string, text: string, walkAfter: number): Promise<SQL> {
+  const query = sql`websearch_to_tsquery('simple', ${text})`;
+  // Digits past any conversation number are searched as text only.
+  const number = conversationNumberIn(text);
+  const [inSubjects, inMessages] = await Promise.all([
+    estimatedRows(db, sql`select 1 from ${c} where ${c.search} @@ ${query}`),
+    estimatedRows(db, sql`select 1 from ${messages} where ${messages.search} @@ ${query}`),
+  ]);
+  if (inSubjects + inMessages > walkAfter) {
+    return or(
+      sql`${c.search} @@ ${query}`,
+      // OFFSET 0 keeps the test per conversation: without it the planner may first collect every
+      // matching message into a hash, the very work this way avoids.
+      sql`exists (select 1 from ${messages} m where m.conversation_id = ${c.id} and m.search @@ ${query} offset 0)`,
+      number !== undefined ? eq(c.number, number) : undefined,
+    )!;
+  }
+  return sql`${c.id} in (
+    select s.id from ${c} s where s.workspace_id = ${workspaceId} and s.search @@ ${query}
+    union all
+    select m.conversation_id from ${messages} m where m.workspace_id = ${workspaceId} and m.search @@ ${query}
+    ${number !== undefined ? sql`union all select n.id from ${c} n where n.workspace_id = ${workspaceId} and n.number = ${number}` : sql``})`;
+}
+
 type Sort = ConversationListQuery['sort'];
 type CursorKey = [string | null, string] | [string, string, string];
 
@@ -136,24 +180,13 @@ const ORDER: Record<Sort, SQL[]> = {
  * Lists conversations in one of four orders (newest activity, waiting longest, priority, SLA due soonest)
  * with keyset pagination: a page costs the same at conversation 10 as at 100,000.
  */
-export async function listConversations(db: Executor, actor: Actor, q: ConversationListQuery) {
+export async function listConversations(db: Executor, actor: Actor, q: ConversationListQuery, opts: { searchWalkAfter?: number } = {}) {
   const conds: (SQL | undefined)[] = [eq(c.workspaceId, actor.workspaceId)];
   if (q.view) conds.push(viewCondition(q.view, actor.memberId));
   conds.push(...filterConditions(q, actor.memberId));
   // A running SLA target due within the minutes given, or past due and still unmet.
   if (q.breachingWithin !== undefined) conds.push(sql`${c.slaDueAt} <= now() + make_interval(mins => ${q.breachingWithin})`);
-  if (q.q) {
-    const query = sql`websearch_to_tsquery('simple', ${q.q})`;
-    // Digits past any conversation number are searched as text only.
-    const number = conversationNumberIn(q.q);
-    conds.push(
-      or(
-        sql`${c.search} @@ ${query}`,
-        sql`exists (select 1 from ${messages} m where m.conversation_id = ${c.id} and m.search @@ ${query})`,
-        number !== undefined ? eq(c.number, number) : undefined,
-      ),
-    );
-  }
+  if (q.q) conds.push(await searchCondition(db, actor.workspaceId, q.q, opts.searchWalkAfter ?? SEARCH_WALK_AFTER));
   if (q.cursor) conds.push(afterCursor(q.sort, q.cursor));
   const rows = await db
     .select({ c, contactName: contacts.name, channel: inboxes.channel, network: sql<string | null>`${inboxes.config}->>'network'`, unread: unreadFor(actor.memberId).mapWith(Boolean), slaPolicyName: slaPolicies.name })
