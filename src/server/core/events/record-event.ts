@@ -35,6 +35,25 @@ export async function recordEvent(tx: Executor, e: NewEvent) {
   return row;
 }
 
+/**
+ * Writes several events in one statement, in the order given (their seq follows it): what
+ * one command records at once, such as a new conversation and its first message.
+ */
+export async function recordEvents(tx: Executor, list: NewEvent[]) {
+  if (!list.length) return;
+  await tx.insert(events).values(
+    list.map((e) => ({
+      workspaceId: e.workspaceId,
+      type: e.type,
+      conversationId: e.conversationId ?? null,
+      actorMemberId: e.actorMemberId ?? null,
+      actorContactId: e.actorContactId ?? null,
+      actorSystem: e.actorSystem ?? null,
+      data: e.data as Record<string, unknown>,
+    })),
+  );
+}
+
 export type EventRow = typeof events.$inferSelect;
 
 /** A conversation's events of these kinds, oldest first: what a replay (the SLA clocks) reads. */
