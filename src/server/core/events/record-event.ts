@@ -36,12 +36,12 @@ export async function recordEvent(tx: Executor, e: NewEvent) {
 }
 
 /**
- * Writes several events in one statement, in the order given (their seq follows it): what
- * one command records at once, such as a new conversation and its first message.
+ * The INSERT of several events, in the order given (their seq follows it): what one
+ * command records at once, such as a new conversation and its first message. Awaited, it
+ * runs; or it goes into a WITH of the statement that writes what the events tell of.
  */
-export async function recordEvents(tx: Executor, list: NewEvent[]) {
-  if (!list.length) return;
-  await tx.insert(events).values(
+export function recordEvents(tx: Executor, list: [NewEvent, ...NewEvent[]] | NewEvent[]) {
+  return tx.insert(events).values(
     list.map((e) => ({
       workspaceId: e.workspaceId,
       type: e.type,

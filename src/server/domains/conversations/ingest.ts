@@ -1,6 +1,7 @@
-import { and, desc, eq, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, ne, sql, type WithSubquery } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
 import type { Tx } from '../../db/client.js';
-import { attachments, contacts, conversationParticipants, conversations, type EmailData, inboxes, messages, workspaces } from '../../db/schema/index.js';
+import { attachments, contacts, conversationParticipants, conversations, type EmailData, events, inboxes, messages, workspaces } from '../../db/schema/index.js';
 import { type Ctx, inTransaction } from '../../core/context.js';
 import { Invalid, NotFound } from '../../core/errors.js';
 import { type NewEvent, recordEvents } from '../../core/events/record-event.js';
@@ -186,13 +187,18 @@ async function ingestIn(tx: Tx, msg: InboundMessage): Promise<IngestResult> {
     : await identifyContact(tx, msg.workspaceId, msg.contact, { lock: true });
   const now = new Date();
 
+  // With the conversation, whether it has replies scheduled (to cancel): most have none.
+  const withScheduled = {
+    ...getTableColumns(conversations),
+    hasScheduled: sql<boolean>`exists (select 1 from ${messages} s where s.conversation_id = ${conversations.id} and s.delivery_status = 'scheduled')`,
+  };
   let conv = msg.conversationId
-    ? (await tx.select().from(conversations).where(and(eq(conversations.id, msg.conversationId), eq(conversations.workspaceId, msg.workspaceId))))[0]
+    ? (await tx.select(withScheduled).from(conversations).where(and(eq(conversations.id, msg.conversationId), eq(conversations.workspaceId, msg.workspaceId))))[0]
     : newContact || msg.threadByContact === false
       ? undefined
       : (
           await tx
-            .select()
+            .select(withScheduled)
             .from(conversations)
             .where(and(eq(conversations.inboxId, inbox.id), eq(conversations.contactId, contact.id), ne(conversations.status, 'closed')))
             .orderBy(desc(conversations.lastMessageAt))
@@ -211,7 +217,7 @@ async function ingestIn(tx: Tx, msg: InboundMessage): Promise<IngestResult> {
         .where(eq(workspaces.id, msg.workspaceId))
         .returning({ n: workspaces.lastConversationNumber }),
     );
-    [conv] = await tx
+    const [opened] = await tx
       .with(n)
       .insert(conversations)
       .values({
@@ -228,6 +234,7 @@ async function ingestIn(tx: Tx, msg: InboundMessage): Promise<IngestResult> {
         waitingSince: now,
       })
       .returning();
+    conv = { ...opened, hasScheduled: false };
     createdConversation = true;
     recorded.push({
       workspaceId: msg.workspaceId,
@@ -238,56 +245,19 @@ async function ingestIn(tx: Tx, msg: InboundMessage): Promise<IngestResult> {
     });
   }
 
-  const inserted = await tx
-    .insert(messages)
-    .values({
-      workspaceId: msg.workspaceId,
-      conversationId: conv.id,
-      inboxId: inbox.id,
-      direction: 'in',
-      channel: msg.channel ?? inbox.channel,
-      contactId: contact.id,
-      text,
-      html,
-      externalId: msg.externalId,
-      deliveryStatus: 'received',
-      email: msg.email ?? null,
-    })
-    .onConflictDoNothing()
-    .returning({ id: messages.id });
-  if (!inserted.length) throw new DuplicateRace();
-  const [m] = inserted;
-  if (msg.attachments?.length) {
-    await tx.insert(attachments).values(
-      msg.attachments.map((a) => ({ id: a.id, workspaceId: msg.workspaceId, messageId: m.id, filename: a.filename, contentType: a.contentType, size: a.size, sha256: a.sha256, contentId: a.contentId ?? null })),
-    );
-  }
   const participantsChanged = await addParticipants(tx, msg, conv, contact.id);
   if (participantsChanged) recorded.push(participantsChanged);
 
   const reopen = !createdConversation && (conv.status === 'pending' || conv.status === 'solved' || (conv.status === 'closed' && msg.reopenClosed === true));
   // The customer's message wakes a snoozed conversation at once.
   const wake = !createdConversation && conv.snoozedUntil !== null;
-  // A conversation opened just now already carries these times.
-  if (!createdConversation) {
-    await tx
-      .update(conversations)
-      .set({
-        lastMessageAt: now,
-        lastInboundAt: now,
-        updatedAt: now,
-        waitingSince: conv.waitingSince ?? now,
-        ...(reopen ? { status: 'open' as const } : {}),
-        ...(wake ? { snoozedUntil: null } : {}),
-      })
-      .where(eq(conversations.id, conv.id));
-  }
+  const messageId = uuidv7();
   recorded.push({
     workspaceId: msg.workspaceId,
     conversationId: conv.id,
     type: 'message.created',
     actorContactId: contact.id,
-    data: { messageId: m.id, direction: 'in' },
+    data: { messageId, direction: 'in' },
   });
   if (reopen || wake) {
     recorded.push({
@@ -303,12 +273,61 @@ async function ingestIn(tx: Tx, msg: InboundMessage): Promise<IngestResult> {
       },
     });
   }
-  if (!createdConversation) recorded.push(...(await cancelScheduledReplies(tx, conv.id, contact.id)));
-  await recordEvents(tx, recorded);
+  if (conv.hasScheduled) recorded.push(...(await cancelScheduledReplies(tx, conv.id, contact.id)));
+
+  // The message, its files, the conversation's times and the events, in one statement. A
+  // copy stored meanwhile makes the message insert do nothing: the whole transaction is
+  // then rolled back (DuplicateRace), so what the other parts wrote goes with it.
+  const m = tx.$with('m').as(
+    tx
+      .insert(messages)
+      .values({
+        id: messageId,
+        workspaceId: msg.workspaceId,
+        conversationId: conv.id,
+        inboxId: inbox.id,
+        direction: 'in',
+        channel: msg.channel ?? inbox.channel,
+        contactId: contact.id,
+        text,
+        html,
+        externalId: msg.externalId,
+        deliveryStatus: 'received',
+        email: msg.email ?? null,
+      })
+      .onConflictDoNothing()
+      .returning({ id: messages.id }),
+  );
+  const parts: WithSubquery[] = [m, tx.$with('e').as(recordEvents(tx, recorded).returning({ id: events.id }))];
+  if (msg.attachments?.length) {
+    const files = msg.attachments.map((a) => ({ id: a.id, workspaceId: msg.workspaceId, messageId, filename: a.filename, contentType: a.contentType, size: a.size, sha256: a.sha256, contentId: a.contentId ?? null }));
+    parts.push(tx.$with('a').as(tx.insert(attachments).values(files).returning({ id: attachments.id })));
+  }
+  // A conversation opened just now already carries these times.
+  if (!createdConversation) {
+    const times = tx
+      .update(conversations)
+      .set({
+        lastMessageAt: now,
+        lastInboundAt: now,
+        updatedAt: now,
+        waitingSince: conv.waitingSince ?? now,
+        ...(reopen ? { status: 'open' as const } : {}),
+        ...(wake ? { snoozedUntil: null } : {}),
+      })
+      .where(eq(conversations.id, conv.id))
+      .returning({ id: conversations.id });
+    parts.push(tx.$with('u').as(times));
+  }
+  const inserted = await tx
+    .with(...parts)
+    .select({ id: m.id })
+    .from(m);
+  if (!inserted.length) throw new DuplicateRace();
   const result: IngestResult = {
     conversationId: conv.id,
     conversationNumber: conv.number,
-    messageId: m.id,
+    messageId,
     contactId: contact.id,
     duplicate: false,
     createdConversation,
