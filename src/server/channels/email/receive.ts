@@ -300,7 +300,11 @@ async function findThread(ctx: Ctx, inbox: Inbox, mail: ParsedEmail, envelopeTo:
   return { conversationId: conv.id, number: conv.number, senderKnown };
 }
 
-/** A conversation, and whether `address` is one of its customers: its contact or one of its participants. */
+/**
+ * A conversation, and whether `address` is one of its customers: its contact or one of its
+ * participants. Drizzle leaves the columns of a one-table select unqualified, so the
+ * subquery names the outer row in full.
+ */
 async function conversationRow(db: Executor, workspaceId: string, id: string, address: string) {
   const [c] = await db
     .select({
@@ -311,8 +315,8 @@ async function conversationRow(db: Executor, workspaceId: string, id: string, ad
       senderKnown: sql<boolean>`exists (
         select 1 from ${contactIdentities} i
          where i.workspace_id = ${workspaceId} and i.kind = 'email' and i.value = ${address.toLowerCase()}
-           and (i.contact_id = ${conversations.contactId}
-                or exists (select 1 from ${conversationParticipants} p where p.conversation_id = ${conversations.id} and p.contact_id = i.contact_id)))`,
+           and (i.contact_id = "conversations"."contact_id"
+                or exists (select 1 from ${conversationParticipants} p where p.conversation_id = "conversations"."id" and p.contact_id = i.contact_id)))`,
     })
     .from(conversations)
     .where(eq(conversations.id, id));

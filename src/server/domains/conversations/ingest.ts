@@ -188,9 +188,10 @@ async function ingestIn(tx: Tx, msg: InboundMessage): Promise<IngestResult> {
   const now = new Date();
 
   // With the conversation, whether it has replies scheduled (to cancel): most have none.
+  // Drizzle leaves the columns of a one-table select unqualified: the outer row is named in full.
   const withScheduled = {
     ...getTableColumns(conversations),
-    hasScheduled: sql<boolean>`exists (select 1 from ${messages} s where s.conversation_id = ${conversations.id} and s.delivery_status = 'scheduled')`,
+    hasScheduled: sql<boolean>`exists (select 1 from ${messages} s where s.conversation_id = "conversations"."id" and s.delivery_status = 'scheduled')`,
   };
   let conv = msg.conversationId
     ? (await tx.select(withScheduled).from(conversations).where(and(eq(conversations.id, msg.conversationId), eq(conversations.workspaceId, msg.workspaceId))))[0]

@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, notInArray } from 'drizzle-orm';
+import { and, eq, getTableColumns, notInArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '../../db/client.js';
 import { conversations, SLA_TARGETS, type SlaTarget } from '../../db/schema/index.js';
@@ -49,7 +49,7 @@ interface Alarm {
  */
 export async function recomputeSla(tx: Executor, conversationId: string): Promise<Alarm[]> {
   const [c] = await tx
-    .select({ ...getTableColumns(conversations), anyPolicy: slaPolicyExists(conversations.workspaceId) })
+    .select({ ...getTableColumns(conversations), anyPolicy: slaPolicyExists(sql`"conversations"."workspace_id"`) })
     .from(conversations)
     .where(eq(conversations.id, conversationId))
     .for('update', { of: conversations });
