@@ -1,7 +1,7 @@
 import { and, desc, eq, getTableColumns, ne, sql, type WithSubquery } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Tx } from '../../db/client.js';
-import { attachments, contacts, conversationParticipants, conversations, type EmailData, events, inboxes, messages, workspaces } from '../../db/schema/index.js';
+import { attachments, contacts, conversationParticipants, conversations, type EmailData, inboxes, messages, workspaces } from '../../db/schema/index.js';
 import { type Ctx, inTransaction } from '../../core/context.js';
 import { Invalid, NotFound } from '../../core/errors.js';
 import { type NewEvent, recordEvents } from '../../core/events/record-event.js';
@@ -299,7 +299,7 @@ async function ingestIn(tx: Tx, msg: InboundMessage): Promise<IngestResult> {
       .onConflictDoNothing()
       .returning({ id: messages.id }),
   );
-  const parts: WithSubquery[] = [m, tx.$with('e').as(recordEvents(tx, recorded).returning({ id: events.id }))];
+  const parts: WithSubquery[] = [m, tx.$with('e').as(recordEvents(tx, recorded))];
   if (msg.attachments?.length) {
     const files = msg.attachments.map((a) => ({ id: a.id, workspaceId: msg.workspaceId, messageId, filename: a.filename, contentType: a.contentType, size: a.size, sha256: a.sha256, contentId: a.contentId ?? null }));
     parts.push(tx.$with('a').as(tx.insert(attachments).values(files).returning({ id: attachments.id })));
