@@ -9,7 +9,7 @@
  *   - insert   the rows for the same messages (contact, identity, conversation, message,
  *              events) with plain INSERTs, one transaction per message
  * Settings: BENCH_MAIL_N (default 600), BENCH_MAIL_CONCURRENCY (default 8), BENCH_SEED,
- * BENCH_ENGINES. The mix is in mail-workload.ts.
+ * BENCH_ENGINES, BENCH_MAIL_PARTS (comma-separated subset of smtp, parse, insert). The mix is in mail-workload.ts.
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -193,9 +193,10 @@ async function main() {
     { part: 'parse', label: 'baseline: parse only' },
     { part: 'insert', label: 'baseline: plain INSERTs' },
   ];
+  const only = process.env.BENCH_MAIL_PARTS?.split(',');
   let failed = false;
   for (const engine of engines) {
-    for (const p of parts) {
+    for (const p of parts.filter((x) => !only || only.includes(x.part))) {
       // Parsing touches no database: measured once.
       if (p.part === 'parse' && engine !== engines[0]) continue;
       const scratch = await createScratch(engine);

@@ -173,6 +173,10 @@ describe('email channel', () => {
     expect((await timeline(r.conversationId)).map((m: any) => m.text)).toContain('Please change the address to mine.');
     const again = await h.app.inject({ method: 'POST', url: `/api/v1/mail-holds/${stranger.holdId}/link`, headers: owner.headers });
     expect(again.statusCode).toBe(409);
+    // A sender Heard knows from a case of their own is still no customer of this one.
+    await mime(eml({ from: 'trudy@other.example', to: 'support@acme.test', subject: 'My own case', messageId: mid() }, 'Hello.'));
+    const known = json(await mime(eml({ from: 'trudy@other.example', to: 'support@acme.test', subject: 'Re: Private matter', messageId: mid(), inReplyTo: first }, 'Me too.')));
+    expect(known).toMatchObject({ outcome: 'held', detail: expect.stringContaining('neither its customer nor in copy') });
   });
 
   it('marks our reply failed when it bounces, with the reason', async () => {

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Executor } from '../../db/client.js';
 import { contactIdentities, conversationParticipants, conversations, type EmailData, inboxes, mailHolds, messages } from '../../db/schema/index.js';
@@ -21,6 +21,8 @@ export type MailSource = 'smtp' | 'imap' | 'http';
 
 export interface ReceiveInput {
   inboxId: string;
+  /** The inbox's row, when the caller has just read it (the SMTP listener, at RCPT TO). */
+  inbox?: Inbox;
   raw: Buffer;
   source: MailSource;
   /** SMTP RCPT TO addresses: they may carry the reply-to token when the headers do not. */
@@ -62,11 +64,14 @@ export async function closeMailParser(ctx: Ctx) {
  * storing failed, and the caller must not acknowledge, so the sender tries again.
  */
 export async function receiveEmail(ctx: Ctx, files: FileStore, input: ReceiveInput): Promise<ReceiveResult> {
-  const [inbox] = await ctx.db.select().from(inboxes).where(and(eq(inboxes.id, input.inboxId), eq(inboxes.channel, 'email')));
+  const inbox =
+    input.inbox?.id === input.inboxId && input.inbox.channel === 'email'
+      ? input.inbox
+      : (await ctx.db.select().from(inboxes).where(and(eq(inboxes.id, input.inboxId), eq(inboxes.channel, 'email'))))[0];
   if (!inbox) throw new NotFound('Email inbox');
-  const stored = await files.put(input.raw);
+  const raw = await files.put(input.raw);
   // What every hold of this message says of where it came from.
-  const held = { workspaceId: inbox.workspaceId, inboxId: inbox.id, source: input.source, rawSha256: stored.sha256, size: stored.size };
+  const held = { workspaceId: inbox.workspaceId, inboxId: inbox.id, source: input.source, rawSha256: raw.sha256, size: raw.size };
 
   let mail: ParsedEmail;
   try {
@@ -88,8 +93,11 @@ export async function receiveEmail(ctx: Ctx, files: FileStore, input: ReceiveInp
     if (marked) return { outcome: 'bounce', messageId: bounced, conversationId: marked };
   }
 
-  const externalId = await deduplicationKey(ctx.db, inbox.id, mail);
-  const thread = await findThread(ctx, inbox, mail, input.envelopeTo ?? []);
+  // The message's own id and those it replies to, looked up at once: for de-duplication and threading.
+  const references = [mail.inReplyTo, ...[...mail.references].reverse()].filter((x): x is string => Boolean(x)).slice(0, 30);
+  const stored = await storedMessages(ctx.db, inbox.id, mail.messageId ? [mail.messageId, ...references] : references);
+  const externalId = deduplicationKey(mail, stored);
+  const thread = await findThread(ctx, inbox, mail, input.envelopeTo ?? [], references, stored);
   if (thread && !thread.senderKnown) {
     return hold(ctx, {
       ...held,
@@ -101,7 +109,13 @@ export async function receiveEmail(ctx: Ctx, files: FileStore, input: ReceiveInp
     });
   }
   try {
-    return await ingestParsed(ctx, files, inbox, mail, { externalId, rawSha256: stored.sha256, conversationId: thread?.conversationId, tls: input.tls });
+    return await ingestParsed(ctx, files, inbox, mail, {
+      externalId,
+      rawSha256: raw.sha256,
+      conversationId: thread?.conversationId,
+      tls: input.tls,
+      duplicateChecked: Boolean(mail.messageId) && !stored.some((r) => r.externalId === externalId),
+    });
   } catch (err) {
     // Mail that ingest() refuses (a 4xx of ours, or data the database will not take) would
     // be refused again on every retry and block an IMAP mailbox behind it: it is held for
@@ -127,7 +141,7 @@ export async function ingestParsed(
   files: FileStore,
   inbox: Inbox,
   mail: ParsedEmail,
-  opts: { externalId: string; rawSha256: string; conversationId?: string; tls?: boolean },
+  opts: { externalId: string; rawSha256: string; conversationId?: string; tls?: boolean; duplicateChecked?: boolean },
 ): Promise<ReceiveResult> {
   const from = mail.from!;
   const attachments = [];
@@ -164,6 +178,8 @@ export async function ingestParsed(
   const result = await ingest(ctx, {
     workspaceId: inbox.workspaceId,
     inboxId: inbox.id,
+    inbox,
+    duplicateChecked: opts.duplicateChecked,
     contact: { email: from.address, name: from.name },
     subject: mail.subject || '(no subject)',
     text: mail.text,
@@ -189,18 +205,30 @@ export async function ingestParsed(
   return { outcome: result.duplicate ? 'duplicate' : 'ingested', conversationId: result.conversationId, messageId: result.messageId };
 }
 
+interface StoredMessage {
+  externalId: string | null;
+  conversationId: string;
+  contentHash: string | null;
+}
+
+/** The messages of the inbox stored under these ids (Message-IDs). */
+async function storedMessages(db: Executor, inboxId: string, externalIds: string[]): Promise<StoredMessage[]> {
+  if (!externalIds.length) return [];
+  return db
+    .select({ externalId: messages.externalId, conversationId: messages.conversationId, contentHash: sql<string | null>`${messages.email}->>'contentHash'` })
+    .from(messages)
+    .where(and(eq(messages.inboxId, inboxId), inArray(messages.externalId, externalIds)));
+}
+
 /**
  * The key that makes a re-delivered message land once: its Message-ID, or a hash of its
  * content when it has none. Two different messages that share a Message-ID (broken
  * senders do this) are both kept: the second one's key adds its content hash.
  */
-async function deduplicationKey(db: Executor, inboxId: string, mail: ParsedEmail): Promise<string> {
+function deduplicationKey(mail: ParsedEmail, stored: StoredMessage[]): string {
   if (!mail.messageId) return `sha256:${mail.contentHash}`;
-  const [same] = await db
-    .select({ email: messages.email })
-    .from(messages)
-    .where(and(eq(messages.inboxId, inboxId), eq(messages.externalId, mail.messageId)));
-  if (same && same.email?.contentHash && same.email.contentHash !== mail.contentHash) return `${mail.messageId}#${mail.contentHash}`;
+  const same = stored.find((r) => r.externalId === mail.messageId);
+  if (same?.contentHash && same.contentHash !== mail.contentHash) return `${mail.messageId}#${mail.contentHash}`;
   return mail.messageId;
 }
 
@@ -216,9 +244,8 @@ interface Thread {
  * stored ones; the signed reply-to token; the subject's [#number] from the same customer.
  * A forged id or token verifies to nothing and threads nothing.
  */
-async function findThread(ctx: Ctx, inbox: Inbox, mail: ParsedEmail, envelopeTo: string[]): Promise<Thread | undefined> {
+async function findThread(ctx: Ctx, inbox: Inbox, mail: ParsedEmail, envelopeTo: string[], ids: string[], stored: StoredMessage[]): Promise<Thread | undefined> {
   const db = ctx.db;
-  const ids = [mail.inReplyTo, ...[...mail.references].reverse()].filter((x): x is string => Boolean(x)).slice(0, 30);
   let conversationId: string | undefined;
   const ours = ids.map((id) => verifyMessageId(ctx.secret, id)).filter((x): x is string => Boolean(x));
   if (ours.length) {
@@ -228,13 +255,7 @@ async function findThread(ctx: Ctx, inbox: Inbox, mail: ParsedEmail, envelopeTo:
       .where(and(inArray(messages.id, ours), eq(messages.workspaceId, inbox.workspaceId)));
     conversationId = ours.map((id) => rows.find((r) => r.id === id)?.conversationId).find(Boolean);
   }
-  if (!conversationId && ids.length) {
-    const rows = await db
-      .select({ externalId: messages.externalId, conversationId: messages.conversationId })
-      .from(messages)
-      .where(and(eq(messages.inboxId, inbox.id), inArray(messages.externalId, ids)));
-    conversationId = ids.map((id) => rows.find((r) => r.externalId === id)?.conversationId).find(Boolean);
-  }
+  if (!conversationId) conversationId = ids.map((id) => stored.find((r) => r.externalId === id)?.conversationId).find(Boolean);
   if (!conversationId) {
     const recipients = [...envelopeTo, ...mail.to.map((a) => a.address), ...mail.cc.map((a) => a.address)];
     for (const r of recipients) {
@@ -268,33 +289,38 @@ async function findThread(ctx: Ctx, inbox: Inbox, mail: ParsedEmail, envelopeTo:
   if (!conversationId) return undefined;
 
   // A merged conversation continues where its messages went.
-  let conv = await conversationRow(db, conversationId);
-  for (let i = 0; conv?.mergedIntoId && i < 5; i++) conv = await conversationRow(db, conv.mergedIntoId);
+  const sender = mail.from!.address;
+  let conv = await conversationRow(db, inbox.workspaceId, conversationId, sender);
+  for (let i = 0; conv?.mergedIntoId && i < 5; i++) conv = await conversationRow(db, inbox.workspaceId, conv.mergedIntoId, sender);
   // A closed case stays closed: a new message about it opens a new conversation.
   if (!conv || conv.status === 'closed') return undefined;
-  const senderKnown = await isCustomerOf(db, inbox.workspaceId, conv, mail.from!.address);
+  const senderKnown = conv.senderKnown;
   // The subject tag is no proof of anything: only the conversation's own customers thread by it.
   if (bySubject && !senderKnown) return undefined;
   return { conversationId: conv.id, number: conv.number, senderKnown };
 }
 
-async function conversationRow(db: Executor, id: string) {
-  const [c] = await db.select().from(conversations).where(eq(conversations.id, id));
+/**
+ * A conversation, and whether `address` is one of its customers: its contact or one of its
+ * participants. Drizzle leaves the columns of a one-table select unqualified, so the
+ * subquery names the outer row in full.
+ */
+async function conversationRow(db: Executor, workspaceId: string, id: string, address: string) {
+  const [c] = await db
+    .select({
+      id: conversations.id,
+      number: conversations.number,
+      status: conversations.status,
+      mergedIntoId: conversations.mergedIntoId,
+      senderKnown: sql<boolean>`exists (
+        select 1 from ${contactIdentities} i
+         where i.workspace_id = ${workspaceId} and i.kind = 'email' and i.value = ${address.toLowerCase()}
+           and (i.contact_id = "conversations"."contact_id"
+                or exists (select 1 from ${conversationParticipants} p where p.conversation_id = "conversations"."id" and p.contact_id = i.contact_id)))`,
+    })
+    .from(conversations)
+    .where(eq(conversations.id, id));
   return c;
-}
-
-async function isCustomerOf(db: Executor, workspaceId: string, conv: { id: string; contactId: string }, address: string): Promise<boolean> {
-  const [owner] = await db
-    .select({ contactId: contactIdentities.contactId })
-    .from(contactIdentities)
-    .where(and(eq(contactIdentities.workspaceId, workspaceId), eq(contactIdentities.kind, 'email'), eq(contactIdentities.value, address.toLowerCase())));
-  if (!owner) return false;
-  if (owner.contactId === conv.contactId) return true;
-  const [p] = await db
-    .select({ contactId: conversationParticipants.contactId })
-    .from(conversationParticipants)
-    .where(and(eq(conversationParticipants.conversationId, conv.id), eq(conversationParticipants.contactId, owner.contactId)));
-  return Boolean(p);
 }
 
 /** A bounce of one of our replies: that reply is marked failed with the reason, where the agent sees it. */

@@ -8,13 +8,15 @@ import { receiveEmail } from './receive.js';
 import { listenerCertificate } from './tls.js';
 import { baseAddress } from './tokens.js';
 
+type Inbox = typeof inboxes.$inferSelect;
+type Session = SMTPServerSession & { inboxes?: Map<string, Inbox> };
 type Smtp550 = Error & { responseCode?: number };
 const smtpError = (code: number, message: string) => Object.assign(new Error(message), { responseCode: code }) as Smtp550;
 
 /** The email inbox an address reaches (plus-addresses included), across the installation. */
 async function inboxFor(ctx: Ctx, address: string) {
   const [row] = await ctx.db
-    .select({ id: inboxes.id })
+    .select()
     .from(inboxes)
     .where(and(eq(inboxes.channel, 'email'), isNull(inboxes.archivedAt), sql`lower(${inboxes.config}->>'address') = ${baseAddress(address)}`));
   return row;
@@ -48,12 +50,13 @@ export async function startSmtpListener(ctx: Ctx, files: FileStore, log: Fastify
     logger: false,
     socketTimeout: 60_000,
     closeTimeout: 10_000,
-    onRcptTo(address, session: SMTPServerSession & { inboxIds?: Map<string, string> }, done) {
+    onRcptTo(address, session: Session, done) {
       inboxFor(ctx, address.address)
         .then((inbox) => {
           if (!inbox) return done(smtpError(550, `5.1.1 <${address.address}>: no such mailbox here`));
-          session.inboxIds ??= new Map();
-          if (!session.inboxIds.has(inbox.id)) session.inboxIds.set(inbox.id, address.address);
+          // Kept for the message: receiveEmail need not read the inbox again.
+          session.inboxes ??= new Map();
+          if (!session.inboxes.has(inbox.id)) session.inboxes.set(inbox.id, inbox);
           done();
         })
         .catch((err) => {
@@ -61,7 +64,7 @@ export async function startSmtpListener(ctx: Ctx, files: FileStore, log: Fastify
           done(smtpError(451, '4.3.0 temporary failure, try again later'));
         });
     },
-    onData(stream: SMTPServerDataStream, session: SMTPServerSession & { inboxIds?: Map<string, string> }, done) {
+    onData(stream: SMTPServerDataStream, session: Session, done) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('error', (err) => done(err));
@@ -69,10 +72,10 @@ export async function startSmtpListener(ctx: Ctx, files: FileStore, log: Fastify
         if (stream.sizeExceeded) return done(smtpError(552, `5.3.4 message is larger than ${maxBytes} bytes`));
         const raw = Buffer.concat(chunks);
         const recipients = session.envelope.rcptTo.map((r) => r.address);
-        const targets = [...(session.inboxIds?.keys() ?? [])];
+        const targets = [...(session.inboxes?.values() ?? [])];
         (async () => {
-          for (const inboxId of targets) {
-            await receiveEmail(ctx, files, { inboxId, raw, source: 'smtp', envelopeTo: recipients, tls: session.secure });
+          for (const inbox of targets) {
+            await receiveEmail(ctx, files, { inboxId: inbox.id, inbox, raw, source: 'smtp', envelopeTo: recipients, tls: session.secure });
           }
         })()
           .then(() => done(null, 'Message stored'))

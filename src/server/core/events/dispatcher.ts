@@ -33,6 +33,8 @@ export class Dispatcher {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
+  // Failed deliveries are looked for on the poll timer and on flush(), not on every commit's kick.
+  private retryDue = true;
   // Until start(), kicks are ignored: the job queue may not exist yet (demo loading at boot).
   private stopped = true;
 
@@ -49,6 +51,7 @@ export class Dispatcher {
     this.stopped = false;
     const loop = () => {
       if (this.stopped) return;
+      this.retryDue = true;
       this.kick();
       this.timer = setTimeout(loop, this.pollMs);
       this.timer.unref();
@@ -56,14 +59,19 @@ export class Dispatcher {
     loop();
   }
 
-  /** Runs a pass now, or right after the one in progress. */
+  /**
+   * Runs a pass soon, or right after the one in progress. Every commit kicks: the pass
+   * waits for the end of the current turn of the event loop, so that the commits finishing
+   * together (mail arriving over several connections) share one claim.
+   */
   kick() {
     if (this.stopped) return;
     if (this.running) {
       this.again = true;
       return;
     }
-    this.running = this.drain()
+    this.running = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.drain())
       .catch((err) => this.log.error({ err }, 'event dispatch failed'))
       .finally(() => {
         this.running = undefined;
@@ -77,6 +85,7 @@ export class Dispatcher {
   /** Runs passes until the outbox is empty (tests and shutdown). */
   async flush() {
     while (this.running) await this.running;
+    this.retryDue = true;
     this.kick();
     while (this.running) await this.running;
   }
@@ -92,7 +101,10 @@ export class Dispatcher {
       const n = await this.pass();
       if (n < BATCH) break;
     }
-    await this.retryFailures();
+    if (this.retryDue) {
+      this.retryDue = false;
+      await this.retryFailures();
+    }
   }
 
   /** Runs one processor on one event; a failure is recorded for that processor alone. */

@@ -35,6 +35,29 @@ export async function recordEvent(tx: Executor, e: NewEvent) {
   return row;
 }
 
+/**
+ * The INSERT of several events, in the order given (their seq follows it): what one
+ * command records at once, such as a new conversation and its first message. Awaited, it
+ * runs (returning the events' ids); or it goes into a WITH of the statement that writes
+ * what the events tell of. The list must not be empty.
+ */
+export function recordEvents(tx: Executor, list: NewEvent[]) {
+  return tx
+    .insert(events)
+    .values(
+      list.map((e) => ({
+        workspaceId: e.workspaceId,
+        type: e.type,
+        conversationId: e.conversationId ?? null,
+        actorMemberId: e.actorMemberId ?? null,
+        actorContactId: e.actorContactId ?? null,
+        actorSystem: e.actorSystem ?? null,
+        data: e.data as Record<string, unknown>,
+      })),
+    )
+    .returning({ id: events.id });
+}
+
 export type EventRow = typeof events.$inferSelect;
 
 /** A conversation's events of these kinds, oldest first: what a replay (the SLA clocks) reads. */

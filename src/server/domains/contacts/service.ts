@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
 import type { Executor } from '../../db/client.js';
 import { companies, contactIdentities, contacts } from '../../db/schema/index.js';
 import type { Actor } from '../../core/actor.js';
@@ -42,52 +43,87 @@ async function findByIdentity(tx: Executor, workspaceId: string, kind: IdentityK
   return row?.contactId;
 }
 
+/** The contact that holds an identity, read (and, with `lock`, locked) in the same statement. */
+async function contactByIdentity(tx: Executor, workspaceId: string, kind: IdentityKind, value: string, lock: boolean): Promise<Contact | undefined> {
+  const q = tx
+    .select(contactColumns)
+    .from(contactIdentities)
+    .innerJoin(contacts, eq(contacts.id, contactIdentities.contactId))
+    .where(and(eq(contactIdentities.workspaceId, workspaceId), eq(contactIdentities.kind, kind), eq(contactIdentities.value, value)));
+  const [row] = lock ? await q.for('update', { of: contacts }) : await q;
+  return row;
+}
+
+/** A contact's columns, of the table or of a CTE that returned its rows: a column added to contacts must be added here (the Contact type says so). */
+const columnsOf = <T extends Record<keyof Contact, unknown>>(t: T): Pick<T, keyof Contact> => ({
+  id: t.id,
+  workspaceId: t.workspaceId,
+  name: t.name,
+  companyId: t.companyId,
+  attributes: t.attributes,
+  mergedIntoId: t.mergedIntoId,
+  createdAt: t.createdAt,
+  updatedAt: t.updatedAt,
+});
+const contactColumns = columnsOf(contacts);
+
 /**
  * Finds the contact a channel names (external id first, then e-mail, phone, handle), or
  * creates one. Identities the contact did not have yet are added, unless another
  * contact owns them. Safe under concurrency: the unique index on identities decides
  * who created a new person, and the loser adopts the winner's contact.
+ * With `lock`, a contact found is row-locked for the rest of the transaction (ingest
+ * threads one contact's messages one at a time); a contact created is invisible to other
+ * transactions until commit and needs none.
  */
-export async function identifyContact(tx: Executor, workspaceId: string, ref: ContactRef): Promise<{ contact: Contact; created: boolean }> {
+export async function identifyContact(tx: Executor, workspaceId: string, ref: ContactRef, opts: { lock?: boolean } = {}): Promise<{ contact: Contact; created: boolean }> {
   const ids = refIdentities(ref);
   if (!ids.length) throw new Invalid('contact', 'needs at least one of externalId, email, phone or handle');
-  let contactId: string | undefined;
-  // The identity already stored for contactId (found or just inserted): not inserted again below.
+  const lock = opts.lock === true;
+  let found: Contact | undefined;
+  // The identity already stored for the contact (found or just inserted): not inserted again below.
   let stored: (typeof ids)[number] | undefined;
   for (const i of ids) {
-    contactId = await findByIdentity(tx, workspaceId, i.kind, i.value);
-    if (contactId) {
+    found = await contactByIdentity(tx, workspaceId, i.kind, i.value, lock);
+    if (found) {
       stored = i;
       break;
     }
   }
-  let created: Contact | undefined;
-  if (!contactId) {
-    const [c] = await tx.insert(contacts).values({ workspaceId, name: ref.name ?? '' }).returning();
+  if (!found) {
+    // The contact and its first identity in one statement; the identity's unique index picks the winner of a race.
     const [first] = ids;
-    const won = await tx
-      .insert(contactIdentities)
-      .values({ workspaceId, contactId: c.id, kind: first.kind, value: first.value })
-      .onConflictDoNothing()
-      .returning();
+    const id = uuidv7();
+    const c = tx.$with('c').as(tx.insert(contacts).values({ id, workspaceId, name: ref.name ?? '' }).returning());
+    const won = tx.$with('won').as(
+      tx.insert(contactIdentities).values({ workspaceId, contactId: id, kind: first.kind, value: first.value }).onConflictDoNothing().returning({ id: contactIdentities.id }),
+    );
+    const [row] = await tx
+      .with(c, won)
+      .select({ ...columnsOf(c), won: sql<boolean>`exists (select 1 from ${won})` })
+      .from(c);
     stored = first;
-    if (won.length) {
-      contactId = c.id;
-      created = c;
-    } else {
-      await tx.delete(contacts).where(eq(contacts.id, c.id));
-      contactId = await findByIdentity(tx, workspaceId, first.kind, first.value);
-      if (!contactId) throw new Conflict('contact identity changed during the request; retry');
+    if (row.won) {
+      const { won: _, ...created } = row;
+      for (const i of ids) {
+        if (i !== stored) await tx.insert(contactIdentities).values({ workspaceId, contactId: id, kind: i.kind, value: i.value }).onConflictDoNothing();
+      }
+      // A contact created just now is the row the insert returned: named, not merged.
+      return { contact: created, created: true };
     }
+    await tx.delete(contacts).where(eq(contacts.id, id));
+    found = await contactByIdentity(tx, workspaceId, first.kind, first.value, lock);
+    if (!found) throw new Conflict('contact identity changed during the request; retry');
   }
   for (const i of ids) {
     if (i === stored) continue;
-    await tx.insert(contactIdentities).values({ workspaceId, contactId, kind: i.kind, value: i.value }).onConflictDoNothing();
+    await tx.insert(contactIdentities).values({ workspaceId, contactId: found.id, kind: i.kind, value: i.value }).onConflictDoNothing();
   }
-  // A contact created just now is the row the insert returned: named, not merged.
-  if (created) return { contact: created, created: true };
-  let [contact] = await tx.select().from(contacts).where(eq(contacts.id, contactId));
-  if (contact.mergedIntoId) [contact] = await tx.select().from(contacts).where(eq(contacts.id, contact.mergedIntoId));
+  let contact = found;
+  if (contact.mergedIntoId) {
+    const q = tx.select().from(contacts).where(eq(contacts.id, contact.mergedIntoId));
+    [contact] = lock ? await q.for('update') : await q;
+  }
   if (!contact.name && ref.name) [contact] = await tx.update(contacts).set({ name: ref.name }).where(eq(contacts.id, contact.id)).returning();
   return { contact, created: false };
 }

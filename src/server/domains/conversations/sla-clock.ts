@@ -1,4 +1,4 @@
-import { and, eq, notInArray } from 'drizzle-orm';
+import { and, eq, getTableColumns, notInArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '../../db/client.js';
 import { conversations, SLA_TARGETS, type SlaTarget } from '../../db/schema/index.js';
@@ -10,7 +10,7 @@ import { readEvent } from '../../core/events/types.js';
 import { defineJob, type Jobs } from '../../core/jobs/queue.js';
 import { computeSla, type SlaFact } from '../sla/compute-sla.js';
 import { contactAttributes } from '../contacts/service.js';
-import { applicableSlaPolicy, claimSlaAlert, getSlaPolicyRow, warnBeforeMinutes } from '../sla/service.js';
+import { applicableSlaPolicy, claimSlaAlert, getSlaPolicyRow, slaPolicyExists, warnBeforeMinutes } from '../sla/service.js';
 
 /** The events that can move a conversation's SLA: what it is (policy conditions) and what happened (the clocks). */
 const SLA_EVENT_TYPES = ['conversation.created', 'conversation.updated', 'message.created', 'message.delivery'] as const;
@@ -48,8 +48,14 @@ interface Alarm {
  * of times, on any node, in any order, and ends the same. Returns the alarms to schedule.
  */
 export async function recomputeSla(tx: Executor, conversationId: string): Promise<Alarm[]> {
-  const [c] = await tx.select().from(conversations).where(eq(conversations.id, conversationId)).for('update');
+  const [c] = await tx
+    .select({ ...getTableColumns(conversations), anyPolicy: slaPolicyExists(sql`"conversations"."workspace_id"`) })
+    .from(conversations)
+    .where(eq(conversations.id, conversationId))
+    .for('update', { of: conversations });
   if (!c) return [];
+  // No policy could apply, and none did: nothing to compute or clear.
+  if (!c.anyPolicy && !c.slaPolicyId && !c.sla) return [];
   const applied = c.mergedIntoId ? null : await applicableSlaPolicy(tx, { ...c, contactAttributes: await contactAttributes(tx, c.contactId) });
   if (!applied) {
     if (c.slaPolicyId || c.sla) {

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { businessHours, type SlaConditions, slaAlerts, slaPolicies, SLA_TARGETS, type SlaTarget, type SlaTargetSpec } from '../../db/schema/index.js';
 import type { Actor } from '../../core/actor.js';
@@ -134,6 +134,15 @@ export function policyMatches(c: SlaConditions, s: SlaSubject): boolean {
  * The policy that applies to a conversation, the first enabled match in order, with its
  * targets' clocks (calendars loaded); null when none matches.
  */
+/**
+ * Whether the workspace has any enabled SLA policy (most have none, and need no more
+ * look-ups), as a column of a query. `workspaceId` names the outer column in full
+ * ("conversations"."workspace_id"): Drizzle leaves a one-table select's columns unqualified.
+ */
+export function slaPolicyExists(workspaceId: SQL) {
+  return sql<boolean>`exists (select 1 from ${slaPolicies} p where p.workspace_id = ${workspaceId} and p.enabled)`;
+}
+
 export async function applicableSlaPolicy(db: Executor, s: SlaSubject) {
   const rows = await db
     .select()

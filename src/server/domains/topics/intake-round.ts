@@ -4,7 +4,7 @@ import { setCustomerFields } from '../conversations/commands.js';
 import { conversationForIntake } from '../conversations/queries.js';
 import { conversationFieldDefs } from '../custom-fields/service.js';
 import type { Translate } from '../../helpcenter/i18n/index.js';
-import { answersInText, askedFields, fieldsToAsk, intakeRequestText, intakeToken, intakeUrl, type Known, knownValues, readIntakeAnswers } from './intake.js';
+import { answersInText, askedFields, hasAnswerLines, fieldsToAsk, intakeRequestText, intakeToken, intakeUrl, type Known, knownValues, readIntakeAnswers } from './intake.js';
 
 /**
  * One round of intake on a conversation that exists: what its customer is still asked (its
@@ -37,6 +37,8 @@ export async function answerIntake(tx: Executor, conversationId: string, answers
 
 /** A customer's reply that answers the request line by line ("Order number: 12345"): the fields it fills. */
 export async function answerFromReply(tx: Executor, conversationId: string, text: string) {
+  // Most replies answer nothing; they need not read the conversation's form.
+  if (!hasAnswerLines(text)) return [];
   const open = await openIntake(tx, conversationId);
   if (!open?.fields.length) return [];
   const found = answersInText(open.fields, text);

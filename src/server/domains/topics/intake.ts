@@ -69,6 +69,11 @@ const LINE = /^[\s>*•-]*([^:：\n]{1,200}?)\s*[:：]\s*(.+?)\s*$/;
  * ("Order number: 12345"), matched by label or key, ignoring case. A value that does not fit
  * its field is left out: the field stays missing rather than holding something wrong.
  */
+/** Whether a text has any "Label: value" line at all, so that it may answer a request. */
+export function hasAnswerLines(text: string): boolean {
+  return text.split(/\r?\n/).some((line) => LINE.test(line));
+}
+
 export function answersInText(fields: IntakeField[], text: string): Record<string, unknown> {
   const found: Record<string, unknown> = {};
   for (const line of text.split(/\r?\n/)) {
