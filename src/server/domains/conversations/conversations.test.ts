@@ -254,6 +254,15 @@ describe('conversations', () => {
     expect(updates(await timeline(conversationId))).toHaveLength(steps.length);
   });
 
+  it('keeps every tag when agents tag the same conversation at the same moment', async () => {
+    const { conversationId } = await sendInbound(h.app, owner, inbox.id);
+    const tags = Array.from({ length: 8 }, (_, i) => `at-once-${i}`);
+    const results = await Promise.all(tags.map((tag) => patch(owner, conversationId, { addTags: [tag] })));
+    for (const r of results) expect(r.statusCode, r.body).toBe(200);
+    const res = await h.app.inject({ url: `/api/v1/conversations/${conversationId}`, headers: owner.headers });
+    expect([...json(res).tags].sort()).toEqual(tags);
+  });
+
   it('rejects a bad change with 422 naming the field, and writes nothing', async () => {
     const stranger = await buildMember(h.ctx, { workspace: 'Conversations Elsewhere 0' });
     const strangersTeam = await buildTeam(h.app, stranger);

@@ -20,12 +20,14 @@ export { presentConversation, presentMessage } from './present.js';
 export { addAgentMessage } from './add-message.js';
 
 /** The conversation by id or number in the actor's workspace; another workspace's is not found. */
-export async function getConversationRow(db: Executor, actor: Pick<Actor, 'workspaceId'>, id: string) {
+/** `lock`: held until the transaction ends, so a change computed from the row (tags added to its tags) is not lost to another made meanwhile. */
+export async function getConversationRow(db: Executor, actor: Pick<Actor, 'workspaceId'>, id: string, opts: { lock?: boolean } = {}) {
   const byNumber = /^\d+$/.test(id);
-  const [row] = await db
+  const query = db
     .select()
     .from(conversations)
     .where(and(eq(conversations.workspaceId, actor.workspaceId), byNumber ? eq(conversations.number, Number(id)) : eq(conversations.id, id)));
+  const [row] = opts.lock ? await query.for('update') : await query;
   if (!row) throw new NotFound('Conversation');
   return row;
 }
@@ -77,7 +79,8 @@ async function checkRefs(db: Executor, actor: Pick<Actor, 'workspaceId'>, u: Con
  * change on the timeline, by a member or by a rule or job (a SystemActor, which no policy limits).
  */
 export async function updateConversation(tx: Executor, actor: Actor | SystemActor, id: string, u: ConversationUpdate) {
-  const c = await getConversationRow(tx, actor, id);
+  // Locked: two agents tagging at once both keep their tag, and one deleted meanwhile is not found rather than half-changed.
+  const c = await getConversationRow(tx, actor, id, { lock: true });
   if (!isSystemActor(actor) && !conversationPolicy.update(actor, c)) throw new Forbidden('You can change only conversations assigned to you');
   await checkRefs(tx, actor, u);
   if (u.customFields) await validateCustomValues(tx, actor, 'conversation', u.customFields);
