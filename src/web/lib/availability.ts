@@ -1,4 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { api } from './api';
 import { qk } from './queries';
 import { useSession } from './session';
@@ -21,5 +22,12 @@ export function useAvailability() {
     onError: (_e, _a, before) => before && qc.setQueryData(qk.me, before),
     onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: qk.me }), qc.invalidateQueries({ queryKey: qk.members })]),
   });
-  return { availability: me.member.availability ?? 'available', set: change.mutate, pending: change.isPending, error: change.error };
+  // The choice shows within the click itself: the cache's update reaches React a tick later, and
+  // a controlled radio would flick back to the old value until then.
+  const [chosen, setChosen] = useState<Availability>();
+  const set = (availability: Availability) => {
+    setChosen(availability);
+    change.mutate(availability, { onSettled: () => setChosen(undefined) });
+  };
+  return { availability: chosen ?? me.member.availability ?? 'available', set, pending: change.isPending, error: change.error };
 }
