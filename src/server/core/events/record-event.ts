@@ -20,19 +20,21 @@ export type NewEvent = {
 
 /** Writes an event in the caller's transaction: it becomes visible, and is dispatched, only if that transaction commits. */
 export async function recordEvent(tx: Executor, e: NewEvent) {
-  const [row] = await tx
-    .insert(events)
-    .values({
-      workspaceId: e.workspaceId,
-      type: e.type,
-      conversationId: e.conversationId ?? null,
-      actorMemberId: e.actorMemberId ?? null,
-      actorContactId: e.actorContactId ?? null,
-      actorSystem: e.actorSystem ?? null,
-      data: e.data as Record<string, unknown>,
-    })
-    .returning();
+  const [row] = await tx.insert(events).values(eventRow(e)).returning();
   return row;
+}
+
+/** The events row of an event to record. */
+function eventRow(e: NewEvent) {
+  return {
+    workspaceId: e.workspaceId,
+    type: e.type,
+    conversationId: e.conversationId ?? null,
+    actorMemberId: e.actorMemberId ?? null,
+    actorContactId: e.actorContactId ?? null,
+    actorSystem: e.actorSystem ?? null,
+    data: e.data as Record<string, unknown>,
+  };
 }
 
 /**
@@ -42,20 +44,7 @@ export async function recordEvent(tx: Executor, e: NewEvent) {
  * what the events tell of. The list must not be empty.
  */
 export function recordEvents(tx: Executor, list: NewEvent[]) {
-  return tx
-    .insert(events)
-    .values(
-      list.map((e) => ({
-        workspaceId: e.workspaceId,
-        type: e.type,
-        conversationId: e.conversationId ?? null,
-        actorMemberId: e.actorMemberId ?? null,
-        actorContactId: e.actorContactId ?? null,
-        actorSystem: e.actorSystem ?? null,
-        data: e.data as Record<string, unknown>,
-      })),
-    )
-    .returning({ id: events.id });
+  return tx.insert(events).values(list.map(eventRow)).returning({ id: events.id });
 }
 
 export type EventRow = typeof events.$inferSelect;

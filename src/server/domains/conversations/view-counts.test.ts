@@ -4,21 +4,11 @@ import { conversationCountDeltas, conversationCounts, conversationDueCounts, con
 import { selectRows } from '../../db/client.js';
 import { buildApiInbox, buildMember, buildTeam, sendInbound, type Client } from '../../../../test/factories.js';
 import { json, startTestHeard, type TestHeard } from '../../../../test/helpers/heard.js';
+// The benches' seeded generator (mulberry32): a failing run can be replayed with its seed.
+import { rng as random } from '../../../../bench/workload.js';
 import { filterConditions, viewCondition } from './list-conversations.js';
 import { foldViewCounts, NONE } from './views.js';
 import type { ConversationFilters, View } from './schema.js';
-
-/** A small seeded generator (mulberry32): a failing run can be replayed with its seed. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('kept view counts', () => {
   let h: TestHeard;
