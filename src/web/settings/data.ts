@@ -3,6 +3,7 @@ import { api } from '../lib/api';
 import { qk } from '../lib/queries';
 import type { AssignmentMode, Availability, Channel, MacroActions } from '../lib/types';
 import type { Rule } from './rules';
+import type { OutreachRuleFields } from '../lib/outreach-rules';
 
 /** The settings pages' view of the API (docs/api.md); the app's shared caches (members, teams, inboxes) are reused. */
 
@@ -227,17 +228,10 @@ export const useRules = () => useQuery({ queryKey: sk.rules, queryFn: () => item
 export const useBusinessHours = () => useQuery({ queryKey: sk.businessHours, queryFn: () => items<BusinessHours>('/business-hours') });
 export const useSlaPolicies = () => useQuery({ queryKey: sk.slaPolicies, queryFn: () => items<SlaPolicy>('/sla-policies') });
 /** An outreach rule (docs/outreach.md): N hours or days after an event, a follow-up task for a team or an agent. */
-export interface OutreachRule {
+/** A rule as the API returns it: the fields the form edits, its id and whether it is on. */
+export interface OutreachRule extends OutreachRuleFields {
   id: string;
-  name: string;
   enabled: boolean;
-  eventType: string;
-  productSku: string | null;
-  delay: { amount: number; unit: 'hours' | 'days' };
-  businessHoursId: string | null;
-  teamId: string | null;
-  assigneeId: string | null;
-  instructions: string;
 }
 export const useOutreachRules = () => useQuery({ queryKey: sk.outreachRules, queryFn: () => items<OutreachRule>('/outreach/rules') });
 export const useTokens = () => useQuery({ queryKey: sk.tokens, queryFn: () => items<Token>('/tokens') });
