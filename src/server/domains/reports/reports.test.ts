@@ -36,7 +36,13 @@ describe('reports', () => {
   };
   const get = (url: string, by: Client = owner) => h.app.inject({ url: `/api/v1/reports/${url}`, headers: by.headers });
   /** Stamps the conversation's events made in the last minutes (the step just taken) with the time it stands for. */
-  const stamp = (id: string, at: string) => raw(`update events set created_at = $2 where conversation_id = $1 and created_at > now() - interval '5 minutes'`, [id, at]);
+  const stamp = async (id: string, at: string) => {
+    // The step's events are processed first, on the timeline as it stood: processed after a
+    // half-done stamping (a busy machine), the SLA clock would see a 2025 start and a reply of
+    // today, and record a breach no real timeline had.
+    await h.dispatcher.flush();
+    return raw(`update events set created_at = $2 where conversation_id = $1 and created_at > now() - interval '5 minutes'`, [id, at]);
+  };
   const status = async (id: string, to: string, at: string) => {
     await call(owner, 'PATCH', `/api/v1/conversations/${id}`, { status: to });
     await stamp(id, at);
