@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventFailures, events } from '../../db/schema/index.js';
 import { buildMember, signIn, type Client } from '../../../../test/factories.js';
@@ -91,5 +91,44 @@ describe('event delivery per processor', () => {
     await runUntil(d, async () => (await failuresOf(e.id)).length === 0);
     await d.stop();
     expect(stubborn.calls.get(e.id)).toBe(MAX_ATTEMPTS + 1);
+  });
+
+  it('hands a processor its events of a claim at once; when that fails, offers each alone and records only the one that fails', async () => {
+    const batches: string[][] = [];
+    const single = new Map<string, number>();
+    const batchwise: Processor = {
+      name: 'batchwise',
+      handles: (e) => e.type === 'contact.updated' && String(e.data.contactId).startsWith('batch-'),
+      async process(e) {
+        single.set(e.id, (single.get(e.id) ?? 0) + 1);
+        if (e.data.contactId === 'batch-bad') throw new Error('batch-bad cannot be processed');
+      },
+      async processBatch(list) {
+        batches.push(list.map((e) => String(e.data.contactId)));
+        if (list.some((e) => e.data.contactId === 'batch-bad')) throw new Error('one of the batch cannot be processed');
+      },
+    };
+    const good = [await event('batch-1'), await event('batch-2'), await event('batch-3')];
+    const d = new Dispatcher(h.ctx.database, [batchwise], h.app.log, 1000, 60, 300);
+    d.start();
+    await d.flush();
+    // One claim, one call, in the order the events were recorded; process() was never needed.
+    expect(batches).toEqual([['batch-1', 'batch-2', 'batch-3']]);
+    expect(single.size).toBe(0);
+    for (const e of good) expect(await failuresOf(e.id)).toEqual([]);
+
+    await d.stop();
+    const mixed = [await event('batch-4'), await event('batch-bad'), await event('batch-5')];
+    d.start();
+    await d.flush();
+    await d.stop();
+    expect(batches[1]).toEqual(['batch-4', 'batch-bad', 'batch-5']);
+    // The batch failed: each event was offered once by itself, and only the bad one is left to retry.
+    expect(mixed.map((e) => single.get(e.id))).toEqual([1, 1, 1]);
+    expect(await failuresOf(mixed[0].id)).toEqual([]);
+    expect(await failuresOf(mixed[1].id)).toMatchObject([{ processor: 'batchwise', attempts: 1, lastError: 'batch-bad cannot be processed' }]);
+    expect(await failuresOf(mixed[2].id)).toEqual([]);
+    const dispatched = await h.ctx.db.select({ id: events.id, at: events.dispatchedAt }).from(events).where(inArray(events.id, mixed.map((e) => e.id)));
+    expect(dispatched.every((r) => r.at !== null)).toBe(true);
   });
 });

@@ -57,3 +57,20 @@ export async function conversationHistory(db: Executor, conversationId: string, 
     .where(and(eq(events.conversationId, conversationId), inArray(events.type, [...types])))
     .orderBy(asc(events.seq));
 }
+
+/** The same for several conversations at once: each one's events, oldest first (none for one without any). */
+export async function conversationHistories(db: Executor, conversationIds: string[], types: readonly EventType[]) {
+  const byConversation = new Map<string, { seq: number; type: string; data: unknown; createdAt: Date }[]>();
+  if (!conversationIds.length) return byConversation;
+  const rows = await db
+    .select({ conversationId: events.conversationId, seq: events.seq, type: events.type, data: events.data, createdAt: events.createdAt })
+    .from(events)
+    .where(and(inArray(events.conversationId, conversationIds), inArray(events.type, [...types])))
+    .orderBy(asc(events.seq));
+  for (const { conversationId, ...e } of rows) {
+    const list = byConversation.get(conversationId!) ?? [];
+    list.push(e);
+    byConversation.set(conversationId!, list);
+  }
+  return byConversation;
+}

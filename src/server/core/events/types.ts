@@ -75,6 +75,8 @@ export const EVENT_DATA = {
     call: z.literal(true).optional(),
     /** A reply scheduled for later. */
     sendAt: z.string().optional(),
+    /** Where the customer wrote it (recorded since 2026-12 for messages in): lets a processor pass by the channels it does not serve without reading the message. */
+    channel: z.string().optional(),
   }),
   'message.delivery': z.union([
     z.object({

@@ -97,7 +97,14 @@ export async function conversationBrief(db: Executor, conversationId: string) {
 
 /** Where a conversation stands as reports file it: its place (inbox, team, assignee, tags), whether it was merged away, and its SLA state. */
 export async function conversationForReports(db: Executor, conversationId: string) {
-  const [c] = await db
+  const [c] = await conversationsForReports(db, [conversationId]);
+  return c;
+}
+
+/** The same of several conversations at once (those that exist). */
+export async function conversationsForReports(db: Executor, ids: string[]) {
+  if (!ids.length) return [];
+  return db
     .select({
       id: conversations.id,
       workspaceId: conversations.workspaceId,
@@ -113,8 +120,23 @@ export async function conversationForReports(db: Executor, conversationId: strin
       createdAt: conversations.createdAt,
     })
     .from(conversations)
-    .where(eq(conversations.id, conversationId));
-  return c;
+    .where(inArray(conversations.id, ids));
+}
+
+export interface ConversationAssignment {
+  id: string;
+  workspaceId: string;
+  teamId: string | null;
+  assigneeId: string | null;
+}
+
+/** Whose and which team's each of these conversations is now (those that exist). */
+export async function conversationAssignments(db: Executor, ids: string[]): Promise<ConversationAssignment[]> {
+  if (!ids.length) return [];
+  return db
+    .select({ id: conversations.id, workspaceId: conversations.workspaceId, teamId: conversations.teamId, assigneeId: conversations.assigneeId })
+    .from(conversations)
+    .where(inArray(conversations.id, ids));
 }
 
 /** Every conversation's id after `after` (all workspaces, in id order), a page at a time: what a rebuild walks. */

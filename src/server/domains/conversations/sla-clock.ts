@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, notInArray, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, isNotNull, notInArray, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '../../db/client.js';
 import { conversations, SLA_TARGETS, type SlaTarget } from '../../db/schema/index.js';
@@ -145,17 +145,38 @@ async function affected(ctx: Ctx, e: EventRow): Promise<string[]> {
 
 /** Keeps each conversation's SLA due times current after every event that can move them, and schedules their warnings and breaches. */
 export function slaProcessor(ctx: Ctx, jobs: Jobs): Processor {
+  const batch = async (events: EventRow[]) => {
+    // A conversation's SLA is computed from its whole timeline: once per batch is enough,
+    // however many of its events the batch holds. One read leaves out those no policy can apply to.
+    const ids = new Set<string>();
+    for (const e of events) for (const id of await affected(ctx, e)) ids.add(id);
+    for (const conversationId of await slaCandidates(ctx.db, [...ids])) {
+      const alarms = await ctx.db.transaction((tx) => recomputeSla(tx, conversationId));
+      for (const a of alarms) {
+        const payload = { conversationId, target: a.target, kind: a.kind, dueAt: a.dueAt, at: a.at.toISOString() };
+        await jobs.send(slaCheckJob, payload, { startAfter: a.at, singletonKey: `sla:${conversationId}:${a.target}:${a.kind}:${a.dueAt}` });
+      }
+    }
+  };
   return {
     name: 'sla',
     handles: (e) => (e.conversationId !== null && SLA_EVENTS.has(e.type)) || e.type === 'contact.updated',
-    async process(e) {
-      for (const conversationId of await affected(ctx, e)) {
-        const alarms = await ctx.db.transaction((tx) => recomputeSla(tx, conversationId));
-        for (const a of alarms) {
-          const payload = { conversationId, target: a.target, kind: a.kind, dueAt: a.dueAt, at: a.at.toISOString() };
-          await jobs.send(slaCheckJob, payload, { startAfter: a.at, singletonKey: `sla:${conversationId}:${a.target}:${a.kind}:${a.dueAt}` });
-        }
-      }
-    },
+    process: (e) => batch([e]),
+    processBatch: batch,
   };
+}
+
+/**
+ * Those of the conversations whose SLA recomputeSla could change: one that has a policy or
+ * targets now, or whose workspace has a policy. The same test recomputeSla makes under the
+ * lock, made here for the whole batch at once, so that a workspace without policies costs one read.
+ */
+async function slaCandidates(db: Executor, ids: string[]): Promise<string[]> {
+  if (!ids.length) return [];
+  const rows = await db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(and(inArray(conversations.id, ids), or(isNotNull(conversations.slaPolicyId), isNotNull(conversations.sla), slaPolicyExists(sql`"conversations"."workspace_id"`))));
+  const wanted = new Set(rows.map((r) => r.id));
+  return ids.filter((id) => wanted.has(id));
 }

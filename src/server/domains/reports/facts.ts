@@ -1,20 +1,20 @@
-import { eq, sql } from 'drizzle-orm';
+import { asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Executor } from '../../db/client.js';
 import { conversationFacts, SLA_TARGETS } from '../../db/schema/index.js';
 import type { Ctx } from '../../core/context.js';
 import type { Processor } from '../../core/events/dispatcher.js';
-import { conversationHistory } from '../../core/events/record-event.js';
+import { conversationHistories } from '../../core/events/record-event.js';
 import { type EventType, readEvent } from '../../core/events/types.js';
 import { businessMinutesBetween, type Calendar } from '../../core/business-hours/calendar.js';
 import { findCalendar } from '../../core/business-hours/service.js';
-import { conversationForReports, conversationIdsAfter, countAllConversations } from '../conversations/queries.js';
+import { conversationsForReports, conversationIdsAfter, countAllConversations } from '../conversations/queries.js';
 import { getInbox } from '../inboxes/service.js';
 import { getSlaPolicyRow } from '../sla/service.js';
-import { applyRollupChange } from './rollup.js';
+import { applyRollupChanges, type FactsChange } from './rollup.js';
 
 export type Fact = typeof conversationFacts.$inferSelect;
-type Conversation = NonNullable<Awaited<ReturnType<typeof conversationForReports>>>;
+type Conversation = Awaited<ReturnType<typeof conversationsForReports>>[number];
 
 /** The events that change what reports know of a conversation. */
 const FACT_EVENT_TYPES = [
@@ -137,21 +137,14 @@ function snapshot(f: Fact, c: Conversation): void {
   f.updatedAt = new Date();
 }
 
-/**
- * Builds a conversation's facts from its whole timeline (a conversation from before reports,
- * or `heard reports rebuild`): the same steps as live, so the result is the same, and
- * running it again changes nothing.
- */
-export async function rebuildConversationFacts(tx: Executor, conversationId: string): Promise<void> {
-  const c = await conversationForReports(tx, conversationId);
-  if (!c) return;
-  const inbox = await getInbox(tx, c, c.inboxId);
-  const f: Fact = {
+/** A conversation's facts before any event: what its timeline is replayed onto. */
+function blankFacts(c: Conversation, channel: string): Fact {
+  return {
     conversationId: c.id,
     workspaceId: c.workspaceId,
     number: c.number,
     createdAt: c.createdAt,
-    channel: inbox.channel,
+    channel,
     inboxId: c.inboxId,
     teamId: null,
     assigneeId: null,
@@ -174,29 +167,67 @@ export async function rebuildConversationFacts(tx: Executor, conversationId: str
     ratedAt: null,
     updatedAt: new Date(),
   };
-  const clocks = await clocksOf(tx, c);
-  for (const e of await conversationHistory(tx, c.id, FACT_EVENT_TYPES)) applyEvent(f, e, clocks);
-  snapshot(f, c);
-  const [before] = await tx.select().from(conversationFacts).where(eq(conversationFacts.conversationId, c.id)).for('update');
-  const { conversationId: _id, ...rest } = f;
-  await tx.insert(conversationFacts).values(f).onConflictDoUpdate({ target: conversationFacts.conversationId, set: rest });
-  await applyRollupChange(tx, c.workspaceId, before, f);
 }
 
-/** Applies one committed event to its conversation's facts, under a lock on the facts row; a conversation without facts yet is built from its timeline. */
-async function recordFact(ctx: Ctx, e: FactEvent & { conversationId: string }) {
-  await ctx.db.transaction(async (tx) => {
-    const [f] = await tx.select().from(conversationFacts).where(eq(conversationFacts.conversationId, e.conversationId)).for('update');
-    if (!f) return rebuildConversationFacts(tx, e.conversationId);
-    const c = await conversationForReports(tx, e.conversationId);
-    if (!c) return;
-    const before = { ...f };
-    applyEvent(f, e, await clocksOf(tx, c));
+const { conversationId: _key, ...factColumns } = getTableColumns(conversationFacts);
+/** An upsert's SET that takes every column but the key from the row offered. */
+const FROM_EXCLUDED = Object.fromEntries(Object.entries(factColumns).map(([k, col]) => [k, sql.raw(`excluded."${col.name}"`)]));
+
+/** A committed event as the reports processor receives it. */
+type LiveEvent = FactEvent & { conversationId: string };
+
+/**
+ * Brings several conversations' facts up to date in the caller's transaction, under locks on
+ * their rows (taken in id order, so two nodes never wait on each other in a circle), with a
+ * few statements whatever their number. A conversation with facts gets `live` (its events
+ * among them, in seq order) applied; one without facts, or every one when `live` is
+ * 'rebuild', is built from its whole timeline: the same steps as live, so the result is
+ * the same, and running it again changes nothing.
+ */
+async function refreshFacts(tx: Executor, conversationIds: string[], live: LiveEvent[] | 'rebuild'): Promise<void> {
+  const ids = [...new Set(conversationIds)].sort();
+  if (!ids.length) return;
+  const locked = await tx
+    .select()
+    .from(conversationFacts)
+    .where(inArray(conversationFacts.conversationId, ids))
+    .orderBy(asc(conversationFacts.conversationId))
+    .for('update');
+  const before = new Map(locked.map((f) => [f.conversationId, f]));
+  const found = await conversationsForReports(tx, ids);
+  const replayed = found.filter((c) => live === 'rebuild' || !before.has(c.id));
+  const histories = await conversationHistories(
+    tx,
+    replayed.map((c) => c.id),
+    FACT_EVENT_TYPES,
+  );
+  const rows: Fact[] = [];
+  const changes: FactsChange[] = [];
+  for (const c of found) {
+    const clocks = await clocksOf(tx, c);
+    const old = before.get(c.id);
+    let f: Fact;
+    if (old && live !== 'rebuild') {
+      f = { ...old };
+      for (const e of live) if (e.conversationId === c.id) applyEvent(f, e, clocks);
+    } else {
+      const history = histories.get(c.id) ?? [];
+      // The timeline's first event names the channel; a conversation from before events had one asks its inbox.
+      const channel = history.some((e) => e.type === 'conversation.created') ? '' : (await getInbox(tx, c, c.inboxId)).channel;
+      f = blankFacts(c, channel);
+      for (const e of history) applyEvent(f, e, clocks);
+    }
     snapshot(f, c);
-    const { conversationId: _id, ...rest } = f;
-    await tx.update(conversationFacts).set(rest).where(eq(conversationFacts.conversationId, e.conversationId));
-    await applyRollupChange(tx, c.workspaceId, before, f);
-  });
+    rows.push(f);
+    changes.push({ workspaceId: c.workspaceId, before: old, after: f });
+  }
+  if (rows.length) await tx.insert(conversationFacts).values(rows).onConflictDoUpdate({ target: conversationFacts.conversationId, set: FROM_EXCLUDED });
+  await applyRollupChanges(tx, changes);
+}
+
+/** Builds a conversation's facts again from its whole timeline (`heard reports rebuild`, a conversation from before reports). */
+export async function rebuildConversationFacts(tx: Executor, conversationId: string): Promise<void> {
+  await refreshFacts(tx, [conversationId], 'rebuild');
 }
 
 /**
@@ -207,7 +238,12 @@ export function reportsProcessor(ctx: Ctx): Processor {
   return {
     name: 'reports',
     handles: (e) => e.conversationId !== null && FACT_EVENTS.has(e.type),
-    process: (e) => recordFact(ctx, { ...e, conversationId: e.conversationId! }),
+    process: (e) => ctx.db.transaction((tx) => refreshFacts(tx, [e.conversationId!], [{ ...e, conversationId: e.conversationId! }])),
+    // One transaction for the batch: its conversations' facts, and the rollups they move, each written by one statement.
+    processBatch: (events) => {
+      const live = events.map((e) => ({ ...e, conversationId: e.conversationId! }));
+      return ctx.db.transaction((tx) => refreshFacts(tx, live.map((e) => e.conversationId), live));
+    },
   };
 }
 

@@ -272,12 +272,26 @@ describe('reports', () => {
     const { rows } = await raw(`select * from events where conversation_id = $1 and type = 'conversation.updated' and data->'changes' ? 'status' order by seq`, [ids.c3]);
     expect(rows).toHaveLength(3);
     const processor = reportsProcessor(h.ctx);
+    type Live = Parameters<typeof processor.process>[0];
+    const live = (r: Record<string, unknown>) => ({ id: r.id, seq: Number(r.seq), workspaceId: r.workspace_id, conversationId: r.conversation_id, type: r.type, data: r.data, createdAt: new Date(r.created_at as string) }) as Live;
     for (const r of rows) {
-      const e = { id: r.id, seq: Number(r.seq), workspaceId: r.workspace_id, conversationId: r.conversation_id, type: r.type, data: r.data, createdAt: new Date(r.created_at) };
-      await processor.process(e as Parameters<typeof processor.process>[0]);
-      await processor.process(e as Parameters<typeof processor.process>[0]);
+      await processor.process(live(r));
+      await processor.process(live(r));
     }
-    await rebuildReportFacts(h.ctx.db, 'all');
+    // The five conversations' events again, as one claimed batch (each twice in it).
+    const five = Object.values(ids);
+    const all = (await raw(`select * from events where conversation_id = any($1::uuid[]) order by seq`, [five])).rows.map(live);
+    const everyFact = async () => (await raw('select * from conversation_facts where conversation_id = any($1::uuid[]) order by conversation_id', [five])).rows.map((r) => ({ ...r, updated_at: null }));
+    const factsBefore = await everyFact();
+    expect(factsBefore).toHaveLength(5);
+    await processor.processBatch!([...all, ...all].filter((e) => processor.handles(e)));
+    expect(await everyFact()).toEqual(factsBefore);
+    // Two without facts (as after an upgrade) are built from their timelines within the same batch.
+    await raw('delete from conversation_facts where conversation_id = any($1::uuid[])', [[ids.c2, ids.c4]]);
+    await processor.processBatch!(all.filter((e) => processor.handles(e)));
+    expect(await everyFact()).toEqual(factsBefore);
+    // The rollups counted those two again: they are built from the facts once more for the tests after this one.
+    await rebuildRollups(h.ctx.db);
     const after = (await raw('select * from conversation_facts where conversation_id = $1', [ids.c3])).rows[0];
     expect({ ...after, updated_at: null }).toEqual({ ...before, updated_at: null });
     expect([after.reopen_count, after.resolution_minutes]).toEqual([1, 1680]);

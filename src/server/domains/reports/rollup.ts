@@ -68,25 +68,25 @@ const dayOf = (at: Date) => at.toISOString().slice(0, 10);
 const monthOf = (day: string) => `${day.slice(0, 8)}01`;
 
 interface Change {
-  cells: Map<string, { dimension: string; key: string; day: string; counts: Counts }>;
-  times: { dimension: string; key: string; span: 'day' | 'month'; day: string; metric: 'fr' | 'res'; minutes: number; n: number }[];
+  cells: Map<string, { workspaceId: string; dimension: string; key: string; day: string; counts: Counts }>;
+  times: { workspaceId: string; dimension: string; key: string; span: 'day' | 'month'; day: string; metric: 'fr' | 'res'; minutes: number; n: number }[];
 }
 
 /** Adds (sign 1) or takes away (sign −1) everything one conversation's facts count in the rollups. */
-function count(change: Change, x: Facts | undefined, sign: 1 | -1): void {
+function count(change: Change, workspaceId: string, x: Facts | undefined, sign: 1 | -1): void {
   if (!x || x.merged) return;
   for (const [dimension, key] of dimensionsOf(x)) {
     const add = (at: Date, counts: Partial<Counts>) => {
       const day = dayOf(at);
-      const id = `${dimension}\u0000${key}\u0000${day}`;
+      const id = `${workspaceId}\u0000${dimension}\u0000${key}\u0000${day}`;
       let cell = change.cells.get(id);
-      if (!cell) change.cells.set(id, (cell = { dimension, key, day, counts: Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Counts }));
+      if (!cell) change.cells.set(id, (cell = { workspaceId, dimension, key, day, counts: Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Counts }));
       for (const [c, n] of Object.entries(counts) as [Counter, number][]) cell.counts[c] += sign * n;
     };
     add(x.createdAt, { created: 1, slaMet: x.slaMet, slaMissed: x.slaMissed });
     const time = (at: Date, metric: 'fr' | 'res', minutes: number) => {
-      change.times.push({ dimension, key, span: 'day', day: dayOf(at), metric, minutes, n: sign });
-      change.times.push({ dimension, key, span: 'month', day: monthOf(dayOf(at)), metric, minutes, n: sign });
+      change.times.push({ workspaceId, dimension, key, span: 'day', day: dayOf(at), metric, minutes, n: sign });
+      change.times.push({ workspaceId, dimension, key, span: 'month', day: monthOf(dayOf(at)), metric, minutes, n: sign });
     };
     if (x.firstResponseAt) {
       add(x.firstResponseAt, { firstResponses: 1 });
@@ -100,22 +100,31 @@ function count(change: Change, x: Facts | undefined, sign: 1 | -1): void {
   }
 }
 
+/** One conversation's facts before and after a change (either may be missing). */
+export interface FactsChange {
+  workspaceId: string;
+  before: Facts | undefined;
+  after: Facts | undefined;
+}
+
 /**
- * Moves a conversation's counts in the rollups from its old facts to its new ones (either
- * may be missing). Called under the facts row's lock, in its transaction. Rows are written
- * in key order, so two conversations changing at once never wait on each other in a circle.
+ * Moves conversations' counts in the rollups from their old facts to their new ones: one
+ * statement per rollup table, however many conversations. Called under the facts rows'
+ * locks, in their transaction. Rows are written in key order, so two writers changing
+ * rollups at once never wait on each other in a circle.
  */
-export async function applyRollupChange(tx: Executor, workspaceId: string, before: Facts | undefined, after: Facts | undefined): Promise<void> {
+export async function applyRollupChanges(tx: Executor, changes: FactsChange[]): Promise<void> {
   const change: Change = { cells: new Map(), times: [] };
-  count(change, before, -1);
-  count(change, after, 1);
-  const cells = [...change.cells.values()]
-    .filter((c) => COUNTERS.some((k) => c.counts[k] !== 0))
-    .sort((a, b) => (a.dimension + '\u0000' + a.key + '\u0000' + a.day < b.dimension + '\u0000' + b.key + '\u0000' + b.day ? -1 : 1));
+  for (const c of changes) {
+    count(change, c.workspaceId, c.before, -1);
+    count(change, c.workspaceId, c.after, 1);
+  }
+  const keyOf = (c: { workspaceId: string; dimension: string; key: string; day: string }) => `${c.workspaceId}\u0000${c.dimension}\u0000${c.key}\u0000${c.day}`;
+  const cells = [...change.cells.values()].filter((c) => COUNTERS.some((k) => c.counts[k] !== 0)).sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : 1));
   if (cells.length) {
     await tx
       .insert(d)
-      .values(cells.map((c) => ({ workspaceId, dimension: c.dimension, key: c.key, day: c.day, ...c.counts })))
+      .values(cells.map((c) => ({ workspaceId: c.workspaceId, dimension: c.dimension, key: c.key, day: c.day, ...c.counts })))
       .onConflictDoUpdate({
         target: [d.workspaceId, d.dimension, d.key, d.day],
         set: Object.fromEntries(COUNTERS.map((c) => [c, sql.raw(`"report_daily"."${d[c].name}" + excluded."${d[c].name}"`)])),
@@ -126,11 +135,11 @@ export async function applyRollupChange(tx: Executor, workspaceId: string, befor
     // The same bucket can come up twice (the old and the new minutes): the database sums them before it writes.
     await tx.execute(sql`
       insert into ${t} (workspace_id, dimension, key, span, day, metric, bucket, n)
-      select ${workspaceId}::uuid, x.dimension, x.key, x.span, x.day::date, x.metric, ${bucketOf(sql`x.minutes`)}, sum(x.n)::int
-        from unnest(${col('dimension')}::text[], ${col('key')}::text[], ${col('span')}::text[], ${col('day')}::text[], ${col('metric')}::text[], ${col('minutes')}::float8[], ${col('n')}::int[])
-             as x(dimension, key, span, day, metric, minutes, n)
+      select x.workspace_id, x.dimension, x.key, x.span, x.day::date, x.metric, ${bucketOf(sql`x.minutes`)}, sum(x.n)::int
+        from unnest(${col('workspaceId')}::uuid[], ${col('dimension')}::text[], ${col('key')}::text[], ${col('span')}::text[], ${col('day')}::text[], ${col('metric')}::text[], ${col('minutes')}::float8[], ${col('n')}::int[])
+             as x(workspace_id, dimension, key, span, day, metric, minutes, n)
        group by 1, 2, 3, 4, 5, 6, 7 having sum(x.n) <> 0
-       order by 2, 3, 4, 5, 6, 7
+       order by 1, 2, 3, 4, 5, 6, 7
       on conflict (workspace_id, dimension, key, span, day, metric, bucket) do update set n = ${t}.n + excluded.n`);
   }
 }

@@ -10,6 +10,7 @@ import { postJson } from '../../core/webhooks/safe-fetch.js';
 import type { Tx } from '../../db/client.js';
 import { ruleFirings, rules } from '../../db/schema/index.js';
 import { conversationsMatching, lockConversation, whichHold } from '../conversations/match.js';
+import { conversationAssignments, type ConversationAssignment } from '../conversations/queries.js';
 import { getConversationRow, updateConversation } from '../conversations/service.js';
 import { type OnlineMembers, pickAssignee } from '../teams/assignment.js';
 import { applyActions } from './apply-actions.js';
@@ -37,31 +38,55 @@ export function triggersOf(e: Pick<EventRow, 'type' | 'data'>): Trigger[] {
 
 /** Runs the workspace's rules on each committed event that is one of their triggers. */
 export function rulesProcessor(ctx: Ctx, log: FastifyBaseLogger, online?: OnlineMembers): Processor {
+  const batch = async (events: EventRow[]) => {
+    // One read for the batch: the enabled rules of its workspaces, and where each new or
+    // moved conversation stands. Most events then need nothing more.
+    const workspaceIds = [...new Set(events.map((e) => e.workspaceId))];
+    const triggers = [...new Set(events.flatMap(triggersOf))];
+    const enabled = await ctx.db
+      .select()
+      .from(rules)
+      .where(and(inArray(rules.workspaceId, workspaceIds), eq(rules.enabled, true), inArray(rules.trigger, triggers)))
+      .orderBy(asc(rules.position), asc(rules.createdAt));
+    const entering = events.filter((e) => enteredTeam(e) !== undefined).map((e) => e.conversationId!);
+    const seen = new Map((await conversationAssignments(ctx.db, [...new Set(entering)])).map((c) => [c.id, c]));
+    for (const e of events) {
+      const c = seen.get(e.conversationId!);
+      if (c) await assignOnEnteringTeam(ctx, e, c, online);
+      const mine = triggersOf(e);
+      await runRules(ctx, log, e, enabled.filter((r) => r.workspaceId === e.workspaceId && mine.includes(r.trigger as Trigger)), online);
+    }
+  };
   return {
     name: 'rules',
     handles: (e) => e.conversationId !== null && triggersOf(e).length > 0,
-    async process(e) {
-      await assignOnEnteringTeam(ctx, e, online);
-      await runRules(ctx, log, e, online);
-    },
+    process: (e) => batch([e]),
+    processBatch: batch,
   };
+}
+
+/** For an event that may put a conversation in a team (it was opened, or moved): the team it moved to, or null for a new one. */
+function enteredTeam(e: EventRow): string | null | undefined {
+  const t = readEvent(e);
+  if (t?.type === 'conversation.created') return null;
+  const to = t?.type === 'conversation.updated' ? t.data.changes.teamId?.to : undefined;
+  return typeof to === 'string' && to ? to : undefined;
 }
 
 /**
  * A conversation that enters a team assigning by itself (moved there, or opened in an inbox
- * of that team) and has no one gets its member.
+ * of that team) and has no one gets its member. `seen` is where it stood when the batch was read.
  */
-async function assignOnEnteringTeam(ctx: Ctx, e: EventRow, online?: OnlineMembers) {
-  const t = readEvent(e);
-  const movedTo = t?.type === 'conversation.updated' ? t.data.changes.teamId?.to : undefined;
-  if (t?.type !== 'conversation.created' && !movedTo) return;
+async function assignOnEnteringTeam(ctx: Ctx, e: EventRow, seen: ConversationAssignment, online?: OnlineMembers) {
+  const movedTo = enteredTeam(e);
+  if (movedTo === undefined) return;
   const unassignedIn = (c: { assigneeId: string | null; teamId: string | null }) => !c.assigneeId && c.teamId && (!movedTo || c.teamId === movedTo);
-  // Most new conversations have no team: a read, no transaction, tells.
-  const seen = await getConversationRow(ctx.db, e, e.conversationId!);
+  // Most new conversations have no team: the batch's read tells, without a transaction.
   if (!unassignedIn(seen)) return;
   await inTransaction(ctx, async (tx) => {
     // The team is locked before the conversation is read again, in the order deleting a
-    // team takes them; one who assigned it meanwhile (a redelivery of this event) has committed by then.
+    // team takes them; one who assigned it meanwhile (a redelivery of this event, or an
+    // earlier event of this batch) has committed by then.
     const stillWanted = async () => {
       const c = await getConversationRow(tx, e, seen.id);
       return Boolean(unassignedIn(c)) && c.teamId === seen.teamId;
@@ -71,15 +96,11 @@ async function assignOnEnteringTeam(ctx: Ctx, e: EventRow, online?: OnlineMember
   });
 }
 
-async function runRules(ctx: Ctx, log: FastifyBaseLogger, e: EventRow, online?: OnlineMembers) {
+/** Fires, in their order, those of `candidates` (the workspace's enabled rules for the event's triggers) whose conditions hold. */
+async function runRules(ctx: Ctx, log: FastifyBaseLogger, e: EventRow, candidates: RuleRow[], online?: OnlineMembers) {
   // The loop guard: rules that caused this event, and chains too deep, fire no more.
   const chain = e.cause?.ruleIds ?? [];
   if (chain.length >= MAX_RULE_DEPTH) return;
-  const candidates = await ctx.db
-    .select()
-    .from(rules)
-    .where(and(eq(rules.workspaceId, e.workspaceId), eq(rules.enabled, true), inArray(rules.trigger, triggersOf(e))))
-    .orderBy(asc(rules.position), asc(rules.createdAt));
   let pending = candidates.filter((r) => !chain.includes(r.id));
   // One query tells which rules match now; after one fires, those after it are asked again.
   while (pending.length) {

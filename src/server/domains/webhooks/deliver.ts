@@ -1,4 +1,4 @@
-import { and, arrayOverlaps, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from '../../db/schema/index.js';
 import type { Actor } from '../../core/actor.js';
@@ -159,29 +159,38 @@ async function deliverWebhook(ctx: Ctx, payload: z.infer<typeof DeliverWebhookPa
  * jobs, so it never waits on an endpoint. Another workspace's endpoints are never looked at.
  */
 export function webhooksProcessor(ctx: Ctx, jobs: Jobs): Processor {
+  const batch = async (events: EventRow[]) => {
+    // One read for the batch: the enabled endpoints of its workspaces and what each wants.
+    const endpoints = await ctx.db
+      .select({ id: webhookEndpoints.id, workspaceId: webhookEndpoints.workspaceId, eventTypes: webhookEndpoints.eventTypes })
+      .from(webhookEndpoints)
+      .where(and(inArray(webhookEndpoints.workspaceId, [...new Set(events.map((e) => e.workspaceId))]), eq(webhookEndpoints.enabled, true)));
+    for (const e of events) {
+      const endpointIds = endpoints.filter((x) => x.workspaceId === e.workspaceId && (x.eventTypes.includes('all') || x.eventTypes.includes(e.type))).map((x) => x.id);
+      if (endpointIds.length) await queueDeliveries(ctx, jobs, e, endpointIds);
+    }
+  };
   return {
     name: 'webhooks',
     handles: (e) => e.type in EVENT_DATA,
-    async process(e) {
-      const endpoints = await ctx.db
-        .select({ id: webhookEndpoints.id })
-        .from(webhookEndpoints)
-        .where(and(eq(webhookEndpoints.workspaceId, e.workspaceId), eq(webhookEndpoints.enabled, true), arrayOverlaps(webhookEndpoints.eventTypes, ['all', e.type])));
-      if (!endpoints.length) return;
-      const body = eventBody(e);
-      const endpointIds = endpoints.map((x) => x.id);
-      await ctx.db
-        .insert(webhookDeliveries)
-        .values(endpointIds.map((endpointId) => ({ workspaceId: e.workspaceId, endpointId, eventId: e.id, eventType: e.type, body })))
-        .onConflictDoNothing();
-      // An event offered again (at least once) queues only what has not been tried yet; the key keeps a waiting job from being queued twice.
-      const fresh = await ctx.db
-        .select({ id: webhookDeliveries.id })
-        .from(webhookDeliveries)
-        .where(and(eq(webhookDeliveries.eventId, e.id), inArray(webhookDeliveries.endpointId, endpointIds), eq(webhookDeliveries.status, 'pending'), eq(webhookDeliveries.attempts, 0)));
-      for (const d of fresh) await jobs.send(deliverWebhookJob, { deliveryId: d.id, attempt: 0 }, { singletonKey: `webhook:${d.id}` });
-    },
+    process: (e) => batch([e]),
+    processBatch: batch,
   };
+}
+
+/** Records the event's delivery to each endpoint and queues the attempts not made yet. */
+async function queueDeliveries(ctx: Ctx, jobs: Jobs, e: EventRow, endpointIds: string[]) {
+  const body = eventBody(e);
+  await ctx.db
+    .insert(webhookDeliveries)
+    .values(endpointIds.map((endpointId) => ({ workspaceId: e.workspaceId, endpointId, eventId: e.id, eventType: e.type, body })))
+    .onConflictDoNothing();
+  // An event offered again (at least once) queues only what has not been tried yet; the key keeps a waiting job from being queued twice.
+  const fresh = await ctx.db
+    .select({ id: webhookDeliveries.id })
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.eventId, e.id), inArray(webhookDeliveries.endpointId, endpointIds), eq(webhookDeliveries.status, 'pending'), eq(webhookDeliveries.attempts, 0)));
+  for (const d of fresh) await jobs.send(deliverWebhookJob, { deliveryId: d.id, attempt: 0 }, { singletonKey: `webhook:${d.id}` });
 }
 
 /**
