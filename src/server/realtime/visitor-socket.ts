@@ -143,7 +143,8 @@ export function visitorRealtimeProcessor(app: FastifyInstance, sink: VisitorReal
   return {
     name: 'visitor-realtime',
     handles: (e) =>
-      (e.type === 'message.created' && (e.data.direction === 'in' || (e.data.direction === 'out' && e.data.deliveryStatus === 'queued'))) ||
+      // A message in on another channel (e-mail) is no visitor's: it is passed by without a read.
+      (e.type === 'message.created' && ((e.data.direction === 'in' && (e.data.channel ?? 'widget') === 'widget') || (e.data.direction === 'out' && e.data.deliveryStatus === 'queued'))) ||
       (e.type === 'conversation.read' && e.conversationId !== null),
     async process(e) {
       if (e.type === 'conversation.read') {

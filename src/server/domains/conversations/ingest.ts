@@ -258,7 +258,7 @@ async function ingestIn(tx: Tx, msg: InboundMessage): Promise<IngestResult> {
     conversationId: conv.id,
     type: 'message.created',
     actorContactId: contact.id,
-    data: { messageId, direction: 'in' },
+    data: { messageId, direction: 'in', channel: msg.channel ?? inbox.channel },
   });
   if (reopen || wake) {
     recorded.push({
