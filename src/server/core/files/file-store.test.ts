@@ -26,6 +26,16 @@ describe('local file store', () => {
     expect(await readdir(path.join(root, 'tmp'))).toEqual([]);
   });
 
+  it('keeps storing when its folders were removed behind its back, and refuses bytes over the limit', async () => {
+    const a = await store.put(Buffer.from('first'));
+    await rm(path.join(root, a.sha256.slice(0, 2)), { recursive: true });
+    await rm(path.join(root, 'tmp'), { recursive: true });
+    expect(await store.put(Buffer.from('first'))).toEqual(a);
+    expect(await text(await store.get(a.sha256))).toBe('first');
+    await expect(store.put(Buffer.alloc(20), { maxBytes: 10, field: 'attachment' })).rejects.toMatchObject({ status: 422, errors: [{ field: 'attachment' }] });
+    expect(await readdir(path.join(root, 'tmp'))).toEqual([]);
+  });
+
   it('refuses a stream over the limit and keeps nothing of it', async () => {
     const big = Readable.from([Buffer.alloc(600, 1), Buffer.alloc(600, 2)]);
     await expect(store.put(big, { maxBytes: 1000, field: 'avatar' })).rejects.toMatchObject({ status: 422, errors: [{ field: 'avatar' }] });
