@@ -207,6 +207,9 @@ describe('macros and automatic assignment', () => {
     it('back to Available from the profile page, the agent is assigned again', async () => {
       await calPage.getByRole('radiogroup', { name: 'Availability' }).getByLabel('Available').check();
       await calPage.getByRole('button', { name: 'Your account (Available)' }).waitFor();
+      // The switch shows the choice at the click, before the server has it; round robin reads
+      // the server. Until Cal's PATCH is saved the conversation would rightly go to Ada.
+      await expect.poll(async () => (await heard.api<{ availability: string }>('GET', `/members/${cal.id}`)).body.availability).toBe('available');
       const c = await customerWrites(heard, inboxId, { externalId: 'fay', name: 'Fay' }, 'Please help.', 'Lost parcel');
       const team = (await heard.api<{ items: { id: string; name: string }[] }>('GET', '/teams')).body.items.find((t) => t.name === 'Support')!;
       await heard.api('PATCH', `/conversations/${c.conversationId}`, { teamId: team.id });
