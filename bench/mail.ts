@@ -13,7 +13,6 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import nodemailer from 'nodemailer';
 import { buildHeard } from '../src/server/app.js';
 import { loadConfig, type Config } from '../src/server/config.js';
 import type { Actor } from '../src/server/core/actor.js';
@@ -23,7 +22,9 @@ import { MailParser } from '../src/server/channels/email/parser-pool.js';
 import { createInbox } from '../src/server/domains/inboxes/service.js';
 import { ensureMember } from '../src/server/domains/workspaces/service.js';
 import { baselineWriter } from './baseline.js';
+import { cpuTotals } from './machine.js';
 import { type BenchMail, MAIL_TO, MailMix } from './mail-workload.js';
+import { SmtpSender, stuff } from './smtp-sender.js';
 import { createScratch, type Engine } from './storage.js';
 import { percentiles, type Latency } from './workload.js';
 
@@ -47,6 +48,19 @@ interface Result {
   mb: number;
   peakRss: number;
   firstFailure?: string;
+  /** CPU time per stored mail in the measured window, ms: the part's own process (Heard, with its parser threads) and every process on the machine. */
+  cpu?: { own: number; machine: number };
+}
+
+/** CPU readings at the start of the measured window, to turn into ms per mail at its end. */
+function cpuWindow() {
+  const own = process.cpuUsage();
+  const machine = cpuTotals();
+  return (mails: number) => {
+    const o = process.cpuUsage(own);
+    const m = cpuTotals();
+    return { own: (o.user + o.system) / 1000 / mails, machine: (m.total - machine.total - (m.idle - machine.idle)) / mails };
+  };
 }
 
 async function mailsFor(prefix: string, n: number) {
@@ -108,7 +122,10 @@ async function runPart(job: Job): Promise<Result> {
       const parser = new MailParser(60_000);
       try {
         await drive(await mailsFor('w', WARMUP), CONCURRENCY, async (m) => void (await parser.parse(m.raw)));
-        return { ...(await drive(await mailsFor('p', N), CONCURRENCY, async (m) => void (await parser.parse(m.raw)))), peakRss };
+        const mails = await mailsFor('p', N);
+        const cpu = cpuWindow();
+        const r = await drive(mails, CONCURRENCY, async (m) => void (await parser.parse(m.raw)));
+        return { ...r, peakRss, cpu: cpu(r.messages - r.failed) };
       } finally {
         await parser.close();
       }
@@ -137,7 +154,10 @@ async function runPart(job: Job): Promise<Result> {
           await write({ kind: 'follow-up', contact, text, clientMessageId: m.messageId, known: { contact, ...(await first) } });
         };
         await drive(await mailsFor('w', WARMUP), 1, send);
-        return { ...(await drive(await mailsFor('p', N), CONCURRENCY, send)), peakRss };
+        const mails = await mailsFor('p', N);
+        const cpu = cpuWindow();
+        const r = await drive(mails, CONCURRENCY, send);
+        return { ...r, peakRss, cpu: cpu(r.messages - r.failed) };
       } finally {
         await database.close();
       }
@@ -148,13 +168,18 @@ async function runPart(job: Job): Promise<Result> {
       await heard.start();
       const actor = await owner(heard.ctx);
       await inTransaction(heard.ctx, (tx) => createInbox(tx, actor, { name: 'Mail', channel: 'email', address: MAIL_TO }));
+      let cpu: ReturnType<typeof cpuWindow> | undefined;
       const load = await new Promise<Omit<Result, 'peakRss'>>((resolve, reject) => {
         const child = fork(self, ['load'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-        child.once('message', (m) => resolve(m as Omit<Result, 'peakRss'>));
+        // The sender says when its measured window starts (after the warm-up), then sends its result.
+        child.on('message', (m) => {
+          if (m === 'measuring') cpu = cpuWindow();
+          else resolve(m as Omit<Result, 'peakRss'>);
+        });
         child.once('exit', (code) => reject(new Error(`the SMTP sender exited with ${code}`)));
         child.send({ port: heard.smtp!.port });
       });
-      return { ...load, peakRss };
+      return { ...load, peakRss, cpu: cpu?.(load.messages - load.failed) };
     } finally {
       await heard.close();
     }
@@ -163,20 +188,29 @@ async function runPart(job: Job): Promise<Result> {
   }
 }
 
-/** The sender: SMTP connections to the listener, one message at a time on each. */
+/** The sender: SMTP connections to the listener, one message at a time on each (a lean client: smtp-sender.ts). */
 async function runLoad(port: number) {
-  const transports = Array.from({ length: CONCURRENCY }, () =>
-    nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, pool: true, maxConnections: 1, maxMessages: Infinity }),
-  );
-  let k = 0;
-  const send = async (m: BenchMail) => {
-    const t = transports[k++ % transports.length];
-    const info = await t.sendMail({ envelope: { from: m.from, to: [MAIL_TO] }, raw: m.raw });
-    if (!/^250/.test(info.response)) throw new Error(info.response);
+  const senders = await Promise.all(Array.from({ length: CONCURRENCY }, () => SmtpSender.connect(port)));
+  const free = [...senders];
+  const stuffed = new Map<BenchMail, Buffer>();
+  const prepare = async (prefix: string, n: number) => {
+    const mails = await mailsFor(prefix, n);
+    for (const m of mails) stuffed.set(m, stuff(m.raw));
+    return mails;
   };
-  await drive(await mailsFor('w', WARMUP), CONCURRENCY, send);
-  const result = await drive(await mailsFor('p', N), CONCURRENCY, send);
-  for (const t of transports) t.close();
+  const send = async (m: BenchMail) => {
+    const s = free.pop()!;
+    try {
+      await s.send(m.from, MAIL_TO, stuffed.get(m)!);
+    } finally {
+      free.push(s);
+    }
+  };
+  await drive(await prepare('w', WARMUP), CONCURRENCY, send);
+  const mails = await prepare('p', N);
+  process.send!('measuring');
+  const result = await drive(mails, CONCURRENCY, send);
+  for (const s of senders) s.close();
   return result;
 }
 
@@ -209,7 +243,7 @@ async function main() {
         });
         if (!r.ok || !r.result) {
           failed = true;
-          rows.push([p.part === 'parse' ? '-' : engine, p.label, 'ERROR', r.error ?? '', '', '', '']);
+          rows.push([p.part === 'parse' ? '-' : engine, p.label, 'ERROR', r.error ?? '', '', '', '', '', '']);
           continue;
         }
         const x = r.result;
@@ -221,6 +255,8 @@ async function main() {
           x.latency.p50.toFixed(1),
           x.latency.p95.toFixed(1),
           `${Math.round(x.peakRss / 1024 / 1024)} MB`,
+          x.cpu ? x.cpu.own.toFixed(1) : '',
+          x.cpu ? x.cpu.machine.toFixed(1) : '',
           x.failed ? `${x.failed}: ${(x.firstFailure ?? '').split('\n')[0].slice(0, 100)}` : '0',
         ]);
       } finally {
@@ -228,12 +264,13 @@ async function main() {
       }
     }
   }
-  const cols = ['engine', 'part', 'mails/s', 'p50 ms', 'p95 ms', 'peak RSS', 'failed'];
+  const cols = ['engine', 'part', 'mails/s', 'p50 ms', 'p95 ms', 'peak RSS', 'CPU ms/mail', 'machine CPU ms/mail', 'failed'];
   const widths = cols.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(' | ');
   console.log(line(cols));
   console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
   for (const r of rows) console.log(line(r));
+  console.log('\nCPU ms/mail: the CPU time of the process that ran the part (Heard with its parser threads, or the baseline), per mail stored in the measured window; machine CPU: every process on the machine (the sender and PostgreSQL included) over the same window.');
   process.exitCode = failed ? 1 : 0;
 }
 
