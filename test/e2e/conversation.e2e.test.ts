@@ -245,7 +245,7 @@ describe('working a conversation', () => {
   const height = async (p: Page, name: string | RegExp) => (await p.getByRole('button', { name, exact: true }).or(p.getByRole('combobox', { name, exact: true })).or(p.getByRole('link', { name, exact: true })).first().boundingBox())!.height;
 
   it('works on a phone: one pane at a time, nothing cut, touch-sized controls', async () => {
-    const c = await newContext(browser, { width: 390, height: 844 });
+    const c = await newContext(browser, { width: 390, height: 844, touch: true });
     const p = await c.newPage();
     await signIn(p, heard, agent);
     await p.goto(`${heard.url}/app/inbox/open`);
@@ -300,6 +300,15 @@ describe('working a conversation', () => {
     await list.waitFor();
     expect(new URL(p.url()).pathname).toBe('/app/inbox/open');
     expect(await cutOff(p)).toEqual([]);
+
+    // No hover on a touch screen: the select boxes show, and a tap beside one (a finger is
+    // wider than the box) selects the row for a bulk change instead of opening it.
+    const box = p.getByTestId(`select-${late.conversationNumber}`);
+    expect(await box.evaluate((el) => getComputedStyle(el).opacity)).toBe('1');
+    const b = (await box.boundingBox())!;
+    await p.touchscreen.tap(b.x + b.width / 2, b.y + b.height + 8);
+    await p.getByText('1 selected').waitFor();
+    expect(new URL(p.url()).pathname).toBe('/app/inbox/open');
     await c.close();
   });
 
@@ -310,6 +319,13 @@ describe('working a conversation', () => {
     await p.goto(`${heard.url}/app/inbox/open`);
     const row = p.getByRole('option', { name: /Late order/ });
     expect(await row.evaluate((el) => [el.tagName, el.getAttribute('href')])).toEqual(['A', `/app/conversations/${late.conversationNumber}`]);
+    // The select box shows on hover, and a click on it selects the row without following its link.
+    await row.hover();
+    await p.getByTestId(`select-${late.conversationNumber}`).click();
+    await p.getByText('1 selected').waitFor();
+    expect(new URL(p.url()).pathname).toBe('/app/inbox/open');
+    await p.getByRole('button', { name: 'Clear selection' }).click();
+    await p.getByText('1 selected').waitFor({ state: 'hidden' });
     const pane = p.getByRole('region', { name: 'Conversations' });
     const separator = p.getByRole('separator', { name: 'Width of the list' });
     const before = Number(await separator.getAttribute('aria-valuenow'));

@@ -227,11 +227,13 @@ export interface ContextOptions {
   /** 800 unless given: a phone is 844 tall, a tablet 1024. */
   height?: number;
   colorScheme?: 'light' | 'dark';
+  /** A touch screen (a phone): taps, and no hover. */
+  touch?: boolean;
 }
 
 /** A separate browser context (its own cookies), like a second person at another computer. */
 export async function newContext(browser: Browser, opts: ContextOptions = {}): Promise<BrowserContext> {
-  const ctx = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 }, colorScheme: opts.colorScheme ?? 'light' });
+  const ctx = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 }, colorScheme: opts.colorScheme ?? 'light', hasTouch: opts.touch ?? false });
   ctx.setDefaultTimeout(10_000);
   return ctx;
 }

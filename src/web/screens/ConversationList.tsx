@@ -271,16 +271,19 @@ const Row = memo(function Row({
       <div className="flex w-4 shrink-0 flex-col items-center pt-0.5">
         {/* A box that looks like a checkbox but is not a control of its own: a control inside a
             list option is out of reach for screen readers (the keyboard selects with x, and the
-            option says when it is selected). */}
+            option says when it is selected). A touch screen has no hover: there the box always
+            shows, and a finger-sized tap around it selects. */}
         <span
           aria-hidden="true"
           data-testid={`select-${c.number}`}
           title={t('list.select', { number: c.number })}
           onClick={(e) => {
+            // Inside the row's link: without preventDefault the browser would follow it.
+            e.preventDefault();
             e.stopPropagation();
             onToggle(index, e.shiftKey);
           }}
-          className={`flex h-4 w-4 items-center justify-center rounded border ${checked ? 'border-accent bg-accent text-white' : 'border-ink-3 bg-surface'} ${checked || anySelected ? '' : 'opacity-0 group-hover:opacity-100'}`}
+          className={`relative flex h-4 w-4 items-center justify-center rounded border pointer-coarse:before:absolute pointer-coarse:before:-inset-3.5 pointer-coarse:before:content-[''] ${checked ? 'border-accent bg-accent text-white' : 'border-ink-3 bg-surface'} ${checked || anySelected ? '' : 'opacity-0 group-hover:opacity-100 pointer-coarse:opacity-100'}`}
         >
           {checked && <Icon name="check" size={12} />}
         </span>
