@@ -32,7 +32,7 @@ async function main() {
   try {
     for (const size of SIZES) {
       for (const scheme of SCHEMES) {
-        const ctx = await newContext(browser, { width: size.width, height: size.height, colorScheme: scheme });
+        const ctx = await newContext(browser, { width: size.width, height: size.height, colorScheme: scheme, touch: size.width < 1280 });
         const page = await ctx.newPage();
         // `npm run screenshots -- phone-dark` takes only the pictures whose file names say so.
         const wanted = (name: string) => !only || `${name}-${size.name}-${scheme}`.includes(only);
@@ -76,7 +76,7 @@ async function main() {
           await page.goto(`${heard.url}/app/inbox/open`);
           await settled(page);
           await page.keyboard.press('Control+k');
-          await page.getByRole('combobox', { name: 'Search conversations and contacts' }).fill('order');
+          await page.getByRole('combobox', { name: 'Search conversations, contacts and articles' }).fill('order');
           await page.getByRole('option').first().waitFor().catch(() => {});
           await shot('search');
         }

@@ -271,9 +271,17 @@ describe('working a conversation', () => {
     expect(new URL(p.url()).pathname).toBe(`/app/inbox/open/${refund.conversationNumber}`);
     expect(await list.isVisible()).toBe(false);
     expect(await cutOff(p)).toEqual([]);
-    for (const name of ['Back to the list', 'Solve', 'Details', 'Send']) expect(await height(p, name), name).toBeGreaterThanOrEqual(44);
+    for (const name of ['Back to the list', 'Solve', 'Details']) expect(await height(p, name), name).toBeGreaterThanOrEqual(44);
+    // Until the agent starts a reply, the composer is one line to tap, so the conversation has the screen.
+    const reply = p.getByRole('textbox', { name: 'Reply' });
+    expect((await reply.boundingBox())!.height).toBeLessThanOrEqual(48);
+    expect(await p.getByRole('button', { name: 'Send', exact: true }).isVisible()).toBe(false);
+    await reply.tap();
+    await p.getByRole('button', { name: 'Send', exact: true }).waitFor();
+    expect((await reply.boundingBox())!.height).toBeGreaterThanOrEqual(80);
+    expect(await height(p, 'Send'), 'Send').toBeGreaterThanOrEqual(44);
 
-    await p.getByRole('textbox', { name: 'Reply' }).fill('Sent from my phone: the refund is on its way.');
+    await reply.fill('Sent from my phone: the refund is on its way.');
     await p.getByRole('button', { name: 'Send', exact: true }).click();
     await timeline(p).getByText('Sent from my phone: the refund is on its way.').waitFor();
     // The composer stays at the bottom of the screen.

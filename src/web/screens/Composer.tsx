@@ -69,6 +69,9 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
   const [uploading, setUploading] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // On a phone the composer would take half the screen from the conversation: until the agent
+  // starts a reply (focus inside it, or a draft), it is the mode buttons and one line to tap.
+  const [focused, setFocused] = useState(false);
   const [collision, setCollision] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [mention, setMention] = useState<{ start: number; query: string } | null>(null);
@@ -238,8 +241,17 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
   }
 
   const note = mode === 'note';
+  const compact = !focused && !text.trim() && !files.length && !uploading && !error;
+  const whenOpen = compact ? 'max-split:hidden' : '';
   return (
-    <div className={`border-t border-line p-3 ${note ? 'bg-note' : 'bg-surface'}`}>
+    <div
+      className={`border-t border-line p-3 ${note ? 'bg-note' : 'bg-surface'}`}
+      data-compact={compact || undefined}
+      onFocus={() => setFocused(true)}
+      onBlur={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setFocused(false);
+      }}
+    >
       <div className="mb-2 flex items-center gap-1" role="group" aria-label={t('composer.mode')}>
         {canReply && (
           <button
@@ -274,7 +286,11 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
         <input ref={fileInput} type="file" multiple hidden onChange={(e) => void upload(e.target.files).then(() => (e.target.value = ''))} />
       </div>
       <Notice message={notice} onDone={() => setNotice(null)} className="mb-2" />
-      {!note && <EmailRecipients conversation={conversation} value={recipients} onChange={setRecipients} />}
+      {!note && (
+        <div className={whenOpen}>
+          <EmailRecipients conversation={conversation} value={recipients} onChange={setRecipients} />
+        </div>
+      )}
       <div className="relative">
         <textarea
           ref={area}
@@ -299,7 +315,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
               area.current?.blur();
             }
           }}
-          className={`block max-h-72 min-h-16 w-full resize-y max-split:h-20 split:min-h-24 rounded-md border px-3 py-2 text-base split:text-[14px] leading-relaxed text-ink outline-none focus:border-accent ${note ? 'border-note-line bg-surface/60' : 'border-line bg-canvas'}`}
+          className={`block max-h-72 w-full resize-y ${compact ? 'max-split:h-11 max-split:resize-none' : 'min-h-16 max-split:h-20'} split:min-h-24 rounded-md border px-3 py-2 text-base split:text-[14px] leading-relaxed text-ink outline-none focus:border-accent ${note ? 'border-note-line bg-surface/60' : 'border-line bg-canvas'}`}
         />
         {candidates.length > 0 && (
           <ul role="listbox" aria-label={t('composer.mentionList')} className="absolute bottom-full left-2 z-20 mb-1 w-80 rounded-md border border-line bg-raised p-1 whitespace-nowrap shadow-lg">
@@ -323,7 +339,11 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
           </ul>
         )}
       </div>
-      {!note && <Suggestions conversationId={conversation.id} draft={text} onInsert={insert} />}
+      {!note && (
+        <div className={whenOpen}>
+          <Suggestions conversationId={conversation.id} draft={text} onInsert={insert} />
+        </div>
+      )}
       {(files.length > 0 || uploading) && (
         <ul className="mt-2 flex flex-wrap gap-1.5">
           {files.map((f) => (
@@ -359,7 +379,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
           {error}
         </p>
       )}
-      <div className="mt-2 flex flex-wrap items-center justify-end gap-2">
+      <div className={`mt-2 flex flex-wrap items-center justify-end gap-2 ${whenOpen}`}>
         <span className="hidden text-xs text-ink-3 2xl:inline">{t('composer.hint')}</span>
         <span className="flex-1" />
         {!note && (
