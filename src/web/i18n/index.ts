@@ -75,9 +75,12 @@ export function setLocale(locale: Locale, timeFormat: TimeFormat = clock): boole
   return true;
 }
 
-/** The Intl options that carry the member's clock: nothing for "auto", so the language decides. */
-export function hourOptions(): { hour12?: boolean } {
-  return clock === 'auto' ? {} : { hour12: clock === '12h' };
+/**
+ * The Intl options that carry the member's clock: nothing for "auto", so the language decides.
+ * An hour cycle rather than hour12: hour12 false makes English say "24:05" past midnight.
+ */
+export function hourOptions(): { hourCycle?: 'h12' | 'h23' } {
+  return clock === 'auto' ? {} : { hourCycle: clock === '12h' ? 'h12' : 'h23' };
 }
 
 /** Looks up a user-facing string in the current language and fills its {placeholders}; an unknown placeholder stays visible. */

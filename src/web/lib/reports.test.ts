@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { setLocale } from '../i18n';
 import {
   type BreakdownRow,
   bucketOf,
@@ -152,6 +153,8 @@ describe('the headline figures', () => {
 });
 
 describe('the charts', () => {
+  // A member on the 24-hour clock, unless a test says otherwise.
+  beforeAll(() => setLocale('en', '24h'));
   it('label days by date, and hours by time (with the day when the period has two)', () => {
     expect(volumeSeries(overview).map((p) => p.label)).toEqual(['Nov 1', 'Nov 2']);
     const oneDay = { ...overview, series: [{ bucket: '2026-11-10T09:00:00', created: 3, solved: 1, backlog: 7 }, { bucket: '2026-11-10T10:00:00', created: 0, solved: 2, backlog: 5 }] };
@@ -159,6 +162,16 @@ describe('the charts', () => {
     const twoDays = { ...overview, series: [{ bucket: '2026-11-10T23:00:00+01:00', created: 1, solved: 0, backlog: 2 }, { bucket: '2026-11-11T00:00:00+01:00', created: 1, solved: 1, backlog: 2 }] };
     // The hour as the server wrote it, in the workspace's time zone, not the browser's.
     expect(volumeSeries(twoDays).map((p) => p.label)).toEqual(['Nov 10 23:00', 'Nov 11 00:00']);
+    // On the member's clock.
+    try {
+      setLocale('en', '12h');
+      expect(volumeSeries(oneDay).map((p) => p.label)).toEqual(['9:00 AM', '10:00 AM']);
+      expect(volumeSeries(twoDays).map((p) => p.label)).toEqual(['Nov 10 11:00 PM', 'Nov 11 12:00 AM']);
+      setLocale('de', '24h');
+      expect(volumeSeries(oneDay).map((p) => p.label)).toEqual(['09:00', '10:00']);
+    } finally {
+      setLocale('en', '24h');
+    }
   });
 
   it('stack the ratings of this period beside the previous one', () => {

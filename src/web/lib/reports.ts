@@ -1,7 +1,7 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { t } from '../i18n';
 import { api, withQuery } from './api';
-import { dateFormat, numberFormat } from './time';
+import { dateFormat, hourOfDay, numberFormat } from './time';
 import type { Channel } from './types';
 
 /**
@@ -368,14 +368,14 @@ export function isEmptyOverview(o: Overview): boolean {
 const dayLabel = { format: (d: Date) => dateFormat({ month: 'short', day: 'numeric' }).format(d) };
 
 /**
- * A bucket's label on the axis: "Nov 1" for a day, "14:00" for an hour (with its day when the
+ * A bucket's label on the axis: "Nov 1" for a day, "14:00" or "2:00 PM" for an hour (with its day when the
  * period has two). The bucket is read as written, in the workspace's time zone, never shifted.
  */
 export function bucketLabel(bucket: string, withDay = false): string {
   const day = dayLabel.format(dayOf(bucket.slice(0, 10)));
   const hour = /[T ](\d{2}):/.exec(bucket)?.[1];
   if (!hour) return day;
-  return withDay ? `${day} ${hour}:00` : `${hour}:00`;
+  return withDay ? `${day} ${hourOfDay(Number(hour))}` : hourOfDay(Number(hour));
 }
 
 export interface VolumePoint extends SeriesPoint {

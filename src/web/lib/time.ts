@@ -43,6 +43,11 @@ export function numberFormat(options?: Intl.NumberFormatOptions): Intl.NumberFor
   return new Intl.NumberFormat(getLocale(), options);
 }
 
+/** An hour of the day (0–24) on the member's clock: "14:00" or "2:00 PM". */
+export function hourOfDay(hour: number): string {
+  return dateFormat({ timeStyle: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(2000, 0, 1, hour % 24)));
+}
+
 export function fullTime(iso: string) {
   return dateFormat({ dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 }

@@ -16,12 +16,12 @@ import {
   staffingQuery,
 } from '../lib/staffing';
 import { cls, ErrorNote, LoadState } from '../settings/ui';
-import { dateFormat } from '../lib/time';
+import { dateFormat, hourOfDay } from '../lib/time';
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const dayName = (d: number) => t(`day.${DAYS[d - 1]}` as MessageKey);
 const dayShort = (d: number) => t(`day.short.${DAYS[d - 1]}` as MessageKey);
-const clock = (h: number) => `${String(h % 24).padStart(2, '0')}:00`;
+const clock = hourOfDay;
 const CHANNELS = ['email', 'widget', 'portal', 'api', 'phone'] as const;
 
 /** The assumptions as the form edits them: percentages for the fractions, text while typed. */
@@ -242,7 +242,7 @@ function DayChart({ grid, day, onDay }: { grid: StaffingCell[][]; day: number; o
               cursor={{ fill: 'var(--hover)' }}
               contentStyle={{ background: 'var(--raised)', border: '1px solid var(--line)', borderRadius: 6, color: 'var(--ink)', fontSize: 12 }}
               labelStyle={{ color: 'var(--ink-2)' }}
-              labelFormatter={(h) => `${dayName(day)} ${h}:00`}
+              labelFormatter={(h) => `${dayName(day)} ${hourOfDay(Number(h))}`}
             />
             <Legend wrapperStyle={{ fontSize: 12, color: 'var(--ink-2)' }} />
             <Bar dataKey="needed" name={t('staffing.needed')} fill="var(--accent)" radius={[3, 3, 0, 0]} isAnimationActive={false} />
