@@ -221,8 +221,23 @@ async function refreshFacts(tx: Executor, conversationIds: string[], live: LiveE
     rows.push(f);
     changes.push({ workspaceId: c.workspaceId, before: old, after: f });
   }
-  if (rows.length) await tx.insert(conversationFacts).values(rows).onConflictDoUpdate({ target: conversationFacts.conversationId, set: FROM_EXCLUDED });
-  await applyRollupChanges(tx, changes);
+  // The lock above covers only rows that existed. Facts built here from nothing are inserted
+  // only if nobody else (another node, a redelivery) has inserted them meanwhile: their
+  // rollup change assumed nothing was counted yet. Those that lost are built again on top
+  // of the winner's row, locked this time, so nothing is counted twice.
+  const built = rows.filter((f) => !before.has(f.conversationId));
+  const kept = rows.filter((f) => before.has(f.conversationId));
+  const inserted = new Set<string>();
+  if (built.length) {
+    for (const r of await tx.insert(conversationFacts).values(built).onConflictDoNothing().returning({ id: conversationFacts.conversationId })) inserted.add(r.id);
+  }
+  if (kept.length) await tx.insert(conversationFacts).values(kept).onConflictDoUpdate({ target: conversationFacts.conversationId, set: FROM_EXCLUDED });
+  const lost = built.filter((f) => !inserted.has(f.conversationId)).map((f) => f.conversationId);
+  await applyRollupChanges(
+    tx,
+    changes.filter((c) => !lost.includes((c.after as Fact).conversationId)),
+  );
+  if (lost.length) await refreshFacts(tx, lost, 'rebuild');
 }
 
 /**
