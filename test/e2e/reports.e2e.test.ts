@@ -30,6 +30,8 @@ describe('the Reports area', () => {
     const ctx = await newContext(browser);
     const page = await ctx.newPage();
     await signIn(page, heard, agent);
+    // As the agent would: the inbox has drawn before they reach for the rail.
+    await page.getByRole('listbox', { name: 'Mine' }).waitFor();
     await page.getByRole('navigation').getByRole('link', { name: 'Reports' }).click();
     await page.waitForURL(/\/app\/reports$/);
     await page.getByRole('heading', { level: 1, name: 'Reports' }).waitFor();
