@@ -246,7 +246,6 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ co
   return (
     <div
       className={`border-t border-line p-3 ${note ? 'bg-note' : 'bg-surface'}`}
-      data-compact={compact || undefined}
       onFocus={() => setFocused(true)}
       onBlur={(e) => {
         if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setFocused(false);

@@ -21,7 +21,6 @@ import { dateFormat, hourOfDay } from '../lib/time';
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const dayName = (d: number) => t(`day.${DAYS[d - 1]}` as MessageKey);
 const dayShort = (d: number) => t(`day.short.${DAYS[d - 1]}` as MessageKey);
-const clock = hourOfDay;
 const CHANNELS = ['email', 'widget', 'portal', 'api', 'phone'] as const;
 
 /** The assumptions as the form edits them: percentages for the fractions, text while typed. */
@@ -142,8 +141,8 @@ function Assumptions({ value, onApply, busy }: { value: Draft; onApply(d: Draft)
 function Cell({ c, selected, onPick }: { c: StaffingCell; selected: boolean; onPick(): void }) {
   const label = t(c.short ? 'staffing.cellShort' : 'staffing.cell', {
     day: dayName(c.dayOfWeek),
-    from: clock(c.hour),
-    to: clock(c.hour + 1),
+    from: hourOfDay(c.hour),
+    to: hourOfDay(c.hour + 1),
     needed: c.agentsNeeded,
     seen: c.agentsSeen,
     arrivals: c.arrivalsPerHour,
@@ -300,8 +299,8 @@ export default function StaffingPage() {
               <p>{t('staffing.period', { zone: a.timeZone, weeks: a.weeks, to: dateFormat({ dateStyle: 'medium', timeStyle: 'short', timeZone: a.timeZone }).format(new Date(a.to)) })}</p>
               <p>
                 {now.online === null
-                  ? t('staffing.nowUnknown', { day: dayName(now.dayOfWeek), hour: clock(now.hour), needed: now.needed })
-                  : t('staffing.nowOnline', { day: dayName(now.dayOfWeek), hour: clock(now.hour), needed: now.needed, online: now.online })}
+                  ? t('staffing.nowUnknown', { day: dayName(now.dayOfWeek), hour: hourOfDay(now.hour), needed: now.needed })
+                  : t('staffing.nowOnline', { day: dayName(now.dayOfWeek), hour: hourOfDay(now.hour), needed: now.needed, online: now.online })}
               </p>
               <p className={short.hours > 0 ? 'font-medium text-danger' : 'text-ok'}>
                 {empty ? t('staffing.empty') : short.hours > 0 ? tn('staffing.short', short.hours, { agentHours: short.agentHours }) : t('staffing.noShort')}

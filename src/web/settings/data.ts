@@ -227,8 +227,10 @@ export const useTopics = () => useQuery({ queryKey: sk.topics, queryFn: () => it
 export const useRules = () => useQuery({ queryKey: sk.rules, queryFn: () => items<Rule>('/rules') });
 export const useBusinessHours = () => useQuery({ queryKey: sk.businessHours, queryFn: () => items<BusinessHours>('/business-hours') });
 export const useSlaPolicies = () => useQuery({ queryKey: sk.slaPolicies, queryFn: () => items<SlaPolicy>('/sla-policies') });
-/** An outreach rule (docs/outreach.md): N hours or days after an event, a follow-up task for a team or an agent. */
-/** A rule as the API returns it: the fields the form edits, its id and whether it is on. */
+/**
+ * An outreach rule (docs/outreach.md): N hours or days after an event, a follow-up task for a
+ * team or an agent; as the API returns it, the fields the form edits, its id and whether it is on.
+ */
 export interface OutreachRule extends OutreachRuleFields {
   id: string;
   enabled: boolean;

@@ -217,7 +217,7 @@ export async function listContacts(db: Executor, actor: Actor, opts: { q?: strin
   ).map((r) => r.id);
   if (!ids.length) return [];
   const byId = new Map((await db.select().from(contacts).where(inArray(contacts.id, ids))).map((c) => [c.id, c]));
-  return hydrate(db, ids.map((id) => byId.get(id)!).filter(Boolean));
+  return hydrate(db, ids.flatMap((id) => byId.get(id) ?? []));
 }
 
 /** A contact with every conversation they had, on every channel, newest first. */

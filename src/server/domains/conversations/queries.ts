@@ -95,13 +95,7 @@ export async function conversationBrief(db: Executor, conversationId: string) {
   return c;
 }
 
-/** Where a conversation stands as reports file it: its place (inbox, team, assignee, tags), whether it was merged away, and its SLA state. */
-export async function conversationForReports(db: Executor, conversationId: string) {
-  const [c] = await conversationsForReports(db, [conversationId]);
-  return c;
-}
-
-/** The same of several conversations at once (those that exist). */
+/** Where conversations stand as reports file them (those that exist): their place (inbox, team, assignee, tags), whether they were merged away, and their SLA state. */
 export async function conversationsForReports(db: Executor, ids: string[]) {
   if (!ids.length) return [];
   return db

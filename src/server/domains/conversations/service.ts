@@ -19,8 +19,10 @@ export type { Conversation, Message } from './present.js';
 export { presentConversation, presentMessage } from './present.js';
 export { addAgentMessage } from './add-message.js';
 
-/** The conversation by id or number in the actor's workspace; another workspace's is not found. */
-/** `lock`: held until the transaction ends, so a change computed from the row (tags added to its tags) is not lost to another made meanwhile. */
+/**
+ * The conversation by id or number in the actor's workspace; another workspace's is not found.
+ * `lock`: held until the transaction ends, so a change computed from the row (tags added to its tags) is not lost to another made meanwhile.
+ */
 export async function getConversationRow(db: Executor, actor: Pick<Actor, 'workspaceId'>, id: string, opts: { lock?: boolean } = {}) {
   const byNumber = /^\d+$/.test(id);
   const query = db

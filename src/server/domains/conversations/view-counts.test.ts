@@ -168,7 +168,7 @@ describe('kept view counts', () => {
         expect(r.status, `${names[k]} (seed ${seed}): ${r.status === 'rejected' ? String(r.reason) : ''}`).toBe('fulfilled');
         const status = r.status === 'fulfilled' ? (r.value as { statusCode?: number } | undefined)?.statusCode : undefined;
         // Refusals (a merge of a conversation into itself, a closed one) are fine; a failure or deadlock is not.
-        expect(status === undefined || status < 500, `${names[k]} answered ${status} (seed ${seed}): ${(r as { value?: { body?: string } }).value?.body ?? ""}`).toBe(true);
+        expect(status === undefined || status < 500, `${names[k]} answered ${status} (seed ${seed}): ${(r as { value?: { body?: string } }).value?.body ?? ''}`).toBe(true);
       }
       if (round % 10 === 9) {
         const { kept, recount } = await keptAndRecounted();
