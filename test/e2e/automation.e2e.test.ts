@@ -158,18 +158,30 @@ describe('macros and automatic assignment', () => {
 
     it('an admin sets a team to round robin, a capacity, and who may be assigned', async () => {
       await openSection(owner, 'Teams');
+      const teamRow = async () => (await heard.api<{ items: { name: string; memberIds: string[]; assignmentMode: string; assignOnlineOnly: boolean }[] }>('GET', '/teams')).body.items.find((t) => t.name === 'Support')!;
       await owner.getByLabel('New team name').fill('Support');
       await owner.getByRole('button', { name: 'Create team' }).click();
       const team = owner.getByRole('listitem', { name: 'Support' });
+      // The admin ticks the three quickly while the server is slow to answer the first: each
+      // tick sends the whole member list, and none may be lost to one answered late.
+      let slowFirst = true;
+      await owner.route(/\/api\/v1\/teams\/[^/]+$/, async (route) => {
+        if (route.request().method() === 'PATCH' && slowFirst) {
+          slowFirst = false;
+          await new Promise((r) => setTimeout(r, 1_000));
+        }
+        await route.continue();
+      });
       for (const who of ['Ada Agent', 'Ben Agent', 'Cal Agent']) {
         await team.getByLabel(who).check();
         await expect.poll(() => team.getByLabel(who).isChecked()).toBe(true);
       }
+      await expect.poll(async () => (await teamRow()).memberIds.length).toBe(3);
+      await owner.unrouteAll();
       await team.getByLabel('Assignment in team Support').selectOption({ label: 'Round robin' });
       await team.getByText('Conversations entering the team go to its members in turn.').waitFor();
       // Only members with the app open: saved, then off again (Ben has no app open in this test).
       await team.getByLabel('Only assign to members with the app open').check();
-      const teamRow = async () => (await heard.api<{ items: { name: string; memberIds: string[]; assignmentMode: string; assignOnlineOnly: boolean }[] }>('GET', '/teams')).body.items.find((t) => t.name === 'Support')!;
       await expect.poll(async () => (await teamRow()).assignOnlineOnly).toBe(true);
       await team.getByLabel('Only assign to members with the app open').uncheck();
       await expect.poll(async () => (await teamRow()).assignOnlineOnly).toBe(false);

@@ -2,24 +2,19 @@ import { type FormEvent, useState } from 'react';
 import { t } from '../i18n';
 import { qk } from '../lib/queries';
 import { ASSIGNMENT_MODES, type AssignmentMode } from '../lib/types';
-import { send, type SettingsMember, type SettingsTeam, useSettingsMembers, useSettingsTeams, useWrite } from './data';
+import { send, type SettingsMember, type SettingsTeam, usePatchQueue, useSettingsMembers, useSettingsTeams, useWrite } from './data';
 import { cls, ErrorNote, LoadState, ReadOnlyNote, SettingsPage, useIsAdmin } from './ui';
 
 type AssignmentChange = { assignmentMode?: AssignmentMode; assignOnlineOnly?: boolean };
+type TeamChange = { name: string; memberIds: string[] } & AssignmentChange;
 
 function TeamCard({ team, members, admin }: { team: SettingsTeam; members: SettingsMember[]; admin: boolean }) {
   const [name, setName] = useState(team.name);
-  const save = useWrite((body: { name?: string; memberIds?: string[] } & AssignmentChange) => send('PATCH', `/teams/${team.id}`, body), [qk.teams, qk.members]);
+  const save = usePatchQueue<TeamChange>((body) => send('PATCH', `/teams/${team.id}`, body), [qk.teams, qk.members]);
   const remove = useWrite(() => send('DELETE', `/teams/${team.id}`), [qk.teams, qk.members]);
-  // While a change is on its way, the boxes show it already; the server's answer then replaces it.
-  const [pending, setPending] = useState<string[] | null>(null);
-  const memberIds = pending ?? team.memberIds;
+  const memberIds = save.shown?.memberIds ?? team.memberIds;
   const inTeam = new Set(memberIds);
-  const toggle = (id: string) => {
-    const next = inTeam.has(id) ? memberIds.filter((x) => x !== id) : [...memberIds, id];
-    setPending(next);
-    save.mutate({ memberIds: next }, { onSettled: () => setPending(null) });
-  };
+  const toggle = (id: string) => save.patch({ memberIds: inTeam.has(id) ? memberIds.filter((x) => x !== id) : [...memberIds, id] });
   return (
     <li className={`${cls.card} p-4`} aria-label={team.name}>
       <div className="flex items-center gap-2">
@@ -28,11 +23,11 @@ function TeamCard({ team, members, admin }: { team: SettingsTeam; members: Setti
             className="flex flex-1 gap-2"
             onSubmit={(e) => {
               e.preventDefault();
-              if (name.trim() && name !== team.name) save.mutate({ name });
+              if (name.trim() && name !== team.name) save.patch({ name });
             }}
           >
             <input aria-label={t('settings.teams.nameOf', { name: team.name })} className={cls.input} value={name} onChange={(e) => setName(e.target.value)} />
-            <button type="submit" className={cls.secondary} disabled={save.isPending || name === team.name}>
+            <button type="submit" className={cls.secondary} disabled={save.busy || name === team.name}>
               {t('settings.save')}
             </button>
           </form>
@@ -64,22 +59,16 @@ function TeamCard({ team, members, admin }: { team: SettingsTeam; members: Setti
             ))}
         </div>
       </fieldset>
-      <Assignment team={team} admin={admin} onChange={(body, done) => save.mutate(body, { onSettled: done })} />
+      <Assignment team={team} admin={admin} shown={save.shown} onChange={save.patch} />
     </li>
   );
 }
 
 /** How conversations entering the team get a member (docs/automation.md, Assignment). */
-function Assignment({ team, admin, onChange }: { team: SettingsTeam; admin: boolean; onChange: (body: AssignmentChange, done: () => void) => void }) {
+function Assignment({ team, admin, shown, onChange }: { team: SettingsTeam; admin: boolean; shown: AssignmentChange | null; onChange: (body: AssignmentChange) => void }) {
   const id = `team-${team.id}-assignment`;
-  // While a change is on its way, the controls show it already; the server's answer then replaces it.
-  const [pending, setPending] = useState<AssignmentChange | null>(null);
-  const mode = pending?.assignmentMode ?? team.assignmentMode;
-  const onlineOnly = pending?.assignOnlineOnly ?? team.assignOnlineOnly;
-  const change = (body: AssignmentChange) => {
-    setPending({ ...pending, ...body });
-    onChange(body, () => setPending(null));
-  };
+  const mode = shown?.assignmentMode ?? team.assignmentMode;
+  const onlineOnly = shown?.assignOnlineOnly ?? team.assignOnlineOnly;
   return (
     <div className="mt-3 border-t border-line pt-3">
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
@@ -92,7 +81,7 @@ function Assignment({ team, admin, onChange }: { team: SettingsTeam; admin: bool
           className={cls.select}
           value={mode}
           disabled={!admin}
-          onChange={(e) => change({ assignmentMode: e.target.value as AssignmentMode })}
+          onChange={(e) => onChange({ assignmentMode: e.target.value as AssignmentMode })}
         >
           {ASSIGNMENT_MODES.map((m) => (
             <option key={m} value={m}>
@@ -102,7 +91,7 @@ function Assignment({ team, admin, onChange }: { team: SettingsTeam; admin: bool
         </select>
         {/* Also heeded by a rule's "assign within team" on a manual team. */}
         <label className="flex items-center gap-1.5 text-sm">
-          <input type="checkbox" checked={onlineOnly} disabled={!admin} onChange={(e) => change({ assignOnlineOnly: e.target.checked })} />
+          <input type="checkbox" checked={onlineOnly} disabled={!admin} onChange={(e) => onChange({ assignOnlineOnly: e.target.checked })} />
           {t('settings.teams.onlineOnly')}
         </label>
       </div>

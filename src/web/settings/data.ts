@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useRef, useState } from 'react';
 import { api } from '../lib/api';
 import { qk } from '../lib/queries';
 import type { AssignmentMode, Availability, Channel, MacroActions } from '../lib/types';
@@ -252,6 +253,43 @@ export function useWrite<I, O = unknown>(fn: (input: I) => Promise<O>, refresh: 
       await Promise.all(refresh.map((queryKey) => qc.invalidateQueries({ queryKey })));
     },
   });
+}
+
+/**
+ * Changes to one record, sent one after another. Quick clicks each PATCH a whole field (a team's
+ * member list); sent at once they could arrive out of order, or the next be built from a list the
+ * server had not answered yet, and a member ticked a moment earlier would be lost. Changes made
+ * while one is on its way wait, merged field by field, and go next. `shown` is what the controls
+ * display until the server's answer has been read back.
+ */
+export function usePatchQueue<B extends object>(fn: (body: Partial<B>) => Promise<unknown>, refresh: readonly (readonly string[])[]) {
+  const qc = useQueryClient();
+  const [shown, setShown] = useState<Partial<B> | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const queue = useRef<{ busy: boolean; waiting: Partial<B> | null }>({ busy: false, waiting: null });
+  const run = async () => {
+    const q = queue.current;
+    q.busy = true;
+    while (q.waiting) {
+      const body = q.waiting;
+      q.waiting = null;
+      try {
+        await fn(body);
+        setError(null);
+      } catch (e) {
+        setError(e);
+      }
+      if (!q.waiting) await Promise.all(refresh.map((queryKey) => qc.invalidateQueries({ queryKey })));
+    }
+    q.busy = false;
+    setShown(null);
+  };
+  const patch = (body: Partial<B>) => {
+    setShown((s) => ({ ...s, ...body }));
+    queue.current.waiting = { ...queue.current.waiting, ...body };
+    if (!queue.current.busy) void run();
+  };
+  return { patch, shown, error, busy: shown !== null };
 }
 
 export const send = <O = unknown>(method: string, path: string, body?: unknown) => api<O>(path, { method, body });
