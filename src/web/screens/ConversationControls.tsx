@@ -80,12 +80,13 @@ export function Controls({
           </option>
         ))}
       </Select>
-      <ul className="flex flex-wrap items-center gap-1" aria-label={t('conv.tags')}>
+      <ul className="flex flex-wrap items-center gap-1 pointer-coarse:gap-x-3 pointer-coarse:gap-y-2" aria-label={t('conv.tags')}>
         {c.tags.map((tag) => (
           <li key={tag} className="flex items-center gap-0.5 rounded-full bg-hover py-0.5 pr-1 pl-2 text-xs text-ink-2">
             #{tag}
+            {/* On a touch screen the drawn × stays small; the tap it takes is about 46 × 38 px. */}
             {!disabled && (
-              <button type="button" aria-label={t('conv.removeTag', { tag })} onClick={() => patch({ removeTags: [tag] })} className="rounded-full p-0.5 hover:text-danger max-split:p-2">
+              <button type="button" aria-label={t('conv.removeTag', { tag })} onClick={() => patch({ removeTags: [tag] })} className="relative rounded-full p-0.5 hover:text-danger max-split:p-2 pointer-coarse:before:absolute pointer-coarse:before:-inset-x-2.5 pointer-coarse:before:-inset-y-1.5 pointer-coarse:before:content-['']">
                 <Icon name="x" size={10} />
               </button>
             )}
