@@ -1,10 +1,12 @@
 // `npm run screenshots`: every main screen of the agent app at a phone's, a tablet's and a
-// desktop's width, light and dark, into screenshots/ (git-ignored), for reviewers to look at.
+// desktop's width, light and dark, in English and in German (file names ending -de), into
+// screenshots/ (git-ignored), for reviewers to look at.
 // It starts Heard with the demo workspace (building the apps first when they are stale).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchBrowser, newContext, root, signIn, startHeard } from '../test/e2e/harness.js';
+import { type Account, launchBrowser, newContext, root, startHeard } from '../test/e2e/harness.js';
+
 
 const OUT = path.join(root, 'screenshots');
 const SIZES = [
@@ -13,6 +15,15 @@ const SIZES = [
   { name: 'desktop', width: 1440, height: 900 },
 ];
 const SCHEMES = ['light', 'dark'] as const;
+// The demo owner has not chosen a language, so the app speaks the browser's.
+// The few labels the script reaches for, as src/web/i18n words them.
+const EN = { email: 'E-mail', password: 'Password', signIn: 'Sign in', menu: 'Menu', details: 'Details', contactPanel: 'Show or hide the contact', search: 'Search conversations, contacts and articles' };
+type Labels = typeof EN;
+const DE: Labels = { email: 'E-Mail', password: 'Passwort', signIn: 'Anmelden', menu: 'Menü', details: 'Details', contactPanel: 'Kontakt ein- oder ausblenden', search: 'Gespräche, Kontakte und Artikel durchsuchen' };
+const LANGUAGES = [
+  { suffix: '', locale: 'en-US', text: EN },
+  { suffix: '-de', locale: 'de-DE', text: DE },
+];
 
 /** Waits until the app has nothing loading on screen any more. */
 async function settled(page: Page) {
@@ -20,6 +31,15 @@ async function settled(page: Page) {
   await page
     .waitForFunction(() => !document.querySelector('[role="status"]')?.textContent?.match(/^Loading/), undefined, { timeout: 10_000 })
     .catch(() => {});
+}
+
+/** The sign-in screen in the page's language. */
+async function signIn(page: Page, url: string, account: Account, text: Labels) {
+  await page.goto(`${url}/app/login`);
+  await page.getByLabel(text.email).fill(account.email);
+  await page.getByLabel(text.password).fill(account.password);
+  await page.getByRole('button', { name: text.signIn }).click();
+  await page.waitForURL((u) => !u.pathname.endsWith('/login'));
 }
 
 async function main() {
@@ -30,16 +50,16 @@ async function main() {
   const browser = await launchBrowser();
   let count = 0;
   try {
-    for (const size of SIZES) {
+    for (const { suffix, locale, text } of LANGUAGES) for (const size of SIZES) {
       for (const scheme of SCHEMES) {
-        const ctx = await newContext(browser, { width: size.width, height: size.height, colorScheme: scheme, touch: size.width < 1280 });
-        const page = await ctx.newPage();
         // `npm run screenshots -- phone-dark` takes only the pictures whose file names say so.
-        const wanted = (name: string) => !only || `${name}-${size.name}-${scheme}`.includes(only);
+        const wanted = (name: string) => !only || `${name}-${size.name}-${scheme}${suffix}`.includes(only);
+        const ctx = await newContext(browser, { width: size.width, height: size.height, colorScheme: scheme, touch: size.width < 1280, locale });
+        const page = await ctx.newPage();
         const shot = async (name: string) => {
           if (!wanted(name)) return;
           await settled(page);
-          await page.screenshot({ path: path.join(OUT, `${name}-${size.name}-${scheme}.png`) });
+          await page.screenshot({ path: path.join(OUT, `${name}-${size.name}-${scheme}${suffix}.png`) });
           count += 1;
         };
         const visit = async (name: string, to: string) => {
@@ -50,7 +70,7 @@ async function main() {
 
         await page.goto(`${heard.url}/app/login`);
         await shot('login');
-        await signIn(page, heard, heard.owner);
+        await signIn(page, heard.url, heard.owner, text);
         // The demo's conversations and contacts, read as the signed-in owner.
         const first = await page.evaluate(async () => {
           const r = await fetch('/api/v1/conversations?status=open&limit=1');
@@ -60,7 +80,7 @@ async function main() {
 
         await visit('inbox', '/inbox/open');
         if (size.width < 900 && wanted('menu')) {
-          await page.getByRole('button', { name: 'Menu' }).click();
+          await page.getByRole('button', { name: text.menu }).click();
           await page.getByRole('dialog').waitFor();
           await shot('menu');
           await page.keyboard.press('Escape');
@@ -68,7 +88,7 @@ async function main() {
         await visit('conversation', `/inbox/open/${first.number}`);
         if (size.width < 1280 && wanted('details')) {
           await page.goto(`${heard.url}/app/inbox/open/${first.number}`);
-          await page.getByRole('button', { name: size.width < 900 ? 'Details' : 'Show or hide the contact' }).click();
+          await page.getByRole('button', { name: size.width < 900 ? text.details : text.contactPanel }).click();
           await shot('details');
         }
         await visit('contact', `/contacts/${first.contactId}`);
@@ -76,7 +96,7 @@ async function main() {
           await page.goto(`${heard.url}/app/inbox/open`);
           await settled(page);
           await page.keyboard.press('Control+k');
-          await page.getByRole('combobox', { name: 'Search conversations, contacts and articles' }).fill('order');
+          await page.getByRole('combobox', { name: text.search }).fill('order');
           await page.getByRole('option').first().waitFor().catch(() => {});
           await shot('search');
         }

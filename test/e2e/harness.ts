@@ -229,11 +229,13 @@ export interface ContextOptions {
   colorScheme?: 'light' | 'dark';
   /** A touch screen (a phone): taps, and no hover. */
   touch?: boolean;
+  /** The browser's language (e.g. 'de-DE'); the app follows it for a member who has not chosen one. */
+  locale?: string;
 }
 
 /** A separate browser context (its own cookies), like a second person at another computer. */
 export async function newContext(browser: Browser, opts: ContextOptions = {}): Promise<BrowserContext> {
-  const ctx = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 }, colorScheme: opts.colorScheme ?? 'light', hasTouch: opts.touch ?? false });
+  const ctx = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 }, colorScheme: opts.colorScheme ?? 'light', hasTouch: opts.touch ?? false, ...(opts.locale ? { locale: opts.locale } : {}) });
   ctx.setDefaultTimeout(10_000);
   return ctx;
 }
