@@ -61,6 +61,10 @@ function SlaPanel({ sla }: { sla: NonNullable<Conversation['sla']> }) {
   );
 }
 
+const IDENTITY_KINDS = ['email', 'phone', 'handle', 'external'] as const;
+/** An identity's kind in the member's language (the API's word for a kind this app does not know yet). */
+const kindLabel = (kind: string) => ((IDENTITY_KINDS as readonly string[]).includes(kind) ? t(`contact.kind.${kind as (typeof IDENTITY_KINDS)[number]}`) : kind);
+
 /** Who the customer is: identities, company, attributes and their other conversations; editable. Beside a conversation, also who is cc'd on it. */
 export function ContactSidebar({ contactId, currentNumber, conversation, canChange = false }: { contactId: string; currentNumber?: number; conversation?: Conversation; canChange?: boolean }) {
   const q = useContact(contactId);
@@ -93,7 +97,7 @@ export function ContactSidebar({ contactId, currentNumber, conversation, canChan
             <ul className="flex flex-col gap-0.5">
               {c.identities.map((i) => (
                 <li key={i.id} className="flex gap-2">
-                  <span className="w-16 shrink-0 text-ink-3">{i.kind}</span>
+                  <span className="w-16 shrink-0 text-ink-3">{kindLabel(i.kind)}</span>
                   <span className="min-w-0 truncate select-all" title={i.value}>
                     {i.value}
                   </span>
@@ -203,7 +207,7 @@ function ContactForm({ c, onDone }: { c: Contact; onDone: () => void }) {
           .filter((i) => !removed.includes(i.id))
           .map((i) => (
             <div key={i.id} className="flex items-center gap-1">
-              <span className="w-16 shrink-0 text-xs text-ink-3">{i.kind}</span>
+              <span className="w-16 shrink-0 text-xs text-ink-3">{kindLabel(i.kind)}</span>
               <span className="min-w-0 flex-1 truncate">{i.value}</span>
               <button type="button" aria-label={t('contact.removeIdentity', { value: i.value })} className="px-1 text-ink-3 hover:text-danger" onClick={() => setRemoved([...removed, i.id])}>
                 <Icon name="x" size={12} />
@@ -218,9 +222,9 @@ function ContactForm({ c, onDone }: { c: Contact; onDone: () => void }) {
               value={i.kind}
               onChange={(e) => setAdded(added.map((a, j) => (j === n ? { ...a, kind: e.target.value } : a)))}
             >
-              {['email', 'phone', 'handle', 'external'].map((k) => (
+              {IDENTITY_KINDS.map((k) => (
                 <option key={k} value={k}>
-                  {k}
+                  {kindLabel(k)}
                 </option>
               ))}
             </select>
