@@ -105,7 +105,10 @@ async function main() {
         await visit('knowledge-base', '/kb');
         await visit('outreach', '/outreach');
         await visit('held-mail', '/held');
-        for (const s of ['profile', 'members', 'inboxes', 'rules', 'sla-policies', 'business-hours', 'webhooks']) await visit(`settings-${s}`, `/settings/${s}`);
+        for (const s of [
+          ...['profile', 'canned-responses', 'tokens', 'members', 'teams', 'inboxes', 'help-center', 'feedback-wall', 'goodwill', 'tags', 'custom-fields'],
+          ...['topics', 'catalog', 'rules', 'business-hours', 'sla-policies', 'webhooks', 'outreach', 'audit-log', 'failures'],
+        ]) await visit(`settings-${s}`, `/settings/${s}`);
         await ctx.close();
       }
     }

@@ -103,8 +103,8 @@ function AddPhoneLine() {
   }
   return (
     <form onSubmit={submit} aria-label={t('settings.inboxes.createPhone')} className={`${cls.card} mb-5 p-4`}>
-      <div className="flex items-end gap-3">
-        <div className="flex-1">
+      <div className="flex flex-wrap items-end gap-3">
+        <div className="min-w-48 flex-1">
           <label className={cls.label} htmlFor="phone-line-name">
             {t('settings.inboxes.phoneName')}
           </label>

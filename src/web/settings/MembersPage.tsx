@@ -90,7 +90,7 @@ function InviteForm({ onDone }: { onDone: () => void }) {
   }
   if (link) return <SecretOnce message={t('settings.invites.linkReady', { email: form.email })} label={t('settings.invites.link')} secret={link} onDone={onDone} />;
   return (
-    <form onSubmit={submit} aria-label={t('settings.invites.invite')} className={`${cls.card} mb-5 grid grid-cols-[2fr_2fr_1fr] items-end gap-3 p-4`}>
+    <form onSubmit={submit} aria-label={t('settings.invites.invite')} className={`${cls.card} mb-5 grid grid-cols-1 items-end gap-3 p-4 sm:grid-cols-[2fr_2fr_1fr]`}>
       <div>
         <label className={cls.label} htmlFor="invite-email">
           {t('settings.members.email')}
@@ -115,7 +115,7 @@ function InviteForm({ onDone }: { onDone: () => void }) {
           ))}
         </select>
       </div>
-      <div className="col-span-3">
+      <div className="sm:col-span-3">
         <ErrorNote error={invite.error} />
         <div className="flex gap-2">
           <button type="submit" className={cls.primary} disabled={invite.isPending}>
@@ -182,7 +182,7 @@ function CapacityField({ m, disabled, onSave }: { m: SettingsMember; disabled: b
         inputMode="numeric"
         aria-label={t('settings.members.capacityOf', { name: m.name })}
         placeholder={t('settings.members.noLimit')}
-        className={`${cls.input} w-28`}
+        className={`${cls.input} w-32`}
         value={value}
         disabled={disabled}
         onChange={(e) => setValue(e.target.value)}

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useLayoutEffect, useRef } from 'react';
 import { Link, useParams } from 'react-router';
 import { qk } from '../lib/queries';
 import { send, useWrite } from './data';
@@ -120,24 +120,43 @@ export function ReadOnlyNote() {
 /**
  * The table of a settings page: a card, column headings (an empty heading is the actions
  * column, named for screen readers), and a row that says so when there is nothing yet.
+ * On a phone a table of three or more columns is read row by row (styles.css, .stacked-table):
+ * the first cell heads it, each other cell on a line of its own with its column's name before it. The rows are the pages' own, so
+ * the names are put on the cells here, after each render.
  */
 export function SettingsTable({ columns = [], empty, isEmpty, children }: { columns?: string[]; empty?: string; isEmpty: boolean; children: ReactNode }) {
+  const stacked = columns.length >= 3;
+  const table = useRef<HTMLTableElement>(null);
+  useLayoutEffect(() => {
+    if (!stacked || !table.current) return;
+    for (const row of Array.from(table.current.tBodies[0]?.rows ?? [])) {
+      // Drawn as blocks, a table keeps its meaning for screen readers only when it says so.
+      row.setAttribute('role', 'row');
+      Array.from(row.cells).forEach((cell, i) => {
+        cell.setAttribute('role', 'cell');
+        // The first cell heads its row, as a card's title does.
+        const label = i === 0 || cell.colSpan > 1 ? '' : (columns[i] ?? '');
+        if (label) cell.dataset.label = label;
+        else delete cell.dataset.label;
+      });
+    }
+  });
   return (
-    // On a phone a wide table scrolls inside its card, not the page.
+    // Otherwise, on a phone a wide table scrolls inside its card, not the page.
     <div className={`${cls.card} overflow-x-auto`}>
-      <table className="w-full">
+      <table ref={table} role={stacked ? 'table' : undefined} className={`w-full ${stacked ? 'stacked-table' : ''}`}>
         {columns.length > 0 && (
-          <thead>
-            <tr>
+          <thead role={stacked ? 'rowgroup' : undefined}>
+            <tr role={stacked ? 'row' : undefined}>
               {columns.map((c, i) => (
-                <th key={i} className={cls.th}>
+                <th key={i} role={stacked ? 'columnheader' : undefined} className={cls.th}>
                   {c || <span className="sr-only">{t('settings.actions')}</span>}
                 </th>
               ))}
             </tr>
           </thead>
         )}
-        <tbody>
+        <tbody role={stacked ? 'rowgroup' : undefined}>
           {isEmpty && empty && (
             <tr>
               <td colSpan={Math.max(columns.length, 1)} className={`${cls.td} text-ink-3`}>
