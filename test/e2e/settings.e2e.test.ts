@@ -259,6 +259,27 @@ describe('settings', () => {
     }
   });
 
+  it('on a phone, reads the members row by row: every control on the screen, each beside its column\'s name', async () => {
+    const c = await newContext(browser, { width: 390, height: 844, touch: true });
+    const p = await c.newPage();
+    await signIn(p, heard, heard.owner);
+    await p.goto(`${heard.url}/app/settings/members`);
+    const row = p.getByRole('row', { name: /Ada Agent/ });
+    await row.waitFor();
+    // Nothing to scroll sideways for: the row's controls lie within the 390 px.
+    for (const control of [row.getByRole('combobox', { name: 'Role of Ada Agent' }), row.getByLabel('Capacity of Ada Agent'), row.getByRole('button', { name: /activate Ada Agent/ })]) {
+      const box = (await control.boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(390);
+    }
+    // The column's name is drawn beside its value, and the table is still one to a screen reader.
+    const cell = row.getByRole('cell').filter({ has: p.getByLabel('Capacity of Ada Agent') });
+    expect(await cell.evaluate((el) => getComputedStyle(el, '::before').content)).toBe('"Capacity"');
+    expect(await p.getByRole('columnheader', { name: 'Role' }).count()).toBe(1);
+    await screenshot(p, 'settings-members-phone');
+    await c.close();
+  });
+
   it('says an unknown address is no page, with the way back, instead of redirecting for ever', async () => {
     await page.goto(`${heard.url}/app/settings/canned`);
     await page.getByRole('heading', { name: 'There is no such page' }).waitFor();
