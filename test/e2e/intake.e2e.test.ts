@@ -94,7 +94,8 @@ describe('one-round intake in the chat widget', () => {
 
       await page.getByRole('button', { name: 'Ask for information' }).click();
       const dialog = page.getByRole('dialog', { name: 'We need more information' });
-      // Only what is still missing is offered.
+      // Only what is still missing is offered (the list draws once the topic's form has loaded).
+      await dialog.getByRole('checkbox', { name: 'App version' }).waitFor();
       expect(await dialog.getByRole('checkbox').count()).toBe(1);
       await dialog.getByRole('checkbox', { name: 'App version' }).check();
       await dialog.getByRole('button', { name: 'Send request' }).click();

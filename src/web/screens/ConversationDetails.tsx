@@ -17,7 +17,8 @@ const show = (v: unknown) => (typeof v === 'boolean' ? (v ? '✓' : '✗') : typ
  * "We need more information" action.
  */
 export function ConversationDetails({ conversation, canChange }: { conversation: Conversation; canChange: boolean }) {
-  const defs = useCustomFields().data?.filter((f) => f.entity === 'conversation') ?? [];
+  const fieldsQuery = useCustomFields();
+  const defs = fieldsQuery.data?.filter((f) => f.entity === 'conversation') ?? [];
   const [asking, setAsking] = useState(false);
   const values = Object.entries(conversation.customFields ?? {}).filter(([, v]) => given(v));
   const rounds = conversation.infoRequests ?? 0;
@@ -56,15 +57,28 @@ export function ConversationDetails({ conversation, canChange }: { conversation:
           {t('info.open')}
         </Button>
       )}
-      <RequestInfoDialog conversation={conversation} fields={defs} open={asking} onOpenChange={setAsking} />
+      <RequestInfoDialog conversation={conversation} fields={fieldsQuery.data ? defs : null} fieldsError={fieldsQuery.error} open={asking} onOpenChange={setAsking} />
     </section>
   );
 }
 
 /** Pick the missing fields; the customer gets one message listing them with the form's link. */
-function RequestInfoDialog({ conversation, fields, open, onOpenChange }: { conversation: Conversation; fields: CustomField[]; open: boolean; onOpenChange: (o: boolean) => void }) {
+function RequestInfoDialog({
+  conversation,
+  fields,
+  fieldsError,
+  open,
+  onOpenChange,
+}: {
+  conversation: Conversation;
+  fields: CustomField[] | null;
+  fieldsError: Error | null;
+  open: boolean;
+  onOpenChange: (o: boolean) => void;
+}) {
   const qc = useQueryClient();
-  const missing = fields.filter((f) => !given(conversation.customFields?.[f.key]));
+  // null while the workspace's fields load: not yet "every field has a value".
+  const missing = (fields ?? []).filter((f) => !given(conversation.customFields?.[f.key]));
   const [picked, setPicked] = useState<string[]>([]);
   const [text, setText] = useState('');
   const [local, setLocal] = useState<string | null>(null);
@@ -98,7 +112,19 @@ function RequestInfoDialog({ conversation, fields, open, onOpenChange }: { conve
       >
         <fieldset>
           <legend className="mb-1 text-sm font-medium text-ink-2">{t('info.fields')}</legend>
-          {missing.length === 0 && <p className="text-[13px] text-ink-3">{t('info.none')}</p>}
+          {fields === null ? (
+            fieldsError ? (
+              <p role="alert" className="text-[13px] text-danger">
+                {t('app.error', { detail: fieldsError.message })}
+              </p>
+            ) : (
+              <p role="status" className="text-[13px] text-ink-3">
+                {t('app.loading')}
+              </p>
+            )
+          ) : (
+            missing.length === 0 && <p className="text-[13px] text-ink-3">{t('info.none')}</p>
+          )}
           <ul className="grid gap-1">
             {missing.map((f) => (
               <li key={f.id}>
