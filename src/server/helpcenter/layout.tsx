@@ -133,7 +133,11 @@ export function SearchForm({ ctx, compact, value }: { ctx: PageContext; compact?
         {t('search.label')}
       </label>
       <input id={compact ? 'q-header' : 'q'} type="search" name="q" value={value} placeholder={t('search.placeholder')} autocomplete="off" maxLength={200} />
-      <button type="submit">{t('search.submit')}</button>
+      {/* On a phone the button is a magnifier (help.css), so the box keeps the room to show what it searches. */}
+      <button type="submit">
+        <span class="search-icon" aria-hidden="true" />
+        <span class="search-word">{t('search.submit')}</span>
+      </button>
     </form>
   );
 }
