@@ -216,6 +216,42 @@ describe('settings', () => {
     await conversations.getByText('No fields yet.').waitFor();
   });
 
+  it("changes a topic's intake form with quick clicks while the server is slow, and keeps every change", async () => {
+    const ids: string[] = [];
+    for (const [key, label] of [
+      ['serial_number', 'Serial number'],
+      ['bought_at', 'Bought at'],
+    ]) {
+      const res = await heard.api<{ id: string }>('POST', '/custom-fields', { entity: 'conversation', key, label, type: 'text' });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      ids.push(res.body.id);
+    }
+    const created = await heard.api<{ id: string }>('POST', '/topics', { name: 'Warranty claim', fields: ids.map((customFieldId) => ({ customFieldId, required: true })) });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const required = async () =>
+      (await heard.api<{ items: { id: string; fields: { required: boolean }[] }[] }>('GET', '/topics')).body.items.find((x) => x.id === created.body.id)!.fields.map((f) => f.required);
+
+    await openSection('Topics');
+    const card = page.getByRole('listitem', { name: 'Warranty claim' });
+    const fieldRow = (label: string) => card.getByRole('listitem').filter({ hasText: label });
+    await fieldRow('Bought at').waitFor();
+    // The first change is answered a second late; the second is made before that answer.
+    let slowFirst = true;
+    await page.route(new RegExp(`/api/v1/topics/${created.body.id}$`), async (route) => {
+      if (route.request().method() === 'PATCH' && slowFirst) {
+        slowFirst = false;
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+      await route.continue();
+    });
+    await fieldRow('Serial number').getByLabel('Required').uncheck();
+    await fieldRow('Bought at').getByLabel('Required').uncheck();
+    // Sent one after another, the second built on the first: both stay.
+    await expect.poll(required).toEqual([false, false]);
+    expect(await fieldRow('Serial number').getByLabel('Required').isChecked()).toBe(false);
+    await page.unrouteAll();
+  });
+
   it('writes a shared canned response, which the composer inserts with the variables filled', async () => {
     await page.goto(`${heard.url}/app/settings/canned-responses`);
     await page.getByRole('button', { name: 'New response' }).click();

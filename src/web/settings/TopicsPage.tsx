@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { Icon } from '../components/Icon';
 import { type MessageKey, t } from '../i18n';
-import { type CustomField, type CustomFieldType, FIELD_TYPES, send, sk, type Topic, type TopicField, useCustomFields, useTopics, useWrite } from './data';
+import { type CustomField, type CustomFieldType, FIELD_TYPES, send, sk, type Topic, type TopicField, useCustomFields, usePatchQueue, useTopics, useWrite } from './data';
 import { cls, DeleteButton, ErrorNote, LoadState, ReadOnlyNote, SettingsPage, useIsAdmin } from './ui';
 
 /**
@@ -197,13 +197,22 @@ function AddField({ topic, fields, onAdd, busy }: { topic: Topic; fields: Custom
 
 function TopicCard({ topic, index, count, admin, fields }: { topic: Topic; index: number; count: number; admin: boolean; fields: CustomField[] }) {
   const [name, setName] = useState(topic.name);
-  const save = useWrite((body: { name?: string; position?: number; fields?: FieldsBody }) => send('PATCH', `/topics/${topic.id}`, body), [sk.topics]);
+  // Each change sends the whole field list; quick clicks are sent one after another, each built
+  // on the list the one before asked for (usePatchQueue), so none undoes another.
+  const save = usePatchQueue<{ name: string; position: number; fields: FieldsBody }>((body) => send('PATCH', `/topics/${topic.id}`, body), [sk.topics]);
   const remove = useWrite(() => send('DELETE', `/topics/${topic.id}`), [sk.topics]);
+  const list = save.shown?.fields ?? bodyOf(topic.fields);
+  // What the list will be once the server has it: the fields the topic has, in the order asked for.
+  const shownFields = save.shown?.fields
+    ? save.shown.fields.flatMap((b) => {
+        const f = topic.fields.find((x) => x.customFieldId === b.customFieldId);
+        return f ? [{ ...f, required: b.required }] : [];
+      })
+    : topic.fields;
   const change = (i: number) => (action: 'up' | 'down' | 'remove' | 'required') => {
-    const list = bodyOf(topic.fields);
     const next =
       action === 'up' ? moved(list, i, -1) : action === 'down' ? moved(list, i, 1) : action === 'remove' ? list.filter((_, k) => k !== i) : list.map((f, k) => (k === i ? { ...f, required: !f.required } : f));
-    save.mutate({ fields: next });
+    save.patch({ fields: next });
   };
   return (
     <li className={`${cls.card} p-3 md:p-4`} aria-label={topic.name}>
@@ -213,11 +222,11 @@ function TopicCard({ topic, index, count, admin, fields }: { topic: Topic; index
             className="flex min-w-0 flex-1 basis-full items-center gap-2 md:basis-56"
             onSubmit={(e) => {
               e.preventDefault();
-              if (name.trim() && name !== topic.name) save.mutate({ name: name.trim() });
+              if (name.trim() && name !== topic.name) save.patch({ name: name.trim() });
             }}
           >
             <input aria-label={t('settings.topics.nameOf', { name: topic.name })} maxLength={100} className={`${cls.input} font-medium`} value={name} onChange={(e) => setName(e.target.value)} />
-            <button type="submit" className={cls.secondary} disabled={save.isPending || name === topic.name}>
+            <button type="submit" className={cls.secondary} disabled={save.busy || name === topic.name}>
               {t('settings.save')}
             </button>
           </form>
@@ -229,10 +238,10 @@ function TopicCard({ topic, index, count, admin, fields }: { topic: Topic; index
         </span>
         {admin && (
           <div className="flex items-center gap-1">
-            <button type="button" className="rounded p-1 text-ink-3 hover:bg-hover disabled:opacity-40" aria-label={t('settings.topics.up', { name: topic.name })} disabled={index === 0} onClick={() => save.mutate({ position: index - 1 })}>
+            <button type="button" className="rounded p-1 text-ink-3 hover:bg-hover disabled:opacity-40" aria-label={t('settings.topics.up', { name: topic.name })} disabled={index === 0} onClick={() => save.patch({ position: index - 1 })}>
               <Icon name="chevron" size={15} className="rotate-180" />
             </button>
-            <button type="button" className="rounded p-1 text-ink-3 hover:bg-hover disabled:opacity-40" aria-label={t('settings.topics.down', { name: topic.name })} disabled={index === count - 1} onClick={() => save.mutate({ position: index + 1 })}>
+            <button type="button" className="rounded p-1 text-ink-3 hover:bg-hover disabled:opacity-40" aria-label={t('settings.topics.down', { name: topic.name })} disabled={index === count - 1} onClick={() => save.patch({ position: index + 1 })}>
               <Icon name="chevron" size={15} />
             </button>
             <DeleteButton label={t('settings.topics.delete', { name: topic.name })} confirm={t('settings.topics.confirmDelete', { name: topic.name })} onDelete={() => remove.mutate(undefined)} />
@@ -240,16 +249,16 @@ function TopicCard({ topic, index, count, admin, fields }: { topic: Topic; index
         )}
       </div>
       <h3 className="mt-3 text-[11px] font-semibold tracking-wide text-ink-3 uppercase">{t('settings.topics.fields')}</h3>
-      {topic.fields.length ? (
+      {shownFields.length ? (
         <ul aria-label={t('settings.topics.fields')}>
-          {topic.fields.map((f, i) => (
-            <FieldRow key={f.customFieldId} field={f} index={i} count={topic.fields.length} admin={admin} onChange={change(i)} />
+          {shownFields.map((f, i) => (
+            <FieldRow key={f.customFieldId} field={f} index={i} count={shownFields.length} admin={admin} onChange={change(i)} />
           ))}
         </ul>
       ) : (
         <p className="py-2 text-sm text-ink-3">{t('settings.topics.noFields')}</p>
       )}
-      {admin && <AddField topic={topic} fields={fields} busy={save.isPending} onAdd={(id) => save.mutate({ fields: [...bodyOf(topic.fields), { customFieldId: id, required: true }] })} />}
+      {admin && <AddField topic={topic} fields={fields} busy={save.busy} onAdd={(id) => save.patch({ fields: [...list, { customFieldId: id, required: true }] })} />}
       <ErrorNote error={save.error ?? remove.error} />
     </li>
   );
