@@ -121,8 +121,8 @@ export function ReadOnlyNote() {
  * The table of a settings page: a card, column headings (an empty heading is the actions
  * column, named for screen readers), and a row that says so when there is nothing yet.
  * On a phone a table of three or more columns is read row by row (styles.css, .stacked-table):
- * the first cell heads it, each other cell on a line of its own with its column's name before it. The rows are the pages' own, so
- * the names are put on the cells here, after each render.
+ * the first cell heads the row, each other cell is a line with its column's name before it.
+ * The rows are the pages' own, so the names are put on the cells here, after each render.
  */
 export function SettingsTable({ columns = [], empty, isEmpty, children }: { columns?: string[]; empty?: string; isEmpty: boolean; children: ReactNode }) {
   const stacked = columns.length >= 3;
