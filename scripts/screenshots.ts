@@ -7,7 +7,6 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { type Account, launchBrowser, newContext, root, startHeard } from '../test/e2e/harness.js';
 
-
 const OUT = path.join(root, 'screenshots');
 const SIZES = [
   { name: 'phone', width: 390, height: 844 },

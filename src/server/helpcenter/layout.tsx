@@ -134,7 +134,7 @@ export function SearchForm({ ctx, compact, value }: { ctx: PageContext; compact?
       </label>
       <input id={compact ? 'q-header' : 'q'} type="search" name="q" value={value} placeholder={t('search.placeholder')} autocomplete="off" maxLength={200} />
       {/* On a phone the button is a magnifier (help.css), so the box keeps the room to show what it searches. */}
-      <button type="submit">
+      <button type="submit" aria-label={t('search.submit')}>
         <span class="search-icon" aria-hidden="true" />
         <span class="search-word">{t('search.submit')}</span>
       </button>

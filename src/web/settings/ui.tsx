@@ -146,7 +146,7 @@ export function SettingsTable({ columns = [], empty, isEmpty, children }: { colu
     <div className={`${cls.card} overflow-x-auto`}>
       <table ref={table} role={stacked ? 'table' : undefined} className={`w-full ${stacked ? 'stacked-table' : ''}`}>
         {columns.length > 0 && (
-          <thead role={stacked ? 'rowgroup' : undefined}>
+          <thead role={stacked ? 'rowgroup' : undefined} className={stacked ? 'max-sm:sr-only' : undefined}>
             <tr role={stacked ? 'row' : undefined}>
               {columns.map((c, i) => (
                 <th key={i} role={stacked ? 'columnheader' : undefined} className={cls.th}>
