@@ -168,7 +168,9 @@ function CapacityField({ m, disabled, onSave }: { m: SettingsMember; disabled: b
     if (next !== m.capacity) onSave(next);
   };
   return (
+    // The form sets the width: the input is full width (cls.input), wide enough for "Keine Grenze".
     <form
+      className="w-36"
       onSubmit={(e) => {
         e.preventDefault();
         save();
@@ -182,7 +184,7 @@ function CapacityField({ m, disabled, onSave }: { m: SettingsMember; disabled: b
         inputMode="numeric"
         aria-label={t('settings.members.capacityOf', { name: m.name })}
         placeholder={t('settings.members.noLimit')}
-        className={`${cls.input} w-32`}
+        className={cls.input}
         value={value}
         disabled={disabled}
         onChange={(e) => setValue(e.target.value)}
