@@ -312,4 +312,30 @@ describe('the help center', () => {
     await screenshot(page, 'help-contact-phone');
     await ctx.close();
   });
+  it('on a phone and a tablet, in German, the title and the sign-in link share the first line and the sections fit on the second', async () => {
+    await api('PATCH', '/help-center', { locale: 'de' });
+    const ctx = await newContext(browser);
+    try {
+      const page = await ctx.newPage();
+      for (const width of [PHONE, 768]) {
+        await page.setViewportSize({ width, height: 800 });
+        await page.goto(`${base()}/contact`);
+        const box = async (name: string, role: 'link' = 'link') => (await page.locator('header.site').getByRole(role, { name, exact: true }).boundingBox())!;
+        const title = (await page.locator('header.site .brand').boundingBox())!;
+        const signIn = await box('Anmelden');
+        // Beside the title, at the right edge, not alone on a line of its own.
+        expect(Math.abs(signIn.y + signIn.height / 2 - (title.y + title.height / 2))).toBeLessThan(4);
+        expect(signIn.x + signIn.width).toBeLessThanOrEqual(width);
+        const sections = await Promise.all(['Wissensdatenbank', 'Community', 'Kontakt'].map((name) => box(name)));
+        // One line under the title, every section on the screen.
+        expect(new Set(sections.map((s) => Math.round(s.y))).size).toBe(1);
+        expect(sections[0].y).toBeGreaterThanOrEqual(title.y + title.height - 1);
+        for (const s of sections) expect(s.x + s.width).toBeLessThanOrEqual(width);
+      }
+      await screenshot(page, 'help-contact-tablet-de');
+    } finally {
+      await ctx.close();
+      await api('PATCH', '/help-center', { locale: 'en' });
+    }
+  });
 });

@@ -84,16 +84,17 @@ export function Layout({ ctx, meta, children }: { ctx: PageContext; meta: PageMe
                   {n.label}
                 </a>
               ))}
-              {ctx.viewer.customer ? (
-                <a href={`${base}/portal`} aria-current={meta.section === 'portal' ? 'page' : undefined}>
-                  {t('nav.myRequests')}
-                </a>
-              ) : (
-                <a href={`${base}/portal/sign-in?return=${encodeURIComponent(ctx.path)}`} aria-current={meta.section === 'portal' ? 'page' : undefined}>
-                  {t('nav.signIn')}
-                </a>
-              )}
             </nav>
+            {/* The customer's own requests, or signing in to them: beside the title on a phone, after the sections on a wide screen. */}
+            {ctx.viewer.customer ? (
+              <a class="account" href={`${base}/portal`} aria-current={meta.section === 'portal' ? 'page' : undefined}>
+                {t('nav.myRequests')}
+              </a>
+            ) : (
+              <a class="account" href={`${base}/portal/sign-in?return=${encodeURIComponent(ctx.path)}`} aria-current={meta.section === 'portal' ? 'page' : undefined}>
+                {t('nav.signIn')}
+              </a>
+            )}
           </div>
           {!meta.hideHeaderSearch && (
             <div class="wrap">

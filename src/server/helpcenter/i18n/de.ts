@@ -15,7 +15,7 @@ export const de: Catalog = {
   'footer.powered': 'Betrieben mit Heard',
 
   'search.label': 'Im Hilfe-Center suchen',
-  'search.placeholder': 'Artikel und Fragen durchsuchen',
+  'search.placeholder': 'Artikel und Fragen suchen',
   'search.submit': 'Suchen',
   'search.title': 'Suche',
   'search.titleFor': 'Suche: {q}',
