@@ -1339,7 +1339,7 @@ export const de = {
   'widget.settings.greetingHint': 'Die ersten Worte im Chatfenster.',
   'widget.settings.offline': 'Abwesenheitsnachricht',
   'widget.settings.translations': 'In der Sprache des Besuchers',
-  'widget.settings.translationsHint': 'Ein Besucher, dessen Browser eine dieser Sprachen wünscht, sieht diese Texte und auch die Schaltflächen des Chats in dieser Sprache. Leer gelassen sieht er den Text oben.',
+  'widget.settings.translationsHint': 'Ein Besucher, dessen Browser eine dieser Sprachen wünscht, sieht diese Texte und auch die Schaltflächen des Chats in dieser Sprache. Leer gelassen sieht er, was das Feld grau zeigt: Heards eigene Worte in dieser Sprache, solange der Text oben der von Heard ist, sonst den Text oben.',
   'widget.settings.greetingIn': 'Begrüßung auf {language}',
   'widget.settings.offlineIn': 'Abwesenheitsnachricht auf {language}',
   'widget.settings.offlineHint': 'Wird außerhalb der Geschäftszeiten gezeigt und wenn niemand Heard geöffnet hat; der Besucher wird um eine E-Mail-Adresse gebeten, damit die Antwort dorthin gehen kann.',

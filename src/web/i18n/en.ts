@@ -1390,7 +1390,7 @@ export const en = {
   'widget.settings.greetingHint': 'The first words in the chat panel.',
   'widget.settings.offline': 'Offline message',
   'widget.settings.translations': 'In the visitor’s language',
-  'widget.settings.translationsHint': 'A visitor whose browser asks for one of these languages sees these words, and the chat’s own buttons in that language too. Left empty, they see the text above.',
+  'widget.settings.translationsHint': 'A visitor whose browser asks for one of these languages sees these words, and the chat’s own buttons in that language too. Left empty, they see what the field shows in grey: Heard’s own words in that language while the text above is Heard’s, else the text above.',
   'widget.settings.greetingIn': 'Greeting in {language}',
   'widget.settings.offlineIn': 'Offline message in {language}',
   'widget.settings.offlineHint': 'Shown outside business hours and when nobody has Heard open; the visitor is asked for an e-mail address so the answer can go there.',

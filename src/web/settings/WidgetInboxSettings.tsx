@@ -7,6 +7,7 @@ import { Field, fieldError, otherError, Section, useSectionForm } from './EmailF
 import { SatisfactionSection } from './SatisfactionSection';
 import { send, type SettingsInbox, useBusinessHours, useSettingsInboxes, useSettingsTeams, useWrite } from './data';
 import { cls, ErrorNote, LoadState, ReadOnlyNote, SettingsPage, useIsAdmin } from './ui';
+import { widgetWords } from '../../shared/widget-words';
 import { IdentitySecret, WIDGET_LANGUAGES, type WidgetInbox, type WidgetInboxSettings, type WidgetLanguage, WidgetSnippet } from './WidgetInstall';
 
 const FIELDS = ['name', 'email', 'phone'] as const;
@@ -62,13 +63,15 @@ function LookSection({ inbox, widget }: { inbox: WidgetInbox; widget: WidgetInbo
         </div>
         {LANGUAGES.map((l) => {
           const language = t(WIDGET_LANGUAGES[l]);
+          // Left empty, a visitor in this language sees these: the built-in words in it, or the text above where it was changed.
+          const shown = widgetWords({ greeting: f.value.greeting, offlineMessage: f.value.offlineMessage }, l);
           return (
             <div key={l} className="grid gap-3 sm:grid-cols-2">
               <Field label={t('widget.settings.greetingIn', { language })} error={fieldError(f.error, `widget.translations.${l}.greeting`)}>
-                {(p) => <textarea {...p} lang={l} rows={2} className={cls.input} placeholder={f.value.greeting} value={f.value.words[l].greeting} onChange={(e) => setWords(l, { greeting: e.target.value })} />}
+                {(p) => <textarea {...p} lang={l} rows={2} className={cls.input} placeholder={shown.greeting} value={f.value.words[l].greeting} onChange={(e) => setWords(l, { greeting: e.target.value })} />}
               </Field>
               <Field label={t('widget.settings.offlineIn', { language })} error={fieldError(f.error, `widget.translations.${l}.offlineMessage`)}>
-                {(p) => <textarea {...p} lang={l} rows={2} className={cls.input} placeholder={f.value.offlineMessage} value={f.value.words[l].offlineMessage} onChange={(e) => setWords(l, { offlineMessage: e.target.value })} />}
+                {(p) => <textarea {...p} lang={l} rows={2} className={cls.input} placeholder={shown.offlineMessage} value={f.value.words[l].offlineMessage} onChange={(e) => setWords(l, { offlineMessage: e.target.value })} />}
               </Field>
             </div>
           );

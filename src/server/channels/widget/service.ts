@@ -15,6 +15,7 @@ import { ingest } from '../../domains/conversations/ingest.js';
 import { WIDGET_LOCALES, type WidgetLocale, type WidgetSettings } from '../../domains/inboxes/schema.js';
 import type { Inbox } from '../../domains/inboxes/service.js';
 import { uuidv7 } from 'uuidv7';
+import { widgetWords } from '../../../shared/widget-words.js';
 import { readTicket, type VisitorFile, visitorFiles } from './attachments.js';
 import { verifyIdentityHash, verifyVisitorToken, visitorToken } from './visitor-token.js';
 
@@ -90,15 +91,13 @@ export function visitorLocale(languages: readonly string[]): WidgetLocale {
 export async function publicWidgetConfig(ctx: Ctx, inbox: Inbox, online: boolean, languages: readonly string[] = []) {
   const s = widgetSettings(inbox);
   const locale = visitorLocale(languages);
-  const words = s.translations?.[locale];
   const open = withinBusinessHours(s.businessHoursId ? await findCalendar(ctx.db, inbox.workspaceId, s.businessHoursId) : null);
   const { teamName, people } = await shownPeople(ctx.db, inbox);
   return {
     name: inbox.name,
     color: s.color,
     locale,
-    greeting: words?.greeting || s.greeting,
-    offlineMessage: words?.offlineMessage || s.offlineMessage,
+    ...widgetWords(s, locale),
     preChat: s.preChat,
     // What a visitor may say their question is about, each with the fields to ask before they write.
     topics: (await listTopics(ctx.db, inbox.workspaceId)).map((t) => ({

@@ -1,3 +1,4 @@
+import { WIDGET_DEFAULT_WORDS } from '../../../shared/widget-words.js';
 import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { and, eq, like } from 'drizzle-orm';
@@ -77,6 +78,13 @@ describe('chat widget: server side', () => {
     expect((await h.app.inject({ url: '/widget/v1/pk_nope/config' })).statusCode).toBe(404);
   });
 
+  it("keeps its built-in greeting and offline message in the visitor's language until an admin words them", async () => {
+    const config = async (locale: string) => json(await h.app.inject({ url: `/widget/v1/${widget.widget.publicKey}/config?locale=${locale}`, headers: { origin: 'https://shop.example' } }));
+    expect(widget.widget).toMatchObject({ greeting: WIDGET_DEFAULT_WORDS.en.greeting, offlineMessage: WIDGET_DEFAULT_WORDS.en.offlineMessage });
+    expect(await config('de-DE')).toMatchObject({ locale: 'de', greeting: 'Hallo! Fragen Sie uns alles, wir antworten meist innerhalb weniger Minuten.', offlineMessage: WIDGET_DEFAULT_WORDS.de.offlineMessage });
+    expect(await config('en-US')).toMatchObject({ locale: 'en', greeting: 'Hi! Ask us anything, we usually reply within minutes.' });
+  });
+
   it("greets a visitor in their browser's language when the inbox has words for it, else with the workspace's", async () => {
     const patch = (w: Record<string, unknown>) => h.app.inject({ method: 'PATCH', url: `/api/v1/inboxes/${widget.id}`, headers: owner.headers, payload: { widget: w } });
     const config = async (query = '', acceptLanguage?: string) =>
@@ -84,6 +92,7 @@ describe('chat widget: server side', () => {
     const saved = await patch({ greeting: 'Hi! Ask us anything.', offlineMessage: 'We are away.', translations: { de: { greeting: 'Hallo! Fragen Sie uns alles.', offlineMessage: '' } } });
     expect(saved.statusCode, saved.body).toBe(200);
     expect(json(saved).widget.translations).toEqual({ de: { greeting: 'Hallo! Fragen Sie uns alles.', offlineMessage: '' } });
+    // The admin's own offline message, without a German one, is what German visitors see too (not the built-in German words).
     expect(await config('?locale=de-DE,en')).toMatchObject({ locale: 'de', greeting: 'Hallo! Fragen Sie uns alles.', offlineMessage: 'We are away.' });
     expect(await config('?locale=fr-FR,de-AT')).toMatchObject({ locale: 'de', greeting: 'Hallo! Fragen Sie uns alles.' });
     expect(await config('', 'de-CH,de;q=0.9,en;q=0.5')).toMatchObject({ locale: 'de', greeting: 'Hallo! Fragen Sie uns alles.' });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WIDGET_DEFAULT_WORDS } from '../../../shared/widget-words.js';
 
 export const ChannelSchema = z.enum(['api', 'email', 'widget', 'portal', 'phone']);
 
@@ -84,8 +85,8 @@ const WidgetWordsSchema = z.object({
 
 export const WidgetSettingsSchema = z.object({
   color: z.string().regex(/^#[0-9a-f]{6}$/i, 'must be a colour as #rrggbb').default('#2563eb'),
-  greeting: z.string().trim().max(500).default('Hi! Ask us anything, we usually reply within minutes.'),
-  offlineMessage: z.string().trim().max(500).default("We're away right now. Leave your e-mail address and we'll answer there."),
+  greeting: z.string().trim().max(500).default(WIDGET_DEFAULT_WORDS.en.greeting),
+  offlineMessage: z.string().trim().max(500).default(WIDGET_DEFAULT_WORDS.en.offlineMessage),
   translations: z
     .partialRecord(z.enum(WIDGET_LOCALES, { error: `must be a language the widget speaks: ${WIDGET_LOCALES.join(', ')}` }), WidgetWordsSchema)
     .default({})
