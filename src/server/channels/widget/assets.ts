@@ -85,7 +85,7 @@ function demoPage(host: string, publicKey: string | undefined) {
   body { margin: 0; font: 16px/1.5 Georgia, 'Times New Roman', serif; background: var(--bg); color: var(--fg); }
   header { display: flex; align-items: center; justify-content: space-between; padding: 18px 32px; border-bottom: 1px solid var(--line); }
   header b { font-size: 22px; letter-spacing: .02em; }
-  nav a { margin-left: 20px; color: inherit; text-decoration: none; }
+  nav a { margin-left: 20px; color: inherit; text-decoration: none; white-space: nowrap; }
   main { max-width: 1000px; margin: 0 auto; padding: 32px; }
   h1 { font-size: 34px; margin: 0 0 6px; }
   .lead { color: var(--muted); margin: 0 0 28px; }
@@ -95,6 +95,12 @@ function demoPage(host: string, publicKey: string | undefined) {
   .card div.t { padding: 12px 14px; display: flex; justify-content: space-between; }
   .note { margin-top: 36px; padding: 14px 16px; border: 1px dashed var(--line); border-radius: 8px; font: 14px/1.5 system-ui, sans-serif; color: var(--muted); }
   code { font-size: 12px; word-break: break-all; }
+  @media (max-width: 600px) {
+    header { flex-wrap: wrap; gap: 4px 0; padding: 14px 20px; }
+    nav a { margin: 0 16px 0 0; }
+    main { padding: 24px 20px; }
+    h1 { font-size: 28px; }
+  }
   /* The host page's own button styles: the widget must not pick them up. */
   button { font-family: 'Comic Sans MS', cursive; background: hotpink; }
 </style>
