@@ -183,7 +183,7 @@ export async function loadDemo(ctx: Ctx): Promise<{ created: boolean; email: str
   const inboxSpecs = {
     email: { name: 'Support email', channel: 'email', address: 'support@acme.test', teamId: support },
     chat: { name: 'Website chat', channel: 'widget', teamId: support },
-    social: { name: 'Social (API)', channel: 'api', callbackUrl: 'https://social-bridge.acme.test/heard', network: 'x' },
+    social: { name: 'Social on X', channel: 'api', callbackUrl: 'https://social-bridge.acme.test/heard', network: 'x' },
     phone: { name: 'Phone', channel: 'phone', teamId: support },
   } as const satisfies Record<DemoConversation['inbox'], InboxCreateInput>;
   const inboxIds = {} as Record<DemoConversation['inbox'], string>;
