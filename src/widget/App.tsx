@@ -187,7 +187,10 @@ function Conversation({ state, chat, t, locale }: { state: ChatState; chat: Chat
     const el = list.current;
     if (el) el.scrollTop = el.scrollHeight;
   };
-  useEffect(toBottom, [state.messages.length, state.agentTyping, state.conversationId]);
+  // The newest message in view; before the first, the greeting is read from its start (the pre-chat form leaves little room).
+  useEffect(() => {
+    if (state.messages.length || state.agentTyping) toBottom();
+  }, [state.messages.length, state.agentTyping, state.conversationId]);
   // "Seen" goes under the visitor's last message an agent has read.
   const lastSeenMine = state.agentSeenAt ? [...state.messages].reverse().find((m) => m.from === 'visitor' && !m.pending && Date.parse(m.createdAt) <= Date.parse(state.agentSeenAt!))?.id : undefined;
   const askPreChat = !state.preChatDone && !state.conversationId && state.messages.length === 0 && (chat.unknownPreChat().length > 0 || (config.topics?.length ?? 0) > 0);

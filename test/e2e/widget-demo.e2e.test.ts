@@ -47,4 +47,22 @@ describe('the widget demo page', () => {
       await ctx.close();
     }
   });
+  it("greets a German visitor in German with Heard's own words, read from the greeting's start above the pre-chat form", async () => {
+    const ctx = await newContext(browser, { width: 768, height: 1024, locale: 'de-DE' });
+    const page = await ctx.newPage();
+    await page.goto(`${heard.url}/demo`);
+    await page.getByRole('button', { name: 'Chat öffnen' }).click();
+    const panel = page.getByRole('dialog', { name: 'Website chat' });
+    const greeting = panel.getByText('Hallo! Fragen Sie uns alles, wir antworten meist innerhalb weniger Minuten.');
+    await greeting.waitFor();
+    // The demo keeps Heard's own offline message too: German, not the English default.
+    await panel.getByText('Wir sind gerade nicht da.', { exact: false }).waitFor();
+    await panel.getByRole('button', { name: 'Chat beginnen' }).waitFor();
+    // The pre-chat form leaves the messages little room: the list starts at the greeting, not scrolled past it.
+    const list = (await panel.getByRole('log').boundingBox())!;
+    const top = (await greeting.boundingBox())!;
+    expect(top.y).toBeGreaterThanOrEqual(list.y);
+    await screenshot(page, 'widget-demo-de');
+    await ctx.close();
+  });
 });
