@@ -95,7 +95,7 @@ async function main() {
           await help('help-community', '/community');
           await help('help-feedback', '/feedback');
           await help('help-portal', '/portal/sign-in');
-          if (wanted('widget')) {
+          if (wanted('widget-closed') || wanted('widget-open')) {
             await page.goto(`${heard.url}/demo`);
             await shot('widget-closed');
             await page.getByRole('button', { name: text.openChat }).click();
