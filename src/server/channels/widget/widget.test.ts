@@ -1,4 +1,3 @@
-import { WIDGET_DEFAULT_WORDS } from '../../../shared/widget-words.js';
 import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { and, eq, like } from 'drizzle-orm';
@@ -9,6 +8,7 @@ import { buildMember, type Client } from '../../../../test/factories.js';
 import { json, startTestHeard, type TestHeard } from '../../../../test/helpers/heard.js';
 import { waitFor } from '../../../../test/helpers/receiver.js';
 import { startSmtpSink } from '../../../../test/helpers/smtp-sink.js';
+import { WIDGET_DEFAULT_WORDS } from '../../../shared/widget-words.js';
 
 describe('chat widget: server side', () => {
   let h: TestHeard;
