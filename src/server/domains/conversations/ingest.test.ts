@@ -109,4 +109,29 @@ describe('the outbox dispatcher', () => {
     expect(all.sort((x, y) => Number(x) - Number(y))).toEqual(Array.from({ length: 30 }, (_, i) => i));
     for (const s of [a.seen, b.seen]) expect(s.map((e) => e.seq)).toEqual([...s.map((e) => e.seq)].sort((x, y) => x - y));
   });
+  it('under a stream of commits, takes what came in during its pause after a pass in one claim', async () => {
+    await h.dispatcher.stop();
+    await h.ctx.db.update(events).set({ dispatchedAt: sql`now()` }).where(sql`${events.dispatchedAt} is null`);
+    const batches: number[] = [];
+    const p: Processor = {
+      name: 'batches',
+      handles: (e) => e.type === 'contact.updated',
+      process: async () => void batches.push(1),
+      processBatch: async (es) => void batches.push(es.length),
+    };
+    // No poll timer during the test: only the kicks after each commit, as in production.
+    const d = new Dispatcher(h.ctx.database, [p], h.app.log, 600_000);
+    d.start();
+    await d.flush();
+    // Eight commits one after another, each kicking, right after a pass: mail on several connections.
+    for (let i = 0; i < 8; i++) {
+      await recordEvent(h.ctx.db, { workspaceId: owner.workspaceId, type: 'contact.updated', data: { contactId: `stream-${i}` } });
+      d.kick();
+    }
+    await d.flush();
+    await d.stop();
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(8);
+    // Without the pause, each commit's kick made a pass of its own (five passes for the eight on PostgreSQL).
+    expect(batches.length).toBeLessThanOrEqual(2);
+  });
 });
