@@ -22,7 +22,7 @@ const BATCH = 200;
  * of commits (mail arriving on many connections), a pass takes what came in while the last
  * one ran and during this pause in one claim, and the processors look up once for all of it
  * instead of once per few commits. On PGlite, where processors and intake share one thread,
- * this is a quarter more mail per second (bench:mail).
+ * this is about a fifth more mail per second (bench:mail).
  */
 const PASS_PAUSE_MS = 50;
 const CLAIM_TIMEOUT_S = 60;
