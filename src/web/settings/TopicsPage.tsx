@@ -203,12 +203,10 @@ function TopicCard({ topic, index, count, admin, fields }: { topic: Topic; index
   const remove = useWrite(() => send('DELETE', `/topics/${topic.id}`), [sk.topics]);
   const list = save.shown?.fields ?? bodyOf(topic.fields);
   // What the list will be once the server has it: the fields the topic has, in the order asked for.
-  const shownFields = save.shown?.fields
-    ? save.shown.fields.flatMap((b) => {
-        const f = topic.fields.find((x) => x.customFieldId === b.customFieldId);
-        return f ? [{ ...f, required: b.required }] : [];
-      })
-    : topic.fields;
+  const shownFields = list.flatMap((b) => {
+    const f = topic.fields.find((x) => x.customFieldId === b.customFieldId);
+    return f ? [{ ...f, required: b.required }] : [];
+  });
   const change = (i: number) => (action: 'up' | 'down' | 'remove' | 'required') => {
     const next =
       action === 'up' ? moved(list, i, -1) : action === 'down' ? moved(list, i, 1) : action === 'remove' ? list.filter((_, k) => k !== i) : list.map((f, k) => (k === i ? { ...f, required: !f.required } : f));
