@@ -75,26 +75,23 @@ async function main() {
             await page.screenshot({ path: path.join(OUT, `${name}-${size.name}-${scheme}${suffix}.png`) });
             count += 1;
           };
+          // A page of the app (`/app…`) or of the help center (`/help…`).
           const visit = async (name: string, to: string) => {
             if (!wanted(name)) return;
-            await page.goto(`${heard.url}/app${to}`);
+            await page.goto(`${heard.url}${to}`);
             await shot(name);
           };
 
           // What customers see, before the agent app: the help center and the chat widget on the demo shop page.
-          const help = async (name: string, to: string) => {
-            if (!wanted(name)) return;
-            await page.goto(`${heard.url}/help/${DEMO_HELP_SLUG}${to}`);
-            await shot(name);
-          };
-          await help('help-home', '');
-          await help('help-article', '/articles/how-to-return-an-item');
+          const help = `/help/${DEMO_HELP_SLUG}`;
+          await visit('help-home', help);
+          await visit('help-article', `${help}/articles/how-to-return-an-item`);
           // A typo: the help center forgives it.
-          await help('help-search', '/search?q=refnd');
-          await help('help-contact', '/contact');
-          await help('help-community', '/community');
-          await help('help-feedback', '/feedback');
-          await help('help-portal', '/portal/sign-in');
+          await visit('help-search', `${help}/search?q=refnd`);
+          await visit('help-contact', `${help}/contact`);
+          await visit('help-community', `${help}/community`);
+          await visit('help-feedback', `${help}/feedback`);
+          await visit('help-portal', `${help}/portal/sign-in`);
           if (wanted('widget-closed') || wanted('widget-open')) {
             await page.goto(`${heard.url}/demo`);
             await shot('widget-closed');
@@ -113,20 +110,20 @@ async function main() {
             return body.items[0];
           });
 
-          await visit('inbox', '/inbox/open');
+          await visit('inbox', '/app/inbox/open');
           if (size.width < 900 && wanted('menu')) {
             await page.getByRole('button', { name: text.menu }).click();
             await page.getByRole('dialog').waitFor();
             await shot('menu');
             await page.keyboard.press('Escape');
           }
-          await visit('conversation', `/inbox/open/${first.number}`);
+          await visit('conversation', `/app/inbox/open/${first.number}`);
           if (size.width < 1280 && wanted('details')) {
             await page.goto(`${heard.url}/app/inbox/open/${first.number}`);
             await page.getByRole('button', { name: size.width < 900 ? text.details : text.contactPanel }).click();
             await shot('details');
           }
-          await visit('contact', `/contacts/${first.contactId}`);
+          await visit('contact', `/app/contacts/${first.contactId}`);
           if (wanted('search')) {
             await page.goto(`${heard.url}/app/inbox/open`);
             await settled(page);
@@ -135,15 +132,15 @@ async function main() {
             await page.getByRole('option').first().waitFor().catch(() => {});
             await shot('search');
           }
-          await visit('reports', '/reports');
-          await visit('staffing', '/reports/staffing');
-          await visit('knowledge-base', '/kb');
-          await visit('outreach', '/outreach');
-          await visit('held-mail', '/held');
+          await visit('reports', '/app/reports');
+          await visit('staffing', '/app/reports/staffing');
+          await visit('knowledge-base', '/app/kb');
+          await visit('outreach', '/app/outreach');
+          await visit('held-mail', '/app/held');
           for (const s of [
             ...['profile', 'canned-responses', 'tokens', 'members', 'teams', 'inboxes', 'help-center', 'feedback-wall', 'goodwill', 'tags', 'custom-fields'],
             ...['topics', 'catalog', 'rules', 'business-hours', 'sla-policies', 'webhooks', 'outreach', 'audit-log', 'failures'],
-          ]) await visit(`settings-${s}`, `/settings/${s}`);
+          ]) await visit(`settings-${s}`, `/app/settings/${s}`);
           await ctx.close();
         }
       }
